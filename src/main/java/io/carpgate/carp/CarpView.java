@@ -1,0 +1,98 @@
+package io.carpgate.carp;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * What carpgate knows of the backup's CARP at one moment: either both API answers, or why not.
+ * Resolution is pure so the decision that uses it can be tested without a backup.
+ */
+public sealed interface CarpView {
+
+    record Unavailable(String reason) implements CarpView {}
+
+    record Known(List<BackupVip> vips, List<VipState> states, Instant fetchedAt) implements CarpView {
+        public Known {
+            vips = List.copyOf(vips);
+            states = List.copyOf(states);
+        }
+
+        /**
+         * The backup's CARP status for a VHID. A VHID is unique only per interface, so {@code iface}
+         * (internal name like {@code opt2} or description like {@code WAN2}) narrows the rows; without it
+         * every row with the VHID must agree.
+         */
+        public Resolved<CarpStatus> statusOf(int vhid, Optional<String> iface) {
+            List<VipState> rows = states.stream()
+                    .filter(s -> s.vhid() == vhid)
+                    .filter(s -> iface.map(i -> stateOnInterface(s, i)).orElse(true))
+                    .toList();
+            if (rows.isEmpty()) {
+                return new Resolved.No<>("backup reports no CARP VIP with VHID " + vhid + on(iface));
+            }
+            Set<String> statuses = rows.stream()
+                    .map(s -> s.status().trim().toUpperCase(Locale.ROOT))
+                    .collect(Collectors.toCollection(java.util.TreeSet::new));
+            if (statuses.size() > 1) {
+                return new Resolved.No<>("VHID " + vhid + on(iface) + " has differing states " + statuses
+                        + " on the backup; name the interface in the VHID map");
+            }
+            String status = statuses.iterator().next();
+            return CarpStatus.parse(status)
+                    .<Resolved<CarpStatus>>map(Resolved.Yes::new)
+                    .orElseGet(() -> new Resolved.No<>("backup reports unknown CARP status '" + status
+                            + "' for VHID " + vhid));
+        }
+
+        /** The uuid of the backup's own CARP VIP with this VHID (on this interface, when given). */
+        public Resolved<String> backupVipUuid(int vhid, Optional<String> iface) {
+            List<BackupVip> candidates = vips.stream()
+                    .filter(v -> v.vhid() == vhid)
+                    .filter(v -> iface.map(i -> vipOnInterface(v, i)).orElse(true))
+                    .toList();
+            if (candidates.isEmpty()) {
+                return new Resolved.No<>("backup has no CARP VIP with VHID " + vhid + on(iface));
+            }
+            long interfaces = candidates.stream().map(v -> v.iface().toLowerCase(Locale.ROOT)).distinct().count();
+            if (interfaces > 1) {
+                return new Resolved.No<>("VHID " + vhid + " exists on " + interfaces
+                        + " interfaces of the backup; name the interface in the VHID map");
+            }
+            // Several VIPs on one interface sharing a VHID (IPv4 + IPv6) share one CARP state: any is right.
+            return new Resolved.Yes<>(candidates.get(0).uuid());
+        }
+
+        private boolean vipOnInterface(BackupVip vip, String iface) {
+            if (vip.iface().equalsIgnoreCase(iface)) {
+                return true;
+            }
+            return states.stream().anyMatch(s -> s.vhid() == vip.vhid()
+                    && s.address().equals(vip.address())
+                    && s.ifaceDescription().equalsIgnoreCase(iface));
+        }
+
+        private boolean stateOnInterface(VipState state, String iface) {
+            if (state.ifaceDescription().equalsIgnoreCase(iface)) {
+                return true;
+            }
+            return vips.stream().anyMatch(v -> v.vhid() == state.vhid()
+                    && v.address().equals(state.address())
+                    && v.iface().equalsIgnoreCase(iface));
+        }
+
+        private static String on(Optional<String> iface) {
+            return iface.map(i -> " on interface " + i).orElse("");
+        }
+    }
+
+    /** A lookup that either found its answer or says why not, in words fit for the decision log. */
+    sealed interface Resolved<T> {
+        record Yes<T>(T value) implements Resolved<T> {}
+
+        record No<T>(String reason) implements Resolved<T> {}
+    }
+}
