@@ -1,0 +1,21 @@
+package io.carpgate.policy;
+
+import java.util.List;
+
+/** The decision about one call, before calls of a multicall are combined into a {@link Verdict}. */
+sealed interface CallDecision {
+    CallOutcome outcome();
+
+    /** The backup may run it: as sent, or with {@code changes}. */
+    record Pass(CallOutcome outcome, List<SlotChange> changes, List<KnownInstance> learned) implements CallDecision {
+        static Pass forwarded(CallOutcome outcome) {
+            return new Pass(outcome, List.of(), List.of());
+        }
+    }
+
+    /** Would start WireGuard where it must not run. */
+    record Stop(CallOutcome outcome, String message) implements CallDecision {}
+
+    /** carpgate cannot tell what the backup would run. */
+    record Refuse(CallOutcome outcome, int faultCode, String message) implements CallDecision {}
+}

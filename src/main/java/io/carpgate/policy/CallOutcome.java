@@ -1,0 +1,27 @@
+package io.carpgate.policy;
+
+import java.util.Optional;
+
+/**
+ * The decision about one XML-RPC call (a {@code system.multicall} yields one per inner call), with the
+ * facts it rests on. Never carries a value from the payload other than names, uuids and service ids.
+ */
+public record CallOutcome(
+        String method,
+        Optional<String> service,
+        Optional<String> id,
+        Optional<String> instance,
+        Optional<String> vhid,
+        Optional<String> carpState,
+        Action action,
+        String reason) {
+
+    static CallOutcome plain(String method, Action action, String reason) {
+        return new CallOutcome(method, Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.empty(), action, reason);
+    }
+
+    public CallOutcome withAction(Action newAction, String newReason) {
+        return new CallOutcome(method, service, id, instance, vhid, carpState, newAction, newReason);
+    }
+}

@@ -1,0 +1,135 @@
+package io.carpgate.policy;
+
+import io.carpgate.xmlrpc.MethodCall;
+import io.carpgate.xmlrpc.XmlRpcValue;
+import io.carpgate.xmlrpc.XmlRpcValue.Array;
+import io.carpgate.xmlrpc.XmlRpcValue.Str;
+import io.carpgate.xmlrpc.XmlRpcValue.Struct;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The decision: call + VHID map + what carpgate learned + CARP state → forward, rewrite, suppress or reject.
+ * Pure: no I/O, no clock, no state. It follows the backup's dispatcher (PROTOCOL.md), so it decides on
+ * what the backup would run, not on what the request looks like.
+ */
+public final class Gate {
+    private Gate() {}
+
+    /** Whether deciding this call may need the backup's CARP view (so the shell asks the API only then). */
+    public static boolean needsCarp(MethodCall call) {
+        String method = call.methodName();
+        return method.equals(Methods.MULTICALL) || method.equals(Methods.RESTORE) || Methods.STARTING.contains(method);
+    }
+
+    public static Verdict decide(MethodCall call, GateInputs in) {
+        if (call.methodName().equals(Methods.MULTICALL)) {
+            return multicall(call, in);
+        }
+        CallDecision decision = single(call.methodName(), received(call.params()), in);
+        if (decision instanceof CallDecision.Stop stop) {
+            return new Verdict.Suppress(stop.message(), List.of(stop.outcome()));
+        }
+        if (decision instanceof CallDecision.Refuse refuse) {
+            return new Verdict.Reject(refuse.faultCode(), refuse.message(), List.of(refuse.outcome()));
+        }
+        CallDecision.Pass pass = (CallDecision.Pass) decision;
+        return pass.changes().isEmpty()
+                ? new Verdict.Forward(List.of(pass.outcome()), pass.learned())
+                : new Verdict.Rewrite(pass.changes(), List.of(pass.outcome()), pass.learned());
+    }
+
+    /**
+     * IXR_Server::call hands a method its only parameter itself, and the list of parameters otherwise.
+     * A list arrives as an {@link Array} without source text, which no gated method accepts.
+     */
+    static XmlRpcValue received(List<XmlRpcValue> params) {
+        return params.size() == 1 ? params.get(0) : new Array(params);
+    }
+
+    private static CallDecision single(String method, XmlRpcValue received, GateInputs in) {
+        if (method.equals(Methods.RESTORE)) {
+            if (received instanceof Struct sections) {
+                return WireGuardRewrite.decide(sections, in);
+            }
+            return refuse(method, Methods.INVALID_PARAMS,
+                    method + " takes one struct of configuration sections; carpgate cannot tell what the backup would store");
+        }
+        if (Methods.STARTING.contains(method)) {
+            return ServiceGate.decide(method, received, in);
+        }
+        if (method.equals(Methods.MULTICALL)) {
+            // The backup answers a nested multicall with a fault and runs nothing; carpgate refuses it outright.
+            return refuse(method, Methods.INVALID_REQUEST, "system.multicall inside system.multicall is not accepted");
+        }
+        return CallDecision.Pass.forwarded(CallOutcome.plain(method, Action.FORWARDED, "not gated"));
+    }
+
+    private static Verdict multicall(MethodCall call, GateInputs in) {
+        Optional<List<XmlRpcValue>> entries = Optional.of(received(call.params()))
+                .filter(Array.class::isInstance).map(v -> ((Array) v).items());
+        if (entries.isEmpty() || call.params().size() != 1) {
+            String message = "system.multicall takes exactly one array of {methodName, params} structs";
+            return new Verdict.Reject(Methods.INVALID_PARAMS, message,
+                    List.of(CallOutcome.plain(Methods.MULTICALL, Action.REJECTED, message)));
+        }
+        List<CallDecision> decisions = new ArrayList<>();
+        for (XmlRpcValue entry : entries.get()) {
+            decisions.add(multicallEntry(entry, in));
+        }
+        return combine(decisions);
+    }
+
+    private static CallDecision multicallEntry(XmlRpcValue entry, GateInputs in) {
+        // IXR reads $call['methodName'] and $call['params'] and calls the method with them; anything that
+        // is not exactly that shape makes PHP coerce or fail in ways carpgate will not second-guess.
+        if (!(entry instanceof Struct struct)) {
+            return refuse(Methods.MULTICALL, Methods.INVALID_PARAMS, "a system.multicall entry is not a struct");
+        }
+        Optional<XmlRpcValue> name = struct.get("methodName");
+        Optional<XmlRpcValue> params = struct.get("params");
+        if (name.isEmpty() || !(name.get() instanceof Str method)) {
+            return refuse(Methods.MULTICALL, Methods.INVALID_PARAMS,
+                    "a system.multicall entry has no methodName string");
+        }
+        if (params.isEmpty() || !(params.get() instanceof Array list)) {
+            return refuse(method.text(), Methods.INVALID_PARAMS,
+                    "system.multicall entry " + method.text() + " has no params array");
+        }
+        return single(method.text(), received(list.items()), in);
+    }
+
+    private static Verdict combine(List<CallDecision> decisions) {
+        Optional<CallDecision> blocker = decisions.stream()
+                .filter(d -> !(d instanceof CallDecision.Pass)).findFirst();
+        if (blocker.isPresent()) {
+            String why = blocker.get() instanceof CallDecision.Stop stop
+                    ? stop.message()
+                    : ((CallDecision.Refuse) blocker.get()).message();
+            String message = "carpgate rejected system.multicall, nothing was sent to the backup: " + why;
+            List<CallOutcome> outcomes = decisions.stream()
+                    .map(d -> d instanceof CallDecision.Pass
+                            ? d.outcome().withAction(Action.REJECTED, "rejected with its system.multicall: " + why)
+                            : d.outcome())
+                    .toList();
+            return new Verdict.Reject(Methods.INVALID_REQUEST, message, outcomes);
+        }
+        List<SlotChange> changes = new ArrayList<>();
+        List<KnownInstance> learned = new ArrayList<>();
+        List<CallOutcome> outcomes = new ArrayList<>();
+        for (CallDecision decision : decisions) {
+            CallDecision.Pass pass = (CallDecision.Pass) decision;
+            changes.addAll(pass.changes());
+            learned.addAll(pass.learned());
+            outcomes.add(pass.outcome());
+        }
+        return changes.isEmpty()
+                ? new Verdict.Forward(outcomes, learned)
+                : new Verdict.Rewrite(changes, outcomes, learned);
+    }
+
+    static CallDecision.Refuse refuse(String method, int code, String message) {
+        return new CallDecision.Refuse(CallOutcome.plain(method, Action.REJECTED, message), code, message);
+    }
+}

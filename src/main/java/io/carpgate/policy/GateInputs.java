@@ -1,0 +1,6 @@
+package io.carpgate.policy;
+
+import io.carpgate.carp.CarpView;
+
+/** Everything the decision depends on besides the call itself. */
+public record GateInputs(VhidHints hints, InstanceBook book, CarpView carp, OnUnknownCarp onUnknownCarp) {}
