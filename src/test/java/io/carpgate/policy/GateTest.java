@@ -1,0 +1,383 @@
+package io.carpgate.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.carpgate.carp.BackupVip;
+import io.carpgate.carp.CarpView;
+import io.carpgate.carp.VipState;
+import io.carpgate.xmlrpc.MethodCall;
+import io.carpgate.xmlrpc.XmlRpcValue;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class GateTest {
+    static final String WG0 = "3d2c1b0a-9f8e-4d7c-a6b5-4c3d2e1f0a9b";
+    static final String WG1 = "11111111-2222-4333-8444-555555555555";
+    static final String MASTER_VIP7 = "5f3c1a9e-8d2b-4c7a-9e1f-2a3b4c5d6e7f";
+    static final String BACKUP_VIP7 = "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d";
+    static final String BACKUP_VIP2 = "0f1e2d3c-4b5a-4697-a8b9-cadbecfd0e1f";
+
+    final Calls c = new Calls();
+
+    static CarpView view(String status7, String status2) {
+        return new CarpView.Known(
+                List.of(new BackupVip(BACKUP_VIP7, "opt2", 7, "198.51.100.5", "WAN2 CARP"),
+                        new BackupVip(BACKUP_VIP2, "lan", 2, "192.168.1.1", "LAN CARP")),
+                List.of(new VipState("WAN2", 7, "198.51.100.5", status7),
+                        new VipState("LAN", 2, "192.168.1.1", status2)),
+                Instant.EPOCH);
+    }
+
+    static InstanceBook book(KnownInstance... instances) {
+        return InstanceBook.empty().with(List.of(instances));
+    }
+
+    static KnownInstance wg0() {
+        return new KnownInstance(WG0, "wg0-branches", Optional.of(7), Optional.of("opt2"));
+    }
+
+    static KnownInstance wg1() {
+        return new KnownInstance(WG1, "wg1-lan", Optional.of(2), Optional.of("lan"));
+    }
+
+    static GateInputs inputs(InstanceBook book, CarpView carp) {
+        return new GateInputs(VhidHints.none(), book, carp, OnUnknownCarp.SUPPRESS);
+    }
+
+    static VhidHints hints(VhidHint... entries) {
+        return new VhidHints() {
+            @Override
+            public Optional<VhidHint> find(String uuid, String name) {
+                return List.of(entries).stream().filter(h -> h.instanceKey().equals(uuid)).findFirst()
+                        .or(() -> List.of(entries).stream().filter(h -> h.instanceKey().equals(name)).findFirst());
+            }
+
+            @Override
+            public List<VhidHint> all() {
+                return List.of(entries);
+            }
+        };
+    }
+
+    @Nested
+    class Starts {
+        @ParameterizedTest
+        @ValueSource(strings = {"opnsense.restart_service", "opnsense.start_service"})
+        void wireguardStartOnBackupIsSuppressedNamingInstanceVhidAndState(String method) {
+            Verdict verdict = Gate.decide(c.service(method, "wireguard", WG0), inputs(book(wg0()), view("BACKUP", "BACKUP")));
+
+            assertThat(verdict).isInstanceOf(Verdict.Suppress.class);
+            assertThat(((Verdict.Suppress) verdict).message())
+                    .contains("carpgate suppressed", "wg0-branches", "VHID 7", "BACKUP");
+            CallOutcome outcome = verdict.calls().get(0);
+            assertThat(outcome.action()).isEqualTo(Action.SUPPRESSED);
+            assertThat(outcome.vhid()).contains("7");
+            assertThat(outcome.carpState()).contains("BACKUP");
+            assertThat(outcome.id()).contains(WG0);
+        }
+
+        @ParameterizedTest
+        @CsvSource({"MASTER,FORWARDED", "BACKUP,SUPPRESSED", "INIT,SUPPRESSED", "DISABLED,SUPPRESSED"})
+        void onlyMasterLetsTheStartThrough(String state, Action expected) {
+            Verdict verdict = Gate.decide(c.service("opnsense.restart_service", "wireguard", WG0),
+                    inputs(book(wg0()), view(state, "BACKUP")));
+            assertThat(verdict.calls().get(0).action()).isEqualTo(expected);
+            assertThat(verdict).isInstanceOf(expected == Action.FORWARDED ? Verdict.Forward.class : Verdict.Suppress.class);
+        }
+
+        @Test
+        void eachInstanceFollowsItsOwnVhid() {
+            GateInputs in = inputs(book(wg0(), wg1()), view("BACKUP", "MASTER"));
+            assertThat(Gate.decide(c.service("opnsense.restart_service", "wireguard", WG0), in))
+                    .isInstanceOf(Verdict.Suppress.class);
+            assertThat(Gate.decide(c.service("opnsense.restart_service", "wireguard", WG1), in))
+                    .isInstanceOf(Verdict.Forward.class);
+        }
+
+        @Test
+        void stopAlwaysPasses() {
+            Verdict verdict = Gate.decide(c.service("opnsense.stop_service", "wireguard", WG0),
+                    inputs(book(wg0()), view("BACKUP", "BACKUP")));
+            assertThat(verdict).isInstanceOf(Verdict.Forward.class);
+        }
+
+        @Test
+        void otherServicesPass() {
+            Verdict verdict = Gate.decide(c.service("opnsense.restart_service", "unbound", ""),
+                    inputs(book(wg0()), new CarpView.Unavailable("down")));
+            assertThat(verdict).isInstanceOf(Verdict.Forward.class);
+            assertThat(verdict.calls().get(0).reason()).isEqualTo("not a WireGuard start");
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"", "0"})
+        void emptyIdMeansTheBackupsFirstInstanceSoEveryKnownInstanceMustBeMaster(String id) {
+            MethodCall call = c.service("opnsense.restart_service", "wireguard", id);
+            assertThat(Gate.decide(call, inputs(book(wg0(), wg1()), view("MASTER", "BACKUP"))))
+                    .isInstanceOf(Verdict.Suppress.class);
+            assertThat(Gate.decide(call, inputs(book(wg0(), wg1()), view("MASTER", "MASTER"))))
+                    .isInstanceOf(Verdict.Forward.class);
+        }
+
+        @Test
+        void missingIdIsLikeEmpty() {
+            MethodCall call = c.call("opnsense.start_service", c.struct("service", "wireguard"));
+            assertThat(Gate.decide(call, inputs(book(wg0()), view("BACKUP", "MASTER"))))
+                    .isInstanceOf(Verdict.Suppress.class);
+        }
+
+        @Test
+        void starMatchesEveryServiceNameSoItIsGated() {
+            MethodCall call = c.service("opnsense.restart_service", "*", WG0);
+            assertThat(Gate.decide(call, inputs(book(wg0()), view("BACKUP", "BACKUP"))))
+                    .isInstanceOf(Verdict.Suppress.class);
+        }
+
+        @Test
+        void unknownInstanceIsUnknownCarpAndFollowsThePolicy() {
+            MethodCall call = c.service("opnsense.restart_service", "wireguard", WG1);
+            GateInputs suppress = inputs(book(wg0()), view("MASTER", "MASTER"));
+            Verdict suppressed = Gate.decide(call, suppress);
+            assertThat(suppressed).isInstanceOf(Verdict.Suppress.class);
+            assertThat(suppressed.calls().get(0).reason()).contains("CARP state unknown", WG1);
+
+            GateInputs forward = new GateInputs(VhidHints.none(), book(wg0()), view("MASTER", "MASTER"), OnUnknownCarp.FORWARD);
+            Verdict forwarded = Gate.decide(call, forward);
+            assertThat(forwarded).isInstanceOf(Verdict.Forward.class);
+            assertThat(forwarded.calls().get(0).reason()).contains("on-unknown-carp is forward");
+        }
+
+        @Test
+        void apiDownIsUnknownCarp() {
+            Verdict verdict = Gate.decide(c.service("opnsense.restart_service", "wireguard", WG0),
+                    inputs(book(wg0()), new CarpView.Unavailable("backup API refused the credentials (HTTP 401)")));
+            assertThat(verdict).isInstanceOf(Verdict.Suppress.class);
+            assertThat(((Verdict.Suppress) verdict).message()).contains("HTTP 401");
+        }
+
+        @Test
+        void vhidMissingFromTheBackupsStatusIsUnknown() {
+            KnownInstance on9 = new KnownInstance(WG0, "wg0", Optional.of(9), Optional.empty());
+            Verdict verdict = Gate.decide(c.service("opnsense.restart_service", "wireguard", WG0),
+                    inputs(book(on9), view("MASTER", "MASTER")));
+            assertThat(verdict).isInstanceOf(Verdict.Suppress.class);
+            assertThat(verdict.calls().get(0).reason()).contains("no CARP VIP with VHID 9");
+        }
+
+        @Test
+        void theMapNamesTheVhidOfAnInstanceNeverSeenInARestore() {
+            GateInputs in = new GateInputs(hints(new VhidHint(WG1, 2, Optional.empty(), Optional.empty())),
+                    InstanceBook.empty(), view("BACKUP", "MASTER"), OnUnknownCarp.SUPPRESS);
+            assertThat(Gate.decide(c.service("opnsense.restart_service", "wireguard", WG1), in))
+                    .isInstanceOf(Verdict.Forward.class);
+        }
+
+        @Test
+        void nonStringServiceOrIdIsRefusedBecausePhpComparesLoosely() {
+            GateInputs in = inputs(book(wg0()), view("MASTER", "MASTER"));
+            MethodCall boolService = c.call("opnsense.restart_service",
+                    c.struct("service", new XmlRpcValue.Bool(true), "id", WG0));
+            MethodCall base64Service = c.call("opnsense.restart_service",
+                    c.struct("service", new XmlRpcValue.Base64("d2lyZWd1YXJk"), "id", WG0));
+            MethodCall intId = c.call("opnsense.restart_service",
+                    c.struct("service", "wireguard", "id", new XmlRpcValue.Int(0)));
+            MethodCall noService = c.call("opnsense.restart_service", c.struct("id", WG0));
+            for (MethodCall call : List.of(boolService, base64Service, intId, noService)) {
+                Verdict verdict = Gate.decide(call, in);
+                assertThat(verdict).as(call.toString()).isInstanceOf(Verdict.Reject.class);
+                assertThat(verdict.calls().get(0).action()).isEqualTo(Action.REJECTED);
+            }
+        }
+
+        @Test
+        void startWithoutExactlyOneStructParameterIsRefused() {
+            GateInputs in = inputs(book(wg0()), view("MASTER", "MASTER"));
+            XmlRpcValue.Struct params = c.struct("service", "wireguard", "id", WG0);
+            for (MethodCall call : List.of(c.call("opnsense.start_service"),
+                    c.call("opnsense.start_service", params, params),
+                    c.call("opnsense.start_service", c.str("wireguard")),
+                    c.call("opnsense.start_service", c.array(params)))) {
+                assertThat(Gate.decide(call, in)).as(call.toString()).isInstanceOf(Verdict.Reject.class);
+            }
+        }
+    }
+
+    @Nested
+    class Multicall {
+        @Test
+        void aSuppressedStartInsideRejectsTheWholeBatch() {
+            MethodCall call = c.call("system.multicall", c.array(
+                    c.struct("methodName", "opnsense.restart_service", "params", c.array(c.struct("service", "unbound"))),
+                    c.struct("methodName", "opnsense.restart_service",
+                            "params", c.array(c.struct("service", "wireguard", "id", WG0)))));
+            Verdict verdict = Gate.decide(call, inputs(book(wg0()), view("BACKUP", "BACKUP")));
+            assertThat(verdict).isInstanceOf(Verdict.Reject.class);
+            assertThat(((Verdict.Reject) verdict).message()).contains("nothing was sent", "wg0-branches");
+            assertThat(verdict.calls()).extracting(CallOutcome::action)
+                    .containsExactly(Action.REJECTED, Action.SUPPRESSED);
+        }
+
+        @Test
+        void harmlessBatchesPassAndRewritesInsideAreApplied() {
+            MethodCall call = c.call("system.multicall", c.array(
+                    c.struct("methodName", "opnsense.firmware_version", "params", c.array()),
+                    c.struct("methodName", "opnsense.restore_config_section",
+                            "params", c.array(c.restore(List.of(c.wgInstance(WG0, "wg0", MASTER_VIP7)), List.of())
+                                    .params().get(0)))));
+            Verdict verdict = Gate.decide(call, inputs(InstanceBook.empty(),
+                    view("BACKUP", "BACKUP")));
+            // The VIP is not in the payload and not in the map, so the instance's VHID is unknown: forwarded as is.
+            assertThat(verdict).isInstanceOf(Verdict.Forward.class);
+            assertThat(verdict.calls()).hasSize(2);
+        }
+
+        @Test
+        void malformedBatchesAreRefused() {
+            GateInputs in = inputs(book(wg0()), view("MASTER", "MASTER"));
+            List<MethodCall> odd = List.of(
+                    c.call("system.multicall"),
+                    c.call("system.multicall", c.struct("a", "b")),
+                    c.call("system.multicall", c.array(c.str("opnsense.restart_service"))),
+                    c.call("system.multicall", c.array(c.struct("methodName", new XmlRpcValue.Base64("x"), "params", c.array()))),
+                    c.call("system.multicall", c.array(c.struct("methodName", "opnsense.firmware_version"))),
+                    c.call("system.multicall", c.array(c.struct("methodName", "system.multicall", "params", c.array()))));
+            for (MethodCall call : odd) {
+                assertThat(Gate.decide(call, in)).as(call.toString()).isInstanceOf(Verdict.Reject.class);
+            }
+        }
+    }
+
+    @Nested
+    class Rewrite {
+        @Test
+        void vipNotInThePayloadIsReplacedByTheBackupsOwnVip() {
+            GateInputs in = new GateInputs(hints(new VhidHint("wg0-branches", 7, Optional.empty(), Optional.empty())),
+                    InstanceBook.empty(), view("BACKUP", "BACKUP"), OnUnknownCarp.SUPPRESS);
+            XmlRpcValue.Struct instance = c.wgInstance(WG0, "wg0-branches", MASTER_VIP7);
+            Verdict verdict = Gate.decide(c.restore(List.of(instance), List.of()), in);
+
+            assertThat(verdict).isInstanceOf(Verdict.Rewrite.class);
+            Verdict.Rewrite rewrite = (Verdict.Rewrite) verdict;
+            XmlRpcValue.Str dependOn = instance.str("carp_depend_on").orElseThrow();
+            assertThat(rewrite.changes()).containsExactly(new SlotChange(dependOn.slot(), BACKUP_VIP7));
+            assertThat(rewrite.learned()).containsExactly(new KnownInstance(WG0, "wg0-branches", Optional.of(7), Optional.empty()));
+            assertThat(verdict.calls().get(0).action()).isEqualTo(Action.REWRITTEN);
+            assertThat(verdict.calls().get(0).reason()).contains(MASTER_VIP7 + " -> " + BACKUP_VIP7);
+            assertThat(verdict.calls().get(0).reason()).doesNotContain("SECRET");
+        }
+
+        @Test
+        void vipArrivingInTheSameSyncKeepsItsUuidSoNothingIsRewritten() {
+            XmlRpcValue.Struct instance = c.wgInstance(WG0, "wg0-branches", MASTER_VIP7);
+            MethodCall call = c.restore(List.of(instance), List.of(c.vip(MASTER_VIP7, "opt2", "7")));
+            Verdict verdict = Gate.decide(call, inputs(InstanceBook.empty(), view("BACKUP", "BACKUP")));
+
+            assertThat(verdict).isInstanceOf(Verdict.Forward.class);
+            assertThat(verdict.learned()).containsExactly(new KnownInstance(WG0, "wg0-branches", Optional.of(7), Optional.of("opt2")));
+            assertThat(verdict.calls().get(0).reason()).contains("already follows VIP " + MASTER_VIP7);
+        }
+
+        @Test
+        void mapBackupVipWinsOverEverything() {
+            String chosen = "abcdefab-0000-4000-8000-000000000001";
+            GateInputs in = new GateInputs(hints(new VhidHint(WG0, 7, Optional.of("opt2"), Optional.of(chosen))),
+                    InstanceBook.empty(), new CarpView.Unavailable("down"), OnUnknownCarp.SUPPRESS);
+            XmlRpcValue.Struct instance = c.wgInstance(WG0, "wg0", MASTER_VIP7);
+            Verdict verdict = Gate.decide(c.restore(List.of(instance), List.of(c.vip(MASTER_VIP7, "opt2", "7"))), in);
+            assertThat(((Verdict.Rewrite) verdict).changes()).extracting(SlotChange::newText).containsExactly(chosen);
+        }
+
+        @Test
+        void severalInstancesEachGetTheirOwnVhidsVip() {
+            GateInputs in = new GateInputs(hints(new VhidHint("wg1-lan", 2, Optional.of("lan"), Optional.empty())),
+                    InstanceBook.empty(), view("BACKUP", "MASTER"), OnUnknownCarp.SUPPRESS);
+            XmlRpcValue.Struct a = c.wgInstance(WG0, "wg0", MASTER_VIP7);
+            XmlRpcValue.Struct b = c.wgInstance(WG1, "wg1-lan", "");
+            // VIP 7 arrives in the payload under the master's uuid: kept. wg1 had no dependency: gets the LAN VIP.
+            Verdict verdict = Gate.decide(c.restore(List.of(a, b), List.of(c.vip(MASTER_VIP7, "opt2", "7"))), in);
+            assertThat(((Verdict.Rewrite) verdict).changes()).containsExactly(
+                    new SlotChange(b.str("carp_depend_on").orElseThrow().slot(), BACKUP_VIP2));
+            assertThat(verdict.calls().get(0).vhid()).contains("7,2");
+        }
+
+        @Test
+        void unresolvedInstancesAreLeftAsSentWithAWarning() {
+            XmlRpcValue.Struct instance = c.wgInstance(WG0, "wg0", "");
+            Verdict verdict = Gate.decide(c.restore(List.of(instance), List.of()),
+                    inputs(InstanceBook.empty(), view("BACKUP", "BACKUP")));
+            assertThat(verdict).isInstanceOf(Verdict.Forward.class);
+            assertThat(verdict.calls().get(0).reason()).contains("WARNING", "no CARP dependency");
+        }
+
+        @Test
+        void apiDownWithoutMapVipLeavesTheInstanceAndSaysWhy() {
+            GateInputs in = new GateInputs(hints(new VhidHint("wg0", 7, Optional.empty(), Optional.empty())),
+                    InstanceBook.empty(), new CarpView.Unavailable("connection refused"), OnUnknownCarp.SUPPRESS);
+            Verdict verdict = Gate.decide(c.restore(List.of(c.wgInstance(WG0, "wg0", MASTER_VIP7)), List.of()), in);
+            assertThat(verdict).isInstanceOf(Verdict.Forward.class);
+            assertThat(verdict.calls().get(0).reason()).contains("WARNING", "connection refused");
+        }
+
+        @Test
+        void ambiguousVhidAcrossInterfacesIsNotGuessed() {
+            CarpView twoSevens = new CarpView.Known(
+                    List.of(new BackupVip(BACKUP_VIP7, "opt2", 7, "198.51.100.5", ""),
+                            new BackupVip(BACKUP_VIP2, "lan", 7, "192.168.1.1", "")),
+                    List.of(), Instant.EPOCH);
+            GateInputs in = new GateInputs(hints(new VhidHint("wg0", 7, Optional.empty(), Optional.empty())),
+                    InstanceBook.empty(), twoSevens, OnUnknownCarp.SUPPRESS);
+            Verdict verdict = Gate.decide(c.restore(List.of(c.wgInstance(WG0, "wg0", MASTER_VIP7)), List.of()), in);
+            assertThat(verdict).isInstanceOf(Verdict.Forward.class);
+            assertThat(verdict.calls().get(0).reason()).contains("name the interface");
+        }
+
+        @Test
+        void restoresWithoutWireGuardPass() {
+            MethodCall call = c.call("opnsense.restore_config_section", c.struct("system", c.struct("hostname", "fw")));
+            assertThat(Gate.decide(call, inputs(InstanceBook.empty(), new CarpView.Unavailable("x"))))
+                    .isInstanceOf(Verdict.Forward.class);
+        }
+
+        @Test
+        void restoreWithoutOneStructIsRefused() {
+            assertThat(Gate.decide(c.call("opnsense.restore_config_section", c.str("x")),
+                    inputs(InstanceBook.empty(), view("BACKUP", "BACKUP")))).isInstanceOf(Verdict.Reject.class);
+        }
+
+        @Test
+        void learnedInstancesGateLaterStarts() {
+            XmlRpcValue.Struct instance = c.wgInstance(WG0, "wg0", MASTER_VIP7);
+            Verdict restore = Gate.decide(c.restore(List.of(instance), List.of(c.vip(MASTER_VIP7, "opt2", "7"))),
+                    inputs(InstanceBook.empty(), view("BACKUP", "BACKUP")));
+            InstanceBook learned = InstanceBook.empty().with(restore.learned());
+            assertThat(Gate.decide(c.service("opnsense.restart_service", "wireguard", WG0), inputs(learned, view("BACKUP", "BACKUP"))))
+                    .isInstanceOf(Verdict.Suppress.class);
+            assertThat(Gate.decide(c.service("opnsense.restart_service", "wireguard", WG0), inputs(learned, view("MASTER", "BACKUP"))))
+                    .isInstanceOf(Verdict.Forward.class);
+        }
+    }
+
+    @Test
+    void needsCarpOnlyForCallsThatCanTouchWireGuard() {
+        assertThat(Gate.needsCarp(c.call("opnsense.firmware_version"))).isFalse();
+        assertThat(Gate.needsCarp(c.call("opnsense.filter_configure"))).isFalse();
+        assertThat(Gate.needsCarp(c.call("opnsense.restart_service"))).isTrue();
+        assertThat(Gate.needsCarp(c.call("opnsense.restore_config_section"))).isTrue();
+        assertThat(Gate.needsCarp(c.call("system.multicall"))).isTrue();
+    }
+
+    @Test
+    void instanceBookKeepsTheLatestLearning() {
+        KnownInstance first = new KnownInstance(WG0, "wg0", Optional.of(7), Optional.empty());
+        KnownInstance second = new KnownInstance(WG0, "wg0", Optional.of(2), Optional.empty());
+        assertThat(InstanceBook.empty().with(List.of(first)).with(List.of(second)).byUuid())
+                .isEqualTo(Map.of(WG0, second));
+    }
+}
