@@ -1,0 +1,29 @@
+package io.carpgate.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code java -jar carpgate.jar <command>}. */
+@Command(name = "carpgate",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = "TLS proxy on the OPNsense HA sync path: stores WireGuard configuration on the backup with "
+                + "the backup's own CARP VIP, and lets WireGuard start there only where the backup is CARP MASTER.",
+        subcommands = {RunCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    static CommandLine commandLine() {
+        return new CommandLine(new Main());
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a command, e.g. run --config conf/carpgate.yml");
+    }
+}

@@ -1,0 +1,38 @@
+package io.carpgate.observe;
+
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.joran.JoranConfigurator;
+import ch.qos.logback.core.joran.spi.JoranException;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.slf4j.LoggerFactory;
+
+/** Points Logback at the configured log folder: access.log and decisions.jsonl there, the rest on the console. */
+public final class LogSetup {
+    private static final String CONFIG = "/carpgate-logback.xml";
+
+    private LogSetup() {}
+
+    public static void toFolder(Path logsDir) {
+        try {
+            Files.createDirectories(logsDir);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot create log folder " + logsDir + ": " + e.getMessage(), e);
+        }
+        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+        URL config = LogSetup.class.getResource(CONFIG);
+        if (config == null) {
+            throw new IllegalStateException(CONFIG + " missing from the jar");
+        }
+        context.reset();
+        context.putProperty("CARPGATE_LOG_DIR", logsDir.toAbsolutePath().toString());
+        JoranConfigurator configurator = new JoranConfigurator();
+        configurator.setContext(context);
+        try {
+            configurator.doConfigure(config);
+        } catch (JoranException e) {
+            throw new IllegalStateException("cannot configure logging: " + e.getMessage(), e);
+        }
+    }
+}

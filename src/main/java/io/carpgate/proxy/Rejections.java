@@ -1,0 +1,23 @@
+package io.carpgate.proxy;
+
+import io.carpgate.policy.Action;
+import io.carpgate.policy.CallOutcome;
+import java.util.Optional;
+
+/** Decision-log entries for requests refused before any call could be read. */
+final class Rejections {
+    private Rejections() {}
+
+    static CallOutcome unreadable(String reason) {
+        return rejected("(unreadable)", reason);
+    }
+
+    static CallOutcome tooLarge(long maxBody) {
+        return rejected("(too large)", "body larger than " + maxBody + " bytes");
+    }
+
+    private static CallOutcome rejected(String method, String reason) {
+        return new CallOutcome(method, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(), Action.REJECTED, reason);
+    }
+}
