@@ -7,10 +7,12 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import org.apache.ws.commons.serialize.XMLWriterImpl;
 import org.apache.xmlrpc.XmlRpcConfig;
+import org.apache.xmlrpc.XmlRpcRequest;
 import org.apache.xmlrpc.common.TypeFactoryImpl;
 import org.apache.xmlrpc.common.XmlRpcController;
 import org.apache.xmlrpc.common.XmlRpcHttpRequestConfigImpl;
 import org.apache.xmlrpc.common.XmlRpcStreamConfig;
+import org.apache.xmlrpc.common.XmlRpcWorker;
 import org.apache.xmlrpc.common.XmlRpcWorkerFactory;
 import org.apache.xmlrpc.serializer.StringSerializer;
 import org.apache.xmlrpc.serializer.TypeSerializer;
@@ -48,7 +50,7 @@ public final class XmlRpcResponses {
         config.setEnabledForExtensions(false);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
         try (Writer out = new OutputStreamWriter(bytes, StandardCharsets.UTF_8)) {
-            XMLWriterImpl xml = new XMLWriterImpl();
+            XMLWriterImpl xml = new PairSafeXmlWriter();
             xml.setEncoding(XmlRpcStreamConfig.UTF8_ENCODING);
             xml.setDeclarating(true);
             xml.setIndenting(false);
@@ -67,6 +69,18 @@ public final class XmlRpcResponses {
         }
     }
 
+    /**
+     * XMLWriterImpl writes every non-ASCII UTF-16 unit as a char reference, which turns a character
+     * outside the BMP into two references to surrogates: not well-formed. Letting the surrogates through
+     * raw makes the UTF-8 writer encode the pair as one character; everything else is the library's.
+     */
+    private static final class PairSafeXmlWriter extends XMLWriterImpl {
+        @Override
+        public boolean canEncode(char c) {
+            return Character.isSurrogate(c) || super.canEncode(c);
+        }
+    }
+
     /** Typed {@code <string>} for strings; everything else as the library's defaults. */
     private static final TypeSerializer STRING = new TypeSerializerImpl() {
         @Override
@@ -82,11 +96,30 @@ public final class XmlRpcResponses {
         }
     };
 
-    /** TypeFactoryImpl wants a controller; serializing strings, ints and maps never consults it. */
+    /**
+     * TypeFactoryImpl wants a controller; serializing strings, ints and maps never consults it, and
+     * nothing here ever executes a request.
+     */
     private static final class NoController extends XmlRpcController {
         @Override
         protected XmlRpcWorkerFactory getDefaultXmlRpcWorkerFactory() {
-            throw new UnsupportedOperationException("carpgate only serializes");
+            XmlRpcController controller = this;
+            return new XmlRpcWorkerFactory(controller) {
+                @Override
+                protected XmlRpcWorker newWorker() {
+                    return new XmlRpcWorker() {
+                        @Override
+                        public XmlRpcController getController() {
+                            return controller;
+                        }
+
+                        @Override
+                        public Object execute(XmlRpcRequest request) {
+                            throw new UnsupportedOperationException("carpgate only serializes responses");
+                        }
+                    };
+                }
+            };
         }
 
         @Override
