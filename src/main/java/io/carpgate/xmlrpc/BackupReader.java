@@ -17,6 +17,20 @@ import org.codehaus.stax2.XMLStreamReader2;
  * Reads an XML-RPC request body the way the backup's IXR parser does (PROTOCOL.md, "How the backup parses
  * XML-RPC"), and refuses wherever carpgate's reading could differ from the backup's. The result's values
  * are what the backup ends up with; every string carries the byte range of its text in {@code body}.
+ *
+ * <p>Decisions, each so that any body carpgate accepts is read by the backup exactly as here (or rejected
+ * by it outright):
+ * <ul>
+ *   <li>IXR's declaration strip is emulated (first {@code <?xml...?>} inside the first 100 bytes, then PHP
+ *       trim), but only when nothing but whitespace precedes that declaration; a declaration still at the
+ *       start afterwards is honoured by expat, so it must say UTF-8 (or nothing) and version 1.0.</li>
+ *   <li>Strict UTF-8 only; any byte order mark is refused (a master never sends one).</li>
+ *   <li>Any DOCTYPE is refused; nothing external is ever resolved.</li>
+ *   <li>Only the regular methodCall shape is accepted (see {@link CallWalker}); attributes are ignored,
+ *       comments and processing instructions skipped, as IXR does.</li>
+ * </ul>
+ * Unreadable reasons name element names, limits and byte offsets only; Woodstox's own messages, which
+ * quote the body, are never passed on.
  */
 public final class BackupReader {
     private static final XMLInputFactory2 DEFAULT_FACTORY = factory(ReaderLimits.defaults());
