@@ -113,7 +113,7 @@ class BackupReaderRefusalsTest {
     void doctypeWithInternalEntityIsRefused() {
         String body = "<?xml version=\"1.0\"?>\n<!DOCTYPE methodCall [<!ENTITY e \"SECRET\">]>"
                 + "<methodCall><methodName>&e;</methodName></methodCall>";
-        assertThat(codeOf(body)).isEqualTo(-32600);
+        assertThat(refused(body)).isEqualTo(new ReadResult.Unreadable(-32600, "DOCTYPE not accepted"));
     }
 
     @Test
