@@ -1,0 +1,315 @@
+package io.carpgate.xmlrpc;
+
+import static javax.xml.stream.XMLStreamConstants.CDATA;
+import static javax.xml.stream.XMLStreamConstants.CHARACTERS;
+import static javax.xml.stream.XMLStreamConstants.COMMENT;
+import static javax.xml.stream.XMLStreamConstants.DTD;
+import static javax.xml.stream.XMLStreamConstants.END_DOCUMENT;
+import static javax.xml.stream.XMLStreamConstants.END_ELEMENT;
+import static javax.xml.stream.XMLStreamConstants.ENTITY_REFERENCE;
+import static javax.xml.stream.XMLStreamConstants.PROCESSING_INSTRUCTION;
+import static javax.xml.stream.XMLStreamConstants.SPACE;
+import static javax.xml.stream.XMLStreamConstants.START_DOCUMENT;
+import static javax.xml.stream.XMLStreamConstants.START_ELEMENT;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import javax.xml.stream.XMLStreamException;
+import org.codehaus.stax2.XMLStreamReader2;
+
+/**
+ * Walks the StAX events of one request and accepts only the shapes where IXR's state machine and this
+ * reading agree (see BackupReader). Attributes are ignored, as IXR ignores them; comments and processing
+ * instructions are skipped, so text around them concatenates as in IXR. Refusal reasons name only the
+ * element names carpgate expects, never a name or text taken from the body.
+ */
+final class CallWalker {
+    private final XMLStreamReader2 xml;
+    private final ByteOffsets offsets;
+    private final ReaderLimits limits;
+    private long values;
+
+    CallWalker(XMLStreamReader2 xml, ByteOffsets offsets, ReaderLimits limits) {
+        this.xml = xml;
+        this.offsets = offsets;
+        this.limits = limits;
+    }
+
+    MethodCall readCall() throws XMLStreamException, Refusal {
+        requireUtf8Declaration();
+        if (!nextChild("document")) {
+            throw new Refusal(Refusal.INVALID_REQUEST, "no root element");
+        }
+        if (!xml.getLocalName().equals("methodCall")) {
+            throw new Refusal(Refusal.INVALID_REQUEST, "root element is not methodCall");
+        }
+        if (!nextChild("methodCall")) {
+            throw new Refusal(Refusal.INVALID_REQUEST, "methodCall has no methodName");
+        }
+        requireElement("methodName", "methodCall");
+        String methodName = name(readText("methodName"), "methodName");
+        List<XmlRpcValue> params = new ArrayList<>();
+        if (nextChild("methodCall")) {
+            // IXR would let a second methodName win, and take values outside <param>: refuse both.
+            requireElement("params", "methodCall");
+            readParams(params);
+            if (nextChild("methodCall")) {
+                throw new Refusal(Refusal.INVALID_REQUEST, "unexpected element after params in methodCall");
+            }
+        }
+        // Let the parser check everything after the root (only comments, PIs and whitespace may follow).
+        while (next() != END_DOCUMENT) {
+            // nothing but misc content can appear here; the parser refuses anything else
+        }
+        return new MethodCall(methodName, params);
+    }
+
+    /**
+     * After IXR's strip, a declaration left at the start is honoured by expat: only UTF-8 (or none) reads
+     * the same here, and only XML 1.0 has expat's character rules.
+     */
+    private void requireUtf8Declaration() throws Refusal {
+        if (xml.getEventType() != START_DOCUMENT) {
+            throw new IllegalStateException("reader not at document start");
+        }
+        String encoding = xml.getCharacterEncodingScheme();
+        if (encoding != null && !encoding.equalsIgnoreCase("UTF-8")) {
+            throw new Refusal(Refusal.NOT_WELL_FORMED, "XML declaration names an encoding other than UTF-8");
+        }
+        String version = xml.getVersion();
+        if (version != null && !version.equals("1.0")) {
+            throw new Refusal(Refusal.NOT_WELL_FORMED, "XML declaration names a version other than 1.0");
+        }
+    }
+
+    private void readParams(List<XmlRpcValue> params) throws XMLStreamException, Refusal {
+        while (nextChild("params")) {
+            requireElement("param", "params");
+            if (!nextChild("param")) {
+                throw new Refusal(Refusal.INVALID_REQUEST, "param without value");
+            }
+            requireElement("value", "param");
+            Optional<XmlRpcValue> value = readValue();
+            if (nextChild("param")) {
+                throw new Refusal(Refusal.INVALID_REQUEST, "param with more than one child");
+            }
+            value.ifPresent(params::add); // IXR drops an untyped blank value entirely
+        }
+    }
+
+    /** At the start of {@code <value>}; returns empty when IXR drops the value (untyped and blank). */
+    private Optional<XmlRpcValue> readValue() throws XMLStreamException, Refusal {
+        if (++values > limits.maxValues()) {
+            throw new Refusal(Refusal.INVALID_REQUEST, "more than " + limits.maxValues() + " values");
+        }
+        long textStart = offsets.byteOffset(xml.getLocationInfo().getEndingCharOffset());
+        StringBuilder text = new StringBuilder();
+        Optional<XmlRpcValue> typed = Optional.empty();
+        boolean sawChild = false;
+        while (true) {
+            int event = next();
+            if (event == CHARACTERS) {
+                if (sawChild) {
+                    if (!isBlankText()) {
+                        // IXR would turn this text into a second value.
+                        throw new Refusal(Refusal.INVALID_REQUEST, "text after the typed element in value");
+                    }
+                } else {
+                    text.append(xml.getTextCharacters(), xml.getTextStart(), xml.getTextLength());
+                }
+            } else if (event == START_ELEMENT) {
+                if (sawChild) {
+                    throw new Refusal(Refusal.INVALID_REQUEST, "value with more than one element");
+                }
+                if (!PhpScalars.isBlank(text)) {
+                    // IXR silently discards text before a typed element.
+                    throw new Refusal(Refusal.INVALID_REQUEST, "text mixed with a typed element in value");
+                }
+                sawChild = true;
+                text = null;
+                typed = Optional.of(readTyped());
+            } else { // END_ELEMENT of value
+                if (sawChild) {
+                    return typed;
+                }
+                long textEnd = offsets.byteOffset(xml.getLocationInfo().getStartingCharOffset());
+                if (PhpScalars.isBlank(text)) {
+                    return Optional.empty();
+                }
+                return Optional.of(new XmlRpcValue.Str(text.toString(), new TextSlot(textStart, textEnd, "", "")));
+            }
+        }
+    }
+
+    private XmlRpcValue readTyped() throws XMLStreamException, Refusal {
+        String type = xml.getLocalName();
+        switch (type) {
+            case "string":
+                return readString();
+            case "int":
+            case "i4":
+                return new XmlRpcValue.Int(PhpScalars.toInt(PhpScalars.trim(readText(type))));
+            case "double":
+                return new XmlRpcValue.Dbl(PhpScalars.toDouble(PhpScalars.trim(readText(type))));
+            case "boolean":
+                return new XmlRpcValue.Bool(PhpScalars.toBool(PhpScalars.trim(readText(type))));
+            case "base64":
+                return new XmlRpcValue.Base64(readText(type));
+            case "dateTime.iso8601":
+                return new XmlRpcValue.DateTime(PhpScalars.trim(readText(type)));
+            case "struct":
+                return readStruct();
+            case "array":
+                return readArray();
+            default:
+                // Unknown to IXR (nil, i8, wrong case...): the backup would drop or mangle it.
+                throw new Refusal(Refusal.INVALID_REQUEST, "unsupported element in value");
+        }
+    }
+
+    private XmlRpcValue.Str readString() throws XMLStreamException, Refusal {
+        if (xml.isEmptyElement()) {
+            long start = offsets.byteOffset(xml.getLocationInfo().getStartingCharOffset());
+            long end = offsets.byteOffset(xml.getLocationInfo().getEndingCharOffset());
+            readText("string"); // consumes the synthetic end event
+            return new XmlRpcValue.Str("", new TextSlot(start, end, "<string>", "</string>"));
+        }
+        long start = offsets.byteOffset(xml.getLocationInfo().getEndingCharOffset());
+        String text = readText("string");
+        long end = offsets.byteOffset(xml.getLocationInfo().getStartingCharOffset());
+        return new XmlRpcValue.Str(text, new TextSlot(start, end, "", ""));
+    }
+
+    private XmlRpcValue.Struct readStruct() throws XMLStreamException, Refusal {
+        Map<String, XmlRpcValue> members = new LinkedHashMap<>();
+        while (nextChild("struct")) {
+            requireElement("member", "struct");
+            if (!nextChild("member")) {
+                throw new Refusal(Refusal.INVALID_REQUEST, "member without name");
+            }
+            requireElement("name", "member");
+            String name = name(readText("name"), "name");
+            if (!nextChild("member")) {
+                throw new Refusal(Refusal.INVALID_REQUEST, "member without value");
+            }
+            requireElement("value", "member");
+            Optional<XmlRpcValue> value = readValue();
+            if (nextChild("member")) {
+                throw new Refusal(Refusal.INVALID_REQUEST, "member with more than name and value");
+            }
+            // PHP array assignment: a repeated name replaces the value in the first one's position.
+            value.ifPresent(v -> members.put(name, v));
+        }
+        return new XmlRpcValue.Struct(members);
+    }
+
+    private XmlRpcValue.Array readArray() throws XMLStreamException, Refusal {
+        // IXR only acts on <data>: an array without exactly one data would vanish or merge, so refuse.
+        if (!nextChild("array")) {
+            throw new Refusal(Refusal.INVALID_REQUEST, "array without data");
+        }
+        requireElement("data", "array");
+        List<XmlRpcValue> items = new ArrayList<>();
+        while (nextChild("data")) {
+            requireElement("value", "data");
+            readValue().ifPresent(items::add);
+        }
+        if (nextChild("array")) {
+            throw new Refusal(Refusal.INVALID_REQUEST, "array with more than one data");
+        }
+        return new XmlRpcValue.Array(items);
+    }
+
+    private String name(String raw, String element) throws Refusal {
+        String trimmed = PhpScalars.trim(raw);
+        if (trimmed.length() > limits.maxNameLength()) {
+            throw new Refusal(Refusal.INVALID_REQUEST, element + " longer than " + limits.maxNameLength());
+        }
+        return trimmed;
+    }
+
+    /** Collects the text of an element that must hold text only; leaves the reader at its end tag. */
+    private String readText(String element) throws XMLStreamException, Refusal {
+        StringBuilder text = new StringBuilder();
+        while (next() == CHARACTERS) {
+            text.append(xml.getTextCharacters(), xml.getTextStart(), xml.getTextLength());
+        }
+        if (xml.getEventType() != END_ELEMENT) {
+            throw new Refusal(Refusal.INVALID_REQUEST, "element inside " + element);
+        }
+        return text.toString();
+    }
+
+    /**
+     * Moves to the next child element (true) or to the end of the current element (false), allowing only
+     * whitespace text in between: text in a container is ignored by IXR, so it has no business there.
+     */
+    private boolean nextChild(String parent) throws XMLStreamException, Refusal {
+        while (true) {
+            int event = next();
+            if (event == START_ELEMENT) {
+                return true;
+            }
+            if (event == END_ELEMENT || event == END_DOCUMENT) {
+                return false;
+            }
+            if (!isBlankText()) {
+                throw new Refusal(Refusal.INVALID_REQUEST, "text inside " + parent);
+            }
+        }
+    }
+
+    private void requireElement(String expected, String parent) throws Refusal {
+        if (!xml.getLocalName().equals(expected)) {
+            throw new Refusal(Refusal.INVALID_REQUEST, "expected " + expected + " in " + parent);
+        }
+    }
+
+    private boolean isBlankText() {
+        char[] chars = xml.getTextCharacters();
+        int end = xml.getTextStart() + xml.getTextLength();
+        for (int i = xml.getTextStart(); i < end; i++) {
+            if (!PhpScalars.isTrimSpace(chars[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The next event that matters to IXR: elements and text (CDATA and ignorable space reported as
+     * CHARACTERS). Comments and PIs are skipped; a DTD or an unexpanded entity is refused.
+     */
+    private int next() throws XMLStreamException, Refusal {
+        while (true) {
+            int event = xml.next();
+            switch (event) {
+                case START_ELEMENT:
+                    if (xml.getDepth() > limits.maxDepth()) {
+                        throw new Refusal(Refusal.INVALID_REQUEST, "nesting deeper than " + limits.maxDepth());
+                    }
+                    return event;
+                case END_ELEMENT:
+                case END_DOCUMENT:
+                    return event;
+                case CHARACTERS:
+                case CDATA:
+                case SPACE:
+                    return CHARACTERS;
+                case COMMENT:
+                case PROCESSING_INSTRUCTION:
+                    continue;
+                case DTD:
+                    // The backup's expat would expand internal entities; carpgate does not emulate that.
+                    throw new Refusal(Refusal.INVALID_REQUEST, "DOCTYPE not accepted");
+                case ENTITY_REFERENCE:
+                    throw new Refusal(Refusal.NOT_WELL_FORMED, "undeclared entity reference");
+                default:
+                    throw new Refusal(Refusal.NOT_WELL_FORMED, "unexpected XML event " + event);
+            }
+        }
+    }
+}

@@ -1,0 +1,183 @@
+package io.carpgate.xmlrpc;
+
+import static io.carpgate.xmlrpc.Bodies.call;
+import static io.carpgate.xmlrpc.Bodies.oneParam;
+import static io.carpgate.xmlrpc.Bodies.refused;
+import static io.carpgate.xmlrpc.Bodies.utf8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.SocketTimeoutException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Where IXR is lenient or would read differently, carpgate refuses. Bodies mark their content SECRET. */
+class BackupReaderRefusalsTest {
+
+    private static int codeOf(String body) {
+        return refused(body).faultCode();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "<value><string>a</string>SECRET</value>",          // IXR: two values
+        "<value>SECRET<string>a</string></value>",          // IXR: text lost
+        "<value><string>a</string><string>b</string></value>",
+        "<value><String>SECRET</String></value>",           // wrong case
+        "<value><nil/></value>",
+        "<value><ex:nil/></value>",
+        "<value><i8>1</i8></value>",
+        "<value><string>a<b/>SECRET</string></value>",      // element inside a text-only type
+        "<value><struct><member><value><string>SECRET</string></value><name>n</name></member></struct></value>",
+        "<value><struct><member><value><string>SECRET</string></value></member></struct></value>",
+        "<value><struct><member><name>n</name></member></struct></value>",
+        "<value><struct><member><name>n</name><value>a</value><value>SECRET</value></member></struct></value>",
+        "<value><struct><name>n</name><value>SECRET</value></struct></value>",
+        "<value><struct>SECRET<member><name>n</name><value>a</value></member></struct></value>",
+        "<value><struct><member><name>n<i4>1</i4></name><value>SECRET</value></member></struct></value>",
+        "<value><array><value>SECRET</value></array></value>",  // missing data
+        "<value><array/></value>",                               // IXR drops it silently
+        "<value><array><data/><data/></array></value>",
+        "<value><array><data><string>SECRET</string></data></array></value>",
+        "<value><array><data><value>a</value></data>SECRET</array></value>",
+    })
+    void oddValueShapesAreRefusedAsInvalidRequests(String value) {
+        assertThat(codeOf(oneParam(value))).isEqualTo(-32600);
+    }
+
+    @Test
+    void theSameShapesReadWhenMadeRegular() {
+        // Guards the refusals above against refusing everything.
+        assertThat(call(oneParam("<value><struct><member><name>n</name><value>a</value></member></struct></value>"))
+                .params()).hasSize(1);
+        assertThat(call(oneParam("<value><array><data><value>a</value></data></array></value>")).params()).hasSize(1);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "<methodCall><methodName>a</methodName><methodName>SECRET</methodName></methodCall>",
+        "<methodCall><params><param><value>SECRET</value></param></params><methodName>a</methodName></methodCall>",
+        "<methodCall><params/></methodCall>",
+        "<methodCall/>",
+        "<methodCall><methodName>a</methodName><params><value>SECRET</value></params></methodCall>",
+        "<methodCall><methodName>a</methodName><value>SECRET</value></methodCall>",
+        "<methodCall><methodName>a</methodName><params><param></param></params></methodCall>",
+        "<methodCall><methodName>a</methodName><params><param><value>a</value><value>SECRET</value></param></params></methodCall>",
+        "<methodCall><methodName>a</methodName><params/><params/></methodCall>",
+        "<methodCall><methodName>a</methodName>SECRET</methodCall>",
+        "<methodCall><methodName>a<b/></methodName></methodCall>",
+        "<methodResponse><params><param><value>SECRET</value></param></params></methodResponse>",
+        "<SECRET/>",
+        "<methodcall><methodName>a</methodName></methodcall>",
+    })
+    void callShapesOtherThanTheOneAcceptedAreRefused(String body) {
+        assertThat(codeOf(body)).isEqualTo(-32600);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "<methodCall><methodName>SECRET</methodName>",
+        "<methodCall><methodName>SECRET</methodName></methodCall><methodCall/>",
+        "<methodCall><methodName>SECRET</methodName></methodCall>SECRET",
+        "<methodCall><methodName>a&SECRET;</methodName></methodCall>",
+        "<methodCall><methodName>a&#0;SECRET</methodName></methodCall>",
+        "<methodCall><methodName>a</methodName><params><param><value>\u0001SECRET</value></param></params></methodCall>",
+        "<methodCall><methodName>SECRET</methodName></methodCall",
+        "<methodCall><methodName a='1' a='2'>SECRET</methodName></methodCall>",
+    })
+    void malformedXmlIsNotWellFormed(String body) {
+        assertThat(codeOf(body)).isEqualTo(-32700);
+    }
+
+    @Test
+    void invalidUtf8IsRefusedWithItsByteOffset() {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        String head = "<methodCall><methodName>SECRET";
+        body.writeBytes(utf8(head));
+        body.writeBytes(new byte[] {(byte) 0xC3, (byte) 0x28}); // lead byte without continuation
+        body.writeBytes(utf8("</methodName></methodCall>"));
+        ReadResult.Unreadable r = refused(body.toByteArray());
+        assertThat(r.faultCode()).isEqualTo(-32700);
+        assertThat(r.reason()).contains("byte " + head.length());
+
+        byte[] overlong = utf8("<methodCall><methodName>aXX</methodName></methodCall>");
+        overlong[25] = (byte) 0xC0; // overlong encoding of '/'... must not be accepted as '/'
+        overlong[26] = (byte) 0xAF;
+        assertThat(refused(overlong).faultCode()).isEqualTo(-32700);
+    }
+
+    @Test
+    void doctypeWithInternalEntityIsRefused() {
+        String body = "<?xml version=\"1.0\"?>\n<!DOCTYPE methodCall [<!ENTITY e \"SECRET\">]>"
+                + "<methodCall><methodName>&e;</methodName></methodCall>";
+        assertThat(refused(body)).isEqualTo(new ReadResult.Unreadable(-32600, "DOCTYPE not accepted"));
+    }
+
+    @Test
+    void externalEntitiesAndDtdsAreNeverFetched() throws Exception {
+        try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            String url = "http://127.0.0.1:" + listener.getLocalPort() + "/x.dtd";
+            String[] bodies = {
+                "<!DOCTYPE methodCall SYSTEM \"" + url + "\"><methodCall><methodName>m</methodName></methodCall>",
+                "<!DOCTYPE methodCall [<!ENTITY e SYSTEM \"" + url + "\">]><methodCall><methodName>&e;</methodName></methodCall>",
+                "<!DOCTYPE methodCall [<!ENTITY % p SYSTEM \"" + url + "\"> %p;]><methodCall><methodName>m</methodName></methodCall>",
+            };
+            for (String body : bodies) {
+                assertThat(BackupReader.read(utf8(body))).isInstanceOf(ReadResult.Unreadable.class);
+            }
+            listener.setSoTimeout(300);
+            boolean connected;
+            try (var ignored = listener.accept()) {
+                connected = true;
+            } catch (SocketTimeoutException expected) {
+                connected = false;
+            }
+            assertThat(connected).as("something fetched the external DTD or entity").isFalse();
+        }
+    }
+
+    @Test
+    void nestingDeeperThanTheLimitIsRefused() {
+        // methodCall, params, param = depth 3; each array level adds value, array, data.
+        String deep = nestedArrays(30); // 3 + 3*30 + 2 = 95 elements deep
+        assertThat(refused(deep).faultCode()).isEqualTo(-32600);
+        assertThat(refused(deep).reason()).contains("deeper than 64");
+        ReadResult roomy = BackupReader.read(utf8(deep), new ReaderLimits(200, 1024, 1000));
+        assertThat(roomy).isInstanceOf(ReadResult.Call.class);
+        // Exactly at the limit: 19 levels put <string> at depth 3 + 57 + 2 = 62.
+        assertThat(BackupReader.read(utf8(nestedArrays(19)), new ReaderLimits(62, 1024, 1000)))
+                .isInstanceOf(ReadResult.Call.class);
+        assertThat(BackupReader.read(utf8(nestedArrays(19)), new ReaderLimits(61, 1024, 1000)))
+                .isEqualTo(new ReadResult.Unreadable(-32600, "nesting deeper than 61"));
+    }
+
+    private static String nestedArrays(int levels) {
+        StringBuilder sb = new StringBuilder("<methodCall><methodName>m</methodName><params><param>");
+        for (int i = 0; i < levels; i++) {
+            sb.append("<value><array><data>");
+        }
+        sb.append("<value><string>x</string></value>");
+        for (int i = 0; i < levels; i++) {
+            sb.append("</data></array></value>");
+        }
+        return sb.append("</param></params></methodCall>").toString();
+    }
+
+    @Test
+    void valueCountAndNameLengthLimits() {
+        String three = oneParam("<value><array><data><value>a</value><value>b</value></data></array></value>");
+        assertThat(BackupReader.read(utf8(three), new ReaderLimits(64, 1024, 3))).isInstanceOf(ReadResult.Call.class);
+        ReadResult tooMany = BackupReader.read(utf8(three), new ReaderLimits(64, 1024, 2));
+        assertThat(tooMany).isEqualTo(new ReadResult.Unreadable(-32600, "more than 2 values"));
+
+        String named = oneParam("<value><struct><member><name> abcd </name><value>x</value></member></struct></value>");
+        assertThat(BackupReader.read(utf8(named), new ReaderLimits(64, 4, 10))).isInstanceOf(ReadResult.Call.class);
+        assertThat(BackupReader.read(utf8(named), new ReaderLimits(64, 3, 10)))
+                .isEqualTo(new ReadResult.Unreadable(-32600, "name longer than 3"));
+        assertThat(BackupReader.read(utf8("<methodCall><methodName>abcd</methodName></methodCall>"),
+                new ReaderLimits(64, 3, 10))).isEqualTo(new ReadResult.Unreadable(-32600, "methodName longer than 3"));
+    }
+}
