@@ -1,0 +1,115 @@
+"""Plays the OPNsense master's side of the HA sync with Python's own xmlrpc.client (not carpgate code).
+
+Usage: master.py BASE_URL USER PASSWORD SCENARIO FIXTURES_DIR
+Prints one JSON object: what each call answered (faults as {"fault": code, "message": ...}).
+BASE_URL is what an admin types into "Synchronize Config to IP"; like the master, xmlrpc.php is appended.
+"""
+import copy
+import json
+import ssl
+import sys
+import urllib.parse
+import xmlrpc.client
+
+
+def proxy(base, user, password):
+    if not base.endswith("/"):
+        base += "/"
+    parts = urllib.parse.urlsplit(base + "xmlrpc.php")
+    netloc = "%s:%s@%s" % (urllib.parse.quote(user, safe=""), urllib.parse.quote(password, safe=""), parts.netloc)
+    url = urllib.parse.urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+    # The master does not verify the peer unless told to: carpgate's certificate is self-signed.
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    return xmlrpc.client.ServerProxy(url, context=context, allow_none=False)
+
+
+def call(server, method, *params):
+    try:
+        return getattr(server, method)(*params)
+    except xmlrpc.client.Fault as fault:
+        return {"fault": fault.faultCode, "message": fault.faultString}
+    except xmlrpc.client.ProtocolError as error:
+        return {"http_error": error.errcode, "message": error.errmsg}
+
+
+def fixture_sections(fixtures):
+    with open(fixtures + "/restore_config_section.request.xml", "rb") as f:
+        params, _ = xmlrpc.client.loads(f.read())
+    return params[0]
+
+
+def two_instances(sections):
+    """The fixture's instance on VHID 7 plus a second one following the LAN VIP (VHID 2), master uuids."""
+    sections = copy.deepcopy(sections)
+    servers = sections["OPNsense"]["wireguard"]["server"]["servers"]
+    first = servers["server"]
+    second = copy.deepcopy(first)
+    second["@attributes"]["uuid"] = "11111111-2222-4333-8444-555555555555"
+    second["name"] = "wg1-lan"
+    second["instance"] = "1"
+    second["port"] = "51821"
+    second["carp_depend_on"] = "a1b2c3d4-0000-4000-8000-0000000000a2"
+    servers["server"] = [first, second]
+    sections["virtualip"]["vip"].append({
+        "@attributes": {"uuid": "a1b2c3d4-0000-4000-8000-0000000000a2"},
+        "interface": "lan", "mode": "carp", "subnet": "192.168.1.1", "subnet_bits": "24",
+        "password": "example-carp-secret", "vhid": "2", "advbase": "1", "advskew": "100", "descr": "LAN CARP"})
+    return sections
+
+
+def without_vips(sections):
+    """VIP sync off (or the VIP marked "No XMLRPC sync"): the master sends no virtualip section."""
+    sections = copy.deepcopy(sections)
+    del sections["virtualip"]
+    return sections
+
+
+def sync_and_reconfigure_all(server, sections):
+    result = {"calls": []}
+
+    def record(method, *params):
+        answer = call(server, method, *params)
+        result["calls"].append({"method": method, "params": params if method.endswith("_service") else [],
+                                "answer": answer})
+        return answer
+
+    record("opnsense.firmware_version")
+    record("opnsense.restore_config_section", sections)
+    record("opnsense.filter_configure")
+    record("opnsense.configd_reload_all_templates")
+    services = record("opnsense.list_services")
+    if isinstance(services, list):
+        for service in services:
+            record("opnsense.restart_service", {"service": service["name"], "id": service.get("id", "")})
+    return result
+
+
+def main():
+    base, user, password, scenario, fixtures = sys.argv[1:6]
+    server = proxy(base, user, password)
+    sections = fixture_sections(fixtures)
+    if scenario == "reconfigure-all":
+        out = sync_and_reconfigure_all(server, sections)
+    elif scenario == "reconfigure-all-no-vip-sync":
+        out = sync_and_reconfigure_all(server, without_vips(sections))
+    elif scenario == "reconfigure-all-two-instances":
+        out = sync_and_reconfigure_all(server, two_instances(sections))
+    elif scenario == "firmware":
+        out = {"answer": call(server, "opnsense.firmware_version")}
+    elif scenario == "multicall":
+        batch = xmlrpc.client.MultiCall(server)
+        batch.opnsense.restart_service({"service": "unbound", "id": ""})
+        batch.opnsense.restart_service({"service": "wireguard", "id": "3d2c1b0a-9f8e-4d7c-a6b5-4c3d2e1f0a9b"})
+        try:
+            out = {"answer": list(batch())}
+        except xmlrpc.client.Fault as fault:
+            out = {"answer": {"fault": fault.faultCode, "message": fault.faultString}}
+    else:
+        raise SystemExit("unknown scenario " + scenario)
+    print(json.dumps(out, default=str))
+
+
+if __name__ == "__main__":
+    main()
