@@ -1,0 +1,157 @@
+package io.carpgate.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.carpgate.sim.SimulatedBackup;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Bad input and a backup that cannot be reached: a clear answer, nothing forwarded, never a fake success. */
+class FailuresEndToEndTest {
+    static final String OTHER_PIN = "00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF";
+
+    @TempDir
+    Path dir;
+    final RawHttps http = new RawHttps();
+
+    private static String auth() {
+        return RawHttps.basic(Pair.SYNC_USER, Pair.SYNC_PASSWORD);
+    }
+
+    private static byte[] fixture(String name) throws Exception {
+        return Files.readAllBytes(PythonMaster.fixtures().resolve(name));
+    }
+
+    @Test
+    void malformedRequestsGetAFaultAndReachNothing() throws Exception {
+        try (Pair pair = Pair.start(dir, "", null)) {
+            List<String> bodies = List.of(
+                    "<methodCall><methodName>opnsense.restart_service</methodName>",
+                    "<?xml version=\"1.0\"?><methodResponse><params/></methodResponse>",
+                    "not xml at all",
+                    "<!DOCTYPE methodCall [<!ENTITY w \"wireguard\">]><methodCall><methodName>opnsense.restart_service"
+                            + "</methodName><params><param><value><struct><member><name>service</name><value>&w;</value>"
+                            + "</member></struct></value></param></params></methodCall>");
+            for (String body : bodies) {
+                RawHttps.Answer answer = http.post(pair.carpgate("/xmlrpc.php"), auth(), body.getBytes(StandardCharsets.UTF_8));
+                assertThat(answer.status()).as(body).isEqualTo(200);
+                assertThat(answer.text()).as(body).contains("<fault>", "faultCode", "nothing was sent");
+            }
+            assertThat(pair.backup.received()).isEmpty();
+            assertThat(pair.log("decisions.jsonl")).contains("\"decision\":\"rejected\"");
+        }
+    }
+
+    @Test
+    void bodiesOverTheLimitGet413() throws Exception {
+        try (Pair pair = Pair.start(dir, "limits: {max-body: 1KiB}\n", null)) {
+            byte[] big = new String(fixture("restore_config_section.request.xml"), StandardCharsets.UTF_8)
+                    .getBytes(StandardCharsets.UTF_8);
+            assertThat(big.length).isGreaterThan(1024);
+            RawHttps.Answer answer = http.post(pair.carpgate("/xmlrpc.php"), auth(), big);
+            assertThat(answer.status()).isEqualTo(413);
+            assertThat(answer.text()).contains("<fault>");
+            assertThat(pair.backup.received()).isEmpty();
+            // A small call still passes.
+            assertThat(http.post(pair.carpgate("/xmlrpc.php"), auth(), fixture("firmware_version.request.xml")).status())
+                    .isEqualTo(200);
+        }
+    }
+
+    @Test
+    void aWrongPinSendsNothingAndTheMasterGets502NamingTheMismatch() throws Exception {
+        try (SimulatedBackup backup = SimulatedBackup.start(SimulatedBackup.Options.defaults()
+                .withXmlrpcCredentials(Pair.SYNC_USER, Pair.SYNC_PASSWORD).withApiCredentials(Pair.API_KEY, Pair.API_SECRET));
+             Pair pair = Pair.start(dir, backup, backup.baseUrl(), OTHER_PIN, "", null)) {
+            RawHttps.Answer answer = http.post(pair.carpgate("/xmlrpc.php"), auth(), fixture("firmware_version.request.xml"));
+            assertThat(answer.status()).isEqualTo(502);
+            assertThat(answer.text()).contains("<fault>", "does not match", OTHER_PIN);
+            assertThat(backup.received()).isEmpty();
+            assertThat(pair.log("decisions.jsonl")).contains("\"decision\":\"failed\"");
+        }
+    }
+
+    @Test
+    void anUnreachableBackupIs502NeverASuccess() throws Exception {
+        int closedPort;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = probe.getLocalPort();
+        }
+        try (SimulatedBackup backup = SimulatedBackup.start(SimulatedBackup.Options.defaults());
+             Pair pair = Pair.start(dir, backup, URI.create("https://127.0.0.1:" + closedPort),
+                     backup.fingerprint().toString(), "", null)) {
+            RawHttps.Answer answer = http.post(pair.carpgate("/xmlrpc.php"), auth(), fixture("firmware_version.request.xml"));
+            assertThat(answer.status()).isEqualTo(502);
+            assertThat(answer.text()).contains("<fault>", "cannot connect to the backup");
+        }
+    }
+
+    @Test
+    void aBackupThatNeverAnswersIs502AfterTheUpstreamTimeout() throws Exception {
+        List<Socket> held = new ArrayList<>();
+        try (ServerSocket silent = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
+             SimulatedBackup backup = SimulatedBackup.start(SimulatedBackup.Options.defaults());
+             Pair pair = Pair.start(dir, backup, URI.create("https://127.0.0.1:" + silent.getLocalPort()),
+                     backup.fingerprint().toString(), "limits: {upstream-timeout: 1s}\n", null)) {
+            Thread acceptor = new Thread(() -> {
+                try {
+                    held.add(silent.accept()); // accepts the TCP connection, never speaks TLS
+                } catch (java.io.IOException e) {
+                    // closed at the end of the test
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            long start = System.nanoTime();
+            RawHttps.Answer answer = http.post(pair.carpgate("/xmlrpc.php"), auth(), fixture("firmware_version.request.xml"));
+            assertThat(answer.status()).isEqualTo(502);
+            assertThat(answer.text()).contains("<fault>", "did not answer in time");
+            assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(20_000);
+        } finally {
+            for (Socket socket : held) {
+                socket.close();
+            }
+        }
+    }
+
+    @Test
+    void compressedBodiesAreRefusedBecauseTheyCannotBeInspected() throws Exception {
+        try (Pair pair = Pair.start(dir, "", null)) {
+            java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder()
+                    .sslContext(insecureContext()).build();
+            java.net.http.HttpResponse<String> response = client.send(java.net.http.HttpRequest.newBuilder(
+                            pair.carpgate("/xmlrpc.php")).header("Content-Encoding", "gzip")
+                    .header("Content-Type", "text/xml")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("xx")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).isEqualTo(415);
+            assertThat(pair.backup.received()).isEmpty();
+        }
+    }
+
+    private static javax.net.ssl.SSLContext insecureContext() throws Exception {
+        javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+        context.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
+            @Override
+            public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String authType) {}
+
+            @Override
+            public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String authType) {}
+
+            @Override
+            public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+                return new java.security.cert.X509Certificate[0];
+            }
+        }}, null);
+        return context;
+    }
+}

@@ -1,0 +1,94 @@
+package io.carpgate.e2e;
+
+import io.carpgate.cli.Launcher;
+import io.carpgate.config.CarpgateConfig;
+import io.carpgate.config.ConfigLoader;
+import io.carpgate.observe.LogSetup;
+import io.carpgate.sim.SimulatedBackup;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/** A simulated backup and a carpgate in front of it, configured through a real YAML file in {@code dir}. */
+final class Pair implements AutoCloseable {
+    static final String SYNC_USER = "root";
+    static final String SYNC_PASSWORD = "sync-password-Xq7";
+    static final String API_KEY = "carpgate-api-key-0123456789";
+    static final String API_SECRET = "api-secret-Zr9-never-log";
+
+    final SimulatedBackup backup;
+    final Launcher.Running carpgate;
+    final Path dir;
+    final ByteArrayOutputStream console;
+
+    private Pair(SimulatedBackup backup, Launcher.Running carpgate, Path dir, ByteArrayOutputStream console) {
+        this.backup = backup;
+        this.carpgate = carpgate;
+        this.dir = dir;
+        this.console = console;
+    }
+
+    /** @param extraYaml appended to the configuration (e.g. a vhid-map line or limits) */
+    static Pair start(Path dir, String extraYaml, String vhidMap) throws Exception {
+        SimulatedBackup backup = SimulatedBackup.start(SimulatedBackup.Options.defaults()
+                .withXmlrpcCredentials(SYNC_USER, SYNC_PASSWORD).withApiCredentials(API_KEY, API_SECRET));
+        try {
+            return start(dir, backup, backup.baseUrl(), backup.fingerprint().toString(), extraYaml, vhidMap);
+        } catch (Exception | Error e) {
+            backup.close();
+            throw e;
+        }
+    }
+
+    static Pair start(Path dir, SimulatedBackup backup, URI backupUrl, String pin, String extraYaml, String vhidMap)
+            throws Exception {
+        Files.writeString(dir.resolve("backup-api.txt"), API_KEY + ":" + API_SECRET + "\n");
+        StringBuilder yaml = new StringBuilder()
+                .append("listen: {host: 127.0.0.1, port: 0}\n")
+                .append("tls: {cert: certs/carpgate.crt, key: certs/carpgate.key}\n")
+                .append("backup:\n")
+                .append("  url: ").append(backupUrl).append('\n')
+                .append("  pin-sha256: \"").append(pin).append("\"\n")
+                .append("  api-credentials: backup-api.txt\n")
+                .append("on-unknown-carp: suppress\n")
+                .append("logs: {dir: logs}\n");
+        if (vhidMap != null) {
+            Files.writeString(dir.resolve("vhid-map.yml"), vhidMap);
+            yaml.append("vhid-map: vhid-map.yml\n");
+        }
+        yaml.append(extraYaml);
+        Path file = dir.resolve("carpgate.yml");
+        Files.writeString(file, yaml.toString());
+        CarpgateConfig config = ConfigLoader.load(file, Map.of());
+        LogSetup.toFolder(config.logsDir());
+        ByteArrayOutputStream console = new ByteArrayOutputStream();
+        Launcher.Running running = Launcher.start(config, new PrintStream(console, true, StandardCharsets.UTF_8));
+        return new Pair(backup, running, dir, console);
+    }
+
+    URI carpgate(String path) {
+        return URI.create("https://127.0.0.1:" + carpgate.port() + path);
+    }
+
+    String base() {
+        return "https://127.0.0.1:" + carpgate.port() + "/";
+    }
+
+    String log(String name) throws java.io.IOException {
+        Path file = dir.resolve("logs").resolve(name);
+        return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            carpgate.close();
+        } finally {
+            backup.close();
+        }
+    }
+}
