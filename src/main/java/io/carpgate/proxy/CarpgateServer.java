@@ -55,7 +55,7 @@ public final class CarpgateServer implements AutoCloseable {
         connector.setIdleTimeout(CLIENT_IDLE_TIMEOUT.toMillis());
         server.addConnector(connector);
 
-        Gatekeeper gatekeeper = new Gatekeeper(hints, carp, PolicyMapping.onUnknown(config.onUnknownCarp()));
+        Gatekeeper gatekeeper = new Gatekeeper(hints, carp, config.onUnknownCarp());
         SyncProxy.Upstream upstream = new SyncProxy.Upstream(config.backup().xmlrpcUri(), upstreamTls,
                 config.limits().upstreamConnectTimeout(), config.limits().upstreamTimeout());
         SyncProxy proxy = new SyncProxy(upstream, config.limits().maxBodyBytes(), gatekeeper);

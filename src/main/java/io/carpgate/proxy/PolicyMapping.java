@@ -2,7 +2,6 @@ package io.carpgate.proxy;
 
 import io.carpgate.config.VhidMap;
 import io.carpgate.config.VhidMapEntry;
-import io.carpgate.policy.OnUnknownCarp;
 import io.carpgate.policy.VhidHint;
 import io.carpgate.policy.VhidHints;
 import java.util.List;
@@ -11,10 +10,6 @@ import java.util.Optional;
 /** Turns the loaded configuration into the policy's inputs. */
 public final class PolicyMapping {
     private PolicyMapping() {}
-
-    public static OnUnknownCarp onUnknown(io.carpgate.config.OnUnknownCarp configured) {
-        return configured == io.carpgate.config.OnUnknownCarp.FORWARD ? OnUnknownCarp.FORWARD : OnUnknownCarp.SUPPRESS;
-    }
 
     public static VhidHints hints(VhidMap map) {
         List<VhidHint> all = map.entries().stream().map(PolicyMapping::hint).toList();

@@ -1,0 +1,18 @@
+package io.carpgate.config;
+
+import java.net.URI;
+
+/** The backup: base URL of its web GUI, how to trust it, and its API credentials. */
+public record Backup(URI url, UpstreamTrust trust, ApiCredentials apiCredentials) {
+    /** {@code url} has no trailing slash (the loader removes it). */
+    public URI xmlrpcUri() {
+        return URI.create(url + "/xmlrpc.php");
+    }
+
+    public URI apiUri(String path) {
+        if (!path.startsWith("/api/")) {
+            throw new IllegalArgumentException("API paths start with /api/");
+        }
+        return URI.create(url + path);
+    }
+}

@@ -1,0 +1,12 @@
+package io.carpgate.config;
+
+import java.time.Duration;
+
+/** Sizes and timeouts, with the defaults the README documents. */
+public record Limits(long maxBodyBytes, Duration upstreamConnectTimeout, Duration upstreamTimeout, Duration apiTimeout,
+                     Duration carpCacheTtl) {
+    public static Limits defaults() {
+        return new Limits(64L * 1024 * 1024, Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofSeconds(5),
+                Duration.ofSeconds(2));
+    }
+}

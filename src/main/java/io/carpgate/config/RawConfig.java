@@ -1,0 +1,95 @@
+package io.carpgate.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/**
+ * The YAML as written. Checks that need no other file run in the constructors, so Jackson reports them
+ * with the line they come from.
+ */
+record RawConfig(
+        @JsonProperty(value = "listen", required = true) RawListen listen,
+        @JsonProperty(value = "tls", required = true) RawTls tls,
+        @JsonProperty(value = "backup", required = true) RawBackup backup,
+        @JsonProperty("vhid-map") String vhidMap,
+        @JsonProperty("on-unknown-carp") String onUnknownCarp,
+        @JsonProperty(value = "logs", required = true) RawLogs logs,
+        @JsonProperty("limits") RawLimits limits) {
+
+    RawConfig {
+        if (onUnknownCarp != null && !onUnknownCarp.equals("suppress") && !onUnknownCarp.equals("forward")) {
+            throw new IllegalArgumentException("on-unknown-carp must be suppress or forward, not '" + onUnknownCarp + "'");
+        }
+    }
+
+    record RawListen(@JsonProperty(value = "host", required = true) String host,
+                     @JsonProperty(value = "port", required = true) Integer port) {
+        RawListen {
+            if (host == null || host.isBlank()) {
+                throw new IllegalArgumentException("listen.host is empty");
+            }
+            if (port == null || port < 0 || port > 65535) {
+                throw new IllegalArgumentException("listen.port must be 1..65535 (0: any free port)");
+            }
+        }
+    }
+
+    record RawTls(@JsonProperty(value = "cert", required = true) String cert,
+                  @JsonProperty(value = "key", required = true) String key) {
+        RawTls {
+            if (cert == null || cert.isBlank() || key == null || key.isBlank()) {
+                throw new IllegalArgumentException("tls.cert and tls.key name PEM files");
+            }
+        }
+    }
+
+    record RawBackup(@JsonProperty(value = "url", required = true) String url,
+                     @JsonProperty("pin-sha256") String pinSha256,
+                     @JsonProperty("ca") String ca,
+                     @JsonProperty("insecure") Boolean insecure,
+                     @JsonProperty("api-credentials") String apiCredentials) {
+        RawBackup {
+            int ways = (pinSha256 != null ? 1 : 0) + (ca != null ? 1 : 0) + (Boolean.TRUE.equals(insecure) ? 1 : 0);
+            if (ways != 1) {
+                throw new IllegalArgumentException("backup: set exactly one of pin-sha256 (the backup certificate's "
+                        + "SHA-256 fingerprint), ca (a PEM file) or insecure: true");
+            }
+            if (pinSha256 != null && io.carpgate.tls.Fingerprint.parse(pinSha256).isEmpty()) {
+                throw new IllegalArgumentException("backup.pin-sha256 is not a SHA-256 fingerprint "
+                        + "(32 bytes as AB:CD:... or 64 hex digits)");
+            }
+        }
+    }
+
+    record RawLogs(@JsonProperty(value = "dir", required = true) String dir) {
+        RawLogs {
+            if (dir == null || dir.isBlank()) {
+                throw new IllegalArgumentException("logs.dir is empty");
+            }
+        }
+    }
+
+    record RawLimits(@JsonProperty("max-body") String maxBody,
+                     @JsonProperty("upstream-connect-timeout") String upstreamConnectTimeout,
+                     @JsonProperty("upstream-timeout") String upstreamTimeout,
+                     @JsonProperty("api-timeout") String apiTimeout,
+                     @JsonProperty("carp-cache") String carpCache) {
+        RawLimits {
+            // Parsed here so a bad value is reported at its line.
+            toLimits(maxBody, upstreamConnectTimeout, upstreamTimeout, apiTimeout, carpCache);
+        }
+
+        Limits limits() {
+            return toLimits(maxBody, upstreamConnectTimeout, upstreamTimeout, apiTimeout, carpCache);
+        }
+
+        private static Limits toLimits(String maxBody, String connect, String upstream, String api, String cache) {
+            Limits d = Limits.defaults();
+            return new Limits(
+                    maxBody == null ? d.maxBodyBytes() : Units.size(maxBody, "limits.max-body"),
+                    connect == null ? d.upstreamConnectTimeout() : Units.duration(connect, "limits.upstream-connect-timeout"),
+                    upstream == null ? d.upstreamTimeout() : Units.duration(upstream, "limits.upstream-timeout"),
+                    api == null ? d.apiTimeout() : Units.duration(api, "limits.api-timeout"),
+                    cache == null ? d.carpCacheTtl() : Units.duration(cache, "limits.carp-cache"));
+        }
+    }
+}

@@ -1,0 +1,143 @@
+package io.carpgate.config;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Reads {@code vhid-map.yml} token by token, so every problem is reported at its own line:
+ * <pre>
+ * instances:
+ *   wg0-branches:          # instance name or uuid
+ *     vhid: 7              # 1..255
+ *     interface: opt2      # optional
+ *     backup-vip: UUID     # optional
+ * </pre>
+ */
+public final class VhidMapLoader {
+    private static final Pattern UUID = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+    private static final Set<String> ENTRY_KEYS = Set.of("vhid", "interface", "backup-vip");
+
+    private VhidMapLoader() {}
+
+    public static VhidMap load(Path file) throws ConfigException {
+        Path source = file.toAbsolutePath().normalize();
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(source);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(source + ": VHID map not found");
+        } catch (IOException e) {
+            throw new ConfigException(source + ": cannot read the VHID map: " + e.getMessage());
+        }
+        if (new String(bytes, StandardCharsets.UTF_8).isBlank()) {
+            throw new ConfigException(source + ": the VHID map is empty; it needs an 'instances:' mapping");
+        }
+        try (JsonParser parser = Yaml.mapper().getFactory().createParser(bytes)) {
+            return new VhidMap(Optional.of(source), new Reader(source, parser).document());
+        } catch (JsonProcessingException e) {
+            throw new ConfigException(Yaml.where(source, e.getLocation()) + firstLine(e.getOriginalMessage()), e);
+        } catch (IOException e) {
+            throw new ConfigException(source + ": cannot read the VHID map: " + e.getMessage());
+        }
+    }
+
+    private static String firstLine(String message) {
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+
+    private record Reader(Path source, JsonParser parser) {
+        List<VhidMapEntry> document() throws IOException, ConfigException {
+            expect(parser.nextToken(), JsonToken.START_OBJECT, "the VHID map must be a mapping with 'instances:'");
+            List<VhidMapEntry> entries = null;
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String key = parser.currentName();
+                if (!key.equals("instances")) {
+                    throw error("unknown key '" + key + "' (known here: instances)");
+                }
+                entries = instances();
+            }
+            if (entries == null) {
+                throw error("missing 'instances:'");
+            }
+            return entries;
+        }
+
+        private List<VhidMapEntry> instances() throws IOException, ConfigException {
+            expect(parser.nextToken(), JsonToken.START_OBJECT, "'instances' must map instance names or uuids to entries");
+            List<VhidMapEntry> entries = new ArrayList<>();
+            Set<String> seen = new HashSet<>();
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String instance = parser.currentName();
+                int line = parser.currentLocation().getLineNr();
+                if (!seen.add(instance)) {
+                    throw error("instance '" + instance + "' appears twice");
+                }
+                entries.add(entry(instance, line));
+            }
+            return entries;
+        }
+
+        private VhidMapEntry entry(String instance, int line) throws IOException, ConfigException {
+            expect(parser.nextToken(), JsonToken.START_OBJECT, "instance '" + instance + "' needs at least 'vhid:'");
+            Integer vhid = null;
+            String iface = null;
+            String backupVip = null;
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String key = parser.currentName();
+                if (!ENTRY_KEYS.contains(key)) {
+                    throw error("unknown key '" + key + "' in instance '" + instance + "' (known here: backup-vip, interface, vhid)");
+                }
+                JsonToken value = parser.nextToken();
+                String text = value.isScalarValue() ? parser.getText() : null;
+                if (text == null || value == JsonToken.VALUE_NULL) {
+                    throw error("'" + key + "' of instance '" + instance + "' needs a value");
+                }
+                switch (key) {
+                    case "vhid" -> {
+                        if (!text.matches("[0-9]{1,3}") || Integer.parseInt(text) < 1 || Integer.parseInt(text) > 255) {
+                            throw error("vhid of instance '" + instance + "' must be a whole number 1..255, not '" + text + "'");
+                        }
+                        vhid = Integer.parseInt(text);
+                    }
+                    case "interface" -> iface = text.trim();
+                    default -> {
+                        if (!UUID.matcher(text.trim()).matches()) {
+                            throw error("backup-vip of instance '" + instance + "' is not a uuid");
+                        }
+                        backupVip = text.trim();
+                    }
+                }
+            }
+            if (vhid == null) {
+                throw new ConfigException(source + ":" + line + ": instance '" + instance + "' has no vhid");
+            }
+            return new VhidMapEntry(instance, vhid, Optional.ofNullable(iface).filter(s -> !s.isEmpty()),
+                    Optional.ofNullable(backupVip), line);
+        }
+
+        private void expect(JsonToken actual, JsonToken wanted, String problem) throws ConfigException {
+            if (actual != wanted) {
+                throw error(problem);
+            }
+        }
+
+        private ConfigException error(String problem) {
+            JsonLocation location = parser.currentTokenLocation();
+            return new ConfigException(Yaml.where(source, location) + problem);
+        }
+    }
+}

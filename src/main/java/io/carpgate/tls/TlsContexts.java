@@ -1,0 +1,86 @@
+package io.carpgate.tls;
+
+import io.carpgate.config.UpstreamTrust;
+import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+
+/** TLS for both hops: the listener the master connects to, and the client towards the backup. */
+public final class TlsContexts {
+    private static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
+
+    private TlsContexts() {}
+
+    /** TLS 1.3 and 1.2 only; Jetty's default exclusions already drop weak suites (RC4, 3DES, CBC-SHA1, export). */
+    public static SslContextFactory.Server server(KeyStore keyStore, char[] password) {
+        SslContextFactory.Server factory = new SslContextFactory.Server();
+        factory.setKeyStore(keyStore);
+        factory.setKeyStorePassword(new String(password));
+        factory.setIncludeProtocols(PROTOCOLS);
+        factory.setSniRequired(false);
+        return factory;
+    }
+
+    public static SslContextFactory.Client client(UpstreamTrust trust) throws IOException, GeneralSecurityException {
+        SslContextFactory.Client factory = new SslContextFactory.Client();
+        factory.setIncludeProtocols(PROTOCOLS);
+        X509TrustManager manager;
+        if (trust instanceof UpstreamTrust.Pin pin) {
+            manager = new PinningTrustManager(pin.sha256());
+            factory.setEndpointIdentificationAlgorithm(null); // the pin names the certificate itself
+        } else if (trust instanceof UpstreamTrust.Ca ca) {
+            manager = caTrust(PemFiles.readCertificates(ca.file()));
+            factory.setEndpointIdentificationAlgorithm("HTTPS");
+        } else {
+            manager = new TrustAnything();
+            factory.setEndpointIdentificationAlgorithm(null);
+            factory.setTrustAll(true);
+        }
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, new TrustManager[] {manager}, new SecureRandom());
+        factory.setSslContext(context);
+        return factory;
+    }
+
+    private static X509TrustManager caTrust(List<X509Certificate> cas) throws GeneralSecurityException, IOException {
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        for (int i = 0; i < cas.size(); i++) {
+            store.setCertificateEntry("ca-" + i, cas.get(i));
+        }
+        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        factory.init(store);
+        for (TrustManager manager : factory.getTrustManagers()) {
+            if (manager instanceof X509TrustManager x509) {
+                return x509;
+            }
+        }
+        throw new GeneralSecurityException("no X.509 trust manager available");
+    }
+
+    /** backup.insecure: the admin chose no verification (warned at every start). */
+    private static final class TrustAnything implements X509TrustManager {
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) {
+            // insecure by configuration
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) {
+            // not used for a client
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return new X509Certificate[0];
+        }
+    }
+}
