@@ -40,11 +40,31 @@ final class Yaml {
         }
         try {
             return mapper().readValue(bytes, type);
+        } catch (UnrecognizedPropertyException e) {
+            int line = keyLine(bytes, e.getPropertyName(), e.getLocation() == null ? 0 : e.getLocation().getLineNr());
+            String where = line > 0 ? file + ":" + line + ": " : where(file, e.getLocation());
+            throw new ConfigException(where + problem(e), e);
         } catch (JsonProcessingException e) {
             throw new ConfigException(where(file, e.getLocation()) + problem(e), e);
         } catch (IOException e) {
             throw new ConfigException(file + ": cannot read: " + e.getMessage());
         }
+    }
+
+    /**
+     * The YAML parser reads ahead, so for an unknown key it may report the line after the key's value.
+     * The key itself stands on the nearest line at or before that one which names it.
+     */
+    private static int keyLine(byte[] bytes, String key, int reported) {
+        String[] lines = new String(bytes, java.nio.charset.StandardCharsets.UTF_8).split("\n", -1);
+        java.util.regex.Pattern named = java.util.regex.Pattern.compile(
+                "(^|[\\s{,])['\"]?" + java.util.regex.Pattern.quote(key) + "['\"]?\\s*:");
+        for (int line = Math.min(reported, lines.length); line >= 1; line--) {
+            if (named.matcher(lines[line - 1]).find()) {
+                return line;
+            }
+        }
+        return 0;
     }
 
     static String where(Path file, JsonLocation location) {
