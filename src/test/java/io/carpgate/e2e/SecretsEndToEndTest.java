@@ -1,0 +1,68 @@
+package io.carpgate.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.carpgate.carp.CarpStatus;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Secrets pass through carpgate; none of them may land in a file it writes or in what it prints. */
+class SecretsEndToEndTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void noSecretReachesALogFileOrTheConsole() throws Exception {
+        PrintStream originalOut = System.out;
+        PrintStream originalErr = System.err;
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        PrintStream capture = new PrintStream(printed, true, StandardCharsets.UTF_8);
+        System.setOut(capture);
+        System.setErr(capture);
+        String console;
+        try (Pair pair = Pair.start(dir, "", null)) {
+            PythonMaster.run(pair.base(), Pair.SYNC_USER, Pair.SYNC_PASSWORD, "reconfigure-all-no-vip-sync");
+            pair.backup.setCarpStatus(7, "opt2", CarpStatus.MASTER);
+            PythonMaster.run(pair.base(), Pair.SYNC_USER, Pair.SYNC_PASSWORD, "reconfigure-all-two-instances");
+            PythonMaster.run(pair.base(), Pair.SYNC_USER, "wrong-" + Pair.SYNC_PASSWORD, "firmware");
+            console = pair.console.toString(StandardCharsets.UTF_8);
+        } finally {
+            System.setOut(originalOut);
+            System.setErr(originalErr);
+        }
+        console += printed.toString(StandardCharsets.UTF_8);
+
+        List<String> secrets = List.of(
+                Pair.SYNC_PASSWORD,
+                Pair.API_SECRET,
+                "EXAMPLE-PRIVATE-KEY-never-log-this-value-00=",   // WireGuard private key in the fixture
+                "example-carp-secret",                             // CARP password in the fixture
+                Base64.getEncoder().encodeToString((Pair.SYNC_USER + ":" + Pair.SYNC_PASSWORD).getBytes(StandardCharsets.UTF_8)),
+                Base64.getEncoder().encodeToString((Pair.API_KEY + ":" + Pair.API_SECRET).getBytes(StandardCharsets.UTF_8)));
+
+        List<Path> written;
+        try (Stream<Path> files = Files.walk(dir.resolve("logs"))) {
+            written = files.filter(Files::isRegularFile).toList();
+        }
+        assertThat(written).extracting(p -> p.getFileName().toString()).contains("access.log", "decisions.jsonl");
+        assertThat(Files.readString(dir.resolve("logs/decisions.jsonl"))).contains("rewritten", "suppressed", "forwarded");
+        for (Path file : written) {
+            String content = Files.readString(file, StandardCharsets.UTF_8);
+            for (String secret : secrets) {
+                assertThat(content).as(file + " must not hold a secret").doesNotContain(secret);
+            }
+        }
+        assertThat(console).contains("carpgate certificate SHA-256");
+        for (String secret : secrets) {
+            assertThat(console).as("console must not hold a secret").doesNotContain(secret);
+        }
+    }
+}
