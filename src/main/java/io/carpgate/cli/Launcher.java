@@ -54,6 +54,7 @@ public final class Launcher {
         KeyStore keyStore = PemFiles.loadKeyStore(config.tls().cert(), config.tls().key());
         SslContextFactory.Server listenerTls = TlsContexts.server(keyStore, PemFiles.keyStorePassword());
 
+        out.println("backup " + config.backup().url() + ": " + describe(config.backup().trust()));
         if (config.backup().trust() instanceof UpstreamTrust.Insecure) {
             String warning = "backup.insecure is set: the backup's certificate is NOT verified; anyone on the path "
                     + "can read the sync password and the configuration. Set backup.pin-sha256 (carpgate fingerprint).";
@@ -73,6 +74,16 @@ public final class Launcher {
             throw e;
         }
         return new Running(server, apiClient, listener);
+    }
+
+    private static String describe(UpstreamTrust trust) {
+        if (trust instanceof UpstreamTrust.Pin pin) {
+            return "certificate pinned to SHA-256 " + pin.sha256();
+        }
+        if (trust instanceof UpstreamTrust.Ca ca) {
+            return "certificate verified against the CAs in " + ca.file() + " and the URL's host name";
+        }
+        return "certificate NOT verified (backup.insecure)";
     }
 
     private static VhidMap loadMap(CarpgateConfig config) throws ConfigException {
