@@ -14,6 +14,7 @@ import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.client.CompletableResponseListener;
 import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.HttpResponseException;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
@@ -26,6 +27,7 @@ import org.eclipse.jetty.http.HttpMethod;
 public final class BackupApiClient implements CarpSource {
     static final String VIP_STATUS = "/api/diagnostics/interface/get_vip_status";
     static final String VIP_SETTINGS = "/api/interfaces/vip_settings/search_item";
+    private static final String REFUSED = "backup API refused the credentials (HTTP 401)";
     private static final int MAX_ANSWER = 4 * 1024 * 1024;
 
     private final HttpClient httpClient;
@@ -103,7 +105,7 @@ public final class BackupApiClient implements CarpSource {
             throw new Failure(describe(e.getCause()));
         }
         if (response.getStatus() == 401) {
-            throw new Failure("backup API refused the credentials (HTTP 401)");
+            throw new Failure(REFUSED);
         }
         if (response.getStatus() != 200) {
             throw new Failure("backup API answered HTTP " + response.getStatus() + " for " + path);
@@ -115,6 +117,11 @@ public final class BackupApiClient implements CarpSource {
         for (Throwable t = cause; t != null; t = t.getCause()) {
             if (t instanceof TimeoutException) {
                 return noAnswer();
+            }
+            // Jetty's authentication handler fails a 401 that carries no WWW-Authenticate header (as the
+            // backup's API may answer) instead of handing it to us; it is still a refusal.
+            if (t instanceof HttpResponseException h && h.getResponse().getStatus() == 401) {
+                return REFUSED;
             }
         }
         Throwable root = cause;
