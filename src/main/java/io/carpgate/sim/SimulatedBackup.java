@@ -195,7 +195,7 @@ public final class SimulatedBackup implements AutoCloseable {
         }
     }
 
-    /** Convenience for callers holding an Optional-free world: the CARP status currently simulated. */
+    /** The CARP status currently simulated for a VHID on an interface (internal name or description). */
     public Optional<CarpStatus> carpStatus(int vhid, String iface) {
         return state.vips().stream()
                 .filter(v -> v.vhid() == vhid)
