@@ -1,47 +1,49 @@
 package io.carpgate.carp;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Base64;
-import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.client.CompletableResponseListener;
 import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.HttpResponseException;
+import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
 
 /**
- * The backup's CARP view from its REST API: its own CARP VIPs ({@code vip_settings/search_item}) and their
- * live state ({@code get_vip_status}). One answer is reused for {@code cacheTtl}, so a burst of restarts
- * asks once. Failures become {@link CarpView.Unavailable} with a reason that never holds the secret or a body.
+ * The backup's CARP view from its REST API: both endpoints fetched in parallel, the result cached for
+ * {@code cacheTtl}. Only successful views are cached, so a recovering API is used at the next call;
+ * failures cost at most {@code timeout} per call. Reasons never contain the secret or a response body.
  */
 public final class BackupApiClient implements CarpSource {
-    static final String VIP_SETTINGS = "/api/interfaces/vip_settings/search_item";
     static final String VIP_STATUS = "/api/diagnostics/interface/get_vip_status";
+    static final String VIP_SETTINGS = "/api/interfaces/vip_settings/search_item";
+    private static final String REFUSED = "backup API refused the credentials (HTTP 401)";
+    private static final int MAX_ANSWER = 4 * 1024 * 1024;
 
-    private final HttpClient http;
-    private final URI base;
+    private final HttpClient httpClient;
+    private final URI backupBaseUrl;
     private final String authorization;
     private final Duration timeout;
     private final Duration cacheTtl;
     private final Clock clock;
-    private final ObjectMapper json = new ObjectMapper();
+    private final BackupApiJson json = new BackupApiJson();
     private final Object lock = new Object();
-    private CarpView cached;
-    private Instant cachedAt = Instant.MIN;
+    private Optional<CarpView.Known> cached = Optional.empty();
 
-    public BackupApiClient(HttpClient http, URI backupBaseUrl, String apiKey, String apiSecret, Duration timeout,
-                           Duration cacheTtl, Clock clock) {
-        this.http = http;
-        this.base = backupBaseUrl;
+    public BackupApiClient(HttpClient httpClient, URI backupBaseUrl, String apiKey, String apiSecret,
+                           Duration timeout, Duration cacheTtl, Clock clock) {
+        this.httpClient = httpClient;
+        this.backupBaseUrl = backupBaseUrl;
         this.authorization = "Basic " + Base64.getEncoder()
                 .encodeToString((apiKey + ":" + apiSecret).getBytes(StandardCharsets.UTF_8));
         this.timeout = timeout;
@@ -51,113 +53,103 @@ public final class BackupApiClient implements CarpSource {
 
     @Override
     public CarpView current() {
-        synchronized (lock) { // one fetch at a time: concurrent callers share its answer
+        // One fetch at a time: concurrent callers wait for it and then share the cached answer.
+        synchronized (lock) {
             Instant now = clock.instant();
-            if (cached != null && now.isBefore(cachedAt.plus(cacheTtl))) {
-                return cached;
+            Optional<CarpView.Known> fresh = cached.filter(k -> !now.isBefore(k.fetchedAt())
+                    && now.isBefore(k.fetchedAt().plus(cacheTtl)));
+            if (fresh.isPresent()) {
+                return fresh.get();
             }
-            cached = fetch(now);
-            cachedAt = now;
-            return cached;
+            CarpView view = fetch();
+            cached = view instanceof CarpView.Known known ? Optional.of(known) : Optional.empty();
+            return view;
         }
     }
 
-    private CarpView fetch(Instant now) {
+    private CarpView fetch() {
+        CompletableFuture<ContentResponse> settings = send(VIP_SETTINGS);
+        CompletableFuture<ContentResponse> status = send(VIP_STATUS);
         try {
-            List<BackupVip> vips = vips(get(VIP_SETTINGS));
-            List<VipState> states = states(get(VIP_STATUS));
-            return new CarpView.Known(vips, states, now);
-        } catch (ApiProblem problem) {
-            return new CarpView.Unavailable(problem.getMessage());
+            byte[] settingsBody = await(settings, VIP_SETTINGS);
+            byte[] statusBody = await(status, VIP_STATUS);
+            return new CarpView.Known(parse(settingsBody, VIP_SETTINGS, true).vips,
+                    parse(statusBody, VIP_STATUS, false).states, clock.instant());
+        } catch (Failure f) {
+            settings.cancel(true);
+            status.cancel(true);
+            return new CarpView.Unavailable(f.getMessage());
         }
     }
 
-    private JsonNode get(String path) throws ApiProblem {
+    private CompletableFuture<ContentResponse> send(String path) {
+        Request request = httpClient.newRequest(backupBaseUrl.resolve(path))
+                .method(HttpMethod.GET)
+                .headers(h -> h.put(HttpHeader.AUTHORIZATION, authorization)
+                        .put(HttpHeader.ACCEPT, "application/json"))
+                .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        return new CompletableResponseListener(request, MAX_ANSWER).send();
+    }
+
+    private byte[] await(CompletableFuture<ContentResponse> future, String path) throws Failure {
         ContentResponse response;
         try {
-            response = http.newRequest(URI.create(base + path))
-                    .headers(h -> h.put(HttpHeader.AUTHORIZATION, authorization).put(HttpHeader.ACCEPT, "application/json"))
-                    .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                    .send();
+            // The request's own timeout fires first; this bound only guards against a lost callback.
+            response = future.get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            throw new ApiProblem("backup API did not answer " + path + " within " + timeout.toMillis() + " ms");
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause() == null ? e : e.getCause();
-            throw new ApiProblem("backup API unreachable (" + path + "): " + cause.getClass().getSimpleName()
-                    + (cause.getMessage() == null ? "" : ": " + cause.getMessage()));
+            throw new Failure(noAnswer());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ApiProblem("interrupted while asking the backup API");
+            throw new Failure("interrupted while asking the backup API");
+        } catch (ExecutionException e) {
+            throw new Failure(describe(e.getCause()));
         }
-        if (response.getStatus() == 401 || response.getStatus() == 403) {
-            throw new ApiProblem("backup API refused the credentials (HTTP " + response.getStatus()
-                    + "): check api-credentials and the user's privileges");
+        if (response.getStatus() == 401) {
+            throw new Failure(REFUSED);
         }
         if (response.getStatus() != 200) {
-            throw new ApiProblem("backup API answered HTTP " + response.getStatus() + " for " + path);
+            throw new Failure("backup API answered HTTP " + response.getStatus() + " for " + path);
         }
+        return response.getContent();
+    }
+
+    private String describe(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof TimeoutException) {
+                return noAnswer();
+            }
+            // Jetty's authentication handler fails a 401 that carries no WWW-Authenticate header (as the
+            // backup's API may answer) instead of handing it to us; it is still a refusal.
+            if (t instanceof HttpResponseException h && h.getResponse().getStatus() == 401) {
+                return REFUSED;
+            }
+        }
+        Throwable root = cause;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String detail = root.getMessage() == null ? "" : ": " + root.getMessage();
+        return "backup API at " + backupBaseUrl + " unreachable (" + root.getClass().getSimpleName() + detail + ")";
+    }
+
+    private String noAnswer() {
+        return "backup API at " + backupBaseUrl + " did not answer within " + timeout.toMillis() + " ms";
+    }
+
+    private Parsed parse(byte[] body, String path, boolean settings) throws Failure {
         try {
-            return json.readTree(response.getContent());
-        } catch (IOException e) {
-            throw new ApiProblem("backup API answered " + path + " with something that is not JSON");
+            return settings ? new Parsed(json.vips(body), java.util.List.of())
+                    : new Parsed(java.util.List.of(), json.states(body));
+        } catch (BackupApiJson.BadAnswer e) {
+            throw new Failure("backup API answer for " + path + " " + e.getMessage());
         }
     }
 
-    static List<BackupVip> vips(JsonNode answer) throws ApiProblem {
-        List<BackupVip> vips = new ArrayList<>();
-        for (JsonNode row : rows(answer, VIP_SETTINGS)) {
-            if (!"carp".equals(row.path("mode").asText())) {
-                continue;
-            }
-            int vhid = vhid(row.path("vhid").asText());
-            if (vhid < 0) {
-                continue; // a CARP VIP without a usable VHID cannot be followed; it is simply not offered
-            }
-            vips.add(new BackupVip(row.path("uuid").asText(), row.path("interface").asText(), vhid,
-                    address(row.path("subnet").asText()), row.path("descr").asText()));
-        }
-        return vips;
-    }
+    private record Parsed(java.util.List<BackupVip> vips, java.util.List<VipState> states) {}
 
-    static List<VipState> states(JsonNode answer) throws ApiProblem {
-        List<VipState> states = new ArrayList<>();
-        for (JsonNode row : rows(answer, VIP_STATUS)) {
-            if (row.has("mode") && !"carp".equals(row.path("mode").asText())) {
-                continue;
-            }
-            int vhid = vhid(row.path("vhid").asText());
-            if (vhid >= 0) {
-                states.add(new VipState(row.path("interface").asText(), vhid, address(row.path("subnet").asText()),
-                        row.path("status").asText()));
-            }
-        }
-        return states;
-    }
-
-    private static JsonNode rows(JsonNode answer, String path) throws ApiProblem {
-        JsonNode rows = answer.path("rows");
-        if (!rows.isArray()) {
-            throw new ApiProblem("backup API answer for " + path + " has no rows");
-        }
-        return rows;
-    }
-
-    private static int vhid(String text) {
-        String t = text.trim();
-        return t.matches("[0-9]{1,3}") ? Integer.parseInt(t) : -1;
-    }
-
-    private static String address(String subnet) {
-        int slash = subnet.indexOf('/');
-        return (slash < 0 ? subnet : subnet.substring(0, slash)).trim();
-    }
-
-    /** A reason the API could not tell; the message is fit for the decision log. */
-    static final class ApiProblem extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        ApiProblem(String message) {
-            super(message);
+    private static final class Failure extends Exception {
+        Failure(String reason) {
+            super(reason, null, false, false);
         }
     }
 }

@@ -76,6 +76,7 @@ public final class SyncProxy extends ProxyHandler {
     protected void configureHttpClient(HttpClient httpClient) {
         super.configureHttpClient(httpClient);
         httpClient.setConnectTimeout(upstream.connectTimeout().toMillis());
+        httpClient.setUserAgentField(null); // the master's User-Agent goes through, not Jetty's
     }
 
     @Override

@@ -46,8 +46,8 @@ class FailuresEndToEndTest {
                 assertThat(answer.status()).as(body).isEqualTo(200);
                 assertThat(answer.text()).as(body).contains("<fault>", "faultCode", "nothing was sent");
             }
-            assertThat(pair.backup.received()).isEmpty();
-            assertThat(pair.log("decisions.jsonl")).contains("\"decision\":\"rejected\"");
+            assertThat(pair.xmlrpcCalls()).isEmpty();
+            assertThat(pair.awaitLog("decisions.jsonl", "\"decision\":\"rejected\"")).contains("\"decision\":\"rejected\"");
         }
     }
 
@@ -60,7 +60,7 @@ class FailuresEndToEndTest {
             RawHttps.Answer answer = http.post(pair.carpgate("/xmlrpc.php"), auth(), big);
             assertThat(answer.status()).isEqualTo(413);
             assertThat(answer.text()).contains("<fault>");
-            assertThat(pair.backup.received()).isEmpty();
+            assertThat(pair.xmlrpcCalls()).isEmpty();
             // A small call still passes.
             assertThat(http.post(pair.carpgate("/xmlrpc.php"), auth(), fixture("firmware_version.request.xml")).status())
                     .isEqualTo(200);
@@ -70,13 +70,13 @@ class FailuresEndToEndTest {
     @Test
     void aWrongPinSendsNothingAndTheMasterGets502NamingTheMismatch() throws Exception {
         try (SimulatedBackup backup = SimulatedBackup.start(SimulatedBackup.Options.defaults()
-                .withXmlrpcCredentials(Pair.SYNC_USER, Pair.SYNC_PASSWORD).withApiCredentials(Pair.API_KEY, Pair.API_SECRET));
+                .withXmlRpcCredentials(Pair.SYNC_USER, Pair.SYNC_PASSWORD).withApiCredentials(Pair.API_KEY, Pair.API_SECRET));
              Pair pair = Pair.start(dir, backup, backup.baseUrl(), OTHER_PIN, "", null)) {
             RawHttps.Answer answer = http.post(pair.carpgate("/xmlrpc.php"), auth(), fixture("firmware_version.request.xml"));
             assertThat(answer.status()).isEqualTo(502);
             assertThat(answer.text()).contains("<fault>", "does not match", OTHER_PIN);
-            assertThat(backup.received()).isEmpty();
-            assertThat(pair.log("decisions.jsonl")).contains("\"decision\":\"failed\"");
+            assertThat(pair.xmlrpcCalls()).isEmpty();
+            assertThat(pair.awaitLog("decisions.jsonl", "\"decision\":\"failed\"")).contains("\"decision\":\"failed\"");
         }
     }
 
@@ -134,7 +134,7 @@ class FailuresEndToEndTest {
                     .POST(java.net.http.HttpRequest.BodyPublishers.ofString("xx")).build(),
                     java.net.http.HttpResponse.BodyHandlers.ofString());
             assertThat(response.statusCode()).isEqualTo(415);
-            assertThat(pair.backup.received()).isEmpty();
+            assertThat(pair.xmlrpcCalls()).isEmpty();
         }
     }
 

@@ -35,7 +35,7 @@ final class Pair implements AutoCloseable {
     /** @param extraYaml appended to the configuration (e.g. a vhid-map line or limits) */
     static Pair start(Path dir, String extraYaml, String vhidMap) throws Exception {
         SimulatedBackup backup = SimulatedBackup.start(SimulatedBackup.Options.defaults()
-                .withXmlrpcCredentials(SYNC_USER, SYNC_PASSWORD).withApiCredentials(API_KEY, API_SECRET));
+                .withXmlRpcCredentials(SYNC_USER, SYNC_PASSWORD).withApiCredentials(API_KEY, API_SECRET));
         try {
             return start(dir, backup, backup.baseUrl(), backup.fingerprint().toString(), extraYaml, vhidMap);
         } catch (Exception | Error e) {
@@ -76,6 +76,22 @@ final class Pair implements AutoCloseable {
 
     String base() {
         return "https://127.0.0.1:" + carpgate.port() + "/";
+    }
+
+    /** What reached the backup's /xmlrpc.php (the simulator also records carpgate's API requests). */
+    java.util.List<io.carpgate.sim.ReceivedCall> xmlrpcCalls() {
+        return backup.received().stream().filter(c -> c.path().equals("/xmlrpc.php")).toList();
+    }
+
+    /** Log lines are written when a request completes, just after its answer: wait for them, boundedly. */
+    String awaitLog(String name, String expected) throws Exception {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        String content = log(name);
+        while (!content.contains(expected) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            content = log(name);
+        }
+        return content;
     }
 
     String log(String name) throws java.io.IOException {

@@ -28,11 +28,12 @@ class SecretsEndToEndTest {
         System.setOut(capture);
         System.setErr(capture);
         String console;
-        try (Pair pair = Pair.start(dir, "", null)) {
+        try (Pair pair = Pair.start(dir, "", SyncEndToEndTest.MAP)) {
             PythonMaster.run(pair.base(), Pair.SYNC_USER, Pair.SYNC_PASSWORD, "reconfigure-all-no-vip-sync");
             pair.backup.setCarpStatus(7, "opt2", CarpStatus.MASTER);
             PythonMaster.run(pair.base(), Pair.SYNC_USER, Pair.SYNC_PASSWORD, "reconfigure-all-two-instances");
             PythonMaster.run(pair.base(), Pair.SYNC_USER, "wrong-" + Pair.SYNC_PASSWORD, "firmware");
+            pair.awaitLog("access.log", "method=opnsense.firmware_version decision=forwarded ms");
             console = pair.console.toString(StandardCharsets.UTF_8);
         } finally {
             System.setOut(originalOut);

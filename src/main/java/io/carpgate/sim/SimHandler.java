@@ -1,0 +1,146 @@
+package io.carpgate.sim;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * Routes the backup's HTTP surface: {@code /xmlrpc.php} (OPNsense's xmlrpc.php + IXR_Server) and the two
+ * API endpoints. Records every request; logs nothing about bodies or credentials.
+ */
+final class SimHandler extends Handler.Abstract {
+    private static final int MAX_BODY = 16 * 1024 * 1024;
+
+    private final SimulatedBackup.Options options;
+    private final XmlRpcDispatcher dispatcher;
+    private final ApiResponder api;
+    private final AtomicBoolean apiAvailable = new AtomicBoolean(true);
+    private final List<ReceivedCall> received = new ArrayList<>();
+
+    SimHandler(SimulatedBackup.Options options, BackupState state) {
+        this.options = options;
+        this.dispatcher = new XmlRpcDispatcher(state);
+        this.api = new ApiResponder(state);
+    }
+
+    void setApiAvailable(boolean available) {
+        apiAvailable.set(available);
+    }
+
+    List<ReceivedCall> received() {
+        synchronized (received) {
+            return List.copyOf(received);
+        }
+    }
+
+    void reset() {
+        synchronized (received) {
+            received.clear();
+        }
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) throws Exception {
+        byte[] body;
+        try {
+            body = Content.Source.asByteArrayAsync(request, MAX_BODY).get();
+        } catch (ExecutionException e) {
+            return reply(response, callback, 413, "text/plain", "request too large".getBytes(StandardCharsets.UTF_8));
+        }
+        String path = Request.getPathInContext(request);
+        Optional<BasicAuth> auth = Optional.ofNullable(request.getHeaders().get(HttpHeader.AUTHORIZATION))
+                .flatMap(BasicAuth::parse);
+        Optional<IxrMessage> message = path.equals("/xmlrpc.php") && request.getMethod().equals("POST")
+                ? IxrReader.parse(body) : Optional.empty();
+        record(request, path, auth, body, message);
+
+        if (path.equals("/xmlrpc.php")) {
+            return xmlRpc(request, response, callback, auth, message);
+        }
+        if (path.startsWith("/api/")) {
+            return api(request, response, callback, path, auth);
+        }
+        return reply(response, callback, 404, "text/plain", "Not Found".getBytes(StandardCharsets.UTF_8));
+    }
+
+    private boolean xmlRpc(Request request, Response response, Callback callback, Optional<BasicAuth> auth,
+                           Optional<IxrMessage> message) {
+        // xmlrpc.php checks the login before IXR looks at anything else.
+        if (auth.filter(a -> a.matches(options.xmlRpcUser(), options.xmlRpcPassword())).isEmpty()) {
+            return reply(response, callback, 200, "text/xml", IxrWriter.AUTH_FAILED.getBytes(StandardCharsets.UTF_8));
+        }
+        if (!request.getMethod().equals("POST")) {
+            // IXR_Server::serve() dies with this text and PHP's default status 200.
+            return reply(response, callback, 200, "text/plain",
+                    "XML-RPC server accepts POST requests only.".getBytes(StandardCharsets.UTF_8));
+        }
+        if (message.isEmpty()) {
+            return fault(response, callback, new IxrFault(-32700, "parse error. not well formed"));
+        }
+        if (!message.get().messageType().equals("methodCall")) {
+            return fault(response, callback, new IxrFault(-32600,
+                    "server error. invalid xml-rpc. not conforming to spec. Request must be a methodCall"));
+        }
+        Object result = dispatcher.call(message.get().methodName(), message.get().params());
+        if (result instanceof IxrFault f) {
+            return fault(response, callback, f);
+        }
+        return reply(response, callback, 200, "text/xml", IxrWriter.response(result));
+    }
+
+    private boolean api(Request request, Response response, Callback callback, String path, Optional<BasicAuth> auth) {
+        if (!apiAvailable.get()) {
+            return reply(response, callback, 500, "application/json", ApiResponder.unavailable());
+        }
+        if (auth.filter(a -> a.matches(options.apiKey(), options.apiSecret())).isEmpty()) {
+            return reply(response, callback, 401, "application/json", ApiResponder.unauthorized());
+        }
+        if (!request.getMethod().equals("GET")) {
+            return reply(response, callback, 405, "application/json",
+                    "{\"status\":405,\"message\":\"Method Not Allowed\"}".getBytes(StandardCharsets.UTF_8));
+        }
+        return api.answer(path)
+                .map(json -> reply(response, callback, 200, "application/json", json))
+                .orElseGet(() -> reply(response, callback, 404, "application/json",
+                        "{\"errorMessage\":\"Endpoint not found\"}".getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static boolean fault(Response response, Callback callback, IxrFault fault) {
+        return reply(response, callback, 200, "text/xml", IxrWriter.fault(fault));
+    }
+
+    private static boolean reply(Response response, Callback callback, int status, String type, byte[] body) {
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, type);
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+        response.write(true, ByteBuffer.wrap(body), callback);
+        return true;
+    }
+
+    private void record(Request request, String path, Optional<BasicAuth> auth, byte[] body,
+                        Optional<IxrMessage> message) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        Optional.ofNullable(request.getHeaders().get(HttpHeader.CONTENT_TYPE)).ifPresent(v -> headers.put("Content-Type", v));
+        Optional.ofNullable(request.getHeaders().get(HttpHeader.USER_AGENT)).ifPresent(v -> headers.put("User-Agent", v));
+        if (request.getHeaders().contains(HttpHeader.AUTHORIZATION)) {
+            headers.put("Authorization", auth.map(a -> "Basic " + a.user()).orElse("(not Basic)"));
+        }
+        ReceivedCall call = new ReceivedCall(path, request.getMethod(), headers, body,
+                message.map(IxrMessage::methodName));
+        synchronized (received) {
+            received.add(call);
+        }
+    }
+}

@@ -1,0 +1,211 @@
+package io.carpgate.sim;
+
+import io.carpgate.carp.CarpStatus;
+import io.carpgate.tls.Fingerprint;
+import io.carpgate.tls.SelfSigned;
+import java.net.URI;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An in-process OPNsense backup over HTTPS on 127.0.0.1: {@code /xmlrpc.php} as xmlrpc.php + IXR answer
+ * it, and the two CARP API endpoints. It records what it received and what it did with WireGuard, so
+ * end-to-end tests (and the demo) can show whether an instance came up on a CARP BACKUP node.
+ */
+public final class SimulatedBackup implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SimulatedBackup.class);
+    private static final char[] KEYSTORE_PASSWORD = "in-memory".toCharArray(); // never written anywhere
+
+    /** How the simulated backup is set up; start from {@link #defaults()} and use the withers. */
+    public record Options(String xmlRpcUser, String xmlRpcPassword, String apiKey, String apiSecret,
+                          List<SimVip> vips, List<SimService> services) {
+        public Options {
+            vips = List.copyOf(vips);
+            services = List.copyOf(services);
+        }
+
+        /** root/sync-password, the two VIPs of the fixtures (WAN2 VHID 7 and LAN VHID 2), unbound. */
+        public static Options defaults() {
+            return new Options("root", "sync-password", "sim-api-key", "sim-api-secret",
+                    List.of(new SimVip("9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d", "opt2", "WAN2", 7,
+                                    "198.51.100.5", 28, "WAN2 CARP"),
+                            new SimVip("0f1e2d3c-4b5a-4697-a8b9-cadbecfd0e1f", "lan", "LAN", 2,
+                                    "192.168.1.1", 24, "LAN CARP")),
+                    List.of(SimService.of("unbound", "Unbound DNS")));
+        }
+
+        public Options withXmlRpcCredentials(String user, String password) {
+            return new Options(user, password, apiKey, apiSecret, vips, services);
+        }
+
+        public Options withApiCredentials(String key, String secret) {
+            return new Options(xmlRpcUser, xmlRpcPassword, key, secret, vips, services);
+        }
+
+        public Options withVips(List<SimVip> newVips) {
+            return new Options(xmlRpcUser, xmlRpcPassword, apiKey, apiSecret, newVips, services);
+        }
+
+        public Options withServices(List<SimService> newServices) {
+            return new Options(xmlRpcUser, xmlRpcPassword, apiKey, apiSecret, vips, newServices);
+        }
+
+        @Override
+        public String toString() {
+            return "Options[xmlRpcUser=" + xmlRpcUser + ", apiKey=" + apiKey + ", vips=" + vips
+                    + ", services=" + services + "]";
+        }
+    }
+
+    private final Server server;
+    private final URI baseUrl;
+    private final Fingerprint fingerprint;
+    private final BackupState state;
+    private final SimHandler handler;
+
+    private SimulatedBackup(Server server, URI baseUrl, Fingerprint fingerprint, BackupState state,
+                            SimHandler handler) {
+        this.server = server;
+        this.baseUrl = baseUrl;
+        this.fingerprint = fingerprint;
+        this.state = state;
+        this.handler = handler;
+    }
+
+    public static SimulatedBackup start(Options options) {
+        SelfSigned.Pair pair = SelfSigned.generate("backup.sim", List.of("127.0.0.1"));
+        BackupState state = new BackupState(options.vips(), options.services());
+        SimHandler handler = new SimHandler(options, state);
+        QueuedThreadPool threads = new QueuedThreadPool(16, 2);
+        threads.setName("sim-backup");
+        threads.setDaemon(true);
+        Server server = new Server(threads);
+        ServerConnector connector = new ServerConnector(server, 1, 1,
+                new SslConnectionFactory(sslContext(pair), HttpVersion.HTTP_1_1.asString()),
+                new HttpConnectionFactory(httpsConfiguration()));
+        connector.setHost("127.0.0.1");
+        connector.setPort(0);
+        server.addConnector(connector);
+        server.setHandler(handler);
+        try {
+            server.start();
+        } catch (Exception e) {
+            stopQuietly(server);
+            throw new IllegalStateException("cannot start the simulated backup", e);
+        }
+        URI baseUrl = URI.create("https://127.0.0.1:" + connector.getLocalPort());
+        LOG.info("simulated backup listening on {} (certificate {})", baseUrl, pair.fingerprint());
+        return new SimulatedBackup(server, baseUrl, pair.fingerprint(), state, handler);
+    }
+
+    private static SslContextFactory.Server sslContext(SelfSigned.Pair pair) {
+        try {
+            KeyStore keyStore = KeyStore.getInstance("PKCS12");
+            keyStore.load(null, null);
+            keyStore.setKeyEntry("backup", pair.keyPair().getPrivate(), KEYSTORE_PASSWORD,
+                    new Certificate[] {pair.certificate()});
+            SslContextFactory.Server ssl = new SslContextFactory.Server();
+            ssl.setKeyStore(keyStore);
+            ssl.setKeyStorePassword(new String(KEYSTORE_PASSWORD));
+            ssl.setIncludeProtocols("TLSv1.3", "TLSv1.2");
+            return ssl;
+        } catch (java.security.GeneralSecurityException | java.io.IOException e) {
+            throw new IllegalStateException("cannot build the simulator's key store", e);
+        }
+    }
+
+    private static HttpConfiguration httpsConfiguration() {
+        HttpConfiguration config = new HttpConfiguration();
+        config.setSendServerVersion(false);
+        SecureRequestCustomizer secure = new SecureRequestCustomizer();
+        // Clients reach us by IP literal (no SNI); the certificate names 127.0.0.1 anyway.
+        secure.setSniHostCheck(false);
+        config.addCustomizer(secure);
+        return config;
+    }
+
+    /** e.g. {@code https://127.0.0.1:PORT}, no trailing slash. */
+    public URI baseUrl() {
+        return baseUrl;
+    }
+
+    public Fingerprint fingerprint() {
+        return fingerprint;
+    }
+
+    /** {@code iface} is the internal name ({@code opt2}) or the description ({@code WAN2}). */
+    public void setCarpStatus(int vhid, String iface, CarpStatus status) {
+        state.setCarpStatus(vhid, iface, status);
+    }
+
+    /** false: every API endpoint answers HTTP 500 with a JSON error body. */
+    public void setApiAvailable(boolean available) {
+        handler.setApiAvailable(available);
+    }
+
+    public List<ReceivedCall> received() {
+        return handler.received();
+    }
+
+    /** The stored WireGuard instances by uuid, from the last restore_config_section. */
+    public Map<String, StoredInstance> wireguardInstances() {
+        return state.instances();
+    }
+
+    public List<ServiceEvent> serviceEvents() {
+        return state.events();
+    }
+
+    /** uuids of the instances whose wgN is up. */
+    public Set<String> wireguardUp() {
+        return state.wireguardUp();
+    }
+
+    /** Forgets received calls and service events; config, instances, CARP states and wg state stay. */
+    public void reset() {
+        handler.reset();
+        state.resetRecordings();
+    }
+
+    @Override
+    public void close() {
+        stopQuietly(server);
+    }
+
+    private static void stopQuietly(Server server) {
+        try {
+            server.stop();
+        } catch (Exception e) {
+            LOG.warn("simulated backup did not stop cleanly: {}", e.toString());
+        }
+    }
+
+    /** The node's CARP VIPs now: those of the options, until a restore brings the master's. */
+    public List<SimVip> vips() {
+        return state.vips();
+    }
+
+    /** The CARP status currently simulated for a VHID on an interface (internal name or description). */
+    public Optional<CarpStatus> carpStatus(int vhid, String iface) {
+        return state.vips().stream()
+                .filter(v -> v.vhid() == vhid)
+                .filter(v -> v.iface().equalsIgnoreCase(iface) || v.ifaceDescription().equalsIgnoreCase(iface))
+                .findFirst()
+                .map(state::statusOf);
+    }
+}

@@ -1,0 +1,186 @@
+package io.carpgate.carp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.carpgate.sim.Fixtures;
+import io.carpgate.sim.PinnedTls;
+import io.carpgate.sim.SimulatedBackup;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.eclipse.jetty.client.HttpClient;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class BackupApiClientTest {
+    private SimulatedBackup backup;
+    private HttpClient http;
+    private final MutableClock clock = new MutableClock(Instant.parse("2025-06-01T10:00:00Z"));
+
+    @BeforeEach
+    void start() throws Exception {
+        backup = SimulatedBackup.start(SimulatedBackup.Options.defaults());
+        http = PinnedTls.jettyClient(backup.fingerprint());
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        http.stop();
+        backup.close();
+    }
+
+    private BackupApiClient client(URI base, String secret, Duration timeout) {
+        return new BackupApiClient(http, base, "sim-api-key", secret, timeout, Duration.ofSeconds(5), clock);
+    }
+
+    private BackupApiClient client() {
+        return client(backup.baseUrl(), "sim-api-secret", Duration.ofSeconds(5));
+    }
+
+    @Test
+    void readsBothEndpointsIntoAKnownView() {
+        CarpView view = client().current();
+        assertThat(view).isInstanceOf(CarpView.Known.class);
+        CarpView.Known known = (CarpView.Known) view;
+        assertThat(known.vips()).containsExactly(
+                new BackupVip("9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d", "opt2", 7, "198.51.100.5", "WAN2 CARP"),
+                new BackupVip("0f1e2d3c-4b5a-4697-a8b9-cadbecfd0e1f", "lan", 2, "192.168.1.1", "LAN CARP"));
+        assertThat(known.states()).containsExactly(new VipState("WAN2", 7, "198.51.100.5", "BACKUP"),
+                new VipState("LAN", 2, "192.168.1.1", "BACKUP"));
+        assertThat(known.fetchedAt()).isEqualTo(clock.instant());
+        assertThat(known.statusOf(7, Optional.of("opt2"))).isEqualTo(new CarpView.Resolved.Yes<>(CarpStatus.BACKUP));
+    }
+
+    @Test
+    void cachesForTheTtlThenFetchesAgain() {
+        BackupApiClient client = client();
+        client.current();
+        assertThat(backup.received()).hasSize(2);
+        backup.setCarpStatus(7, "WAN2", CarpStatus.MASTER);
+        clock.advance(Duration.ofSeconds(4));
+        CarpView cached = client.current();
+        assertThat(backup.received()).hasSize(2);
+        assertThat(((CarpView.Known) cached).statusOf(7, Optional.empty()))
+                .isEqualTo(new CarpView.Resolved.Yes<>(CarpStatus.BACKUP));
+        clock.advance(Duration.ofSeconds(1));
+        CarpView fresh = client.current();
+        assertThat(backup.received()).hasSize(4);
+        assertThat(((CarpView.Known) fresh).statusOf(7, Optional.empty()))
+                .isEqualTo(new CarpView.Resolved.Yes<>(CarpStatus.MASTER));
+    }
+
+    @Test
+    void wrongSecretIsRefusedWithoutSayingTheSecret() {
+        CarpView view = client(backup.baseUrl(), "wrong-secret-value", Duration.ofSeconds(5)).current();
+        assertThat(view).isEqualTo(new CarpView.Unavailable("backup API refused the credentials (HTTP 401)"));
+    }
+
+    @Test
+    void apiDownIsUnavailableAndNotCached() {
+        BackupApiClient client = client();
+        backup.setApiAvailable(false);
+        CarpView view = client.current();
+        assertThat(view).isInstanceOf(CarpView.Unavailable.class);
+        assertThat(((CarpView.Unavailable) view).reason()).contains("HTTP 500").doesNotContain("sim-api-secret")
+                .doesNotContain("Unexpected error");
+        backup.setApiAvailable(true);
+        assertThat(client.current()).isInstanceOf(CarpView.Known.class);
+    }
+
+    @Test
+    void unreachablePortIsUnavailable() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        CarpView view = client(URI.create("https://127.0.0.1:" + port), "sim-api-secret", Duration.ofSeconds(5)).current();
+        assertThat(((CarpView.Unavailable) view).reason()).contains("unreachable");
+    }
+
+    @Test
+    void silentServerTimesOut() throws Exception {
+        List<Socket> accepted = new ArrayList<>();
+        try (ServerSocket silent = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
+            Thread acceptor = new Thread(() -> {
+                for (int i = 0; i < 10; i++) { // bounded: at most a few connections are expected
+                    try {
+                        accepted.add(silent.accept());
+                    } catch (java.io.IOException e) {
+                        return;
+                    }
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            long started = System.nanoTime();
+            CarpView view = client(URI.create("https://127.0.0.1:" + silent.getLocalPort()), "sim-api-secret",
+                    Duration.ofMillis(400)).current();
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+            assertThat(((CarpView.Unavailable) view).reason()).contains("did not answer within 400 ms");
+        } finally {
+            for (Socket s : accepted) {
+                s.close();
+            }
+        }
+    }
+
+    @Test
+    void fixtureJsonParses() throws Exception {
+        BackupApiJson json = new BackupApiJson();
+        assertThat(json.vips(Fixtures.bytes("vip_settings.search_item.response.json"))).hasSize(2)
+                .first().isEqualTo(new BackupVip("9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d", "opt2", 7, "198.51.100.5", "WAN2 CARP"));
+        assertThat(json.states(Fixtures.bytes("get_vip_status.response.json")))
+                .containsExactly(new VipState("WAN2", 7, "198.51.100.5", "BACKUP"), new VipState("LAN", 2, "192.168.1.1", "BACKUP"));
+    }
+
+    @Test
+    void nonCarpAndNonNumericRowsAreSkippedAndGarbageIsRefused() throws Exception {
+        BackupApiJson json = new BackupApiJson();
+        byte[] rows = ("{\"rows\":[{\"uuid\":\"a\",\"interface\":\"lan\",\"mode\":\"ipalias\",\"subnet\":\"10.0.0.1/24\",\"vhid\":\"\"},"
+                + "{\"uuid\":\"b\",\"interface\":\"lan\",\"mode\":\"carp\",\"subnet\":\"10.0.0.2/24\",\"vhid\":\"x\"},"
+                + "{\"uuid\":\"c\",\"interface\":\"lan\",\"mode\":\"carp\",\"subnet\":\"10.0.0.3/24\",\"vhid\":\"3\",\"descr\":\"\"}]}")
+                .getBytes();
+        assertThat(json.vips(rows)).containsExactly(new BackupVip("c", "lan", 3, "10.0.0.3", ""));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> json.vips("<html>secret-ish</html>".getBytes()))
+                .hasMessage("is not valid JSON");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> json.states("{}".getBytes()))
+                .hasMessage("has no 'rows' array");
+    }
+
+    /** A clock tests move by hand. */
+    private static final class MutableClock extends Clock {
+        private Instant now;
+
+        MutableClock(Instant start) {
+            now = start;
+        }
+
+        void advance(Duration d) {
+            now = now.plus(d);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+    }
+}

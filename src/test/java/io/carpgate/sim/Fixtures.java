@@ -1,0 +1,24 @@
+package io.carpgate.sim;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** The shared OPNsense fixtures, read-only, located by the surefire property. */
+public final class Fixtures {
+    private Fixtures() {}
+
+    public static byte[] bytes(String name) {
+        try {
+            return Files.readAllBytes(Path.of(System.getProperty("carpgate.fixtures", "../shared/fixtures/opnsense"), name));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static String text(String name) {
+        return new String(bytes(name), StandardCharsets.UTF_8);
+    }
+}
