@@ -5,9 +5,6 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -34,17 +31,7 @@ public final class VhidMapLoader {
 
     public static VhidMap load(Path file) throws ConfigException {
         Path source = file.toAbsolutePath().normalize();
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(source);
-        } catch (NoSuchFileException e) {
-            throw new ConfigException(source + ": VHID map not found");
-        } catch (IOException e) {
-            throw new ConfigException(source + ": cannot read the VHID map: " + e.getMessage());
-        }
-        if (new String(bytes, StandardCharsets.UTF_8).isBlank()) {
-            throw new ConfigException(source + ": the VHID map is empty; it needs an 'instances:' mapping");
-        }
+        byte[] bytes = Yaml.bytes(source, "VHID map", "an 'instances:' mapping");
         try (JsonParser parser = Yaml.mapper().getFactory().createParser(bytes)) {
             return new VhidMap(Optional.of(source), new Reader(source, parser).document());
         } catch (JsonProcessingException e) {

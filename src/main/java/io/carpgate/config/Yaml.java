@@ -26,18 +26,28 @@ final class Yaml {
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     }
 
-    static <T> T read(Path file, Class<T> type) throws ConfigException {
+    /**
+     * The file's bytes; a missing, unreadable or blank file is a {@link ConfigException}.
+     * @param what what the file is, for the message ("configuration", "VHID map")
+     * @param needs what an empty file lacks, for the message
+     */
+    static byte[] bytes(Path file, String what, String needs) throws ConfigException {
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
-            throw new ConfigException(file + ": file not found");
+            throw new ConfigException(file + ": " + what + " not found");
         } catch (IOException e) {
-            throw new ConfigException(file + ": cannot read: " + e.getMessage());
+            throw new ConfigException(file + ": cannot read the " + what + ": " + e.getMessage());
         }
         if (new String(bytes, java.nio.charset.StandardCharsets.UTF_8).isBlank()) {
-            throw new ConfigException(file + ": the file is empty");
+            throw new ConfigException(file + ": the " + what + " is empty; it needs " + needs);
         }
+        return bytes;
+    }
+
+    static <T> T read(Path file, Class<T> type) throws ConfigException {
+        byte[] bytes = bytes(file, "configuration", "at least listen, tls, backup and logs");
         try {
             return mapper().readValue(bytes, type);
         } catch (UnrecognizedPropertyException e) {
