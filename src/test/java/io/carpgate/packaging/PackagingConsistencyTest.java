@@ -1,0 +1,74 @@
+package io.carpgate.packaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.carpgate.config.CarpgateConfig;
+import io.carpgate.config.ConfigLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * No Docker engine or systemd runs in the test environment, so these files are checked against what
+ * they must agree with: the jar Maven builds, the port and paths of the example configuration.
+ */
+class PackagingConsistencyTest {
+    static final Path ROOT = Paths.get("").toAbsolutePath();
+
+    private static String read(String file) throws Exception {
+        return Files.readString(ROOT.resolve(file));
+    }
+
+    private static String jarName() throws Exception {
+        Matcher m = Pattern.compile("<finalName>([^<]+)</finalName>").matcher(read("pom.xml"));
+        assertThat(m.find()).as("pom.xml has a finalName").isTrue();
+        return m.group(1) + ".jar";
+    }
+
+    private static CarpgateConfig example() throws Exception {
+        return ConfigLoader.load(ROOT.resolve("conf/carpgate.yml"), Map.of());
+    }
+
+    @Test
+    void dockerfileRunsTheBuiltJarAsNonRootOnTheConfiguredPort() throws Exception {
+        String dockerfile = read("Dockerfile");
+        String jar = jarName();
+        int port = example().listen().port();
+        assertThat(dockerfile).contains("FROM eclipse-temurin:17-jre")
+                .contains("COPY --from=build /src/target/" + jar + " /opt/carpgate/" + jar)
+                .contains("\"/opt/carpgate/" + jar + "\"")
+                .contains("EXPOSE " + port)
+                .contains("/dev/tcp/127.0.0.1/" + port)
+                .contains("USER carpgate")
+                .contains("\"--config\", \"/opt/carpgate/conf/carpgate.yml\"");
+        // The example configuration's relative paths land in the image's writable folders.
+        assertThat(example().tls().cert().getParent().getFileName().toString()).isEqualTo("certs");
+        assertThat(example().logsDir().getFileName().toString()).isEqualTo("logs");
+        assertThat(dockerfile).contains("/opt/carpgate/certs", "/opt/carpgate/logs");
+    }
+
+    @Test
+    void composeMountsWhatTheImageExpects() throws Exception {
+        String compose = read("docker-compose.yml");
+        int port = example().listen().port();
+        assertThat(compose).contains("build: .")
+                .contains("./conf:/opt/carpgate/conf:ro")
+                .contains("./certs:/opt/carpgate/certs")
+                .contains("./logs:/opt/carpgate/logs")
+                .contains("\"" + port + ":" + port + "\"")
+                .contains("restart: unless-stopped");
+    }
+
+    @Test
+    void systemdUnitRunsTheJarSandboxedWithWritableCertsAndLogs() throws Exception {
+        String unit = read("contrib/carpgate.service");
+        assertThat(unit).contains("ExecStart=/usr/bin/java")
+                .contains("-jar /opt/carpgate/" + jarName() + " run --config /opt/carpgate/conf/carpgate.yml")
+                .contains("User=carpgate", "NoNewPrivileges=yes", "ProtectSystem=strict", "CapabilityBoundingSet=",
+                        "ReadWritePaths=/opt/carpgate/certs /opt/carpgate/logs");
+    }
+}
