@@ -11,6 +11,7 @@ import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
@@ -18,6 +19,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 public final class CarpgateServer implements AutoCloseable {
     /** A master that stalls mid-request loses its connection after this long. */
     private static final Duration CLIENT_IDLE_TIMEOUT = Duration.ofSeconds(30);
+    /** How long a stop waits for calls in flight; the master's own timeout is 60 s. */
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(15);
 
     private final Server server;
     private final ServerConnector connector;
@@ -59,9 +62,10 @@ public final class CarpgateServer implements AutoCloseable {
         SyncProxy.Upstream upstream = new SyncProxy.Upstream(config.backup().xmlrpcUri(), upstreamTls,
                 config.limits().upstreamConnectTimeout(), config.limits().upstreamTimeout());
         SyncProxy proxy = new SyncProxy(upstream, config.limits().maxBodyBytes(), gatekeeper);
-        server.setHandler(proxy);
+        // On stop, calls already with the backup finish (up to the stop timeout); new ones are refused.
+        server.setHandler(new GracefulHandler(proxy));
         server.setRequestLog(new RequestLogs());
-        server.setStopTimeout(10_000);
+        server.setStopTimeout(STOP_TIMEOUT.toMillis());
         server.start();
         return new CarpgateServer(server, connector, gatekeeper);
     }
