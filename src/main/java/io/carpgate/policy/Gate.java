@@ -15,6 +15,9 @@ import java.util.Optional;
  * what the backup would run, not on what the request looks like.
  */
 public final class Gate {
+    /** Every fault carpgate answers with says who answered and that the backup saw nothing. */
+    static final String REJECTED = "carpgate rejected the call, nothing was sent to the backup: ";
+
     private Gate() {}
 
     /** Whether deciding this call may need the backup's CARP view (so the shell asks the API only then). */
@@ -32,7 +35,7 @@ public final class Gate {
             return new Verdict.Suppress(stop.message(), List.of(stop.outcome()));
         }
         if (decision instanceof CallDecision.Refuse refuse) {
-            return new Verdict.Reject(refuse.faultCode(), refuse.message(), List.of(refuse.outcome()));
+            return new Verdict.Reject(refuse.faultCode(), REJECTED + refuse.message(), List.of(refuse.outcome()));
         }
         CallDecision.Pass pass = (CallDecision.Pass) decision;
         return pass.changes().isEmpty()
@@ -71,7 +74,7 @@ public final class Gate {
                 .filter(Array.class::isInstance).map(v -> ((Array) v).items());
         if (entries.isEmpty() || call.params().size() != 1) {
             String message = "system.multicall takes exactly one array of {methodName, params} structs";
-            return new Verdict.Reject(Methods.INVALID_PARAMS, message,
+            return new Verdict.Reject(Methods.INVALID_PARAMS, REJECTED + message,
                     List.of(CallOutcome.plain(Methods.MULTICALL, Action.REJECTED, message)));
         }
         List<CallDecision> decisions = new ArrayList<>();
