@@ -1,0 +1,70 @@
+package io.carpgate.cli;
+
+import io.carpgate.tls.Fingerprint;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.concurrent.Callable;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "fingerprint", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = "Print the SHA-256 fingerprint of a server's TLS certificate, ready to paste as backup.pin-sha256. "
+                + "It trusts whatever the server presents: compare it with the backup's own view "
+                + "(System > Trust > Certificates) before you rely on it. Exit status 1 when the server cannot be reached.")
+final class FingerprintCommand implements Callable<Integer> {
+    private static final int TIMEOUT_MILLIS = 10_000;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "https://HOST[:PORT]", description = "the backup's web GUI address")
+    URI target;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!"https".equalsIgnoreCase(target.getScheme()) || target.getHost() == null) {
+            spec.commandLine().getErr().println("carpgate: give an https://HOST[:PORT] address");
+            return 2;
+        }
+        int port = target.getPort() < 0 ? 443 : target.getPort();
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, new TrustManager[] {new RecordOnly()}, null);
+        try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket()) {
+            socket.connect(new InetSocketAddress(target.getHost(), port), TIMEOUT_MILLIS);
+            socket.setSoTimeout(TIMEOUT_MILLIS);
+            socket.startHandshake();
+            Certificate[] chain = socket.getSession().getPeerCertificates();
+            X509Certificate leaf = (X509Certificate) chain[0];
+            spec.commandLine().getOut().println("pin-sha256: \"" + Fingerprint.of(leaf) + "\"");
+            spec.commandLine().getOut().println("subject:    " + leaf.getSubjectX500Principal().getName());
+            spec.commandLine().getOut().println("valid:      " + leaf.getNotBefore().toInstant() + " .. " + leaf.getNotAfter().toInstant());
+            return 0;
+        } catch (java.io.IOException e) {
+            spec.commandLine().getErr().println("carpgate: cannot get a certificate from " + target.getHost() + ":" + port
+                    + ": " + e.getMessage());
+            return 1;
+        }
+    }
+
+    /** Accepts any certificate: the point is to show it, the admin decides whether to pin it. */
+    private static final class RecordOnly implements X509TrustManager {
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) {}
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) {}
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return new X509Certificate[0];
+        }
+    }
+}
