@@ -55,6 +55,10 @@ public final class Launcher {
         SslContextFactory.Server listenerTls = TlsContexts.server(keyStore, PemFiles.keyStorePassword());
 
         out.println("backup " + config.backup().url() + ": " + describe(config.backup().trust()));
+        out.println("clients: " + config.access().describe());
+        if (config.access().allowFrom().isEmpty()) {
+            LOG.warn("allow-from is not set: only loopback may connect; list the master's address to let it in");
+        }
         if (config.backup().trust() instanceof UpstreamTrust.Insecure) {
             String warning = "backup.insecure is set: the backup's certificate is NOT verified; anyone on the path "
                     + "can read the sync password and the configuration. Set backup.pin-sha256 (carpgate fingerprint).";

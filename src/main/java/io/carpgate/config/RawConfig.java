@@ -13,12 +13,29 @@ record RawConfig(
         @JsonProperty("vhid-map") String vhidMap,
         @JsonProperty("on-unknown-carp") String onUnknownCarp,
         @JsonProperty(value = "logs", required = true) RawLogs logs,
-        @JsonProperty("limits") RawLimits limits) {
+        @JsonProperty("limits") RawLimits limits,
+        @JsonProperty("allow-from") java.util.List<String> allowFrom,
+        @JsonProperty("allowed-users") java.util.List<String> allowedUsers) {
 
     RawConfig {
+        if (allowFrom != null) {
+            if (allowFrom.isEmpty()) {
+                throw new IllegalArgumentException("allow-from is empty: no master could connect; list the master's "
+                        + "address (e.g. [192.0.2.1/32]) or remove the key to allow loopback only");
+            }
+            allowFrom.forEach(Cidr::parse);
+        }
+        if (allowedUsers != null && (allowedUsers.isEmpty() || allowedUsers.stream().anyMatch(u -> u == null || u.isBlank()))) {
+            throw new IllegalArgumentException("allowed-users must list user names, or be left out to accept any");
+        }
         if (onUnknownCarp != null && !onUnknownCarp.equals("suppress") && !onUnknownCarp.equals("forward")) {
             throw new IllegalArgumentException("on-unknown-carp must be suppress or forward, not '" + onUnknownCarp + "'");
         }
+    }
+
+    Access access() {
+        return new Access(java.util.Optional.ofNullable(allowFrom).map(l -> l.stream().map(Cidr::parse).toList()),
+                java.util.Optional.ofNullable(allowedUsers).map(java.util.Set::copyOf));
     }
 
     record RawListen(@JsonProperty(value = "host", required = true) String host,

@@ -16,6 +16,10 @@ final class Rejections {
         return rejected("(too large)", "body larger than " + maxBody + " bytes");
     }
 
+    static CallOutcome notAllowed(String reason) {
+        return rejected("(not allowed)", reason);
+    }
+
     private static CallOutcome rejected(String method, String reason) {
         return new CallOutcome(method, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
                 Optional.empty(), Action.REJECTED, reason);

@@ -1,6 +1,11 @@
 package io.carpgate.proxy;
 
+import io.carpgate.config.Access;
+import io.carpgate.observe.BasicAuthUser;
 import io.carpgate.observe.Exchange;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.Optional;
 import io.carpgate.policy.Verdict;
 import io.carpgate.xmlrpc.BackupReader;
 import io.carpgate.xmlrpc.BodyPatcher;
@@ -49,14 +54,16 @@ public final class SyncProxy extends ProxyHandler {
     private final Upstream upstream;
     private final long maxBody;
     private final Gatekeeper gatekeeper;
+    private final Access access;
 
     /** The backup's XML-RPC endpoint and how to reach it. */
     public record Upstream(URI xmlrpc, SslContextFactory.Client tls, Duration connectTimeout, Duration timeout) {}
 
-    public SyncProxy(Upstream upstream, long maxBody, Gatekeeper gatekeeper) {
+    public SyncProxy(Upstream upstream, long maxBody, Gatekeeper gatekeeper, Access access) {
         this.upstream = upstream;
         this.maxBody = maxBody;
         this.gatekeeper = gatekeeper;
+        this.access = access;
         // The backup sees the Host it would see from the master pointed at it directly.
         setProxyToServerHost(upstream.xmlrpc().getRawAuthority());
     }
@@ -87,6 +94,15 @@ public final class SyncProxy extends ProxyHandler {
     @Override
     public boolean handle(Request clientToProxyRequest, Response proxyToClientResponse, Callback proxyToClientCallback) {
         Exchange exchange = Exchange.begin(clientToProxyRequest);
+        Optional<String> refusal = refusal(clientToProxyRequest);
+        if (refusal.isPresent()) {
+            // Decided before a byte of the body is read: an unknown client gets nothing from carpgate or the backup.
+            LOG.warn("refused {}: {}", Request.getRemoteAddr(clientToProxyRequest), refusal.get());
+            exchange.decided(List.of(Rejections.notAllowed(refusal.get())));
+            answerFault(clientToProxyRequest, proxyToClientResponse, proxyToClientCallback, HttpStatus.FORBIDDEN_403,
+                    -32600, "carpgate refused the request, nothing was sent to the backup: " + refusal.get());
+            return true;
+        }
         String path = clientToProxyRequest.getHttpURI().getPath();
         // The master appends xmlrpc.php to whatever base URL it was given: any prefix reaches the one backup.
         if (path == null || !path.endsWith(ENDPOINT)) {
@@ -143,6 +159,18 @@ public final class SyncProxy extends ProxyHandler {
             return forward(clientToProxyRequest, proxyToClientResponse, proxyToClientCallback, List.of(ByteBuffer.wrap(body)));
         }
         return true;
+    }
+
+    private Optional<String> refusal(Request request) {
+        SocketAddress remote = request.getConnectionMetaData().getRemoteSocketAddress();
+        if (!(remote instanceof InetSocketAddress inet) || inet.getAddress() == null
+                || !access.addressAllowed(inet.getAddress())) {
+            return Optional.of("client address not in allow-from");
+        }
+        if (!access.userAllowed(BasicAuthUser.of(request.getHeaders().get(HttpHeader.AUTHORIZATION)))) {
+            return Optional.of("user not in allowed-users");
+        }
+        return Optional.empty();
     }
 
     private boolean forward(Request clientToProxyRequest, Response proxyToClientResponse, Callback proxyToClientCallback,
