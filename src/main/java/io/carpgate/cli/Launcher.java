@@ -115,7 +115,7 @@ public final class Launcher {
         return existing;
     }
 
-    private static HttpClient apiClient(SslContextFactory.Client tls) throws Exception {
+    static HttpClient apiClient(SslContextFactory.Client tls) throws Exception {
         ClientConnector connector = new ClientConnector();
         connector.setSslContextFactory(tls);
         HttpClient client = new HttpClient(new HttpClientTransportDynamic(connector));
