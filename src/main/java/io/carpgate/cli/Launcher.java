@@ -56,6 +56,12 @@ public final class Launcher {
 
         out.println("backup " + config.backup().url() + ": " + describe(config.backup().trust()));
         out.println("clients: " + config.access().describe());
+        if (config.mode() == io.carpgate.config.Mode.OBSERVE) {
+            String warning = "mode: observe - carpgate decides and logs but forwards everything unchanged; "
+                    + "WireGuard starts are NOT suppressed";
+            LOG.warn(warning);
+            out.println("WARNING: " + warning);
+        }
         if (config.access().allowFrom().isEmpty()) {
             LOG.warn("allow-from is not set: only loopback may connect; list the master's address to let it in");
         }

@@ -33,7 +33,7 @@ public final class ConfigLoader {
                 new CarpgateConfig.TlsFiles(folder.resolve(raw.tls().cert()).normalize(),
                         folder.resolve(raw.tls().key()).normalize()),
                 new Backup(url, trust, credentials), map, onUnknown,
-                folder.resolve(raw.logs().dir()).normalize(), limits, raw.access());
+                folder.resolve(raw.logs().dir()).normalize(), limits, raw.access(), raw.runMode());
     }
 
     private static URI backupUrl(Path source, String text) throws ConfigException {

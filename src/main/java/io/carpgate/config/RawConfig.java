@@ -15,9 +15,13 @@ record RawConfig(
         @JsonProperty(value = "logs", required = true) RawLogs logs,
         @JsonProperty("limits") RawLimits limits,
         @JsonProperty("allow-from") java.util.List<String> allowFrom,
-        @JsonProperty("allowed-users") java.util.List<String> allowedUsers) {
+        @JsonProperty("allowed-users") java.util.List<String> allowedUsers,
+        @JsonProperty("mode") String mode) {
 
     RawConfig {
+        if (mode != null && !mode.equals("enforce") && !mode.equals("observe")) {
+            throw new IllegalArgumentException("mode must be enforce or observe, not '" + mode + "'");
+        }
         if (allowFrom != null) {
             if (allowFrom.isEmpty()) {
                 throw new IllegalArgumentException("allow-from is empty: no master could connect; list the master's "
@@ -31,6 +35,10 @@ record RawConfig(
         if (onUnknownCarp != null && !onUnknownCarp.equals("suppress") && !onUnknownCarp.equals("forward")) {
             throw new IllegalArgumentException("on-unknown-carp must be suppress or forward, not '" + onUnknownCarp + "'");
         }
+    }
+
+    Mode runMode() {
+        return "observe".equals(mode) ? Mode.OBSERVE : Mode.ENFORCE;
     }
 
     Access access() {

@@ -18,6 +18,7 @@ public final class Exchange {
     private volatile List<CallOutcome> calls = List.of();
     private volatile Optional<Integer> upstreamStatus = Optional.empty();
     private volatile Optional<String> failure = Optional.empty();
+    private volatile boolean observed;
 
     private Exchange(long startNanos) {
         this.startNanos = startNanos;
@@ -54,6 +55,15 @@ public final class Exchange {
                         ? c.withAction(Action.FAILED, reason + " (was: " + c.action().word() + ", " + c.reason() + ")")
                         : c)
                 .toList();
+    }
+
+    /** observe mode: the decision was only logged, the master's request went to the backup unchanged. */
+    public void observedOnly() {
+        this.observed = true;
+    }
+
+    public boolean observed() {
+        return observed;
     }
 
     public long bodyBytes() {

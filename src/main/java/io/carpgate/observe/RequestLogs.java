@@ -52,6 +52,7 @@ public final class RequestLogs implements RequestLog {
                 + " " + quote(header(request, HttpHeader.REFERER)) + " " + quote(header(request, HttpHeader.USER_AGENT))
                 + " method=" + exchange.map(Exchange::methodSummary).orElse("-")
                 + " decision=" + exchange.map(Exchange::decisionSummary).orElse("-")
+                + (exchange.map(Exchange::observed).orElse(false) ? " mode=observe" : "")
                 + " ms=" + millis;
     }
 
@@ -69,6 +70,7 @@ public final class RequestLogs implements RequestLog {
         line.put("carp", call.carpState().orElse(null));
         line.put("decision", call.action().word());
         line.put("reason", call.reason());
+        line.put("mode", exchange.observed() ? "observe" : "enforce");
         line.put("upstream_status", exchange.upstreamStatus().orElse(null));
         line.put("bytes_in", exchange.bodyBytes());
         line.put("bytes_out", bytesOut);

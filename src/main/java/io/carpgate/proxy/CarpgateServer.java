@@ -61,7 +61,8 @@ public final class CarpgateServer implements AutoCloseable {
         Gatekeeper gatekeeper = new Gatekeeper(hints, carp, config.onUnknownCarp());
         SyncProxy.Upstream upstream = new SyncProxy.Upstream(config.backup().xmlrpcUri(), upstreamTls,
                 config.limits().upstreamConnectTimeout(), config.limits().upstreamTimeout());
-        SyncProxy proxy = new SyncProxy(upstream, config.limits().maxBodyBytes(), gatekeeper, config.access());
+        SyncProxy proxy = new SyncProxy(upstream, config.limits().maxBodyBytes(), gatekeeper, config.access(),
+                config.mode());
         // On stop, calls already with the backup finish (up to the stop timeout); new ones are refused.
         server.setHandler(new GracefulHandler(proxy));
         server.setRequestLog(new RequestLogs());

@@ -1,6 +1,7 @@
 package io.carpgate.proxy;
 
 import io.carpgate.config.Access;
+import io.carpgate.config.Mode;
 import io.carpgate.observe.BasicAuthUser;
 import io.carpgate.observe.Exchange;
 import java.net.InetSocketAddress;
@@ -55,11 +56,13 @@ public final class SyncProxy extends ProxyHandler {
     private final long maxBody;
     private final Gatekeeper gatekeeper;
     private final Access access;
+    private final boolean observeOnly;
 
     /** The backup's XML-RPC endpoint and how to reach it. */
     public record Upstream(URI xmlrpc, SslContextFactory.Client tls, Duration connectTimeout, Duration timeout) {}
 
-    public SyncProxy(Upstream upstream, long maxBody, Gatekeeper gatekeeper, Access access) {
+    public SyncProxy(Upstream upstream, long maxBody, Gatekeeper gatekeeper, Access access, Mode mode) {
+        this.observeOnly = mode == Mode.OBSERVE;
         this.upstream = upstream;
         this.maxBody = maxBody;
         this.gatekeeper = gatekeeper;
@@ -137,6 +140,13 @@ public final class SyncProxy extends ProxyHandler {
             return forward(clientToProxyRequest, proxyToClientResponse, proxyToClientCallback, List.of(ByteBuffer.wrap(body)));
         }
         ReadResult read = BackupReader.read(body);
+        if (observeOnly) {
+            // A cautious rollout: decide and log exactly as usual, then send the master's bytes as they are.
+            exchange.decided(read instanceof ReadResult.Call call ? gatekeeper.decide(call.call()).calls()
+                    : List.of(Rejections.unreadable(((ReadResult.Unreadable) read).reason())));
+            exchange.observedOnly();
+            return forward(clientToProxyRequest, proxyToClientResponse, proxyToClientCallback, List.of(ByteBuffer.wrap(body)));
+        }
         if (read instanceof ReadResult.Unreadable unreadable) {
             exchange.decided(List.of(Rejections.unreadable(unreadable.reason())));
             answerFault(clientToProxyRequest, proxyToClientResponse, proxyToClientCallback, HttpStatus.OK_200,
