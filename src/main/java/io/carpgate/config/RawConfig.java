@@ -97,24 +97,27 @@ record RawConfig(
                      @JsonProperty("upstream-connect-timeout") String upstreamConnectTimeout,
                      @JsonProperty("upstream-timeout") String upstreamTimeout,
                      @JsonProperty("api-timeout") String apiTimeout,
-                     @JsonProperty("carp-cache") String carpCache) {
+                     @JsonProperty("carp-cache") String carpCache,
+                     @JsonProperty("client-idle-timeout") String clientIdleTimeout) {
         RawLimits {
             // Parsed here so a bad value is reported at its line.
-            toLimits(maxBody, upstreamConnectTimeout, upstreamTimeout, apiTimeout, carpCache);
+            toLimits(maxBody, upstreamConnectTimeout, upstreamTimeout, apiTimeout, carpCache, clientIdleTimeout);
         }
 
         Limits limits() {
-            return toLimits(maxBody, upstreamConnectTimeout, upstreamTimeout, apiTimeout, carpCache);
+            return toLimits(maxBody, upstreamConnectTimeout, upstreamTimeout, apiTimeout, carpCache, clientIdleTimeout);
         }
 
-        private static Limits toLimits(String maxBody, String connect, String upstream, String api, String cache) {
+        private static Limits toLimits(String maxBody, String connect, String upstream, String api, String cache,
+                                       String idle) {
             Limits d = Limits.defaults();
             return new Limits(
                     maxBody == null ? d.maxBodyBytes() : Units.size(maxBody, "limits.max-body"),
                     connect == null ? d.upstreamConnectTimeout() : Units.duration(connect, "limits.upstream-connect-timeout"),
                     upstream == null ? d.upstreamTimeout() : Units.duration(upstream, "limits.upstream-timeout"),
                     api == null ? d.apiTimeout() : Units.duration(api, "limits.api-timeout"),
-                    cache == null ? d.carpCacheTtl() : Units.duration(cache, "limits.carp-cache"));
+                    cache == null ? d.carpCacheTtl() : Units.duration(cache, "limits.carp-cache"),
+                    idle == null ? d.clientIdleTimeout() : Units.duration(idle, "limits.client-idle-timeout"));
         }
     }
 }

@@ -17,8 +17,6 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /** Puts the pieces together: the TLS listener, the {@link SyncProxy}, its upstream client and the logs. */
 public final class CarpgateServer implements AutoCloseable {
-    /** A master that stalls mid-request loses its connection after this long. */
-    private static final Duration CLIENT_IDLE_TIMEOUT = Duration.ofSeconds(30);
     /** How long a stop waits for calls in flight; the master's own timeout is 60 s. */
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(15);
 
@@ -55,7 +53,7 @@ public final class CarpgateServer implements AutoCloseable {
                 new SslConnectionFactory(listenerTls, "http/1.1"), new HttpConnectionFactory(http));
         connector.setHost(config.listen().host());
         connector.setPort(config.listen().port());
-        connector.setIdleTimeout(CLIENT_IDLE_TIMEOUT.toMillis());
+        connector.setIdleTimeout(config.limits().clientIdleTimeout().toMillis());
         server.addConnector(connector);
 
         Gatekeeper gatekeeper = new Gatekeeper(hints, carp, config.onUnknownCarp());

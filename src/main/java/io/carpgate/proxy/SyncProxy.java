@@ -24,6 +24,7 @@ import org.eclipse.jetty.client.transport.HttpClientTransportDynamic;
 import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.http.HttpURI;
@@ -216,6 +217,12 @@ public final class SyncProxy extends ProxyHandler {
         List<ByteBuffer> body = (List<ByteBuffer>) clientToProxyRequest.getAttribute(BODY);
         String contentType = clientToProxyRequest.getHeaders().get(HttpHeader.CONTENT_TYPE);
         return new ByteBufferRequestContent(contentType, body.stream().map(ByteBuffer::slice).toArray(ByteBuffer[]::new));
+    }
+
+    /** The proxy→client hop dates its own response (Jetty adds Date); the backup's would be a second one. */
+    @Override
+    protected HttpField filterServerToProxyResponseField(HttpField serverToProxyResponseField) {
+        return serverToProxyResponseField.getHeader() == HttpHeader.DATE ? null : serverToProxyResponseField;
     }
 
     @Override

@@ -1,0 +1,85 @@
+package io.carpgate.e2e;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+
+/** A TLS socket to carpgate for requests no HTTP client library would send as written. */
+final class RawTls implements AutoCloseable {
+    final SSLSocket socket;
+
+    RawTls(int port, int readTimeoutMillis) throws Exception {
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, new TrustManager[] {new X509TrustManager() {
+            @Override
+            public void checkClientTrusted(X509Certificate[] chain, String authType) {}
+
+            @Override
+            public void checkServerTrusted(X509Certificate[] chain, String authType) {}
+
+            @Override
+            public X509Certificate[] getAcceptedIssuers() {
+                return new X509Certificate[0];
+            }
+        }}, null);
+        socket = (SSLSocket) context.getSocketFactory().createSocket(InetAddress.getLoopbackAddress(), port);
+        socket.setSoTimeout(readTimeoutMillis);
+        socket.startHandshake();
+    }
+
+    RawTls send(String text) throws IOException {
+        return send(text.getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    RawTls send(byte[] bytes) throws IOException {
+        socket.getOutputStream().write(bytes);
+        socket.getOutputStream().flush();
+        return this;
+    }
+
+    /** Everything until the server closes the connection, or what arrived before the read timeout. */
+    String readAll() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        InputStream in = socket.getInputStream();
+        byte[] buffer = new byte[8192];
+        try {
+            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                out.write(buffer, 0, n);
+            }
+        } catch (SocketTimeoutException e) {
+            // what arrived so far
+        } catch (javax.net.ssl.SSLException e) {
+            // closed abruptly: what arrived so far
+        }
+        return out.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    /** True when the server closed the connection within the socket's read timeout. */
+    boolean closedByServer() throws IOException {
+        try {
+            InputStream in = socket.getInputStream();
+            byte[] buffer = new byte[8192];
+            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                // drain whatever error answer comes first
+            }
+            return true;
+        } catch (SocketTimeoutException e) {
+            return false;
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}
