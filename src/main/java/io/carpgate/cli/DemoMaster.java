@@ -7,14 +7,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
+import io.carpgate.tls.NoVerification;
 
 /**
  * The master's side of the demo: XML-RPC calls as OPNsense's IXR client writes them, POSTed over TLS to
@@ -31,9 +28,7 @@ final class DemoMaster {
     private final String authorization;
 
     DemoMaster(String base, String user, String password) throws GeneralSecurityException {
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, new TrustManager[] {new NoVerification()}, null);
-        this.http = HttpClient.newBuilder().sslContext(context).connectTimeout(Duration.ofSeconds(10)).build();
+        this.http = HttpClient.newBuilder().sslContext(NoVerification.sslContext()).connectTimeout(Duration.ofSeconds(10)).build();
         this.endpoint = URI.create(base.endsWith("/") ? base + "xmlrpc.php" : base + "/xmlrpc.php");
         this.authorization = "Basic " + Base64.getEncoder()
                 .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
@@ -101,19 +96,5 @@ final class DemoMaster {
         String wireguard = struct(member("general", struct(member("enabled", str("1"))))
                 + member("server", struct(member("servers", struct(member("server", server))))));
         return struct(member("OPNsense", struct(member("wireguard", wireguard))));
-    }
-
-    /** The master's default: "Verify peer" off. */
-    private static final class NoVerification implements X509TrustManager {
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) {}
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) {}
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            return new X509Certificate[0];
-        }
     }
 }

@@ -1,15 +1,13 @@
 package io.carpgate.cli;
 
 import io.carpgate.tls.Fingerprint;
+import io.carpgate.tls.NoVerification;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.concurrent.Callable;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
@@ -35,9 +33,8 @@ final class FingerprintCommand implements Callable<Integer> {
             return 2;
         }
         int port = target.getPort() < 0 ? 443 : target.getPort();
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, new TrustManager[] {new RecordOnly()}, null);
-        try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket()) {
+        // Trusts whatever is presented: the point is to show it; the admin decides whether to pin it.
+        try (SSLSocket socket = (SSLSocket) NoVerification.sslContext().getSocketFactory().createSocket()) {
             socket.connect(new InetSocketAddress(target.getHost(), port), TIMEOUT_MILLIS);
             socket.setSoTimeout(TIMEOUT_MILLIS);
             socket.startHandshake();
@@ -51,20 +48,6 @@ final class FingerprintCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("carpgate: cannot get a certificate from " + target.getHost() + ":" + port
                     + ": " + e.getMessage());
             return 1;
-        }
-    }
-
-    /** Accepts any certificate: the point is to show it, the admin decides whether to pin it. */
-    private static final class RecordOnly implements X509TrustManager {
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) {}
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) {}
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            return new X509Certificate[0];
         }
     }
 }

@@ -40,7 +40,7 @@ public final class TlsContexts {
             manager = caTrust(PemFiles.readCertificates(ca.file()));
             factory.setEndpointIdentificationAlgorithm("HTTPS");
         } else {
-            manager = new TrustAnything();
+            manager = new NoVerification();
             factory.setEndpointIdentificationAlgorithm(null);
             factory.setTrustAll(true);
         }
@@ -64,23 +64,5 @@ public final class TlsContexts {
             }
         }
         throw new GeneralSecurityException("no X.509 trust manager available");
-    }
-
-    /** backup.insecure: the admin chose no verification (warned at every start). */
-    private static final class TrustAnything implements X509TrustManager {
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) {
-            // insecure by configuration
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) {
-            // not used for a client
-        }
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            return new X509Certificate[0];
-        }
     }
 }

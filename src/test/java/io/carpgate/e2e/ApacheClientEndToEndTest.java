@@ -5,13 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URL;
 import java.nio.file.Path;
-import java.security.cert.X509Certificate;
 import java.util.Map;
 import javax.net.ssl.HttpsURLConnection;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
+import io.carpgate.tls.NoVerification;
 import org.apache.xmlrpc.XmlRpcException;
 import org.apache.xmlrpc.client.XmlRpcClient;
 import org.apache.xmlrpc.client.XmlRpcClientConfigImpl;
@@ -36,7 +33,7 @@ class ApacheClientEndToEndTest {
         config.setReplyTimeout(30_000);
         XmlRpcClient client = new XmlRpcClient();
         client.setConfig(config);
-        SSLSocketFactory insecure = insecureFactory();
+        SSLSocketFactory insecure = NoVerification.sslContext().getSocketFactory();
         // The master does not verify carpgate's self-signed certificate unless told to.
         client.setTransportFactory(new XmlRpcSunHttpTransportFactory(client) {
             @Override
@@ -55,23 +52,6 @@ class ApacheClientEndToEndTest {
             }
         });
         return client;
-    }
-
-    private static SSLSocketFactory insecureFactory() throws Exception {
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, new TrustManager[] {new X509TrustManager() {
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType) {}
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType) {}
-
-            @Override
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        }}, null);
-        return context.getSocketFactory();
     }
 
     @Test

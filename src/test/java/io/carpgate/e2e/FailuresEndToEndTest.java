@@ -127,7 +127,7 @@ class FailuresEndToEndTest {
     void compressedBodiesAreRefusedBecauseTheyCannotBeInspected() throws Exception {
         try (Pair pair = Pair.start(dir, "", null)) {
             java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder()
-                    .sslContext(insecureContext()).build();
+                    .sslContext(io.carpgate.tls.NoVerification.sslContext()).build();
             java.net.http.HttpResponse<String> response = client.send(java.net.http.HttpRequest.newBuilder(
                             pair.carpgate("/xmlrpc.php")).header("Content-Encoding", "gzip")
                     .header("Content-Type", "text/xml")
@@ -136,22 +136,5 @@ class FailuresEndToEndTest {
             assertThat(response.statusCode()).isEqualTo(415);
             assertThat(pair.xmlrpcCalls()).isEmpty();
         }
-    }
-
-    private static javax.net.ssl.SSLContext insecureContext() throws Exception {
-        javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
-        context.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
-            @Override
-            public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String authType) {}
-
-            @Override
-            public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String authType) {}
-
-            @Override
-            public java.security.cert.X509Certificate[] getAcceptedIssuers() {
-                return new java.security.cert.X509Certificate[0];
-            }
-        }}, null);
-        return context;
     }
 }

@@ -128,20 +128,8 @@ class TlsTest {
                 .noneMatch(suite -> suite.contains("_RC4_") || suite.contains("_3DES_") || suite.contains("_NULL_")
                         || suite.contains("_EXPORT_") || suite.contains("_anon_"));
 
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, new TrustManager[] {new X509TrustManager() {
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType) {}
 
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType) {}
-
-            @Override
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        }}, null);
-        try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(InetAddress.getLoopbackAddress(), port())) {
+        try (SSLSocket socket = (SSLSocket) NoVerification.sslContext().getSocketFactory().createSocket(InetAddress.getLoopbackAddress(), port())) {
             socket.setSoTimeout(10_000);
             socket.setEnabledProtocols(new String[] {"TLSv1.2"});
             socket.startHandshake();
