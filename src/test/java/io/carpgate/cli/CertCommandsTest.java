@@ -5,44 +5,33 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.carpgate.sim.SimulatedBackup;
 import io.carpgate.tls.Fingerprint;
 import io.carpgate.tls.PemFiles;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class CertCommandsTest {
     @TempDir
     Path dir;
 
-    private record Result(int status, String out, String err) {}
-
-    private static Result run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = Main.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int status = cli.execute(args);
-        return new Result(status, out.toString(), err.toString());
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     @Test
     void genCertWritesALoadablePairPrintsItsFingerprintAndRefusesToOverwrite() throws Exception {
         Path cert = dir.resolve("certs/c.crt");
         Path key = dir.resolve("certs/c.key");
-        Result first = run("gen-cert", "--cert", cert.toString(), "--key", key.toString(), "--san", "carpgate.example");
+        CliRun first = run("gen-cert", "--cert", cert.toString(), "--key", key.toString(), "--san", "carpgate.example");
         assertThat(first.status()).isZero();
         Fingerprint written = Fingerprint.of(PemFiles.readCertificates(cert).get(0));
         assertThat(first.out()).contains("SHA-256 " + written);
         assertThat(PemFiles.loadKeyStore(cert, key).size()).isEqualTo(1);
 
         byte[] before = Files.readAllBytes(cert);
-        Result again = run("gen-cert", "--cert", cert.toString(), "--key", key.toString());
+        CliRun again = run("gen-cert", "--cert", cert.toString(), "--key", key.toString());
         assertThat(again.status()).isEqualTo(1);
         assertThat(again.err()).contains("exists", "--force");
         assertThat(Files.readAllBytes(cert)).isEqualTo(before);
@@ -54,7 +43,7 @@ class CertCommandsTest {
     @Test
     void fingerprintPrintsThePinOfTheServersCertificate() throws Exception {
         try (SimulatedBackup backup = SimulatedBackup.start(SimulatedBackup.Options.defaults())) {
-            Result result = run("fingerprint", backup.baseUrl().toString());
+            CliRun result = run("fingerprint", backup.baseUrl().toString());
             assertThat(result.status()).isZero();
             assertThat(result.out()).contains("pin-sha256: \"" + backup.fingerprint() + "\"");
         }
@@ -66,7 +55,7 @@ class CertCommandsTest {
         try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closed = probe.getLocalPort();
         }
-        Result result = run("fingerprint", "https://127.0.0.1:" + closed);
+        CliRun result = run("fingerprint", "https://127.0.0.1:" + closed);
         assertThat(result.status()).isEqualTo(1);
         assertThat(result.err()).contains("cannot get a certificate from 127.0.0.1:" + closed);
         assertThat(run("fingerprint", "http://127.0.0.1").status()).isEqualTo(2);

@@ -4,15 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.carpgate.carp.CarpStatus;
 import io.carpgate.sim.SimulatedBackup;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class CheckCommandTest {
     static final String OTHER_PIN = "00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF";
@@ -32,26 +29,19 @@ class CheckCommandTest {
         backup.close();
     }
 
-    private record Result(int status, String out, String err) {}
-
-    private Result check(String pin, String secret, String map) throws Exception {
+    private CliRun check(String pin, String secret, String map) throws Exception {
         Files.writeString(dir.resolve("api.txt"), "k:" + secret + "\n");
         Files.writeString(dir.resolve("map.yml"), map);
         Path file = dir.resolve("carpgate.yml");
         Files.writeString(file, "listen: {host: 127.0.0.1, port: 0}\ntls: {cert: c.crt, key: c.key}\n"
                 + "backup:\n  url: " + backup.baseUrl() + "\n  pin-sha256: \"" + pin + "\"\n  api-credentials: api.txt\n"
                 + "vhid-map: map.yml\nlogs: {dir: logs}\n");
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = Main.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        return new Result(cli.execute("check", "--config", file.toString()), out.toString(), err.toString());
+        return CliRun.of("check", "--config", file.toString());
     }
 
     @Test
     void aHealthyPairPrintsTheVhidsAndTheMapsInstances() throws Exception {
-        Result result = check(backup.fingerprint().toString(), "the-secret",
+        CliRun result = check(backup.fingerprint().toString(), "the-secret",
                 "instances:\n  wg0-branches:\n    vhid: 7\n    interface: opt2\n  wg1:\n    vhid: 2\n");
         assertThat(result.status()).as(result.err()).isZero();
         assertThat(result.out()).containsPattern("7 +opt2 +9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d +BACKUP")
@@ -63,24 +53,24 @@ class CheckCommandTest {
 
     @Test
     void aVhidTheBackupDoesNotHaveFails() throws Exception {
-        Result result = check(backup.fingerprint().toString(), "the-secret", "instances:\n  wg9:\n    vhid: 9\n");
+        CliRun result = check(backup.fingerprint().toString(), "the-secret", "instances:\n  wg9:\n    vhid: 9\n");
         assertThat(result.status()).isEqualTo(1);
         assertThat(result.out()).contains("UNRESOLVED: backup has no CARP VIP with VHID 9");
     }
 
     @Test
     void aWrongPinOrSecretFailsNamingTheCause() throws Exception {
-        Result pin = check(OTHER_PIN, "the-secret", "instances:\n  wg0:\n    vhid: 7\n");
+        CliRun pin = check(OTHER_PIN, "the-secret", "instances:\n  wg0:\n    vhid: 7\n");
         assertThat(pin.status()).isEqualTo(1);
         assertThat(pin.err()).contains("does not match the configured pin");
-        Result secret = check(backup.fingerprint().toString(), "wrong", "instances:\n  wg0:\n    vhid: 7\n");
+        CliRun secret = check(backup.fingerprint().toString(), "wrong", "instances:\n  wg0:\n    vhid: 7\n");
         assertThat(secret.status()).isEqualTo(1);
         assertThat(secret.err()).contains("401").doesNotContain("wrong");
     }
 
     @Test
     void aConfigurationErrorIsStatus2() throws Exception {
-        Result result = check(backup.fingerprint().toString(), "the-secret", "instances:\n  wg0:\n    vhid: 0\n");
+        CliRun result = check(backup.fingerprint().toString(), "the-secret", "instances:\n  wg0:\n    vhid: 0\n");
         assertThat(result.status()).isEqualTo(2);
         assertThat(result.err()).contains("map.yml:3:");
     }
