@@ -103,6 +103,7 @@ public final class SyncProxy extends ProxyHandler {
             // Decided before a byte of the body is read: an unknown client gets nothing from carpgate or the backup.
             LOG.warn("refused {}: {}", Request.getRemoteAddr(clientToProxyRequest), refusal.get());
             exchange.decided(List.of(Rejections.notAllowed(refusal.get())));
+            closeAfterAnswer(proxyToClientResponse);
             answerFault(clientToProxyRequest, proxyToClientResponse, proxyToClientCallback, HttpStatus.FORBIDDEN_403,
                     -32600, "carpgate refused the request, nothing was sent to the backup: " + refusal.get());
             return true;
@@ -110,17 +111,20 @@ public final class SyncProxy extends ProxyHandler {
         String path = clientToProxyRequest.getHttpURI().getPath();
         // The master appends xmlrpc.php to whatever base URL it was given: any prefix reaches the one backup.
         if (path == null || !path.endsWith(ENDPOINT)) {
+            closeAfterAnswer(proxyToClientResponse);
             Response.writeError(clientToProxyRequest, proxyToClientResponse, proxyToClientCallback, HttpStatus.NOT_FOUND_404);
             return true;
         }
         String encoding = clientToProxyRequest.getHeaders().get(HttpHeader.CONTENT_ENCODING);
         if (encoding != null && !encoding.equalsIgnoreCase("identity")) {
+            closeAfterAnswer(proxyToClientResponse);
             answerFault(clientToProxyRequest, proxyToClientResponse, proxyToClientCallback, HttpStatus.UNSUPPORTED_MEDIA_TYPE_415,
                     -32700, "carpgate cannot inspect a body with Content-Encoding " + encoding + "; nothing was sent");
             return true;
         }
         long declared = clientToProxyRequest.getLength();
         if (declared > maxBody) {
+            closeAfterAnswer(proxyToClientResponse);
             tooLarge(clientToProxyRequest, proxyToClientResponse, proxyToClientCallback);
             return true;
         }
@@ -128,6 +132,7 @@ public final class SyncProxy extends ProxyHandler {
         try {
             body = readBody(clientToProxyRequest);
         } catch (BodyTooLarge e) {
+            closeAfterAnswer(proxyToClientResponse);
             tooLarge(clientToProxyRequest, proxyToClientResponse, proxyToClientCallback);
             return true;
         } catch (IOException e) {
@@ -276,6 +281,14 @@ public final class SyncProxy extends ProxyHandler {
             }
             return body;
         }
+    }
+
+    /**
+     * Answering without reading the whole body: the unread bytes make the connection useless, so say so,
+     * or a client may send its next request on a connection Jetty is about to close.
+     */
+    private static void closeAfterAnswer(Response response) {
+        response.getHeaders().put(HttpHeader.CONNECTION, "close");
     }
 
     private void tooLarge(Request request, Response response, Callback callback) {

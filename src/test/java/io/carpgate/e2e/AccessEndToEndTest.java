@@ -27,6 +27,12 @@ class AccessEndToEndTest {
             assertThat(pair.xmlrpcCalls()).isEmpty();
             assertThat(pair.awaitLog("decisions.jsonl", "not in allow-from")).contains("\"decision\":\"rejected\"");
             assertThat(pair.console.toString()).contains("clients: allow-from [192.0.2.1/32]");
+            // Refused without reading the body: the connection is closed and says so, so no client reuses it.
+            try (RawTls raw = new RawTls(pair.carpgate.port(), 10_000)) {
+                String refused = raw.send("POST /xmlrpc.php HTTP/1.1\r\nHost: c\r\nContent-Type: text/xml\r\n"
+                        + "Content-Length: " + call().length + "\r\n\r\n").send(call()).readAll();
+                assertThat(refused).startsWith("HTTP/1.1 403").containsIgnoringCase("Connection: close");
+            }
         }
     }
 
