@@ -8,11 +8,4 @@ public record Backup(URI url, UpstreamTrust trust, ApiCredentials apiCredentials
     public URI xmlrpcUri() {
         return URI.create(url + "/xmlrpc.php");
     }
-
-    public URI apiUri(String path) {
-        if (!path.startsWith("/api/")) {
-            throw new IllegalArgumentException("API paths start with /api/");
-        }
-        return URI.create(url + path);
-    }
 }

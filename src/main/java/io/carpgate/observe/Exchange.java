@@ -78,10 +78,6 @@ public final class Exchange {
         return upstreamStatus;
     }
 
-    public Optional<String> failure() {
-        return failure;
-    }
-
     public long elapsedMillis() {
         return (System.nanoTime() - startNanos) / 1_000_000;
     }

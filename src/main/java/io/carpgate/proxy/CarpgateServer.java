@@ -22,12 +22,10 @@ public final class CarpgateServer implements AutoCloseable {
 
     private final Server server;
     private final ServerConnector connector;
-    private final Gatekeeper gatekeeper;
 
-    private CarpgateServer(Server server, ServerConnector connector, Gatekeeper gatekeeper) {
+    private CarpgateServer(Server server, ServerConnector connector) {
         this.server = server;
         this.connector = connector;
-        this.gatekeeper = gatekeeper;
     }
 
     /**
@@ -66,15 +64,11 @@ public final class CarpgateServer implements AutoCloseable {
         server.setRequestLog(new RequestLogs());
         server.setStopTimeout(STOP_TIMEOUT.toMillis());
         server.start();
-        return new CarpgateServer(server, connector, gatekeeper);
+        return new CarpgateServer(server, connector);
     }
 
     public int port() {
         return connector.getLocalPort();
-    }
-
-    public Gatekeeper gatekeeper() {
-        return gatekeeper;
     }
 
     public void join() throws InterruptedException {

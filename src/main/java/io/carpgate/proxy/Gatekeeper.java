@@ -30,8 +30,4 @@ public final class Gatekeeper {
         book.updateAndGet(b -> b.with(verdict.learned()));
         return verdict;
     }
-
-    public InstanceBook knownInstances() {
-        return book.get();
-    }
 }
