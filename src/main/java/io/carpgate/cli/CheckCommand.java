@@ -6,6 +6,7 @@ import io.carpgate.carp.CarpView;
 import io.carpgate.config.CarpgateConfig;
 import io.carpgate.config.ConfigException;
 import io.carpgate.config.ConfigLoader;
+import io.carpgate.config.PairConfig;
 import io.carpgate.config.VhidMap;
 import io.carpgate.config.VhidMapEntry;
 import io.carpgate.config.VhidMapLoader;
@@ -13,6 +14,8 @@ import io.carpgate.tls.TlsContexts;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.eclipse.jetty.client.HttpClient;
@@ -37,33 +40,45 @@ final class CheckCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         CarpgateConfig loaded;
-        VhidMap map;
+        List<VhidMap> maps = new ArrayList<>();
         try {
             loaded = ConfigLoader.load(config, System.getenv());
-            map = loaded.vhidMap().isPresent() ? VhidMapLoader.load(loaded.vhidMap().get()) : VhidMap.empty();
+            for (PairConfig pair : loaded.pairs()) {
+                maps.add(pair.vhidMap().isPresent() ? VhidMapLoader.load(pair.vhidMap().get()) : VhidMap.empty());
+            }
         } catch (ConfigException e) {
             err.println("carpgate: configuration error: " + e.getMessage());
             return 2;
         }
-        out.println("configuration " + loaded.source() + ": ok; VHID map: "
-                + map.source().map(p -> p + " (" + map.entries().size() + " instances)").orElse("none"));
+        out.println("configuration " + loaded.source() + ": ok; " + loaded.pairs().size() + " pair(s)");
         out.println("clients: " + loaded.access().describe());
+        int status = 0;
+        for (int i = 0; i < loaded.pairs().size(); i++) {
+            out.println();
+            status = Math.max(status, checkPair(loaded, loaded.pairs().get(i), maps.get(i), out, err));
+        }
+        return status;
+    }
 
-        HttpClient http = Launcher.apiClient(TlsContexts.client(loaded.backup().trust()));
+    private static int checkPair(CarpgateConfig loaded, PairConfig pair, VhidMap map, PrintWriter out, PrintWriter err)
+            throws Exception {
+        out.println("pair " + pair.name() + " at " + pair.path() + "; VHID map: "
+                + map.source().map(p -> p + " (" + map.entries().size() + " instances)").orElse("none"));
+        HttpClient http = Launcher.apiClient(TlsContexts.client(pair.backup().trust()));
         CarpView view;
         try {
-            view = new BackupApiClient(http, loaded.backup().url(), loaded.backup().apiCredentials().key(),
-                    loaded.backup().apiCredentials().secret(), loaded.limits().apiTimeout(),
+            view = new BackupApiClient(http, pair.backup().url(), pair.backup().apiCredentials().key(),
+                    pair.backup().apiCredentials().secret(), loaded.limits().apiTimeout(),
                     loaded.limits().carpCacheTtl(), Clock.systemUTC()).current();
         } finally {
             http.stop();
         }
         if (view instanceof CarpView.Unavailable down) {
-            err.println("carpgate: backup " + loaded.backup().url() + ": " + down.reason());
+            err.println("carpgate: pair " + pair.name() + ": backup " + pair.backup().url() + ": " + down.reason());
             return 1;
         }
         CarpView.Known known = (CarpView.Known) view;
-        out.println("backup " + loaded.backup().url() + ": TLS and API ok");
+        out.println("backup " + pair.backup().url() + ": TLS and API ok");
         out.println();
         out.printf("%-5s %-10s %-38s %s%n", "VHID", "INTERFACE", "BACKUP VIP UUID", "CARP STATE");
         for (BackupVip vip : known.vips()) {
@@ -87,7 +102,8 @@ final class CheckCommand implements Callable<Integer> {
                     state(known.statusOf(entry.vhid(), entry.iface())));
         }
         if (!allResolved) {
-            err.println("carpgate: some VHID map entries name a VHID the backup cannot resolve (see above)");
+            err.println("carpgate: pair " + pair.name() + ": some VHID map entries name a VHID the backup cannot "
+                    + "resolve (see above)");
             return 1;
         }
         return 0;

@@ -53,7 +53,7 @@ final class DemoCommand implements Callable<Integer> {
         Outcome afterMaster;
         try (SimulatedBackup backup = SimulatedBackup.start(options)) {
             CarpgateConfig config = ConfigLoader.load(writeConfig(work, backup), Map.of());
-            LogSetup.toFolder(config.logsDir());
+            LogSetup.configure(config.logs());
             ByteArrayOutputStream startup = new ByteArrayOutputStream();
             try (Launcher.Running carpgate = Launcher.start(config, new PrintStream(startup, true, StandardCharsets.UTF_8))) {
                 DemoMaster master = new DemoMaster("https://127.0.0.1:" + carpgate.port() + "/", USER, PASSWORD);
@@ -108,6 +108,7 @@ final class DemoCommand implements Callable<Integer> {
                 + "  api-credentials: backup-api.txt\n"
                 + "vhid-map: vhid-map.yml\n"
                 + "logs: {dir: logs}\n"
+                + "admin: {enabled: false}\n"
                 // The demo flips CARP state and asks again at once; production keeps the 2 s default.
                 + "limits: {carp-cache: 10ms}\n");
         return file;

@@ -1,14 +1,16 @@
 package io.carpgate.cli;
 
-import io.carpgate.carp.BackupApiClient;
+import io.carpgate.admin.AdminServer;
 import io.carpgate.config.CarpgateConfig;
 import io.carpgate.config.ConfigException;
+import io.carpgate.config.ConfigLoader;
+import io.carpgate.config.Mode;
+import io.carpgate.config.PairConfig;
 import io.carpgate.config.UpstreamTrust;
-import io.carpgate.config.VhidMap;
-import io.carpgate.config.VhidMapLoader;
-import io.carpgate.policy.VhidHints;
+import io.carpgate.observe.LogSetup;
+import io.carpgate.observe.Metrics;
+import io.carpgate.observe.RecentDecisions;
 import io.carpgate.proxy.CarpgateServer;
-import io.carpgate.proxy.PolicyMapping;
 import io.carpgate.tls.Fingerprint;
 import io.carpgate.tls.PemFiles;
 import io.carpgate.tls.TlsContexts;
@@ -16,8 +18,9 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
-import java.time.Clock;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.transport.HttpClientTransportDynamic;
 import org.eclipse.jetty.io.ClientConnector;
@@ -25,65 +28,153 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Builds a running carpgate from a loaded configuration: certificates, upstream TLS, CARP API client, server. */
+/** Builds a running carpgate from a loaded configuration: certificate, pairs, listener, admin listener. */
 public final class Launcher {
     private static final Logger LOG = LoggerFactory.getLogger(Launcher.class);
+    private static final int RECENT_DECISIONS = 100;
 
     private Launcher() {}
 
-    /** A started carpgate; closing it stops the listener and the API client. */
-    public record Running(CarpgateServer server, HttpClient apiClient, Fingerprint listenerFingerprint)
-            implements AutoCloseable {
+    /** A started carpgate; closing it stops the admin listener and the proxy (in-flight calls finish first). */
+    public static final class Running implements AutoCloseable {
+        private final CarpgateServer server;
+        private final Optional<AdminServer> admin;
+        private final Metrics metrics;
+        private volatile Fingerprint listenerFingerprint;
+
+        private Running(CarpgateServer server, Optional<AdminServer> admin, Metrics metrics, Fingerprint listener) {
+            this.server = server;
+            this.admin = admin;
+            this.metrics = metrics;
+            this.listenerFingerprint = listener;
+        }
+
         public int port() {
             return server.port();
+        }
+
+        public CarpgateServer server() {
+            return server;
+        }
+
+        public Optional<AdminServer> admin() {
+            return admin;
+        }
+
+        public Fingerprint listenerFingerprint() {
+            return listenerFingerprint;
+        }
+
+        /**
+         * Reads the configuration file again and applies it. An invalid new version (configuration, map,
+         * credentials, certificate) leaves the running one in force and says why; nothing is half applied.
+         */
+        public synchronized ReloadResult reload(Map<String, String> env) {
+            Path source = server.config().source();
+            try {
+                CarpgateConfig next = ConfigLoader.load(source, env);
+                Fingerprint certificate = Fingerprint.of(PemFiles.readCertificates(next.tls().cert()).get(0));
+                KeyStore keyStore = PemFiles.loadKeyStore(next.tls().cert(), next.tls().key());
+                CarpgateConfig.TlsFiles previousTls = server.config().tls();
+                List<String> restart = server.apply(next);
+                if (!certificate.equals(listenerFingerprint) && next.tls().equals(previousTls)) {
+                    server.replaceCertificate(keyStore, PemFiles.keyStorePassword());
+                    listenerFingerprint = certificate;
+                    LOG.info("listener certificate replaced; SHA-256 {}", certificate);
+                }
+                LogSetup.level(next.logs().level());
+                metrics.reloaded(true);
+                LOG.info("configuration {} reloaded: {} pair(s){}", source, next.pairs().size(),
+                        restart.isEmpty() ? "" : "; changed but in force only after a restart: " + String.join(", ", restart));
+                warnings(next).forEach(LOG::warn);
+                return new ReloadResult.Applied(restart);
+            } catch (Exception e) {
+                metrics.reloaded(false);
+                String reason = e instanceof ConfigException ? e.getMessage() : e.toString();
+                LOG.error("configuration {} NOT reloaded, the running configuration stays in force: {}", source, reason);
+                return new ReloadResult.Rejected(reason);
+            }
+        }
+
+        public void join() throws InterruptedException {
+            server.join();
         }
 
         @Override
         public void close() throws Exception {
             try {
-                server.close();
+                if (admin.isPresent()) {
+                    admin.get().close();
+                }
             } finally {
-                apiClient.stop();
+                server.close();
             }
         }
     }
 
+    /** What a reload did. */
+    public sealed interface ReloadResult {
+        /** @param needRestart settings that changed but take effect only after a restart */
+        record Applied(List<String> needRestart) implements ReloadResult {}
+
+        record Rejected(String reason) implements ReloadResult {}
+    }
+
     public static Running start(CarpgateConfig config, PrintStream out) throws Exception {
-        VhidHints hints = PolicyMapping.hints(loadMap(config));
         Fingerprint listener = listenerCertificate(config, out);
         KeyStore keyStore = PemFiles.loadKeyStore(config.tls().cert(), config.tls().key());
         SslContextFactory.Server listenerTls = TlsContexts.server(keyStore, PemFiles.keyStorePassword());
 
-        out.println("backup " + config.backup().url() + ": " + describe(config.backup().trust()));
+        for (PairConfig pair : config.pairs()) {
+            out.println("pair " + pair.name() + " at " + pair.path() + " -> backup " + pair.backup().url() + ": "
+                    + describe(pair.backup().trust()));
+        }
         out.println("clients: " + config.access().describe());
-        if (config.mode() == io.carpgate.config.Mode.OBSERVE) {
-            String warning = "mode: observe - carpgate decides and logs but forwards everything unchanged; "
-                    + "WireGuard starts are NOT suppressed";
+        for (String warning : warnings(config)) {
             LOG.warn(warning);
             out.println("WARNING: " + warning);
         }
         if (config.access().allowFrom().isEmpty()) {
             LOG.warn("allow-from is not set: only loopback may connect; list the master's address to let it in");
         }
-        if (config.backup().trust() instanceof UpstreamTrust.Insecure) {
-            String warning = "backup.insecure is set: the backup's certificate is NOT verified; anyone on the path "
-                    + "can read the sync password and the configuration. Set backup.pin-sha256 (carpgate fingerprint).";
-            LOG.warn(warning);
-            out.println("WARNING: " + warning);
-        }
-        SslContextFactory.Client upstreamTls = TlsContexts.client(config.backup().trust());
-        HttpClient apiClient = apiClient(TlsContexts.client(config.backup().trust()));
-        BackupApiClient carp = new BackupApiClient(apiClient, config.backup().url(),
-                config.backup().apiCredentials().key(), config.backup().apiCredentials().secret(),
-                config.limits().apiTimeout(), config.limits().carpCacheTtl(), Clock.systemUTC());
-        CarpgateServer server;
+        Metrics metrics = new Metrics();
+        RecentDecisions recent = new RecentDecisions(RECENT_DECISIONS);
+        CarpgateServer server = CarpgateServer.start(config, listenerTls, metrics, recent);
+        Optional<AdminServer> admin = Optional.empty();
         try {
-            server = CarpgateServer.start(config, listenerTls, upstreamTls, carp, hints);
+            if (config.admin().isPresent()) {
+                admin = Optional.of(AdminServer.start(config.admin().get(), metrics, server::statuses, recent));
+                out.println("admin listener on http://" + config.admin().get().host() + ":" + admin.get().port()
+                        + "/ (status page, /metrics, /healthz, /readyz)");
+            }
         } catch (Exception e) {
-            apiClient.stop();
+            server.close();
             throw e;
         }
-        return new Running(server, apiClient, listener);
+        return new Running(server, admin, metrics, listener);
+    }
+
+    /** Said at every start and reload: settings that weaken what carpgate protects. */
+    private static List<String> warnings(CarpgateConfig config) {
+        List<String> warnings = new java.util.ArrayList<>();
+        if (config.mode() == Mode.OBSERVE) {
+            warnings.add("mode: observe - carpgate decides and logs but forwards everything unchanged; "
+                    + "WireGuard starts are NOT suppressed");
+        }
+        for (PairConfig pair : config.pairs()) {
+            if (pair.backup().trust() instanceof UpstreamTrust.Insecure) {
+                warnings.add("pair " + pair.name() + ": backup.insecure is set: the backup's certificate is NOT "
+                        + "verified; anyone on the path can read the sync password and the configuration. "
+                        + "Set backup.pin-sha256 (carpgate fingerprint).");
+            }
+        }
+        config.admin().filter(a -> !isLoopback(a.host())).ifPresent(a -> warnings.add("admin listener on " + a.host()
+                + ": it is plain HTTP without authentication; keep it on a management network"));
+        return warnings;
+    }
+
+    private static boolean isLoopback(String host) {
+        return host.equals("127.0.0.1") || host.equals("::1") || host.equals("localhost");
     }
 
     private static String describe(UpstreamTrust trust) {
@@ -94,10 +185,6 @@ public final class Launcher {
             return "certificate verified against the CAs in " + ca.file() + " and the URL's host name";
         }
         return "certificate NOT verified (backup.insecure)";
-    }
-
-    private static VhidMap loadMap(CarpgateConfig config) throws ConfigException {
-        return config.vhidMap().isPresent() ? VhidMapLoader.load(config.vhidMap().get()) : VhidMap.empty();
     }
 
     /** Creates a self-signed pair when neither file exists; a half-present pair is an error, never overwritten. */

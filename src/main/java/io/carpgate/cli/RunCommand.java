@@ -3,6 +3,7 @@ package io.carpgate.cli;
 import io.carpgate.config.CarpgateConfig;
 import io.carpgate.config.ConfigException;
 import io.carpgate.config.ConfigLoader;
+import io.carpgate.config.ConfigWatcher;
 import io.carpgate.observe.LogSetup;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -13,6 +14,9 @@ import picocli.CommandLine.Option;
 @Command(name = "run", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Start the proxy. Exit status 2 on a configuration or map error, 1 when it cannot start.")
 final class RunCommand implements Callable<Integer> {
+    /** How often the configuration's files are compared with what is in force. */
+    static final java.time.Duration WATCH_INTERVAL = java.time.Duration.ofSeconds(2);
+
     @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE",
             description = "YAML configuration (see conf/carpgate.yml)")
     Path config;
@@ -27,7 +31,7 @@ final class RunCommand implements Callable<Integer> {
             System.err.println("carpgate: configuration error: " + e.getMessage());
             return 2;
         }
-        LogSetup.toFolder(loaded.logsDir());
+        LogSetup.configure(loaded.logs());
         Launcher.Running running;
         try {
             running = Launcher.start(loaded, out);
@@ -38,18 +42,26 @@ final class RunCommand implements Callable<Integer> {
             System.err.println("carpgate: cannot start: " + e.getMessage());
             return 1;
         }
-        out.println("carpgate listening on https://" + loaded.listen().host() + ":" + running.port()
-                + "/ -> backup " + loaded.backup().url());
-        out.println("on the master, set Synchronize Config to IP to https://<this host>:" + running.port() + "/");
+        out.println("carpgate listening on https://" + loaded.listen().host() + ":" + running.port() + "/");
+        for (io.carpgate.config.PairConfig pair : loaded.pairs()) {
+            out.println("pair " + pair.name() + ": on its master, set Synchronize Config to IP to "
+                    + pair.masterUrl("<this host>", running.port()) + " (backup " + pair.backup().url() + ")");
+        }
         out.println("logs: " + loaded.logsDir().toAbsolutePath());
+        // Reloads run one at a time (Running.reload is synchronized), whichever of the two asks.
+        Runnable reload = () -> running.reload(System.getenv());
+        Hangup.onHangup(reload);
+        ConfigWatcher watcher = ConfigWatcher.start(() -> running.server().config().inputs(), WATCH_INTERVAL, reload);
+        out.println("reloads on SIGHUP and when " + loaded.source().getFileName() + " or a file it names changes");
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
+                watcher.close();
                 running.close();
             } catch (Exception e) {
                 System.err.println("carpgate: shutdown: " + e.getMessage());
             }
         }, "carpgate-shutdown"));
-        running.server().join();
+        running.join();
         return 0;
     }
 }

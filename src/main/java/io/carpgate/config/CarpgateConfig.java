@@ -1,16 +1,31 @@
 package io.carpgate.config;
 
-import io.carpgate.policy.OnUnknownCarp;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
-/** The validated configuration; every path is absolute (resolved against the file's folder). */
-public record CarpgateConfig(Path source, Listen listen, TlsFiles tls, Backup backup, Optional<Path> vhidMap,
-                             OnUnknownCarp onUnknownCarp, Path logsDir, Limits limits, Access access,
-                             Mode mode) {
+/**
+ * The validated configuration; every path is absolute (resolved against the file's folder).
+ *
+ * @param pairs  one or more HA pairs, each at its own path; a single-pair file gives one pair at "/"
+ * @param admin  the admin listener (metrics, health, status page), empty when disabled
+ * @param inputs every file this configuration was read from (the file itself, maps, credentials, CAs):
+ *               a change to any of them is a reason to reload
+ */
+public record CarpgateConfig(Path source, Listen listen, TlsFiles tls, List<PairConfig> pairs, LogSettings logs,
+                             Limits limits, Access access, Mode mode, Optional<Listen> admin, List<Path> inputs) {
+
+    public CarpgateConfig {
+        pairs = List.copyOf(pairs);
+        inputs = List.copyOf(inputs);
+    }
 
     /** Port 0 means "any free port" (tests and the demo use it). */
     public record Listen(String host, int port) {}
 
     public record TlsFiles(Path cert, Path key) {}
+
+    public Path logsDir() {
+        return logs.dir();
+    }
 }

@@ -9,8 +9,10 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 record RawConfig(
         @JsonProperty(value = "listen", required = true) RawListen listen,
         @JsonProperty(value = "tls", required = true) RawTls tls,
-        @JsonProperty(value = "backup", required = true) RawBackup backup,
+        @JsonProperty("backup") RawBackup backup,
         @JsonProperty("vhid-map") String vhidMap,
+        @JsonProperty("pairs") java.util.List<RawPair> pairs,
+        @JsonProperty("admin") RawAdmin admin,
         @JsonProperty("on-unknown-carp") String onUnknownCarp,
         @JsonProperty(value = "logs", required = true) RawLogs logs,
         @JsonProperty("limits") RawLimits limits,
@@ -19,6 +21,24 @@ record RawConfig(
         @JsonProperty("mode") String mode) {
 
     RawConfig {
+        if ((backup == null) == (pairs == null)) {
+            throw new IllegalArgumentException("set either backup (one HA pair, served at /) or pairs (several, each "
+                    + "at its own path), not " + (backup == null ? "neither" : "both"));
+        }
+        if (pairs != null) {
+            if (pairs.isEmpty()) {
+                throw new IllegalArgumentException("pairs is empty: list at least one pair");
+            }
+            if (vhidMap != null) {
+                throw new IllegalArgumentException("vhid-map belongs inside each entry of pairs when pairs is used");
+            }
+            if (pairs.stream().map(RawPair::name).distinct().count() != pairs.size()) {
+                throw new IllegalArgumentException("pairs: two entries have the same name");
+            }
+            if (pairs.stream().map(p -> PairConfig.normalPath(p.path())).distinct().count() != pairs.size()) {
+                throw new IllegalArgumentException("pairs: two entries have the same path");
+            }
+        }
         if (mode != null && !mode.equals("enforce") && !mode.equals("observe")) {
             throw new IllegalArgumentException("mode must be enforce or observe, not '" + mode + "'");
         }
@@ -32,9 +52,7 @@ record RawConfig(
         if (allowedUsers != null && (allowedUsers.isEmpty() || allowedUsers.stream().anyMatch(u -> u == null || u.isBlank()))) {
             throw new IllegalArgumentException("allowed-users must list user names, or be left out to accept any");
         }
-        if (onUnknownCarp != null && !onUnknownCarp.equals("suppress") && !onUnknownCarp.equals("forward")) {
-            throw new IllegalArgumentException("on-unknown-carp must be suppress or forward, not '" + onUnknownCarp + "'");
-        }
+        checkOnUnknown(onUnknownCarp);
     }
 
     Mode runMode() {
@@ -44,6 +62,45 @@ record RawConfig(
     Access access() {
         return new Access(java.util.Optional.ofNullable(allowFrom).map(l -> l.stream().map(Cidr::parse).toList()),
                 java.util.Optional.ofNullable(allowedUsers).map(java.util.Set::copyOf));
+    }
+
+    /** One HA pair of a multi-pair configuration. */
+    record RawPair(@JsonProperty(value = "name", required = true) String name,
+                   @JsonProperty(value = "path", required = true) String path,
+                   @JsonProperty(value = "backup", required = true) RawBackup backup,
+                   @JsonProperty("vhid-map") String vhidMap,
+                   @JsonProperty("on-unknown-carp") String onUnknownCarp) {
+        RawPair {
+            if (name == null || !name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,62}")) {
+                throw new IllegalArgumentException("pairs[].name must be 1-63 letters, digits, '.', '_' or '-' "
+                        + "(it names the pair in logs and metrics), not '" + name + "'");
+            }
+            PairConfig.normalPath(path);
+            if (backup == null) {
+                throw new IllegalArgumentException("pairs[" + name + "].backup is missing");
+            }
+            checkOnUnknown(onUnknownCarp);
+        }
+    }
+
+    /** The admin listener; absent means 127.0.0.1:9180. */
+    record RawAdmin(@JsonProperty("enabled") Boolean enabled,
+                    @JsonProperty("host") String host,
+                    @JsonProperty("port") Integer port) {
+        RawAdmin {
+            if (host != null && host.isBlank()) {
+                throw new IllegalArgumentException("admin.host is empty");
+            }
+            if (port != null && (port < 0 || port > 65535)) {
+                throw new IllegalArgumentException("admin.port must be 1..65535 (0: any free port)");
+            }
+        }
+    }
+
+    static void checkOnUnknown(String onUnknownCarp) {
+        if (onUnknownCarp != null && !onUnknownCarp.equals("suppress") && !onUnknownCarp.equals("forward")) {
+            throw new IllegalArgumentException("on-unknown-carp must be suppress or forward, not '" + onUnknownCarp + "'");
+        }
     }
 
     record RawListen(@JsonProperty(value = "host", required = true) String host,
@@ -85,10 +142,26 @@ record RawConfig(
         }
     }
 
-    record RawLogs(@JsonProperty(value = "dir", required = true) String dir) {
+    record RawLogs(@JsonProperty(value = "dir", required = true) String dir,
+                   @JsonProperty("retention-days") Integer retentionDays,
+                   @JsonProperty("max-file-size") String maxFileSize,
+                   @JsonProperty("total-size-cap") String totalSizeCap,
+                   @JsonProperty("level") String level) {
         RawLogs {
             if (dir == null || dir.isBlank()) {
                 throw new IllegalArgumentException("logs.dir is empty");
+            }
+            if (retentionDays != null && (retentionDays < 1 || retentionDays > 3650)) {
+                throw new IllegalArgumentException("logs.retention-days must be 1..3650");
+            }
+            if (maxFileSize != null) {
+                Units.size(maxFileSize, "logs.max-file-size");
+            }
+            if (totalSizeCap != null) {
+                Units.bigSize(totalSizeCap, "logs.total-size-cap");
+            }
+            if (level != null) {
+                LogSettings.Level.parse(level);
             }
         }
     }

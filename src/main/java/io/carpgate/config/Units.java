@@ -31,6 +31,27 @@ final class Units {
         return bytes;
     }
 
+    /** A size with TiB allowed and no 2 GiB ceiling (log totals). */
+    static long bigSize(String text, String key) {
+        Matcher m = Pattern.compile("([0-9]+)\\s*(B|KiB|MiB|GiB|TiB)?").matcher(text.trim());
+        if (!m.matches() || m.group(1).length() > 12) {
+            throw new IllegalArgumentException(key + ": '" + text + "' is not a size (examples: 500MiB, 2GiB)");
+        }
+        long value = Long.parseLong(m.group(1));
+        String unit = m.group(2) == null ? "B" : m.group(2);
+        int shift = switch (unit) {
+            case "KiB" -> 10;
+            case "MiB" -> 20;
+            case "GiB" -> 30;
+            case "TiB" -> 40;
+            default -> 0;
+        };
+        if (value < 1 || value > (Long.MAX_VALUE >> shift)) {
+            throw new IllegalArgumentException(key + ": out of range");
+        }
+        return value << shift;
+    }
+
     static Duration duration(String text, String key) {
         Matcher m = DURATION.matcher(text.trim().toLowerCase(Locale.ROOT));
         if (!m.matches()) {

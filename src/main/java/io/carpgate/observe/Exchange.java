@@ -19,6 +19,9 @@ public final class Exchange {
     private volatile Optional<Integer> upstreamStatus = Optional.empty();
     private volatile Optional<String> failure = Optional.empty();
     private volatile boolean observed;
+    private volatile String pair = "-";
+    private volatile long forwardedAtNanos;
+    private volatile Optional<Long> upstreamNanos = Optional.empty();
 
     private Exchange(long startNanos) {
         this.startNanos = startNanos;
@@ -43,8 +46,30 @@ public final class Exchange {
         this.calls = List.copyOf(outcomes);
     }
 
+    /** The pair whose path the request came in on ("-" when none matched). */
+    public void pair(String name) {
+        this.pair = name;
+    }
+
+    public String pair() {
+        return pair;
+    }
+
+    /** The call leaves for the backup now. */
+    public void forwarding() {
+        this.forwardedAtNanos = System.nanoTime();
+    }
+
     public void upstreamAnswered(int status) {
         this.upstreamStatus = Optional.of(status);
+        if (forwardedAtNanos != 0) {
+            this.upstreamNanos = Optional.of(System.nanoTime() - forwardedAtNanos);
+        }
+    }
+
+    /** How long the backup took to answer, when the call went to it and it did. */
+    public Optional<Long> upstreamNanos() {
+        return upstreamNanos;
     }
 
     /** The call was meant for the backup but did not get there (or its answer did not come back). */

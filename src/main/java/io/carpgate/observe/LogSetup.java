@@ -3,6 +3,7 @@ package io.carpgate.observe;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.joran.JoranConfigurator;
 import ch.qos.logback.core.joran.spi.JoranException;
+import io.carpgate.config.LogSettings;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +15,8 @@ public final class LogSetup {
 
     private LogSetup() {}
 
-    public static void toFolder(Path logsDir) {
+    public static void configure(LogSettings settings) {
+        Path logsDir = settings.dir();
         try {
             Files.createDirectories(logsDir);
         } catch (java.io.IOException e) {
@@ -27,6 +29,11 @@ public final class LogSetup {
         }
         context.reset();
         context.putProperty("CARPGATE_LOG_DIR", logsDir.toAbsolutePath().toString());
+        context.putProperty("CARPGATE_LOG_RETENTION_DAYS", Integer.toString(settings.retentionDays()));
+        // Logback reads a plain number as bytes.
+        context.putProperty("CARPGATE_LOG_MAX_FILE", Long.toString(settings.maxFileBytes()));
+        context.putProperty("CARPGATE_LOG_TOTAL_CAP", Long.toString(settings.totalSizeCapBytes()));
+        context.putProperty("CARPGATE_LOG_LEVEL", settings.level().name());
         JoranConfigurator configurator = new JoranConfigurator();
         configurator.setContext(context);
         try {
@@ -34,5 +41,11 @@ public final class LogSetup {
         } catch (JoranException e) {
             throw new IllegalStateException("cannot configure logging: " + e.getMessage(), e);
         }
+    }
+
+    /** Applies a new console level at once (a reload); the two log files stay at INFO. */
+    public static void level(LogSettings.Level level) {
+        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+        context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(ch.qos.logback.classic.Level.toLevel(level.name()));
     }
 }

@@ -29,6 +29,13 @@ public final class RequestLogs implements RequestLog {
     private final Logger access = LoggerFactory.getLogger(ACCESS_LOGGER);
     private final Logger decisions = LoggerFactory.getLogger(DECISION_LOGGER);
     private final ObjectMapper json = new ObjectMapper();
+    private final Metrics metrics;
+    private final RecentDecisions recent;
+
+    public RequestLogs(Metrics metrics, RecentDecisions recent) {
+        this.metrics = metrics;
+        this.recent = recent;
+    }
 
     @Override
     public void log(Request request, Response response) {
@@ -40,6 +47,13 @@ public final class RequestLogs implements RequestLog {
         access.info(accessLine(request, response, client, user, bytesOut, millis, exchange));
         exchange.ifPresent(e -> e.calls().forEach(call ->
                 decisions.info(decisionLine(call, e, client, user, bytesOut, millis))));
+        String pair = exchange.map(Exchange::pair).orElse("-");
+        metrics.request(pair, response.getStatus(), exchange.map(Exchange::calls).orElse(java.util.List.of()),
+                exchange.map(Exchange::observed).orElse(false));
+        exchange.flatMap(Exchange::upstreamNanos).ifPresent(n -> metrics.upstreamSeconds(pair, n / 1e9));
+        exchange.ifPresent(e -> e.calls().forEach(call -> recent.add(new RecentDecisions.Entry(
+                java.time.Instant.now(), pair, client, call.method(), call.service(), call.instance(), call.vhid(),
+                call.carpState(), call.action().word(), call.reason(), e.observed()))));
     }
 
     private static String accessLine(Request request, Response response, String client, Optional<String> user,
@@ -60,6 +74,7 @@ public final class RequestLogs implements RequestLog {
                                 long bytesOut, long millis) {
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("time", ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
+        line.put("pair", exchange.pair());
         line.put("client", client);
         line.put("user", user.orElse(null));
         line.put("method", call.method());

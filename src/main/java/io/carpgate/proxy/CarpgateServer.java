@@ -1,10 +1,17 @@
 package io.carpgate.proxy;
 
-import io.carpgate.carp.CarpSource;
 import io.carpgate.config.CarpgateConfig;
+import io.carpgate.config.PairConfig;
+import io.carpgate.observe.Metrics;
+import io.carpgate.observe.PairStatus;
+import io.carpgate.observe.RecentDecisions;
 import io.carpgate.observe.RequestLogs;
-import io.carpgate.policy.VhidHints;
+import io.carpgate.policy.InstanceBook;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
@@ -15,26 +22,31 @@ import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
-/** Puts the pieces together: the TLS listener, the {@link SyncProxy}, its upstream client and the logs. */
+/** Puts the pieces together: the TLS listener, one {@link SyncProxy} per pair behind a {@link PairRouter}, the logs. */
 public final class CarpgateServer implements AutoCloseable {
     /** How long a stop waits for calls in flight; the master's own timeout is 60 s. */
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(15);
 
     private final Server server;
     private final ServerConnector connector;
+    private final PairRouter router;
+    private final Metrics metrics;
+    private final AtomicReference<CarpgateConfig> running;
+    private final SslContextFactory.Server listenerTls;
 
-    private CarpgateServer(Server server, ServerConnector connector) {
+    private CarpgateServer(Server server, ServerConnector connector, PairRouter router, Metrics metrics,
+                           CarpgateConfig config, SslContextFactory.Server listenerTls) {
+        this.listenerTls = listenerTls;
         this.server = server;
         this.connector = connector;
+        this.router = router;
+        this.metrics = metrics;
+        this.running = new AtomicReference<>(config);
     }
 
-    /**
-     * @param upstreamTls TLS towards the backup, trusting it as configured (pin, CA or insecure)
-     * @param carp        the live CARP view
-     */
-    public static CarpgateServer start(CarpgateConfig config, SslContextFactory.Server listenerTls,
-                                       SslContextFactory.Client upstreamTls, CarpSource carp, VhidHints hints)
-            throws Exception {
+    /** @param listenerTls the certificate the master connects to */
+    public static CarpgateServer start(CarpgateConfig config, SslContextFactory.Server listenerTls, Metrics metrics,
+                                       RecentDecisions recent) throws Exception {
         QueuedThreadPool threads = new QueuedThreadPool(64, 4);
         threads.setName("carpgate");
         Server server = new Server(threads);
@@ -54,17 +66,88 @@ public final class CarpgateServer implements AutoCloseable {
         connector.setIdleTimeout(config.limits().clientIdleTimeout().toMillis());
         server.addConnector(connector);
 
-        Gatekeeper gatekeeper = new Gatekeeper(hints, carp, config.onUnknownCarp());
-        SyncProxy.Upstream upstream = new SyncProxy.Upstream(config.backup().xmlrpcUri(), upstreamTls,
-                config.limits().upstreamConnectTimeout(), config.limits().upstreamTimeout());
-        SyncProxy proxy = new SyncProxy(upstream, config.limits().maxBodyBytes(), gatekeeper, config.access(),
-                config.mode());
+        PairRouter router = new PairRouter(routes(config, metrics, List.of()));
         // On stop, calls already with the backup finish (up to the stop timeout); new ones are refused.
-        server.setHandler(new GracefulHandler(proxy));
-        server.setRequestLog(new RequestLogs());
+        server.setHandler(new GracefulHandler(router));
+        server.setRequestLog(new RequestLogs(metrics, recent));
         server.setStopTimeout(STOP_TIMEOUT.toMillis());
-        server.start();
-        return new CarpgateServer(server, connector);
+        try {
+            server.start();
+        } catch (Exception e) {
+            router.routes().pairs().forEach(PairRouter::closeQuietly);
+            throw e;
+        }
+        metrics.carpStateFrom(router::statuses);
+        return new CarpgateServer(server, connector, router, metrics, config, listenerTls);
+    }
+
+    /**
+     * Builds every pair of the new configuration (loading its VHID map and credentials); only when all
+     * succeed does the new set replace the running one. What a running listener cannot change (its address,
+     * the log folder, the admin listener) waits for a restart and is named in the result.
+     *
+     * @return the settings that changed but take effect only after a restart
+     * @throws Exception when a pair cannot be built; the running configuration stays in force
+     */
+    public List<String> apply(CarpgateConfig next) throws Exception {
+        CarpgateConfig previous = running.get();
+        List<PairRuntime> current = router.routes().pairs();
+        PairRouter.Routes routes = routes(next, metrics, current);
+        router.replace(routes, previous.limits().upstreamTimeout().plusSeconds(5));
+        connector.setIdleTimeout(next.limits().clientIdleTimeout().toMillis());
+        running.set(next);
+        List<String> restart = new ArrayList<>();
+        if (!previous.listen().equals(next.listen())) {
+            restart.add("listen");
+        }
+        if (!previous.logs().dir().equals(next.logs().dir())
+                || previous.logs().retentionDays() != next.logs().retentionDays()
+                || previous.logs().maxFileBytes() != next.logs().maxFileBytes()
+                || previous.logs().totalSizeCapBytes() != next.logs().totalSizeCapBytes()) {
+            restart.add("logs (dir, retention-days, max-file-size, total-size-cap)");
+        }
+        if (!previous.admin().equals(next.admin())) {
+            restart.add("admin");
+        }
+        if (!previous.tls().equals(next.tls())) {
+            restart.add("tls (the file names; a new certificate in the same files is used at once)");
+        }
+        return restart;
+    }
+
+    /** Builds the runtimes of {@code config}, handing each pair what its previous runtime learned. */
+    private static PairRouter.Routes routes(CarpgateConfig config, Metrics metrics, List<PairRuntime> previous)
+            throws Exception {
+        PairRuntime.Shared shared = new PairRuntime.Shared(config.limits(), config.access(), config.mode(), metrics);
+        List<PairRuntime> built = new ArrayList<>();
+        try {
+            for (PairConfig pair : config.pairs()) {
+                InstanceBook learned = previous.stream().filter(p -> p.sameBackupAs(pair)).findFirst()
+                        .map(PairRuntime::learned).orElse(InstanceBook.empty());
+                built.add(PairRuntime.start(pair, shared, learned));
+            }
+        } catch (Exception e) {
+            built.forEach(PairRouter::closeQuietly);
+            throw e;
+        }
+        return new PairRouter.Routes(built, config.access());
+    }
+
+    /** A renewed certificate for the listener: new connections get it, open ones keep theirs. */
+    public void replaceCertificate(java.security.KeyStore keyStore, char[] password) throws Exception {
+        listenerTls.reload(factory -> {
+            factory.setKeyStore(keyStore);
+            factory.setKeyStorePassword(new String(password));
+        });
+    }
+
+    public CarpgateConfig config() {
+        return running.get();
+    }
+
+    /** Each pair's VHIDs, CARP state and instances, for the admin listener. */
+    public List<PairStatus> statuses() {
+        return router.statuses();
     }
 
     public int port() {
@@ -78,5 +161,10 @@ public final class CarpgateServer implements AutoCloseable {
     @Override
     public void close() throws Exception {
         server.stop();
+    }
+
+    @Override
+    public String toString() {
+        return "carpgate on port " + port() + " with " + Objects.requireNonNull(running.get()).pairs().size() + " pair(s)";
     }
 }

@@ -16,12 +16,22 @@ public final class Gatekeeper {
     private final VhidHints hints;
     private final CarpSource carp;
     private final OnUnknownCarp onUnknownCarp;
-    private final AtomicReference<InstanceBook> book = new AtomicReference<>(InstanceBook.empty());
+    private final AtomicReference<InstanceBook> book;
 
     public Gatekeeper(VhidHints hints, CarpSource carp, OnUnknownCarp onUnknownCarp) {
+        this(hints, carp, onUnknownCarp, InstanceBook.empty());
+    }
+
+    /** @param learned what an earlier gatekeeper of the same pair learned (kept across a reload) */
+    public Gatekeeper(VhidHints hints, CarpSource carp, OnUnknownCarp onUnknownCarp, InstanceBook learned) {
         this.hints = hints;
         this.carp = carp;
         this.onUnknownCarp = onUnknownCarp;
+        this.book = new AtomicReference<>(learned);
+    }
+
+    public InstanceBook learned() {
+        return book.get();
     }
 
     public Verdict decide(MethodCall call) {

@@ -2,10 +2,7 @@ package io.carpgate.proxy;
 
 import io.carpgate.config.Access;
 import io.carpgate.config.Mode;
-import io.carpgate.observe.BasicAuthUser;
 import io.carpgate.observe.Exchange;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.util.Optional;
 import io.carpgate.policy.Verdict;
 import io.carpgate.xmlrpc.BackupReader;
@@ -97,8 +94,8 @@ public final class SyncProxy extends ProxyHandler {
 
     @Override
     public boolean handle(Request clientToProxyRequest, Response proxyToClientResponse, Callback proxyToClientCallback) {
-        Exchange exchange = Exchange.begin(clientToProxyRequest);
-        Optional<String> refusal = refusal(clientToProxyRequest);
+        Exchange exchange = Exchange.of(clientToProxyRequest).orElseGet(() -> Exchange.begin(clientToProxyRequest));
+        Optional<String> refusal = AccessCheck.refusal(clientToProxyRequest, access);
         if (refusal.isPresent()) {
             // Decided before a byte of the body is read: an unknown client gets nothing from carpgate or the backup.
             LOG.warn("refused {}: {}", Request.getRemoteAddr(clientToProxyRequest), refusal.get());
@@ -177,21 +174,10 @@ public final class SyncProxy extends ProxyHandler {
         return true;
     }
 
-    private Optional<String> refusal(Request request) {
-        SocketAddress remote = request.getConnectionMetaData().getRemoteSocketAddress();
-        if (!(remote instanceof InetSocketAddress inet) || inet.getAddress() == null
-                || !access.addressAllowed(inet.getAddress())) {
-            return Optional.of("client address not in allow-from");
-        }
-        if (!access.userAllowed(BasicAuthUser.of(request.getHeaders().get(HttpHeader.AUTHORIZATION)))) {
-            return Optional.of("user not in allowed-users");
-        }
-        return Optional.empty();
-    }
-
     private boolean forward(Request clientToProxyRequest, Response proxyToClientResponse, Callback proxyToClientCallback,
                             List<ByteBuffer> body) {
         long length = body.stream().mapToLong(ByteBuffer::remaining).sum();
+        Exchange.of(clientToProxyRequest).ifPresent(Exchange::forwarding);
         Request buffered = new BufferedRequest(clientToProxyRequest, length);
         buffered.setAttribute(BODY, body);
         return super.handle(buffered, proxyToClientResponse, proxyToClientCallback);
@@ -287,7 +273,7 @@ public final class SyncProxy extends ProxyHandler {
      * Answering without reading the whole body: the unread bytes make the connection useless, so say so,
      * or a client may send its next request on a connection Jetty is about to close.
      */
-    private static void closeAfterAnswer(Response response) {
+    static void closeAfterAnswer(Response response) {
         response.getHeaders().put(HttpHeader.CONNECTION, "close");
     }
 
@@ -297,7 +283,7 @@ public final class SyncProxy extends ProxyHandler {
                 "carpgate refused the request, nothing was sent to the backup: body larger than " + maxBody + " bytes");
     }
 
-    private static void answerFault(Request request, Response response, Callback callback, int status, int code,
+    static void answerFault(Request request, Response response, Callback callback, int status, int code,
                                     String message) {
         answer(request, response, callback, status, XmlRpcResponses.fault(code, message));
     }

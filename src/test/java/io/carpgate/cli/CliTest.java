@@ -88,6 +88,6 @@ class CliTest {
         assertThat(config.listen().port()).isEqualTo(8443);
         assertThat(config.tls().cert()).isEqualTo(Paths.get("certs", "carpgate.crt").toAbsolutePath().normalize());
         assertThat(config.logsDir()).isEqualTo(Paths.get("logs").toAbsolutePath().normalize());
-        assertThat(VhidMapLoader.load(config.vhidMap().orElseThrow()).entries()).hasSize(1);
+        assertThat(VhidMapLoader.load(config.pairs().get(0).vhidMap().orElseThrow()).entries()).hasSize(1);
     }
 }

@@ -43,27 +43,27 @@ class ConfigLoaderTest {
     void aFullConfigurationLoadsWithPathsResolvedAgainstItsFolder() throws Exception {
         CarpgateConfig config = ConfigLoader.load(write(valid("  pin-sha256: \"" + PIN.toLowerCase() + "\"\n")
                 + "on-unknown-carp: forward\nlimits: {max-body: 2MiB, upstream-timeout: 1500ms}\n"), Map.of());
-        assertThat(config.backup().url().toString()).isEqualTo("https://192.0.2.2:4443");
-        assertThat(config.backup().xmlrpcUri().toString()).isEqualTo("https://192.0.2.2:4443/xmlrpc.php");
-        assertThat(config.backup().trust()).isInstanceOf(UpstreamTrust.Pin.class);
-        assertThat(((UpstreamTrust.Pin) config.backup().trust()).sha256().colonHex()).isEqualTo(PIN);
-        assertThat(config.backup().apiCredentials()).isEqualTo(new ApiCredentials("the-key", "the-secret"));
+        assertThat(config.pairs().get(0).backup().url().toString()).isEqualTo("https://192.0.2.2:4443");
+        assertThat(config.pairs().get(0).backup().xmlrpcUri().toString()).isEqualTo("https://192.0.2.2:4443/xmlrpc.php");
+        assertThat(config.pairs().get(0).backup().trust()).isInstanceOf(UpstreamTrust.Pin.class);
+        assertThat(((UpstreamTrust.Pin) config.pairs().get(0).backup().trust()).sha256().colonHex()).isEqualTo(PIN);
+        assertThat(config.pairs().get(0).backup().apiCredentials()).isEqualTo(new ApiCredentials("the-key", "the-secret"));
         assertThat(config.tls().cert()).isEqualTo(dir.resolve("certs/c.crt").toAbsolutePath());
         assertThat(config.logsDir()).isEqualTo(dir.resolve("logs").toAbsolutePath());
-        assertThat(config.onUnknownCarp()).isEqualTo(OnUnknownCarp.FORWARD);
+        assertThat(config.pairs().get(0).onUnknownCarp()).isEqualTo(OnUnknownCarp.FORWARD);
         assertThat(config.limits().maxBodyBytes()).isEqualTo(2L << 20);
         assertThat(config.limits().upstreamTimeout()).isEqualTo(Duration.ofMillis(1500));
         assertThat(config.limits().apiTimeout()).isEqualTo(Duration.ofSeconds(5));
-        assertThat(config.vhidMap()).isEmpty();
+        assertThat(config.pairs().get(0).vhidMap()).isEmpty();
     }
 
     @Test
     void credentialsComeFromTheEnvironmentAndOpnsenseApikeyFormat() throws Exception {
         Files.writeString(dir.resolve("api.txt"), "key=k1\nsecret=s1\n");
         Path file = write(valid("  insecure: true\n"));
-        assertThat(ConfigLoader.load(file, Map.of()).backup().apiCredentials()).isEqualTo(new ApiCredentials("k1", "s1"));
+        assertThat(ConfigLoader.load(file, Map.of()).pairs().get(0).backup().apiCredentials()).isEqualTo(new ApiCredentials("k1", "s1"));
         assertThat(ConfigLoader.load(file, Map.of("CARPGATE_BACKUP_API_KEY", "ek", "CARPGATE_BACKUP_API_SECRET", "es"))
-                .backup().apiCredentials()).isEqualTo(new ApiCredentials("ek", "es"));
+                .pairs().get(0).backup().apiCredentials()).isEqualTo(new ApiCredentials("ek", "es"));
     }
 
     @Test

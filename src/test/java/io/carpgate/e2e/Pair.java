@@ -55,7 +55,8 @@ final class Pair implements AutoCloseable {
                 .append("  pin-sha256: \"").append(pin).append("\"\n")
                 .append("  api-credentials: backup-api.txt\n")
                 .append("on-unknown-carp: suppress\n")
-                .append("logs: {dir: logs}\n");
+                .append("logs: {dir: logs}\n")
+                .append("admin: {host: 127.0.0.1, port: 0}\n");
         if (vhidMap != null) {
             Files.writeString(dir.resolve("vhid-map.yml"), vhidMap);
             yaml.append("vhid-map: vhid-map.yml\n");
@@ -64,7 +65,7 @@ final class Pair implements AutoCloseable {
         Path file = dir.resolve("carpgate.yml");
         Files.writeString(file, yaml.toString());
         CarpgateConfig config = ConfigLoader.load(file, Map.of());
-        LogSetup.toFolder(config.logsDir());
+        LogSetup.configure(config.logs());
         ByteArrayOutputStream console = new ByteArrayOutputStream();
         Launcher.Running running = Launcher.start(config, new PrintStream(console, true, StandardCharsets.UTF_8));
         return new Pair(backup, running, dir, console);

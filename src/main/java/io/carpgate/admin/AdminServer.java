@@ -1,0 +1,129 @@
+package io.carpgate.admin;
+
+import io.carpgate.config.CarpgateConfig;
+import io.carpgate.observe.Metrics;
+import io.carpgate.observe.PairStatus;
+import io.carpgate.observe.RecentDecisions;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.List;
+import java.util.function.Supplier;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/**
+ * The admin listener, apart from the sync port: {@code /metrics} (Prometheus text), {@code /healthz}
+ * (the process answers), {@code /readyz} (every pair's backup API answers) and {@code /}, a read-only
+ * status page. Plain HTTP, read-only, GET only; it shows names, uuids and states, never a secret.
+ */
+public final class AdminServer implements AutoCloseable {
+    private final Server server;
+    private final ServerConnector connector;
+
+    private AdminServer(Server server, ServerConnector connector) {
+        this.server = server;
+        this.connector = connector;
+    }
+
+    public static AdminServer start(CarpgateConfig.Listen listen, Metrics metrics, Supplier<List<PairStatus>> pairs,
+                                    RecentDecisions recent) throws Exception {
+        QueuedThreadPool threads = new QueuedThreadPool(8, 2);
+        threads.setName("carpgate-admin");
+        Server server = new Server(threads);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        ServerConnector connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+        connector.setHost(listen.host());
+        connector.setPort(listen.port());
+        connector.setIdleTimeout(30_000);
+        server.addConnector(connector);
+        server.setHandler(new Endpoints(metrics, pairs, recent, Clock.systemDefaultZone()));
+        server.start();
+        return new AdminServer(server, connector);
+    }
+
+    public int port() {
+        return connector.getLocalPort();
+    }
+
+    @Override
+    public void close() throws Exception {
+        server.stop();
+    }
+
+    private static final class Endpoints extends Handler.Abstract {
+        private final Metrics metrics;
+        private final Supplier<List<PairStatus>> pairs;
+        private final RecentDecisions recent;
+        private final Clock clock;
+
+        Endpoints(Metrics metrics, Supplier<List<PairStatus>> pairs, RecentDecisions recent, Clock clock) {
+            this.metrics = metrics;
+            this.pairs = pairs;
+            this.recent = recent;
+            this.clock = clock;
+        }
+
+        @Override
+        public InvocationType getInvocationType() {
+            return InvocationType.BLOCKING; // the CARP state may be read from the backup's API
+        }
+
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) throws Exception {
+            String path = Request.getPathInContext(request);
+            boolean get = HttpMethod.GET.is(request.getMethod()) || HttpMethod.HEAD.is(request.getMethod());
+            response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+            response.getHeaders().put("X-Content-Type-Options", "nosniff");
+            if (!List.of("/", "/metrics", "/healthz", "/readyz").contains(path)) {
+                Response.writeError(request, response, callback, HttpStatus.NOT_FOUND_404);
+                return true;
+            }
+            if (!get) {
+                response.getHeaders().put(HttpHeader.ALLOW, "GET, HEAD");
+                Response.writeError(request, response, callback, HttpStatus.METHOD_NOT_ALLOWED_405);
+                return true;
+            }
+            switch (path) {
+                case "/metrics" -> {
+                    ByteArrayOutputStream out = new ByteArrayOutputStream();
+                    metrics.write(out);
+                    send(response, callback, HttpStatus.OK_200, metrics.contentType(), out.toByteArray());
+                }
+                case "/healthz" -> send(response, callback, HttpStatus.OK_200, "text/plain; charset=utf-8",
+                        "ok\n".getBytes(StandardCharsets.UTF_8));
+                case "/readyz" -> {
+                    Readiness readiness = Readiness.of(pairs.get());
+                    send(response, callback, readiness.ready() ? HttpStatus.OK_200 : HttpStatus.SERVICE_UNAVAILABLE_503,
+                            "text/plain; charset=utf-8", readiness.text().getBytes(StandardCharsets.UTF_8));
+                }
+                default -> {
+                    response.getHeaders().put("Content-Security-Policy",
+                            "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'");
+                    send(response, callback, HttpStatus.OK_200, "text/html; charset=utf-8",
+                            StatusPage.render(pairs.get(), recent.newestFirst(), clock).getBytes(StandardCharsets.UTF_8));
+                }
+            }
+            return true;
+        }
+
+        private static void send(Response response, Callback callback, int status, String type, byte[] body) {
+            response.setStatus(status);
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, type);
+            response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+            response.write(true, ByteBuffer.wrap(body), callback);
+        }
+    }
+}

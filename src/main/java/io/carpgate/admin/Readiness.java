@@ -1,0 +1,19 @@
+package io.carpgate.admin;
+
+import io.carpgate.observe.PairStatus;
+import java.util.List;
+
+/** Ready when every pair's backup API answered: carpgate can then decide on WireGuard starts with live state. */
+record Readiness(boolean ready, String text) {
+    static Readiness of(List<PairStatus> pairs) {
+        StringBuilder text = new StringBuilder();
+        boolean ready = true;
+        for (PairStatus pair : pairs) {
+            ready &= pair.ready();
+            text.append(pair.name()).append(": ")
+                    .append(pair.carpProblem().map(p -> "NOT READY - " + p).orElse("ready - backup API answers"))
+                    .append('\n');
+        }
+        return new Readiness(ready, (ready ? "ready\n" : "not ready\n") + text);
+    }
+}
