@@ -66,7 +66,7 @@ public final class CarpgateServer implements AutoCloseable {
         connector.setIdleTimeout(config.limits().clientIdleTimeout().toMillis());
         server.addConnector(connector);
 
-        PairRouter router = new PairRouter(routes(config, metrics, List.of()));
+        PairRouter router = new PairRouter(routes(config, metrics, List.of(), server));
         // On stop, calls already with the backup finish (up to the stop timeout); new ones are refused.
         server.setHandler(new GracefulHandler(router));
         server.setRequestLog(new RequestLogs(metrics, recent));
@@ -92,7 +92,7 @@ public final class CarpgateServer implements AutoCloseable {
     public List<String> apply(CarpgateConfig next) throws Exception {
         CarpgateConfig previous = running.get();
         List<PairRuntime> current = router.routes().pairs();
-        PairRouter.Routes routes = routes(next, metrics, current);
+        PairRouter.Routes routes = routes(next, metrics, current, server);
         router.replace(routes, previous.limits().upstreamTimeout().plusSeconds(5));
         connector.setIdleTimeout(next.limits().clientIdleTimeout().toMillis());
         running.set(next);
@@ -116,9 +116,10 @@ public final class CarpgateServer implements AutoCloseable {
     }
 
     /** Builds the runtimes of {@code config}, handing each pair what its previous runtime learned. */
-    private static PairRouter.Routes routes(CarpgateConfig config, Metrics metrics, List<PairRuntime> previous)
-            throws Exception {
-        PairRuntime.Shared shared = new PairRuntime.Shared(config.limits(), config.access(), config.mode(), metrics);
+    private static PairRouter.Routes routes(CarpgateConfig config, Metrics metrics, List<PairRuntime> previous,
+                                            Server server) throws Exception {
+        PairRuntime.Shared shared = new PairRuntime.Shared(config.limits(), config.access(), config.mode(), metrics,
+                server);
         List<PairRuntime> built = new ArrayList<>();
         try {
             for (PairConfig pair : config.pairs()) {

@@ -43,8 +43,8 @@ final class PairRuntime implements AutoCloseable {
         this.proxy = proxy;
     }
 
-    /** What every pair shares: the limits, who may connect, the mode and the metrics. */
-    record Shared(Limits limits, Access access, Mode mode, Metrics metrics) {}
+    /** What every pair shares: the limits, who may connect, the mode, the metrics and the server it runs in. */
+    record Shared(Limits limits, Access access, Mode mode, Metrics metrics, org.eclipse.jetty.server.Server server) {}
 
     /**
      * Loads the pair's VHID map and starts its upstream and API clients.
@@ -66,6 +66,7 @@ final class PairRuntime implements AutoCloseable {
                     shared.limits().upstreamTimeout());
             SyncProxy proxy = new SyncProxy(upstream, shared.limits().maxBodyBytes(), gatekeeper, shared.access(),
                     shared.mode());
+            proxy.setServer(shared.server());
             proxy.start();
             return new PairRuntime(config, hints, apiClient, carp, gatekeeper, proxy);
         } catch (Exception e) {

@@ -1,0 +1,105 @@
+package io.carpgate.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.carpgate.cli.Launcher;
+import io.carpgate.observe.PairStatus;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A reload applies a valid new configuration at once and keeps the running one when the new one is invalid. */
+class ReloadEndToEndTest {
+    @TempDir
+    Path dir;
+
+    private final RawHttps http = new RawHttps();
+
+    @Test
+    void aValidChangeIsAppliedAnInvalidOneIsRefusedAndTheRunningOneStays() throws Exception {
+        try (Pair pair = Pair.start(dir, "", SyncEndToEndTest.MAP)) {
+            Path config = dir.resolve("carpgate.yml");
+            String original = Files.readString(config);
+            assertThat(firmwareStatus(pair)).isEqualTo(200);
+
+            Files.writeString(config, original + "allowed-users: [admin]\n");
+            assertThat(pair.carpgate.reload(Map.of())).isInstanceOf(Launcher.ReloadResult.Applied.class);
+            assertThat(firmwareStatus(pair)).as("root is no longer an allowed user").isEqualTo(403);
+
+            // A broken map: refused with its line, and the configuration in force (allowed-users) stays.
+            Files.writeString(dir.resolve("vhid-map.yml"), "instances:\n  wg0-branches:\n    vhid: 999\n");
+            Files.writeString(config, original);
+            Launcher.ReloadResult rejected = pair.carpgate.reload(Map.of());
+            assertThat(rejected).isInstanceOf(Launcher.ReloadResult.Rejected.class);
+            assertThat(((Launcher.ReloadResult.Rejected) rejected).reason()).contains("vhid-map.yml:3", "1..255");
+            assertThat(firmwareStatus(pair)).as("the running configuration is still in force").isEqualTo(403);
+
+            Files.writeString(dir.resolve("vhid-map.yml"), SyncEndToEndTest.MAP);
+            assertThat(pair.carpgate.reload(Map.of())).isInstanceOf(Launcher.ReloadResult.Applied.class);
+            assertThat(firmwareStatus(pair)).isEqualTo(200);
+            String metrics = http.get(admin(pair, "/metrics")).text();
+            assertThat(metrics).contains("carpgate_config_reloads_total{result=\"applied\"} 2.0",
+                    "carpgate_config_reloads_total{result=\"rejected\"} 1.0",
+                    "carpgate_config_last_reload_successful 1.0");
+        }
+    }
+
+    @Test
+    void whatASyncTaughtCarpgateSurvivesAReload() throws Exception {
+        try (Pair pair = Pair.start(dir, "", SyncEndToEndTest.MAP)) {
+            http.post(pair.carpgate("/xmlrpc.php"), RawHttps.basic(Pair.SYNC_USER, Pair.SYNC_PASSWORD),
+                    SyncEndToEndTestSupport.restoreWithoutVips());
+            assertThat(instanceSources(pair)).containsExactly("wg0-branches=map+sync");
+
+            Path config = dir.resolve("carpgate.yml");
+            Files.writeString(config, Files.readString(config) + "# edited\nlimits: {upstream-timeout: 30s}\n");
+            Launcher.ReloadResult result = pair.carpgate.reload(Map.of());
+            assertThat(result).isInstanceOf(Launcher.ReloadResult.Applied.class);
+            assertThat(((Launcher.ReloadResult.Applied) result).needRestart()).isEmpty();
+            assertThat(instanceSources(pair)).containsExactly("wg0-branches=map+sync");
+        }
+    }
+
+    @Test
+    void changesTheListenerCannotTakeLiveAreNamedAndTheRestIsApplied() throws Exception {
+        try (Pair pair = Pair.start(dir, "", SyncEndToEndTest.MAP)) {
+            Path config = dir.resolve("carpgate.yml");
+            Files.writeString(config, Files.readString(config)
+                    .replace("listen: {host: 127.0.0.1, port: 0}", "listen: {host: 127.0.0.1, port: 1}")
+                    .replace("logs: {dir: logs}", "logs: {dir: logs, retention-days: 7, level: debug}")
+                    + "mode: observe\n");
+            try {
+                Launcher.ReloadResult result = pair.carpgate.reload(Map.of());
+                assertThat(((Launcher.ReloadResult.Applied) result).needRestart())
+                        .containsExactly("listen", "logs (dir, retention-days, max-file-size, total-size-cap)");
+                assertThat(pair.carpgate.server().config().mode()).isEqualTo(io.carpgate.config.Mode.OBSERVE);
+                assertThat(pair.carpgate.port()).as("still on its port until a restart").isNotEqualTo(1);
+                assertThat(org.slf4j.LoggerFactory.getLogger("io.carpgate").isDebugEnabled()).isTrue();
+            } finally {
+                io.carpgate.observe.LogSetup.level(io.carpgate.config.LogSettings.Level.INFO);
+            }
+        }
+    }
+
+    private static java.util.List<String> instanceSources(Pair pair) {
+        return pair.carpgate.server().statuses().stream().flatMap(s -> s.instances().stream())
+                .map((PairStatus.InstanceRow r) -> r.instance() + "=" + r.source()).toList();
+    }
+
+    private int firmwareStatus(Pair pair) throws Exception {
+        byte[] body = Files.readAllBytes(PythonMaster.fixtures().resolve("firmware_version.request.xml"));
+        return http.post(pair.carpgate("/xmlrpc.php"), RawHttps.basic(Pair.SYNC_USER, Pair.SYNC_PASSWORD), body).status();
+    }
+
+    static URI admin(Pair pair, String path) {
+        return URI.create("http://127.0.0.1:" + pair.carpgate.admin().orElseThrow().port() + path);
+    }
+
+    static String text(byte[] bytes) {
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+}
