@@ -48,10 +48,10 @@ final class RunCommand implements Callable<Integer> {
                     + pair.masterUrl("<this host>", running.port()) + " (backup " + pair.backup().url() + ")");
         }
         out.println("logs: " + loaded.logsDir().toAbsolutePath());
-        // Reloads run one at a time (Running.reload is synchronized), whichever of the two asks.
-        Runnable reload = () -> running.reload(System.getenv());
-        Hangup.onHangup(reload);
-        ConfigWatcher watcher = ConfigWatcher.start(() -> running.server().config().inputs(), WATCH_INTERVAL, reload);
+        // Both ways of asking for a reload run it on the watcher's one thread: never two at once, never twice.
+        ConfigWatcher watcher = ConfigWatcher.start(() -> running.server().config().inputs(), WATCH_INTERVAL,
+                () -> running.reload(System.getenv()));
+        Hangup.onHangup(watcher::reloadNow);
         out.println("reloads on SIGHUP and when " + loaded.source().getFileName() + " or a file it names changes");
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {

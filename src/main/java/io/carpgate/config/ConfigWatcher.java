@@ -52,6 +52,23 @@ public final class ConfigWatcher implements AutoCloseable {
         return watcher;
     }
 
+    /**
+     * Reloads now (SIGHUP), on the watcher's thread so reloads never overlap; the files as they are then
+     * count as applied, so the watch does not reload the same change a second time.
+     */
+    public void reloadNow() {
+        timer.execute(this::reload);
+    }
+
+    private synchronized void reload() {
+        try {
+            onChange.run();
+        } finally {
+            applied = digests(inputs.get());
+            pending = applied;
+        }
+    }
+
     private synchronized void poll() {
         Map<Path, String> now = digests(inputs.get());
         if (now.equals(applied)) {
@@ -62,13 +79,7 @@ public final class ConfigWatcher implements AutoCloseable {
             pending = now; // changed since the last look: wait for it to hold still
             return;
         }
-        try {
-            onChange.run();
-        } finally {
-            // The reload may have named other files; remember what they hold now.
-            applied = digests(inputs.get());
-            pending = applied;
-        }
+        reload(); // the reload may name other files: reload() remembers what they all hold now
     }
 
     /** SHA-256 of each file's content; "missing" or "unreadable: ..." when there is none to read. */

@@ -60,4 +60,17 @@ class ConfigWatcherTest {
         }
         assertThat(counter.get()).isGreaterThanOrEqualTo(value);
     }
+
+    @Test
+    void anExplicitReloadCountsTheFilesAsAppliedSoTheWatchDoesNotRepeatIt() throws Exception {
+        Path config = Files.writeString(dir.resolve("carpgate.yml"), "a: 1\n");
+        AtomicInteger reloads = new AtomicInteger();
+        try (ConfigWatcher watcher = ConfigWatcher.start(() -> List.of(config), INTERVAL, reloads::incrementAndGet)) {
+            Files.writeString(config, "a: 2\n");
+            watcher.reloadNow(); // SIGHUP right after the edit
+            awaitAtLeast(reloads, 1);
+            Thread.sleep(INTERVAL.toMillis() * 8);
+            assertThat(reloads).as("the watch saw the same edit, already applied").hasValue(1);
+        }
+    }
 }
