@@ -25,6 +25,7 @@ import org.eclipse.jetty.http.HttpMethod;
  * failures cost at most {@code timeout} per call. Reasons never contain the secret or a response body.
  */
 public final class BackupApiClient implements CarpSource {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BackupApiClient.class);
     static final String VIP_STATUS = "/api/diagnostics/interface/get_vip_status";
     static final String VIP_SETTINGS = "/api/interfaces/vip_settings/search_item";
     private static final String REFUSED = "backup API refused the credentials (HTTP 401)";
@@ -63,6 +64,11 @@ public final class BackupApiClient implements CarpSource {
             }
             CarpView view = fetch();
             cached = view instanceof CarpView.Known known ? Optional.of(known) : Optional.empty();
+            if (view instanceof CarpView.Known known) {
+                LOG.debug("CARP state of {}: {} VIPs, {} states", backupBaseUrl, known.vips().size(), known.states().size());
+            } else {
+                LOG.debug("CARP state of {} unknown: {}", backupBaseUrl, ((CarpView.Unavailable) view).reason());
+            }
             return view;
         }
     }

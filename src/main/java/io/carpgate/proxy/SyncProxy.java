@@ -158,6 +158,11 @@ public final class SyncProxy extends ProxyHandler {
         }
         Verdict verdict = gatekeeper.decide(((ReadResult.Call) read).call());
         exchange.decided(verdict.calls());
+        if (LOG.isDebugEnabled()) {
+            // Names, ids and reasons only, as in the decision log: never a value from the payload.
+            verdict.calls().forEach(c -> LOG.debug("{} {} from {}: {} ({})", c.method(), c.service().orElse(""),
+                    Request.getRemoteAddr(clientToProxyRequest), c.action().word(), c.reason()));
+        }
         if (verdict instanceof Verdict.Suppress suppress) {
             answer(clientToProxyRequest, proxyToClientResponse, proxyToClientCallback, HttpStatus.OK_200,
                     XmlRpcResponses.string(suppress.message()));

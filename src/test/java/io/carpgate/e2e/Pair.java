@@ -55,8 +55,10 @@ final class Pair implements AutoCloseable {
                 .append("  pin-sha256: \"").append(pin).append("\"\n")
                 .append("  api-credentials: backup-api.txt\n")
                 .append("on-unknown-carp: suppress\n")
-                .append("logs: {dir: logs}\n")
                 .append("admin: {host: 127.0.0.1, port: 0}\n");
+        if (!extraYaml.startsWith("logs:") && !extraYaml.contains("\nlogs:")) {
+            yaml.append("logs: {dir: logs}\n"); // a test may set its own logs line (dir must stay logs)
+        }
         if (vhidMap != null) {
             Files.writeString(dir.resolve("vhid-map.yml"), vhidMap);
             yaml.append("vhid-map: vhid-map.yml\n");

@@ -11,16 +11,21 @@ import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** Secrets pass through carpgate; none of them may land in a file it writes or in what it prints. */
+/**
+ * Secrets pass through carpgate; none of them may land in a file it writes, in what it prints or in what
+ * its admin listener shows, at any log level an admin can set.
+ */
 class SecretsEndToEndTest {
     @TempDir
     Path dir;
 
-    @Test
-    void noSecretReachesALogFileOrTheConsole() throws Exception {
+    @ParameterizedTest(name = "logs.level: {0}")
+    @EnumSource(io.carpgate.config.LogSettings.Level.class)
+    void noSecretReachesALogFileTheConsoleOrTheAdminListener(io.carpgate.config.LogSettings.Level level) throws Exception {
         PrintStream originalOut = System.out;
         PrintStream originalErr = System.err;
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
@@ -28,14 +33,20 @@ class SecretsEndToEndTest {
         System.setOut(capture);
         System.setErr(capture);
         String console;
-        try (Pair pair = Pair.start(dir, "", SyncEndToEndTest.MAP)) {
+        String admin;
+        try (Pair pair = Pair.start(dir, "logs: {dir: logs, level: " + level.name().toLowerCase(java.util.Locale.ROOT)
+                + "}\n", SyncEndToEndTest.MAP)) {
             PythonMaster.run(pair.base(), Pair.SYNC_USER, Pair.SYNC_PASSWORD, "reconfigure-all-no-vip-sync");
             pair.backup.setCarpStatus(7, "opt2", CarpStatus.MASTER);
             PythonMaster.run(pair.base(), Pair.SYNC_USER, Pair.SYNC_PASSWORD, "reconfigure-all-two-instances");
             PythonMaster.run(pair.base(), Pair.SYNC_USER, "wrong-" + Pair.SYNC_PASSWORD, "firmware");
             pair.awaitLog("access.log", "method=opnsense.firmware_version decision=forwarded ms");
             console = pair.console.toString(StandardCharsets.UTF_8);
+            RawHttps http = new RawHttps();
+            admin = http.get(ReloadEndToEndTest.admin(pair, "/")).text() + http.get(ReloadEndToEndTest.admin(pair, "/metrics")).text()
+                    + http.get(ReloadEndToEndTest.admin(pair, "/readyz")).text();
         } finally {
+            io.carpgate.observe.LogSetup.level(io.carpgate.config.LogSettings.Level.INFO);
             System.setOut(originalOut);
             System.setErr(originalErr);
         }
@@ -62,8 +73,13 @@ class SecretsEndToEndTest {
             }
         }
         assertThat(console).contains("carpgate certificate SHA-256");
+        if (level.compareTo(io.carpgate.config.LogSettings.Level.DEBUG) >= 0) {
+            assertThat(console).as("debug lines were written, and checked").contains("opnsense.restart_service wireguard from");
+        }
+        assertThat(admin).contains("wg0-branches", "carpgate_calls_total");
         for (String secret : secrets) {
             assertThat(console).as("console must not hold a secret").doesNotContain(secret);
+            assertThat(admin).as("the admin listener must not show a secret").doesNotContain(secret);
         }
     }
 }
