@@ -16,9 +16,12 @@ COPY --from=build /src/target/carpgate.jar /opt/carpgate/carpgate.jar
 # conf/ is mounted read-only; certs/ (created on first start when empty) and logs/ are writable.
 VOLUME ["/opt/carpgate/certs", "/opt/carpgate/logs"]
 USER carpgate
-EXPOSE 8443
-# Alive when the TLS listener accepts connections.
+# 8443: the sync listener (TLS). 9180: the admin listener (metrics, health, status page; plain HTTP).
+EXPOSE 8443 9180
+# Healthy when the sync listener accepts connections and the admin listener answers /healthz with 200
+# (bash only: the JRE image has no curl).
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
-  CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/8443"]
+  CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/8443 && exec 4<>/dev/tcp/127.0.0.1/9180 && printf 'GET /healthz HTTP/1.0\\r\\n\\r\\n' >&4 && head -n 1 <&4 | grep -q ' 200 '"]
 ENTRYPOINT ["java", "-XX:+ExitOnOutOfMemoryError", "-Xmx256m", "-jar", "/opt/carpgate/carpgate.jar"]
 CMD ["run", "--config", "/opt/carpgate/conf/carpgate.yml"]
+# Reload: docker kill -s HUP carpgate (or edit a file under conf/: carpgate notices within seconds).

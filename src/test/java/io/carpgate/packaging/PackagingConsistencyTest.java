@@ -41,8 +41,9 @@ class PackagingConsistencyTest {
         assertThat(dockerfile).contains("FROM eclipse-temurin:17-jre")
                 .contains("COPY --from=build /src/target/" + jar + " /opt/carpgate/" + jar)
                 .contains("\"/opt/carpgate/" + jar + "\"")
-                .contains("EXPOSE " + port)
+                .contains("EXPOSE " + port + " " + ConfigLoader.DEFAULT_ADMIN.port())
                 .contains("/dev/tcp/127.0.0.1/" + port)
+                .contains("/dev/tcp/127.0.0.1/" + ConfigLoader.DEFAULT_ADMIN.port())
                 .contains("USER carpgate")
                 .contains("\"--config\", \"/opt/carpgate/conf/carpgate.yml\"");
         // The example configuration's relative paths land in the image's writable folders.
@@ -60,6 +61,7 @@ class PackagingConsistencyTest {
                 .contains("./certs:/opt/carpgate/certs")
                 .contains("./logs:/opt/carpgate/logs")
                 .contains("\"" + port + ":" + port + "\"")
+                .contains("\"127.0.0.1:" + ConfigLoader.DEFAULT_ADMIN.port() + ":" + ConfigLoader.DEFAULT_ADMIN.port() + "\"")
                 .contains("restart: unless-stopped");
     }
 
@@ -69,6 +71,50 @@ class PackagingConsistencyTest {
         assertThat(unit).contains("ExecStart=/usr/bin/java")
                 .contains("-jar /opt/carpgate/" + jarName() + " run --config /opt/carpgate/conf/carpgate.yml")
                 .contains("User=carpgate", "NoNewPrivileges=yes", "ProtectSystem=strict", "CapabilityBoundingSet=",
-                        "ReadWritePaths=/opt/carpgate/certs /opt/carpgate/logs");
+                        "ReadWritePaths=/opt/carpgate/certs /opt/carpgate/logs")
+                .contains("ExecReload=/bin/kill -HUP $MAINPID");
+    }
+
+    /**
+     * The image's HEALTHCHECK command itself, run with bash against a carpgate on the image's ports:
+     * healthy while it runs, unhealthy once it has stopped.
+     */
+    @Test
+    void theDockerHealthcheckCommandPassesAgainstARunningCarpgateAndFailsWithoutOne(
+            @org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Matcher m = Pattern.compile("HEALTHCHECK [^\\n]*\\\\\\n\\s*CMD (\\[.*\\])").matcher(read("Dockerfile"));
+        assertThat(m.find()).as("Dockerfile has a HEALTHCHECK CMD in exec form").isTrue();
+        java.util.List<String> command = java.util.Arrays.asList(
+                new com.fasterxml.jackson.databind.ObjectMapper().readValue(m.group(1), String[].class));
+        int port = example().listen().port();
+        int admin = ConfigLoader.DEFAULT_ADMIN.port();
+        org.junit.jupiter.api.Assumptions.assumeTrue(free(port) && free(admin),
+                "ports " + port + " and " + admin + " are taken on this machine");
+        Files.writeString(dir.resolve("api.txt"), "k:s\n");
+        Path config = Files.writeString(dir.resolve("carpgate.yml"), "listen: {host: 127.0.0.1, port: " + port + "}\n"
+                + "tls: {cert: c.crt, key: c.key}\nlogs: {dir: logs}\n"
+                + "backup: {url: 'https://127.0.0.1:9', insecure: true, api-credentials: api.txt}\n");
+        CarpgateConfig loaded = ConfigLoader.load(config, Map.of());
+        try (io.carpgate.cli.Launcher.Running running = io.carpgate.cli.Launcher.start(loaded,
+                new java.io.PrintStream(java.io.OutputStream.nullOutputStream()))) {
+            assertThat(run(command)).as("healthy while carpgate runs").isZero();
+        }
+        assertThat(run(command)).as("unhealthy once it has stopped").isNotZero();
+    }
+
+    private static int run(java.util.List<String> command) throws Exception {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        assertThat(process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        return process.exitValue();
+    }
+
+    private static boolean free(int port) {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(port, 1,
+                java.net.InetAddress.getByName("127.0.0.1"))) {
+            return true;
+        } catch (java.io.IOException e) {
+            return false;
+        }
     }
 }
