@@ -171,18 +171,21 @@ record RawConfig(
                      @JsonProperty("upstream-timeout") String upstreamTimeout,
                      @JsonProperty("api-timeout") String apiTimeout,
                      @JsonProperty("carp-cache") String carpCache,
-                     @JsonProperty("client-idle-timeout") String clientIdleTimeout) {
+                     @JsonProperty("client-idle-timeout") String clientIdleTimeout,
+                     @JsonProperty("request-read-timeout") String requestReadTimeout) {
         RawLimits {
             // Parsed here so a bad value is reported at its line.
-            toLimits(maxBody, upstreamConnectTimeout, upstreamTimeout, apiTimeout, carpCache, clientIdleTimeout);
+            toLimits(maxBody, upstreamConnectTimeout, upstreamTimeout, apiTimeout, carpCache, clientIdleTimeout,
+                    requestReadTimeout);
         }
 
         Limits limits() {
-            return toLimits(maxBody, upstreamConnectTimeout, upstreamTimeout, apiTimeout, carpCache, clientIdleTimeout);
+            return toLimits(maxBody, upstreamConnectTimeout, upstreamTimeout, apiTimeout, carpCache, clientIdleTimeout,
+                    requestReadTimeout);
         }
 
         private static Limits toLimits(String maxBody, String connect, String upstream, String api, String cache,
-                                       String idle) {
+                                       String idle, String read) {
             Limits d = Limits.defaults();
             return new Limits(
                     maxBody == null ? d.maxBodyBytes() : Units.size(maxBody, "limits.max-body"),
@@ -190,7 +193,8 @@ record RawConfig(
                     upstream == null ? d.upstreamTimeout() : Units.duration(upstream, "limits.upstream-timeout"),
                     api == null ? d.apiTimeout() : Units.duration(api, "limits.api-timeout"),
                     cache == null ? d.carpCacheTtl() : Units.duration(cache, "limits.carp-cache"),
-                    idle == null ? d.clientIdleTimeout() : Units.duration(idle, "limits.client-idle-timeout"));
+                    idle == null ? d.clientIdleTimeout() : Units.duration(idle, "limits.client-idle-timeout"),
+                    read == null ? d.requestReadTimeout() : Units.duration(read, "limits.request-read-timeout"));
         }
     }
 }

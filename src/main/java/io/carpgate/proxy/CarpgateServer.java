@@ -64,6 +64,9 @@ public final class CarpgateServer implements AutoCloseable {
         connector.setHost(config.listen().host());
         connector.setPort(config.listen().port());
         connector.setIdleTimeout(config.limits().clientIdleTimeout().toMillis());
+        SlowClientGuard slowClients = new SlowClientGuard(config.limits().requestReadTimeout());
+        connector.addEventListener(slowClients);
+        server.addBean(slowClients);
         server.addConnector(connector);
 
         PairRouter router = new PairRouter(routes(config, metrics, List.of(), server));
@@ -105,6 +108,9 @@ public final class CarpgateServer implements AutoCloseable {
                 || previous.logs().maxFileBytes() != next.logs().maxFileBytes()
                 || previous.logs().totalSizeCapBytes() != next.logs().totalSizeCapBytes()) {
             restart.add("logs (dir, retention-days, max-file-size, total-size-cap)");
+        }
+        if (!previous.limits().requestReadTimeout().equals(next.limits().requestReadTimeout())) {
+            restart.add("limits.request-read-timeout");
         }
         if (!previous.admin().equals(next.admin())) {
             restart.add("admin");

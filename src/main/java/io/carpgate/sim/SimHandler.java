@@ -27,6 +27,7 @@ final class SimHandler extends Handler.Abstract {
     private final XmlRpcDispatcher dispatcher;
     private final ApiResponder api;
     private final AtomicBoolean apiAvailable = new AtomicBoolean(true);
+    private volatile long xmlRpcDelayMillis;
     private final List<ReceivedCall> received = new ArrayList<>();
 
     SimHandler(SimulatedBackup.Options options, BackupState state) {
@@ -37,6 +38,11 @@ final class SimHandler extends Handler.Abstract {
 
     void setApiAvailable(boolean available) {
         apiAvailable.set(available);
+    }
+
+    /** A backup busy restarting services takes seconds to answer; tests set how long. */
+    void setXmlRpcDelay(java.time.Duration delay) {
+        xmlRpcDelayMillis = delay.toMillis();
     }
 
     List<ReceivedCall> received() {
@@ -67,6 +73,9 @@ final class SimHandler extends Handler.Abstract {
         record(request, path, auth, body, message);
 
         if (path.equals("/xmlrpc.php")) {
+            if (xmlRpcDelayMillis > 0) {
+                Thread.sleep(xmlRpcDelayMillis);
+            }
             return xmlRpc(request, response, callback, auth, message);
         }
         if (path.startsWith("/api/")) {

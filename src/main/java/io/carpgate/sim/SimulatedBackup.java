@@ -154,6 +154,11 @@ public final class SimulatedBackup implements AutoCloseable {
     }
 
     /** false: every API endpoint answers HTTP 500 with a JSON error body. */
+    /** Every XML-RPC answer is delayed by this much (zero: none). */
+    public void setXmlRpcDelay(java.time.Duration delay) {
+        handler.setXmlRpcDelay(delay);
+    }
+
     public void setApiAvailable(boolean available) {
         handler.setApiAvailable(available);
     }
