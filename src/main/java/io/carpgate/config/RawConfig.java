@@ -172,20 +172,24 @@ record RawConfig(
                      @JsonProperty("api-timeout") String apiTimeout,
                      @JsonProperty("carp-cache") String carpCache,
                      @JsonProperty("client-idle-timeout") String clientIdleTimeout,
-                     @JsonProperty("request-read-timeout") String requestReadTimeout) {
+                     @JsonProperty("request-read-timeout") String requestReadTimeout,
+                     @JsonProperty("max-connections") Integer maxConnections) {
         RawLimits {
             // Parsed here so a bad value is reported at its line.
             toLimits(maxBody, upstreamConnectTimeout, upstreamTimeout, apiTimeout, carpCache, clientIdleTimeout,
-                    requestReadTimeout);
+                    requestReadTimeout, maxConnections);
         }
 
         Limits limits() {
             return toLimits(maxBody, upstreamConnectTimeout, upstreamTimeout, apiTimeout, carpCache, clientIdleTimeout,
-                    requestReadTimeout);
+                    requestReadTimeout, maxConnections);
         }
 
         private static Limits toLimits(String maxBody, String connect, String upstream, String api, String cache,
-                                       String idle, String read) {
+                                       String idle, String read, Integer connections) {
+            if (connections != null && (connections < 1 || connections > 100_000)) {
+                throw new IllegalArgumentException("limits.max-connections must be 1..100000");
+            }
             Limits d = Limits.defaults();
             return new Limits(
                     maxBody == null ? d.maxBodyBytes() : Units.size(maxBody, "limits.max-body"),
@@ -194,7 +198,8 @@ record RawConfig(
                     api == null ? d.apiTimeout() : Units.duration(api, "limits.api-timeout"),
                     cache == null ? d.carpCacheTtl() : Units.duration(cache, "limits.carp-cache"),
                     idle == null ? d.clientIdleTimeout() : Units.duration(idle, "limits.client-idle-timeout"),
-                    read == null ? d.requestReadTimeout() : Units.duration(read, "limits.request-read-timeout"));
+                    read == null ? d.requestReadTimeout() : Units.duration(read, "limits.request-read-timeout"),
+                    connections == null ? d.maxConnections() : connections);
         }
     }
 }

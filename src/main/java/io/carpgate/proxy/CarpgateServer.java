@@ -68,6 +68,8 @@ public final class CarpgateServer implements AutoCloseable {
         connector.addEventListener(slowClients);
         server.addBean(slowClients);
         server.addConnector(connector);
+        // Past this many open connections Jetty stops accepting; the rest wait in the kernel's queue.
+        server.addBean(new org.eclipse.jetty.server.NetworkConnectionLimit(config.limits().maxConnections(), connector));
 
         PairRouter router = new PairRouter(routes(config, metrics, List.of(), server));
         // On stop, calls already with the backup finish (up to the stop timeout); new ones are refused.
@@ -111,6 +113,9 @@ public final class CarpgateServer implements AutoCloseable {
         }
         if (!previous.limits().requestReadTimeout().equals(next.limits().requestReadTimeout())) {
             restart.add("limits.request-read-timeout");
+        }
+        if (previous.limits().maxConnections() != next.limits().maxConnections()) {
+            restart.add("limits.max-connections");
         }
         if (!previous.admin().equals(next.admin())) {
             restart.add("admin");
