@@ -7,6 +7,7 @@ import io.carpgate.observe.Exchange;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.Optional;
+import io.carpgate.policy.Gate;
 import io.carpgate.policy.Verdict;
 import io.carpgate.xmlrpc.BackupReader;
 import io.carpgate.xmlrpc.BodyPatcher;
@@ -145,7 +146,8 @@ public final class SyncProxy extends ProxyHandler {
             // No call to judge: the backup answers a bodyless request itself (as it does for a GET).
             return forward(clientToProxyRequest, proxyToClientResponse, proxyToClientCallback, List.of(ByteBuffer.wrap(body)));
         }
-        ReadResult read = BackupReader.read(body);
+        // Only what the gate reads is kept: a 50 MiB restore's tree would otherwise outweigh the body.
+        ReadResult read = BackupReader.read(body, Gate.READS);
         if (observeOnly) {
             // A cautious rollout: decide and log exactly as usual, then send the master's bytes as they are.
             exchange.decided(read instanceof ReadResult.Call call ? gatekeeper.decide(call.call()).calls()
