@@ -276,7 +276,18 @@ public final class SyncProxy extends ProxyHandler {
     }
 
     private byte[] readBody(Request request) throws IOException {
+        long declared = request.getLength();
         try (InputStream in = Content.Source.asInputStream(request)) {
+            if (declared >= 0 && declared <= Math.min(maxBody, Integer.MAX_VALUE - 8)) {
+                // Presized from Content-Length: one array filled in place. readNBytes(n) gathers chunks and
+                // copies them into a second array at the end, two bodies in the heap for a moment.
+                byte[] body = new byte[(int) declared];
+                int read = in.readNBytes(body, 0, body.length);
+                if (read < body.length) {
+                    throw new IOException("body ended after " + read + " of " + declared + " bytes");
+                }
+                return body;
+            }
             byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBody + 1));
             if (body.length > maxBody) {
                 throw new BodyTooLarge();
