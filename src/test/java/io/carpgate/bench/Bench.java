@@ -160,6 +160,8 @@ public final class Bench {
 
         long pid = carpgate.pid();
         Heap before = heapAfterGc(pid);
+        // Let the warm-up's after-effects (JIT queues, concurrent GC cycles in all three JVMs) die down.
+        Thread.sleep(3000);
         AtomicInteger carpgateSmallCalls = new AtomicInteger();
         List<Result> results = new ArrayList<>();
         for (Workload w : small) {
