@@ -1,5 +1,6 @@
 package io.carpgate.policy;
 
+import io.carpgate.xmlrpc.KeptValues;
 import io.carpgate.xmlrpc.MethodCall;
 import io.carpgate.xmlrpc.XmlRpcValue;
 import io.carpgate.xmlrpc.XmlRpcValue.Array;
@@ -17,6 +18,14 @@ import java.util.Optional;
 public final class Gate {
     /** Every fault carpgate answers with says who answered and that the backup saw nothing. */
     static final String REJECTED = "carpgate rejected the call, nothing was sent to the backup: ";
+
+    /**
+     * All that deciding reads of a call's values: of a restore, only the WireGuard module and the VIPs
+     * ({@link WireGuardRewrite}, {@link PayloadVip}); of any other method, everything. A reader may keep
+     * just these (the rest is still read and checked), so a restore of tens of MiB needs little heap.
+     */
+    public static final KeptValues READS = KeptValues.only(Methods.RESTORE,
+            List.of(List.of("OPNsense", "wireguard"), List.of("virtualip")));
 
     private Gate() {}
 

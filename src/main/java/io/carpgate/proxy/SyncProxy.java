@@ -4,6 +4,7 @@ import io.carpgate.config.Access;
 import io.carpgate.config.Mode;
 import io.carpgate.observe.Exchange;
 import java.util.Optional;
+import io.carpgate.policy.Gate;
 import io.carpgate.policy.Verdict;
 import io.carpgate.xmlrpc.BackupReader;
 import io.carpgate.xmlrpc.BodyPatcher;
@@ -142,7 +143,8 @@ public final class SyncProxy extends ProxyHandler {
             // No call to judge: the backup answers a bodyless request itself (as it does for a GET).
             return forward(clientToProxyRequest, proxyToClientResponse, proxyToClientCallback, List.of(ByteBuffer.wrap(body)));
         }
-        ReadResult read = BackupReader.read(body);
+        // Only what the gate reads is kept: a 50 MiB restore's tree would otherwise outweigh the body.
+        ReadResult read = BackupReader.read(body, Gate.READS);
         if (observeOnly) {
             // A cautious rollout: decide and log exactly as usual, then send the master's bytes as they are.
             exchange.decided(read instanceof ReadResult.Call call ? gatekeeper.decide(call.call()).calls()
@@ -265,7 +267,18 @@ public final class SyncProxy extends ProxyHandler {
     }
 
     private byte[] readBody(Request request) throws IOException {
+        long declared = request.getLength();
         try (InputStream in = Content.Source.asInputStream(request)) {
+            if (declared >= 0 && declared <= Math.min(maxBody, Integer.MAX_VALUE - 8)) {
+                // Presized from Content-Length: one array filled in place. readNBytes(n) gathers chunks and
+                // copies them into a second array at the end, two bodies in the heap for a moment.
+                byte[] body = new byte[(int) declared];
+                int read = in.readNBytes(body, 0, body.length);
+                if (read < body.length) {
+                    throw new IOException("body ended after " + read + " of " + declared + " bytes");
+                }
+                return body;
+            }
             byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBody + 1));
             if (body.length > maxBody) {
                 throw new BodyTooLarge();

@@ -18,11 +18,9 @@ import org.eclipse.jetty.util.Callback;
 
 /**
  * Routes the backup's HTTP surface: {@code /xmlrpc.php} (OPNsense's xmlrpc.php + IXR_Server) and the two
- * API endpoints. Records every request; logs nothing about bodies or credentials.
+ * API endpoints. Records every request (unless told not to); logs nothing about bodies or credentials.
  */
 final class SimHandler extends Handler.Abstract {
-    private static final int MAX_BODY = 16 * 1024 * 1024;
-
     private final SimulatedBackup.Options options;
     private final XmlRpcDispatcher dispatcher;
     private final ApiResponder api;
@@ -61,7 +59,7 @@ final class SimHandler extends Handler.Abstract {
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
         byte[] body;
         try {
-            body = Content.Source.asByteArrayAsync(request, MAX_BODY).get();
+            body = Content.Source.asByteArrayAsync(request, options.maxBody()).get();
         } catch (ExecutionException e) {
             return reply(response, callback, 413, "text/plain", "request too large".getBytes(StandardCharsets.UTF_8));
         }
@@ -140,6 +138,9 @@ final class SimHandler extends Handler.Abstract {
 
     private void record(Request request, String path, Optional<BasicAuth> auth, byte[] body,
                         Optional<IxrMessage> message) {
+        if (!options.recording()) {
+            return;
+        }
         Map<String, String> headers = new LinkedHashMap<>();
         Optional.ofNullable(request.getHeaders().get(HttpHeader.CONTENT_TYPE)).ifPresent(v -> headers.put("Content-Type", v));
         Optional.ofNullable(request.getHeaders().get(HttpHeader.USER_AGENT)).ifPresent(v -> headers.put("User-Agent", v));

@@ -33,10 +33,16 @@ public final class SimulatedBackup implements AutoCloseable {
 
     /** How the simulated backup is set up; start from {@link #defaults()} and use the withers. */
     public record Options(String xmlRpcUser, String xmlRpcPassword, String apiKey, String apiSecret,
-                          List<SimVip> vips, List<SimService> services) {
+                          List<SimVip> vips, List<SimService> services, int maxBody, boolean recording) {
+        /** Bodies larger than this get HTTP 413, unless raised with {@link #withMaxBody(int)}. */
+        public static final int DEFAULT_MAX_BODY = 16 * 1024 * 1024;
+
         public Options {
             vips = List.copyOf(vips);
             services = List.copyOf(services);
+            if (maxBody < 1) {
+                throw new IllegalArgumentException("maxBody must be positive");
+            }
         }
 
         /** root/sync-password, the two VIPs of the fixtures (WAN2 VHID 7 and LAN VHID 2), unbound. */
@@ -46,29 +52,42 @@ public final class SimulatedBackup implements AutoCloseable {
                                     "198.51.100.5", 28, "WAN2 CARP"),
                             new SimVip("0f1e2d3c-4b5a-4697-a8b9-cadbecfd0e1f", "lan", "LAN", 2,
                                     "192.168.1.1", 24, "LAN CARP")),
-                    List.of(SimService.of("unbound", "Unbound DNS")));
+                    List.of(SimService.of("unbound", "Unbound DNS")), DEFAULT_MAX_BODY, true);
         }
 
         public Options withXmlRpcCredentials(String user, String password) {
-            return new Options(user, password, apiKey, apiSecret, vips, services);
+            return new Options(user, password, apiKey, apiSecret, vips, services, maxBody, recording);
         }
 
         public Options withApiCredentials(String key, String secret) {
-            return new Options(xmlRpcUser, xmlRpcPassword, key, secret, vips, services);
+            return new Options(xmlRpcUser, xmlRpcPassword, key, secret, vips, services, maxBody, recording);
         }
 
         public Options withVips(List<SimVip> newVips) {
-            return new Options(xmlRpcUser, xmlRpcPassword, apiKey, apiSecret, newVips, services);
+            return new Options(xmlRpcUser, xmlRpcPassword, apiKey, apiSecret, newVips, services, maxBody, recording);
         }
 
         public Options withServices(List<SimService> newServices) {
-            return new Options(xmlRpcUser, xmlRpcPassword, apiKey, apiSecret, vips, newServices);
+            return new Options(xmlRpcUser, xmlRpcPassword, apiKey, apiSecret, vips, newServices, maxBody, recording);
+        }
+
+        /** For large syncs (the benchmark sends 64 MiB restores). */
+        public Options withMaxBody(int newMaxBody) {
+            return new Options(xmlRpcUser, xmlRpcPassword, apiKey, apiSecret, vips, services, newMaxBody, recording);
+        }
+
+        /**
+         * Keep no {@link SimulatedBackup#received() received} calls. Each one holds its body, so a long run of
+         * tens-of-MiB restores (the benchmark) would otherwise grow the heap by every body it ever saw.
+         */
+        public Options withoutRecording() {
+            return new Options(xmlRpcUser, xmlRpcPassword, apiKey, apiSecret, vips, services, maxBody, false);
         }
 
         @Override
         public String toString() {
             return "Options[xmlRpcUser=" + xmlRpcUser + ", apiKey=" + apiKey + ", vips=" + vips
-                    + ", services=" + services + "]";
+                    + ", services=" + services + ", maxBody=" + maxBody + ", recording=" + recording + "]";
         }
     }
 
@@ -163,6 +182,7 @@ public final class SimulatedBackup implements AutoCloseable {
         handler.setApiAvailable(available);
     }
 
+    /** Empty when started {@link Options#withoutRecording() without recording}. */
     public List<ReceivedCall> received() {
         return handler.received();
     }

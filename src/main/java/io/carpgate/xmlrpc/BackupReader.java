@@ -38,14 +38,20 @@ public final class BackupReader {
     private BackupReader() {}
 
     public static ReadResult read(byte[] body) {
-        return read(body, ReaderLimits.defaults(), DEFAULT_FACTORY);
+        return read(body, ReaderLimits.defaults(), DEFAULT_FACTORY, KeptValues.ALL);
     }
 
     public static ReadResult read(byte[] body, ReaderLimits limits) {
-        return read(body, limits, limits.equals(ReaderLimits.defaults()) ? DEFAULT_FACTORY : factory(limits));
+        return read(body, limits, limits.equals(ReaderLimits.defaults()) ? DEFAULT_FACTORY : factory(limits),
+                KeptValues.ALL);
     }
 
-    private static ReadResult read(byte[] body, ReaderLimits limits, XMLInputFactory2 factory) {
+    /** Reads and checks everything, and keeps only what {@code kept} names (see {@link KeptValues}). */
+    public static ReadResult read(byte[] body, KeptValues kept) {
+        return read(body, ReaderLimits.defaults(), DEFAULT_FACTORY, kept);
+    }
+
+    private static ReadResult read(byte[] body, ReaderLimits limits, XMLInputFactory2 factory, KeptValues kept) {
         DocumentRange range;
         try {
             range = DocumentRange.locate(body);
@@ -56,7 +62,7 @@ public final class BackupReader {
         XMLStreamReader2 xml = null;
         try {
             xml = (XMLStreamReader2) factory.createXMLStreamReader(utf8Reader(body, range));
-            return new ReadResult.Call(new CallWalker(xml, offsets, limits).readCall());
+            return new ReadResult.Call(new CallWalker(xml, offsets, limits, kept).readCall());
         } catch (Refusal refusal) {
             return refusal.toResult();
         } catch (XMLStreamException | WstxLazyException e) {

@@ -30,12 +30,14 @@ final class CallWalker {
     private final XMLStreamReader2 xml;
     private final ByteOffsets offsets;
     private final ReaderLimits limits;
+    private final KeptValues kept;
     private long values;
 
-    CallWalker(XMLStreamReader2 xml, ByteOffsets offsets, ReaderLimits limits) {
+    CallWalker(XMLStreamReader2 xml, ByteOffsets offsets, ReaderLimits limits, KeptValues kept) {
         this.xml = xml;
         this.offsets = offsets;
         this.limits = limits;
+        this.kept = kept;
     }
 
     MethodCall readCall() throws XMLStreamException, Refusal {
@@ -55,7 +57,7 @@ final class CallWalker {
         if (nextChild("methodCall")) {
             // IXR would let a second methodName win, and take values outside <param>: refuse both.
             requireElement("params", "methodCall");
-            readParams(params);
+            readParams(params, kept.forMethod(methodName));
             if (nextChild("methodCall")) {
                 throw new Refusal(Refusal.INVALID_REQUEST, "unexpected element after params in methodCall");
             }
@@ -85,14 +87,14 @@ final class CallWalker {
         }
     }
 
-    private void readParams(List<XmlRpcValue> params) throws XMLStreamException, Refusal {
+    private void readParams(List<XmlRpcValue> params, KeptValues.Node keep) throws XMLStreamException, Refusal {
         while (nextChild("params")) {
             requireElement("param", "params");
             if (!nextChild("param")) {
                 throw new Refusal(Refusal.INVALID_REQUEST, "param without value");
             }
             requireElement("value", "param");
-            Optional<XmlRpcValue> value = readValue();
+            Optional<XmlRpcValue> value = readValue(keep);
             if (nextChild("param")) {
                 throw new Refusal(Refusal.INVALID_REQUEST, "param with more than one child");
             }
@@ -100,8 +102,11 @@ final class CallWalker {
         }
     }
 
-    /** At the start of {@code <value>}; returns empty when IXR drops the value (untyped and blank). */
-    private Optional<XmlRpcValue> readValue() throws XMLStreamException, Refusal {
+    /**
+     * At the start of {@code <value>}; returns empty when IXR drops the value (untyped and blank), and
+     * {@link XmlRpcValue.Unread} for a value read and checked but not kept.
+     */
+    private Optional<XmlRpcValue> readValue(KeptValues.Node keep) throws XMLStreamException, Refusal {
         if (++values > limits.maxValues()) {
             throw new Refusal(Refusal.INVALID_REQUEST, "more than " + limits.maxValues() + " values");
         }
@@ -130,7 +135,7 @@ final class CallWalker {
                 }
                 sawChild = true;
                 text = null;
-                typed = Optional.of(readTyped());
+                typed = Optional.of(readTyped(keep));
             } else { // END_ELEMENT of value
                 if (sawChild) {
                     return typed;
@@ -139,13 +144,19 @@ final class CallWalker {
                 if (PhpScalars.isBlank(text)) {
                     return Optional.empty();
                 }
+                if (keep.keepsNothing()) {
+                    return Optional.of(XmlRpcValue.Unread.VALUE);
+                }
                 return Optional.of(new XmlRpcValue.Str(text.toString(), new TextSlot(textStart, textEnd, "", "")));
             }
         }
     }
 
-    private XmlRpcValue readTyped() throws XMLStreamException, Refusal {
+    private XmlRpcValue readTyped(KeptValues.Node keep) throws XMLStreamException, Refusal {
         String type = xml.getLocalName();
+        if (keep.keepsNothing()) {
+            return readUnkept(type);
+        }
         switch (type) {
             case "string":
                 return readString();
@@ -161,13 +172,24 @@ final class CallWalker {
             case "dateTime.iso8601":
                 return new XmlRpcValue.DateTime(PhpScalars.trim(readText(type)));
             case "struct":
-                return readStruct();
+                return readStruct(keep);
             case "array":
-                return readArray();
+                return readArray(keep);
             default:
                 // Unknown to IXR (nil, i8, wrong case...): the backup would drop or mangle it.
                 throw new Refusal(Refusal.INVALID_REQUEST, "unsupported element in value");
         }
+    }
+
+    /** The same reading and checks as {@link #readTyped}, keeping nothing (scalar conversions never refuse). */
+    private XmlRpcValue readUnkept(String type) throws XMLStreamException, Refusal {
+        switch (type) {
+            case "string", "int", "i4", "double", "boolean", "base64", "dateTime.iso8601" -> readText(type);
+            case "struct" -> readStruct(KeptValues.Node.NONE);
+            case "array" -> readArray(KeptValues.Node.NONE);
+            default -> throw new Refusal(Refusal.INVALID_REQUEST, "unsupported element in value");
+        }
+        return XmlRpcValue.Unread.VALUE;
     }
 
     private XmlRpcValue.Str readString() throws XMLStreamException, Refusal {
@@ -183,8 +205,9 @@ final class CallWalker {
         return new XmlRpcValue.Str(text, new TextSlot(start, end, "", ""));
     }
 
-    private XmlRpcValue.Struct readStruct() throws XMLStreamException, Refusal {
-        Map<String, XmlRpcValue> members = new LinkedHashMap<>();
+    /** A {@link XmlRpcValue.Struct}, or {@link XmlRpcValue.Unread} when nothing of it is kept. */
+    private XmlRpcValue readStruct(KeptValues.Node keep) throws XMLStreamException, Refusal {
+        Map<String, XmlRpcValue> members = keep.keepsNothing() ? null : new LinkedHashMap<>();
         while (nextChild("struct")) {
             requireElement("member", "struct");
             if (!nextChild("member")) {
@@ -196,31 +219,38 @@ final class CallWalker {
                 throw new Refusal(Refusal.INVALID_REQUEST, "member without value");
             }
             requireElement("value", "member");
-            Optional<XmlRpcValue> value = readValue();
+            Optional<XmlRpcValue> value = readValue(keep.member(name));
             if (nextChild("member")) {
                 throw new Refusal(Refusal.INVALID_REQUEST, "member with more than name and value");
             }
             // PHP array assignment: a repeated name replaces the value in the first one's position.
-            value.ifPresent(v -> members.put(name, v));
+            if (members != null) {
+                value.ifPresent(v -> members.put(name, v));
+            }
         }
-        return new XmlRpcValue.Struct(members);
+        return members == null ? XmlRpcValue.Unread.VALUE : new XmlRpcValue.Struct(members);
     }
 
-    private XmlRpcValue.Array readArray() throws XMLStreamException, Refusal {
+    /** A {@link XmlRpcValue.Array}, or {@link XmlRpcValue.Unread} when nothing of it is kept. */
+    private XmlRpcValue readArray(KeptValues.Node keep) throws XMLStreamException, Refusal {
         // IXR only acts on <data>: an array without exactly one data would vanish or merge, so refuse.
         if (!nextChild("array")) {
             throw new Refusal(Refusal.INVALID_REQUEST, "array without data");
         }
         requireElement("data", "array");
-        List<XmlRpcValue> items = new ArrayList<>();
+        List<XmlRpcValue> items = keep.keepsNothing() ? null : new ArrayList<>();
+        KeptValues.Node itemKeep = keep.item();
         while (nextChild("data")) {
             requireElement("value", "data");
-            readValue().ifPresent(items::add);
+            Optional<XmlRpcValue> item = readValue(itemKeep);
+            if (items != null) {
+                item.ifPresent(items::add);
+            }
         }
         if (nextChild("array")) {
             throw new Refusal(Refusal.INVALID_REQUEST, "array with more than one data");
         }
-        return new XmlRpcValue.Array(items);
+        return items == null ? XmlRpcValue.Unread.VALUE : new XmlRpcValue.Array(items);
     }
 
     private String name(String raw, String element) throws Refusal {

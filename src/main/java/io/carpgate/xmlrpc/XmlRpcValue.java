@@ -51,6 +51,14 @@ public sealed interface XmlRpcValue {
         }
     }
 
+    /**
+     * A value the reader checked but did not keep (see {@link KeptValues}): no decision reads it. It holds
+     * the member's place, so presence and order stay as the backup sees them.
+     */
+    record Unread() implements XmlRpcValue {
+        static final Unread VALUE = new Unread();
+    }
+
     /** PROTOCOL.md: a repeated config element is an array, a single one a plain value; both read as a list. */
     static List<XmlRpcValue> oneOrMany(XmlRpcValue value) {
         return value instanceof Array array ? array.items() : List.of(value);

@@ -1,0 +1,165 @@
+package io.carpgate.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** The human-readable report of a run: workloads, goals of issue #5 met or missed, and the facts behind them. */
+final class Markdown {
+    /** Heap after a full GC may differ by this much between two points without counting as growth. */
+    static final long HEAP_GROWTH_TOLERANCE_KB = 2 * 1024;
+
+    private Markdown() {}
+
+    static String render(JsonNode r) {
+        StringBuilder sb = new StringBuilder();
+        JsonNode m = r.get("machine");
+        sb.append("Run of ").append(r.get("date").asText()).append(r.get("quick").asBoolean() ? " (`--quick`)" : "")
+                .append(": ").append(m.get("nproc").asInt()).append(" CPUs (").append(m.get("cpu").asText())
+                .append("), ").append(m.get("memory").asText()).append(" RAM, ").append(m.get("os").asText())
+                .append(", kernel ").append(m.get("kernel").asText()).append(", ").append(m.get("jdk").asText())
+                .append(", nginx ").append(m.get("nginx").asText()).append(".\n\n");
+
+        sb.append("Latency in ms (p50 / p99), one new TLS connection per call. `+ms` is carpgate's p50 over direct; "
+                + "`c/n` is carpgate ÷ nginx.\n\n");
+        sb.append("| workload | conc. | calls | direct | nginx | carpgate | calls/s direct / nginx / carpgate | carpgate +ms | c/n p50 | c/n p99 | carpgate max GC pause |\n");
+        sb.append("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
+        for (JsonNode w : r.get("workloads")) {
+            JsonNode t = w.get("targets");
+            sb.append("| ").append(w.get("workload").asText()).append(" | ").append(w.get("concurrency").asInt())
+                    .append(" | ").append(t.get("carpgate").get("calls").asInt())
+                    .append(" | ").append(lat(t.get("direct"))).append(" | ").append(lat(t.get("nginx")))
+                    .append(" | ").append(lat(t.get("carpgate")))
+                    .append(" | ").append(f0(t.get("direct").get("callsPerSecond").asDouble())).append(" / ")
+                    .append(f0(t.get("nginx").get("callsPerSecond").asDouble())).append(" / ")
+                    .append(f0(t.get("carpgate").get("callsPerSecond").asDouble()))
+                    .append(" | ").append(signed(w.get("carpgate_added_p50_ms").asDouble()))
+                    .append(" | ").append(f2(w.get("ratio_p50").asDouble())).append("×")
+                    .append(" | ").append(f2(w.get("ratio_p99").asDouble())).append("×")
+                    .append(" | ").append(f1(w.get("carpgate_max_gc_pause_ms").asDouble())).append(" ms")
+                    .append(" |\n");
+        }
+
+        JsonNode mem = r.get("memory");
+        JsonNode hs = mem.get("stats");
+        sb.append("\ncarpgate's JVM: `").append(r.get("carpgate_command").asText()).append("`\n\n");
+        sb.append("| carpgate memory | value |\n|---|--:|\n");
+        sb.append("| ").append(mem.get("workload").asText()).append(": calls ok / failed, p50 | ")
+                .append(hs.get("calls").asInt()).append(" / ").append(hs.get("errors").asInt()).append(", ")
+                .append(f1(hs.get("p50Ms").asDouble())).append(" ms |\n");
+        sb.append("| peak heap (before a GC), whole run | ").append(mem.get("peak_heap_mb_whole_run").asLong()).append(" MiB |\n");
+        sb.append("| peak heap during the 64 MiB syncs | ").append(mem.get("peak_heap_mb").asLong()).append(" MiB |\n");
+        sb.append("| peak RSS (VmHWM), whole run | ").append(mem.get("vmhwm_kb").asLong() / 1024).append(" MiB |\n");
+        sb.append("| longest GC pause, whole run | ").append(f1(mem.get("max_gc_pause_ms_whole_run").asDouble()))
+                .append(" ms (").append(mem.get("gc_pauses_whole_run").asInt()).append(" pauses) |\n");
+        sb.append("| heap after full GC: after warm-up / after the small calls / after as many again / at the end | ")
+                .append(mib(mem.get("heap_after_gc_kb_before_small_calls"))).append(" / ")
+                .append(mib(mem.get("heap_after_gc_kb_after_small_calls"))).append(" / ")
+                .append(mib(mem.get("heap_after_gc_kb_after_more_small_calls"))).append(" / ")
+                .append(mib(mem.get("heap_after_gc_kb_at_end"))).append(" MiB |\n");
+        sb.append("| small calls through carpgate for that | ").append(mem.get("small_calls_through_carpgate").asInt()).append(" |\n");
+
+        sb.append("\n| goal (issue #5) | measured | |\n|---|---|---|\n");
+        for (String[] g : goals(r)) {
+            sb.append("| ").append(g[0]).append(" | ").append(g[1]).append(" | ").append(g[2]).append(" |\n");
+        }
+
+        sb.append("\ncarpgate's decisions in this run (decision log):\n\n| method (id) | decisions |\n|---|---|\n");
+        r.get("decisions").fields().forEachRemaining(e -> sb.append("| ").append(e.getKey()).append(" | ")
+                .append(e.getValue().toString().replace("\"", "").replace(",", ", ")).append(" |\n"));
+        if (r.get("errors").asInt() > 0) {
+            sb.append("\n**").append(r.get("errors").asInt()).append(" calls failed**: see the log above.\n");
+        }
+        for (JsonNode n : r.get("notes")) {
+            sb.append("\nNote: ").append(n.asText()).append('\n');
+        }
+        return sb.toString();
+    }
+
+    /** Each goal: what, measured, met or missed. */
+    static List<String[]> goals(JsonNode r) {
+        List<String[]> out = new ArrayList<>();
+        double worstRatio = 0;
+        String worstRatioAt = "";
+        double worstP99 = 0;
+        String worstP99At = "";
+        double worstPause = 0;
+        double ratio50 = Double.NaN;
+        for (JsonNode w : r.get("workloads")) {
+            String at = w.get("workload").asText() + " c=" + w.get("concurrency").asInt();
+            if (w.get("group").asText().equals("small")) {
+                if (w.get("ratio_p50").asDouble() > worstRatio) {
+                    worstRatio = w.get("ratio_p50").asDouble();
+                    worstRatioAt = at;
+                }
+                double p99 = w.get("targets").get("carpgate").get("p99Ms").asDouble();
+                if (w.get("concurrency").asInt() == 16 && p99 > worstP99) {
+                    worstP99 = p99;
+                    worstP99At = at;
+                }
+                worstPause = Math.max(worstPause, w.get("carpgate_max_gc_pause_ms").asDouble());
+            }
+            if (w.get("workload").asText().equals("restore 50 MiB")) {
+                ratio50 = w.get("ratio_p50").asDouble();
+            }
+        }
+        out.add(new String[] {"small calls: carpgate p50 ≤ 1.5× nginx's",
+                "worst " + f2(worstRatio) + "× (" + worstRatioAt + ")", verdict(worstRatio <= 1.5)});
+        out.add(new String[] {"small calls: carpgate p99 < 10 ms at concurrency 16",
+                "worst " + f1(worstP99) + " ms (" + worstP99At + ")", verdict(worstP99 < 10)});
+        out.add(new String[] {"50 MiB restore rewritten and forwarded ≤ 2× nginx's pass-through",
+                f2(ratio50) + "× (p50)", verdict(ratio50 <= 2)});
+        JsonNode mem = r.get("memory");
+        JsonNode hs = mem.get("stats");
+        boolean hugeOk = hs.get("calls").asInt() > 0 && hs.get("errors").asInt() == 0
+                && mem.get("carpgate_alive_at_end").asBoolean();
+        out.add(new String[] {"carpgate with -Xmx128m handles a 64 MiB sync",
+                hs.get("calls").asInt() + " ok, " + hs.get("errors").asInt() + " failed"
+                        + (mem.get("carpgate_alive_at_end").asBoolean() ? "" : ", carpgate died"), verdict(hugeOk)});
+        long a = mem.get("heap_after_gc_kb_before_small_calls").asLong();
+        long b = mem.get("heap_after_gc_kb_after_small_calls").asLong();
+        long c = mem.get("heap_after_gc_kb_after_more_small_calls").asLong();
+        long growth = Math.max(b - a, c - b);
+        out.add(new String[] {"heap does not grow with the number of calls",
+                "after full GC " + mib(a) + " → " + mib(b) + " → " + mib(c) + " MiB over "
+                        + mem.get("small_calls_through_carpgate").asInt() + " calls",
+                verdict(a > 0 && growth <= HEAP_GROWTH_TOLERANCE_KB)});
+        out.add(new String[] {"no GC pause over 50 ms during the small-call runs",
+                "longest " + f1(worstPause) + " ms", verdict(worstPause <= 50)});
+        return out;
+    }
+
+    private static String verdict(boolean met) {
+        return met ? "met" : "**missed**";
+    }
+
+    private static String lat(JsonNode s) {
+        return f2(s.get("p50Ms").asDouble()) + " / " + f2(s.get("p99Ms").asDouble())
+                + (s.get("errors").asInt() > 0 ? " (" + s.get("errors").asInt() + " failed)" : "");
+    }
+
+    private static String mib(JsonNode kb) {
+        return mib(kb.asLong());
+    }
+
+    private static String mib(long kb) {
+        return String.format(Locale.ROOT, "%.1f", kb / 1024.0);
+    }
+
+    private static String signed(double v) {
+        return String.format(Locale.ROOT, "%+.2f", v);
+    }
+
+    private static String f0(double v) {
+        return String.format(Locale.ROOT, "%.0f", v);
+    }
+
+    private static String f1(double v) {
+        return String.format(Locale.ROOT, "%.1f", v);
+    }
+
+    private static String f2(double v) {
+        return String.format(Locale.ROOT, v >= 100 ? "%.0f" : "%.2f", v);
+    }
+}
