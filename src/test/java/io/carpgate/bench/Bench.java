@@ -377,6 +377,8 @@ public final class Bench {
                 + "vhid-map: vhid-map.yml\n"
                 + "on-unknown-carp: suppress\n"
                 + "logs: {dir: logs}\n"
+                // The admin listener runs as in production (its metrics are part of the cost), on any free port.
+                + "admin: {host: 127.0.0.1, port: 0}\n"
                 + "limits: {max-body: 96MiB, upstream-timeout: 120s}\n";
         Files.writeString(dir.resolve("carpgate.yml"), yaml);
         Path javaBin = Paths.get(System.getProperty("java.home"), "bin", "java");
