@@ -74,4 +74,36 @@ class CheckCommandTest {
         assertThat(result.status()).isEqualTo(2);
         assertThat(result.err()).contains("map.yml:3:");
     }
+
+    @Test
+    void withSeveralPairsEachIsCheckedAndOneBadPairFailsTheWhole() throws Exception {
+        try (SimulatedBackup other = SimulatedBackup.start(SimulatedBackup.Options.defaults()
+                .withApiCredentials("k2", "other-secret"))) {
+            other.setCarpStatus(7, "opt2", CarpStatus.MASTER);
+            Files.writeString(dir.resolve("a.txt"), "k:the-secret\n");
+            Files.writeString(dir.resolve("b.txt"), "k2:other-secret\n");
+            Files.writeString(dir.resolve("a-map.yml"), "instances:\n  wg0-branches: {vhid: 7, interface: opt2}\n");
+            String head = "listen: {host: 127.0.0.1, port: 0}\ntls: {cert: c.crt, key: c.key}\nlogs: {dir: logs}\npairs:\n"
+                    + "  - name: site-a\n    path: /site-a\n    vhid-map: a-map.yml\n"
+                    + "    backup: {url: '" + backup.baseUrl() + "', pin-sha256: '" + backup.fingerprint()
+                    + "', api-credentials: a.txt}\n"
+                    + "  - name: site-b\n    path: /site-b\n";
+            Path file = dir.resolve("carpgate.yml");
+            Files.writeString(file, head + "    backup: {url: '" + other.baseUrl() + "', pin-sha256: '"
+                    + other.fingerprint() + "', api-credentials: b.txt}\n");
+            CliRun ok = CliRun.of("check", "--config", file.toString());
+            assertThat(ok.status()).as(ok.err()).isZero();
+            assertThat(ok.out()).contains("2 pair(s)", "pair site-a at /site-a", "pair site-b at /site-b")
+                    .containsPattern("wg0-branches +7 +opt2 +9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d +BACKUP")
+                    .containsPattern("(?s)pair site-b.*7 +opt2 +9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d +MASTER")
+                    .doesNotContain("the-secret", "other-secret");
+
+            Files.writeString(file, head + "    backup: {url: '" + other.baseUrl() + "', pin-sha256: '" + OTHER_PIN
+                    + "', api-credentials: b.txt}\n");
+            CliRun bad = CliRun.of("check", "--config", file.toString());
+            assertThat(bad.status()).isEqualTo(1);
+            assertThat(bad.out()).contains("backup " + backup.baseUrl() + ": TLS and API ok");
+            assertThat(bad.err()).contains("pair site-b", "does not match the configured pin");
+        }
+    }
 }
