@@ -52,6 +52,16 @@ public final class BackupApiClient implements CarpSource {
         this.clock = clock;
     }
 
+    /** The HTTP client the API calls go through: redirects off, TLS trusting the backup as configured. */
+    public static HttpClient newHttpClient(org.eclipse.jetty.util.ssl.SslContextFactory.Client tls) throws Exception {
+        org.eclipse.jetty.io.ClientConnector connector = new org.eclipse.jetty.io.ClientConnector();
+        connector.setSslContextFactory(tls);
+        HttpClient client = new HttpClient(new org.eclipse.jetty.client.transport.HttpClientTransportDynamic(connector));
+        client.setFollowRedirects(false);
+        client.start();
+        return client;
+    }
+
     @Override
     public CarpView current() {
         // One fetch at a time: concurrent callers wait for it and then share the cached answer.

@@ -64,7 +64,7 @@ final class CheckCommand implements Callable<Integer> {
             throws Exception {
         out.println("pair " + pair.name() + " at " + pair.path() + "; VHID map: "
                 + map.source().map(p -> p + " (" + map.entries().size() + " instances)").orElse("none"));
-        HttpClient http = Launcher.apiClient(TlsContexts.client(pair.backup().trust()));
+        HttpClient http = BackupApiClient.newHttpClient(TlsContexts.client(pair.backup().trust()));
         CarpView view;
         try {
             view = new BackupApiClient(http, pair.backup().url(), pair.backup().apiCredentials().key(),

@@ -21,9 +21,6 @@ import java.security.KeyStore;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.eclipse.jetty.client.HttpClient;
-import org.eclipse.jetty.client.transport.HttpClientTransportDynamic;
-import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -206,14 +203,5 @@ public final class Launcher {
         Fingerprint existing = Fingerprint.of(PemFiles.readCertificates(cert).get(0));
         out.println("carpgate certificate SHA-256: " + existing);
         return existing;
-    }
-
-    static HttpClient apiClient(SslContextFactory.Client tls) throws Exception {
-        ClientConnector connector = new ClientConnector();
-        connector.setSslContextFactory(tls);
-        HttpClient client = new HttpClient(new HttpClientTransportDynamic(connector));
-        client.setFollowRedirects(false);
-        client.start();
-        return client;
     }
 }

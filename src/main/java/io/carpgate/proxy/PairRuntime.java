@@ -17,8 +17,6 @@ import io.carpgate.tls.TlsContexts;
 import java.time.Clock;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.client.HttpClient;
-import org.eclipse.jetty.client.transport.HttpClientTransportDynamic;
-import org.eclipse.jetty.io.ClientConnector;
 
 /**
  * One HA pair while carpgate runs: its {@link SyncProxy}, the CARP view of its backup and what carpgate
@@ -54,7 +52,8 @@ final class PairRuntime implements AutoCloseable {
     static PairRuntime start(PairConfig config, Shared shared, InstanceBook learned) throws Exception {
         VhidMap map = config.vhidMap().isPresent() ? VhidMapLoader.load(config.vhidMap().get()) : VhidMap.empty();
         VhidHints hints = PolicyMapping.hints(map);
-        HttpClient apiClient = apiClient(config);
+        // The API client has its own TLS context; it trusts the backup exactly as the sync path does.
+        HttpClient apiClient = BackupApiClient.newHttpClient(TlsContexts.client(config.backup().trust()));
         try {
             BackupApiClient api = new BackupApiClient(apiClient, config.backup().url(),
                     config.backup().apiCredentials().key(), config.backup().apiCredentials().secret(),
@@ -73,16 +72,6 @@ final class PairRuntime implements AutoCloseable {
             apiClient.stop();
             throw e;
         }
-    }
-
-    /** The API client has its own TLS context: it trusts the backup exactly as the sync path does. */
-    static HttpClient apiClient(PairConfig config) throws Exception {
-        ClientConnector connector = new ClientConnector();
-        connector.setSslContextFactory(TlsContexts.client(config.backup().trust()));
-        HttpClient client = new HttpClient(new HttpClientTransportDynamic(connector));
-        client.setFollowRedirects(false);
-        client.start();
-        return client;
     }
 
     PairConfig config() {
