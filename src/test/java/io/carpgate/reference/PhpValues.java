@@ -221,7 +221,7 @@ public final class PhpValues {
     }
 
     /** base64_decode($s) in PHP's non-strict mode: bytes outside the alphabet are skipped, '=' ends nothing. */
-    static String base64Decode(String s) {
+    public static String base64Decode(String s) {
         StringBuilder clean = new StringBuilder();
         for (char c : s.toCharArray()) {
             if (Character.isLetterOrDigit(c) && c < 128 || c == '+' || c == '/') {
