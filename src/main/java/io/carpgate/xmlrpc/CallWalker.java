@@ -139,7 +139,7 @@ final class CallWalker {
                 if (PhpScalars.isBlank(text)) {
                     return Optional.empty();
                 }
-                return Optional.of(new XmlRpcValue.Str(text.toString(), new TextSlot(textStart, textEnd, "", "")));
+                return Optional.of(new XmlRpcValue.Str(text.toString(), TextSlot.untyped(textStart, textEnd)));
             }
         }
     }
