@@ -111,7 +111,9 @@ final class IxrReader {
             Optional<Object> value = switch (tag) {
                 case "int", "i4" -> Optional.of(Php.toInt(Php.trim(text)));
                 case "double" -> Optional.of(Php.toDouble(Php.trim(text)));
-                case "string" -> Optional.of(Php.trim(text));
+                // OPNsense's IXR copy keeps a typed string as sent ("(string)$contents", no trim), unlike
+                // upstream IXR 1.7.4; PROTOCOL.md trims only names.
+                case "string" -> Optional.of(text);
                 case "dateTime.iso8601" -> Optional.of(new IxrDate(Php.trim(text)));
                 // "If no type is indicated, the type is string" -- but only when there is visible text.
                 case "value" -> Php.trim(text).isEmpty() ? Optional.empty() : Optional.of(text);

@@ -21,9 +21,10 @@ import org.codehaus.stax2.XMLStreamReader2;
  * <p>Decisions, each so that any body carpgate accepts is read by the backup exactly as here (or rejected
  * by it outright):
  * <ul>
- *   <li>IXR's declaration strip is emulated (first {@code <?xml...?>} inside the first 100 bytes, then PHP
- *       trim), but only when nothing but whitespace precedes that declaration; a declaration still at the
- *       start afterwards is honoured by expat, so it must say UTF-8 (or nothing) and version 1.0.</li>
+ *   <li>IXR's declaration strip is emulated (first {@code <?xml...?>} on one line inside the first 100
+ *       bytes), but only when nothing but XML white space precedes that declaration; expat then reads the
+ *       rest untrimmed, so only XML white space may surround the document, and a declaration still at its
+ *       very start is honoured by expat, so it must say UTF-8 (or nothing) and version 1.0.</li>
  *   <li>Strict UTF-8 only; any byte order mark is refused (a master never sends one).</li>
  *   <li>Any DOCTYPE is refused; nothing external is ever resolved.</li>
  *   <li>Only the regular methodCall shape is accepted (see {@link CallWalker}); attributes are ignored,

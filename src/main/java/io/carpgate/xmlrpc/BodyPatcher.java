@@ -46,14 +46,22 @@ public final class BodyPatcher {
                 throw new IllegalArgumentException("overlapping slots at byte " + slot.start());
             }
             addSlice(out, body, cursor, slot.start());
-            byte[] fresh = (slot.open() + htmlSpecialChars(replacement.newText()) + slot.close())
-                    .getBytes(StandardCharsets.UTF_8);
+            byte[] fresh = replacementBytes(slot, replacement.newText());
             out.add(ByteBuffer.wrap(fresh).asReadOnlyBuffer());
             cursor = slot.end();
             previousStart = slot.start();
         }
         addSlice(out, body, cursor, body.length);
         return List.copyOf(out);
+    }
+
+    private static byte[] replacementBytes(TextSlot slot, String newText) {
+        String escaped = htmlSpecialChars(newText);
+        if (slot.untyped() && PhpScalars.isBlank(newText)) {
+            // A bare <value> with blank text disappears on the backup; a typed string keeps the value.
+            return ("<string>" + escaped + "</string>").getBytes(StandardCharsets.UTF_8);
+        }
+        return (slot.open() + escaped + slot.close()).getBytes(StandardCharsets.UTF_8);
     }
 
     /** Total bytes remaining in the buffers, e.g. for a Content-Length header. */

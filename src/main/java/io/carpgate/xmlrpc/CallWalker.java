@@ -147,7 +147,7 @@ final class CallWalker {
                 if (keep.keepsNothing()) {
                     return Optional.of(XmlRpcValue.Unread.VALUE);
                 }
-                return Optional.of(new XmlRpcValue.Str(text.toString(), new TextSlot(textStart, textEnd, "", "")));
+                return Optional.of(new XmlRpcValue.Str(text.toString(), TextSlot.untyped(textStart, textEnd)));
             }
         }
     }

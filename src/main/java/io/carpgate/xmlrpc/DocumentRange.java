@@ -9,9 +9,10 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The bytes {@code [start, end)} of a body that the backup's expat parses. IXR_Message::parse() first
- * removes the first match of {@code <\?xml.*?\?>} (DOTALL) found in the first 100 bytes, then PHP-trims the
- * message. carpgate accepts the removed declaration only when nothing but whitespace precedes it, so what
- * expat reads is one contiguous range of the original body and offsets map back by a constant.
+ * removes the first match of {@code <\?xml.*?\?>} found in the first 100 bytes and hands the rest to expat
+ * untrimmed (PHP's trim() only tests for an empty message). carpgate accepts the removed declaration only
+ * when nothing but XML white space precedes it, so what expat reads is one contiguous range of the original
+ * body (plus white space around it, which carpgate leaves out) and offsets map back by a constant.
  */
 record DocumentRange(int start, int end) {
     private static final int PROLOG_WINDOW = 100;
@@ -25,30 +26,51 @@ record DocumentRange(int start, int end) {
             throw new Refusal(Refusal.NOT_WELL_FORMED, "UTF-16 byte order mark");
         }
         int cursor = 0;
+        int before = 0; // white space expat sees before the stripped declaration
         int window = Math.min(body.length, PROLOG_WINDOW);
-        int open = indexOf(body, DECL_OPEN, 0, window);
+        // preg_replace('/<\?xml.*?\?>/', ...) without /s: '.' stops at a line feed, and PCRE moves on to the
+        // next "<?xml" when one has no "?>" before the line ends.
+        int open = -1;
+        int close = -1;
+        for (int at = indexOf(body, DECL_OPEN, 0, window); at >= 0 && close < 0;
+                at = indexOf(body, DECL_OPEN, at + 1, window)) {
+            open = at;
+            close = indexOfOnLine(body, DECL_CLOSE, at + DECL_OPEN.length, window);
+        }
         if (open >= 0) {
-            int close = indexOf(body, DECL_CLOSE, open + DECL_OPEN.length, window);
             if (close >= 0) {
                 for (int i = 0; i < open; i++) {
-                    if (!PhpScalars.isTrimSpace(body[i])) {
+                    if (!isXmlSpace(body[i])) {
                         throw new Refusal(Refusal.INVALID_REQUEST,
                                 "XML declaration removed by the backup is not at the start (byte " + open + ")");
                     }
                 }
+                before = open;
                 cursor = close + DECL_CLOSE.length;
             }
         }
+        // PHP's trim() only decides whether the message is empty; expat reads it untrimmed. So only XML
+        // white space may surround the document (a NUL or vertical tab makes expat fail), and a declaration
+        // expat would see after white space is misplaced for it.
         int start = cursor;
         int end = body.length;
         while (start < end && PhpScalars.isTrimSpace(body[start])) {
+            if (!isXmlSpace(body[start])) {
+                throw new Refusal(Refusal.NOT_WELL_FORMED, "control character before the document at byte " + start);
+            }
             start++;
         }
         while (end > start && PhpScalars.isTrimSpace(body[end - 1])) {
+            if (!isXmlSpace(body[end - 1])) {
+                throw new Refusal(Refusal.NOT_WELL_FORMED, "control character after the document at byte " + (end - 1));
+            }
             end--;
         }
         if (start == end) {
             throw new Refusal(Refusal.NOT_WELL_FORMED, "empty body");
+        }
+        if ((before > 0 || start > cursor) && startsWith(body, start, DECL_OPEN)) {
+            throw new Refusal(Refusal.NOT_WELL_FORMED, "XML declaration after white space at byte " + start);
         }
         if (startsWith(body, start, new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF})) {
             // A master never sends one; refusing keeps offsets and expat's view simple.
@@ -56,7 +78,21 @@ record DocumentRange(int start, int end) {
         }
         DocumentRange range = new DocumentRange(start, end);
         range.requireUtf8(body);
+        range.refuseNonCharacters(body);
         return range;
+    }
+
+    /**
+     * U+FFFE and U+FFFF are not XML characters: expat fails on them anywhere, Woodstox lets them through in
+     * text. In UTF-8 already checked as valid, the bytes EF BF BE/BF can only be those two characters.
+     */
+    private void refuseNonCharacters(byte[] body) throws Refusal {
+        for (int i = start; i + 2 < end; i++) {
+            if (body[i] == (byte) 0xEF && body[i + 1] == (byte) 0xBF
+                    && (body[i + 2] == (byte) 0xBE || body[i + 2] == (byte) 0xBF)) {
+                throw new Refusal(Refusal.NOT_WELL_FORMED, "character not allowed in XML at byte " + i);
+            }
+        }
     }
 
     /** Strict UTF-8 check in small chunks, so a bad byte is refused with its offset and no big buffer. */
@@ -82,6 +118,11 @@ record DocumentRange(int start, int end) {
         }
     }
 
+    /** XML's S production: what expat accepts around the document. */
+    private static boolean isXmlSpace(byte b) {
+        return b == ' ' || b == '\t' || b == '\r' || b == '\n';
+    }
+
     private static boolean startsWith(byte[] body, int at, byte[] prefix) {
         if (body.length - at < prefix.length) {
             return false;
@@ -92,6 +133,19 @@ record DocumentRange(int start, int end) {
             }
         }
         return true;
+    }
+
+    /** Like indexOf, but gives up at the first line feed. */
+    private static int indexOfOnLine(byte[] haystack, byte[] needle, int from, int limit) {
+        for (int i = from; i + needle.length <= limit; i++) {
+            if (haystack[i] == '\n') {
+                return -1;
+            }
+            if (startsWith(haystack, i, needle)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** First index of needle lying entirely within {@code [from, limit)}, or -1. */

@@ -49,13 +49,13 @@ class IxrReaderTest {
     }
 
     @Test
-    void namesAndMethodNameAreTrimmedTypedValuesTooButUntypedAreNot() {
+    void namesAndMethodNameAreTrimmedStringValuesAreNot() {
         IxrMessage m = parse("<methodCall><methodName>\n opnsense.list_services\t</methodName><params>"
                 + "<param><value><string>  a  </string></value></param>"
                 + "<param><value>  b  </value></param></params></methodCall>");
         assertThat(m.messageType()).isEqualTo("methodCall");
         assertThat(m.methodName()).isEqualTo("opnsense.list_services");
-        assertThat(m.params()).containsExactly("a", "  b  ");
+        assertThat(m.params()).containsExactly("  a  ", "  b  ");
     }
 
     @Test

@@ -48,6 +48,18 @@ class BackupReaderRefusalsTest {
         assertThat(codeOf(oneParam(value))).isEqualTo(-32600);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "<value>a\uFFFF</value>",
+        "<value><string>\uFFFE</string></value>",
+        "<!-- \uFFFF --><value>a</value>",
+        "<value><![CDATA[\uFFFF]]></value>",
+    })
+    void nonCharactersExpatFailsOnAreRefusedWherever(String value) {
+        // Found by the reader fuzz test: Woodstox lets U+FFFE and U+FFFF through in text, expat does not.
+        assertThat(refused(oneParam(value)).reason()).contains("character not allowed in XML");
+    }
+
     @Test
     void theSameShapesReadWhenMadeRegular() {
         // Guards the refusals above against refusing everything.

@@ -120,6 +120,30 @@ class BodyPatcherTest {
     }
 
     @Test
+    void aBlankReplacementOfAnUntypedValueIsWrittenAsATypedStringSoTheBackupKeepsIt() {
+        // Found by the patcher fuzz test: IXR drops a bare <value> whose text is blank, member and all.
+        byte[] body = utf8("<methodCall><methodName>m</methodName><params>"
+                + "<param><value>a</value></param>"
+                + "<param><value><struct><member><name>n</name><value>b</value></member></struct></value></param>"
+                + "</params></methodCall>");
+        List<XmlRpcValue> params = call(body).params();
+        XmlRpcValue.Str member = str(path(params.get(1), "n"));
+        byte[] patched = join(BodyPatcher.patch(body, List.of(
+                new BodyPatcher.Replacement(str(params.get(0)).slot(), ""),
+                new BodyPatcher.Replacement(member.slot(), " \t"))));
+        assertThat(new String(patched, StandardCharsets.UTF_8))
+                .contains("<param><value><string></string></value></param>")
+                .contains("<value><string> \t</string></value>");
+        List<XmlRpcValue> read = call(patched).params();
+        assertThat(read).hasSize(2);
+        assertThat(str(read.get(0)).text()).isEmpty();
+        assertThat(str(path(read.get(1), "n")).text()).isEqualTo(" \t");
+        // A non-blank replacement there stays bare, as the master wrote it.
+        byte[] plain = join(BodyPatcher.patch(body, List.of(new BodyPatcher.Replacement(str(params.get(0)).slot(), "x"))));
+        assertThat(new String(plain, StandardCharsets.UTF_8)).contains("<param><value>x</value></param>");
+    }
+
+    @Test
     void noReplacementsGiveTheBodyBack() {
         byte[] body = fixture("restart_service.wireguard.request.xml");
         List<ByteBuffer> parts = BodyPatcher.patch(body, List.of());

@@ -1,0 +1,18 @@
+package io.carpgate.policy;
+
+import java.util.List;
+import java.util.Optional;
+
+/** A few gate inputs that reach every kind of verdict, for tests outside this package (the fuzz tests). */
+public final class GateScenarios {
+    private GateScenarios() {}
+
+    public static List<GateInputs> some() {
+        return List.of(
+                GateTest.inputs(GateTest.book(GateTest.wg0()), GateTest.view("BACKUP", "BACKUP")),
+                GateTest.inputs(GateTest.book(GateTest.wg0(), GateTest.wg1()), GateTest.view("MASTER", "BACKUP")),
+                new GateInputs(GateTest.hints(new VhidHint("wg0-branches", 7, Optional.of("opt2"),
+                        Optional.of(GateTest.BACKUP_VIP7))),
+                        GateTest.book(), GateTest.view("BACKUP", "BACKUP"), OnUnknownCarp.SUPPRESS));
+    }
+}
