@@ -78,21 +78,8 @@ record DocumentRange(int start, int end) {
         }
         DocumentRange range = new DocumentRange(start, end);
         range.requireUtf8(body);
-        range.refuseNonCharacters(body);
+        LexicalCheck.require(body, start, end);
         return range;
-    }
-
-    /**
-     * U+FFFE and U+FFFF are not XML characters: expat fails on them anywhere, Woodstox lets them through in
-     * text. In UTF-8 already checked as valid, the bytes EF BF BE/BF can only be those two characters.
-     */
-    private void refuseNonCharacters(byte[] body) throws Refusal {
-        for (int i = start; i + 2 < end; i++) {
-            if (body[i] == (byte) 0xEF && body[i + 1] == (byte) 0xBF
-                    && (body[i + 2] == (byte) 0xBE || body[i + 2] == (byte) 0xBF)) {
-                throw new Refusal(Refusal.NOT_WELL_FORMED, "character not allowed in XML at byte " + i);
-            }
-        }
     }
 
     /** Strict UTF-8 check in small chunks, so a bad byte is refused with its offset and no big buffer. */

@@ -60,6 +60,30 @@ class BackupReaderRefusalsTest {
         assertThat(refused(oneParam(value)).reason()).contains("character not allowed in XML");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "<value><![CDATA[]]>]]></value>",
+        "<value>a]]>b</value>",
+        "<value><string>]]></string></value>",
+        "<value><struct><member><name>n]]></name><value>a</value></member></struct></value>",
+    })
+    void closingCdataMarkerInTextIsRefused(String value) {
+        // Found by the long fuzz run: expat fails on "]]>" in character data, Woodstox let one through.
+        assertThat(refused(oneParam(value)).reason()).contains("\"]]>\" in text");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "<value><!-- ]]> -->a</value>",
+        "<value><?pi ]]>?>a</value>",
+        "<value a=\"]]>\" b='>]]>'>a</value>",
+        "<value><![CDATA[]]]]><![CDATA[>]]>a</value>",
+        "<value>]] ]>a]]</value>",
+    })
+    void closingCdataMarkerWhereXmlAllowsItStillReads(String value) {
+        assertThat(call(oneParam(value)).params()).hasSize(1);
+    }
+
     @Test
     void theSameShapesReadWhenMadeRegular() {
         // Guards the refusals above against refusing everything.

@@ -1,0 +1,95 @@
+package io.carpgate.xmlrpc;
+
+/**
+ * One pass over the bytes expat will parse, for what expat refuses and Woodstox lets through, so carpgate
+ * never accepts a body the backup cannot parse (both found by the fuzz tests):
+ * <ul>
+ *   <li>U+FFFE and U+FFFF anywhere: not XML characters. In UTF-8 already checked as valid, the bytes
+ *       {@code EF BF BE/BF} can only be these two.</li>
+ *   <li>{@code ]]>} in character data: only a CDATA section may end with it. It is allowed inside comments,
+ *       processing instructions, CDATA sections and attribute values, so the scan follows those.</li>
+ * </ul>
+ * The scan only has to be right on bodies Woodstox accepts as well-formed (everything else is refused
+ * anyway), and a DOCTYPE is refused before it matters, so a small lexer is enough.
+ */
+final class LexicalCheck {
+    private LexicalCheck() {}
+
+    static void require(byte[] body, int start, int end) throws Refusal {
+        int i = start;
+        while (i < end) {
+            byte b = body[i];
+            if (b == (byte) 0xEF) {
+                refuseNonCharacter(body, i, end);
+                i++;
+            } else if (b == '<') {
+                i = skipMarkup(body, i, end);
+            } else if (b == ']' && startsWith(body, i, end, "]]>")) {
+                throw new Refusal(Refusal.NOT_WELL_FORMED, "\"]]>\" in text at byte " + i);
+            } else {
+                i++;
+            }
+        }
+    }
+
+    /** From a '<', returns the index just after the markup it opens (or {@code end}). */
+    private static int skipMarkup(byte[] body, int at, int end) throws Refusal {
+        if (startsWith(body, at, end, "<!--")) {
+            return skipPast(body, at + 4, end, "-->");
+        }
+        if (startsWith(body, at, end, "<![CDATA[")) {
+            return skipPast(body, at + 9, end, "]]>");
+        }
+        if (startsWith(body, at, end, "<?")) {
+            return skipPast(body, at + 2, end, "?>");
+        }
+        // A tag: '>' ends it unless inside a quoted attribute value.
+        byte quote = 0;
+        for (int i = at + 1; i < end; i++) {
+            byte b = body[i];
+            if (b == (byte) 0xEF) {
+                refuseNonCharacter(body, i, end);
+            }
+            if (quote != 0) {
+                if (b == quote) {
+                    quote = 0;
+                }
+            } else if (b == '"' || b == '\'') {
+                quote = b;
+            } else if (b == '>') {
+                return i + 1;
+            }
+        }
+        return end;
+    }
+
+    private static int skipPast(byte[] body, int from, int end, String terminator) throws Refusal {
+        for (int i = from; i < end; i++) {
+            if (body[i] == (byte) 0xEF) {
+                refuseNonCharacter(body, i, end);
+            }
+            if (startsWith(body, i, end, terminator)) {
+                return i + terminator.length();
+            }
+        }
+        return end;
+    }
+
+    private static void refuseNonCharacter(byte[] body, int at, int end) throws Refusal {
+        if (at + 2 < end && body[at + 1] == (byte) 0xBF && (body[at + 2] == (byte) 0xBE || body[at + 2] == (byte) 0xBF)) {
+            throw new Refusal(Refusal.NOT_WELL_FORMED, "character not allowed in XML at byte " + at);
+        }
+    }
+
+    private static boolean startsWith(byte[] body, int at, int end, String ascii) {
+        if (end - at < ascii.length()) {
+            return false;
+        }
+        for (int i = 0; i < ascii.length(); i++) {
+            if (body[at + i] != ascii.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
