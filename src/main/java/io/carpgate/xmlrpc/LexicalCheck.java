@@ -6,6 +6,9 @@ package io.carpgate.xmlrpc;
  * <ul>
  *   <li>U+FFFE and U+FFFF anywhere: not XML characters. In UTF-8 already checked as valid, the bytes
  *       {@code EF BF BE/BF} can only be these two.</li>
+ *   <li>C0 controls other than tab, line feed and carriage return anywhere: not XML characters either.
+ *       Woodstox refuses them in text but skips them like white space inside markup (an XML declaration,
+ *       a tag).</li>
  *   <li>{@code ]]>} in character data: only a CDATA section may end with it. It is allowed inside comments,
  *       processing instructions, CDATA sections and attribute values, so the scan follows those.</li>
  * </ul>
@@ -19,8 +22,8 @@ final class LexicalCheck {
         int i = start;
         while (i < end) {
             byte b = body[i];
-            if (b == (byte) 0xEF) {
-                refuseNonCharacter(body, i, end);
+            if (b == (byte) 0xEF || (b >= 0 && b < 0x20)) {
+                refuseIfNotXmlChar(body, i, end);
                 i++;
             } else if (b == '<') {
                 i = skipMarkup(body, i, end);
@@ -47,9 +50,7 @@ final class LexicalCheck {
         byte quote = 0;
         for (int i = at + 1; i < end; i++) {
             byte b = body[i];
-            if (b == (byte) 0xEF) {
-                refuseNonCharacter(body, i, end);
-            }
+            refuseIfNotXmlChar(body, i, end);
             if (quote != 0) {
                 if (b == quote) {
                     quote = 0;
@@ -65,9 +66,7 @@ final class LexicalCheck {
 
     private static int skipPast(byte[] body, int from, int end, String terminator) throws Refusal {
         for (int i = from; i < end; i++) {
-            if (body[i] == (byte) 0xEF) {
-                refuseNonCharacter(body, i, end);
-            }
+            refuseIfNotXmlChar(body, i, end);
             if (startsWith(body, i, end, terminator)) {
                 return i + terminator.length();
             }
@@ -75,8 +74,12 @@ final class LexicalCheck {
         return end;
     }
 
-    private static void refuseNonCharacter(byte[] body, int at, int end) throws Refusal {
-        if (at + 2 < end && body[at + 1] == (byte) 0xBF && (body[at + 2] == (byte) 0xBE || body[at + 2] == (byte) 0xBF)) {
+    private static void refuseIfNotXmlChar(byte[] body, int at, int end) throws Refusal {
+        byte b = body[at];
+        boolean control = b >= 0 && b < 0x20 && b != '\t' && b != '\n' && b != '\r';
+        boolean nonCharacter = b == (byte) 0xEF && at + 2 < end && body[at + 1] == (byte) 0xBF
+                && (body[at + 2] == (byte) 0xBE || body[at + 2] == (byte) 0xBF);
+        if (control || nonCharacter) {
             throw new Refusal(Refusal.NOT_WELL_FORMED, "character not allowed in XML at byte " + at);
         }
     }
