@@ -115,7 +115,8 @@ class TlsTest {
     @Test
     void theListenerSpeaksOnlyTls13AndTls12() throws Exception {
         // What the running listener will negotiate: Jetty resolves includes/excludes against the JDK at start.
-        // (A client-side TLS 1.1 attempt proves nothing here: JDK 17 clients refuse TLS 1.0/1.1 themselves.)
+        // (A client-side TLS 1.1 attempt proves nothing here: JDK 17 clients refuse TLS 1.0/1.1 themselves;
+        // OldTlsEndToEndTest sends hand-built TLS 1.0/1.1 hellos to a running carpgate instead.)
         ServerConnector connector = (ServerConnector) server.getConnectors()[0];
         org.eclipse.jetty.util.ssl.SslContextFactory.Server factory =
                 connector.getConnectionFactory(org.eclipse.jetty.server.SslConnectionFactory.class).getSslContextFactory();
