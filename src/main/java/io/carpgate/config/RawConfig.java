@@ -1,6 +1,7 @@
 package io.carpgate.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.time.Duration;
 
 /**
  * The YAML as written. Checks that need no other file run in the constructors, so Jackson reports them
@@ -191,12 +192,17 @@ record RawConfig(
                 throw new IllegalArgumentException("limits.max-connections must be 1..100000");
             }
             Limits d = Limits.defaults();
+            Duration carpCache = cache == null ? d.carpCacheTtl() : Units.duration(cache, "limits.carp-cache");
+            if (carpCache.compareTo(Limits.MAX_CARP_CACHE) > 0) {
+                // An older CARP answer could let a start through on a node that has just lost MASTER.
+                throw new IllegalArgumentException("limits.carp-cache must be at most 2s (CARP state is read at decision time)");
+            }
             return new Limits(
                     maxBody == null ? d.maxBodyBytes() : Units.size(maxBody, "limits.max-body"),
                     connect == null ? d.upstreamConnectTimeout() : Units.duration(connect, "limits.upstream-connect-timeout"),
                     upstream == null ? d.upstreamTimeout() : Units.duration(upstream, "limits.upstream-timeout"),
                     api == null ? d.apiTimeout() : Units.duration(api, "limits.api-timeout"),
-                    cache == null ? d.carpCacheTtl() : Units.duration(cache, "limits.carp-cache"),
+                    carpCache,
                     idle == null ? d.clientIdleTimeout() : Units.duration(idle, "limits.client-idle-timeout"),
                     read == null ? d.requestReadTimeout() : Units.duration(read, "limits.request-read-timeout"),
                     connections == null ? d.maxConnections() : connections);

@@ -90,6 +90,9 @@ class ConfigLoaderTest {
         Path badSize = write(valid("  insecure: true\n") + "limits: {max-body: lots}\n");
         assertThatThrownBy(() -> ConfigLoader.load(badSize, Map.of())).hasMessageStartingWith(badSize + ":8:")
                 .hasMessageContaining("limits.max-body");
+        Path staleCarp = write(valid("  insecure: true\n") + "limits: {carp-cache: 5s}\n");
+        assertThatThrownBy(() -> ConfigLoader.load(staleCarp, Map.of())).hasMessageStartingWith(staleCarp + ":8:")
+                .hasMessageContaining("limits.carp-cache must be at most 2s");
         Path duplicate = write(valid("  insecure: true\n") + "logs: {dir: other}\n");
         assertThatThrownBy(() -> ConfigLoader.load(duplicate, Map.of())).hasMessageContaining("duplicate key");
         Path missing = write("listen: {host: 0.0.0.0, port: 8443}\n");
