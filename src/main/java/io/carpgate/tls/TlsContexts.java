@@ -16,15 +16,28 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
 /** TLS for both hops: the listener the master connects to, and the client towards the backup. */
 public final class TlsContexts {
     private static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
+    /**
+     * The listener's suites: forward-secret AEAD only. TLS 1.3's three, and for TLS 1.2 ECDHE with AES-GCM or
+     * ChaCha20-Poly1305, for ECDSA keys (carpgate's own) and RSA keys (an operator's). OPNsense's curl offers
+     * these; CBC and static-RSA suites, which Jetty's defaults would still allow, are left out.
+     */
+    static final String[] LISTENER_CIPHER_SUITES = {
+        "TLS_AES_256_GCM_SHA384", "TLS_AES_128_GCM_SHA256", "TLS_CHACHA20_POLY1305_SHA256",
+        "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+        "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
+        "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+        "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
+    };
 
     private TlsContexts() {}
 
-    /** TLS 1.3 and 1.2 only; Jetty's default exclusions already drop weak suites (RC4, 3DES, CBC-SHA1, export). */
+    /** TLS 1.3 and 1.2 only, with {@link #LISTENER_CIPHER_SUITES}. */
     public static SslContextFactory.Server server(KeyStore keyStore, char[] password) {
         SslContextFactory.Server factory = new SslContextFactory.Server();
         factory.setKeyStore(keyStore);
         factory.setKeyStorePassword(new String(password));
         factory.setIncludeProtocols(PROTOCOLS);
+        factory.setIncludeCipherSuites(LISTENER_CIPHER_SUITES);
         factory.setSniRequired(false);
         return factory;
     }

@@ -121,9 +121,12 @@ class TlsTest {
         org.eclipse.jetty.util.ssl.SslContextFactory.Server factory =
                 connector.getConnectionFactory(org.eclipse.jetty.server.SslConnectionFactory.class).getSslContextFactory();
         assertThat(factory.getSelectedProtocols()).containsExactlyInAnyOrder("TLSv1.3", "TLSv1.2");
+        // Forward-secret AEAD only: TLS 1.3's suites, and ECDHE with GCM or ChaCha20-Poly1305 for TLS 1.2.
         assertThat(factory.getSelectedCipherSuites()).isNotEmpty()
-                .noneMatch(suite -> suite.contains("_RC4_") || suite.contains("_3DES_") || suite.contains("_NULL_")
-                        || suite.contains("_EXPORT_") || suite.contains("_anon_"));
+                .allMatch(suite -> suite.matches("TLS_(AES_(128|256)_GCM_SHA(256|384)|CHACHA20_POLY1305_SHA256)")
+                        || suite.matches("TLS_ECDHE_(ECDSA|RSA)_WITH_(AES_(128|256)_GCM_SHA(256|384)|CHACHA20_POLY1305_SHA256)"))
+                .contains("TLS_AES_128_GCM_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+                        "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256");
 
 
         try (SSLSocket socket = (SSLSocket) NoVerification.sslContext().getSocketFactory().createSocket(InetAddress.getLoopbackAddress(), port())) {
@@ -131,6 +134,12 @@ class TlsTest {
             socket.setEnabledProtocols(new String[] {"TLSv1.2"});
             socket.startHandshake();
             assertThat(socket.getSession().getProtocol()).isEqualTo("TLSv1.2");
+        }
+        try (SSLSocket socket = (SSLSocket) NoVerification.sslContext().getSocketFactory().createSocket(InetAddress.getLoopbackAddress(), port())) {
+            socket.setSoTimeout(10_000);
+            socket.setEnabledProtocols(new String[] {"TLSv1.2"});
+            socket.setEnabledCipherSuites(new String[] {"TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256"});
+            assertThatThrownBy(socket::startHandshake).isInstanceOf(javax.net.ssl.SSLHandshakeException.class);
         }
     }
 }
