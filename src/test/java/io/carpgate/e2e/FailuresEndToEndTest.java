@@ -124,6 +124,19 @@ class FailuresEndToEndTest {
     }
 
     @Test
+    void aBackupThatTakesTheCallButAnswersTooLateIs502NeverASuccess() throws Exception {
+        try (Pair pair = Pair.start(dir, "limits: {upstream-timeout: 1s}\n", null)) {
+            pair.backup.setXmlRpcDelay(java.time.Duration.ofSeconds(4));
+            RawHttps.Answer answer = http.post(pair.carpgate("/xmlrpc.php"), auth(), fixture("firmware_version.request.xml"));
+            assertThat(answer.status()).isEqualTo(502);
+            assertThat(answer.text()).contains("<fault>", "did not answer in time").doesNotContain("firmware");
+            // The backup did get the call: the master is told it failed all the same, never a made-up success.
+            assertThat(pair.xmlrpcCalls()).hasSize(1);
+            assertThat(pair.awaitLog("decisions.jsonl", "\"decision\":\"failed\"")).contains("opnsense.firmware_version");
+        }
+    }
+
+    @Test
     void compressedBodiesAreRefusedBecauseTheyCannotBeInspected() throws Exception {
         try (Pair pair = Pair.start(dir, "", null)) {
             java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder()

@@ -190,7 +190,7 @@ class HostileInputEndToEndTest {
     }
 
     @Test
-    void nonPostIsAnsweredByTheBackupAndEncodingsOtherThanUtf8AreRefused() throws Exception {
+    void nonPostIsAnsweredByTheBackupAndBytesThatAreNotUtf8AreRefused() throws Exception {
         RawHttps.Answer get = HTTP.get(pair.carpgate("/xmlrpc.php"));
         assertThat(get.text()).contains("Authentication failed"); // the backup's own answer to an anonymous GET
         assertThat(pair.xmlrpcCalls()).extracting(c -> c.method()).containsExactly("GET");
@@ -202,6 +202,34 @@ class HostileInputEndToEndTest {
         byte[] latin1 = ("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>" + restart("<value>caf\u00e9</value>").substring(21))
                 .getBytes(StandardCharsets.ISO_8859_1);
         refusedAndNothingForwarded(HTTP.post(pair.carpgate("/xmlrpc.php"), AUTH, latin1));
+        stillServing();
+    }
+
+    @Test
+    void theStrippedDeclarationsEncodingIsIgnoredAsTheBackupIgnoresItAndAnHonouredOneIsRefused() throws Exception {
+        // IXR removes the first declaration before expat reads the message, so its encoding changes nothing:
+        // the backup reads UTF-8, and so does carpgate. A harmless call passes byte for byte...
+        String iso = "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>";
+        byte[] harmless = (iso + "<methodCall><methodName>opnsense.firmware_version</methodName><params><param>"
+                + "<value>caf\u00e9</value></param></params></methodCall>").getBytes(StandardCharsets.UTF_8);
+        RawHttps.Answer passed = HTTP.post(pair.carpgate("/xmlrpc.php"), AUTH, harmless);
+        assertThat(passed.status()).isEqualTo(200);
+        assertThat(pair.xmlrpcCalls()).singleElement().satisfies(c -> assertThat(c.body()).isEqualTo(harmless));
+        pair.backup.reset();
+
+        // ...and a WireGuard restart behind that declaration is gated like any other (the backup is BACKUP).
+        byte[] start = (iso + restart("<value><struct><member><name>service</name><value>wireguard</value></member>"
+                + "<member><name>id</name><value>" + SyncEndToEndTest.WG0 + "</value></member></struct></value>")
+                .substring(21)).getBytes(StandardCharsets.UTF_8);
+        RawHttps.Answer gated = HTTP.post(pair.carpgate("/xmlrpc.php"), AUTH, start);
+        assertThat(gated.status()).isEqualTo(200);
+        assertThat(gated.text()).contains("carpgate suppressed");
+        assertThat(pair.xmlrpcCalls()).isEmpty();
+
+        // A second declaration is the one expat honours: ISO-8859-1 there would be read differently, so refused.
+        byte[] honoured = ("<?xml version=\"1.0\"?>" + iso + "<methodCall><methodName>opnsense.firmware_version"
+                + "</methodName></methodCall>").getBytes(StandardCharsets.UTF_8);
+        refusedAndNothingForwarded(HTTP.post(pair.carpgate("/xmlrpc.php"), AUTH, honoured));
         stillServing();
     }
 }

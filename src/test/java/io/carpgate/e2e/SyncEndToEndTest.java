@@ -228,6 +228,52 @@ class SyncEndToEndTest {
     }
 
     @Test
+    void aRewriteThatChangesTheBodysLengthSendsTheCorrectedContentLength() throws Exception {
+        restartWithVhidMap();
+        String restore = new String(fixture("restore_config_section.request.xml"), StandardCharsets.UTF_8);
+        int vipStart = restore.indexOf("  <member><name>virtualip</name>");
+        int vipEnd = restore.indexOf("</member>\n</struct></value></param>");
+        String withoutVip = restore.substring(0, vipStart) + restore.substring(vipEnd + "</member>\n".length());
+        // The master's uuid spelled with character references (IXR reads the same text): 12 bytes longer
+        // than the plain backup uuid that replaces it.
+        String spelled = "&#53;f3c1a9e&#45;8d2b&#45;4c7a-9e1f-2a3b4c5d6e7f";
+        String sent = withoutVip.replace("<name>carp_depend_on</name><value><string>" + MASTER_VIP7,
+                "<name>carp_depend_on</name><value><string>" + spelled);
+        String expected = withoutVip.replace("<name>carp_depend_on</name><value><string>" + MASTER_VIP7,
+                "<name>carp_depend_on</name><value><string>" + BACKUP_VIP7);
+        byte[] sentBytes = sent.getBytes(StandardCharsets.UTF_8);
+        byte[] expectedBytes = expected.getBytes(StandardCharsets.UTF_8);
+        assertThat(sentBytes.length - expectedBytes.length).isEqualTo(12);
+
+        RawHttps.Answer answer = http.post(pair.carpgate("/xmlrpc.php"),
+                RawHttps.basic(Pair.SYNC_USER, Pair.SYNC_PASSWORD), sentBytes);
+
+        assertThat(answer.body()).isEqualTo(fixture("restore_config_section.response.xml"));
+        io.carpgate.sim.ReceivedCall received = pair.xmlrpcCalls().get(0);
+        assertThat(received.body()).isEqualTo(expectedBytes);
+        assertThat(received.headers()).containsEntry("Content-Length", String.valueOf(expectedBytes.length))
+                .doesNotContainKey("Transfer-Encoding");
+        assertThat(pair.backup.wireguardInstances().get(WG0).carpDependOn()).isEqualTo(BACKUP_VIP7);
+        assertThat(decisions()).last().satisfies(d -> {
+            assertThat(d.get("decision").asText()).isEqualTo("rewritten");
+            assertThat(d.get("bytes_in").asLong()).isEqualTo(sentBytes.length);
+            // Every field the decision log promises, with a value of the right kind.
+            assertThat(java.time.OffsetDateTime.parse(d.get("time").asText()))
+                    .isBetween(java.time.OffsetDateTime.now().minusMinutes(5), java.time.OffsetDateTime.now().plusSeconds(5));
+            assertThat(d.get("client").asText()).isEqualTo("127.0.0.1");
+            assertThat(d.get("user").asText()).isEqualTo(Pair.SYNC_USER);
+            assertThat(d.get("method").asText()).isEqualTo("opnsense.restore_config_section");
+            assertThat(d.get("instance").asText()).isEqualTo("wg0-branches");
+            assertThat(d.get("vhid").asText()).isEqualTo("7");
+            assertThat(d.get("upstream_status").asInt()).isEqualTo(200);
+            assertThat(d.get("bytes_out").asLong()).isEqualTo(fixture("restore_config_section.response.xml").length);
+            assertThat(d.get("ms").isIntegralNumber()).isTrue();
+            assertThat(d.get("ms").asLong()).isBetween(0L, 60_000L);
+            assertThat(d.get("reason").asText()).isNotBlank();
+        });
+    }
+
+    @Test
     void aMulticallHidingAWireGuardStartIsRejectedAndNothingIsSent() throws Exception {
         master("reconfigure-all"); // teaches carpgate the instance
         pair.backup.reset();
