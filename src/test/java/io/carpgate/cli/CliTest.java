@@ -45,10 +45,21 @@ class CliTest {
     void versionAndHelpWork() {
         Result version = run("--version");
         assertThat(version.status()).isZero();
-        assertThat(version.out()).startsWith("carpgate ");
+        // The version Maven filtered into the jar's resources, never the "unknown" fallback.
+        assertThat(version.out()).startsWith("carpgate " + java.util.Objects.requireNonNull(System.getProperty("carpgate.version"), "surefire sets carpgate.version"))
+                .doesNotContain("unknown").contains("Java ");
         Result help = run("run", "--help");
         assertThat(help.status()).isZero();
         assertThat(help.out()).contains("--config");
+        for (String command : new String[] {"check", "gen-cert", "fingerprint", "demo"}) {
+            Result each = run(command, "--help");
+            assertThat(each.status()).as(command + " --help").isZero();
+            assertThat(each.out()).as(command + " --help").contains("Usage: carpgate " + command, "--help", "--version");
+            assertThat(run(command, "--version").out()).as(command + " --version").startsWith("carpgate ");
+        }
+        Result top = run("--help");
+        assertThat(top.status()).isZero();
+        assertThat(top.out()).contains("run", "check", "gen-cert", "fingerprint", "demo");
     }
 
     @Test
