@@ -208,12 +208,7 @@ class SyncEndToEndTest {
     @Test
     void fixtureRestoreWithoutItsVipIsRewrittenInPlaceAndNothingElseChanges() throws Exception {
         restartWithVhidMap();
-        String restore = new String(fixture("restore_config_section.request.xml"), StandardCharsets.UTF_8);
-        int vipStart = restore.indexOf("  <member><name>virtualip</name>");
-        int vipEnd = restore.indexOf("</member>\n</struct></value></param>");
-        assertThat(vipStart).isPositive();
-        assertThat(vipEnd).isGreaterThan(vipStart);
-        String withoutVip = restore.substring(0, vipStart) + restore.substring(vipEnd + "</member>\n".length());
+        String withoutVip = fixtureRestoreWithoutItsVip();
         // Same length uuids: the expected body is the sent one with exactly those 36 bytes changed.
         String expected = withoutVip.replace("<name>carp_depend_on</name><value><string>" + MASTER_VIP7,
                 "<name>carp_depend_on</name><value><string>" + BACKUP_VIP7);
@@ -230,10 +225,7 @@ class SyncEndToEndTest {
     @Test
     void aRewriteThatChangesTheBodysLengthSendsTheCorrectedContentLength() throws Exception {
         restartWithVhidMap();
-        String restore = new String(fixture("restore_config_section.request.xml"), StandardCharsets.UTF_8);
-        int vipStart = restore.indexOf("  <member><name>virtualip</name>");
-        int vipEnd = restore.indexOf("</member>\n</struct></value></param>");
-        String withoutVip = restore.substring(0, vipStart) + restore.substring(vipEnd + "</member>\n".length());
+        String withoutVip = fixtureRestoreWithoutItsVip();
         // The master's uuid spelled with character references (IXR reads the same text): 12 bytes longer
         // than the plain backup uuid that replaces it.
         String spelled = "&#53;f3c1a9e&#45;8d2b&#45;4c7a-9e1f-2a3b4c5d6e7f";
@@ -288,6 +280,16 @@ class SyncEndToEndTest {
         assertThat(http.get(pair.carpgate("/api/core/firmware/status")).status()).isEqualTo(404);
         assertThat(http.post(pair.carpgate("/xmlrpc.php.bak"), null, new byte[] {'x'}).status()).isEqualTo(404);
         assertThat(pair.xmlrpcCalls()).isEmpty();
+    }
+
+    /** The fixture restore without its virtualip section, as a master with VIP sync off sends it. */
+    private static String fixtureRestoreWithoutItsVip() throws Exception {
+        String restore = new String(fixture("restore_config_section.request.xml"), StandardCharsets.UTF_8);
+        int vipStart = restore.indexOf("  <member><name>virtualip</name>");
+        int vipEnd = restore.indexOf("</member>\n</struct></value></param>");
+        assertThat(vipStart).isPositive();
+        assertThat(vipEnd).isGreaterThan(vipStart);
+        return restore.substring(0, vipStart) + restore.substring(vipEnd + "</member>\n".length());
     }
 
     private List<JsonNode> decisions() throws Exception {
