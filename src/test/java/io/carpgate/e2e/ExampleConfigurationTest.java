@@ -1,0 +1,89 @@
+package io.carpgate.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.carpgate.cli.Launcher;
+import io.carpgate.config.CarpgateConfig;
+import io.carpgate.config.ConfigLoader;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The README's quick start, second command: carpgate starts on the example conf/ as shipped. The copy differs
+ * only in its two port numbers (0, any free port), so the test never collides with a carpgate running here.
+ */
+class ExampleConfigurationTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void theShippedExampleStartsServesAndKeepsOutAddressesNotInAllowFrom() throws Exception {
+        Path conf = Files.createDirectories(dir.resolve("conf"));
+        for (String name : new String[] {"carpgate.yml", "vhid-map.yml", "backup-api.txt"}) {
+            Files.copy(Path.of("conf", name), conf.resolve(name));
+        }
+        String yaml = Files.readString(conf.resolve("carpgate.yml"));
+        String freePorts = yaml.replace("port: 8443}", "port: 0}").replace("port: 9180}", "port: 0}");
+        assertThat(freePorts).as("the example's ports, as the README gives them").isNotEqualTo(yaml)
+                .doesNotContain("8443}", "9180}");
+        Files.writeString(conf.resolve("carpgate.yml"), freePorts);
+
+        CarpgateConfig config = ConfigLoader.load(conf.resolve("carpgate.yml"), Map.of());
+        io.carpgate.observe.LogSetup.configure(config.logs()); // as `run` does before it starts
+        ByteArrayOutputStream console = new ByteArrayOutputStream();
+        try (Launcher.Running running = Launcher.start(config, new PrintStream(console, true, StandardCharsets.UTF_8))) {
+            String said = console.toString(StandardCharsets.UTF_8);
+            assertThat(said).contains("created a self-signed certificate", "carpgate certificate SHA-256",
+                    "pair default at / -> backup https://192.0.2.2", "clients: allow-from [192.0.2.1/32]");
+            assertThat(dir.resolve("certs/carpgate.crt")).exists();
+            assertThat(dir.resolve("certs/carpgate.key")).exists();
+
+            RawHttps http = new RawHttps();
+            RawHttps.Answer outsider = http.post(URI.create("https://127.0.0.1:" + running.port() + "/xmlrpc.php"),
+                    RawHttps.basic("root", "x"), "<methodCall/>".getBytes(StandardCharsets.UTF_8));
+            assertThat(outsider.status()).isEqualTo(403);
+            RawHttps.Answer health = http.get(URI.create("http://127.0.0.1:" + running.admin().orElseThrow().port() + "/healthz"));
+            assertThat(health.status()).isEqualTo(200);
+        }
+        assertThat(dir.resolve("logs/access.log")).content().contains(" 403 ");
+    }
+
+    @Test
+    void insecureUpstreamIsWarnedAboutAtStart() throws Exception {
+        Path conf = Files.createDirectories(dir.resolve("conf"));
+        for (String name : new String[] {"carpgate.yml", "vhid-map.yml", "backup-api.txt"}) {
+            Files.copy(Path.of("conf", name), conf.resolve(name));
+        }
+        String yaml = Files.readString(conf.resolve("carpgate.yml"))
+                .replace("port: 8443}", "port: 0}").replace("port: 9180}", "port: 0}")
+                .replaceFirst("(?m)^  pin-sha256: .*$", "  insecure: true");
+        assertThat(yaml).contains("  insecure: true").doesNotContain("  pin-sha256: \"5D");
+        Files.writeString(conf.resolve("carpgate.yml"), yaml);
+        CarpgateConfig config = ConfigLoader.load(conf.resolve("carpgate.yml"), Map.of());
+        io.carpgate.observe.LogSetup.configure(config.logs());
+
+        ch.qos.logback.classic.Logger launcherLog =
+                (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(Launcher.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> seen =
+                new ch.qos.logback.core.read.ListAppender<>();
+        seen.start();
+        launcherLog.addAppender(seen);
+        try (Launcher.Running running = Launcher.start(config, new PrintStream(new ByteArrayOutputStream(), true,
+                StandardCharsets.UTF_8))) {
+            assertThat(running.port()).isPositive();
+            assertThat(seen.list).anySatisfy(event -> {
+                assertThat(event.getLevel()).isEqualTo(ch.qos.logback.classic.Level.WARN);
+                assertThat(event.getFormattedMessage()).contains("backup.insecure is set", "NOT");
+            });
+        } finally {
+            launcherLog.detachAppender(seen);
+        }
+    }
+}
