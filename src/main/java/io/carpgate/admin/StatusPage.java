@@ -9,6 +9,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import org.eclipse.jetty.util.StringUtil;
 
 /**
  * The read-only status page, rendered on the server as plain HTML (no script: the page refreshes itself).
@@ -106,20 +107,9 @@ final class StatusPage {
         return esc(value.orElse("-"));
     }
 
+    /** Text and attribute values escaped for HTML; control characters, which XML/HTML cannot carry, become '?'. */
     static String esc(String text) {
-        StringBuilder out = new StringBuilder(text.length() + 16);
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            switch (c) {
-                case '<' -> out.append("&lt;");
-                case '>' -> out.append("&gt;");
-                case '&' -> out.append("&amp;");
-                case '"' -> out.append("&quot;");
-                case '\'' -> out.append("&#39;");
-                default -> out.append(c);
-            }
-        }
-        return out.toString();
+        return StringUtil.sanitizeXmlString(text);
     }
 
     private static final String STYLE = "body{font-family:system-ui,sans-serif;margin:1.5em;color:#222}"
