@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,8 +24,11 @@ class ExampleConfigurationTest {
     @TempDir
     Path dir;
 
-    @Test
-    void theShippedExampleStartsServesAndKeepsOutAddressesNotInAllowFrom() throws Exception {
+    /**
+     * conf/ as shipped, copied with its two ports set to 0 and then {@code edit} applied, loaded, and logging
+     * pointed at its log folder as {@code run} does before it starts.
+     */
+    private CarpgateConfig example(UnaryOperator<String> edit) throws Exception {
         Path conf = Files.createDirectories(dir.resolve("conf"));
         for (String name : new String[] {"carpgate.yml", "vhid-map.yml", "backup-api.txt"}) {
             Files.copy(Path.of("conf", name), conf.resolve(name));
@@ -33,10 +37,15 @@ class ExampleConfigurationTest {
         String freePorts = yaml.replace("port: 8443}", "port: 0}").replace("port: 9180}", "port: 0}");
         assertThat(freePorts).as("the example's ports, as the README gives them").isNotEqualTo(yaml)
                 .doesNotContain("8443}", "9180}");
-        Files.writeString(conf.resolve("carpgate.yml"), freePorts);
-
+        Files.writeString(conf.resolve("carpgate.yml"), edit.apply(freePorts));
         CarpgateConfig config = ConfigLoader.load(conf.resolve("carpgate.yml"), Map.of());
-        io.carpgate.observe.LogSetup.configure(config.logs()); // as `run` does before it starts
+        io.carpgate.observe.LogSetup.configure(config.logs());
+        return config;
+    }
+
+    @Test
+    void theShippedExampleStartsServesAndKeepsOutAddressesNotInAllowFrom() throws Exception {
+        CarpgateConfig config = example(yaml -> yaml);
         ByteArrayOutputStream console = new ByteArrayOutputStream();
         try (Launcher.Running running = Launcher.start(config, new PrintStream(console, true, StandardCharsets.UTF_8))) {
             String said = console.toString(StandardCharsets.UTF_8);
@@ -57,17 +66,11 @@ class ExampleConfigurationTest {
 
     @Test
     void insecureUpstreamIsWarnedAboutAtStart() throws Exception {
-        Path conf = Files.createDirectories(dir.resolve("conf"));
-        for (String name : new String[] {"carpgate.yml", "vhid-map.yml", "backup-api.txt"}) {
-            Files.copy(Path.of("conf", name), conf.resolve(name));
-        }
-        String yaml = Files.readString(conf.resolve("carpgate.yml"))
-                .replace("port: 8443}", "port: 0}").replace("port: 9180}", "port: 0}")
-                .replaceFirst("(?m)^  pin-sha256: .*$", "  insecure: true");
-        assertThat(yaml).contains("  insecure: true").doesNotContain("  pin-sha256: \"5D");
-        Files.writeString(conf.resolve("carpgate.yml"), yaml);
-        CarpgateConfig config = ConfigLoader.load(conf.resolve("carpgate.yml"), Map.of());
-        io.carpgate.observe.LogSetup.configure(config.logs());
+        CarpgateConfig config = example(yaml -> {
+            String insecure = yaml.replaceFirst("(?m)^  pin-sha256: .*$", "  insecure: true");
+            assertThat(insecure).contains("  insecure: true").doesNotContain("  pin-sha256: \"5D");
+            return insecure;
+        });
 
         ch.qos.logback.classic.Logger launcherLog =
                 (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(Launcher.class);
