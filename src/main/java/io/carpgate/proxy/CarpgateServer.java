@@ -64,14 +64,14 @@ public final class CarpgateServer implements AutoCloseable {
         connector.setHost(config.listen().host());
         connector.setPort(config.listen().port());
         connector.setIdleTimeout(config.limits().clientIdleTimeout().toMillis());
-        SlowClientGuard slowClients = new SlowClientGuard(config.limits().requestReadTimeout());
+        SlowClientGuard slowClients = new SlowClientGuard(config.limits().requestReadTimeout(), server.getScheduler());
         connector.addEventListener(slowClients);
         server.addBean(slowClients);
         server.addConnector(connector);
         // Past this many open connections Jetty stops accepting; the rest wait in the kernel's queue.
         server.addBean(new org.eclipse.jetty.server.NetworkConnectionLimit(config.limits().maxConnections(), connector));
 
-        PairRouter router = new PairRouter(routes(config, metrics, List.of(), server));
+        PairRouter router = new PairRouter(routes(config, metrics, List.of(), server), server.getScheduler());
         // On stop, calls already with the backup finish (up to the stop timeout); new ones are refused.
         server.setHandler(new GracefulHandler(router));
         server.setRequestLog(new RequestLogs(metrics, recent));

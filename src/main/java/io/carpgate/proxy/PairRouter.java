@@ -7,8 +7,6 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.http.HttpStatus;
@@ -16,6 +14,7 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.Scheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,11 +29,8 @@ final class PairRouter extends Handler.Abstract {
 
     private final AtomicReference<Routes> routes;
     private final java.util.Set<PairRuntime> retiring = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    private final ScheduledExecutorService retirer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "carpgate-retire");
-        t.setDaemon(true);
-        return t;
-    });
+    /** The server's own scheduler polls retiring pairs. */
+    private final Scheduler scheduler;
 
     /** The pairs longest path first, and who may connect. */
     record Routes(List<PairRuntime> pairs, Access access) {
@@ -53,8 +49,9 @@ final class PairRouter extends Handler.Abstract {
         }
     }
 
-    PairRouter(Routes initial) {
+    PairRouter(Routes initial, Scheduler scheduler) {
         this.routes = new AtomicReference<>(initial);
+        this.scheduler = scheduler;
     }
 
     @Override
@@ -130,8 +127,8 @@ final class PairRouter extends Handler.Abstract {
     }
 
     private void retire(PairRuntime pair, long deadlineNanos) {
-        if (pair.inFlight().get() > 0 && System.nanoTime() < deadlineNanos && !retirer.isShutdown()) {
-            retirer.schedule(() -> retire(pair, deadlineNanos), RETIRE_POLL.toMillis(), TimeUnit.MILLISECONDS);
+        if (pair.inFlight().get() > 0 && System.nanoTime() < deadlineNanos && isRunning()) {
+            scheduler.schedule(() -> retire(pair, deadlineNanos), RETIRE_POLL.toMillis(), TimeUnit.MILLISECONDS);
             return;
         }
         if (retiring.remove(pair)) {
@@ -149,7 +146,6 @@ final class PairRouter extends Handler.Abstract {
 
     @Override
     protected void doStop() throws Exception {
-        retirer.shutdownNow();
         routes.get().pairs().forEach(PairRouter::closeQuietly);
         retiring.forEach(PairRouter::closeQuietly);
         retiring.clear();

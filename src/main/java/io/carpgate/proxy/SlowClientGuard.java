@@ -3,13 +3,12 @@ package io.carpgate.proxy;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.http.HttpParser;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.server.internal.HttpConnection;
 import org.eclipse.jetty.util.component.AbstractLifeCycle;
+import org.eclipse.jetty.util.thread.Scheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,12 +27,14 @@ final class SlowClientGuard extends AbstractLifeCycle implements Connection.List
     private static final Duration SWEEP = Duration.ofSeconds(1);
 
     private final Duration deadline;
+    /** The server's own scheduler: the sweep needs no thread of its own. */
+    private final Scheduler scheduler;
     /** Each open HTTP connection, and since when it has been receiving its current request (0: it is not). */
     private final Map<HttpConnection, Long> receivingSince = new ConcurrentHashMap<>();
-    private ScheduledExecutorService sweeper;
 
-    SlowClientGuard(Duration deadline) {
+    SlowClientGuard(Duration deadline, Scheduler scheduler) {
         this.deadline = deadline;
+        this.scheduler = scheduler;
     }
 
     @Override
@@ -52,18 +53,25 @@ final class SlowClientGuard extends AbstractLifeCycle implements Connection.List
 
     @Override
     protected void doStart() {
-        sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "carpgate-slow-clients");
-            t.setDaemon(true);
-            return t;
-        });
-        sweeper.scheduleWithFixedDelay(this::sweep, SWEEP.toMillis(), SWEEP.toMillis(), TimeUnit.MILLISECONDS);
+        scheduleSweep();
     }
 
     @Override
     protected void doStop() {
-        sweeper.shutdownNow();
-        receivingSince.clear();
+        receivingSince.clear(); // a sweep already scheduled finds the guard stopped and ends the chain
+    }
+
+    private void scheduleSweep() {
+        scheduler.schedule(() -> {
+            if (!isRunning()) {
+                return;
+            }
+            try {
+                sweep();
+            } finally {
+                scheduleSweep();
+            }
+        }, SWEEP.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     int open() {
