@@ -9,6 +9,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Function;
 import org.eclipse.jetty.util.StringUtil;
 
 /**
@@ -49,54 +50,46 @@ final class StatusPage {
             html.append("<span class=\"api-up\">API answers</span>");
         }
         html.append("</p><h3>VHIDs on the backup</h3>");
-        if (pair.vhids().isEmpty()) {
-            html.append("<p class=\"empty\">No CARP VIPs known.</p>");
-        } else {
-            html.append("<table class=\"vhids\"><thead><tr><th>VHID</th><th>Interface</th><th>Backup VIP uuid</th>")
-                    .append("<th>CARP state</th></tr></thead><tbody>");
-            for (PairStatus.VhidRow row : pair.vhids()) {
-                html.append("<tr><td>").append(row.vhid()).append("</td><td>").append(esc(row.iface()))
-                        .append("</td><td class=\"uuid\">").append(esc(row.backupVipUuid())).append("</td>")
-                        .append(state(row.state())).append("</tr>");
-            }
-            html.append("</tbody></table>");
-        }
+        table(html, "vhids", List.of("VHID", "Interface", "Backup VIP uuid", "CARP state"), pair.vhids(),
+                row -> "<td>" + row.vhid() + "</td><td>" + esc(row.iface()) + "</td><td class=\"uuid\">"
+                        + esc(row.backupVipUuid()) + "</td>" + state(row.state()),
+                "No CARP VIPs known.");
         html.append("<h3>WireGuard instances</h3>");
-        if (pair.instances().isEmpty()) {
-            html.append("<p class=\"empty\">None yet: instances appear from the VHID map and from the first sync.</p>");
-        } else {
-            html.append("<table class=\"instances\"><thead><tr><th>Instance</th><th>Known from</th><th>Follows VHID</th>")
-                    .append("<th>Interface</th><th>CARP state</th><th>Starts on the backup</th></tr></thead><tbody>");
-            for (PairStatus.InstanceRow row : pair.instances()) {
-                html.append("<tr><td>").append(esc(row.instance())).append("</td><td>").append(esc(row.source()))
-                        .append("</td><td>").append(row.vhid().map(String::valueOf).orElse("-")).append("</td><td>")
-                        .append(esc(row.iface().orElse("-"))).append("</td>").append(state(row.state()))
-                        .append("<td>").append("MASTER".equals(row.state()) ? "pass" : "suppressed").append("</td></tr>");
-            }
-            html.append("</tbody></table>");
-        }
+        table(html, "instances", List.of("Instance", "Known from", "Follows VHID", "Interface", "CARP state",
+                        "Starts on the backup"), pair.instances(),
+                row -> "<td>" + esc(row.instance()) + "</td><td>" + esc(row.source()) + "</td><td>"
+                        + row.vhid().map(String::valueOf).orElse("-") + "</td><td>" + esc(row.iface().orElse("-"))
+                        + "</td>" + state(row.state()) + "<td>" + ("MASTER".equals(row.state()) ? "pass" : "suppressed")
+                        + "</td>",
+                "None yet: instances appear from the VHID map and from the first sync.");
         html.append("</section>");
     }
 
     private static void decisions(StringBuilder html, List<RecentDecisions.Entry> decisions, ZoneId zone) {
         html.append("<section class=\"decisions\"><h2>Last decisions</h2>");
-        if (decisions.isEmpty()) {
-            html.append("<p class=\"empty\">No calls since carpgate started.</p></section>");
+        table(html, "decisions", List.of("Time", "Pair", "Client", "Method", "Service", "Instance", "VHID", "CARP",
+                        "Decision", "Reason"), decisions,
+                e -> "<td>" + esc(e.time().atZone(zone).format(TIME)) + "</td><td>" + esc(e.pair()) + "</td><td>"
+                        + esc(e.client()) + "</td><td>" + esc(e.method()) + "</td><td>" + opt(e.service())
+                        + "</td><td>" + opt(e.instance()) + "</td><td>" + opt(e.vhid()) + "</td><td>" + opt(e.carp())
+                        + "</td><td class=\"decision decision-" + esc(e.decision()) + "\">" + esc(e.decision())
+                        + (e.observed() ? " (observe mode: forwarded)" : "") + "</td><td>" + esc(e.reason()) + "</td>",
+                "No calls since carpgate started.");
+        html.append("</section>");
+    }
+
+    /** A table of one row per item ({@code cells} gives a row's escaped cells), or a paragraph when there are none. */
+    private static <T> void table(StringBuilder html, String cssClass, List<String> headers, List<T> items,
+                                  Function<T, String> cells, String whenEmpty) {
+        if (items.isEmpty()) {
+            html.append("<p class=\"empty\">").append(esc(whenEmpty)).append("</p>");
             return;
         }
-        html.append("<table class=\"decisions\"><thead><tr><th>Time</th><th>Pair</th><th>Client</th><th>Method</th>")
-                .append("<th>Service</th><th>Instance</th><th>VHID</th><th>CARP</th><th>Decision</th><th>Reason</th>")
-                .append("</tr></thead><tbody>");
-        for (RecentDecisions.Entry e : decisions) {
-            html.append("<tr><td>").append(esc(e.time().atZone(zone).format(TIME))).append("</td><td>")
-                    .append(esc(e.pair())).append("</td><td>").append(esc(e.client())).append("</td><td>")
-                    .append(esc(e.method())).append("</td><td>").append(opt(e.service())).append("</td><td>")
-                    .append(opt(e.instance())).append("</td><td>").append(opt(e.vhid())).append("</td><td>")
-                    .append(opt(e.carp())).append("</td><td class=\"decision decision-").append(esc(e.decision()))
-                    .append("\">").append(esc(e.decision())).append(e.observed() ? " (observe mode: forwarded)" : "")
-                    .append("</td><td>").append(esc(e.reason())).append("</td></tr>");
-        }
-        html.append("</tbody></table></section>");
+        html.append("<table class=\"").append(cssClass).append("\"><thead><tr>");
+        headers.forEach(h -> html.append("<th>").append(esc(h)).append("</th>"));
+        html.append("</tr></thead><tbody>");
+        items.forEach(item -> html.append("<tr>").append(cells.apply(item)).append("</tr>"));
+        html.append("</tbody></table>");
     }
 
     private static String state(String state) {
