@@ -6,6 +6,7 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * The bytes {@code [start, end)} of a body that the backup's expat parses. IXR_Message::parse() first
@@ -111,15 +112,12 @@ record DocumentRange(int start, int end) {
     }
 
     private static boolean startsWith(byte[] body, int at, byte[] prefix) {
-        if (body.length - at < prefix.length) {
-            return false;
-        }
-        for (int i = 0; i < prefix.length; i++) {
-            if (body[at + i] != prefix[i]) {
-                return false;
-            }
-        }
-        return true;
+        return startsWith(body, at, body.length, prefix);
+    }
+
+    /** Whether {@code prefix} lies at {@code at}, entirely before {@code end}. */
+    static boolean startsWith(byte[] body, int at, int end, byte[] prefix) {
+        return end - at >= prefix.length && Arrays.equals(body, at, at + prefix.length, prefix, 0, prefix.length);
     }
 
     /** Like indexOf, but gives up at the first line feed. */

@@ -16,7 +16,18 @@ package io.carpgate.xmlrpc;
  * anyway), and a DOCTYPE is refused before it matters, so a small lexer is enough.
  */
 final class LexicalCheck {
+    private static final byte[] CDATA_END = ascii("]]>");
+    private static final byte[] COMMENT_OPEN = ascii("<!--");
+    private static final byte[] COMMENT_CLOSE = ascii("-->");
+    private static final byte[] CDATA_OPEN = ascii("<![CDATA[");
+    private static final byte[] PI_OPEN = ascii("<?");
+    private static final byte[] PI_CLOSE = ascii("?>");
+
     private LexicalCheck() {}
+
+    private static byte[] ascii(String text) {
+        return text.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    }
 
     static void require(byte[] body, int start, int end) throws Refusal {
         int i = start;
@@ -27,7 +38,7 @@ final class LexicalCheck {
                 i++;
             } else if (b == '<') {
                 i = skipMarkup(body, i, end);
-            } else if (b == ']' && startsWith(body, i, end, "]]>")) {
+            } else if (b == ']' && DocumentRange.startsWith(body, i, end, CDATA_END)) {
                 throw new Refusal(Refusal.NOT_WELL_FORMED, "\"]]>\" in text at byte " + i);
             } else {
                 i++;
@@ -37,14 +48,14 @@ final class LexicalCheck {
 
     /** From a '<', returns the index just after the markup it opens (or {@code end}). */
     private static int skipMarkup(byte[] body, int at, int end) throws Refusal {
-        if (startsWith(body, at, end, "<!--")) {
-            return skipPast(body, at + 4, end, "-->");
+        if (DocumentRange.startsWith(body, at, end, COMMENT_OPEN)) {
+            return skipPast(body, at + COMMENT_OPEN.length, end, COMMENT_CLOSE);
         }
-        if (startsWith(body, at, end, "<![CDATA[")) {
-            return skipPast(body, at + 9, end, "]]>");
+        if (DocumentRange.startsWith(body, at, end, CDATA_OPEN)) {
+            return skipPast(body, at + CDATA_OPEN.length, end, CDATA_END);
         }
-        if (startsWith(body, at, end, "<?")) {
-            return skipPast(body, at + 2, end, "?>");
+        if (DocumentRange.startsWith(body, at, end, PI_OPEN)) {
+            return skipPast(body, at + PI_OPEN.length, end, PI_CLOSE);
         }
         // A tag: '>' ends it unless inside a quoted attribute value.
         byte quote = 0;
@@ -64,11 +75,11 @@ final class LexicalCheck {
         return end;
     }
 
-    private static int skipPast(byte[] body, int from, int end, String terminator) throws Refusal {
+    private static int skipPast(byte[] body, int from, int end, byte[] terminator) throws Refusal {
         for (int i = from; i < end; i++) {
             refuseIfNotXmlChar(body, i, end);
-            if (startsWith(body, i, end, terminator)) {
-                return i + terminator.length();
+            if (body[i] == terminator[0] && DocumentRange.startsWith(body, i, end, terminator)) {
+                return i + terminator.length;
             }
         }
         return end;
@@ -82,17 +93,5 @@ final class LexicalCheck {
         if (control || nonCharacter) {
             throw new Refusal(Refusal.NOT_WELL_FORMED, "character not allowed in XML at byte " + at);
         }
-    }
-
-    private static boolean startsWith(byte[] body, int at, int end, String ascii) {
-        if (end - at < ascii.length()) {
-            return false;
-        }
-        for (int i = 0; i < ascii.length(); i++) {
-            if (body[at + i] != ascii.charAt(i)) {
-                return false;
-            }
-        }
-        return true;
     }
 }
