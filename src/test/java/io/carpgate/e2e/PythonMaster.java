@@ -18,7 +18,7 @@ final class PythonMaster {
     private PythonMaster() {}
 
     static Path fixtures() {
-        return Paths.get(System.getProperty("carpgate.fixtures", "../shared/fixtures/opnsense"));
+        return Paths.get(System.getProperty("carpgate.fixtures", "src/test/resources/opnsense-fixtures"));
     }
 
     static JsonNode run(String baseUrl, String user, String password, String scenario)

@@ -6,13 +6,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** The shared OPNsense fixtures, read-only, located by the surefire property. */
+/** The byte-exact OPNsense fixtures (copied from shared/fixtures/opnsense), read-only, located by the surefire property. */
 public final class Fixtures {
     private Fixtures() {}
 
     public static byte[] bytes(String name) {
         try {
-            return Files.readAllBytes(Path.of(System.getProperty("carpgate.fixtures", "../shared/fixtures/opnsense"), name));
+            return Files.readAllBytes(Path.of(System.getProperty("carpgate.fixtures", "src/test/resources/opnsense-fixtures"), name));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
