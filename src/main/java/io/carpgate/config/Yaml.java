@@ -38,7 +38,7 @@ final class Yaml {
         } catch (NoSuchFileException e) {
             throw new ConfigException(file + ": " + what + " not found");
         } catch (IOException e) {
-            throw new ConfigException(file + ": cannot read the " + what + ": " + e.getMessage());
+            throw new ConfigException(file + ": cannot read the " + what + ": " + FileAccess.explain(e));
         }
         if (new String(bytes, java.nio.charset.StandardCharsets.UTF_8).isBlank()) {
             throw new ConfigException(file + ": the " + what + " is empty; it needs " + needs);
