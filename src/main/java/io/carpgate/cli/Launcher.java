@@ -14,6 +14,7 @@ import io.carpgate.proxy.CarpgateServer;
 import io.carpgate.tls.Fingerprint;
 import io.carpgate.tls.PemFiles;
 import io.carpgate.tls.TlsContexts;
+import io.carpgate.warmup.Warmup;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -118,8 +119,15 @@ public final class Launcher {
     }
 
     public static Running start(CarpgateConfig config, PrintStream out) throws Exception {
+        return start(config, out, Optional.empty());
+    }
+
+    /** @param warmup how much of a warm-up to run before the listener opens (none: start cold) */
+    public static Running start(CarpgateConfig config, PrintStream out, Optional<Warmup.Plan> warmup) throws Exception {
         Fingerprint listener = listenerCertificate(config, out);
         KeyStore keyStore = PemFiles.loadKeyStore(config.tls().cert(), config.tls().key());
+        warmup.ifPresent(plan -> Warmup.start(keyStore, PemFiles.keyStorePassword(), listener, plan,
+                result -> out.println(result.describe())));
         SslContextFactory.Server listenerTls = TlsContexts.server(keyStore, PemFiles.keyStorePassword());
 
         for (PairConfig pair : config.pairs()) {
