@@ -43,11 +43,19 @@ public final class ConfigLoader {
         inputs.add(tls.key());
         CarpgateConfig.Listen listen = new CarpgateConfig.Listen(raw.listen().host(), raw.listen().port());
         return new CarpgateConfig(source, listen, tls, pairs, logs(folder, raw.logs()), limits, raw.access(),
-                raw.runMode(), admin(raw.admin()), inputs.stream().distinct().toList());
+                raw.runMode(), admin(raw.admin()).map(a -> adminHostFrom(env, a)), inputs.stream().distinct().toList());
     }
 
     /** The admin listener's default: loopback only, a port apart from the sync port. */
     public static final CarpgateConfig.Listen DEFAULT_ADMIN = new CarpgateConfig.Listen("127.0.0.1", 9180);
+
+    /** Set by the container image: its admin listener must bind all of the container's interfaces to be published. */
+    static final String ENV_ADMIN_HOST = "CARPGATE_ADMIN_HOST";
+
+    private static CarpgateConfig.Listen adminHostFrom(Map<String, String> env, CarpgateConfig.Listen admin) {
+        String host = env.get(ENV_ADMIN_HOST);
+        return host == null || host.isBlank() ? admin : new CarpgateConfig.Listen(host.trim(), admin.port());
+    }
 
     private static Optional<CarpgateConfig.Listen> admin(RawConfig.RawAdmin admin) {
         if (admin == null) {
