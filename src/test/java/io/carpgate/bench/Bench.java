@@ -70,10 +70,17 @@ public final class Bench {
     private final List<String> notes = new ArrayList<>();
     private final List<GcLog.Pause> noPauses = List.of();
 
-    private record Options(boolean quick, Path out, Path jar, String nginx, boolean jfr, String xmx) {
+    /**
+     * @param cold {@code all}: every workload; {@code only}: the cold one (issue #12) alone; {@code none}: all but it
+     */
+    private record Options(boolean quick, Path out, Path jar, String nginx, boolean jfr, String xmx, String cold,
+                           int coldSamples, int coldIdleSeconds) {
         static Options parse(String[] args) {
             boolean quick = false;
             boolean jfr = false;
+            String cold = "all";
+            int coldSamples = -1;
+            int coldIdle = 10;
             Path out = Paths.get("target/bench");
             Path jar = Paths.get("target/carpgate.jar");
             String nginx = "nginx";
@@ -86,11 +93,20 @@ public final class Bench {
                     case "--jar" -> jar = Paths.get(args[++i]);
                     case "--nginx" -> nginx = args[++i];
                     case "--xmx" -> xmx = args[++i];
+                    case "--cold" -> cold = "only";
+                    case "--no-cold" -> cold = "none";
+                    case "--cold-samples" -> coldSamples = Integer.parseInt(args[++i]);
+                    case "--cold-idle" -> coldIdle = Integer.parseInt(args[++i]);
                     default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                            + " (known: --quick --jfr --out DIR --jar FILE --nginx BIN --xmx SIZE)");
+                            + " (known: --quick --jfr --cold --no-cold --cold-samples N --cold-idle S --out DIR --jar FILE"
+                            + " --nginx BIN --xmx SIZE)");
                 }
             }
-            return new Options(quick, out.toAbsolutePath(), jar.toAbsolutePath(), nginx, jfr, xmx);
+            if (coldSamples < 0) {
+                coldSamples = quick ? 4 : 10;
+            }
+            return new Options(quick, out.toAbsolutePath(), jar.toAbsolutePath(), nginx, jfr, xmx, cold, coldSamples,
+                    coldIdle);
         }
     }
 
@@ -121,6 +137,28 @@ public final class Bench {
 
         int backupPort = startBackup();
         String pin = backupPin;
+        JsonNode cold = null;
+        if (!options.cold().equals("none")) {
+            log("cold workload (issue #12): " + options.coldSamples() + " samples per variant");
+            Path java17 = Paths.get(System.getProperty("java.home"), "bin", "java");
+            cold = new ColdStart(out, backupPort, pin, options.nginx(), options.jar(),
+                    options.jar().getParent().getParent().resolve("bin/carpgate"), java17,
+                    java.time.Duration.ofSeconds(options.coldIdleSeconds()), Bench::log).run(options.coldSamples());
+        }
+        if (options.cold().equals("only")) {
+            ObjectNode report = JSON.createObjectNode();
+            report.put("date", java.time.LocalDate.now().toString());
+            report.put("quick", options.quick());
+            report.set("machine", machine());
+            report.set("cold", cold);
+            Files.writeString(out.resolve("results.json"), JSON.writeValueAsString(report));
+            String markdown = Markdown.renderCold(report);
+            Files.writeString(out.resolve("results.md"), markdown);
+            System.out.println();
+            System.out.println(markdown);
+            log("results written to " + out.resolve("results.md") + " and results.json");
+            return 0;
+        }
         int nginxPort = startNginx(backupPort);
         Process carpgate = startCarpgate(backupPort, pin);
         List<Target> targets = List.of(new Target("direct", backupPort), new Target("nginx", nginxPort),
@@ -200,8 +238,11 @@ public final class Bench {
         boolean alive = carpgate.isAlive();
 
         Map<String, Map<String, Integer>> decisions = decisions();
-        JsonNode report = report(results, huge, hugeStats, hugeGc, before, afterSmall, afterMoreSmall, afterAll,
+        ObjectNode report = report(results, huge, hugeStats, hugeGc, before, afterSmall, afterMoreSmall, afterAll,
                 carpgateSmallCalls.get(), hwmKb, alive, decisions);
+        if (cold != null) {
+            report.set("cold", cold);
+        }
         Files.writeString(out.resolve("results.json"), JSON.writeValueAsString(report));
         String markdown = Markdown.render(report);
         Files.writeString(out.resolve("results.md"), markdown);
@@ -322,7 +363,21 @@ public final class Bench {
         Path key = dir.resolve("nginx.key");
         PemFiles.writeSelfSigned(cert, key, "nginx.bench", List.of("127.0.0.1"));
         int port = freePort();
-        String conf = """
+        String conf = nginxConf(dir, port, cert, key, backupPort);
+        Path confFile = dir.resolve("nginx.conf");
+        Files.writeString(confFile, conf);
+        Files.copy(confFile, out.resolve("nginx.conf"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        ProcessBuilder pb = new ProcessBuilder(options.nginx(), "-p", dir.toString(), "-c", confFile.toString());
+        pb.redirectErrorStream(true).redirectOutput(out.resolve("nginx.out").toFile());
+        Process p = start(pb);
+        awaitPort(port, p, "nginx (see nginx.out and " + dir.resolve("error.log") + ")");
+        log("nginx on 127.0.0.1:" + port + " (pid " + p.pid() + ", folder " + dir + ")");
+        return port;
+    }
+
+    /** nginx as a plain TLS reverse proxy, as an admin would set one up, in {@code dir} (pid, logs, temp files). */
+    static String nginxConf(Path dir, int port, Path cert, Path key, int backupPort) {
+        return """
                 # Generated by the carpgate benchmark: a plain TLS reverse proxy, as an admin would set one up.
                 worker_processes auto;
                 daemon off;
@@ -348,27 +403,17 @@ public final class Bench {
                     }
                 }
                 """.formatted(dir, port, cert, key, backupPort);
-        Path confFile = dir.resolve("nginx.conf");
-        Files.writeString(confFile, conf);
-        Files.copy(confFile, out.resolve("nginx.conf"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        ProcessBuilder pb = new ProcessBuilder(options.nginx(), "-p", dir.toString(), "-c", confFile.toString());
-        pb.redirectErrorStream(true).redirectOutput(out.resolve("nginx.out").toFile());
-        Process p = start(pb);
-        awaitPort(port, p, "nginx (see nginx.out and " + dir.resolve("error.log") + ")");
-        log("nginx on 127.0.0.1:" + port + " (pid " + p.pid() + ", folder " + dir + ")");
-        return port;
     }
 
-    private Process startCarpgate(int backupPort, String pin) throws Exception {
-        Path dir = out.resolve("carpgate");
+    /** carpgate.yml (pinned backup, VHID map, logs, admin listener) with its credentials and map in {@code dir}. */
+    static Path writeCarpgateConfig(Path dir, int port, int backupPort, String pin) throws IOException {
         Files.createDirectories(dir.resolve("logs"));
         for (String log : List.of("access.log", "decisions.jsonl")) {
             Files.deleteIfExists(dir.resolve("logs").resolve(log));
         }
         Files.writeString(dir.resolve("backup-api.txt"), BenchBackup.API_KEY + ":" + BenchBackup.API_SECRET + "\n");
         Files.writeString(dir.resolve("vhid-map.yml"), Payloads.VHID_MAP);
-        carpgatePort = freePort();
-        String yaml = "listen: {host: 127.0.0.1, port: " + carpgatePort + "}\n"
+        String yaml = "listen: {host: 127.0.0.1, port: " + port + "}\n"
                 + "tls: {cert: certs/carpgate.crt, key: certs/carpgate.key}\n"
                 + "backup:\n"
                 + "  url: https://127.0.0.1:" + backupPort + "\n"
@@ -380,7 +425,13 @@ public final class Bench {
                 // The admin listener runs as in production (its metrics are part of the cost), on any free port.
                 + "admin: {host: 127.0.0.1, port: 0}\n"
                 + "limits: {max-body: 96MiB, upstream-timeout: 120s}\n";
-        Files.writeString(dir.resolve("carpgate.yml"), yaml);
+        return Files.writeString(dir.resolve("carpgate.yml"), yaml);
+    }
+
+    private Process startCarpgate(int backupPort, String pin) throws Exception {
+        Path dir = out.resolve("carpgate");
+        carpgatePort = freePort();
+        writeCarpgateConfig(dir, carpgatePort, backupPort, pin);
         Path javaBin = Paths.get(System.getProperty("java.home"), "bin", "java");
         // As the systemd unit and the container run it (ExitOnOutOfMemoryError), with the issue's heap.
         // gc+cpu gives each pause's user/sys/real time: real far above user+sys is a GC thread waiting for a CPU.
@@ -456,7 +507,7 @@ public final class Bench {
         throw new IllegalStateException(what + " did not listen on port " + port + " within 60 s");
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
@@ -541,7 +592,7 @@ public final class Bench {
 
     // ------------------------------------------------------------------------------------------ report
 
-    private JsonNode report(List<Result> results, Workload huge, Stats hugeStats, GcLog.Window hugeGc, Heap before,
+    private ObjectNode report(List<Result> results, Workload huge, Stats hugeStats, GcLog.Window hugeGc, Heap before,
                             Heap afterSmall, Heap afterMoreSmall, Heap afterAll, int carpgateSmallCalls, long hwmKb,
                             boolean alive, Map<String, Map<String, Integer>> decisions) throws Exception {
         ObjectNode root = JSON.createObjectNode();
