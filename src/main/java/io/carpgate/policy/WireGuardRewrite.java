@@ -2,6 +2,7 @@ package io.carpgate.policy;
 
 import io.carpgate.carp.CarpView;
 import io.carpgate.carp.CarpView.Resolved;
+import io.carpgate.xmlrpc.BodyPatcher;
 import io.carpgate.xmlrpc.XmlRpcValue;
 import io.carpgate.xmlrpc.XmlRpcValue.Str;
 import io.carpgate.xmlrpc.XmlRpcValue.Struct;
@@ -91,6 +92,12 @@ final class WireGuardRewrite {
                     + " from " + f.source() + "): " + no.reason() + "; left as sent");
         }
         String backupVip = ((Resolved.Yes<String>) target).value();
+        if (!BodyPatcher.canWrite(backupVip)) {
+            // E.g. a VIP uuid spelled with &#13;: no in-place text reads back as that string on the backup.
+            return new InstanceResult(known, Optional.empty(), "WARNING instance " + label + " (VHID " + f.vhid()
+                    + " from " + f.source() + "): the VIP uuid it should follow has a character that cannot be "
+                    + "written into the body; left as sent, its CARP dependency may not resolve on the backup");
+        }
         if (dependOn.isEmpty() || !(dependOn.get() instanceof Str str)) {
             return new InstanceResult(known, Optional.empty(), "WARNING instance " + label
                     + ": carp_depend_on is missing or not a string and cannot be set in place; left as sent");
