@@ -119,7 +119,10 @@ final class WireGuardRewrite {
         List<PayloadVip> arriving = payloadVips.stream()
                 .filter(v -> v.vhid() == follow.vhid() && v.on(follow.iface())).toList();
         if (arriving.stream().map(v -> v.iface().toLowerCase(java.util.Locale.ROOT)).distinct().count() == 1) {
-            return new Resolved.Yes<>(arriving.get(0).uuid());
+            // A blank uuid would read as "no CARP dependency" on the backup: the very black hole.
+            return arriving.stream().map(PayloadVip::uuid).filter(u -> !u.isBlank()).findFirst()
+                    .<Resolved<String>>map(Resolved.Yes::new)
+                    .orElseGet(() -> new Resolved.No<>("the VIP for VHID " + follow.vhid() + " in this restore has no uuid"));
         }
         if (carp instanceof CarpView.Known known) {
             return known.backupVipUuid(follow.vhid(), follow.iface());

@@ -331,6 +331,18 @@ class GateTest {
         }
 
         @Test
+        void aPayloadVipWithoutUuidIsNeverTheTargetForThatWouldMeanNoDependency() {
+            GateInputs in = new GateInputs(hints(new VhidHint("wg0", 7, Optional.empty(), Optional.empty())),
+                    InstanceBook.empty(), view("BACKUP", "BACKUP"), OnUnknownCarp.SUPPRESS);
+            for (String blank : List.of("", "  ")) {
+                Verdict verdict = Gate.decide(c.restore(List.of(c.wgInstance(WG0, "wg0", MASTER_VIP7)),
+                        List.of(c.vip(blank, "opt2", "7"))), in);
+                assertThat(verdict).isInstanceOf(Verdict.Forward.class);
+                assertThat(verdict.calls().get(0).reason()).contains("WARNING", "has no uuid");
+            }
+        }
+
+        @Test
         void aBackupVipUuidFromTheApiThatCannotBeWrittenIsNotPlannedEither() {
             CarpView odd = new CarpView.Known(List.of(new BackupVip(BACKUP_VIP7 + "\u0001", "opt2", 7, "198.51.100.5", "")),
                     List.of(new VipState("WAN2", 7, "198.51.100.5", "BACKUP")), Instant.EPOCH);
