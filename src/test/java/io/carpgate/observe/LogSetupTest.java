@@ -29,15 +29,15 @@ class LogSetupTest {
     void theSettingsReachTheRollingPolicyAndTheFileRollsAtItsSize() throws Exception {
         LogSetup.configure(new LogSettings(dir, 7, 1024, 10L << 20, LogSettings.Level.WARN));
         LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
-        RollingFileAppender<?> access = (RollingFileAppender<?>) context.getLogger(RequestLogs.ACCESS_LOGGER)
+        RollingFileAppender<?> access = (RollingFileAppender<?>) context.getLogger(AccessLog.LOGGER)
                 .getAppender("ACCESS");
         assertThat(((TimeBasedRollingPolicy<?>) access.getRollingPolicy()).getMaxHistory()).isEqualTo(7);
         assertThat(LoggerFactory.getLogger("io.carpgate").isInfoEnabled()).as("logs.level: warn").isFalse();
-        assertThat(LoggerFactory.getLogger(RequestLogs.ACCESS_LOGGER).isInfoEnabled())
+        assertThat(LoggerFactory.getLogger(AccessLog.LOGGER).isInfoEnabled())
                 .as("the access log is written whatever the level").isTrue();
 
         // Logback checks the size at most about once a second: write until it rolls, boundedly.
-        Logger log = LoggerFactory.getLogger(RequestLogs.ACCESS_LOGGER);
+        Logger log = LoggerFactory.getLogger(AccessLog.LOGGER);
         long deadline = System.nanoTime() + 15_000_000_000L;
         while (rolled() == 0 && System.nanoTime() < deadline) {
             log.info("127.0.0.1 - root [25/Nov/2026:06:00:00 +0000] \"POST /xmlrpc.php HTTP/1.1\" 200 123 padding-padding");
