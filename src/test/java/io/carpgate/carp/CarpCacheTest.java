@@ -15,6 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -44,17 +45,6 @@ class CarpCacheTest {
         }, TTL, maxWait, clock, told::add);
     }
 
-    private static void awaitTrue(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for: " + what);
-            }
-            Thread.onSpinWait();
-            Thread.sleep(1);
-        }
-    }
-
     @Test
     void callersThatFindNoFreshReadingShareOneReadAndNoOneHoldsALockMeanwhile() throws Exception {
         CarpCache cache = cache(Duration.ofSeconds(30));
@@ -62,7 +52,8 @@ class CarpCacheTest {
         for (int i = 0; i < 8; i++) {
             answers.add(callers.submit(cache::current));
         }
-        awaitTrue(() -> started.size() == 1, "the first caller starts the read");
+        Awaitility.await("the first caller starts the read").atMost(Duration.ofSeconds(30))
+                .until(() -> started.size() == 1);
         // While the read is on the network, watchers and refreshes return at once and start nothing.
         assertThat(cache.lastSeen()).isEmpty();
         cache.refresh();

@@ -18,6 +18,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import io.carpgate.tls.NoVerification;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -95,27 +97,31 @@ class RunProcessTest {
         assertThat(kill.exitValue()).isZero();
     }
 
-    private static Matcher await(Path console, Pattern pattern) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < deadline) {
-            Matcher m = pattern.matcher(Files.exists(console) ? Files.readString(console) : "");
-            if (m.find()) {
-                return m;
-            }
-            Thread.sleep(50);
+    private static Matcher await(Path console, Pattern pattern) {
+        try {
+            return Awaitility.await("carpgate prints /" + pattern + "/").atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(50))
+                    .until(() -> pattern.matcher(read(console)), Matcher::find);
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("carpgate did not print /" + pattern + "/ within 30 s:\n" + read(console), e);
         }
-        throw new AssertionError("carpgate did not print /" + pattern + "/ within 30 s:\n" + Files.readString(console));
     }
 
-    private static void awaitCount(Path console, String text, int count) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < deadline) {
-            String all = Files.readString(console);
-            if (all.split(Pattern.quote(text), -1).length - 1 >= count) {
-                return;
-            }
-            Thread.sleep(50);
+    private static void awaitCount(Path console, String text, int count) {
+        try {
+            Awaitility.await("carpgate prints '" + text + "' " + count + " times").atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(50))
+                    .until(() -> read(console).split(Pattern.quote(text), -1).length - 1 >= count);
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("carpgate did not print '" + text + "' " + count + " times:\n" + read(console), e);
         }
-        throw new AssertionError("carpgate did not print '" + text + "' " + count + " times:\n" + Files.readString(console));
+    }
+
+    private static String read(Path console) {
+        try {
+            return Files.exists(console) ? Files.readString(console) : "";
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }
