@@ -74,11 +74,47 @@ class RunProcessTest {
 
                 signal(process, "TERM");
                 assertThat(process.waitFor(20, TimeUnit.SECONDS)).as("stops on SIGTERM").isTrue();
+                // It said it was draining, and when it was done.
+                assertThat(read(console)).contains("stopping: new calls are refused", "stopped: every call in flight finished");
             } finally {
                 process.destroyForcibly();
                 process.waitFor(10, TimeUnit.SECONDS);
             }
             assertThat(Files.readString(console)).doesNotContain("secret", "pw");
+        }
+    }
+
+    @Test
+    void startedWithSighupIgnoredItSaysReloadBySignalIsUnavailableAndStillWatchesFiles() throws Exception {
+        try (SimulatedBackup backup = SimulatedBackup.start(SimulatedBackup.Options.defaults()
+                .withXmlRpcCredentials("root", "pw").withApiCredentials("key", "secret"))) {
+            Files.writeString(dir.resolve("api.txt"), "key:secret\n");
+            Path config = dir.resolve("carpgate.yml");
+            String base = "listen: {host: 127.0.0.1, port: 0}\ntls: {cert: c.crt, key: c.key}\nlogs: {dir: logs}\n"
+                    + "admin: {enabled: false}\n"
+                    + "backup: {url: '" + backup.baseUrl() + "', pin-sha256: '" + backup.fingerprint()
+                    + "', api-credentials: api.txt}\n";
+            Files.writeString(config, base);
+            Path console = dir.resolve("console.txt");
+            // nohup starts its command with SIGHUP ignored, and the JVM will not take a signal ignored at start.
+            Process process = new ProcessBuilder(List.of("nohup",
+                    Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp", System.getProperty("java.class.path"), Main.class.getName(), "run", "--config", config.toString()))
+                    .redirectErrorStream(true).redirectOutput(console.toFile()).start();
+            try {
+                int port = Integer.parseInt(await(console, PORT).group(1));
+                await(console, Pattern.compile("WARNING: SIGHUP was ignored when carpgate started \\(nohup\\?\\).*"
+                        + "reload by signal is unavailable"));
+                assertThat(read(console)).contains("(not on SIGHUP)").doesNotContain("reloads on SIGHUP");
+                URI uri = URI.create("https://127.0.0.1:" + port + "/xmlrpc.php");
+                Files.writeString(config, base + "allowed-users: [admin]\n");
+                await(console, Pattern.compile("configuration .* reloaded: 1 pair"));
+                assertThat(firmware(uri)).as("the file watch still reloads").isEqualTo(403);
+            } finally {
+                process.destroy();
+                process.waitFor(20, TimeUnit.SECONDS);
+                process.destroyForcibly();
+            }
         }
     }
 
