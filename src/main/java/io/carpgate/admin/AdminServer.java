@@ -59,8 +59,8 @@ public final class AdminServer implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
-        server.stop();
+    public void close() {
+        org.eclipse.jetty.util.component.LifeCycle.stop(server);
     }
 
     private static final class Endpoints extends Handler.Abstract {
@@ -74,11 +74,6 @@ public final class AdminServer implements AutoCloseable {
             this.pairs = pairs;
             this.recent = recent;
             this.clock = clock;
-        }
-
-        @Override
-        public InvocationType getInvocationType() {
-            return InvocationType.BLOCKING; // the CARP state may be read from the backup's API
         }
 
         @Override

@@ -68,8 +68,8 @@ final class AotTrainingCommand implements Callable<Integer> {
                     TlsContexts.server(PemFiles.loadKeyStore(cert, key), PemFiles.keyStorePassword()))) {
                 CarpgateConfig config = ConfigLoader.load(writeConfig(work, backup.url(), fingerprint), Map.of());
                 LogSetup.configure(config.logs());
-                try (Launcher.Running running = Launcher.start(config, new PrintStream(console, true, StandardCharsets.UTF_8),
-                        Optional.of(new Warmup.Plan(1, 0, Duration.ofSeconds(30))))) {
+                try (Launcher.Running running = Launcher.start(config, new PrintStream(console, true, StandardCharsets.UTF_8), List.of(),
+                        Optional.of(new Warmup.Plan(1, Duration.ofSeconds(60), 0, Duration.ofSeconds(60))))) {
                     WarmupClient master = new WarmupClient(running.port());
                     for (int round = 0; round < rounds; round++) {
                         for (WarmupCalls.Call call : WarmupCalls.all()) {
@@ -115,7 +115,7 @@ final class AotTrainingCommand implements Callable<Integer> {
                 + "backup:\n  url: " + backup + "\n  pin-sha256: \"" + pin + "\"\n  api-credentials: backup-api.txt\n"
                 + "vhid-map: vhid-map.yml\n"
                 + "allow-from: [127.0.0.1/32]\n"
-                + "logs: {dir: logs, level: warn}\n"
+                + "logs: {dir: logs, level: error}\n"
                 + "admin: {host: 127.0.0.1, port: 0}\n");
     }
 

@@ -7,6 +7,10 @@ import io.carpgate.config.ConfigLoader;
 import io.carpgate.config.Mode;
 import io.carpgate.config.PairConfig;
 import io.carpgate.config.UpstreamTrust;
+import io.carpgate.observe.AccessLog;
+import io.carpgate.observe.ConsoleLines;
+import io.carpgate.observe.DecisionLog;
+import io.carpgate.observe.ExchangeListener;
 import io.carpgate.observe.LogSetup;
 import io.carpgate.observe.Metrics;
 import io.carpgate.observe.RecentDecisions;
@@ -99,7 +103,7 @@ public final class Launcher {
         }
 
         @Override
-        public void close() throws Exception {
+        public void close() {
             try {
                 if (admin.isPresent()) {
                     admin.get().close();
@@ -119,11 +123,21 @@ public final class Launcher {
     }
 
     public static Running start(CarpgateConfig config, PrintStream out) throws Exception {
-        return start(config, out, Optional.empty());
+        return start(config, out, List.of(), Optional.empty());
     }
 
-    /** @param warmup how much of a warm-up to run before the listener opens (none: start cold) */
-    public static Running start(CarpgateConfig config, PrintStream out, Optional<Warmup.Plan> warmup) throws Exception {
+    /**
+     * @param watchers told of every exchange besides the logs, the metrics and the status page (tests record
+     *     exchanges this way instead of reading log files)
+     */
+    public static Running start(CarpgateConfig config, PrintStream out, List<ExchangeListener> watchers)
+            throws Exception {
+        return start(config, out, watchers, Optional.empty());
+    }
+
+    /** @param warmup how much of a warm-up to run, the first of it before the listener opens (none: start cold) */
+    public static Running start(CarpgateConfig config, PrintStream out, List<ExchangeListener> watchers,
+                                Optional<Warmup.Plan> warmup) throws Exception {
         Fingerprint listener = listenerCertificate(config, out);
         KeyStore keyStore = PemFiles.loadKeyStore(config.tls().cert(), config.tls().key());
         warmup.ifPresent(plan -> Warmup.start(keyStore, PemFiles.keyStorePassword(), listener, plan,
@@ -144,7 +158,10 @@ public final class Launcher {
         }
         Metrics metrics = new Metrics();
         RecentDecisions recent = new RecentDecisions(RECENT_DECISIONS);
-        CarpgateServer server = CarpgateServer.start(config, listenerTls, metrics, recent);
+        List<ExchangeListener> listeners = new java.util.ArrayList<>(List.of(new AccessLog(), new DecisionLog(),
+                metrics, recent, new ConsoleLines()));
+        listeners.addAll(watchers);
+        CarpgateServer server = CarpgateServer.start(config, listenerTls, metrics, ExchangeListener.all(listeners));
         Optional<AdminServer> admin = Optional.empty();
         try {
             if (config.admin().isPresent()) {

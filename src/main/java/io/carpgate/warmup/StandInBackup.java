@@ -1,5 +1,6 @@
 package io.carpgate.warmup;
 
+import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -7,9 +8,18 @@ import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.component.LifeCycle;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * The backup during the warm-up, so that no real backup is contacted: canned answers in the backup's
@@ -33,25 +43,24 @@ public final class StandInBackup extends Handler.Abstract {
     private final AtomicInteger rewrittenRestores = new AtomicInteger();
 
     /** A stand-in backup on a server of its own, on 127.0.0.1 and a port the system picks. */
-    public record Serving(org.eclipse.jetty.server.Server server, java.net.URI url, StandInBackup backup)
-            implements AutoCloseable {
+    public record Serving(Server server, URI url, StandInBackup backup) implements AutoCloseable {
         @Override
-        public void close() throws Exception {
-            server.stop();
+        public void close() {
+            LifeCycle.stop(server);
         }
     }
 
     /** @param tls the certificate it presents (clients pin it) */
-    public static Serving serve(org.eclipse.jetty.util.ssl.SslContextFactory.Server tls) throws Exception {
-        org.eclipse.jetty.util.thread.QueuedThreadPool threads = new org.eclipse.jetty.util.thread.QueuedThreadPool(8, 1);
+    public static Serving serve(SslContextFactory.Server tls) throws Exception {
+        QueuedThreadPool threads = new QueuedThreadPool(8, 1);
         threads.setName("stand-in-backup");
         threads.setDaemon(true);
-        org.eclipse.jetty.server.Server server = new org.eclipse.jetty.server.Server(threads);
-        org.eclipse.jetty.server.ServerConnector connector = Warmup.connector(server, tls);
+        Server server = new Server(threads);
+        ServerConnector connector = connector(server, tls);
         StandInBackup backup = new StandInBackup();
         server.setHandler(backup);
         server.start();
-        return new Serving(server, java.net.URI.create("https://127.0.0.1:" + connector.getLocalPort()), backup);
+        return new Serving(server, URI.create("https://127.0.0.1:" + connector.getLocalPort()), backup);
     }
 
     /** Restores that arrived with every instance pointed at this backup's own VIPs. */
@@ -96,4 +105,21 @@ public final class StandInBackup extends Handler.Abstract {
         response.write(true, ByteBuffer.wrap(body), callback);
         return true;
     }
+
+    /** HTTP/1.1 over TLS as carpgate's listener is set up: no SNI needed or checked, no server version. */
+    private static ServerConnector connector(Server server, SslContextFactory.Server tls) {
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        SecureRequestCustomizer secure = new SecureRequestCustomizer();
+        secure.setSniHostCheck(false);
+        secure.setSniRequired(false);
+        http.addCustomizer(secure);
+        ServerConnector connector = new ServerConnector(server, 1, 1, new SslConnectionFactory(tls, "http/1.1"),
+                new HttpConnectionFactory(http));
+        connector.setHost("127.0.0.1");
+        connector.setPort(0);
+        server.addConnector(connector);
+        return connector;
+    }
+
 }

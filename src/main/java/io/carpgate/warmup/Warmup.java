@@ -1,113 +1,121 @@
 package io.carpgate.warmup;
 
-import io.carpgate.carp.BackupApiClient;
 import io.carpgate.config.Access;
+import io.carpgate.config.ApiCredentials;
+import io.carpgate.config.Backup;
+import io.carpgate.config.CarpgateConfig;
+import io.carpgate.config.Limits;
+import io.carpgate.config.LogSettings;
 import io.carpgate.config.Mode;
+import io.carpgate.config.PairConfig;
 import io.carpgate.config.UpstreamTrust;
+import io.carpgate.observe.ExchangeListener;
+import io.carpgate.observe.Metrics;
 import io.carpgate.policy.OnUnknownCarp;
-import io.carpgate.proxy.Gatekeeper;
-import io.carpgate.proxy.SyncProxy;
+import io.carpgate.proxy.CarpgateServer;
 import io.carpgate.tls.Fingerprint;
 import io.carpgate.tls.TlsContexts;
-import java.net.URI;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.KeyStore;
-import java.time.Clock;
 import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
-import org.eclipse.jetty.client.HttpClient;
-import org.eclipse.jetty.server.Handler;
-import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
-import org.eclipse.jetty.server.Request;
-import org.eclipse.jetty.server.Response;
-import org.eclipse.jetty.server.SecureRequestCustomizer;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.server.SslConnectionFactory;
-import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.util.ssl.SslContextFactory;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 /**
- * The start-up warm-up: before carpgate listens, a few rounds of a sync go through the same code a
- * master's calls take (the listener's TLS with carpgate's own certificate and suites, Jetty, reading,
- * the gate, the CARP API client, patching, forwarding over a pinned TLS connection), so the first real
- * calls do not pay for class loading, first-time initialisation and interpreted code.
+ * The start-up warm-up: before carpgate listens, a round of a sync goes through the very code a master's
+ * calls take, then more rounds in the background, so that the master's first calls meet loaded, initialised
+ * and compiled code instead of a cold JVM.
  *
- * <p>Everything is private to the warm-up and on loopback: its own listener and a {@link StandInBackup}
- * on ports the system picks, its own proxy, gate and API client. No backup is contacted, and nothing
- * reaches the access log, the decision log, the metrics or the status page (they hang off the real
- * listener only). A failure never stops carpgate: it then starts cold and says why.
+ * <p>It starts a second, private {@link CarpgateServer} exactly as carpgate's own is built (listener TLS with
+ * carpgate's certificate, the sync path's stages, gate, patcher, CARP reading, forwarding over a pinned
+ * connection), on loopback and a port the system picks, in front of a {@link StandInBackup}, and plays the
+ * master ({@link WarmupClient}). No backup is contacted. Its exchanges go to no listener, so nothing reaches
+ * the access log, the decision log, the metrics or the status page, and its threads log nothing
+ * ({@link QuietThreads}). A failure never stops carpgate: it then starts cold and says why.
  */
 public final class Warmup {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
-    private static final long MAX_BODY = 1024 * 1024;
 
     /**
-     * How much warm-up: {@code before} rounds of the four calls before carpgate listens, {@code after} more in
-     * the background, none begun after {@code budget}.
+     * How much warm-up: {@code before} rounds of the four calls before carpgate listens (waited for at most
+     * {@code beforeAtMost}; past it they go on in the background), {@code after} more in the background, none
+     * begun after {@code budget}.
      */
-    public record Plan(int before, int after, Duration budget) {
+    public record Plan(int before, Duration beforeAtMost, int after, Duration budget) {
         /**
          * One round before listening takes the first call from about 150 to about 75 ms for some 0.4 s more
-         * start-up; the rest leave the JIT compilers warm within seconds: a sync that comes later is served
-         * about as fast as by a long-running carpgate (BENCHMARKS.md, "Cold start").
+         * start-up; the rest leave the JIT compilers warm within seconds, so that a sync that comes later is
+         * served about as fast as by a long-running carpgate (BENCHMARKS.md, "Cold start").
          */
-        public static final Plan DEFAULT = new Plan(1, 60, Duration.ofSeconds(60));
+        public static final Plan DEFAULT = new Plan(1, Duration.ofSeconds(5), 60, Duration.ofSeconds(60));
     }
 
-    /**
-     * @param calls calls made; {@code problem} says what went wrong, if anything (carpgate starts anyway)
-     */
+    /** @param problem what went wrong, if anything (carpgate runs anyway) */
     public record Result(int calls, Duration took, Optional<String> problem) {
         public String describe() {
             return "warm-up: " + calls + " calls over loopback through TLS, reading, gate, patch and forwarding in "
-                    + took.toMillis() + " ms (no backup contacted)"
-                    + problem.map(p -> "; stopped early: " + p).orElse("");
+                    + took.toMillis() + " ms (no backup contacted)" + problem.map(p -> "; stopped: " + p).orElse("");
         }
     }
 
     private Warmup() {}
 
     /**
-     * Runs {@code plan.before()} rounds now, then {@code plan.after()} more on a daemon thread of its own
-     * (the caller meanwhile goes on starting and may already listen).
+     * Runs {@code plan.before()} rounds and returns, leaving {@code plan.after()} more to a daemon thread (the
+     * caller meanwhile goes on starting and may already listen).
      *
      * @param keyStore the listener's certificate and key, as the real listener uses them
-     * @param certificate their fingerprint: the warm-up's proxy pins its stand-in backup, which presents the same pair
-     * @param report gets the result once all rounds are done
+     * @param certificate their fingerprint: the stand-in backup presents the same pair, and the warm-up pins it
+     * @param report gets the result once every round is done
      */
     public static void start(KeyStore keyStore, char[] password, Fingerprint certificate, Plan plan,
-                             java.util.function.Consumer<Result> report) {
-        Rig rig;
-        try {
-            rig = Rig.start(keyStore, password, certificate);
-        } catch (Exception e) {
-            report.accept(new Result(0, Duration.ZERO, Optional.of(e.toString())));
-            return;
-        }
-        long start = System.nanoTime();
-        int[] calls = {0};
-        Optional<String> problem = rounds(rig, plan.before(), start + plan.budget().toNanos(), calls);
-        if (problem.isPresent() || plan.after() == 0) {
-            rig.close();
+                             Consumer<Result> report) {
+        // Every thread the warm-up starts, and those they start (Jetty's pools, the HTTP clients), is in this group.
+        ThreadGroup group = new ThreadGroup("carpgate-warmup");
+        QuietThreads quiet = QuietThreads.install(group);
+        CountDownLatch beforeDone = new CountDownLatch(1);
+        Thread thread = new Thread(group, () -> {
+            long start = System.nanoTime();
+            long deadline = start + plan.budget().toNanos();
+            int[] calls = {0};
+            Optional<String> problem = Optional.empty();
+            try (Rig rig = Rig.start(keyStore, password, certificate)) {
+                problem = rounds(rig, plan.before(), deadline, calls);
+                beforeDone.countDown();
+                if (problem.isEmpty()) {
+                    problem = rounds(rig, plan.after(), deadline, calls);
+                }
+            } catch (Exception e) {
+                problem = Optional.of(e.toString());
+            } finally {
+                beforeDone.countDown();
+                quiet.remove();
+            }
             report.accept(new Result(calls[0], Duration.ofNanos(System.nanoTime() - start), problem));
-            return;
-        }
-        Thread later = new Thread(() -> {
-            Optional<String> late = rounds(rig, plan.after(), start + plan.budget().toNanos(), calls);
-            rig.close();
-            report.accept(new Result(calls[0], Duration.ofNanos(System.nanoTime() - start), late));
         }, "carpgate-warmup");
-        later.setDaemon(true);
-        later.start();
+        thread.setDaemon(true);
+        thread.start();
+        try {
+            if (!beforeDone.await(plan.beforeAtMost().toMillis(), TimeUnit.MILLISECONDS)) {
+                return; // it goes on in the background; the listener opens now
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static Optional<String> rounds(Rig rig, int rounds, long deadline, int[] calls) {
         try {
             for (int round = 0; round < rounds && System.nanoTime() < deadline; round++) {
                 for (WarmupCalls.Call call : WarmupCalls.all()) {
-                    String answer = rig.master.call(call.body());
+                    String answer = rig.master().call(call.body());
                     calls[0]++;
                     if (!answer.startsWith("HTTP/1.1 200") || !call.expected().test(answer)) {
                         return Optional.of(call.name() + " was not answered as expected");
@@ -115,87 +123,57 @@ public final class Warmup {
                 }
             }
             return Optional.empty();
-        } catch (Exception e) {
+        } catch (IOException | RuntimeException e) {
             return Optional.of(e.toString());
         }
     }
 
-    /** The warm-up's own listener, proxy, gate and API client, and the stand-in backup they talk to. */
-    private record Rig(Server server, HttpClient api, WarmupClient master) {
+    /** The warm-up's own carpgate, the stand-in backup behind it, and its master. */
+    private record Rig(StandInBackup.Serving backup, CarpgateServer carpgate, WarmupClient master)
+            implements AutoCloseable {
         static Rig start(KeyStore keyStore, char[] password, Fingerprint certificate) throws Exception {
-            QueuedThreadPool threads = new QueuedThreadPool(16, 2);
-            threads.setName("carpgate-warmup");
-            threads.setDaemon(true);
-            Server server = new Server(threads);
-            HttpClient api = null;
+            StandInBackup.Serving backup = StandInBackup.serve(TlsContexts.server(keyStore, password));
+            // The VHID map is read while the server starts; the folder is not needed after that.
+            Path work = Files.createTempDirectory("carpgate-warmup");
             try {
-                SslContextFactory.Server tls = TlsContexts.server(keyStore, password);
-                ServerConnector listener = connector(server, tls);
-                ServerConnector backup = connector(server, tls);
-                backup.open(); // its port names the proxy's upstream
-                URI backupUrl = URI.create("https://127.0.0.1:" + backup.getLocalPort());
-                UpstreamTrust pin = new UpstreamTrust.Pin(certificate);
-                api = BackupApiClient.newHttpClient(TlsContexts.client(pin));
-                // A zero cache: every call that needs the CARP view asks the (stand-in) API, so that path runs too.
-                BackupApiClient carp = new BackupApiClient(api, backupUrl, "warmup", "warmup", TIMEOUT, Duration.ZERO,
-                        Clock.systemUTC());
-                SyncProxy proxy = new SyncProxy(new SyncProxy.Upstream(backupUrl.resolve("/xmlrpc.php"),
-                        TlsContexts.client(pin), TIMEOUT, TIMEOUT), MAX_BODY,
-                        new Gatekeeper(WarmupCalls.hints(), carp, OnUnknownCarp.SUPPRESS), Access.loopbackOnly(),
-                        Mode.ENFORCE);
-                server.setHandler(new Handler.Sequence(only(backup, new StandInBackup()), proxy));
-                server.start();
-                return new Rig(server, api, new WarmupClient(listener.getLocalPort()));
+                CarpgateServer carpgate = CarpgateServer.start(config(work, backup, certificate),
+                        TlsContexts.server(keyStore, password), new Metrics(), ExchangeListener.all(List.of()));
+                return new Rig(backup, carpgate, new WarmupClient(carpgate.port()));
             } catch (Exception e) {
-                stopQuietly(server, api);
+                backup.close();
                 throw e;
+            } finally {
+                removeQuietly(work);
             }
         }
 
-        void close() {
-            stopQuietly(server, api);
+        /** One pair whose backup is the stand-in (pinned), its instances in a VHID map; defaults otherwise. */
+        private static CarpgateConfig config(Path work, StandInBackup.Serving backup, Fingerprint certificate)
+                throws IOException {
+            Path map = Files.writeString(work.resolve("vhid-map.yml"), WarmupCalls.VHID_MAP);
+            PairConfig pair = new PairConfig("warm-up", "/", new Backup(backup.url(), new UpstreamTrust.Pin(certificate),
+                    new ApiCredentials("warm-up", "warm-up")), Optional.of(map), OnUnknownCarp.SUPPRESS);
+            return new CarpgateConfig(work.resolve("warm-up.yml"), new CarpgateConfig.Listen("127.0.0.1", 0),
+                    new CarpgateConfig.TlsFiles(work.resolve("carpgate.crt"), work.resolve("carpgate.key")),
+                    List.of(pair), LogSettings.defaults(work.resolve("logs")), Limits.defaults(), Access.loopbackOnly(),
+                    Mode.ENFORCE, Optional.empty(), List.of());
+        }
+
+        @Override
+        public void close() {
+            try {
+                carpgate.close();
+            } finally {
+                backup.close();
+            }
         }
     }
 
-    /** HTTP/1.1 over TLS as the real listener is set up: no SNI needed or checked, no server version. */
-    static ServerConnector connector(Server server, SslContextFactory.Server tls) {
-        HttpConfiguration http = new HttpConfiguration();
-        http.setSendServerVersion(false);
-        SecureRequestCustomizer secure = new SecureRequestCustomizer();
-        secure.setSniHostCheck(false);
-        secure.setSniRequired(false);
-        http.addCustomizer(secure);
-        ServerConnector connector = new ServerConnector(server, 1, 1, new SslConnectionFactory(tls, "http/1.1"),
-                new HttpConnectionFactory(http));
-        connector.setHost("127.0.0.1");
-        connector.setPort(0);
-        server.addConnector(connector);
-        return connector;
-    }
-
-    /** {@code handler} for requests that came in on {@code connector}; the next handler gets the others. */
-    private static Handler only(ServerConnector connector, Handler handler) {
-        return new Handler.Wrapper(handler) {
-            @Override
-            public boolean handle(Request request, Response response, Callback callback) throws Exception {
-                return request.getConnectionMetaData().getConnector() == connector
-                        && super.handle(request, response, callback);
-            }
-        };
-    }
-
-    private static void stopQuietly(Server server, HttpClient api) {
-        try {
-            server.stop();
-        } catch (Exception e) {
-            // nothing to do: its threads are daemons and its ports loopback-only
-        }
-        try {
-            if (api != null) {
-                api.stop();
-            }
-        } catch (Exception e) {
-            // as above
+    private static void removeQuietly(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException e) {
+            // a temporary folder; the system cleans it eventually
         }
     }
 }

@@ -110,6 +110,10 @@ public final class Bench {
         }
     }
 
+    /** {@code /proc/loadavg} when the run began: the machine is shared, and the numbers depend on it. */
+    private final String loadAtStart = firstMatch(Paths.get("/proc/loadavg"), "").map(l -> String.join(" ",
+            java.util.Arrays.asList(l.split(" ")).subList(0, 3))).orElse("unknown");
+
     private Bench(Options options) {
         this.options = options;
         this.out = options.out();
@@ -664,6 +668,7 @@ public final class Bench {
         m.put("kernel", System.getProperty("os.version"));
         m.put("jdk", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
         m.put("nginx", nginxVersion());
+        m.put("load", loadAtStart);
         return m;
     }
 

@@ -196,7 +196,8 @@ final class ColdStart {
         }
         long lines = v.key().equals(NGINX) ? 0 : lines(carpgateDir.resolve("logs").resolve("decisions.jsonl"));
         String first = Files.readAllLines(console, StandardCharsets.UTF_8).stream().findFirst().orElse("");
-        String runtime = v.key().equals(NGINX) ? "" : first.startsWith("Java ") ? first : "(no start-up cache line)";
+        // bin/carpgate's runs say which Java and start-up cache they use; a plain java -jar says nothing.
+        String runtime = first.startsWith("Java ") ? first : "";
         return new Sample(listenMs, calls, runtime, lines);
     }
 

@@ -19,7 +19,8 @@ final class Markdown {
                 .append(": ").append(m.get("nproc").asInt()).append(" CPUs (").append(m.get("cpu").asText())
                 .append("), ").append(m.get("memory").asText()).append(" RAM, ").append(m.get("os").asText())
                 .append(", kernel ").append(m.get("kernel").asText()).append(", ").append(m.get("jdk").asText())
-                .append(", nginx ").append(m.get("nginx").asText()).append(".\n\n");
+                .append(", nginx ").append(m.get("nginx").asText())
+                .append(m.has("load") ? ", load average at start " + m.get("load").asText() : "").append(".\n\n");
 
         sb.append("Latency in ms (p50 / p99), one new TLS connection per call. `+ms` is carpgate's p50 over direct; "
                 + "`c/n` is carpgate ÷ nginx.\n\n");
