@@ -14,17 +14,21 @@ final class StartupCache {
     private StartupCache() {}
 
     static Optional<String> describe() {
-        String java = "Java " + Runtime.version();
-        String used = System.getProperty(IN_USE);
-        if (used != null) {
+        return describe(Runtime.version(), Optional.ofNullable(System.getProperty(IN_USE)),
+                Optional.ofNullable(System.getProperty(SKIPPED)));
+    }
+
+    /**
+     * @param inUse the cache bin/carpgate gave the JVM
+     * @param skipped or why it gave none
+     */
+    static Optional<String> describe(Runtime.Version version, Optional<String> inUse, Optional<String> skipped) {
+        String java = "Java " + version;
+        if (inUse.isPresent()) {
             // Should the JVM still refuse it, its own "[error][aot]" or "[error][cds]" lines above say so.
-            return Optional.of(java + ", start-up cache " + used);
+            return Optional.of(java + ", start-up cache " + inUse.get());
         }
-        String skipped = System.getProperty(SKIPPED);
-        if (skipped != null) {
-            return Optional.of(java + ", starting without a start-up cache (first calls slower): " + skipped
-                    + (Runtime.version().feature() < 25 ? "; Java 25 or newer starts fastest" : ""));
-        }
-        return Optional.empty();
+        return skipped.map(why -> java + ", starting without a start-up cache (first calls slower): " + why
+                + (version.feature() < 25 ? "; Java 25 or newer starts fastest" : ""));
     }
 }

@@ -223,6 +223,7 @@ public final class CarpgateServer implements AutoCloseable {
         }
         long cut = graceful.getCurrentRequestCount();
         org.eclipse.jetty.util.component.LifeCycle.stop(server);
+        org.eclipse.jetty.util.component.LifeCycle.stop(server.getScheduler()); // started before the server: not its to stop
         if (drained) {
             LOG.info("stopped: every call in flight finished");
         } else {

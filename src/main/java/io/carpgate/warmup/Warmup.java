@@ -37,11 +37,12 @@ import java.util.stream.Stream;
  * carpgate's certificate, the sync path's stages, gate, patcher, CARP reading, forwarding over a pinned
  * connection), on loopback and a port the system picks, in front of a {@link StandInBackup}, and plays the
  * master ({@link WarmupClient}). No backup is contacted. Its exchanges go to no listener, so nothing reaches
- * the access log, the decision log, the metrics or the status page, and its threads log nothing
- * ({@link QuietThreads}). A failure never stops carpgate: it then starts cold and says why.
+ * the access log, the decision log, the metrics or the status page, and its lines stay off the console
+ * ({@link QuietWarmup}). A failure never stops carpgate: it then starts cold and says why.
  */
 public final class Warmup {
-    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    /** Its pair's name: one no configured pair can have (names are letters, digits, '.', '_', '-'). */
+    static final String PAIR = "(warm-up)";
 
     /**
      * How much warm-up: {@code before} rounds of the four calls before carpgate listens (waited for at most
@@ -77,11 +78,9 @@ public final class Warmup {
      */
     public static void start(KeyStore keyStore, char[] password, Fingerprint certificate, Plan plan,
                              Consumer<Result> report) {
-        // Every thread the warm-up starts, and those they start (Jetty's pools, the HTTP clients), is in this group.
-        ThreadGroup group = new ThreadGroup("carpgate-warmup");
-        QuietThreads quiet = QuietThreads.install(group);
         CountDownLatch beforeDone = new CountDownLatch(1);
-        Thread thread = new Thread(group, () -> {
+        QuietWarmup[] quiet = new QuietWarmup[1];
+        Thread thread = new Thread(() -> {
             long start = System.nanoTime();
             long deadline = start + plan.budget().toNanos();
             int[] calls = {0};
@@ -96,11 +95,12 @@ public final class Warmup {
                 problem = Optional.of(e.toString());
             } finally {
                 beforeDone.countDown();
-                quiet.remove();
+                quiet[0].remove();
             }
             report.accept(new Result(calls[0], Duration.ofNanos(System.nanoTime() - start), problem));
         }, "carpgate-warmup");
         thread.setDaemon(true);
+        quiet[0] = QuietWarmup.install(thread, PAIR);
         thread.start();
         try {
             if (!beforeDone.await(plan.beforeAtMost().toMillis(), TimeUnit.MILLISECONDS)) {
@@ -151,7 +151,7 @@ public final class Warmup {
         private static CarpgateConfig config(Path work, StandInBackup.Serving backup, Fingerprint certificate)
                 throws IOException {
             Path map = Files.writeString(work.resolve("vhid-map.yml"), WarmupCalls.VHID_MAP);
-            PairConfig pair = new PairConfig("warm-up", "/", new Backup(backup.url(), new UpstreamTrust.Pin(certificate),
+            PairConfig pair = new PairConfig(PAIR, "/", new Backup(backup.url(), new UpstreamTrust.Pin(certificate),
                     new ApiCredentials("warm-up", "warm-up")), Optional.of(map), OnUnknownCarp.SUPPRESS);
             return new CarpgateConfig(work.resolve("warm-up.yml"), new CarpgateConfig.Listen("127.0.0.1", 0),
                     new CarpgateConfig.TlsFiles(work.resolve("carpgate.crt"), work.resolve("carpgate.key")),
