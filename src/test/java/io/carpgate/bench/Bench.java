@@ -74,13 +74,14 @@ public final class Bench {
      * @param cold {@code all}: every workload; {@code only}: the cold one (issue #12) alone; {@code none}: all but it
      */
     private record Options(boolean quick, Path out, Path jar, String nginx, boolean jfr, String xmx, String cold,
-                           int coldSamples, int coldIdleSeconds) {
+                           int coldSamples, int coldIdleSeconds, String launcher) {
         static Options parse(String[] args) {
             boolean quick = false;
             boolean jfr = false;
             String cold = "all";
             int coldSamples = -1;
             int coldIdle = 10;
+            String launcher = "shipped";
             Path out = Paths.get("target/bench");
             Path jar = Paths.get("target/carpgate.jar");
             String nginx = "nginx";
@@ -97,16 +98,20 @@ public final class Bench {
                     case "--no-cold" -> cold = "none";
                     case "--cold-samples" -> coldSamples = Integer.parseInt(args[++i]);
                     case "--cold-idle" -> coldIdle = Integer.parseInt(args[++i]);
+                    case "--launcher" -> launcher = args[++i];
                     default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                            + " (known: --quick --jfr --cold --no-cold --cold-samples N --cold-idle S --out DIR --jar FILE"
-                            + " --nginx BIN --xmx SIZE)");
+                            + " (known: --quick --jfr --cold --no-cold --cold-samples N --cold-idle S --launcher shipped|java17"
+                            + " --out DIR --jar FILE --nginx BIN --xmx SIZE)");
                 }
             }
             if (coldSamples < 0) {
                 coldSamples = quick ? 4 : 10;
             }
+            if (!launcher.equals("shipped") && !launcher.equals("java17")) {
+                throw new IllegalArgumentException("--launcher is shipped (bin/carpgate) or java17 (java -jar, as before)");
+            }
             return new Options(quick, out.toAbsolutePath(), jar.toAbsolutePath(), nginx, jfr, xmx, cold, coldSamples,
-                    coldIdle);
+                    coldIdle, launcher);
         }
     }
 
@@ -436,22 +441,35 @@ public final class Bench {
         Path dir = out.resolve("carpgate");
         carpgatePort = freePort();
         writeCarpgateConfig(dir, carpgatePort, backupPort, pin);
-        Path javaBin = Paths.get(System.getProperty("java.home"), "bin", "java");
-        // As the systemd unit and the container run it (ExitOnOutOfMemoryError), with the issue's heap.
         // gc+cpu gives each pause's user/sys/real time: real far above user+sys is a GC thread waiting for a CPU.
-        List<String> cmd = new ArrayList<>(List.of(javaBin.toString(), "-XX:+ExitOnOutOfMemoryError",
-                "-Xmx" + options.xmx(), "-Xlog:gc,gc+cpu:file=" + out.resolve("carpgate-gc.log") + ":time"));
+        List<String> jvm = new ArrayList<>(List.of("-Xmx" + options.xmx(),
+                "-Xlog:gc,gc+cpu:file=" + out.resolve("carpgate-gc.log") + ":time"));
         if (options.jfr()) {
-            cmd.add("-XX:StartFlightRecording=filename=" + out.resolve("carpgate.jfr") + ",settings=profile,dumponexit=true");
+            jvm.add("-XX:StartFlightRecording=filename=" + out.resolve("carpgate.jfr") + ",settings=profile,dumponexit=true");
         }
-        cmd.addAll(List.of("-jar", options.jar().toString(), "run", "--config", dir.resolve("carpgate.yml").toString()));
+        List<String> cmd = new ArrayList<>();
+        Map<String, String> env = new LinkedHashMap<>();
+        if (options.launcher().equals("java17")) {
+            // As before issue #12: java -jar on the driver's Java 17, no start-up cache, no warm-up.
+            cmd.addAll(List.of(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-XX:+ExitOnOutOfMemoryError"));
+            cmd.addAll(jvm);
+            cmd.addAll(List.of("-jar", options.jar().toString(), "run", "--no-warm-up"));
+        } else {
+            // As the systemd unit and the container start it: bin/carpgate (newest Java, start-up cache, warm-up,
+            // ExitOnOutOfMemoryError), with the issue's heap instead of the default.
+            env.put("CARPGATE_JAVA_OPTS", String.join(" ", jvm));
+            cmd.addAll(List.of(options.jar().getParent().getParent().resolve("bin/carpgate").toString(), "run"));
+        }
+        cmd.addAll(List.of("--config", dir.resolve("carpgate.yml").toString()));
+        env.forEach((k, v) -> cmd.add(0, k + "='" + v + "'"));
         Files.writeString(out.resolve("carpgate.cmd"), String.join(" ", cmd) + "\n");
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
+        ProcessBuilder pb = new ProcessBuilder(cmd.subList(env.size(), cmd.size())).directory(dir.toFile());
+        pb.environment().putAll(env);
         pb.redirectErrorStream(true).redirectOutput(out.resolve("carpgate.out").toFile());
         Process p = start(pb);
         awaitPort(carpgatePort, p, "carpgate (see carpgate.out)");
-        log("carpgate on 127.0.0.1:" + carpgatePort + " (pid " + p.pid() + ", " + String.join(" ", cmd.subList(1, cmd.size()))
-                + ")");
+        log("carpgate on 127.0.0.1:" + carpgatePort + " (pid " + p.pid() + ", " + String.join(" ", cmd) + ")");
         return p;
     }
 
@@ -544,7 +562,9 @@ public final class Bench {
     }
 
     private static String jcmd(long pid, String command) throws Exception {
-        Path jcmd = Paths.get(System.getProperty("java.home"), "bin", "jcmd");
+        // The target JVM's own jcmd when it has one (bin/carpgate may run carpgate on a newer Java than the driver's).
+        Path target = Paths.get("/proc", String.valueOf(pid), "exe").toRealPath().getParent().resolve("jcmd");
+        Path jcmd = Files.isExecutable(target) ? target : Paths.get(System.getProperty("java.home"), "bin", "jcmd");
         Process p = new ProcessBuilder(jcmd.toString(), String.valueOf(pid), command).redirectErrorStream(true).start();
         byte[] output = p.getInputStream().readAllBytes();
         if (!p.waitFor(60, TimeUnit.SECONDS)) {
@@ -604,6 +624,9 @@ public final class Bench {
         root.put("quick", options.quick());
         root.set("machine", machine());
         root.put("carpgate_command", Files.readString(out.resolve("carpgate.cmd")).trim());
+        // bin/carpgate's runs say first which Java and start-up cache they use.
+        root.put("carpgate_runtime", Files.readAllLines(out.resolve("carpgate.out")).stream().findFirst()
+                .filter(l -> l.startsWith("Java ")).orElse(""));
         int errors = 0;
         ArrayNode rows = root.putArray("workloads");
         for (Result r : results) {

@@ -44,7 +44,9 @@ final class Markdown {
 
         JsonNode mem = r.get("memory");
         JsonNode hs = mem.get("stats");
-        sb.append("\ncarpgate's JVM: `").append(r.get("carpgate_command").asText()).append("`\n\n");
+        sb.append("\ncarpgate's JVM: `").append(r.get("carpgate_command").asText()).append("`")
+                .append(r.path("carpgate_runtime").asText().isEmpty() ? "" : " (" + r.get("carpgate_runtime").asText() + ")")
+                .append("\n\n");
         sb.append("| carpgate memory | value |\n|---|--:|\n");
         sb.append("| ").append(mem.get("workload").asText()).append(": calls ok / failed, p50 | ")
                 .append(hs.get("calls").asInt()).append(" / ").append(hs.get("errors").asInt()).append(", ")
