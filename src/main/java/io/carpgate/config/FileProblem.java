@@ -44,7 +44,13 @@ final class FileProblem {
      * A PEM file that was read but holds nothing usable. carpgate's own messages (they start with the file name) are
      * kept; a library's, which may name Java types, are replaced by words.
      */
-    static String pem(Path file, java.security.GeneralSecurityException e) {
+    static String pem(Path file, Exception e) {
+        if (e instanceof java.nio.file.FileSystemException io) {
+            return of(file, io);
+        }
+        if (e instanceof IOException) {
+            return file + " is not PEM that carpgate can read (damaged, or not a certificate or key)";
+        }
         String message = e.getMessage() == null ? "" : e.getMessage();
         if (message.startsWith(file.toString()) || message.startsWith("unsupported key type")) {
             return message;

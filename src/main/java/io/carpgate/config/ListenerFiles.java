@@ -41,10 +41,7 @@ final class ListenerFiles {
         }
         try {
             read.run();
-        } catch (IOException e) {
-            throw tls.error(tls.valueAt(which), tls.name(which) + ": " + (e instanceof java.nio.file.FileSystemException
-                    ? FileProblem.of(file, e) : file + " is not PEM that carpgate can read"));
-        } catch (GeneralSecurityException e) {
+        } catch (IOException | GeneralSecurityException e) {
             throw tls.error(tls.valueAt(which), tls.name(which) + ": " + FileProblem.pem(file, e));
         }
     }

@@ -160,9 +160,7 @@ final class PairsReader {
             }
             try {
                 PemFiles.readCertificates(file);
-            } catch (IOException e) {
-                throw backup.error(backup.valueAt("ca"), backup.name("ca") + ": " + FileProblem.of(file, e));
-            } catch (GeneralSecurityException e) {
+            } catch (IOException | GeneralSecurityException e) {
                 throw backup.error(backup.valueAt("ca"), backup.name("ca") + ": " + FileProblem.pem(file, e));
             }
             return new UpstreamTrust.Ca(file);
