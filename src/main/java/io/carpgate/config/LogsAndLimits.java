@@ -48,7 +48,26 @@ final class LogsAndLimits {
                 carpCache,
                 duration(limits, "client-idle-timeout").orElse(d.clientIdleTimeout()),
                 duration(limits, "request-read-timeout").orElse(d.requestReadTimeout()),
-                limits.integer("max-connections", 1, 100_000, "1..100000").orElse(d.maxConnections()));
+                limits.integer("max-connections", 1, 100_000, "1..100000").orElse(d.maxConnections()),
+                carpRefresh(limits).orElse(d.carpRefresh()));
+    }
+
+    /** A duration of at least {@link Limits#MIN_CARP_REFRESH}, or {@code off} ({@link Duration#ZERO}). */
+    private static Optional<Duration> carpRefresh(Section limits) throws ConfigException {
+        Optional<String> text = limits.text("carp-refresh");
+        if (text.isEmpty()) {
+            return Optional.empty();
+        }
+        // YAML reads a bare off as false.
+        if (text.get().trim().equalsIgnoreCase("off") || text.get().trim().equalsIgnoreCase("false")) {
+            return Optional.of(Duration.ZERO);
+        }
+        Duration refresh = limits.parse(limits.valueAt("carp-refresh"), text.get(),
+                t -> Units.duration(t, "limits.carp-refresh"));
+        if (refresh.compareTo(Limits.MIN_CARP_REFRESH) < 0) {
+            throw limits.error(limits.valueAt("carp-refresh"), "limits.carp-refresh must be at least 5s, or off");
+        }
+        return Optional.of(refresh);
     }
 
     private static Optional<Duration> duration(Section limits, String key) throws ConfigException {

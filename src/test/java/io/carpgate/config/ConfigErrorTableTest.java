@@ -157,6 +157,10 @@ class ConfigErrorTableTest {
         rows.add(row("limits.max-connections", BASE + "limits: {max-connections: «lots}\n",
                 "limits.max-connections must be a whole number, 1..100000"));
         rows.add(row("limits.api-timeout", BASE + "limits: {api-timeout: «5 seconds}\n", "limits.api-timeout: '5 seconds' is not a duration"));
+        rows.add(row("limits.carp-refresh too often", BASE + "limits: {carp-refresh: «1s}\n",
+                "limits.carp-refresh must be at least 5s, or off"));
+        rows.add(row("limits.carp-refresh a word", BASE + "limits: {carp-refresh: «never}\n",
+                "limits.carp-refresh: 'never' is not a duration"));
         rows.add(row("limits key with underscore", BASE + "limits: {«max_body: 1MiB}\n", "did you mean 'max-body'?"));
         rows.add(row("admin.port", BASE + "admin: {port: «70000}\n", "admin.port must be 1..65535"));
         rows.add(row("admin.enabled", BASE + "admin: {enabled: «maybe}\n", "admin.enabled must be true or false"));
@@ -261,6 +265,14 @@ class ConfigErrorTableTest {
         Files.writeString(dir.resolve("carpgate.yml"), PAIRS_HEAD + "pairs:\n" + pair("site-a", "/a", "")
                 + pair("site-b", "/b", ""));
         assertThat(ConfigLoader.load(dir.resolve("carpgate.yml"), Map.of()).pairs()).hasSize(2);
+    }
+
+    @Test
+    void carpRefreshIsADurationOrOff() throws Exception {
+        for (String[] given : new String[][] {{"off", "PT0S"}, {"'off'", "PT0S"}, {"30s", "PT30S"}, {"2m", "PT2M"}}) {
+            Path file = Files.writeString(dir.resolve("carpgate.yml"), BASE + "limits: {carp-refresh: " + given[0] + "}\n");
+            assertThat(ConfigLoader.load(file, Map.of()).limits().carpRefresh()).as(given[0]).hasToString(given[1]);
+        }
     }
 
     @Test
