@@ -36,7 +36,7 @@ final class FingerprintCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("carpgate: " + hint.get());
             return 2;
         }
-        URI target = URI.create(address);
+        URI target = URI.create(address.trim());
         int port = target.getPort() < 0 ? 443 : target.getPort();
         // Trusts whatever is presented: the point is to show it; the admin decides whether to pin it.
         try (SSLSocket socket = (SSLSocket) NoVerification.sslContext().getSocketFactory().createSocket()) {

@@ -41,7 +41,10 @@ final class ConfigKeys {
         return all;
     }
 
-    /** The mappings other than {@code here} that know {@code key}: "listen or admin", or "" when none does. */
+    /**
+     * The mappings other than {@code here} (one of the lists above, compared by identity) that know {@code key}:
+     * "listen or admin", or "" when none does.
+     */
     static String elsewhere(String key, List<String> here) {
         return ALL.entrySet().stream()
                 .filter(e -> e.getValue() != here && e.getValue().contains(key))

@@ -45,9 +45,9 @@ public final class ConfigLoader {
         inputs.add(tls.key());
         LogSettings logs = LogsAndLimits.logs(top.requiredSection("logs", ConfigKeys.LOGS,
                 "where the logs go, e.g. {dir: ../logs}"), folder);
-        Optional<Section> limits = top.section("limits", "limits", ConfigKeys.LIMITS);
+        Optional<Section> limits = top.section("limits", ConfigKeys.LIMITS);
         Limits limitValues = limits.isPresent() ? LogsAndLimits.limits(limits.get()) : Limits.defaults();
-        Optional<CarpgateConfig.Listen> admin = admin(top.section("admin", "admin", ConfigKeys.ADMIN));
+        Optional<CarpgateConfig.Listen> admin = admin(top.section("admin", ConfigKeys.ADMIN));
         return new CarpgateConfig(source, listen, tls, pairs, logs, limitValues, access, mode, admin,
                 inputs.stream().distinct().toList());
     }

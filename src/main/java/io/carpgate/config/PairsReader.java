@@ -52,8 +52,7 @@ final class PairsReader {
         Map<String, Integer> paths = new HashMap<>();
         for (int i = 0; i < entries.items().size(); i++) {
             YamlNode item = entries.items().get(i);
-            Section entry = Section.of(top.file(), "pairs[" + label(item, i) + "]", ConfigKeys.PAIR_NAME, item,
-                    item.at(), ConfigKeys.PAIR);
+            Section entry = Section.of(top.file(), label(item, i), item, item.at(), ConfigKeys.PAIR);
             String name = entry.requiredText("name", "a name for logs and metrics, e.g. site-a");
             if (!NAME.matcher(name).matches()) {
                 throw entry.error(entry.valueAt("name"), "pairs[].name must be 1-63 letters, digits, '.', '_' or '-' "
@@ -71,8 +70,8 @@ final class PairsReader {
                 throw entry.error(entry.valueAt("path"), "pairs: two entries have the same path '" + path
                         + "' (the other at line " + samePath + ")");
             }
-            Section backup = Section.of(top.file(), "pairs[" + name + "].backup", "backup",
-                    entry.required("backup", BACKUP_NEEDS), entry.keyAt("backup"), ConfigKeys.BACKUP);
+            Section backup = Section.of(top.file(), "pairs[" + name + "].backup", entry.required("backup", BACKUP_NEEDS),
+                    entry.keyAt("backup"), ConfigKeys.BACKUP);
             Optional<Path> map = entry.text("vhid-map").map(folder::resolve).map(Path::normalize);
             OnUnknownCarp policy = ConfigLoader.onUnknownCarp(entry).orElse(onUnknown);
             pairs.add(pair(backup, name, path, map, policy, folder, env, inputs, true));
@@ -80,15 +79,25 @@ final class PairsReader {
         return pairs;
     }
 
-    /** How messages name an entry before its name is checked: its name when it has a plain one, else its number. */
+    /**
+     * How messages name an entry before its name is checked: {@code pairs[site-a]} when it has a plain name, else
+     * by its place ({@code the 2nd entry of pairs}).
+     */
     private static String label(YamlNode item, int index) {
         if (item instanceof YamlNode.Mapping mapping) {
             Optional<YamlNode> name = mapping.entry("name").map(YamlNode.Entry::value);
             if (name.isPresent() && name.get() instanceof YamlNode.Scalar s && NAME.matcher(s.text()).matches()) {
-                return s.text();
+                return "pairs[" + s.text() + "]";
             }
         }
-        return Integer.toString(index);
+        int n = index + 1;
+        String suffix = n % 100 >= 11 && n % 100 <= 13 ? "th" : switch (n % 10) {
+            case 1 -> "st";
+            case 2 -> "nd";
+            case 3 -> "rd";
+            default -> "th";
+        };
+        return "the " + n + suffix + " entry of pairs";
     }
 
     private static PairConfig pair(Section backup, String name, String path, Optional<Path> map, OnUnknownCarp onUnknown,

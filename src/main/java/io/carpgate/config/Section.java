@@ -30,23 +30,20 @@ final class Section {
             throw new ConfigException(file + ":" + root.at() + ": the configuration must be a mapping of keys "
                     + "(listen:, tls:, backup:, …), not " + YamlNode.describe(root));
         }
-        return checked(new Section(file, "", mapping, Optional.empty()), ConfigKeys.TOP_NAME, known);
+        return checked(new Section(file, "", mapping, Optional.empty()), known);
     }
 
-    /**
-     * A mapping inside this one, or inside a list (then {@code name} is the caller's, e.g. {@code pairs[site-a]}).
-     * @param kind the name {@link ConfigKeys} knows the mapping by
-     */
-    static Section of(Path file, String name, String kind, YamlNode node, YamlNode.Position opened, List<String> known)
+    /** A mapping inside this one, or inside a list (then {@code name} is the caller's, e.g. {@code pairs[site-a]}). */
+    static Section of(Path file, String name, YamlNode node, YamlNode.Position opened, List<String> known)
             throws ConfigException {
         if (!(node instanceof YamlNode.Mapping mapping)) {
             throw new ConfigException(file + ":" + node.at() + ": " + name + " must be a mapping ("
                     + String.join(", ", known) + "), not " + YamlNode.describe(node));
         }
-        return checked(new Section(file, name, mapping, Optional.of(opened)), kind, known);
+        return checked(new Section(file, name, mapping, Optional.of(opened)), known);
     }
 
-    private static Section checked(Section section, String kind, List<String> known) throws ConfigException {
+    private static Section checked(Section section, List<String> known) throws ConfigException {
         for (YamlNode.Entry entry : section.mapping.entries()) {
             if (known.contains(entry.key())) {
                 continue;
@@ -60,7 +57,7 @@ final class Section {
             } else if (!elsewhere.isEmpty()) {
                 problem += ": it belongs in " + elsewhere + "; check its indentation";
             } else {
-                problem += " (known " + (section.name.isEmpty() ? "at " + kind : "here") + ": "
+                problem += " (known " + (section.name.isEmpty() ? "at " + ConfigKeys.TOP_NAME : "here") + ": "
                         + String.join(", ", known.stream().sorted().toList()) + ")";
             }
             throw section.error(entry.keyAt(), problem);
@@ -68,8 +65,11 @@ final class Section {
         return section;
     }
 
-    /** {@code key} under this mapping's name, as messages write it: {@code listen.port}. */
+    /** {@code key} under this mapping's name, as messages write it: {@code listen.port}, {@code 'path' of the 2nd entry of pairs}. */
     String name(String key) {
+        if (name.startsWith("the ")) {
+            return "'" + key + "' of " + name;
+        }
         return name.isEmpty() ? key : name + "." + key;
     }
 
@@ -122,13 +122,13 @@ final class Section {
         return here("missing required key '" + key + "'" + (name.isEmpty() ? "" : " in " + name) + " (" + what + ")");
     }
 
-    Optional<Section> section(String key, String kind, List<String> known) throws ConfigException {
+    Optional<Section> section(String key, List<String> known) throws ConfigException {
         Optional<YamlNode> value = value(key);
-        return value.isEmpty() ? Optional.empty() : Optional.of(of(file, name(key), kind, value.get(), keyAt(key), known));
+        return value.isEmpty() ? Optional.empty() : Optional.of(of(file, name(key), value.get(), keyAt(key), known));
     }
 
     Section requiredSection(String key, List<String> known, String what) throws ConfigException {
-        return of(file, name(key), key, required(key, what), keyAt(key), known);
+        return of(file, name(key), required(key, what), keyAt(key), known);
     }
 
     /** A text value (a number or true/false is taken as written). */

@@ -206,7 +206,13 @@ class ConfigErrorTableTest {
                 "missing required key 'backup' in pairs[site-a]"));
         rows.add(row("pairs on-unknown-carp", PAIRS_HEAD + "pairs:\n" + pair("site-a", "/a", "    on-unknown-carp: «foward\n"),
                 "on-unknown-carp must be suppress or forward", "did you mean 'forward'?"));
-        rows.add(row("pairs entry a name only", PAIRS_HEAD + "pairs:\n  - «site-a\n", "pairs[0] must be a mapping"));
+        rows.add(row("pairs entry a name only", PAIRS_HEAD + "pairs:\n" + pair("site-a", "/a", "") + "  - «site-b\n",
+                "the 2nd entry of pairs must be a mapping"));
+        rows.add(row("pairs entry without a name", PAIRS_HEAD + "pairs:\n" + pair("site-a", "/a", "")
+                + pair("site-b", "/b", "").replace("  - name: site-b\n    path: /b", "  - «path: /b"),
+                "missing required key 'name' in the 2nd entry of pairs"));
+        rows.add(row("pairs entry with an empty path", PAIRS_HEAD + "pairs:\n"
+                + pair("site-a", "", "").replace("    path: \n", "    «path:\n"), "pairs[site-a].path has no value"));
         rows.add(row("pairs empty", PAIRS_HEAD + "pairs: «[]\n", "pairs is empty"));
         rows.add(row("pairs a mapping", PAIRS_HEAD + "pairs:\n  «site-a: {path: /a}\n", "pairs must be a list"));
         rows.add(row("pairs with vhid-map at the top", PAIRS_HEAD + "«vhid-map: m.yml\npairs:\n" + pair("site-a", "/a", ""),
