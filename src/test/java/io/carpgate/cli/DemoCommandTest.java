@@ -6,7 +6,9 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
+import io.carpgate.e2e.EndToEnd;
 
+@EndToEnd
 class DemoCommandTest {
     @Test
     void theDemoShowsTheBlackHoleWithoutCarpgateAndTheGateWithIt() {
