@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.carpgate.sim.SimulatedBackup;
 import io.carpgate.tls.Fingerprint;
+import io.carpgate.e2e.EndToEnd;
 import io.carpgate.tls.PemFiles;
 import io.carpgate.tls.TlsContexts;
 import java.net.InetAddress;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code check} against backups that go wrong: each failure is named by its cause, never as plain "unreachable".
  * The servers are real HTTPS listeners on loopback.
  */
+@EndToEnd
 class CheckDiagnosisTest {
     static final String OTHER_PIN = CheckCommandTest.OTHER_PIN;
 

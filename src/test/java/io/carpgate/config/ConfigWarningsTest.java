@@ -2,22 +2,21 @@ package io.carpgate.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.carpgate.cli.Launcher;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Values left as in the example, and settings that weaken carpgate, are warned about at run and at check. */
+/**
+ * Values left as in the example, and settings that weaken carpgate, are warned about at run and at check (the
+ * consoles themselves: {@code ExampleWarningsEndToEndTest}, {@code CheckOfflineTest}).
+ */
 class ConfigWarningsTest {
     @TempDir
     Path dir;
 
-    /** conf/ as shipped, listening on loopback port 0 so that it can start here. */
+    /** conf/ as shipped, on loopback port 0. */
     private Path example() throws Exception {
         Path conf = Files.createDirectories(dir.resolve("conf"));
         for (String name : new String[] {"carpgate.yml", "vhid-map.yml", "backup-api.txt"}) {
@@ -70,19 +69,5 @@ class ConfigWarningsTest {
                         "backup.url https://[2001:db8::2] is a documentation address (RFC 3849)",
                         "allow-from 2001:db8::5/128 is a documentation address (RFC 3849)",
                         "allow-from 203.0.113.0/24 is a documentation address (RFC 5737)", "admin listener on 0.0.0.0");
-    }
-
-    @Test
-    void runSaysTheWarningsAtStart() throws Exception {
-        CarpgateConfig config = ConfigLoader.load(example(), Map.of());
-        io.carpgate.observe.LogSetup.configure(config.logs());
-        ByteArrayOutputStream console = new ByteArrayOutputStream();
-        try (Launcher.Running running = Launcher.start(config, new PrintStream(console, true, StandardCharsets.UTF_8))) {
-            assertThat(console.toString(StandardCharsets.UTF_8)).contains(
-                    "WARNING: pair default: backup.pin-sha256 is the example's placeholder",
-                    "WARNING: pair default: the API key and secret are the example's placeholders",
-                    "WARNING: pair default: backup.url https://192.0.2.2 is a documentation address",
-                    "WARNING: allow-from 192.0.2.1/32 is a documentation address");
-        }
     }
 }
