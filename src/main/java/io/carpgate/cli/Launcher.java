@@ -4,7 +4,7 @@ import io.carpgate.admin.AdminServer;
 import io.carpgate.config.CarpgateConfig;
 import io.carpgate.config.ConfigException;
 import io.carpgate.config.ConfigLoader;
-import io.carpgate.config.Mode;
+import io.carpgate.config.ConfigWarnings;
 import io.carpgate.config.PairConfig;
 import io.carpgate.config.UpstreamTrust;
 import io.carpgate.observe.AccessLog;
@@ -167,30 +167,12 @@ public final class Launcher {
         return new Running(server, admin, metrics, listener);
     }
 
-    /** Said at every start and reload: settings that weaken what carpgate protects. */
+    /** Said at every start and reload: settings that weaken what carpgate protects, values left as in the example. */
     private static List<String> warnings(CarpgateConfig config) {
-        List<String> warnings = new java.util.ArrayList<>();
-        if (config.mode() == Mode.OBSERVE) {
-            warnings.add("mode: observe - carpgate decides and logs but forwards everything unchanged; "
-                    + "WireGuard starts are NOT suppressed");
-        }
-        for (PairConfig pair : config.pairs()) {
-            if (pair.backup().trust() instanceof UpstreamTrust.Insecure) {
-                warnings.add("pair " + pair.name() + ": backup.insecure is set: the backup's certificate is NOT "
-                        + "verified; anyone on the path can read the sync password and the configuration. "
-                        + "Set backup.pin-sha256 (carpgate fingerprint).");
-            }
-        }
-        config.admin().filter(a -> !isLoopback(a.host())).ifPresent(a -> warnings.add("admin listener on " + a.host()
-                + ": it is plain HTTP without authentication; keep it on a management network"));
-        return warnings;
+        return ConfigWarnings.of(config);
     }
 
-    private static boolean isLoopback(String host) {
-        return host.equals("127.0.0.1") || host.equals("::1") || host.equals("localhost");
-    }
-
-    private static String describe(UpstreamTrust trust) {
+    static String describe(UpstreamTrust trust) {
         if (trust instanceof UpstreamTrust.Pin pin) {
             return "certificate pinned to SHA-256 " + pin.sha256();
         }

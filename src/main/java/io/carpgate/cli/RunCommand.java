@@ -39,7 +39,9 @@ final class RunCommand implements Callable<Integer> {
             System.err.println("carpgate: configuration error: " + e.getMessage());
             return 2;
         } catch (java.io.IOException | java.security.GeneralSecurityException e) {
-            System.err.println("carpgate: cannot start: " + e.getMessage());
+            // An AccessDeniedException's message is the file name alone.
+            System.err.println("carpgate: cannot start: " + e.getMessage()
+                    + (e instanceof java.nio.file.AccessDeniedException ? ": permission denied" : ""));
             return 1;
         }
         out.println("carpgate listening on https://" + loaded.listen().host() + ":" + running.port() + "/");

@@ -32,18 +32,16 @@ public final class VhidMapLoader {
     public static VhidMap load(Path file) throws ConfigException {
         Path source = file.toAbsolutePath().normalize();
         byte[] bytes = Yaml.bytes(source, "VHID map", "an 'instances:' mapping");
+        // Syntax (a tab, an unclosed '{', bad indentation) and duplicate keys first, each at its own place, so a
+        // syntax error is never mistaken for the value it runs into.
+        YamlTree.parse(source, bytes, "VHID map", "an 'instances:' mapping");
         try (JsonParser parser = Yaml.mapper().getFactory().createParser(bytes)) {
             return new VhidMap(Optional.of(source), new Reader(source, parser).document());
         } catch (JsonProcessingException e) {
-            throw new ConfigException(Yaml.where(source, e.getLocation()) + firstLine(e.getOriginalMessage()), e);
+            throw Yaml.syntax(source, bytes, e);
         } catch (IOException e) {
-            throw new ConfigException(source + ": cannot read the VHID map: " + e.getMessage());
+            throw new ConfigException("cannot read the VHID map: " + FileProblem.of(source, e));
         }
-    }
-
-    private static String firstLine(String message) {
-        int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline);
     }
 
     private record Reader(Path source, JsonParser parser) {
@@ -53,7 +51,8 @@ public final class VhidMapLoader {
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String key = parser.currentName();
                 if (!key.equals("instances")) {
-                    throw error("unknown key '" + key + "' (known here: instances)");
+                    throw error("unknown key '" + key + "'" + or(DidYouMean.hint(key, Set.of("instances")),
+                            " (known here: instances)"));
                 }
                 entries = instances();
             }
@@ -69,16 +68,17 @@ public final class VhidMapLoader {
             Set<String> seen = new HashSet<>();
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String instance = parser.currentName();
-                int line = parser.currentLocation().getLineNr();
+                int line = parser.currentTokenLocation().getLineNr();
+                int column = parser.currentTokenLocation().getColumnNr();
                 if (!seen.add(instance)) {
                     throw error("instance '" + instance + "' appears twice");
                 }
-                entries.add(entry(instance, line));
+                entries.add(entry(instance, line, column));
             }
             return entries;
         }
 
-        private VhidMapEntry entry(String instance, int line) throws IOException, ConfigException {
+        private VhidMapEntry entry(String instance, int line, int column) throws IOException, ConfigException {
             expect(parser.nextToken(), JsonToken.START_OBJECT, "instance '" + instance + "' needs at least 'vhid:'");
             Integer vhid = null;
             String iface = null;
@@ -86,9 +86,14 @@ public final class VhidMapLoader {
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String key = parser.currentName();
                 if (!ENTRY_KEYS.contains(key)) {
-                    throw error("unknown key '" + key + "' in instance '" + instance + "' (known here: backup-vip, interface, vhid)");
+                    throw error("unknown key '" + key + "' in instance '" + instance + "'" + or(DidYouMean.hint(key, ENTRY_KEYS),
+                            " (known here: backup-vip, interface, vhid)"));
                 }
                 JsonToken value = parser.nextToken();
+                if (value == JsonToken.START_OBJECT || value == JsonToken.START_ARRAY) {
+                    throw error("'" + key + "' of instance '" + instance + "' must be a single value, not "
+                            + (value == JsonToken.START_OBJECT ? "a mapping" : "a list"));
+                }
                 String text = value.isScalarValue() ? parser.getText() : null;
                 if (text == null || value == JsonToken.VALUE_NULL) {
                     throw error("'" + key + "' of instance '" + instance + "' needs a value");
@@ -110,10 +115,15 @@ public final class VhidMapLoader {
                 }
             }
             if (vhid == null) {
-                throw new ConfigException(source + ":" + line + ": instance '" + instance + "' has no vhid");
+                throw new ConfigException(source + ":" + line + ":" + column + ": instance '" + instance + "' has no vhid"
+                        + " (the CARP VHID it follows, 1..255)");
             }
             return new VhidMapEntry(instance, vhid, Optional.ofNullable(iface).filter(s -> !s.isEmpty()),
                     Optional.ofNullable(backupVip), line);
+        }
+
+        private static String or(String hint, String otherwise) {
+            return hint.isEmpty() ? otherwise : hint;
         }
 
         private void expect(JsonToken actual, JsonToken wanted, String problem) throws ConfigException {
