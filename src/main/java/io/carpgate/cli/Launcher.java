@@ -76,9 +76,10 @@ public final class Launcher {
                 CarpgateConfig next = ConfigLoader.load(source, env);
                 Fingerprint certificate = Fingerprint.of(PemFiles.readCertificates(next.tls().cert()).get(0));
                 KeyStore keyStore = PemFiles.loadKeyStore(next.tls().cert(), next.tls().key());
-                CarpgateConfig.TlsFiles previousTls = server.config().tls();
+                // The listener serves the files it started with; new file names wait for a restart.
+                CarpgateConfig.TlsFiles inEffectTls = server.started().tls();
                 List<String> restart = server.apply(next);
-                if (!certificate.equals(listenerFingerprint) && next.tls().equals(previousTls)) {
+                if (!certificate.equals(listenerFingerprint) && next.tls().equals(inEffectTls)) {
                     server.replaceCertificate(keyStore, PemFiles.keyStorePassword());
                     listenerFingerprint = certificate;
                     LOG.info("listener certificate replaced; SHA-256 {}", certificate);

@@ -16,6 +16,7 @@ import io.carpgate.policy.InstanceBook;
 import io.carpgate.policy.VhidHints;
 import io.carpgate.tls.TlsContexts;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.client.HttpClient;
@@ -47,6 +48,7 @@ final class PairRuntime implements AutoCloseable {
     private final GracefulHandler handler;
     private final Clock clock;
     private final AtomicReference<Scheduler.Task> refresh = new AtomicReference<>();
+    private volatile boolean closed;
 
     private PairRuntime(PairConfig config, VhidHints hints, HttpClient apiClient, CarpCache carp,
                         Gatekeeper gatekeeper, GracefulHandler handler, Clock clock) {
@@ -67,8 +69,11 @@ final class PairRuntime implements AutoCloseable {
      * (in the background), so the status page and /readyz have a reading from the start.
      *
      * @param learned instances an earlier runtime of this pair learned (empty for a new pair)
+     * @param lastSeen the earlier runtime's last CARP reading of the same backup, so a reload does not make the
+     *     status page, /readyz and the metrics forget the backup's state until the next read lands
      */
-    static PairRuntime start(PairConfig config, Shared shared, InstanceBook learned) throws Exception {
+    static PairRuntime start(PairConfig config, Shared shared, InstanceBook learned, Optional<CarpReading> lastSeen)
+            throws Exception {
         VhidMap map = config.vhidMap().isPresent() ? VhidMapLoader.load(config.vhidMap().get()) : VhidMap.empty();
         VhidHints hints = PolicyMapping.hints(map);
         Clock clock = Clock.systemUTC();
@@ -78,11 +83,11 @@ final class PairRuntime implements AutoCloseable {
             BackupApiClient api = new BackupApiClient(apiClient, config.backup().url(),
                     config.backup().apiCredentials().key(), config.backup().apiCredentials().secret(),
                     shared.limits().apiTimeout(), clock);
-            ApiHealth health = new ApiHealth(config.name());
+            ApiHealth health = new ApiHealth(config.name(), lastSeen);
             CarpCache carp = new CarpCache(api::read, shared.limits().carpCacheTtl(), api.maxWait(), clock, reading -> {
                 shared.metrics().carpRead(config.name(), reading);
                 health.seen(reading);
-            });
+            }, lastSeen);
             Gatekeeper gatekeeper = new Gatekeeper(hints, carp, config.onUnknownCarp(), learned);
             Interceptor decides = new GateInterceptor(gatekeeper);
             Forwarder forwarder = new Forwarder(new Forwarder.Upstream(config.backup().xmlrpcUri(),
@@ -91,9 +96,14 @@ final class PairRuntime implements AutoCloseable {
             Handler chain = new AccessGuard(shared.access(), new EndpointGuard(new EncodingGuard(
                     new BodyBuffering(shared.limits().maxBodyBytes(), new Interception(
                             shared.mode() == Mode.OBSERVE ? new ObserveOnly(decides) : decides, forwarder)))));
-            GracefulHandler handler = new GracefulHandler(chain);
+            GracefulHandler handler = new DrainingPair(chain);
             handler.setServer(shared.server());
-            handler.start();
+            try {
+                handler.start();
+            } catch (Exception e) {
+                LifeCycle.stop(handler); // the forwarder's client and threads, if they started
+                throw e;
+            }
             PairRuntime runtime = new PairRuntime(config, hints, apiClient, carp, gatekeeper, handler, clock);
             carp.refresh();
             runtime.refreshEvery(shared);
@@ -107,14 +117,20 @@ final class PairRuntime implements AutoCloseable {
     /** carpgate's own periodic read (limits.carp-refresh); watchers never read, whatever their number. */
     private void refreshEvery(Shared shared) {
         long millis = shared.limits().carpRefresh().toMillis();
-        if (millis <= 0 || !handler.isRunning()) {
+        if (millis <= 0 || closed) {
             return;
         }
         // refresh() only starts an asynchronous read, so the scheduler's thread never waits on the network.
         refresh.set(shared.server().getScheduler().schedule(() -> {
+            if (closed) {
+                return; // closed while this task waited: no read through a stopped client
+            }
             carp.refresh();
             refreshEvery(shared);
         }, millis, TimeUnit.MILLISECONDS));
+        if (closed) {
+            refresh.get().cancel(); // scheduled while close() ran
+        }
     }
 
     PairConfig config() {
@@ -127,6 +143,10 @@ final class PairRuntime implements AutoCloseable {
 
     InstanceBook learned() {
         return gatekeeper.learned();
+    }
+
+    Optional<CarpReading> lastSeen() {
+        return carp.lastSeen();
     }
 
     /** A snapshot for the admin listener, from the last CARP reading; reads nothing from the backup. */
@@ -142,6 +162,7 @@ final class PairRuntime implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         Scheduler.Task task = refresh.getAndSet(null);
         if (task != null) {
             task.cancel();
@@ -158,8 +179,10 @@ final class PairRuntime implements AutoCloseable {
         private final String pair;
         private final AtomicReference<Boolean> answered = new AtomicReference<>();
 
-        ApiHealth(String pair) {
+        /** @param before the previous runtime's last reading: a reload is no change of health */
+        ApiHealth(String pair, Optional<CarpReading> before) {
             this.pair = pair;
+            before.ifPresent(r -> answered.set(r.answered()));
         }
 
         void seen(CarpReading reading) {
