@@ -2,6 +2,7 @@ package io.carpgate.policy;
 
 import io.carpgate.carp.CarpView;
 import io.carpgate.carp.CarpView.Resolved;
+import io.carpgate.xmlrpc.BodyPatcher;
 import io.carpgate.xmlrpc.XmlRpcValue;
 import io.carpgate.xmlrpc.XmlRpcValue.Str;
 import io.carpgate.xmlrpc.XmlRpcValue.Struct;
@@ -91,6 +92,12 @@ final class WireGuardRewrite {
                     + " from " + f.source() + "): " + no.reason() + "; left as sent");
         }
         String backupVip = ((Resolved.Yes<String>) target).value();
+        if (!BodyPatcher.canWrite(backupVip)) {
+            // E.g. a VIP uuid spelled with &#13;: no in-place text reads back as that string on the backup.
+            return new InstanceResult(known, Optional.empty(), "WARNING instance " + label + " (VHID " + f.vhid()
+                    + " from " + f.source() + "): the VIP uuid it should follow has a character that cannot be "
+                    + "written into the body; left as sent, its CARP dependency may not resolve on the backup");
+        }
         if (dependOn.isEmpty() || !(dependOn.get() instanceof Str str)) {
             return new InstanceResult(known, Optional.empty(), "WARNING instance " + label
                     + ": carp_depend_on is missing or not a string and cannot be set in place; left as sent");
@@ -112,7 +119,10 @@ final class WireGuardRewrite {
         List<PayloadVip> arriving = payloadVips.stream()
                 .filter(v -> v.vhid() == follow.vhid() && v.on(follow.iface())).toList();
         if (arriving.stream().map(v -> v.iface().toLowerCase(java.util.Locale.ROOT)).distinct().count() == 1) {
-            return new Resolved.Yes<>(arriving.get(0).uuid());
+            // A blank uuid would read as "no CARP dependency" on the backup: the very black hole.
+            return arriving.stream().map(PayloadVip::uuid).filter(u -> !u.isBlank()).findFirst()
+                    .<Resolved<String>>map(Resolved.Yes::new)
+                    .orElseGet(() -> new Resolved.No<>("the VIP for VHID " + follow.vhid() + " in this restore has no uuid"));
         }
         if (carp instanceof CarpView.Known known) {
             return known.backupVipUuid(follow.vhid(), follow.iface());

@@ -41,7 +41,7 @@ final class IxrReader {
         }
         Handler handler = new Handler();
         try {
-            InputSource source = new InputSource(new ByteArrayInputStream(message));
+            InputSource source = new InputSource(new ByteArrayInputStream(libxml2Cdata(message)));
             source.setEncoding("UTF-8"); // the declaration (and its encoding) is gone; expat defaults to UTF-8
             newParser().parse(source, handler);
         } catch (SAXException | IOException e) {
@@ -59,6 +59,38 @@ final class IxrReader {
         System.arraycopy(newHead, 0, out, 0, newHead.length);
         System.arraycopy(body, headLength, out, newHead.length, body.length - headLength);
         return out;
+    }
+
+    /**
+     * The nodes' PHP XML parser is libxml2, which keeps a raw CR inside a CDATA section (the JDK parser makes it
+     * LF): each such CR is handed to the JDK parser as a character reference between two CDATA sections.
+     */
+    private static byte[] libxml2Cdata(byte[] message) {
+        String in = new String(message, StandardCharsets.ISO_8859_1);
+        StringBuilder out = new StringBuilder(in.length());
+        int at = 0;
+        while (at < in.length()) {
+            int comment = in.indexOf("<!--", at);
+            int pi = in.indexOf("<?", at);
+            int cdata = in.indexOf("<![CDATA[", at);
+            int next = min(comment, min(pi, cdata));
+            if (next < 0) {
+                out.append(in, at, in.length());
+                break;
+            }
+            String close = next == cdata ? "]]>" : next == comment ? "-->" : "?>";
+            int end = in.indexOf(close, next + 2);
+            end = end < 0 ? in.length() : end + close.length();
+            out.append(in, at, next);
+            String markup = in.substring(next, end);
+            out.append(next == cdata ? markup.replace("\r", "]]>&#13;<![CDATA[") : markup);
+            at = end;
+        }
+        return out.toString().getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    private static int min(int a, int b) {
+        return a < 0 ? b : b < 0 ? a : Math.min(a, b);
     }
 
     private static SAXParser newParser() throws SAXException {

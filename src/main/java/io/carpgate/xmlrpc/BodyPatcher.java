@@ -14,13 +14,22 @@ import java.util.List;
 public final class BodyPatcher {
     private BodyPatcher() {}
 
+    /**
+     * Whether {@code text} can be written into a body so the backup reads back exactly it: every character
+     * an XML 1.0 character, and no CR (a parser turns a raw CR into LF). Callers ask before they plan a
+     * replacement, so a {@link Replacement} is never refused on a live request.
+     */
+    public static boolean canWrite(String text) {
+        return XmlText.roundTrips(text);
+    }
+
     /** {@code newText} is the plain string; it is escaped as IXR's writer (htmlspecialchars) would. */
     public record Replacement(TextSlot slot, String newText) {
         public Replacement {
             if (slot == null || newText == null) {
                 throw new IllegalArgumentException("slot and newText are required");
             }
-            if (!XmlText.roundTrips(newText)) {
+            if (!canWrite(newText)) {
                 // Would make the body not well-formed, or read back differently (CR becomes LF).
                 throw new IllegalArgumentException("replacement text has a character XML text cannot carry");
             }

@@ -11,6 +11,9 @@ package io.carpgate.xmlrpc;
  *       a tag).</li>
  *   <li>{@code ]]>} in character data: only a CDATA section may end with it. It is allowed inside comments,
  *       processing instructions, CDATA sections and attribute values, so the scan follows those.</li>
+ *   <li>A carriage return inside a CDATA section: the backup's parser (libxml2) keeps it as CR there, where
+ *       Woodstox (as XML 1.0 says) turns it into LF, so the two would read different strings. An IXR master
+ *       never writes CDATA (it escapes text), so such a body is refused rather than emulated.</li>
  * </ul>
  * The scan only has to be right on bodies Woodstox accepts as well-formed (everything else is refused
  * anyway), and a DOCTYPE is refused before it matters, so a small lexer is enough.
@@ -52,7 +55,14 @@ final class LexicalCheck {
             return skipPast(body, at + COMMENT_OPEN.length, end, COMMENT_CLOSE);
         }
         if (DocumentRange.startsWith(body, at, end, CDATA_OPEN)) {
-            return skipPast(body, at + CDATA_OPEN.length, end, CDATA_END);
+            int after = skipPast(body, at + CDATA_OPEN.length, end, CDATA_END);
+            for (int i = at + CDATA_OPEN.length; i < after; i++) {
+                if (body[i] == '\r') {
+                    throw new Refusal(Refusal.NOT_WELL_FORMED, "carriage return inside a CDATA section at byte " + i
+                            + " (the backup's parser keeps it, carpgate's would not)");
+                }
+            }
+            return after;
         }
         if (DocumentRange.startsWith(body, at, end, PI_OPEN)) {
             return skipPast(body, at + PI_OPEN.length, end, PI_CLOSE);

@@ -19,7 +19,8 @@ final class CallGenerator {
             "opnsense.restore_config_section", "opnsense.firmware_version", "opnsense.stop_service", ""};
     private static final String[] NAMES = {"service", "id", "methodName", "params", "carp_depend_on", "0", "", "x"};
     private static final String[] WORDS = {"wireguard", "*", WG0, "", " ", "0", "unbound", "1", "a&amp;b", "&lt;",
-            "&#119;", "&#x2a;", "\n", "\r\n", "\t", "é", "\uD83D\uDE00", "]]>", "&quot;"};
+            "&#119;", "&#x2a;", "\n", "\r\n", "\t", "é", "\uD83D\uDE00", "]]>", "&quot;", "<![CDATA[\r]]>",
+            "<![CDATA[a\r\nb]]>", "&#13;", "\r"};
     private static final String[] TYPES = {"string", "int", "i4", "double", "boolean", "base64", "dateTime.iso8601", "nil",
             "String", "i8"};
 

@@ -4,6 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.carpgate.policy.Gate;
+import io.carpgate.policy.GateInputs;
+import io.carpgate.policy.GateScenarios;
+import io.carpgate.policy.SlotChange;
+import io.carpgate.policy.Verdict;
 import io.carpgate.reference.IxrParse;
 import io.carpgate.reference.PhpValues.PhpArray;
 import io.carpgate.xmlrpc.BackupReader;
@@ -29,6 +34,10 @@ import org.junit.jupiter.api.Test;
 class PatcherParityFuzzTest {
     private static final String[] NEW_TEXTS = {"", " ", "0", "*", "wireguard", CallGenerator.WG0,
             "a&b<c>\"d'e", "]]>", "é\uD83D\uDE00", "\t\n", "<?xml version=\"1.0\"?>", "x".repeat(150)};
+
+    private static final String VIP7 = "5f3c1a9e-8d2b-4c7a-9e1f-2a3b4c5d6e7f";
+    private static final String[] VIP_SUFFIXES = {"&#13;", "&#x0D;", "&#10;", "\r", "-b", " ", "&amp;&#039;", "&#0;",
+            "<![CDATA[\r]]>", "<![CDATA[x]]>", "&#xFFFE;", "\t"};
 
     /** A string value in the call and where it sits: param index, then member names and array indexes. */
     record Located(List<Object> path, XmlRpcValue.Str value) {}
@@ -63,6 +72,33 @@ class PatcherParityFuzzTest {
             texts.add(text);
         }
         check(body, replacements, chosen, texts);
+        gateRewritesArePatchable(body, call.get());
+    }
+
+    /**
+     * Whatever rewrite the gate plans on an accepted body, the patcher can write it (no exception on a live
+     * request), and the backup reads the patched body as the original with exactly those values changed.
+     */
+    static void gateRewritesArePatchable(byte[] body, MethodCall call) {
+        List<Located> strings = new ArrayList<>();
+        for (int i = 0; i < call.params().size(); i++) {
+            collect(call.params().get(i), new ArrayList<>(List.of((Object) (long) i)), strings);
+        }
+        for (GateInputs in : GateScenarios.some()) {
+            if (!(Gate.decide(call, in) instanceof Verdict.Rewrite rewrite)) {
+                continue;
+            }
+            List<BodyPatcher.Replacement> replacements = new ArrayList<>();
+            List<Located> chosen = new ArrayList<>();
+            List<String> texts = new ArrayList<>();
+            for (SlotChange change : rewrite.changes()) {
+                replacements.add(new BodyPatcher.Replacement(change.slot(), change.newText()));
+                chosen.add(strings.stream().filter(l -> l.value().slot().equals(change.slot())).findFirst()
+                        .orElseThrow(() -> new AssertionError("the gate rewrites a slot that is no string of the call")));
+                texts.add(change.newText());
+            }
+            check(body, replacements, chosen, texts);
+        }
     }
 
     static void check(byte[] body, List<BodyPatcher.Replacement> replacements, List<Located> chosen, List<String> texts) {
@@ -89,6 +125,14 @@ class PatcherParityFuzzTest {
         try {
             byte[] restore = Files.readAllBytes(Path.of(System.getProperty("carpgate.fixtures"),
                     "restore_config_section.request.xml"));
+            if (data.consumeBoolean()) {
+                // Give the VIP (the restore's second mention of its uuid) an odd spelling the gate may point
+                // carp_depend_on at, e.g. a character reference to CR that no written text reads back as.
+                String text = new String(restore, java.nio.charset.StandardCharsets.UTF_8);
+                int vip = text.indexOf(VIP7, text.indexOf(VIP7) + 1) + VIP7.length();
+                return (text.substring(0, vip) + VIP_SUFFIXES[data.consumeInt(0, VIP_SUFFIXES.length - 1)]
+                        + text.substring(vip)).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            }
             if (data.consumeBoolean()) {
                 // Move the body's start so slots come near the backup's 100-byte declaration window.
                 String text = new String(restore, java.nio.charset.StandardCharsets.UTF_8);
@@ -144,6 +188,22 @@ class PatcherParityFuzzTest {
             out.writeBytes(chunk);
         }
         return out.toByteArray();
+    }
+
+    @Test
+    void theGatesRewritesOfTheRestoreFixtureArePatchableWhateverTheVipsSpelling() throws Exception {
+        String fixture = Files.readString(Path.of(System.getProperty("carpgate.fixtures"), "restore_config_section.request.xml"));
+        int vip = fixture.indexOf(VIP7, fixture.indexOf(VIP7) + 1) + VIP7.length();
+        int checked = 0;
+        for (String suffix : VIP_SUFFIXES) {
+            byte[] body = (fixture.substring(0, vip) + suffix + fixture.substring(vip)).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            Optional<MethodCall> call = Parity.check(body);
+            if (call.isPresent()) {
+                gateRewritesArePatchable(body, call.get());
+                checked++;
+            }
+        }
+        assertThat(checked).as("spellings carpgate accepts").isGreaterThanOrEqualTo(6);
     }
 
     @Test

@@ -13,6 +13,9 @@ public final class GateScenarios {
                 GateTest.inputs(GateTest.book(GateTest.wg0(), GateTest.wg1()), GateTest.view("MASTER", "BACKUP")),
                 new GateInputs(GateTest.hints(new VhidHint("wg0-branches", 7, Optional.of("opt2"),
                         Optional.of(GateTest.BACKUP_VIP7))),
+                        GateTest.book(), GateTest.view("BACKUP", "BACKUP"), OnUnknownCarp.SUPPRESS),
+                // The map names the VHID only: the VIP uuid comes from the restore itself (rewrites to payload text).
+                new GateInputs(GateTest.hints(new VhidHint("wg0-branches", 7, Optional.empty(), Optional.empty())),
                         GateTest.book(), GateTest.view("BACKUP", "BACKUP"), OnUnknownCarp.SUPPRESS));
     }
 }

@@ -317,6 +317,43 @@ class GateTest {
         }
 
         @Test
+        void aVipUuidThePatcherCannotWriteLeavesTheInstanceAsSentWithAWarning() {
+            // A restore whose VIP uuid is spelled with &#13; reads as a uuid ending in CR: no text written into
+            // the body reads back as that on the backup, so the gate must not plan that rewrite.
+            GateInputs in = new GateInputs(hints(new VhidHint("wg0", 7, Optional.empty(), Optional.empty())),
+                    InstanceBook.empty(), view("BACKUP", "BACKUP"), OnUnknownCarp.SUPPRESS);
+            Verdict verdict = Gate.decide(c.restore(List.of(c.wgInstance(WG0, "wg0", "")),
+                    List.of(c.vip(MASTER_VIP7 + "\r", "opt2", "7"))), in);
+            assertThat(verdict).isInstanceOf(Verdict.Forward.class);
+            assertThat(verdict.calls().get(0).action()).isEqualTo(Action.FORWARDED);
+            assertThat(verdict.calls().get(0).reason()).contains("WARNING", "cannot be written", "left as sent");
+            assertThat(verdict.learned()).extracting(KnownInstance::vhid).containsExactly(Optional.of(7));
+        }
+
+        @Test
+        void aPayloadVipWithoutUuidIsNeverTheTargetForThatWouldMeanNoDependency() {
+            GateInputs in = new GateInputs(hints(new VhidHint("wg0", 7, Optional.empty(), Optional.empty())),
+                    InstanceBook.empty(), view("BACKUP", "BACKUP"), OnUnknownCarp.SUPPRESS);
+            for (String blank : List.of("", "  ")) {
+                Verdict verdict = Gate.decide(c.restore(List.of(c.wgInstance(WG0, "wg0", MASTER_VIP7)),
+                        List.of(c.vip(blank, "opt2", "7"))), in);
+                assertThat(verdict).isInstanceOf(Verdict.Forward.class);
+                assertThat(verdict.calls().get(0).reason()).contains("WARNING", "has no uuid");
+            }
+        }
+
+        @Test
+        void aBackupVipUuidFromTheApiThatCannotBeWrittenIsNotPlannedEither() {
+            CarpView odd = new CarpView.Known(List.of(new BackupVip(BACKUP_VIP7 + "\u0001", "opt2", 7, "198.51.100.5", "")),
+                    List.of(new VipState("WAN2", 7, "198.51.100.5", "BACKUP")), Instant.EPOCH);
+            GateInputs in = new GateInputs(hints(new VhidHint("wg0", 7, Optional.empty(), Optional.empty())),
+                    InstanceBook.empty(), odd, OnUnknownCarp.SUPPRESS);
+            Verdict verdict = Gate.decide(c.restore(List.of(c.wgInstance(WG0, "wg0", MASTER_VIP7)), List.of()), in);
+            assertThat(verdict).isInstanceOf(Verdict.Forward.class);
+            assertThat(verdict.calls().get(0).reason()).contains("WARNING", "cannot be written");
+        }
+
+        @Test
         void apiDownWithoutMapVipLeavesTheInstanceAndSaysWhy() {
             GateInputs in = new GateInputs(hints(new VhidHint("wg0", 7, Optional.empty(), Optional.empty())),
                     InstanceBook.empty(), new CarpView.Unavailable("connection refused"), OnUnknownCarp.SUPPRESS);

@@ -29,7 +29,8 @@ import org.xml.sax.helpers.DefaultHandler;
  *       first 100 bytes is cut out, wherever it is ('.' does not cross a line feed).</li>
  *   <li>A message that is empty after PHP's trim() is a parse failure; the message itself is not trimmed.</li>
  *   <li>expat reads the bytes (UTF-8 unless a BOM or a remaining declaration says otherwise); internal
- *       entities are expanded; text, CDATA and entity text all arrive through one character handler.</li>
+ *       entities are expanded; text, CDATA and entity text all arrive through one character handler. (The
+ *       parser on the nodes is in fact libxml2, which keeps a raw CR inside CDATA; emulated below.)</li>
  *   <li>tag_open resets the collected text; tag_close turns it into a value per tag and resets it.</li>
  * </ol>
  */
@@ -62,6 +63,7 @@ public final class IxrParse {
         if (forExpat == null) {
             return Message.failed();
         }
+        forExpat = keepCdataCarriageReturns(forExpat);
         Handler handler = new Handler();
         try {
             SAXParserFactory factory = SAXParserFactory.newInstance();
@@ -111,6 +113,34 @@ public final class IxrParse {
             out[m.start(2) + 2] = '0'; // expat has no XML 1.1 rules
         }
         return out;
+    }
+
+    /**
+     * libxml2 (PHP's XML parser on the backup) keeps a raw CR inside a CDATA section, where the JDK parser
+     * turns it into LF. Splitting the section around a character reference {@code &#13;} gives the JDK
+     * parser the same text libxml2 reads. Comments and PIs are skipped so a "<![CDATA[" inside them is not
+     * taken for a section.
+     */
+    static byte[] keepCdataCarriageReturns(byte[] message) {
+        String text = new String(message, StandardCharsets.ISO_8859_1);
+        StringBuilder out = new StringBuilder(text.length());
+        int i = 0;
+        while (i < text.length()) {
+            if (text.startsWith("<!--", i) || text.startsWith("<?", i)) {
+                int close = text.indexOf(text.startsWith("<!--", i) ? "-->" : "?>", i + 2);
+                int to = close < 0 ? text.length() : close + (text.startsWith("<!--", i) ? 3 : 2);
+                out.append(text, i, to);
+                i = to;
+            } else if (text.startsWith("<![CDATA[", i)) {
+                int close = text.indexOf("]]>", i + 9);
+                int to = close < 0 ? text.length() : close + 3;
+                out.append(text.substring(i, to).replace("\r", "]]>&#13;<![CDATA["));
+                i = to;
+            } else {
+                out.append(text.charAt(i++));
+            }
+        }
+        return out.toString().getBytes(StandardCharsets.ISO_8859_1);
     }
 
     /** IXR_Message's tag_open, cdata and tag_close. */

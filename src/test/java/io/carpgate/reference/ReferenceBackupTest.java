@@ -211,6 +211,19 @@ class ReferenceBackupTest {
     }
 
     @Test
+    void libxml2KeepsACarriageReturnInsideCdataOnlyAndTheStripCrossesIt() {
+        IxrParse.Message m = IxrParse.parse(bytes(call("m", "<param><value><string><![CDATA[a\r]]></string></value></param>"
+                + "<param><value><string>a\r</string></value></param>"
+                + "<param><value><string><!-- <![CDATA[\r]]> -->b<![CDATA[\r\n]]></string></value></param>")));
+        assertThat(m.params()).containsExactly("a\r", "a\n", "b\r\n");
+        // '.' without /s matches CR: a declaration spanning one is stripped and its UTF-7 ignored; across LF, kept.
+        String plain = call("opnsense.start_service", control(member("service", "wireguard")));
+        String body = plain.substring(plain.indexOf("<methodCall>"));
+        assertThat(actions("<?xml version=\"1.0\"\r encoding=\"UTF-7\"?>" + body)).hasSize(1);
+        assertThat(BACKUP.run(bytes("<?xml version=\"1.0\"\n encoding=\"UTF-7\"?>" + body)).end()).isEqualTo("fault -32700");
+    }
+
+    @Test
     void faultsForUnparsableNonCallsAndUnknownMethods() {
         assertThat(BACKUP.run(bytes("  \n ")).end()).isEqualTo("fault -32700");
         assertThat(BACKUP.run(bytes("<methodCall><methodName>x</methodName>")).end()).isEqualTo("fault -32700");

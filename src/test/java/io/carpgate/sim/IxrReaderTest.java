@@ -21,6 +21,14 @@ class IxrReaderTest {
     }
 
     @Test
+    void aCarriageReturnInsideCdataStaysOneAsLibxml2KeepsItOutsideItBecomesALineFeed() {
+        assertThat(onlyParam("<value><string><![CDATA[x\r]]></string></value>")).isEqualTo("x\r");
+        assertThat(onlyParam("<value><string>x\r</string></value>")).isEqualTo("x\n");
+        assertThat(onlyParam("<value><string><!-- <![CDATA[\r]]> -->y<![CDATA[a\r\nb]]></string></value>"))
+                .isEqualTo("ya\r\nb");
+    }
+
+    @Test
     void textAfterATypedValueReplacesIt() {
         Object s = onlyParam("<value><struct><member><name>x</name><value><string>a</string>b</value></member></struct></value>");
         assertThat(s).isEqualTo(Map.of("x", "b"));

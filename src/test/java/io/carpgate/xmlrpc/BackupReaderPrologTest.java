@@ -75,6 +75,15 @@ class BackupReaderPrologTest {
     }
 
     @Test
+    void onlyALineFeedEndsTheStripsLineACarriageReturnDoesNot() {
+        // PCRE's '.' (no /s) stops at LF only: a declaration spanning a CR is still cut out, its encoding ignored...
+        assertThat(onlyString(utf8("<?xml version=\"1.0\"\r encoding=\"UTF-7\"?>" + CALL)).text()).isEqualTo("é");
+        // ...while one spanning an LF (or CRLF) stays, and libxml2 honours the UTF-7 it names: refused.
+        assertThat(refused("<?xml version=\"1.0\"\n encoding=\"UTF-7\"?>" + CALL).reason()).contains("encoding");
+        assertThat(refused("<?xml version=\"1.0\"\r\n encoding=\"UTF-7\"?>" + CALL).reason()).contains("encoding");
+    }
+
+    @Test
     void declarationBeyondTheFirst100BytesIsNotStrippedAndMisplacedForExpat() {
         String padding = " ".repeat(120);
         assertThat(refused(padding + "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>" + CALL).faultCode())
