@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "check", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Validate the configuration and VHID map, reach the backup's API with the configured TLS trust "
-                + "and credentials, and print the backup's CARP VIPs and the instances of the VHID map. "
+                + "and credentials, and print the backup's CARP VIPs and the items of the VHID map (by kind). "
                 + "Exit status 0 when all is well, 2 for a configuration or map error, 1 for a backup or API problem.")
 final class CheckCommand implements Callable<Integer> {
     @Spec
@@ -63,7 +63,7 @@ final class CheckCommand implements Callable<Integer> {
     private static int checkPair(CarpgateConfig loaded, PairConfig pair, VhidMap map, PrintWriter out, PrintWriter err)
             throws Exception {
         out.println("pair " + pair.name() + " at " + pair.path() + "; VHID map: "
-                + map.source().map(p -> p + " (" + map.entries().size() + " instances)").orElse("none"));
+                + map.source().map(p -> p + " (" + map.entries().size() + " entries)").orElse("none"));
         HttpClient http = BackupApiClient.newHttpClient(TlsContexts.client(pair.backup().trust()));
         CarpView view;
         try {
@@ -87,16 +87,19 @@ final class CheckCommand implements Callable<Integer> {
         }
         out.println();
         if (map.entries().isEmpty()) {
-            out.println("No instances in the VHID map: instances follow the VIP their carp_depend_on names in each sync.");
+            out.println("No entries in the VHID map: WireGuard instances, OpenVPN instances and DHCP relays follow the VIP "
+                    + "their carp_depend_on names in each sync.");
             return 0;
         }
         boolean allResolved = true;
-        out.printf("%-38s %-5s %-10s %-38s %s%n", "INSTANCE (VHID MAP)", "VHID", "INTERFACE", "BACKUP VIP", "CARP STATE");
+        out.printf("%-9s %-38s %-5s %-10s %-38s %s%n", "KIND", "ITEM (VHID MAP)", "VHID", "INTERFACE", "BACKUP VIP",
+                "CARP STATE");
         for (VhidMapEntry entry : map.entries()) {
             CarpView.Resolved<String> vip = entry.backupVip().<CarpView.Resolved<String>>map(CarpView.Resolved.Yes::new)
                     .orElseGet(() -> known.backupVipUuid(entry.vhid(), entry.iface()));
             allResolved &= vip instanceof CarpView.Resolved.Yes;
-            out.printf("%-38s %-5d %-10s %-38s %s%n", entry.instance(), entry.vhid(), entry.iface().orElse("-"),
+            out.printf("%-9s %-38s %-5d %-10s %-38s %s%n", entry.kind().key(), entry.key(), entry.vhid(),
+                    entry.iface().orElse("-"),
                     vip instanceof CarpView.Resolved.Yes<String> yes ? yes.value()
                             : "UNRESOLVED: " + ((CarpView.Resolved.No<String>) vip).reason(),
                     state(known.statusOf(entry.vhid(), entry.iface())));

@@ -45,9 +45,9 @@ public final class Metrics {
                 .help("XML-RPC calls decided, by pair, method, decision and mode (a multicall counts each inner call)")
                 .labelNames("pair", "method", "decision", "mode").register(registry);
         suppressedStarts = Counter.builder().name("carpgate_suppressed_starts")
-                .help("WireGuard starts or restarts carpgate answered itself because the backup was not CARP MASTER "
-                        + "(in observe mode: would have)")
-                .labelNames("pair", "mode").register(registry);
+                .help("Starts or restarts of items with a CARP dependency (WireGuard, OpenVPN clients) carpgate "
+                        + "answered itself because the backup was not CARP MASTER (in observe mode: would have), by kind")
+                .labelNames("pair", "kind", "mode").register(registry);
         upstream = Histogram.builder().name("carpgate_upstream_duration_seconds")
                 .help("Time from sending a call to the backup to its answer's headers")
                 .classicOnly()
@@ -96,7 +96,8 @@ public final class Metrics {
         for (CallOutcome call : outcomes) {
             calls.labelValues(pair, methodLabel(call.method()), call.action().word(), mode).inc();
             if (call.action() == Action.SUPPRESSED) {
-                suppressedStarts.labelValues(pair, mode).inc();
+                // Kinds come from carpgate's own rows, so the label's values are bounded.
+                suppressedStarts.labelValues(pair, call.kind().orElse("-"), mode).inc();
             }
         }
     }

@@ -18,7 +18,7 @@ public final class RecentDecisions {
 
     /** One decided call, as the decision log writes it (no payload values). */
     public record Entry(Instant time, String pair, String client, String method, Optional<String> service,
-                        Optional<String> instance, Optional<String> vhid, Optional<String> carp, String decision,
+                        Optional<String> kind, Optional<String> instance, Optional<String> vhid, Optional<String> carp, String decision,
                         String reason, boolean observed) {}
 
     synchronized void add(Entry entry) {

@@ -52,7 +52,7 @@ public final class RequestLogs implements RequestLog {
                 exchange.map(Exchange::observed).orElse(false));
         exchange.flatMap(Exchange::upstreamNanos).ifPresent(n -> metrics.upstreamSeconds(pair, n / 1e9));
         exchange.ifPresent(e -> e.calls().forEach(call -> recent.add(new RecentDecisions.Entry(
-                java.time.Instant.now(), pair, client, call.method(), call.service(), call.instance(), call.vhid(),
+                java.time.Instant.now(), pair, client, call.method(), call.service(), call.kind(), call.instance(), call.vhid(),
                 call.carpState(), call.action().word(), call.reason(), e.observed()))));
     }
 
@@ -80,6 +80,7 @@ public final class RequestLogs implements RequestLog {
         line.put("method", call.method());
         line.put("service", call.service().orElse(null));
         line.put("id", call.id().orElse(null));
+        line.put("kind", call.kind().orElse(null));
         line.put("instance", call.instance().orElse(null));
         line.put("vhid", call.vhid().orElse(null));
         line.put("carp", call.carpState().orElse(null));

@@ -8,16 +8,16 @@ public sealed interface Verdict {
     /** One outcome per XML-RPC call in the request, for the decision log. */
     List<CallOutcome> calls();
 
-    /** Instances seen in a restore, so later starts can be tied to a VHID. */
-    default List<KnownInstance> learned() {
+    /** Items seen in a restore, so later starts can be tied to a VHID. */
+    default List<CarpItem> learned() {
         return List.of();
     }
 
     /** Send the master's body to the backup unchanged. */
-    record Forward(List<CallOutcome> calls, List<KnownInstance> learned) implements Verdict {}
+    record Forward(List<CallOutcome> calls, List<CarpItem> learned) implements Verdict {}
 
     /** Send the master's body with these strings replaced in place. */
-    record Rewrite(List<SlotChange> changes, List<CallOutcome> calls, List<KnownInstance> learned) implements Verdict {
+    record Rewrite(List<SlotChange> changes, List<CallOutcome> calls, List<CarpItem> learned) implements Verdict {
         public Rewrite {
             if (changes.isEmpty()) {
                 throw new IllegalArgumentException("a rewrite changes something");

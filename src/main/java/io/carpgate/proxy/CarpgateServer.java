@@ -6,7 +6,7 @@ import io.carpgate.observe.Metrics;
 import io.carpgate.observe.PairStatus;
 import io.carpgate.observe.RecentDecisions;
 import io.carpgate.observe.RequestLogs;
-import io.carpgate.policy.InstanceBook;
+import io.carpgate.policy.ItemBook;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -134,8 +134,8 @@ public final class CarpgateServer implements AutoCloseable {
         List<PairRuntime> built = new ArrayList<>();
         try {
             for (PairConfig pair : config.pairs()) {
-                InstanceBook learned = previous.stream().filter(p -> p.sameBackupAs(pair)).findFirst()
-                        .map(PairRuntime::learned).orElse(InstanceBook.empty());
+                ItemBook learned = previous.stream().filter(p -> p.sameBackupAs(pair)).findFirst()
+                        .map(PairRuntime::learned).orElse(ItemBook.empty());
                 built.add(PairRuntime.start(pair, shared, learned));
             }
         } catch (Exception e) {

@@ -11,7 +11,7 @@ import io.carpgate.config.VhidMap;
 import io.carpgate.config.VhidMapLoader;
 import io.carpgate.observe.Metrics;
 import io.carpgate.observe.PairStatus;
-import io.carpgate.policy.InstanceBook;
+import io.carpgate.policy.ItemBook;
 import io.carpgate.policy.VhidHints;
 import io.carpgate.tls.TlsContexts;
 import java.time.Clock;
@@ -20,7 +20,7 @@ import org.eclipse.jetty.client.HttpClient;
 
 /**
  * One HA pair while carpgate runs: its {@link SyncProxy}, the CARP view of its backup and what carpgate
- * learned of its WireGuard instances. A reload builds a new one and hands over the learned instances.
+ * learned of its items with a CARP dependency. A reload builds a new one and hands over the learned items.
  */
 final class PairRuntime implements AutoCloseable {
     private final PairConfig config;
@@ -47,9 +47,9 @@ final class PairRuntime implements AutoCloseable {
     /**
      * Loads the pair's VHID map and starts its upstream and API clients.
      *
-     * @param learned instances an earlier runtime of this pair learned (empty for a new pair)
+     * @param learned items an earlier runtime of this pair learned (empty for a new pair)
      */
-    static PairRuntime start(PairConfig config, Shared shared, InstanceBook learned) throws Exception {
+    static PairRuntime start(PairConfig config, Shared shared, ItemBook learned) throws Exception {
         VhidMap map = config.vhidMap().isPresent() ? VhidMapLoader.load(config.vhidMap().get()) : VhidMap.empty();
         VhidHints hints = PolicyMapping.hints(map);
         // The API client has its own TLS context; it trusts the backup exactly as the sync path does.
@@ -82,7 +82,7 @@ final class PairRuntime implements AutoCloseable {
         return proxy;
     }
 
-    InstanceBook learned() {
+    ItemBook learned() {
         return gatekeeper.learned();
     }
 

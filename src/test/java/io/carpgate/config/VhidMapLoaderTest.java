@@ -3,6 +3,7 @@ package io.carpgate.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.carpgate.policy.ItemKind;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -26,11 +27,11 @@ class VhidMapLoaderTest {
                 + "  3d2c1b0a-9f8e-4d7c-a6b5-4c3d2e1f0a9b:\n    vhid: 2\n"
                 + "    backup-vip: 0f1e2d3c-4b5a-4697-a8b9-cadbecfd0e1f\n"));
         assertThat(map.entries()).hasSize(2);
-        assertThat(map.find("x", "wg0-branches")).get().extracting(VhidMapEntry::vhid, VhidMapEntry::iface, VhidMapEntry::line)
+        assertThat(map.find(ItemKind.WIREGUARD, "x", "wg0-branches")).get().extracting(VhidMapEntry::vhid, VhidMapEntry::iface, VhidMapEntry::line)
                 .containsExactly(7, Optional.of("opt2"), 2);
-        assertThat(map.find("3d2c1b0a-9f8e-4d7c-a6b5-4c3d2e1f0a9b", "wg0-branches")).get()
+        assertThat(map.find(ItemKind.WIREGUARD, "3d2c1b0a-9f8e-4d7c-a6b5-4c3d2e1f0a9b", "wg0-branches")).get()
                 .extracting(VhidMapEntry::vhid).isEqualTo(2);
-        assertThat(map.find("y", "other")).isEmpty();
+        assertThat(map.find(ItemKind.WIREGUARD, "y", "other")).isEmpty();
     }
 
     @Test

@@ -7,108 +7,127 @@ import io.carpgate.xmlrpc.XmlRpcValue;
 import io.carpgate.xmlrpc.XmlRpcValue.Str;
 import io.carpgate.xmlrpc.XmlRpcValue.Struct;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
- * Points each WireGuard instance's {@code carp_depend_on} in a restore at the VIP the backup will have for
- * the instance's VHID once this restore is stored, so the backup's own CARP logic keeps the tunnel down
- * while it is BACKUP.
+ * Points each item's {@code carp_depend_on} in a restore (every {@link ItemKind}) at the VIP the backup will
+ * have for the item's VHID once this restore is stored, so the backup's own CARP logic keeps it down while it
+ * is BACKUP and brings it up when it becomes MASTER.
  *
  * <p>Which uuid that is: the backup's restore replaces its synced CARP VIPs with the ones in the payload,
  * uuids included. So a VIP for the VHID that arrives in the same call keeps the master's uuid on the backup
  * and must be named as is; pointing at the backup's current uuid would leave a dangling reference — the
- * very black hole carpgate exists to prevent. Only when the payload has no VIP for the VHID (VIP sync off,
+ * very failure carpgate exists to prevent. Only when the payload has no VIP for the VHID (VIP sync off,
  * or the VIP marked "No XMLRPC sync") is the backup's own VIP, from its API, the right one. An admin's
  * {@code backup-vip} in the VHID map overrides both.
  */
-final class WireGuardRewrite {
-    private WireGuardRewrite() {}
+final class ItemRewrite {
+    private ItemRewrite() {}
 
     static CallDecision decide(Struct sections, GateInputs in) {
-        List<XmlRpcValue> servers = sections.struct("OPNsense")
-                .flatMap(o -> o.struct("wireguard"))
-                .flatMap(w -> w.struct("server"))
-                .flatMap(s -> s.struct("servers"))
-                .flatMap(s -> s.get("server"))
-                .map(XmlRpcValue::oneOrMany).orElse(List.of());
-        if (servers.isEmpty()) {
-            return CallDecision.Pass.forwarded(CallOutcome.plain(Methods.RESTORE, Action.FORWARDED,
-                    "no WireGuard instances in this restore"));
-        }
         List<PayloadVip> payloadVips = PayloadVip.in(sections);
         List<SlotChange> changes = new ArrayList<>();
-        List<KnownInstance> learned = new ArrayList<>();
+        List<CarpItem> learned = new ArrayList<>();
+        Set<ItemKind> kinds = new LinkedHashSet<>();
         List<String> names = new ArrayList<>();
         List<String> vhids = new ArrayList<>();
         List<String> notes = new ArrayList<>();
-        for (XmlRpcValue server : servers) {
-            if (!(server instanceof Struct instance)) {
-                notes.add("a WireGuard server entry is not a struct; left as sent");
-                continue;
+        for (ItemKind kind : ItemKind.values()) {
+            for (XmlRpcValue value : kind.items(sections)) {
+                kinds.add(kind);
+                if (!(value instanceof Struct item)) {
+                    notes.add("a " + kind.label() + " entry (" + kind.path() + ") is not a struct; left as sent");
+                    continue;
+                }
+                ItemResult result = item(kind, item, payloadVips, in);
+                names.add(result.item().shownName());
+                result.item().vhid().ifPresent(v -> vhids.add(String.valueOf(v)));
+                result.change().ifPresent(changes::add);
+                learned.add(result.item());
+                notes.add(result.note());
             }
-            InstanceResult result = instance(instance, payloadVips, in);
-            names.add(result.known().name().isEmpty() ? result.known().uuid() : result.known().name());
-            result.known().vhid().ifPresent(v -> vhids.add(String.valueOf(v)));
-            result.change().ifPresent(changes::add);
-            learned.add(result.known());
-            notes.add(result.note());
+        }
+        if (kinds.isEmpty()) {
+            return CallDecision.Pass.forwarded(CallOutcome.plain(Methods.RESTORE, Action.FORWARDED,
+                    "no " + Arrays.stream(ItemKind.values()).map(ItemKind::label).collect(Collectors.joining(", "))
+                            + " in this restore"));
         }
         Action action = changes.isEmpty() ? Action.FORWARDED : Action.REWRITTEN;
         CallOutcome outcome = new CallOutcome(Methods.RESTORE, Optional.empty(), Optional.empty(),
+                Optional.of(kinds.stream().map(ItemKind::key).collect(Collectors.joining(","))),
                 Optional.of(String.join(", ", names)),
                 vhids.isEmpty() ? Optional.empty() : Optional.of(String.join(",", vhids)),
                 Optional.empty(), action, String.join("; ", notes));
         return new CallDecision.Pass(outcome, changes, learned);
     }
 
-    private record InstanceResult(KnownInstance known, Optional<SlotChange> change, String note) {}
+    private record ItemResult(CarpItem item, Optional<SlotChange> change, String note) {}
 
     private record Follow(int vhid, Optional<String> iface, String source) {}
 
-    private static InstanceResult instance(Struct instance, List<PayloadVip> payloadVips, GateInputs in) {
-        String uuid = PayloadVip.uuidOf(instance);
-        String name = PayloadVip.text(instance, "name");
-        String label = name.isEmpty() ? uuid : name;
-        Optional<XmlRpcValue> dependOn = instance.get("carp_depend_on");
+    private static ItemResult item(ItemKind kind, Struct item, List<PayloadVip> payloadVips, GateInputs in) {
+        String uuid = PayloadVip.uuidOf(item);
+        String name = PayloadVip.text(item, kind.nameField());
+        String label = kind.label() + " " + (name.isEmpty() ? uuid : name);
+        Optional<String> ignored = kind.dependencyIgnored(item);
+        if (ignored.isPresent()) {
+            return new ItemResult(new CarpItem(kind, uuid, name, false, Optional.empty(), Optional.empty()),
+                    Optional.empty(), label + ": left as sent, " + ignored.get());
+        }
+        boolean gated = kind.startsGated();
+        Optional<XmlRpcValue> dependOn = item.get("carp_depend_on");
         String masterVip = dependOn.filter(Str.class::isInstance).map(v -> ((Str) v).text()).orElse("");
-        Optional<VhidHint> hint = in.hints().find(uuid, name);
+        Optional<VhidHint> hint = in.hints().find(kind, uuid, name);
 
-        Optional<Follow> follow = hint.map(h -> new Follow(h.vhid(), h.iface(), "VHID map"))
+        Optional<Follow> follow = hint.map(h -> new Follow(h.vhid(), h.iface(), fromMap(h)))
                 .or(() -> payloadVips.stream().filter(v -> !masterVip.isEmpty() && v.uuid().equals(masterVip))
                         .findFirst().map(v -> new Follow(v.vhid(), Optional.of(v.iface()), "the master's VIP")));
         if (follow.isEmpty()) {
+            CarpItem unplaced = new CarpItem(kind, uuid, name, gated, Optional.empty(), Optional.empty());
+            if (masterVip.isEmpty() && !gated) {
+                // Runs on both nodes, as the admin set it up; carpgate has nothing to decide.
+                return new ItemResult(unplaced, Optional.empty(), label + " has no CARP dependency; left as sent");
+            }
             String why = masterVip.isEmpty()
                     ? "has no CARP dependency on the master and is not in the VHID map"
-                    : "depends on VIP " + masterVip + " which is neither in this sync nor in the VHID map";
-            return new InstanceResult(new KnownInstance(uuid, name, Optional.empty(), Optional.empty()),
-                    Optional.empty(), "WARNING instance " + label + " " + why + ": VHID unknown, left as sent");
+                    : "depends on VIP " + masterVip + " which is neither in this sync nor in the VHID map (if the "
+                    + "backup has no such VIP, " + kind.unknownVipEffect() + ")";
+            return new ItemResult(unplaced, Optional.empty(), "WARNING " + label + " " + why + ": VHID unknown, left as sent");
         }
         Follow f = follow.get();
-        KnownInstance known = new KnownInstance(uuid, name, Optional.of(f.vhid()), f.iface());
+        CarpItem known = new CarpItem(kind, uuid, name, gated, Optional.of(f.vhid()), f.iface());
         Resolved<String> target = targetVip(f, hint, payloadVips, in.carp());
         if (target instanceof Resolved.No<String> no) {
-            return new InstanceResult(known, Optional.empty(), "WARNING instance " + label + " (VHID " + f.vhid()
+            return new ItemResult(known, Optional.empty(), "WARNING " + label + " (VHID " + f.vhid()
                     + " from " + f.source() + "): " + no.reason() + "; left as sent");
         }
         String backupVip = ((Resolved.Yes<String>) target).value();
         if (!BodyPatcher.canWrite(backupVip)) {
             // E.g. a VIP uuid spelled with &#13;: no in-place text reads back as that string on the backup.
-            return new InstanceResult(known, Optional.empty(), "WARNING instance " + label + " (VHID " + f.vhid()
+            return new ItemResult(known, Optional.empty(), "WARNING " + label + " (VHID " + f.vhid()
                     + " from " + f.source() + "): the VIP uuid it should follow has a character that cannot be "
                     + "written into the body; left as sent, its CARP dependency may not resolve on the backup");
         }
         if (dependOn.isEmpty() || !(dependOn.get() instanceof Str str)) {
-            return new InstanceResult(known, Optional.empty(), "WARNING instance " + label
+            return new ItemResult(known, Optional.empty(), "WARNING " + label
                     + ": carp_depend_on is missing or not a string and cannot be set in place; left as sent");
         }
         if (str.text().equals(backupVip)) {
-            return new InstanceResult(known, Optional.empty(), "instance " + label + " already follows VIP "
+            return new ItemResult(known, Optional.empty(), label + " already follows VIP "
                     + backupVip + " (VHID " + f.vhid() + ")");
         }
-        return new InstanceResult(known, Optional.of(new SlotChange(str.slot(), backupVip)), "instance " + label
+        return new ItemResult(known, Optional.of(new SlotChange(str.slot(), backupVip)), label
                 + ": carp_depend_on " + (masterVip.isEmpty() ? "(none)" : masterVip) + " -> " + backupVip
                 + " (VHID " + f.vhid() + " from " + f.source() + ")");
+    }
+
+    private static String fromMap(VhidHint hint) {
+        return hint.origin().isEmpty() ? "the VHID map" : "the VHID map, " + hint.origin();
     }
 
     private static Resolved<String> targetVip(Follow follow, Optional<VhidHint> hint, List<PayloadVip> payloadVips,
