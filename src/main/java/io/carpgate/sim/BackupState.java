@@ -266,8 +266,11 @@ final class BackupState {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("description", "OpenVPN " + i.role() + " " + Php.htmlspecialchars(i.description()));
                 m.put("pidfile", "/var/run/ovpn-instance-" + i.uuid() + ".pid");
-                m.put("configd", Map.of("start", List.of("openvpn start " + i.uuid()),
-                        "restart", List.of("openvpn restart " + i.uuid()), "stop", List.of("openvpn stop " + i.uuid())));
+                Map<String, Object> configd = new LinkedHashMap<>();
+                configd.put("start", List.of("openvpn start " + i.uuid()));
+                configd.put("restart", List.of("openvpn restart " + i.uuid()));
+                configd.put("stop", List.of("openvpn stop " + i.uuid()));
+                m.put("configd", configd);
                 m.put("id", i.uuid());
                 m.put("name", "openvpn");
                 m.put("status", openvpnRunning.contains(i.uuid()));
@@ -279,8 +282,11 @@ final class BackupState {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("name", "dhcrelay");
                 m.put("description", (r.server().contains(".") ? "DHCPv4 Relay" : "DHCPv6 Relay") + " (" + r.iface() + ")");
-                m.put("php", Map.of("restart", List.of("dhcrelay_configure_id"), "start", List.of("dhcrelay_configure_id"),
-                        "args", List.of("verbose", "id")));
+                Map<String, Object> php = new LinkedHashMap<>();
+                php.put("restart", List.of("dhcrelay_configure_id"));
+                php.put("start", List.of("dhcrelay_configure_id"));
+                php.put("args", List.of("verbose", "id"));
+                m.put("php", php);
                 m.put("pidfile", "/var/run/dhcrelay-" + r.uuid() + ".pid");
                 m.put("id", r.uuid());
                 m.put("verbose", false);
