@@ -139,6 +139,8 @@ class ItemKindsEndToEndTest {
                 "DHCP relay lan: carp_depend_on " + MASTER_VIP2 + " -> " + BACKUP_VIP2);
         String wireguardSuppressed =
                 "carpgate_suppressed_starts_total{kind=\"wireguard\",mode=\"enforce\",pair=\"default\"} 1.0";
+        assertThat(pair.log("decisions.jsonl") + pair.log("access.log") + pair.console)
+                .doesNotContain("never-log", "example-carp-secret");
         assertThat(awaitMetrics(wireguardSuppressed)).contains("carpgate_suppressed_starts_total{kind=\"openvpn\",mode=\"enforce\",pair=\"default\"} 1.0",
                 wireguardSuppressed);
     }
