@@ -77,11 +77,6 @@ public final class AdminServer implements AutoCloseable {
         }
 
         @Override
-        public InvocationType getInvocationType() {
-            return InvocationType.BLOCKING; // the CARP state may be read from the backup's API
-        }
-
-        @Override
         public boolean handle(Request request, Response response, Callback callback) throws Exception {
             String path = Request.getPathInContext(request);
             boolean get = HttpMethod.GET.is(request.getMethod()) || HttpMethod.HEAD.is(request.getMethod());

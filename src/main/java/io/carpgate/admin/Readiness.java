@@ -3,7 +3,10 @@ package io.carpgate.admin;
 import io.carpgate.observe.PairStatus;
 import java.util.List;
 
-/** Ready when every pair's backup API answered: carpgate can then decide on WireGuard starts with live state. */
+/**
+ * Ready when the backup API of every pair answered carpgate's last read of it: carpgate can then decide on
+ * WireGuard starts with live state. Reads nothing itself; says how old each pair's last read is.
+ */
 record Readiness(boolean ready, String text) {
     static Readiness of(List<PairStatus> pairs) {
         StringBuilder text = new StringBuilder();
@@ -12,6 +15,7 @@ record Readiness(boolean ready, String text) {
             ready &= pair.ready();
             text.append(pair.name()).append(": ")
                     .append(pair.carpProblem().map(p -> "NOT READY - " + p).orElse("ready - backup API answers"))
+                    .append(pair.carpAge().map(a -> " (last read " + StatusPage.ago(a) + ")").orElse(""))
                     .append('\n');
         }
         return new Readiness(ready, (ready ? "ready\n" : "not ready\n") + text);

@@ -49,6 +49,9 @@ final class StatusPage {
         } else {
             html.append("<span class=\"api-up\">API answers</span>");
         }
+        // The page never reads the backup itself: it shows carpgate's last read, and how old it is.
+        pair.carpAge().ifPresent(age -> html.append(" <span class=\"age\">(CARP state read ")
+                .append(ago(age)).append(")</span>"));
         html.append("</p><h3>VHIDs on the backup</h3>");
         table(html, "vhids", List.of("VHID", "Interface", "Backup VIP uuid", "CARP state"), pair.vhids(),
                 row -> "<td>" + row.vhid() + "</td><td>" + esc(row.iface()) + "</td><td class=\"uuid\">"
@@ -72,7 +75,8 @@ final class StatusPage {
                         "CARP", "Decision", "Reason"), decisions,
                 e -> "<td>" + esc(e.time().atZone(zone).format(TIME)) + "</td><td>" + esc(e.pair()) + "</td><td>"
                         + esc(e.client()) + "</td><td>" + esc(e.method()) + "</td><td>" + opt(e.service())
-                        + "</td><td>" + opt(e.kind()) + "</td><td>" + opt(e.instance()) + "</td><td>" + opt(e.vhid()) + "</td><td>" + opt(e.carp())
+                        + "</td><td>" + opt(e.kind()) + "</td><td>" + opt(e.instance()) + "</td><td>" + opt(e.vhid())
+                        + "</td><td>" + opt(e.carp())
                         + "</td><td class=\"decision decision-" + esc(e.decision()) + "\">" + esc(e.decision())
                         + (e.observed() ? " (observe mode: forwarded)" : "") + "</td><td>" + esc(e.reason()) + "</td>",
                 "No calls since carpgate started.");
@@ -97,6 +101,14 @@ final class StatusPage {
         return "<td class=\"state state-" + esc(state.toLowerCase(Locale.ROOT)) + "\">" + esc(state) + "</td>";
     }
 
+    static String ago(java.time.Duration age) {
+        long seconds = age.toSeconds();
+        if (seconds < 120) {
+            return seconds + " s ago";
+        }
+        return seconds < 7200 ? seconds / 60 + " min ago" : seconds / 3600 + " h ago";
+    }
+
     private static String opt(Optional<String> value) {
         return esc(value.orElse("-"));
     }
@@ -111,5 +123,5 @@ final class StatusPage {
             + "text-align:left}th{background:#f3f3f3}.uuid{font-family:monospace}.path{color:#666;font-weight:normal}"
             + ".state-master{background:#d9f2d9}.state-backup{background:#e8eefc}.state-unknown,.state-init,"
             + ".state-disabled{background:#fde2c8}.api-down{color:#a00;font-weight:bold}.api-up{color:#070}"
-            + ".decision-suppressed,.decision-rejected,.decision-failed{font-weight:bold}.updated{color:#666}";
+            + ".decision-suppressed,.decision-rejected,.decision-failed{font-weight:bold}.updated,.age{color:#666}";
 }

@@ -4,11 +4,9 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Base64;
-import java.util.Optional;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.client.CompletableResponseListener;
@@ -20,35 +18,32 @@ import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 
 /**
- * The backup's CARP view from its REST API: both endpoints fetched in parallel, the result cached for
- * {@code cacheTtl}. Only successful views are cached, so a recovering API is used at the next call;
- * failures cost at most {@code timeout} per call. Reasons never contain the secret or a response body.
+ * Reads the backup's CARP view from its REST API: both endpoints asked in parallel, asynchronously (no
+ * thread waits on the network unless its caller chooses to). Caching and sharing reads is {@link CarpCache}'s
+ * job. Reasons never contain the secret or a response body.
  */
-public final class BackupApiClient implements CarpSource {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BackupApiClient.class);
+public final class BackupApiClient {
     static final String VIP_STATUS = "/api/diagnostics/interface/get_vip_status";
     static final String VIP_SETTINGS = "/api/interfaces/vip_settings/search_item";
     private static final String REFUSED = "backup API refused the credentials (HTTP 401)";
     private static final int MAX_ANSWER = 4 * 1024 * 1024;
+    /** Beyond the requests' own timeout, a bound on a lost callback. */
+    private static final Duration GRACE = Duration.ofSeconds(1);
 
     private final HttpClient httpClient;
     private final URI backupBaseUrl;
     private final String authorization;
     private final Duration timeout;
-    private final Duration cacheTtl;
     private final Clock clock;
     private final BackupApiJson json = new BackupApiJson();
-    private final Object lock = new Object();
-    private Optional<CarpView.Known> cached = Optional.empty();
 
     public BackupApiClient(HttpClient httpClient, URI backupBaseUrl, String apiKey, String apiSecret,
-                           Duration timeout, Duration cacheTtl, Clock clock) {
+                           Duration timeout, Clock clock) {
         this.httpClient = httpClient;
         this.backupBaseUrl = backupBaseUrl;
         this.authorization = "Basic " + Base64.getEncoder()
                 .encodeToString((apiKey + ":" + apiSecret).getBytes(StandardCharsets.UTF_8));
         this.timeout = timeout;
-        this.cacheTtl = cacheTtl;
         this.clock = clock;
     }
 
@@ -62,40 +57,50 @@ public final class BackupApiClient implements CarpSource {
         return client;
     }
 
-    @Override
-    public CarpView current() {
-        // One fetch at a time: concurrent callers wait for it and then share the cached answer.
-        synchronized (lock) {
-            Instant now = clock.instant();
-            Optional<CarpView.Known> fresh = cached.filter(k -> !now.isBefore(k.fetchedAt())
-                    && now.isBefore(k.fetchedAt().plus(cacheTtl)));
-            if (fresh.isPresent()) {
-                return fresh.get();
-            }
-            CarpView view = fetch();
-            cached = view instanceof CarpView.Known known ? Optional.of(known) : Optional.empty();
-            if (view instanceof CarpView.Known known) {
-                LOG.debug("CARP state of {}: {} VIPs, {} states", backupBaseUrl, known.vips().size(), known.states().size());
-            } else {
-                LOG.debug("CARP state of {} unknown: {}", backupBaseUrl, ((CarpView.Unavailable) view).reason());
-            }
-            return view;
-        }
+    /** The longest a {@link #read()} can take: the requests' timeout and a little. */
+    public Duration maxWait() {
+        return timeout.plus(GRACE);
     }
 
-    private CarpView fetch() {
-        CompletableFuture<ContentResponse> settings = send(VIP_SETTINGS);
-        CompletableFuture<ContentResponse> status = send(VIP_STATUS);
-        try {
-            byte[] settingsBody = await(settings, VIP_SETTINGS);
-            byte[] statusBody = await(status, VIP_STATUS);
-            return new CarpView.Known(parse(settingsBody, VIP_SETTINGS, true).vips,
-                    parse(statusBody, VIP_STATUS, false).states, clock.instant());
-        } catch (Failure f) {
-            settings.cancel(true);
-            status.cancel(true);
-            return new CarpView.Unavailable(f.getMessage());
+    /** Starts one read; the future never completes exceptionally and completes within {@link #maxWait()}. */
+    public CompletableFuture<CarpView> read() {
+        CompletableFuture<ContentResponse> settingsSent = send(VIP_SETTINGS);
+        CompletableFuture<ContentResponse> statusSent = send(VIP_STATUS);
+        CompletableFuture<Answer<List<BackupVip>>> settings = settingsSent
+                .handle((response, failure) -> answer(VIP_SETTINGS, response, failure, json::vips));
+        CompletableFuture<Answer<List<VipState>>> status = statusSent
+                .handle((response, failure) -> answer(VIP_STATUS, response, failure, json::states));
+        return settings.thenCombine(status, this::view)
+                .completeOnTimeout(new CarpView.Unavailable(noAnswer()), maxWait().toMillis(), TimeUnit.MILLISECONDS)
+                .exceptionally(failure -> new CarpView.Unavailable(describe(failure)))
+                .whenComplete((view, failure) -> {
+                    // Cancelling what Jetty's listener returned aborts a request still on its way (no-op when done).
+                    settingsSent.cancel(true);
+                    statusSent.cancel(true);
+                });
+    }
+
+    /** Reads once and waits for the answer (for {@code check}). */
+    public CarpView readNow() {
+        return read().join();
+    }
+
+    /** One endpoint's parsed answer, or why there is none. */
+    private record Answer<T>(T value, String failure) {}
+
+    /** Turns an endpoint's body into values; the message of its failure names what is wrong, never the body. */
+    private interface Parser<T> {
+        T parse(byte[] body) throws BackupApiJson.BadAnswer;
+    }
+
+    private CarpView view(Answer<List<BackupVip>> settings, Answer<List<VipState>> status) {
+        if (settings.failure() != null) {
+            return new CarpView.Unavailable(settings.failure());
         }
+        if (status.failure() != null) {
+            return new CarpView.Unavailable(status.failure());
+        }
+        return new CarpView.Known(settings.value(), status.value(), clock.instant());
     }
 
     private CompletableFuture<ContentResponse> send(String path) {
@@ -107,26 +112,21 @@ public final class BackupApiClient implements CarpSource {
         return new CompletableResponseListener(request, MAX_ANSWER).send();
     }
 
-    private byte[] await(CompletableFuture<ContentResponse> future, String path) throws Failure {
-        ContentResponse response;
-        try {
-            // The request's own timeout fires first; this bound only guards against a lost callback.
-            response = future.get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            throw new Failure(noAnswer());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new Failure("interrupted while asking the backup API");
-        } catch (ExecutionException e) {
-            throw new Failure(describe(e.getCause()));
+    private <T> Answer<T> answer(String path, ContentResponse response, Throwable failure, Parser<T> parser) {
+        if (failure != null) {
+            return new Answer<>(null, describe(failure));
         }
         if (response.getStatus() == 401) {
-            throw new Failure(REFUSED);
+            return new Answer<>(null, REFUSED);
         }
         if (response.getStatus() != 200) {
-            throw new Failure("backup API answered HTTP " + response.getStatus() + " for " + path);
+            return new Answer<>(null, "backup API answered HTTP " + response.getStatus() + " for " + path);
         }
-        return response.getContent();
+        try {
+            return new Answer<>(parser.parse(response.getContent()), null);
+        } catch (BackupApiJson.BadAnswer e) {
+            return new Answer<>(null, "backup API answer for " + path + " " + e.getMessage());
+        }
     }
 
     private String describe(Throwable cause) {
@@ -150,22 +150,5 @@ public final class BackupApiClient implements CarpSource {
 
     private String noAnswer() {
         return "backup API at " + backupBaseUrl + " did not answer within " + timeout.toMillis() + " ms";
-    }
-
-    private Parsed parse(byte[] body, String path, boolean settings) throws Failure {
-        try {
-            return settings ? new Parsed(json.vips(body), java.util.List.of())
-                    : new Parsed(java.util.List.of(), json.states(body));
-        } catch (BackupApiJson.BadAnswer e) {
-            throw new Failure("backup API answer for " + path + " " + e.getMessage());
-        }
-    }
-
-    private record Parsed(java.util.List<BackupVip> vips, java.util.List<VipState> states) {}
-
-    private static final class Failure extends Exception {
-        Failure(String reason) {
-            super(reason, null, false, false);
-        }
     }
 }

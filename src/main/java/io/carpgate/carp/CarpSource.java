@@ -1,7 +1,16 @@
 package io.carpgate.carp;
 
-/** Where the live CARP view comes from (the backup's API, cached briefly). */
+import java.util.Optional;
+
+/**
+ * The backup's CARP view for one pair. The sync path asks {@link #current()}, which may read the backup's
+ * API; everything that only watches (status page, /readyz, metrics) asks {@link #lastSeen()}, which never
+ * does, so no number of scrapes or page views can drive requests to the backup.
+ */
 public interface CarpSource {
-    /** Never throws: failures come back as {@link CarpView.Unavailable} with the reason. */
+    /** A view at most one cache period old, read now if needed. Never throws: failures come back as {@link CarpView.Unavailable}. */
     CarpView current();
+
+    /** The last reading carpgate made, whatever its age; empty before the first one completes. Never reads. */
+    Optional<CarpReading> lastSeen();
 }

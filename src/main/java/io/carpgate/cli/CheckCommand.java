@@ -68,8 +68,7 @@ final class CheckCommand implements Callable<Integer> {
         CarpView view;
         try {
             view = new BackupApiClient(http, pair.backup().url(), pair.backup().apiCredentials().key(),
-                    pair.backup().apiCredentials().secret(), loaded.limits().apiTimeout(),
-                    loaded.limits().carpCacheTtl(), Clock.systemUTC()).current();
+                    pair.backup().apiCredentials().secret(), loaded.limits().apiTimeout(), Clock.systemUTC()).readNow();
         } finally {
             http.stop();
         }

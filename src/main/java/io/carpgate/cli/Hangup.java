@@ -9,16 +9,31 @@ final class Hangup {
 
     private Hangup() {}
 
-    /** The JDK has no supported signal API; sun.misc.Signal (module jdk.unsupported) is the one that exists. */
+    /**
+     * Installs {@code action} as the SIGHUP handler. The JDK has no supported signal API; sun.misc.Signal
+     * (module jdk.unsupported) is the one that exists.
+     *
+     * <p>A process started with SIGHUP ignored ({@code nohup}, some init scripts) keeps it ignored: the JVM
+     * will not install a handler then and only reports the old disposition. That is detected here and said
+     * at start, rather than leaving {@code kill -HUP} to do nothing in silence.
+     *
+     * @return why reload by signal is unavailable, or empty when SIGHUP now reloads
+     */
     @SuppressWarnings("removal")
-    static void onHangup(Runnable action) {
+    static java.util.Optional<String> onHangup(Runnable action) {
         try {
-            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> {
+            sun.misc.SignalHandler previous = sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> {
                 LOG.info("SIGHUP: reloading the configuration");
                 action.run();
             });
+            if (previous == sun.misc.SignalHandler.SIG_IGN) {
+                return java.util.Optional.of("SIGHUP was ignored when carpgate started (nohup?), and the JVM keeps it "
+                        + "ignored: reload by signal is unavailable. Start it without nohup (systemd, docker, or "
+                        + "'env --default-signal=HUP carpgate run ...')");
+            }
+            return java.util.Optional.empty();
         } catch (IllegalArgumentException | UnsupportedOperationException e) {
-            LOG.warn("SIGHUP cannot be handled here ({}); carpgate still reloads when its files change", e.getMessage());
+            return java.util.Optional.of("SIGHUP cannot be handled here (" + e.getMessage() + ")");
         }
     }
 }

@@ -7,6 +7,10 @@ import io.carpgate.config.ConfigLoader;
 import io.carpgate.config.Mode;
 import io.carpgate.config.PairConfig;
 import io.carpgate.config.UpstreamTrust;
+import io.carpgate.observe.AccessLog;
+import io.carpgate.observe.ConsoleLines;
+import io.carpgate.observe.DecisionLog;
+import io.carpgate.observe.ExchangeListener;
 import io.carpgate.observe.LogSetup;
 import io.carpgate.observe.Metrics;
 import io.carpgate.observe.RecentDecisions;
@@ -118,6 +122,15 @@ public final class Launcher {
     }
 
     public static Running start(CarpgateConfig config, PrintStream out) throws Exception {
+        return start(config, out, List.of());
+    }
+
+    /**
+     * @param watchers told of every exchange besides the logs, the metrics and the status page (tests record
+     *     exchanges this way instead of reading log files)
+     */
+    public static Running start(CarpgateConfig config, PrintStream out, List<ExchangeListener> watchers)
+            throws Exception {
         Fingerprint listener = listenerCertificate(config, out);
         KeyStore keyStore = PemFiles.loadKeyStore(config.tls().cert(), config.tls().key());
         SslContextFactory.Server listenerTls = TlsContexts.server(keyStore, PemFiles.keyStorePassword());
@@ -136,7 +149,10 @@ public final class Launcher {
         }
         Metrics metrics = new Metrics();
         RecentDecisions recent = new RecentDecisions(RECENT_DECISIONS);
-        CarpgateServer server = CarpgateServer.start(config, listenerTls, metrics, recent);
+        List<ExchangeListener> listeners = new java.util.ArrayList<>(List.of(new AccessLog(), new DecisionLog(),
+                metrics, recent, new ConsoleLines()));
+        listeners.addAll(watchers);
+        CarpgateServer server = CarpgateServer.start(config, listenerTls, metrics, ExchangeListener.all(listeners));
         Optional<AdminServer> admin = Optional.empty();
         try {
             if (config.admin().isPresent()) {

@@ -51,8 +51,14 @@ final class RunCommand implements Callable<Integer> {
         // Both ways of asking for a reload run it on the watcher's one thread: never two at once, never twice.
         ConfigWatcher watcher = ConfigWatcher.start(() -> running.server().config().inputs(), WATCH_INTERVAL,
                 () -> running.reload(System.getenv()));
-        Hangup.onHangup(watcher::reloadNow);
-        out.println("reloads on SIGHUP and when " + loaded.source().getFileName() + " or a file it names changes");
+        java.util.Optional<String> noSignal = Hangup.onHangup(watcher::reloadNow);
+        String files = loaded.source().getFileName() + " or a file it names changes";
+        if (noSignal.isPresent()) {
+            out.println("WARNING: " + noSignal.get());
+            out.println("reloads when " + files + " (not on SIGHUP)");
+        } else {
+            out.println("reloads on SIGHUP and when " + files);
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 watcher.close();

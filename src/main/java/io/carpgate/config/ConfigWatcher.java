@@ -26,6 +26,7 @@ public final class ConfigWatcher implements AutoCloseable {
     private final Supplier<List<Path>> inputs;
     private final Runnable onChange;
     private final ScheduledExecutorService timer;
+    private final java.util.concurrent.atomic.AtomicLong looks = new java.util.concurrent.atomic.AtomicLong();
     private Map<Path, String> applied;
     private Map<Path, String> pending;
 
@@ -69,7 +70,21 @@ public final class ConfigWatcher implements AutoCloseable {
         }
     }
 
-    private synchronized void poll() {
+    /** How many times the files were looked at: tests wait for looks instead of sleeping. */
+    long looks() {
+        return looks.get();
+    }
+
+    /** One look now, on the caller's thread (tests drive the watch step by step this way). */
+    synchronized void poll() {
+        try {
+            look();
+        } finally {
+            looks.incrementAndGet();
+        }
+    }
+
+    private void look() {
         Map<Path, String> now = digests(inputs.get());
         if (now.equals(applied)) {
             pending = applied;

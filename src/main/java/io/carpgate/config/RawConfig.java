@@ -174,20 +174,21 @@ record RawConfig(
                      @JsonProperty("carp-cache") String carpCache,
                      @JsonProperty("client-idle-timeout") String clientIdleTimeout,
                      @JsonProperty("request-read-timeout") String requestReadTimeout,
-                     @JsonProperty("max-connections") Integer maxConnections) {
+                     @JsonProperty("max-connections") Integer maxConnections,
+                     @JsonProperty("carp-refresh") String carpRefresh) {
         RawLimits {
             // Parsed here so a bad value is reported at its line.
             toLimits(maxBody, upstreamConnectTimeout, upstreamTimeout, apiTimeout, carpCache, clientIdleTimeout,
-                    requestReadTimeout, maxConnections);
+                    requestReadTimeout, maxConnections, carpRefresh);
         }
 
         Limits limits() {
             return toLimits(maxBody, upstreamConnectTimeout, upstreamTimeout, apiTimeout, carpCache, clientIdleTimeout,
-                    requestReadTimeout, maxConnections);
+                    requestReadTimeout, maxConnections, carpRefresh);
         }
 
         private static Limits toLimits(String maxBody, String connect, String upstream, String api, String cache,
-                                       String idle, String read, Integer connections) {
+                                       String idle, String read, Integer connections, String refresh) {
             if (connections != null && (connections < 1 || connections > 100_000)) {
                 throw new IllegalArgumentException("limits.max-connections must be 1..100000");
             }
@@ -205,7 +206,22 @@ record RawConfig(
                     carpCache,
                     idle == null ? d.clientIdleTimeout() : Units.duration(idle, "limits.client-idle-timeout"),
                     read == null ? d.requestReadTimeout() : Units.duration(read, "limits.request-read-timeout"),
-                    connections == null ? d.maxConnections() : connections);
+                    connections == null ? d.maxConnections() : connections,
+                    carpRefresh(refresh, d));
+        }
+
+        private static Duration carpRefresh(String text, Limits d) {
+            if (text == null) {
+                return d.carpRefresh();
+            }
+            if (text.trim().equalsIgnoreCase("off")) {
+                return Duration.ZERO;
+            }
+            Duration refresh = Units.duration(text, "limits.carp-refresh");
+            if (refresh.compareTo(Limits.MIN_CARP_REFRESH) < 0) {
+                throw new IllegalArgumentException("limits.carp-refresh must be at least 5s, or off");
+            }
+            return refresh;
         }
     }
 }

@@ -2,17 +2,23 @@ package io.carpgate.observe;
 
 import io.carpgate.policy.Action;
 import io.carpgate.policy.CallOutcome;
+import java.time.Duration;
+import java.time.ZonedDateTime;
 import java.util.List;
 import java.util.Optional;
+import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
 
 /**
- * What happened to one HTTP request, filled in by the proxy as it goes and read by the logs when the
- * request completes. One per request, kept as a request attribute; confined to that request's handling.
+ * One exchange while it runs: the stages of the sync path tell it what happened, it tells its
+ * {@link ExchangeListener}, and when the request completes it becomes an {@link ExchangeRecord}. One per
+ * request, found from the request (the router begins it); confined to that request's handling.
  */
 public final class Exchange {
     private static final String ATTRIBUTE = Exchange.class.getName();
 
+    private final ExchangeListener listener;
     private final long startNanos;
     private volatile long bodyBytes;
     private volatile List<CallOutcome> calls = List.of();
@@ -21,55 +27,59 @@ public final class Exchange {
     private volatile boolean observed;
     private volatile String pair = "-";
     private volatile long forwardedAtNanos;
-    private volatile Optional<Long> upstreamNanos = Optional.empty();
+    private volatile Optional<Duration> upstreamTime = Optional.empty();
 
-    private Exchange(long startNanos) {
+    private Exchange(ExchangeListener listener, long startNanos) {
+        this.listener = listener;
         this.startNanos = startNanos;
     }
 
-    public static Exchange begin(Request request) {
-        Exchange exchange = new Exchange(System.nanoTime());
+    public static Exchange begin(Request request, ExchangeListener listener) {
+        Exchange exchange = new Exchange(listener, System.nanoTime());
         request.setAttribute(ATTRIBUTE, exchange);
         return exchange;
     }
 
-    public static Optional<Exchange> of(Request request) {
+    /** The exchange of a request the router began; every request that reaches a handler has one. */
+    public static Exchange of(Request request) {
+        return find(request).orElseThrow(() -> new IllegalStateException("no exchange begun for this request"));
+    }
+
+    /** Empty for a request Jetty answered before any handler saw it (a malformed request line, say). */
+    static Optional<Exchange> find(Request request) {
         return Optional.ofNullable(request.getAttribute(ATTRIBUTE))
                 .filter(Exchange.class::isInstance).map(Exchange.class::cast);
+    }
+
+    /** The pair whose path the request came in on. */
+    public void pair(String name) {
+        this.pair = name;
     }
 
     public void bodyBytes(long bytes) {
         this.bodyBytes = bytes;
     }
 
-    public void decided(List<CallOutcome> outcomes) {
+    /**
+     * @param observed observe mode: decided and logged only, the request goes on unchanged
+     */
+    public void decided(List<CallOutcome> outcomes, boolean observed) {
         this.calls = List.copyOf(outcomes);
-    }
-
-    /** The pair whose path the request came in on ("-" when none matched). */
-    public void pair(String name) {
-        this.pair = name;
-    }
-
-    public String pair() {
-        return pair;
+        this.observed = observed;
+        listener.onDecided(this);
     }
 
     /** The call leaves for the backup now. */
     public void forwarding() {
         this.forwardedAtNanos = System.nanoTime();
+        listener.onForwarded(this);
     }
 
     public void upstreamAnswered(int status) {
         this.upstreamStatus = Optional.of(status);
         if (forwardedAtNanos != 0) {
-            this.upstreamNanos = Optional.of(System.nanoTime() - forwardedAtNanos);
+            this.upstreamTime = Optional.of(Duration.ofNanos(System.nanoTime() - forwardedAtNanos));
         }
-    }
-
-    /** How long the backup took to answer, when the call went to it and it did. */
-    public Optional<Long> upstreamNanos() {
-        return upstreamNanos;
     }
 
     /** The call was meant for the backup but did not get there (or its answer did not come back). */
@@ -80,51 +90,30 @@ public final class Exchange {
                         ? c.withAction(Action.FAILED, reason + " (was: " + c.action().word() + ", " + c.reason() + ")")
                         : c)
                 .toList();
+        listener.onFailed(this, reason);
     }
 
-    /** observe mode: the decision was only logged, the master's request went to the backup unchanged. */
-    public void observedOnly() {
-        this.observed = true;
-    }
-
-    public boolean observed() {
-        return observed;
-    }
-
-    public long bodyBytes() {
-        return bodyBytes;
+    public String pair() {
+        return pair;
     }
 
     public List<CallOutcome> calls() {
         return calls;
     }
 
-    public Optional<Integer> upstreamStatus() {
-        return upstreamStatus;
+    public boolean observed() {
+        return observed;
     }
 
-    public long elapsedMillis() {
-        return (System.nanoTime() - startNanos) / 1_000_000;
-    }
-
-    /** The method(s) for the access log: one name, or the names of a multicall's calls joined by '+'. */
-    public String methodSummary() {
-        if (calls.isEmpty()) {
-            return "-";
-        }
-        return String.join("+", calls.stream().map(CallOutcome::method).distinct().toList());
-    }
-
-    /** The request's overall decision: the strongest action of its calls. */
-    public String decisionSummary() {
-        if (calls.isEmpty()) {
-            return failure.isPresent() ? Action.FAILED.word() : "-";
-        }
-        for (Action action : List.of(Action.FAILED, Action.REJECTED, Action.SUPPRESSED, Action.REWRITTEN)) {
-            if (calls.stream().anyMatch(c -> c.action() == action)) {
-                return action.word();
-            }
-        }
-        return Action.FORWARDED.word();
+    /** The request is over: the record goes to the listener. Called once, by Jetty's request log hook. */
+    void complete(Request request, Response response) {
+        listener.onComplete(new ExchangeRecord(ZonedDateTime.now(), pair, Request.getRemoteAddr(request),
+                BasicAuthUser.of(request.getHeaders().get(HttpHeader.AUTHORIZATION)),
+                request.getMethod() + " " + request.getHttpURI().getPathQuery() + " "
+                        + request.getConnectionMetaData().getProtocol(),
+                response.getStatus(), bodyBytes, Response.getContentBytesWritten(response),
+                Duration.ofNanos(System.nanoTime() - startNanos), calls, observed, upstreamStatus, upstreamTime,
+                failure, Optional.ofNullable(request.getHeaders().get(HttpHeader.REFERER)),
+                Optional.ofNullable(request.getHeaders().get(HttpHeader.USER_AGENT))));
     }
 }

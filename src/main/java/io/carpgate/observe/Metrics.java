@@ -1,7 +1,6 @@
 package io.carpgate.observe;
 
-import io.carpgate.carp.CarpSource;
-import io.carpgate.carp.CarpView;
+import io.carpgate.carp.CarpReading;
 import io.carpgate.policy.Action;
 import io.carpgate.policy.CallOutcome;
 import io.prometheus.metrics.core.metrics.Counter;
@@ -24,7 +23,7 @@ import java.util.regex.Pattern;
  * the master chooses: it is kept only when it looks like a method name, and only the first
  * {@value #MAX_METHODS} distinct ones get their own series, so no client can grow the registry unbounded.
  */
-public final class Metrics {
+public final class Metrics implements ExchangeListener {
     static final int MAX_METHODS = 64;
     private static final Pattern METHOD = Pattern.compile("[A-Za-z0-9_.]{1,64}|\\([a-z ]{1,20}\\)");
 
@@ -63,7 +62,7 @@ public final class Metrics {
         lastReloadOk.set(1);
     }
 
-    /** Publishes the live CARP state of each pair's VHIDs, read at each scrape. */
+    /** Publishes the last CARP state carpgate read of each pair's VHIDs; a scrape reads nothing from a backup. */
     public void carpStateFrom(Supplier<List<PairStatus>> pairs) {
         GaugeWithCallback.builder().name("carpgate_carp_state")
                 .help("1 for the backup's current CARP state of each VHID (state is MASTER, BACKUP, INIT, DISABLED "
@@ -73,37 +72,30 @@ public final class Metrics {
                         cb.call(1, p.name(), Integer.toString(v.vhid()), v.iface(), v.state()))))
                 .register(registry);
         GaugeWithCallback.builder().name("carpgate_carp_api_up")
-                .help("1 when the pair's backup API answered the last CARP state read, else 0")
+                .help("1 when the pair's backup API answered carpgate's last CARP state read, else 0")
                 .labelNames("pair")
                 .callback(cb -> pairs.get().forEach(p -> cb.call(p.ready() ? 1 : 0, p.name())))
                 .register(registry);
     }
 
-    /** Wraps a pair's CARP source so each failed read is counted. */
-    public CarpSource countingApiErrors(String pair, CarpSource source) {
-        return () -> {
-            CarpView view = source.current();
-            if (view instanceof CarpView.Unavailable) {
-                carpApiErrors.labelValues(pair).inc();
-            }
-            return view;
-        };
-    }
-
-    void request(String pair, int status, List<CallOutcome> outcomes, boolean observed) {
-        requests.labelValues(pair, Integer.toString(status)).inc();
-        String mode = observed ? "observe" : "enforce";
-        for (CallOutcome call : outcomes) {
-            calls.labelValues(pair, methodLabel(call.method()), call.action().word(), mode).inc();
-            if (call.action() == Action.SUPPRESSED) {
-                // Kinds come from carpgate's own rows, so the label's values are bounded.
-                suppressedStarts.labelValues(pair, call.kind().orElse("-"), mode).inc();
-            }
+    /** Counts a failed read of a pair's CARP state; only carpgate's own reads come here, never an observer's. */
+    public void carpRead(String pair, CarpReading reading) {
+        if (!reading.answered()) {
+            carpApiErrors.labelValues(pair).inc();
         }
     }
 
-    void upstreamSeconds(String pair, double seconds) {
-        upstream.labelValues(pair).observe(seconds);
+    @Override
+    public void onComplete(ExchangeRecord record) {
+        requests.labelValues(record.pair(), Integer.toString(record.status())).inc();
+        for (CallOutcome call : record.calls()) {
+            calls.labelValues(record.pair(), methodLabel(call.method()), call.action().word(), record.mode()).inc();
+            if (call.action() == Action.SUPPRESSED) {
+                // Kinds come from carpgate's own rows, so the label's values are bounded.
+                suppressedStarts.labelValues(record.pair(), call.kind().orElse("-"), record.mode()).inc();
+            }
+        }
+        record.upstreamTime().ifPresent(t -> upstream.labelValues(record.pair()).observe(t.toNanos() / 1e9));
     }
 
     public void reloaded(boolean applied) {

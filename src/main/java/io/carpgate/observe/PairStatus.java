@@ -1,11 +1,14 @@
 package io.carpgate.observe;
 
 import io.carpgate.carp.BackupVip;
+import io.carpgate.carp.CarpReading;
 import io.carpgate.carp.CarpStatus;
 import io.carpgate.carp.CarpView;
 import io.carpgate.policy.CarpItem;
 import io.carpgate.policy.VhidHint;
 import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -16,10 +19,11 @@ import java.util.Optional;
  * One pair as the admin listener shows it: the backup's VHIDs with their live CARP state, and the items with
  * a CARP dependency carpgate knows (from the VHID map and from syncs) with the VHID each follows.
  *
- * @param carpProblem why the backup's CARP state is unknown, empty when its API answered
+ * @param carpProblem why the backup's CARP state is unknown, empty when its API answered carpgate's last read
+ * @param carpAge how old carpgate's last read of the CARP state is, empty before the first one
  */
-public record PairStatus(String name, String path, URI backup, Optional<String> carpProblem, List<VhidRow> vhids,
-                         List<InstanceRow> instances) {
+public record PairStatus(String name, String path, URI backup, Optional<String> carpProblem, Optional<Duration> carpAge,
+                         List<VhidRow> vhids, List<InstanceRow> instances) {
 
     public PairStatus {
         vhids = List.copyOf(vhids);
@@ -42,8 +46,14 @@ public record PairStatus(String name, String path, URI backup, Optional<String> 
         return carpProblem.isEmpty();
     }
 
-    public static PairStatus of(String name, String path, URI backup, CarpView view, List<VhidHint> mapped,
-                                Collection<CarpItem> learned) {
+    /**
+     * @param lastSeen carpgate's last reading of the backup's CARP state (the status never reads one itself)
+     */
+    public static PairStatus of(String name, String path, URI backup, Optional<CarpReading> lastSeen, Instant now,
+                                List<VhidHint> mapped, Collection<CarpItem> learned) {
+        CarpView view = lastSeen.map(CarpReading::view)
+                .orElseGet(() -> new CarpView.Unavailable("no CARP state read from the backup yet"));
+        Optional<Duration> age = lastSeen.map(r -> r.age(now));
         List<VhidRow> vhids = new ArrayList<>();
         Optional<String> problem = Optional.empty();
         if (view instanceof CarpView.Known known) {
@@ -65,7 +75,7 @@ public record PairStatus(String name, String path, URI backup, Optional<String> 
                 .sorted(Comparator.comparing(CarpItem::kind).thenComparing(CarpItem::shownName))
                 .forEach(k -> instances.add(new InstanceRow(k.kind().key(), k.shownName(), "sync", k.vhid(),
                         k.iface(), state(view, k.vhid(), k.iface()), k.gated())));
-        return new PairStatus(name, path, backup, problem, vhids, instances);
+        return new PairStatus(name, path, backup, problem, age, vhids, instances);
     }
 
     private static String state(CarpView view, Optional<Integer> vhid, Optional<String> iface) {

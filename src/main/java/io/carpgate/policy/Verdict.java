@@ -1,6 +1,7 @@
 package io.carpgate.policy;
 
 import java.util.List;
+import java.util.function.Function;
 
 /** The gate's answer for one request body. */
 public sealed interface Verdict {
@@ -13,8 +14,21 @@ public sealed interface Verdict {
         return List.of();
     }
 
+    /**
+     * The one way to act on a verdict: every kind must be handled, and a new kind of verdict does not compile
+     * until every caller handles it (Java 17 has no exhaustive switch over a sealed type).
+     */
+    <R> R fold(Function<Forward, R> forward, Function<Rewrite, R> rewrite, Function<Suppress, R> suppress,
+               Function<Reject, R> reject);
+
     /** Send the master's body to the backup unchanged. */
-    record Forward(List<CallOutcome> calls, List<CarpItem> learned) implements Verdict {}
+    record Forward(List<CallOutcome> calls, List<CarpItem> learned) implements Verdict {
+        @Override
+        public <R> R fold(Function<Forward, R> forward, Function<Rewrite, R> rewrite, Function<Suppress, R> suppress,
+                          Function<Reject, R> reject) {
+            return forward.apply(this);
+        }
+    }
 
     /** Send the master's body with these strings replaced in place. */
     record Rewrite(List<SlotChange> changes, List<CallOutcome> calls, List<CarpItem> learned) implements Verdict {
@@ -23,11 +37,29 @@ public sealed interface Verdict {
                 throw new IllegalArgumentException("a rewrite changes something");
             }
         }
+
+        @Override
+        public <R> R fold(Function<Forward, R> forward, Function<Rewrite, R> rewrite, Function<Suppress, R> suppress,
+                          Function<Reject, R> reject) {
+            return rewrite.apply(this);
+        }
     }
 
     /** Send nothing; tell the master, in an ordinary string response, what was suppressed and why. */
-    record Suppress(String message, List<CallOutcome> calls) implements Verdict {}
+    record Suppress(String message, List<CallOutcome> calls) implements Verdict {
+        @Override
+        public <R> R fold(Function<Forward, R> forward, Function<Rewrite, R> rewrite, Function<Suppress, R> suppress,
+                          Function<Reject, R> reject) {
+            return suppress.apply(this);
+        }
+    }
 
     /** Send nothing; answer with an XML-RPC fault: carpgate cannot tell what the backup would run. */
-    record Reject(int faultCode, String message, List<CallOutcome> calls) implements Verdict {}
+    record Reject(int faultCode, String message, List<CallOutcome> calls) implements Verdict {
+        @Override
+        public <R> R fold(Function<Forward, R> forward, Function<Rewrite, R> rewrite, Function<Suppress, R> suppress,
+                          Function<Reject, R> reject) {
+            return reject.apply(this);
+        }
+    }
 }

@@ -1,27 +1,35 @@
 package io.carpgate.proxy;
 
+import java.nio.ByteBuffer;
 import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.io.content.ByteBufferContentSource;
 import org.eclipse.jetty.server.Request;
 
 /**
- * The master's request as the proxy→backup hop should see it once carpgate has read the whole body: the
- * headers that described the original framing are gone (the client sets Content-Length for the body it
+ * The master's request once carpgate holds its whole body: {@link #read()} serves that body (the master's,
+ * or the master's patched), so the forwarding stage reads it like any request's content. The headers that
+ * described the original framing are gone (the client to the backup sets Content-Length for the body it
  * sends), and there is nothing left to ask 100-continue for.
  */
 final class BufferedRequest extends Request.Wrapper {
     private static final Set<HttpHeader> FRAMING = EnumSet.of(
             HttpHeader.CONTENT_LENGTH, HttpHeader.TRANSFER_ENCODING, HttpHeader.EXPECT);
 
+    private final Optional<byte[]> whole;
+    private final ByteBufferContentSource content;
     private final HttpFields headers;
-    private final long length;
 
-    BufferedRequest(Request wrapped, long length) {
+    private BufferedRequest(Request wrapped, Optional<byte[]> whole, List<ByteBuffer> body) {
         super(wrapped);
-        this.length = length;
+        this.whole = whole;
+        this.content = new ByteBufferContentSource(body);
         HttpFields.Mutable kept = HttpFields.build();
         for (HttpField field : wrapped.getHeaders()) {
             if (field.getHeader() == null || !FRAMING.contains(field.getHeader())) {
@@ -31,6 +39,21 @@ final class BufferedRequest extends Request.Wrapper {
         this.headers = kept.asImmutable();
     }
 
+    /** The body as it arrived, in one array (what the reader reads). */
+    static BufferedRequest arrived(Request wrapped, byte[] body) {
+        return new BufferedRequest(wrapped, Optional.of(body), List.of(ByteBuffer.wrap(body)));
+    }
+
+    /** The body to send on: the master's bytes, or slices of them around replaced strings. */
+    static BufferedRequest toSend(Request wrapped, List<ByteBuffer> body) {
+        return new BufferedRequest(wrapped, Optional.empty(), body);
+    }
+
+    /** The whole body as it arrived; only on a request made by {@link #arrived}. */
+    byte[] bytes() {
+        return whole.orElseThrow(() -> new IllegalStateException("not the body as it arrived"));
+    }
+
     @Override
     public HttpFields getHeaders() {
         return headers;
@@ -38,6 +61,32 @@ final class BufferedRequest extends Request.Wrapper {
 
     @Override
     public long getLength() {
-        return length;
+        return content.getLength();
+    }
+
+    @Override
+    public Content.Chunk read() {
+        return content.read();
+    }
+
+    @Override
+    public boolean consumeAvailable() {
+        while (true) {
+            Content.Chunk chunk = content.read();
+            if (chunk == null || chunk.isLast()) {
+                return true;
+            }
+            chunk.release();
+        }
+    }
+
+    @Override
+    public void demand(Runnable demandCallback) {
+        content.demand(demandCallback);
+    }
+
+    @Override
+    public void fail(Throwable failure) {
+        content.fail(failure);
     }
 }

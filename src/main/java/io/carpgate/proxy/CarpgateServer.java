@@ -2,15 +2,18 @@ package io.carpgate.proxy;
 
 import io.carpgate.config.CarpgateConfig;
 import io.carpgate.config.PairConfig;
+import io.carpgate.observe.ExchangeCompletion;
+import io.carpgate.observe.ExchangeListener;
 import io.carpgate.observe.Metrics;
 import io.carpgate.observe.PairStatus;
-import io.carpgate.observe.RecentDecisions;
-import io.carpgate.observe.RequestLogs;
 import io.carpgate.policy.ItemBook;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -21,32 +24,45 @@ import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Puts the pieces together: the TLS listener, one {@link SyncProxy} per pair behind a {@link PairRouter}, the logs. */
+/** Puts the pieces together: the TLS listener, one sync path per pair behind a {@link PairRouter}, the logs. */
 public final class CarpgateServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(CarpgateServer.class);
     /** How long a stop waits for calls in flight; the master's own timeout is 60 s. */
-    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(15);
+    private static final int STOP_SECONDS = 15;
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(STOP_SECONDS);
 
     private final Server server;
     private final ServerConnector connector;
+    private final GracefulHandler graceful;
     private final PairRouter router;
     private final Metrics metrics;
+    /** The configuration whose restart-only settings (listener, logs, admin...) are the ones in effect. */
+    private final CarpgateConfig started;
     private final AtomicReference<CarpgateConfig> running;
     private final SslContextFactory.Server listenerTls;
 
-    private CarpgateServer(Server server, ServerConnector connector, PairRouter router, Metrics metrics,
-                           CarpgateConfig config, SslContextFactory.Server listenerTls) {
+    private CarpgateServer(Server server, ServerConnector connector, GracefulHandler graceful, PairRouter router,
+                           Metrics metrics, CarpgateConfig config,
+                           SslContextFactory.Server listenerTls) {
         this.listenerTls = listenerTls;
         this.server = server;
         this.connector = connector;
+        this.graceful = graceful;
         this.router = router;
         this.metrics = metrics;
+        this.started = config;
         this.running = new AtomicReference<>(config);
     }
 
-    /** @param listenerTls the certificate the master connects to */
+    /**
+     * @param listenerTls the certificate the master connects to
+     * @param listener told of every exchange on the sync listener (the logs, the metrics, the status page)
+     */
     public static CarpgateServer start(CarpgateConfig config, SslContextFactory.Server listenerTls, Metrics metrics,
-                                       RecentDecisions recent) throws Exception {
+                                       ExchangeListener listener) throws Exception {
         QueuedThreadPool threads = new QueuedThreadPool(64, 4);
         threads.setName("carpgate");
         Server server = new Server(threads);
@@ -71,10 +87,14 @@ public final class CarpgateServer implements AutoCloseable {
         // Past this many open connections Jetty stops accepting; the rest wait in the kernel's queue.
         server.addBean(new org.eclipse.jetty.server.NetworkConnectionLimit(config.limits().maxConnections(), connector));
 
-        PairRouter router = new PairRouter(routes(config, metrics, List.of(), server), server.getScheduler());
+        // The server's scheduler must run before the pairs: each schedules its own reads of its backup's CARP state.
+        server.getScheduler().start();
+        PairRouter router = new PairRouter(routes(config, metrics, List.of(), server), server.getScheduler(), threads,
+                listener);
         // On stop, calls already with the backup finish (up to the stop timeout); new ones are refused.
-        server.setHandler(new GracefulHandler(router));
-        server.setRequestLog(new RequestLogs(metrics, recent));
+        GracefulHandler graceful = new GracefulHandler(router);
+        server.setHandler(graceful);
+        server.setRequestLog(new ExchangeCompletion(listener));
         server.setStopTimeout(STOP_TIMEOUT.toMillis());
         try {
             server.start();
@@ -83,15 +103,16 @@ public final class CarpgateServer implements AutoCloseable {
             throw e;
         }
         metrics.carpStateFrom(router::statuses);
-        return new CarpgateServer(server, connector, router, metrics, config, listenerTls);
+        return new CarpgateServer(server, connector, graceful, router, metrics, config, listenerTls);
     }
 
     /**
      * Builds every pair of the new configuration (loading its VHID map and credentials); only when all
      * succeed does the new set replace the running one. What a running listener cannot change (its address,
-     * the log folder, the admin listener) waits for a restart and is named in the result.
+     * the log folder, the admin listener) waits for a restart and is named in the result: those that differ
+     * from what is in effect since the start, so a value put back is no longer named.
      *
-     * @return the settings that changed but take effect only after a restart
+     * @return the settings whose file value differs from the one in effect until a restart
      * @throws Exception when a pair cannot be built; the running configuration stays in force
      */
     public List<String> apply(CarpgateConfig next) throws Exception {
@@ -101,26 +122,31 @@ public final class CarpgateServer implements AutoCloseable {
         router.replace(routes, previous.limits().upstreamTimeout().plusSeconds(5));
         connector.setIdleTimeout(next.limits().clientIdleTimeout().toMillis());
         running.set(next);
+        return restartOnly(started, next);
+    }
+
+    /** The restart-only settings in which {@code next} differs from {@code inEffect}. */
+    static List<String> restartOnly(CarpgateConfig inEffect, CarpgateConfig next) {
         List<String> restart = new ArrayList<>();
-        if (!previous.listen().equals(next.listen())) {
+        if (!inEffect.listen().equals(next.listen())) {
             restart.add("listen");
         }
-        if (!previous.logs().dir().equals(next.logs().dir())
-                || previous.logs().retentionDays() != next.logs().retentionDays()
-                || previous.logs().maxFileBytes() != next.logs().maxFileBytes()
-                || previous.logs().totalSizeCapBytes() != next.logs().totalSizeCapBytes()) {
+        if (!inEffect.logs().dir().equals(next.logs().dir())
+                || inEffect.logs().retentionDays() != next.logs().retentionDays()
+                || inEffect.logs().maxFileBytes() != next.logs().maxFileBytes()
+                || inEffect.logs().totalSizeCapBytes() != next.logs().totalSizeCapBytes()) {
             restart.add("logs (dir, retention-days, max-file-size, total-size-cap)");
         }
-        if (!previous.limits().requestReadTimeout().equals(next.limits().requestReadTimeout())) {
+        if (!inEffect.limits().requestReadTimeout().equals(next.limits().requestReadTimeout())) {
             restart.add("limits.request-read-timeout");
         }
-        if (previous.limits().maxConnections() != next.limits().maxConnections()) {
+        if (inEffect.limits().maxConnections() != next.limits().maxConnections()) {
             restart.add("limits.max-connections");
         }
-        if (!previous.admin().equals(next.admin())) {
+        if (!inEffect.admin().equals(next.admin())) {
             restart.add("admin");
         }
-        if (!previous.tls().equals(next.tls())) {
+        if (!inEffect.tls().equals(next.tls())) {
             restart.add("tls (the file names; a new certificate in the same files is used at once)");
         }
         return restart;
@@ -166,13 +192,39 @@ public final class CarpgateServer implements AutoCloseable {
         return connector.getLocalPort();
     }
 
+    /** Stopping: new calls are refused while those in flight finish. */
+    public boolean draining() {
+        return graceful.isShutdown();
+    }
+
     public void join() throws InterruptedException {
         server.join();
     }
 
+    /**
+     * Stops taking calls and lets those in flight finish (at most {@value #STOP_SECONDS} s), saying so on the
+     * console when it starts draining and when it is done.
+     */
     @Override
     public void close() throws Exception {
+        long inFlight = graceful.getCurrentRequestCount();
+        LOG.info("stopping: new calls are refused; {} call(s) in flight may finish (at most {} s)", inFlight,
+                STOP_TIMEOUT.toSeconds());
+        boolean drained = true;
+        try {
+            graceful.shutdown().get(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            drained = false;
+        } catch (ExecutionException e) {
+            drained = graceful.getCurrentRequestCount() == 0;
+        }
+        long cut = graceful.getCurrentRequestCount();
         server.stop();
+        if (drained) {
+            LOG.info("stopped: every call in flight finished");
+        } else {
+            LOG.warn("stopped: {} call(s) still in flight after {} s were cut off", cut, STOP_TIMEOUT.toSeconds());
+        }
     }
 
     @Override

@@ -2,11 +2,15 @@ package io.carpgate.proxy;
 
 import io.carpgate.config.Access;
 import io.carpgate.observe.Exchange;
+import io.carpgate.observe.ExchangeListener;
 import io.carpgate.observe.PairStatus;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.http.HttpStatus;
@@ -19,18 +23,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends each request to the pair whose path prefix it starts with (the longest wins; a pair at "/" takes
- * the rest). A reload swaps the whole set at once: requests already inside an old pair finish there, and
- * the old pair is closed when its last request is done (or its upstream timeout has passed).
+ * Begins each request's {@link Exchange} and sends the request to the pair whose path prefix it starts with
+ * (the longest wins; a pair at "/" takes the rest). A reload swaps the whole set at once: each retired pair
+ * drains through its own Jetty {@code GracefulHandler} (calls in flight finish, at the latest by a
+ * deadline) and is then closed.
  */
 final class PairRouter extends Handler.Abstract {
     private static final Logger LOG = LoggerFactory.getLogger(PairRouter.class);
-    private static final Duration RETIRE_POLL = Duration.ofMillis(200);
+    /**
+     * A request that picked a pair just before a swap reaches that pair's handler within this; only then is
+     * the retired pair shut (a shut GracefulHandler answers 503, which a master must never see for a reload).
+     */
+    private static final Duration SWAP_SETTLE = Duration.ofSeconds(1);
 
     private final AtomicReference<Routes> routes;
-    private final java.util.Set<PairRuntime> retiring = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    /** The server's own scheduler polls retiring pairs. */
+    private final Set<PairRuntime> retiring = ConcurrentHashMap.newKeySet();
     private final Scheduler scheduler;
+    private final Executor executor;
+    private final ExchangeListener listener;
 
     /** The pairs longest path first, and who may connect. */
     record Routes(List<PairRuntime> pairs, Access access) {
@@ -49,71 +59,68 @@ final class PairRouter extends Handler.Abstract {
         }
     }
 
-    PairRouter(Routes initial, Scheduler scheduler) {
+    /**
+     * @param scheduler and {@code executor}: the server's own, for draining retired pairs
+     */
+    PairRouter(Routes initial, Scheduler scheduler, Executor executor, ExchangeListener listener) {
         this.routes = new AtomicReference<>(initial);
         this.scheduler = scheduler;
-    }
-
-    @Override
-    public InvocationType getInvocationType() {
-        return InvocationType.BLOCKING;
+        this.executor = executor;
+        this.listener = listener;
     }
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
-        Exchange exchange = Exchange.begin(request);
-        Routes current = routes.get();
+        Exchange exchange = Exchange.begin(request, listener);
         String path = Optional.ofNullable(request.getHttpURI().getPath()).orElse("/");
-        Optional<PairRuntime> pair = current.match(path);
-        if (pair.isEmpty()) {
-            return noPair(request, response, callback, current.access());
-        }
-        PairRuntime runtime = pair.get();
-        exchange.pair(runtime.config().name());
-        runtime.inFlight().incrementAndGet();
-        Callback leaving = Callback.from(callback.getInvocationType(),
-                () -> {
-                    runtime.inFlight().decrementAndGet();
-                    callback.succeeded();
-                },
-                failure -> {
-                    runtime.inFlight().decrementAndGet();
-                    callback.failed(failure);
-                });
-        try {
-            boolean handled = runtime.proxy().handle(request, response, leaving);
-            if (!handled) {
-                runtime.inFlight().decrementAndGet();
+        // Two looks at most: a pair found shut was retired by a reload a moment ago; the new set is in place.
+        for (int look = 0; look < 2; look++) {
+            Routes current = routes.get();
+            Optional<PairRuntime> pair = current.match(path);
+            if (pair.isEmpty()) {
+                return noPair(request, response, callback, current.access());
             }
-            return handled;
-        } catch (Exception | Error e) {
-            runtime.inFlight().decrementAndGet();
-            throw e;
+            if (!pair.get().handler().isShutdown()) {
+                exchange.pair(pair.get().config().name());
+                return pair.get().handler().handle(request, response, callback);
+            }
         }
+        Response.writeError(request, response, callback, HttpStatus.SERVICE_UNAVAILABLE_503);
+        return true;
     }
 
     /** No pair at this path: a stranger still learns nothing (403), an allowed client gets 404. */
     private static boolean noPair(Request request, Response response, Callback callback, Access access) {
         Optional<String> refusal = AccessCheck.refusal(request, access);
-        SyncProxy.closeAfterAnswer(response);
         if (refusal.isPresent()) {
-            Exchange.of(request).ifPresent(e -> e.decided(List.of(Rejections.notAllowed(refusal.get()))));
-            SyncProxy.answerFault(request, response, callback, HttpStatus.FORBIDDEN_403, -32600,
-                    "carpgate refused the request, nothing was sent to the backup: " + refusal.get());
+            AccessGuard.refuse(request, response, callback, refusal.get());
         } else {
+            Answers.closeAfterAnswer(response);
             Response.writeError(request, response, callback, HttpStatus.NOT_FOUND_404);
         }
         return true;
     }
 
-    /** Puts a new set of pairs in place; the old ones are closed once idle, at the latest after {@code grace}. */
+    /** Puts a new set of pairs in place; the old ones drain and are closed, at the latest after {@code grace}. */
     void replace(Routes next, Duration grace) {
         Routes old = routes.getAndSet(next);
-        old.pairs().stream().filter(p -> !next.pairs().contains(p))
-                .forEach(p -> {
-                    retiring.add(p);
-                    retire(p, System.nanoTime() + grace.toNanos());
-                });
+        old.pairs().stream().filter(p -> !next.pairs().contains(p)).forEach(p -> retire(p, grace));
+    }
+
+    private void retire(PairRuntime pair, Duration grace) {
+        retiring.add(pair);
+        scheduler.schedule(() -> pair.handler().shutdown()
+                        .orTimeout(grace.toMillis(), TimeUnit.MILLISECONDS)
+                        .whenCompleteAsync((done, late) -> {
+                            if (late != null) {
+                                LOG.warn("pair {}: calls of the previous configuration still in flight after {} s are "
+                                        + "cut off", pair.config().name(), grace.toSeconds());
+                            }
+                            if (retiring.remove(pair)) {
+                                closeQuietly(pair);
+                            }
+                        }, executor),
+                SWAP_SETTLE.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     List<PairStatus> statuses() {
@@ -124,16 +131,6 @@ final class PairRouter extends Handler.Abstract {
 
     Routes routes() {
         return routes.get();
-    }
-
-    private void retire(PairRuntime pair, long deadlineNanos) {
-        if (pair.inFlight().get() > 0 && System.nanoTime() < deadlineNanos && isRunning()) {
-            scheduler.schedule(() -> retire(pair, deadlineNanos), RETIRE_POLL.toMillis(), TimeUnit.MILLISECONDS);
-            return;
-        }
-        if (retiring.remove(pair)) {
-            closeQuietly(pair);
-        }
     }
 
     static void closeQuietly(PairRuntime pair) {

@@ -1,7 +1,8 @@
 package io.carpgate.proxy;
 
 import io.carpgate.carp.BackupApiClient;
-import io.carpgate.carp.CarpSource;
+import io.carpgate.carp.CarpCache;
+import io.carpgate.carp.CarpReading;
 import io.carpgate.carp.CarpView;
 import io.carpgate.config.Access;
 import io.carpgate.config.Limits;
@@ -15,86 +16,122 @@ import io.carpgate.policy.ItemBook;
 import io.carpgate.policy.VhidHints;
 import io.carpgate.tls.TlsContexts;
 import java.time.Clock;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.thread.Scheduler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * One HA pair while carpgate runs: its {@link SyncProxy}, the CARP view of its backup and what carpgate
- * learned of its items with a CARP dependency. A reload builds a new one and hands over the learned items.
+ * One HA pair while carpgate runs: its sync path, the CARP view of its backup and what carpgate learned of
+ * its items with a CARP dependency. A reload builds a new one and hands over the learned items.
+ *
+ * <p>The sync path is a chain of single-purpose stages, each a Jetty {@code Handler.Wrapper}:
+ * {@link AccessGuard} → {@link EndpointGuard} → {@link EncodingGuard} → {@link BodyBuffering} →
+ * {@link Interception} (read, decide, patch: the {@link Interceptor}) → {@link Forwarder}. A
+ * {@link GracefulHandler} in front lets a retired pair finish its calls in flight.
  */
 final class PairRuntime implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PairRuntime.class);
+
     private final PairConfig config;
     private final VhidHints hints;
     private final HttpClient apiClient;
-    private final CarpSource carp;
+    private final CarpCache carp;
     private final Gatekeeper gatekeeper;
-    private final SyncProxy proxy;
-    private final AtomicInteger inFlight = new AtomicInteger();
+    private final GracefulHandler handler;
+    private final Clock clock;
+    private final AtomicReference<Scheduler.Task> refresh = new AtomicReference<>();
 
-    private PairRuntime(PairConfig config, VhidHints hints, HttpClient apiClient, CarpSource carp,
-                        Gatekeeper gatekeeper, SyncProxy proxy) {
+    private PairRuntime(PairConfig config, VhidHints hints, HttpClient apiClient, CarpCache carp,
+                        Gatekeeper gatekeeper, GracefulHandler handler, Clock clock) {
         this.config = config;
         this.hints = hints;
         this.apiClient = apiClient;
         this.carp = carp;
         this.gatekeeper = gatekeeper;
-        this.proxy = proxy;
+        this.handler = handler;
+        this.clock = clock;
     }
 
     /** What every pair shares: the limits, who may connect, the mode, the metrics and the server it runs in. */
-    record Shared(Limits limits, Access access, Mode mode, Metrics metrics, org.eclipse.jetty.server.Server server) {}
+    record Shared(Limits limits, Access access, Mode mode, Metrics metrics, Server server) {}
 
     /**
-     * Loads the pair's VHID map and starts its upstream and API clients.
+     * Loads the pair's VHID map, starts its upstream and API clients and reads the backup's CARP state once
+     * (in the background), so the status page and /readyz have a reading from the start.
      *
      * @param learned items an earlier runtime of this pair learned (empty for a new pair)
      */
     static PairRuntime start(PairConfig config, Shared shared, ItemBook learned) throws Exception {
         VhidMap map = config.vhidMap().isPresent() ? VhidMapLoader.load(config.vhidMap().get()) : VhidMap.empty();
         VhidHints hints = PolicyMapping.hints(map);
+        Clock clock = Clock.systemUTC();
         // The API client has its own TLS context; it trusts the backup exactly as the sync path does.
         HttpClient apiClient = BackupApiClient.newHttpClient(TlsContexts.client(config.backup().trust()));
         try {
             BackupApiClient api = new BackupApiClient(apiClient, config.backup().url(),
                     config.backup().apiCredentials().key(), config.backup().apiCredentials().secret(),
-                    shared.limits().apiTimeout(), shared.limits().carpCacheTtl(), Clock.systemUTC());
-            CarpSource carp = shared.metrics().countingApiErrors(config.name(), api);
+                    shared.limits().apiTimeout(), clock);
+            ApiHealth health = new ApiHealth(config.name());
+            CarpCache carp = new CarpCache(api::read, shared.limits().carpCacheTtl(), api.maxWait(), clock, reading -> {
+                shared.metrics().carpRead(config.name(), reading);
+                health.seen(reading);
+            });
             Gatekeeper gatekeeper = new Gatekeeper(hints, carp, config.onUnknownCarp(), learned);
-            SyncProxy.Upstream upstream = new SyncProxy.Upstream(config.backup().xmlrpcUri(),
+            Interceptor decides = new GateInterceptor(gatekeeper);
+            Forwarder forwarder = new Forwarder(new Forwarder.Upstream(config.backup().xmlrpcUri(),
                     TlsContexts.client(config.backup().trust()), shared.limits().upstreamConnectTimeout(),
-                    shared.limits().upstreamTimeout());
-            SyncProxy proxy = new SyncProxy(upstream, shared.limits().maxBodyBytes(), gatekeeper, shared.access(),
-                    shared.mode());
-            proxy.setServer(shared.server());
-            proxy.start();
-            return new PairRuntime(config, hints, apiClient, carp, gatekeeper, proxy);
+                    shared.limits().upstreamTimeout()));
+            Handler chain = new AccessGuard(shared.access(), new EndpointGuard(new EncodingGuard(
+                    new BodyBuffering(shared.limits().maxBodyBytes(), new Interception(
+                            shared.mode() == Mode.OBSERVE ? new ObserveOnly(decides) : decides, forwarder)))));
+            GracefulHandler handler = new GracefulHandler(chain);
+            handler.setServer(shared.server());
+            handler.start();
+            PairRuntime runtime = new PairRuntime(config, hints, apiClient, carp, gatekeeper, handler, clock);
+            carp.refresh();
+            runtime.refreshEvery(shared);
+            return runtime;
         } catch (Exception e) {
             apiClient.stop();
             throw e;
         }
     }
 
+    /** carpgate's own periodic read (limits.carp-refresh); watchers never read, whatever their number. */
+    private void refreshEvery(Shared shared) {
+        long millis = shared.limits().carpRefresh().toMillis();
+        if (millis <= 0 || !handler.isRunning()) {
+            return;
+        }
+        // refresh() only starts an asynchronous read, so the scheduler's thread never waits on the network.
+        refresh.set(shared.server().getScheduler().schedule(() -> {
+            carp.refresh();
+            refreshEvery(shared);
+        }, millis, TimeUnit.MILLISECONDS));
+    }
+
     PairConfig config() {
         return config;
     }
 
-    SyncProxy proxy() {
-        return proxy;
+    GracefulHandler handler() {
+        return handler;
     }
 
     ItemBook learned() {
         return gatekeeper.learned();
     }
 
-    AtomicInteger inFlight() {
-        return inFlight;
-    }
-
-    /** A snapshot for the admin listener; asks the (cached) CARP view. */
+    /** A snapshot for the admin listener, from the last CARP reading; reads nothing from the backup. */
     PairStatus status() {
-        CarpView view = carp.current();
-        return PairStatus.of(config.name(), config.path(), config.backup().url(), view, hints.all(),
-                gatekeeper.learned().all());
+        return PairStatus.of(config.name(), config.path(), config.backup().url(), carp.lastSeen(), clock.instant(),
+                hints.all(), gatekeeper.learned().all());
     }
 
     /** Same pair and backup: what an earlier runtime learned still holds. */
@@ -104,10 +141,37 @@ final class PairRuntime implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        Scheduler.Task task = refresh.getAndSet(null);
+        if (task != null) {
+            task.cancel();
+        }
         try {
-            proxy.stop();
+            handler.stop();
         } finally {
             apiClient.stop();
+        }
+    }
+
+    /** Says on the console when a backup's API starts or stops answering carpgate's reads (not at every read). */
+    private static final class ApiHealth {
+        private final String pair;
+        private final AtomicReference<Boolean> answered = new AtomicReference<>();
+
+        ApiHealth(String pair) {
+            this.pair = pair;
+        }
+
+        void seen(CarpReading reading) {
+            Boolean before = answered.getAndSet(reading.answered());
+            if (before != null && before == reading.answered()) {
+                return;
+            }
+            if (reading.view() instanceof CarpView.Known known) {
+                LOG.info("pair {}: the backup's API answers: {} CARP VIP(s)", pair, known.vips().size());
+            } else {
+                LOG.warn("pair {}: the backup's CARP state cannot be read ({}); starts follow on-unknown-carp until "
+                        + "it can", pair, ((CarpView.Unavailable) reading.view()).reason());
+            }
         }
     }
 }

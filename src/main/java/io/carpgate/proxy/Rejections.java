@@ -16,6 +16,10 @@ final class Rejections {
         return rejected("(too large)", "body larger than " + maxBody + " bytes");
     }
 
+    static CallOutcome internalError(String reason) {
+        return rejected("(internal error)", reason);
+    }
+
     static CallOutcome notAllowed(String reason) {
         return rejected("(not allowed)", reason);
     }

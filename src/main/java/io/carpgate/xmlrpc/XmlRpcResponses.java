@@ -63,6 +63,23 @@ public final class XmlRpcResponses {
         return bytes.toByteArray();
     }
 
+    /**
+     * {@code text} with every character XML text cannot carry exactly (controls, a CR, lone surrogates)
+     * replaced by '?': carpgate's own words often quote names and ids from the request, and its answer must
+     * never fail to be written because of one.
+     */
+    public static String printable(String text) {
+        if (XmlText.roundTrips(text)) {
+            return text;
+        }
+        StringBuilder out = new StringBuilder(text.length());
+        text.codePoints().forEach(cp -> {
+            String one = new String(Character.toChars(cp));
+            out.append(XmlText.roundTrips(one) ? one : "?");
+        });
+        return out.toString();
+    }
+
     private static void requireRoundTrip(String text) {
         if (text == null || !XmlText.roundTrips(text)) {
             throw new IllegalArgumentException("text has a character XML text cannot carry");

@@ -39,7 +39,12 @@ class BackupApiClientTest {
     }
 
     private BackupApiClient client(URI base, String secret, Duration timeout) {
-        return new BackupApiClient(http, base, "sim-api-key", secret, timeout, Duration.ofSeconds(5), clock);
+        return new BackupApiClient(http, base, "sim-api-key", secret, timeout, clock);
+    }
+
+    private CarpCache cache(List<CarpReading> reads) {
+        BackupApiClient api = client();
+        return new CarpCache(api::read, Duration.ofSeconds(5), api.maxWait(), clock, reads::add);
     }
 
     private BackupApiClient client() {
@@ -48,7 +53,7 @@ class BackupApiClientTest {
 
     @Test
     void readsBothEndpointsIntoAKnownView() {
-        CarpView view = client().current();
+        CarpView view = client().readNow();
         assertThat(view).isInstanceOf(CarpView.Known.class);
         CarpView.Known known = (CarpView.Known) view;
         assertThat(known.vips()).containsExactly(
@@ -61,39 +66,65 @@ class BackupApiClientTest {
     }
 
     @Test
-    void cachesForTheTtlThenFetchesAgain() {
-        BackupApiClient client = client();
-        client.current();
+    void theCacheReusesAReadForItsTtlThenReadsAgain() {
+        List<CarpReading> reads = new ArrayList<>();
+        CarpCache cache = cache(reads);
+        cache.current();
         assertThat(backup.received()).hasSize(2);
         backup.setCarpStatus(7, "WAN2", CarpStatus.MASTER);
         clock.advance(Duration.ofSeconds(4));
-        CarpView cached = client.current();
+        CarpView cached = cache.current();
         assertThat(backup.received()).hasSize(2);
         assertThat(((CarpView.Known) cached).statusOf(7, Optional.empty()))
                 .isEqualTo(new CarpView.Resolved.Yes<>(CarpStatus.BACKUP));
         clock.advance(Duration.ofSeconds(1));
-        CarpView fresh = client.current();
+        CarpView fresh = cache.current();
         assertThat(backup.received()).hasSize(4);
         assertThat(((CarpView.Known) fresh).statusOf(7, Optional.empty()))
                 .isEqualTo(new CarpView.Resolved.Yes<>(CarpStatus.MASTER));
+        assertThat(reads).hasSize(2);
+    }
+
+    @Test
+    void watchersSeeTheLastReadingAndNeverReadThemselves() {
+        List<CarpReading> reads = new ArrayList<>();
+        CarpCache cache = cache(reads);
+        for (int i = 0; i < 20; i++) {
+            assertThat(cache.lastSeen()).isEmpty();
+        }
+        assertThat(backup.received()).isEmpty();
+        cache.current();
+        clock.advance(Duration.ofMinutes(10));
+        for (int i = 0; i < 20; i++) {
+            assertThat(cache.lastSeen()).get().extracting(CarpReading::answered).isEqualTo(true);
+        }
+        assertThat(cache.lastSeen().get().age(clock.instant())).isEqualTo(Duration.ofMinutes(10));
+        assertThat(backup.received()).hasSize(2);
     }
 
     @Test
     void wrongSecretIsRefusedWithoutSayingTheSecret() {
-        CarpView view = client(backup.baseUrl(), "wrong-secret-value", Duration.ofSeconds(5)).current();
+        CarpView view = client(backup.baseUrl(), "wrong-secret-value", Duration.ofSeconds(5)).readNow();
         assertThat(view).isEqualTo(new CarpView.Unavailable("backup API refused the credentials (HTTP 401)"));
     }
 
     @Test
-    void apiDownIsUnavailableAndNotCached() {
-        BackupApiClient client = client();
+    void aFailedReadIsRememberedForTheTtlSoADeadApiIsNotHammeredThenRetried() {
+        List<CarpReading> reads = new ArrayList<>();
+        CarpCache cache = cache(reads);
         backup.setApiAvailable(false);
-        CarpView view = client.current();
-        assertThat(view).isInstanceOf(CarpView.Unavailable.class);
-        assertThat(((CarpView.Unavailable) view).reason()).contains("HTTP 500").doesNotContain("sim-api-secret")
-                .doesNotContain("Unexpected error");
+        for (int i = 0; i < 10; i++) {
+            CarpView view = cache.current();
+            assertThat(view).isInstanceOf(CarpView.Unavailable.class);
+            assertThat(((CarpView.Unavailable) view).reason()).contains("HTTP 500").doesNotContain("sim-api-secret")
+                    .doesNotContain("Unexpected error");
+        }
+        assertThat(reads).hasSize(1);
+        assertThat(backup.received()).hasSize(2);
         backup.setApiAvailable(true);
-        assertThat(client.current()).isInstanceOf(CarpView.Known.class);
+        clock.advance(Duration.ofSeconds(5));
+        assertThat(cache.current()).isInstanceOf(CarpView.Known.class);
+        assertThat(reads).extracting(CarpReading::answered).containsExactly(false, true);
     }
 
     @Test
@@ -102,7 +133,7 @@ class BackupApiClientTest {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
-        CarpView view = client(URI.create("https://127.0.0.1:" + port), "sim-api-secret", Duration.ofSeconds(5)).current();
+        CarpView view = client(URI.create("https://127.0.0.1:" + port), "sim-api-secret", Duration.ofSeconds(5)).readNow();
         assertThat(((CarpView.Unavailable) view).reason()).contains("unreachable");
     }
 
@@ -123,7 +154,7 @@ class BackupApiClientTest {
             acceptor.start();
             long started = System.nanoTime();
             CarpView view = client(URI.create("https://127.0.0.1:" + silent.getLocalPort()), "sim-api-secret",
-                    Duration.ofMillis(400)).current();
+                    Duration.ofMillis(400)).readNow();
             assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
             assertThat(((CarpView.Unavailable) view).reason()).contains("did not answer within 400 ms");
         } finally {

@@ -18,6 +18,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import io.carpgate.tls.NoVerification;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -72,11 +74,47 @@ class RunProcessTest {
 
                 signal(process, "TERM");
                 assertThat(process.waitFor(20, TimeUnit.SECONDS)).as("stops on SIGTERM").isTrue();
+                // It said it was draining, and when it was done.
+                assertThat(read(console)).contains("stopping: new calls are refused", "stopped: every call in flight finished");
             } finally {
                 process.destroyForcibly();
                 process.waitFor(10, TimeUnit.SECONDS);
             }
             assertThat(Files.readString(console)).doesNotContain("secret", "pw");
+        }
+    }
+
+    @Test
+    void startedWithSighupIgnoredItSaysReloadBySignalIsUnavailableAndStillWatchesFiles() throws Exception {
+        try (SimulatedBackup backup = SimulatedBackup.start(SimulatedBackup.Options.defaults()
+                .withXmlRpcCredentials("root", "pw").withApiCredentials("key", "secret"))) {
+            Files.writeString(dir.resolve("api.txt"), "key:secret\n");
+            Path config = dir.resolve("carpgate.yml");
+            String base = "listen: {host: 127.0.0.1, port: 0}\ntls: {cert: c.crt, key: c.key}\nlogs: {dir: logs}\n"
+                    + "admin: {enabled: false}\n"
+                    + "backup: {url: '" + backup.baseUrl() + "', pin-sha256: '" + backup.fingerprint()
+                    + "', api-credentials: api.txt}\n";
+            Files.writeString(config, base);
+            Path console = dir.resolve("console.txt");
+            // nohup starts its command with SIGHUP ignored, and the JVM will not take a signal ignored at start.
+            Process process = new ProcessBuilder(List.of("nohup",
+                    Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp", System.getProperty("java.class.path"), Main.class.getName(), "run", "--config", config.toString()))
+                    .redirectErrorStream(true).redirectOutput(console.toFile()).start();
+            try {
+                int port = Integer.parseInt(await(console, PORT).group(1));
+                await(console, Pattern.compile("WARNING: SIGHUP was ignored when carpgate started \\(nohup\\?\\).*"
+                        + "reload by signal is unavailable"));
+                assertThat(read(console)).contains("(not on SIGHUP)").doesNotContain("reloads on SIGHUP");
+                URI uri = URI.create("https://127.0.0.1:" + port + "/xmlrpc.php");
+                Files.writeString(config, base + "allowed-users: [admin]\n");
+                await(console, Pattern.compile("configuration .* reloaded: 1 pair"));
+                assertThat(firmware(uri)).as("the file watch still reloads").isEqualTo(403);
+            } finally {
+                process.destroy();
+                process.waitFor(20, TimeUnit.SECONDS);
+                process.destroyForcibly();
+            }
         }
     }
 
@@ -95,27 +133,31 @@ class RunProcessTest {
         assertThat(kill.exitValue()).isZero();
     }
 
-    private static Matcher await(Path console, Pattern pattern) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < deadline) {
-            Matcher m = pattern.matcher(Files.exists(console) ? Files.readString(console) : "");
-            if (m.find()) {
-                return m;
-            }
-            Thread.sleep(50);
+    private static Matcher await(Path console, Pattern pattern) {
+        try {
+            return Awaitility.await("carpgate prints /" + pattern + "/").atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(50))
+                    .until(() -> pattern.matcher(read(console)), Matcher::find);
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("carpgate did not print /" + pattern + "/ within 30 s:\n" + read(console), e);
         }
-        throw new AssertionError("carpgate did not print /" + pattern + "/ within 30 s:\n" + Files.readString(console));
     }
 
-    private static void awaitCount(Path console, String text, int count) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < deadline) {
-            String all = Files.readString(console);
-            if (all.split(Pattern.quote(text), -1).length - 1 >= count) {
-                return;
-            }
-            Thread.sleep(50);
+    private static void awaitCount(Path console, String text, int count) {
+        try {
+            Awaitility.await("carpgate prints '" + text + "' " + count + " times").atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(50))
+                    .until(() -> read(console).split(Pattern.quote(text), -1).length - 1 >= count);
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("carpgate did not print '" + text + "' " + count + " times:\n" + read(console), e);
         }
-        throw new AssertionError("carpgate did not print '" + text + "' " + count + " times:\n" + Files.readString(console));
+    }
+
+    private static String read(Path console) {
+        try {
+            return Files.exists(console) ? Files.readString(console) : "";
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }

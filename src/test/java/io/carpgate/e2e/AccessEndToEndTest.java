@@ -25,7 +25,8 @@ class AccessEndToEndTest {
             assertThat(answer.status()).isEqualTo(403);
             assertThat(answer.text()).contains("<fault>", "client address not in allow-from");
             assertThat(pair.xmlrpcCalls()).isEmpty();
-            assertThat(pair.awaitLog("decisions.jsonl", "not in allow-from")).contains("\"decision\":\"rejected\"");
+            assertThat(pair.exchanges.awaitCall("the refusal", c -> c.reason().contains("not in allow-from"))
+                    .action()).isEqualTo(io.carpgate.policy.Action.REJECTED);
             assertThat(pair.console.toString()).contains("clients: allow-from [192.0.2.1/32]");
             // Refused without reading the body: the connection is closed and says so, so no client reuses it.
             try (RawTls raw = new RawTls(pair.carpgate.port(), 10_000)) {

@@ -33,10 +33,13 @@ class AdminEndToEndTest {
     }
 
     @Test
-    void metricsCountCallsByDecisionAndShowTheLiveCarpState() throws Exception {
+    void metricsCountCallsByDecisionAndShowTheCarpStateCarpgateLastRead() throws Exception {
         PythonMaster.run(pair.base(), Pair.SYNC_USER, Pair.SYNC_PASSWORD, "reconfigure-all");
-        pair.awaitLog("decisions.jsonl", "\"decision\":\"suppressed\"");
-        String metrics = awaitMetric("carpgate_suppressed_starts_total");
+        pair.exchanges.awaitCall("opnsense.restart_service", "suppressed");
+        // The calls of that run are all finished exchanges before the metrics are read.
+        pair.exchanges.await("the last call of the run", r -> r.calls().stream()
+                .anyMatch(c -> c.service().equals(java.util.Optional.of("wireguard"))));
+        String metrics = http.get(admin("/metrics")).text();
 
         assertThat(metrics)
                 .contains("carpgate_suppressed_starts_total{kind=\"wireguard\",mode=\"enforce\",pair=\"default\"} 1.0")
@@ -48,30 +51,57 @@ class AdminEndToEndTest {
                 .contains("carpgate_carp_api_up{pair=\"default\"} 1.0")
                 .doesNotContain(Pair.API_SECRET, Pair.SYNC_PASSWORD);
 
+        // The metrics show carpgate's last read, taken by the next call that needs it; a scrape reads nothing.
         pair.backup.setCarpStatus(7, "opt2", CarpStatus.MASTER);
-        Thread.sleep(2100); // the CARP view is cached for limits.carp-cache (2 s)
+        assertThat(http.get(admin("/metrics")).text())
+                .contains("carpgate_carp_state{interface=\"opt2\",pair=\"default\",state=\"BACKUP\",vhid=\"7\"} 1.0");
+        PythonMaster.run(pair.base(), Pair.SYNC_USER, Pair.SYNC_PASSWORD, "reconfigure-all");
+        pair.exchanges.awaitCall("opnsense.restart_service forwarded to the MASTER", c -> c.method().equals(
+                "opnsense.restart_service") && c.action().word().equals("forwarded") && c.carpState().equals(
+                java.util.Optional.of("MASTER")));
         assertThat(http.get(admin("/metrics")).text())
                 .contains("carpgate_carp_state{interface=\"opt2\",pair=\"default\",state=\"MASTER\",vhid=\"7\"} 1.0");
     }
 
     @Test
-    void healthzIsTheProcessReadyzIsTheBackupApi() throws Exception {
+    void healthzIsTheProcessReadyzIsCarpgatesLastReadOfTheBackupApi() throws Exception {
         RawHttps.Answer health = http.get(admin("/healthz"));
         assertThat(health.status()).isEqualTo(200);
         assertThat(health.text()).isEqualTo("ok\n");
-        RawHttps.Answer ready = http.get(admin("/readyz"));
-        assertThat(ready.status()).isEqualTo(200);
-        assertThat(ready.text()).startsWith("ready\n").contains("default: ready");
+        // carpgate reads each backup's CARP state once at start: ready as soon as that read is in.
+        RawHttps.Answer ready = awaitReadyz(200);
+        assertThat(ready.text()).startsWith("ready\n").contains("default: ready", "last read");
 
         pair.backup.setApiAvailable(false);
-        Thread.sleep(2100);
-        RawHttps.Answer down = http.get(admin("/readyz"));
-        assertThat(down.status()).isEqualTo(503);
-        assertThat(down.text()).startsWith("not ready\n").contains("default: NOT READY");
+        int readsBefore = apiReads();
+        for (int i = 0; i < 20; i++) {
+            assertThat(http.get(admin("/readyz")).status()).as("watchers see the last read: still ready").isEqualTo(200);
+            http.get(admin("/metrics"));
+            http.get(admin("/"));
+        }
+        assertThat(apiReads()).as("no scrape, page view or readiness probe reads the backup's API").isEqualTo(readsBefore);
+        assertThat(http.get(admin("/metrics")).text()).doesNotContainPattern("carpgate_carp_api_errors_total\\{pair=\"default\"\\} [1-9]");
+
+        // The next call that needs the CARP state reads it, and that read fails.
+        PythonMaster.run(pair.base(), Pair.SYNC_USER, Pair.SYNC_PASSWORD, "reconfigure-all");
+        pair.exchanges.awaitCall("a start decided without CARP state", c -> c.action().word().equals("suppressed")
+                && c.reason().contains("CARP state unknown"));
+        RawHttps.Answer down = awaitReadyz(503);
+        assertThat(down.text()).startsWith("not ready\n").contains("default: NOT READY", "HTTP 500");
         assertThat(http.get(admin("/healthz")).status()).as("alive all the same").isEqualTo(200);
         String metrics = http.get(admin("/metrics")).text();
         assertThat(metrics).contains("carpgate_carp_api_up{pair=\"default\"} 0.0")
                 .containsPattern("carpgate_carp_api_errors_total\\{pair=\"default\"\\} [1-9]");
+    }
+
+    /** The simulated backup's API requests so far (each CARP read asks two endpoints). */
+    private int apiReads() {
+        return (int) pair.backup.received().stream().filter(c -> c.path().startsWith("/api/")).count();
+    }
+
+    private RawHttps.Answer awaitReadyz(int status) {
+        return org.awaitility.Awaitility.await("/readyz answers " + status).atMost(ExchangeRecorder.DEADLINE)
+                .pollInterval(Duration.ofMillis(20)).until(() -> http.get(admin("/readyz")), a -> a.status() == status);
     }
 
     @Test
@@ -100,19 +130,9 @@ class AdminEndToEndTest {
                 + "</struct></value></param></params></methodCall>";
         http.post(pair.carpgate("/xmlrpc.php"), RawHttps.basic(Pair.SYNC_USER, Pair.SYNC_PASSWORD),
                 hostile.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        pair.awaitLog("decisions.jsonl", "alert(1)");
+        pair.exchanges.awaitCall("the hostile restart", c -> c.id().orElse("").contains("alert(1)"));
         String page = http.get(admin("/")).text();
         assertThat(page).doesNotContain("<script>").contains("&lt;script&gt;alert(1)&lt;/script&gt;");
-    }
-
-    private String awaitMetric(String name) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        String text = http.get(admin("/metrics")).text();
-        while (!text.contains(name) && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-            text = http.get(admin("/metrics")).text();
-        }
-        return text;
     }
 
     private URI admin(String path) {

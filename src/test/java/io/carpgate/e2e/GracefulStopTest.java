@@ -12,10 +12,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -37,6 +39,7 @@ class GracefulStopTest {
     @Test
     void aCallInFlightCompletesWhileCarpgateStops() throws Exception {
         CountDownLatch arrived = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
         SelfSigned.Pair pair = SelfSigned.generate("slow-backup", List.of("127.0.0.1"));
         KeyStore store = KeyStore.getInstance("PKCS12");
         store.load(null, null);
@@ -52,8 +55,16 @@ class GracefulStopTest {
             @Override
             public boolean handle(Request request, Response response, Callback callback) throws Exception {
                 org.eclipse.jetty.io.Content.Source.consumeAll(request);
+                if (!request.getHttpURI().getPath().equals("/xmlrpc.php")) {
+                    // carpgate's own reads of the CARP API: not the call this test holds in flight.
+                    Response.writeError(request, response, callback, 404);
+                    return true;
+                }
                 arrived.countDown();
-                Thread.sleep(1500);
+                // The answer is held until the test has seen carpgate drain with this call in flight.
+                if (!release.await(30, TimeUnit.SECONDS)) {
+                    throw new IllegalStateException("the test never released the answer");
+                }
                 response.getHeaders().put("Content-Type", "text/xml");
                 response.write(true, ByteBuffer.wrap(SLOW_ANSWER.getBytes(StandardCharsets.UTF_8)), callback);
                 return true;
@@ -81,7 +92,8 @@ class GracefulStopTest {
                     throw new IllegalStateException(e);
                 }
             });
-            Thread.sleep(300);
+            Awaitility.await("carpgate starts draining").atMost(Duration.ofSeconds(20))
+                    .until(running.carpgate.server()::draining);
             assertThat(stopping).as("the stop waits for the call in flight").isNotDone();
             // A new call while stopping is not taken: refused connection or 503, never forwarded.
             boolean refused;
@@ -91,12 +103,15 @@ class GracefulStopTest {
                 refused = true;
             }
             assertThat(refused).as("a new call during the stop is refused").isTrue();
+            assertThat(stopping).as("still waiting for the backup's answer").isNotDone();
+            release.countDown();
 
             RawHttps.Answer answer = inFlight.get(20, TimeUnit.SECONDS);
             stopping.get(20, TimeUnit.SECONDS);
             assertThat(answer.status()).isEqualTo(200);
             assertThat(answer.text()).contains("slow done");
         } finally {
+            release.countDown();
             slowBackup.stop();
         }
     }

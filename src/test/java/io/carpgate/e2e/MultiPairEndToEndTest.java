@@ -52,7 +52,9 @@ class MultiPairEndToEndTest {
             CarpgateConfig config = ConfigLoader.load(file, Map.of());
             LogSetup.configure(config.logs());
             ByteArrayOutputStream console = new ByteArrayOutputStream();
-            try (Launcher.Running carpgate = Launcher.start(config, new PrintStream(console, true, StandardCharsets.UTF_8))) {
+            ExchangeRecorder exchanges = new ExchangeRecorder();
+            try (Launcher.Running carpgate = Launcher.start(config, new PrintStream(console, true, StandardCharsets.UTF_8),
+                    List.of(exchanges))) {
                 String base = "https://127.0.0.1:" + carpgate.port();
                 assertThat(console.toString(StandardCharsets.UTF_8))
                         .contains("pair site-a at /site-a -> backup " + a.baseUrl(), "pair site-b at /site-b");
@@ -78,8 +80,15 @@ class MultiPairEndToEndTest {
                         "<methodCall/>".getBytes(StandardCharsets.UTF_8)).status()).isEqualTo(404);
                 assertThat(xmlrpcMethods(a).size() + xmlrpcMethods(b).size()).isEqualTo(before);
 
-                String decisions = awaitDecision(dir.resolve("logs/decisions.jsonl"), "\"pair\":\"site-b\"");
-                assertThat(decisions).contains("\"pair\":\"site-a\"", "\"pair\":\"site-b\"");
+                int sent = siteA.get("calls").size() + siteB.get("calls").size() + 2;
+                exchanges.await("every call of both runs and the two strays finished",
+                        r -> exchanges.records().size() >= sent);
+                assertThat(exchanges.records()).extracting(io.carpgate.observe.ExchangeRecord::pair)
+                        .contains("site-a", "site-b", "-");
+                assertThat(exchanges.records()).filteredOn(r -> r.decisionSummary().equals("suppressed"))
+                        .singleElement().extracting(io.carpgate.observe.ExchangeRecord::pair).isEqualTo("site-b");
+                // The decision log names the pair of each line.
+                String decisions = awaitDecision(dir.resolve("logs/decisions.jsonl"), "\"decision\":\"suppressed\"");
                 assertThat(decisions.lines().filter(l -> l.contains("\"decision\":\"suppressed\"")).toList())
                         .singleElement().asString().contains("\"pair\":\"site-b\"");
             }
@@ -108,16 +117,9 @@ class MultiPairEndToEndTest {
         return backup.received().stream().filter(c -> c.path().equals("/xmlrpc.php")).map(c -> c.methodName().orElse("?")).toList();
     }
 
-    private static String awaitDecision(Path file, String expected) throws Exception {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        String content = "";
-        while (System.nanoTime() < deadline) {
-            content = Files.exists(file) ? Files.readString(file) : "";
-            if (content.contains(expected)) {
-                break;
-            }
-            Thread.sleep(20);
-        }
-        return content;
+    private static String awaitDecision(Path file, String expected) {
+        return org.awaitility.Awaitility.await(file.getFileName() + " holds " + expected)
+                .atMost(ExchangeRecorder.DEADLINE).pollInterval(java.time.Duration.ofMillis(20))
+                .until(() -> Files.exists(file) ? Files.readString(file) : "", c -> c.contains(expected));
     }
 }

@@ -24,12 +24,16 @@ final class Pair implements AutoCloseable {
     final Launcher.Running carpgate;
     final Path dir;
     final ByteArrayOutputStream console;
+    /** Every finished exchange, as the logs see it: tests wait for records here, not for log lines. */
+    final ExchangeRecorder exchanges;
 
-    private Pair(SimulatedBackup backup, Launcher.Running carpgate, Path dir, ByteArrayOutputStream console) {
+    private Pair(SimulatedBackup backup, Launcher.Running carpgate, Path dir, ByteArrayOutputStream console,
+                 ExchangeRecorder exchanges) {
         this.backup = backup;
         this.carpgate = carpgate;
         this.dir = dir;
         this.console = console;
+        this.exchanges = exchanges;
     }
 
     /** @param extraYaml appended to the configuration (e.g. a vhid-map line or limits) */
@@ -63,14 +67,20 @@ final class Pair implements AutoCloseable {
             Files.writeString(dir.resolve("vhid-map.yml"), vhidMap);
             yaml.append("vhid-map: vhid-map.yml\n");
         }
-        yaml.append(extraYaml);
+        // Each decision reads the simulated backup's CARP state afresh, so a test that changes it sees the change
+        // at its next call, without waiting out a cache.
+        yaml.append(extraYaml.contains("carp-cache") ? extraYaml : extraYaml.contains("limits: {")
+                ? extraYaml.replace("limits: {", "limits: {carp-cache: 1ms, ")
+                : extraYaml + "limits: {carp-cache: 1ms}\n");
         Path file = dir.resolve("carpgate.yml");
         Files.writeString(file, yaml.toString());
         CarpgateConfig config = ConfigLoader.load(file, Map.of());
         LogSetup.configure(config.logs());
         ByteArrayOutputStream console = new ByteArrayOutputStream();
-        Launcher.Running running = Launcher.start(config, new PrintStream(console, true, StandardCharsets.UTF_8));
-        return new Pair(backup, running, dir, console);
+        ExchangeRecorder exchanges = new ExchangeRecorder();
+        Launcher.Running running = Launcher.start(config, new PrintStream(console, true, StandardCharsets.UTF_8),
+                java.util.List.of(exchanges));
+        return new Pair(backup, running, dir, console, exchanges);
     }
 
     URI carpgate(String path) {
@@ -86,15 +96,17 @@ final class Pair implements AutoCloseable {
         return backup.received().stream().filter(c -> c.path().equals("/xmlrpc.php")).toList();
     }
 
-    /** Log lines are written when a request completes, just after its answer: wait for them, boundedly. */
-    String awaitLog(String name, String expected) throws Exception {
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
-        String content = log(name);
-        while (!content.contains(expected) && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-            content = log(name);
+    /**
+     * The log file once it holds a line containing {@code expected} (for the tests of the file formats; other
+     * tests wait for {@link #exchanges}). Fails loudly at the deadline.
+     */
+    String awaitLog(String name, String expected) {
+        try {
+            return org.awaitility.Awaitility.await(name + " holds " + expected).atMost(ExchangeRecorder.DEADLINE)
+                    .pollInterval(java.time.Duration.ofMillis(10)).until(() -> log(name), c -> c.contains(expected));
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError(name + " has no line with '" + expected + "'; exchanges:\n" + exchanges.summary(), e);
         }
-        return content;
     }
 
     String log(String name) throws java.io.IOException {

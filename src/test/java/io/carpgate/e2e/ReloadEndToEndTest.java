@@ -56,7 +56,8 @@ class ReloadEndToEndTest {
             assertThat(instanceSources(pair)).containsExactly("wg0-branches=map+sync");
 
             Path config = dir.resolve("carpgate.yml");
-            Files.writeString(config, Files.readString(config) + "# edited\nlimits: {upstream-timeout: 30s}\n");
+            Files.writeString(config, Files.readString(config).replace("limits: {carp-cache: 1ms}",
+                    "# edited\nlimits: {carp-cache: 1ms, upstream-timeout: 30s}"));
             Launcher.ReloadResult result = pair.carpgate.reload(Map.of());
             assertThat(result).isInstanceOf(Launcher.ReloadResult.Applied.class);
             assertThat(((Launcher.ReloadResult.Applied) result).needRestart()).isEmpty();
@@ -68,7 +69,8 @@ class ReloadEndToEndTest {
     void changesTheListenerCannotTakeLiveAreNamedAndTheRestIsApplied() throws Exception {
         try (Pair pair = Pair.start(dir, "", SyncEndToEndTest.MAP)) {
             Path config = dir.resolve("carpgate.yml");
-            Files.writeString(config, Files.readString(config)
+            String original = Files.readString(config);
+            Files.writeString(config, original
                     .replace("listen: {host: 127.0.0.1, port: 0}", "listen: {host: 127.0.0.1, port: 1}")
                     .replace("logs: {dir: logs}", "logs: {dir: logs, retention-days: 7, level: debug}")
                     + "mode: observe\n");
@@ -79,6 +81,12 @@ class ReloadEndToEndTest {
                 assertThat(pair.carpgate.server().config().mode()).isEqualTo(io.carpgate.config.Mode.OBSERVE);
                 assertThat(pair.carpgate.port()).as("still on its port until a restart").isNotEqualTo(1);
                 assertThat(org.slf4j.LoggerFactory.getLogger("io.carpgate").isDebugEnabled()).isTrue();
+
+                // Put back, those keys match what is in effect again: nothing waits for a restart any more.
+                Files.writeString(config, original);
+                Launcher.ReloadResult back = pair.carpgate.reload(Map.of());
+                assertThat(((Launcher.ReloadResult.Applied) back).needRestart()).isEmpty();
+                assertThat(pair.carpgate.server().config().mode()).isEqualTo(io.carpgate.config.Mode.ENFORCE);
             } finally {
                 io.carpgate.observe.LogSetup.level(io.carpgate.config.LogSettings.Level.INFO);
             }

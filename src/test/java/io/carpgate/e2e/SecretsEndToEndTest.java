@@ -74,7 +74,7 @@ class SecretsEndToEndTest {
         }
         assertThat(console).contains("carpgate certificate SHA-256");
         if (level.compareTo(io.carpgate.config.LogSettings.Level.DEBUG) >= 0) {
-            assertThat(console).as("debug lines were written, and checked").contains("opnsense.restart_service wireguard from");
+            assertThat(console).as("debug lines were written, and checked").contains("opnsense.restart_service wireguard: suppressed");
         }
         assertThat(admin).contains("wg0-branches", "carpgate_calls_total");
         for (String secret : secrets) {

@@ -39,7 +39,7 @@ class StatusPageBrowserTest {
 
         try (Pair pair = Pair.start(dir, "", SyncEndToEndTest.MAP)) {
             PythonMaster.run(pair.base(), Pair.SYNC_USER, Pair.SYNC_PASSWORD, "reconfigure-all");
-            pair.awaitLog("decisions.jsonl", "\"decision\":\"suppressed\"");
+            pair.exchanges.awaitCall("opnsense.restart_service", "suppressed");
             String page = "http://127.0.0.1:" + pair.carpgate.admin().orElseThrow().port() + "/";
 
             ChromeDriver browser = browser();
@@ -66,9 +66,11 @@ class StatusPageBrowserTest {
                 Files.createDirectories(Path.of("target"));
                 Files.write(Path.of("target", "status-page.png"), browser.getScreenshotAs(OutputType.BYTES));
 
-                // The backup takes over VHID 7: after the page's own refresh the admin sees MASTER, in green.
+                // The backup takes over VHID 7. The page shows carpgate's last read of the CARP state (it never
+                // reads the backup itself); the next sync reads it, and after a refresh the admin sees MASTER, in green.
                 pair.backup.setCarpStatus(7, "opt2", CarpStatus.MASTER);
-                Thread.sleep(2100); // limits.carp-cache
+                PythonMaster.run(pair.base(), Pair.SYNC_USER, Pair.SYNC_PASSWORD, "reconfigure-all");
+                pair.exchanges.awaitCall("opnsense.restart_service", "forwarded");
                 browser.navigate().refresh();
                 WebElement refreshed = browser.findElement(By.id("pair-default"));
                 assertThat(rows(refreshed, "table.instances")).containsExactly(

@@ -94,24 +94,26 @@ class SyncEndToEndTest {
         assertThat(pair.backup.wireguardUp()).isEmpty();
         assertThat(pair.backup.serviceEvents()).anyMatch(e -> e.service().equals("unbound"));
 
-        pair.awaitLog("decisions.jsonl", "opnsense.restart_service\",\"service\":\"wireguard");
-        List<JsonNode> decisions = decisions();
-        assertThat(decisions).anySatisfy(d -> {
-            assertThat(d.get("method").asText()).isEqualTo("opnsense.restart_service");
-            assertThat(d.get("decision").asText()).isEqualTo("suppressed");
-            assertThat(d.get("vhid").asText()).isEqualTo("7");
-            assertThat(d.get("carp").asText()).isEqualTo("BACKUP");
-            assertThat(d.get("instance").asText()).contains("wg0-branches");
-            assertThat(d.get("id").asText()).isEqualTo(WG0);
-            assertThat(d.get("user").asText()).isEqualTo(Pair.SYNC_USER);
-        });
-        assertThat(decisions).anySatisfy(d -> {
-            assertThat(d.get("method").asText()).isEqualTo("opnsense.restore_config_section");
-            assertThat(d.get("upstream_status").asInt()).isEqualTo(200);
-        });
+        io.carpgate.observe.ExchangeRecord restart = pair.exchanges.await("the wireguard restart",
+                r -> r.calls().stream().anyMatch(c -> c.service().equals(java.util.Optional.of("wireguard"))));
+        io.carpgate.policy.CallOutcome suppressed = restart.calls().get(0);
+        assertThat(suppressed.method()).isEqualTo("opnsense.restart_service");
+        assertThat(suppressed.action().word()).isEqualTo("suppressed");
+        assertThat(suppressed.vhid()).contains("7");
+        assertThat(suppressed.carpState()).contains("BACKUP");
+        assertThat(suppressed.instance()).hasValueSatisfying(i -> assertThat(i).contains("wg0-branches"));
+        assertThat(suppressed.id()).contains(WG0);
+        assertThat(restart.user()).contains(Pair.SYNC_USER);
+        assertThat(restart.upstreamStatus()).as("nothing went to the backup").isEmpty();
+        io.carpgate.observe.ExchangeRecord restore = pair.exchanges.await("the restore",
+                r -> r.methodSummary().equals("opnsense.restore_config_section"));
+        assertThat(restore.upstreamStatus()).contains(200);
+        // The access log's format: NCSA combined, then method, decision and milliseconds.
         assertThat(pair.awaitLog("access.log", "method=opnsense.restart_service decision=suppressed"))
-                .contains("\"POST /xmlrpc.php HTTP/1.1\" 200", "method=opnsense.restart_service decision=suppressed",
-                        "method=opnsense.firmware_version decision=forwarded");
+                .contains("\"POST /xmlrpc.php HTTP/1.1\" 200", "method=opnsense.firmware_version decision=forwarded")
+                .containsPattern("127\\.0\\.0\\.1 - root \\[[0-9]{2}/[A-Z][a-z]{2}/[0-9]{4}:[0-9:]{8} [+-][0-9]{4}\\] "
+                        + "\"POST /xmlrpc\\.php HTTP/1\\.1\" 200 [0-9]+ \"-\" \"[^\"]*\" "
+                        + "method=opnsense\\.restart_service decision=suppressed ms=[0-9]+");
     }
 
     @Test
@@ -122,11 +124,8 @@ class SyncEndToEndTest {
         assertThat(pair.backup.wireguardInstances().get(WG0).carpDependOn()).isEqualTo(BACKUP_VIP7);
         assertThat(pair.backup.wireguardInstances().get(WG0).enabled()).isTrue();
         assertThat(wireguardStartsReachingBackup()).isEmpty();
-        pair.awaitLog("decisions.jsonl", "\"decision\":\"rewritten\"");
-        assertThat(decisions()).anySatisfy(d -> {
-            assertThat(d.get("decision").asText()).isEqualTo("rewritten");
-            assertThat(d.get("reason").asText()).contains(MASTER_VIP7 + " -> " + BACKUP_VIP7);
-        });
+        assertThat(pair.exchanges.awaitCall("opnsense.restore_config_section", "rewritten").reason())
+                .contains(MASTER_VIP7 + " -> " + BACKUP_VIP7);
     }
 
     @Test
@@ -246,9 +245,13 @@ class SyncEndToEndTest {
         assertThat(received.headers()).containsEntry("Content-Length", String.valueOf(expectedBytes.length))
                 .doesNotContainKey("Transfer-Encoding");
         assertThat(pair.backup.wireguardInstances().get(WG0).carpDependOn()).isEqualTo(BACKUP_VIP7);
-        assertThat(decisions()).last().satisfies(d -> {
+        // The decision log's format, on the line of this very call (waited for: it is written after the answer).
+        pair.awaitLog("decisions.jsonl", "\"bytes_in\":" + sentBytes.length + ",");
+        assertThat(decisions()).filteredOn(d -> d.get("bytes_in").asLong() == sentBytes.length).singleElement().satisfies(d -> {
             assertThat(d.get("decision").asText()).isEqualTo("rewritten");
-            assertThat(d.get("bytes_in").asLong()).isEqualTo(sentBytes.length);
+            assertThat(d.get("mode").asText()).isEqualTo("enforce");
+            assertThat(d.get("pair").asText()).isEqualTo("default");
+            assertThat(d.has("service") && d.has("id") && d.has("carp")).as("every field is present, null or not").isTrue();
             // Every field the decision log promises, with a value of the right kind.
             assertThat(java.time.OffsetDateTime.parse(d.get("time").asText()))
                     .isBetween(java.time.OffsetDateTime.now().minusMinutes(5), java.time.OffsetDateTime.now().plusSeconds(5));

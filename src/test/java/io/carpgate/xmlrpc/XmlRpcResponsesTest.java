@@ -115,5 +115,8 @@ class XmlRpcResponsesTest {
     void textXmlCannotCarryIsRejected() {
         assertThatThrownBy(() -> XmlRpcResponses.string("a\u0000b")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> XmlRpcResponses.fault(1, "a\rb")).isInstanceOf(IllegalArgumentException.class);
+        // What carpgate writes goes through printable() first, so its answers are always writable.
+        assertThat(XmlRpcResponses.printable("id x\r\u0001y\uD800z \uD83D\uDE00")).isEqualTo("id x??y?z \uD83D\uDE00");
+        assertThat(XmlRpcResponses.fault(1, XmlRpcResponses.printable("a\rb"))).isNotEmpty();
     }
 }

@@ -1,0 +1,130 @@
+package io.carpgate.carp;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * Keeps the last CARP reading of one backup and makes sure at most one read is on its way at a time.
+ *
+ * <p>Callers on the sync path that find the last reading older than {@code ttl} share one read: the first
+ * starts it, the others wait for the same answer. No lock is held while the read is on the network: the
+ * read itself is asynchronous (Jetty's client) and only the callers that need its answer wait for it. A
+ * failed read is remembered for {@code ttl} as well, so a dead API costs one read per period, not one per
+ * call; a recovering API is used after at most {@code ttl}.
+ */
+public final class CarpCache implements CarpSource {
+    private final Supplier<CompletableFuture<CarpView>> read;
+    private final Duration ttl;
+    private final Duration maxWait;
+    private final Clock clock;
+    private final Consumer<CarpReading> onRead;
+    private final AtomicReference<CarpReading> last = new AtomicReference<>();
+    private final AtomicReference<CompletableFuture<CarpReading>> inFlight = new AtomicReference<>();
+
+    /**
+     * @param read starts one read of the backup's API; its future never completes exceptionally, and completes
+     *     within {@code maxWait}
+     * @param onRead told of every completed read, once (counting API errors, logging a change of health)
+     */
+    public CarpCache(Supplier<CompletableFuture<CarpView>> read, Duration ttl, Duration maxWait, Clock clock,
+                     Consumer<CarpReading> onRead) {
+        this.read = read;
+        this.ttl = ttl;
+        this.maxWait = maxWait;
+        this.clock = clock;
+        this.onRead = onRead;
+    }
+
+    @Override
+    public CarpView current() {
+        CarpReading fresh = last.get();
+        if (isFresh(fresh)) {
+            return fresh.view();
+        }
+        CompletableFuture<CarpReading> shared = shared();
+        try {
+            return shared.get(maxWait.toMillis(), TimeUnit.MILLISECONDS).view();
+        } catch (TimeoutException e) {
+            return new CarpView.Unavailable("the backup API read did not complete within " + maxWait.toMillis() + " ms");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new CarpView.Unavailable("interrupted while waiting for the backup API");
+        } catch (ExecutionException e) {
+            return new CarpView.Unavailable("the backup API read failed: " + e.getCause().getClass().getSimpleName());
+        }
+    }
+
+    @Override
+    public Optional<CarpReading> lastSeen() {
+        return Optional.ofNullable(last.get());
+    }
+
+    /** Starts a read unless one is on its way or the last one is fresh; never waits for it. */
+    public void refresh() {
+        if (!isFresh(last.get())) {
+            shared();
+        }
+    }
+
+    private boolean isFresh(CarpReading reading) {
+        if (reading == null) {
+            return false;
+        }
+        Duration age = Duration.between(reading.at(), clock.instant());
+        return !age.isNegative() && age.compareTo(ttl) < 0;
+    }
+
+    /** The read on its way, or a new one. */
+    private CompletableFuture<CarpReading> shared() {
+        while (true) {
+            CompletableFuture<CarpReading> running = inFlight.get();
+            if (running != null) {
+                return running;
+            }
+            CompletableFuture<CarpReading> mine = new CompletableFuture<>();
+            if (!inFlight.compareAndSet(null, mine)) {
+                continue; // another caller started one a moment ago: share it
+            }
+            CarpReading meanwhile = last.get();
+            if (isFresh(meanwhile)) {
+                // A read completed between this caller's look and its start: nothing to do.
+                inFlight.compareAndSet(mine, null);
+                mine.complete(meanwhile);
+                return mine;
+            }
+            start(mine);
+            return mine;
+        }
+    }
+
+    private void start(CompletableFuture<CarpReading> mine) {
+        CompletableFuture<CarpView> started;
+        try {
+            started = read.get();
+        } catch (RuntimeException e) {
+            started = CompletableFuture.completedFuture(
+                    new CarpView.Unavailable("the backup API read could not start: " + e.getClass().getSimpleName()));
+        }
+        started.whenComplete((view, failure) -> {
+            CarpView seen = view != null ? view
+                    : new CarpView.Unavailable("the backup API read failed: " + failure.getClass().getSimpleName());
+            CarpReading reading = new CarpReading(seen, clock.instant());
+            // Published before the read is marked done, so a caller that finds no read on its way finds this one.
+            last.set(reading);
+            inFlight.compareAndSet(mine, null);
+            try {
+                onRead.accept(reading);
+            } finally {
+                mine.complete(reading);
+            }
+        });
+    }
+}

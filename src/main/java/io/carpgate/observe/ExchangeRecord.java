@@ -1,0 +1,52 @@
+package io.carpgate.observe;
+
+import io.carpgate.policy.Action;
+import io.carpgate.policy.CallOutcome;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A finished exchange: what the access log, the decision log, the metrics and the status page record. Holds
+ * names, ids, states and counts only: never a body, an Authorization value or a payload value.
+ *
+ * @param pair the pair whose path the request came in on, {@code -} when none matched
+ * @param requestLine HTTP method, path with query, protocol
+ * @param calls one outcome per XML-RPC call (a multicall's inner calls each), empty when none was read
+ * @param observed observe mode: the calls were decided and logged, the request went on unchanged
+ */
+public record ExchangeRecord(ZonedDateTime time, String pair, String client, Optional<String> user,
+                             String requestLine, int status, long bytesIn, long bytesOut, Duration elapsed,
+                             List<CallOutcome> calls, boolean observed, Optional<Integer> upstreamStatus,
+                             Optional<Duration> upstreamTime, Optional<String> failure, Optional<String> referer,
+                             Optional<String> userAgent) {
+    public ExchangeRecord {
+        calls = List.copyOf(calls);
+    }
+
+    /** The method(s) for the access log: one name, or the names of a multicall's calls joined by '+'. */
+    public String methodSummary() {
+        if (calls.isEmpty()) {
+            return "-";
+        }
+        return String.join("+", calls.stream().map(CallOutcome::method).distinct().toList());
+    }
+
+    /** The request's overall decision: the strongest action of its calls. */
+    public String decisionSummary() {
+        if (calls.isEmpty()) {
+            return failure.isPresent() ? Action.FAILED.word() : "-";
+        }
+        for (Action action : List.of(Action.FAILED, Action.REJECTED, Action.SUPPRESSED, Action.REWRITTEN)) {
+            if (calls.stream().anyMatch(c -> c.action() == action)) {
+                return action.word();
+            }
+        }
+        return Action.FORWARDED.word();
+    }
+
+    public String mode() {
+        return observed ? "observe" : "enforce";
+    }
+}

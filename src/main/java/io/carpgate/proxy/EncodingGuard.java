@@ -1,0 +1,30 @@
+package io.carpgate.proxy;
+
+import io.carpgate.observe.Exchange;
+import java.util.List;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/** A body carpgate cannot read as the backup would (gzip, say) is refused with 415; a master never sends one. */
+final class EncodingGuard extends Handler.Wrapper {
+    EncodingGuard(Handler next) {
+        super(next);
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) throws Exception {
+        String encoding = request.getHeaders().get(HttpHeader.CONTENT_ENCODING);
+        if (encoding == null || encoding.equalsIgnoreCase("identity")) {
+            return super.handle(request, response, callback);
+        }
+        String why = "carpgate cannot inspect a body with Content-Encoding " + encoding;
+        Exchange.of(request).decided(List.of(Rejections.unreadable(why)), false);
+        Answers.closeAfterAnswer(response);
+        Answers.writeFault(response, callback, HttpStatus.UNSUPPORTED_MEDIA_TYPE_415, -32700, Answers.NOTHING_SENT + why);
+        return true;
+    }
+}

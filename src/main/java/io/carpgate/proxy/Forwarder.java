@@ -1,0 +1,134 @@
+package io.carpgate.proxy;
+
+import io.carpgate.observe.Exchange;
+import java.net.URI;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.transport.HttpClientTransportDynamic;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.http.HttpURI;
+import org.eclipse.jetty.io.ClientConnector;
+import org.eclipse.jetty.proxy.ProxyHandler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/**
+ * The last stage: sends the request, whose body the earlier stages serve through its own {@code read()}, to
+ * the backup's {@code /xmlrpc.php}, and streams the backup's answer back unchanged. Hops as Jetty's
+ * ProxyHandler names them: client→proxy is the master's request, proxy→server the call to the backup,
+ * server→proxy its answer, proxy→client ours.
+ */
+final class Forwarder extends ProxyHandler {
+    /** XML-RPC has no standard code for "gateway failed"; this one sits in the spec's server-error range. */
+    private static final int FAULT_UPSTREAM = -32300;
+
+    private final Upstream upstream;
+
+    /** The backup's XML-RPC endpoint and how to reach it. */
+    record Upstream(URI xmlrpc, SslContextFactory.Client tls, Duration connectTimeout, Duration timeout) {}
+
+    Forwarder(Upstream upstream) {
+        this.upstream = upstream;
+        // The backup sees the Host it would see from the master pointed at it directly.
+        setProxyToServerHost(upstream.xmlrpc().getRawAuthority());
+    }
+
+    /** ProxyHandler configures this client for proxying (no content decoding, proxy protocol handlers). */
+    @Override
+    protected HttpClient newHttpClient() {
+        ClientConnector connector = new ClientConnector();
+        connector.setSslContextFactory(upstream.tls());
+        QueuedThreadPool threads = new QueuedThreadPool();
+        threads.setName("carpgate-upstream");
+        connector.setExecutor(threads);
+        return new HttpClient(new HttpClientTransportDynamic(connector));
+    }
+
+    @Override
+    protected void configureHttpClient(HttpClient httpClient) {
+        super.configureHttpClient(httpClient);
+        httpClient.setConnectTimeout(upstream.connectTimeout().toMillis());
+        httpClient.setUserAgentField(null); // the master's User-Agent goes through, not Jetty's
+    }
+
+    @Override
+    protected HttpURI rewriteHttpURI(Request clientToProxyRequest) {
+        String query = clientToProxyRequest.getHttpURI().getQuery();
+        return HttpURI.build(upstream.xmlrpc()).query(query);
+    }
+
+    @Override
+    protected org.eclipse.jetty.client.Request newProxyToServerRequest(Request clientToProxyRequest, HttpURI newHttpURI) {
+        return super.newProxyToServerRequest(clientToProxyRequest, newHttpURI)
+                .timeout(upstream.timeout().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Only a Via header: the backup learns nothing about the master's address it does not already know. */
+    @Override
+    protected void addProxyHeaders(Request clientToProxyRequest, org.eclipse.jetty.client.Request proxyToServerRequest) {
+        addViaHeader(clientToProxyRequest, proxyToServerRequest);
+    }
+
+    @Override
+    protected void sendProxyToServerRequest(Request clientToProxyRequest,
+                                            org.eclipse.jetty.client.Request proxyToServerRequest,
+                                            Response proxyToClientResponse, Callback proxyToClientCallback) {
+        Exchange.of(clientToProxyRequest).forwarding();
+        super.sendProxyToServerRequest(clientToProxyRequest, proxyToServerRequest, proxyToClientResponse,
+                proxyToClientCallback);
+    }
+
+    /** The proxy→client hop dates its own response (Jetty adds Date); the backup's would be a second one. */
+    @Override
+    protected HttpField filterServerToProxyResponseField(HttpField serverToProxyResponseField) {
+        return serverToProxyResponseField.getHeader() == HttpHeader.DATE ? null : serverToProxyResponseField;
+    }
+
+    @Override
+    protected void onProxyToClientResponseComplete(Request clientToProxyRequest,
+                                                   org.eclipse.jetty.client.Request proxyToServerRequest,
+                                                   org.eclipse.jetty.client.Response serverToProxyResponse,
+                                                   Response proxyToClientResponse, Callback proxyToClientCallback) {
+        Exchange.of(clientToProxyRequest).upstreamAnswered(serverToProxyResponse.getStatus());
+        super.onProxyToClientResponseComplete(clientToProxyRequest, proxyToServerRequest, serverToProxyResponse,
+                proxyToClientResponse, proxyToClientCallback);
+    }
+
+    @Override
+    protected void onProxyToClientResponseFailure(Request clientToProxyRequest,
+                                                  org.eclipse.jetty.client.Request proxyToServerRequest,
+                                                  org.eclipse.jetty.client.Response serverToProxyResponse,
+                                                  Response proxyToClientResponse, Callback proxyToClientCallback,
+                                                  Throwable failure) {
+        Exchange.of(clientToProxyRequest).failed("the answer could not be delivered to the master");
+        super.onProxyToClientResponseFailure(clientToProxyRequest, proxyToServerRequest, serverToProxyResponse,
+                proxyToClientResponse, proxyToClientCallback, failure);
+    }
+
+    /**
+     * The backup did not take the call or its answer broke off. Never pretend success: before anything
+     * was sent to the master it gets 502 with a fault saying why; after, the connection is aborted.
+     */
+    @Override
+    protected void onServerToProxyResponseFailure(Request clientToProxyRequest,
+                                                  org.eclipse.jetty.client.Request proxyToServerRequest,
+                                                  org.eclipse.jetty.client.Response serverToProxyResponse,
+                                                  Response proxyToClientResponse, Callback proxyToClientCallback,
+                                                  Throwable failure) {
+        String reason = UpstreamFailure.describe(failure);
+        Exchange.of(clientToProxyRequest).failed(reason);
+        if (proxyToClientResponse.isCommitted()) {
+            proxyToClientCallback.failed(failure);
+            return;
+        }
+        proxyToClientResponse.reset();
+        Answers.writeFault(proxyToClientResponse, proxyToClientCallback, HttpStatus.BAD_GATEWAY_502, FAULT_UPSTREAM,
+                "carpgate could not deliver the call to the backup: " + reason);
+    }
+}

@@ -1,0 +1,41 @@
+package io.carpgate.proxy;
+
+import io.carpgate.policy.Gate;
+import io.carpgate.policy.Verdict;
+import io.carpgate.xmlrpc.BackupReader;
+import io.carpgate.xmlrpc.BodyPatcher;
+import io.carpgate.xmlrpc.ReadResult;
+import io.carpgate.xmlrpc.XmlRpcResponses;
+import java.nio.ByteBuffer;
+import java.util.List;
+
+/** Read the body as the backup would, let the {@link Gatekeeper} decide, patch when it says so. */
+final class GateInterceptor implements Interceptor {
+    private final Gatekeeper gatekeeper;
+
+    GateInterceptor(Gatekeeper gatekeeper) {
+        this.gatekeeper = gatekeeper;
+    }
+
+    @Override
+    public Intercepted intercept(byte[] body) {
+        if (body.length == 0) {
+            // No call to judge: the backup answers a bodyless request itself (as it does for a GET).
+            return new Intercepted.Forward(List.of(ByteBuffer.wrap(body)), List.of(), false);
+        }
+        // Only what the gate reads is kept: a 50 MiB restore's tree would otherwise outweigh the body.
+        ReadResult read = BackupReader.read(body, Gate.READS);
+        if (read instanceof ReadResult.Unreadable unreadable) {
+            return Answers.fault(unreadable.faultCode(), Answers.NOTHING_SENT + unreadable.reason(),
+                    List.of(Rejections.unreadable(unreadable.reason())));
+        }
+        Verdict verdict = gatekeeper.decide(((ReadResult.Call) read).call());
+        return verdict.fold(
+                forward -> new Intercepted.Forward(List.of(ByteBuffer.wrap(body)), forward.calls(), false),
+                rewrite -> new Intercepted.Forward(BodyPatcher.patch(body, rewrite.changes().stream()
+                        .map(c -> new BodyPatcher.Replacement(c.slot(), c.newText())).toList()), rewrite.calls(), false),
+                suppress -> new Intercepted.Answer(200, XmlRpcResponses.string(
+                        XmlRpcResponses.printable(suppress.message())), suppress.calls()),
+                reject -> Answers.fault(reject.faultCode(), reject.message(), reject.calls()));
+    }
+}

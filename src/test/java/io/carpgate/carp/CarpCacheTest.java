@@ -1,0 +1,117 @@
+package io.carpgate.carp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The sharing and remembering of reads, with reads the test completes by hand (the real API client against
+ * the simulated backup is in BackupApiClientTest). Every wait has a deadline.
+ */
+class CarpCacheTest {
+    private static final Duration TTL = Duration.ofSeconds(2);
+    private static final CarpView KNOWN = new CarpView.Known(List.of(), List.of(), Instant.EPOCH);
+
+    private final Clock clock = Clock.fixed(Instant.parse("2026-12-01T10:00:00Z"), ZoneOffset.UTC);
+    private final List<CompletableFuture<CarpView>> started = new CopyOnWriteArrayList<>();
+    private final List<CarpReading> told = new CopyOnWriteArrayList<>();
+    private final ExecutorService callers = Executors.newFixedThreadPool(8);
+
+    @AfterEach
+    void stop() {
+        callers.shutdownNow();
+    }
+
+    private CarpCache cache(Duration maxWait) {
+        return new CarpCache(() -> {
+            CompletableFuture<CarpView> read = new CompletableFuture<>();
+            started.add(read);
+            return read;
+        }, TTL, maxWait, clock, told::add);
+    }
+
+    @Test
+    void callersThatFindNoFreshReadingShareOneReadAndNoOneHoldsALockMeanwhile() throws Exception {
+        CarpCache cache = cache(Duration.ofSeconds(30));
+        List<Future<CarpView>> answers = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            answers.add(callers.submit(cache::current));
+        }
+        Awaitility.await("the first caller starts the read").atMost(Duration.ofSeconds(30))
+                .until(() -> started.size() == 1);
+        // While the read is on the network, watchers and refreshes return at once and start nothing.
+        assertThat(cache.lastSeen()).isEmpty();
+        cache.refresh();
+        assertThat(started).hasSize(1);
+        assertThat(answers).noneMatch(Future::isDone);
+        started.get(0).complete(KNOWN);
+        for (Future<CarpView> answer : answers) {
+            assertThat(answer.get(10, TimeUnit.SECONDS)).isSameAs(KNOWN);
+        }
+        assertThat(started).hasSize(1);
+        assertThat(told).hasSize(1);
+        assertThat(cache.lastSeen()).get().extracting(CarpReading::view).isSameAs(KNOWN);
+    }
+
+    @Test
+    void aFreshReadingIsReusedAndRefreshStartsNothing() {
+        CarpCache cache = cache(Duration.ofSeconds(30));
+        cache.refresh();
+        assertThat(started).hasSize(1);
+        started.get(0).complete(KNOWN);
+        assertThat(cache.current()).isSameAs(KNOWN);
+        cache.refresh();
+        assertThat(started).hasSize(1);
+    }
+
+    @Test
+    void aFailedReadIsRememberedLikeAnAnswer() {
+        CarpCache cache = cache(Duration.ofSeconds(30));
+        cache.refresh();
+        started.get(0).complete(new CarpView.Unavailable("backup API answered HTTP 500"));
+        for (int i = 0; i < 5; i++) {
+            assertThat(cache.current()).isEqualTo(new CarpView.Unavailable("backup API answered HTTP 500"));
+        }
+        assertThat(started).hasSize(1);
+        assertThat(told).extracting(CarpReading::answered).containsExactly(false);
+    }
+
+    @Test
+    void aReadThatNeverEndsCostsACallerAtMostMaxWait() {
+        CarpCache cache = cache(Duration.ofMillis(200));
+        long before = System.nanoTime();
+        CarpView view = cache.current();
+        assertThat(view).isInstanceOf(CarpView.Unavailable.class);
+        assertThat(((CarpView.Unavailable) view).reason()).contains("did not complete within 200 ms");
+        assertThat(Duration.ofNanos(System.nanoTime() - before)).isLessThan(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void aReadThatCannotStartIsAnUnavailableReading() {
+        AtomicInteger attempts = new AtomicInteger();
+        CarpCache cache = new CarpCache(() -> {
+            attempts.incrementAndGet();
+            throw new IllegalStateException("client stopped");
+        }, TTL, Duration.ofSeconds(1), clock, told::add);
+        CarpView view = cache.current();
+        assertThat(view).isInstanceOf(CarpView.Unavailable.class);
+        assertThat(((CarpView.Unavailable) view).reason()).contains("IllegalStateException").doesNotContain("client stopped");
+        assertThat(cache.current()).isEqualTo(view);
+        assertThat(attempts).hasValue(1);
+    }
+}
