@@ -3,13 +3,14 @@ package io.carpgate.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.carpgate.carp.CarpStatus;
+import io.carpgate.policy.Action;
+import io.carpgate.policy.CallOutcome;
 import java.net.URI;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
+import java.time.Duration;
 import java.util.Optional;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,18 +69,9 @@ class ItemKindsEndToEndTest {
         pair.backup.setCarpStatus(2, "lan", CarpStatus.MASTER);
     }
 
-    /** The decision log's line for the restart of {@code id}, once it is written. */
-    private JsonNode decision(String id) throws Exception {
-        pair.awaitLog("decisions.jsonl", "\"id\":\"" + id + "\"");
-        ObjectMapper json = new ObjectMapper();
-        List<JsonNode> found = new ArrayList<>();
-        for (String line : pair.log("decisions.jsonl").split("\n")) {
-            if (!line.isBlank() && json.readTree(line).path("id").asText().equals(id)) {
-                found.add(json.readTree(line));
-            }
-        }
-        assertThat(found).as("one decision for " + id).hasSize(1);
-        return found.get(0);
+    /** carpgate's decision on the restart of {@code id}, once its exchange has finished. */
+    private CallOutcome decision(String id) {
+        return pair.exchanges.awaitCall("the restart of " + id, c -> c.id().equals(Optional.of(id)));
     }
 
     @Test
@@ -105,12 +97,15 @@ class ItemKindsEndToEndTest {
         assertThat(pair.backup.openvpnRunning()).containsExactlyInAnyOrder(CLIENT, SERVER);
         assertThat(pair.backup.relaysRunning()).containsExactly(RELAY);
 
-        JsonNode client = decision(CLIENT);
-        assertThat(client.get("kind").asText()).isEqualTo("openvpn");
-        assertThat(client.get("decision").asText()).isEqualTo("suppressed");
-        assertThat(decision(RELAY).get("kind").asText()).isEqualTo("dhcrelay");
-        assertThat(decision(RELAY).get("decision").asText()).isEqualTo("forwarded");
-        assertThat(decision(SERVER).get("decision").asText()).isEqualTo("forwarded");
+        CallOutcome client = decision(CLIENT);
+        assertThat(client.kind()).contains("openvpn");
+        assertThat(client.action()).isEqualTo(Action.SUPPRESSED);
+        assertThat(decision(RELAY).kind()).contains("dhcrelay");
+        assertThat(decision(RELAY).action()).isEqualTo(Action.FORWARDED);
+        assertThat(decision(SERVER).action()).isEqualTo(Action.FORWARDED);
+        // The decision log names the kind of each call's items.
+        assertThat(pair.awaitLog("decisions.jsonl", "\"kind\":\"dhcrelay\""))
+                .contains("\"id\":\"" + CLIENT + "\",\"kind\":\"openvpn\",\"instance\":\"branch-client");
     }
 
     @Test
@@ -133,10 +128,12 @@ class ItemKindsEndToEndTest {
         assertThat(pair.backup.openvpnRunning()).containsExactlyInAnyOrder(CLIENT, SERVER);
         assertThat(pair.backup.relaysRunning()).as("the relay fails over").containsExactly(RELAY);
 
-        pair.awaitLog("decisions.jsonl", "\"decision\":\"rewritten\"");
-        assertThat(pair.log("decisions.jsonl")).contains("\"kind\":\"wireguard,openvpn,dhcrelay\"",
+        CallOutcome restore = pair.exchanges.awaitCall("opnsense.restore_config_section", "rewritten");
+        assertThat(restore.kind()).contains("wireguard,openvpn,dhcrelay");
+        assertThat(restore.reason()).contains(
                 "OpenVPN instance branch-client: carp_depend_on " + MASTER_VIP7 + " -> " + BACKUP_VIP7,
                 "DHCP relay lan: carp_depend_on " + MASTER_VIP2 + " -> " + BACKUP_VIP2);
+        decision(WG0); // the last call of the run: every exchange has finished
         String wireguardSuppressed =
                 "carpgate_suppressed_starts_total{kind=\"wireguard\",mode=\"enforce\",pair=\"default\"} 1.0";
         assertThat(pair.log("decisions.jsonl") + pair.log("access.log") + pair.console)
@@ -145,16 +142,11 @@ class ItemKindsEndToEndTest {
                 wireguardSuppressed);
     }
 
-    /** Metrics are counted just after each answer: wait, boundedly, for the last call's. */
-    private String awaitMetrics(String expected) throws Exception {
+    /** Metrics are counted when an exchange finishes, just after its answer: wait for the last call's. */
+    private String awaitMetrics(String expected) {
         URI metrics = URI.create("http://127.0.0.1:" + pair.carpgate.admin().orElseThrow().port() + "/metrics");
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
-        String text = http.get(metrics).text();
-        while (!text.contains(expected) && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-            text = http.get(metrics).text();
-        }
-        return text;
+        return Awaitility.await("metrics with " + expected).atMost(ExchangeRecorder.DEADLINE)
+                .pollInterval(Duration.ofMillis(20)).until(() -> http.get(metrics).text(), t -> t.contains(expected));
     }
 
     @Test
@@ -164,9 +156,9 @@ class ItemKindsEndToEndTest {
 
         assertThat(pair.backup.wireguardUp()).isEmpty();
         assertThat(pair.backup.openvpnRunning()).containsExactly(SERVER);
-        assertThat(decision(CLIENT).get("reason").asText()).startsWith("CARP state unknown");
-        String log = pair.awaitLog("decisions.jsonl", "never starts the relay");
-        assertThat(log).contains("WARNING DHCP relay lan depends on VIP " + MASTER_VIP2, "never starts the relay");
+        assertThat(decision(CLIENT).reason()).startsWith("CARP state unknown");
+        assertThat(pair.exchanges.awaitCall("opnsense.restore_config_section", "forwarded").reason())
+                .contains("WARNING DHCP relay lan depends on VIP " + MASTER_VIP2, "never starts the relay");
     }
 
     @Test
