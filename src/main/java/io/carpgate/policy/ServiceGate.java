@@ -109,7 +109,8 @@ final class ServiceGate {
         Optional<ItemKind> kind = Optional.of(item.kind());
         if (!item.gated()) {
             return new Target(kind, item.uuid(), item.name(), false, Optional.empty(), Optional.empty(), "",
-                    item.kind().startsPassBecause().orElse("its carp_depend_on does not count (an OpenVPN server)"));
+                    item.kind().startsPassBecause().orElse("the backup ignores its carp_depend_on, as the last "
+                            + "restore showed (an OpenVPN server)"));
         }
         Optional<VhidHint> hint = in.hints().find(item.kind(), item.uuid(), item.name());
         if (hint.isPresent()) {
