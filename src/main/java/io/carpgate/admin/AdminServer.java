@@ -59,8 +59,8 @@ public final class AdminServer implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
-        server.stop();
+    public void close() {
+        org.eclipse.jetty.util.component.LifeCycle.stop(server);
     }
 
     private static final class Endpoints extends Handler.Abstract {

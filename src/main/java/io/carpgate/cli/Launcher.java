@@ -102,7 +102,7 @@ public final class Launcher {
         }
 
         @Override
-        public void close() throws Exception {
+        public void close() {
             try {
                 if (admin.isPresent()) {
                     admin.get().close();

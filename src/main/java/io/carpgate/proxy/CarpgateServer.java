@@ -206,7 +206,7 @@ public final class CarpgateServer implements AutoCloseable {
      * console when it starts draining and when it is done.
      */
     @Override
-    public void close() throws Exception {
+    public void close() {
         long inFlight = graceful.getCurrentRequestCount();
         LOG.info("stopping: new calls are refused; {} call(s) in flight may finish (at most {} s)", inFlight,
                 STOP_TIMEOUT.toSeconds());
@@ -217,9 +217,12 @@ public final class CarpgateServer implements AutoCloseable {
             drained = false;
         } catch (ExecutionException e) {
             drained = graceful.getCurrentRequestCount() == 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // asked to hurry: stop now, cutting off what is left
+            drained = graceful.getCurrentRequestCount() == 0;
         }
         long cut = graceful.getCurrentRequestCount();
-        server.stop();
+        org.eclipse.jetty.util.component.LifeCycle.stop(server);
         if (drained) {
             LOG.info("stopped: every call in flight finished");
         } else {

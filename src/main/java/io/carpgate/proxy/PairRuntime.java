@@ -22,6 +22,7 @@ import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.component.LifeCycle;
 import org.eclipse.jetty.util.thread.Scheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -140,15 +141,15 @@ final class PairRuntime implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() {
         Scheduler.Task task = refresh.getAndSet(null);
         if (task != null) {
             task.cancel();
         }
         try {
-            handler.stop();
+            LifeCycle.stop(handler);
         } finally {
-            apiClient.stop();
+            LifeCycle.stop(apiClient);
         }
     }
 

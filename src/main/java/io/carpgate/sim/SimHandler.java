@@ -59,7 +59,9 @@ final class SimHandler extends Handler.Abstract {
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
         byte[] body;
         try {
-            body = Content.Source.asByteArrayAsync(request, options.maxBody()).get();
+            java.util.concurrent.CompletableFuture<byte[]> read = new java.util.concurrent.CompletableFuture<>();
+            Content.Source.asByteArrayAsync(request, options.maxBody(), org.eclipse.jetty.util.Promise.Invocable.toPromise(read));
+            body = read.get();
         } catch (ExecutionException e) {
             return reply(response, callback, 413, "text/plain", "request too large".getBytes(StandardCharsets.UTF_8));
         }

@@ -43,6 +43,12 @@ public final class TlsContexts {
     }
 
     public static SslContextFactory.Client client(UpstreamTrust trust) throws IOException, GeneralSecurityException {
+        return client(trust, new SeenCertificate());
+    }
+
+    /** @param seen told of every backup certificate this context accepts (for its expiry metric) */
+    public static SslContextFactory.Client client(UpstreamTrust trust, SeenCertificate seen)
+            throws IOException, GeneralSecurityException {
         SslContextFactory.Client factory = new SslContextFactory.Client();
         factory.setIncludeProtocols(PROTOCOLS);
         X509TrustManager manager;
@@ -58,7 +64,7 @@ public final class TlsContexts {
             factory.setTrustAll(true);
         }
         SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, new TrustManager[] {manager}, new SecureRandom());
+        context.init(null, new TrustManager[] {seen.watching(manager)}, new SecureRandom());
         factory.setSslContext(context);
         return factory;
     }

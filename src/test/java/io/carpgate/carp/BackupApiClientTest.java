@@ -20,7 +20,9 @@ import org.eclipse.jetty.client.HttpClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import io.carpgate.e2e.EndToEnd;
 
+@EndToEnd
 class BackupApiClientTest {
     private SimulatedBackup backup;
     private HttpClient http;

@@ -10,7 +10,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
+import io.carpgate.e2e.EndToEnd;
 
+@EndToEnd
 class DemoCommandTest {
     private static final String MASTER_VIP7 = "5f3c1a9e-8d2b-4c7a-9e1f-2a3b4c5d6e7f";
     private static final String MASTER_VIP2 = "a1b2c3d4-0000-4000-8000-0000000000a2";

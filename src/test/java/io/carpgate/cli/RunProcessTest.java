@@ -22,11 +22,13 @@ import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.carpgate.e2e.EndToEnd;
 
 /**
  * {@code carpgate run} as its own process, as systemd or Docker start it: SIGHUP and an edited file each
  * reload the configuration; a broken edit is refused and the process keeps serving; SIGTERM stops it.
  */
+@EndToEnd
 class RunProcessTest {
     private static final Pattern PORT = Pattern.compile("carpgate listening on https://127\\.0\\.0\\.1:(\\d+)/");
     private static final String FIRMWARE = "<?xml version=\"1.0\"?><methodCall><methodName>opnsense.firmware_version"

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Clients outside allow-from, and users outside allowed-users, get 403 and reach nothing. */
+@EndToEnd
 class AccessEndToEndTest {
     @TempDir
     Path dir;

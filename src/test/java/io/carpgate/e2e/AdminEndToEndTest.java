@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The admin listener over real HTTP: metrics after a real sync, health, readiness, and what it refuses. */
+@EndToEnd
 class AdminEndToEndTest {
     @TempDir
     Path dir;

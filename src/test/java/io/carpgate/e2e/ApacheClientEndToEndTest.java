@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The Apache XML-RPC client (another implementation than Python's) as the master, through carpgate. */
+@EndToEnd
 class ApacheClientEndToEndTest {
     static final String WG0 = "3d2c1b0a-9f8e-4d7c-a6b5-4c3d2e1f0a9b";
 

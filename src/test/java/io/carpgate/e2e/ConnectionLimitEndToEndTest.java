@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** limits.max-connections: past it carpgate accepts no more until one closes. */
+@EndToEnd
 class ConnectionLimitEndToEndTest {
     @TempDir
     Path dir;

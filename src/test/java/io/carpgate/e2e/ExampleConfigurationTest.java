@@ -20,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The README's quick start, second command: carpgate starts on the example conf/ as shipped. The copy differs
  * only in its two port numbers (0, any free port), so the test never collides with a carpgate running here.
  */
+@EndToEnd
 class ExampleConfigurationTest {
     @TempDir
     Path dir;

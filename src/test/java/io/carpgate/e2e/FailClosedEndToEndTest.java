@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Inputs that once made carpgate's shell fail open or answer with a Jetty error page: each is now answered
  * in XML-RPC, logged for what it is, and nothing the backup cannot take as intended reaches it.
  */
+@EndToEnd
 class FailClosedEndToEndTest {
     private static final String VIP7 = SyncEndToEndTest.MASTER_VIP7;
 

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the simulated backup agrees with the reference, and through a running carpgate (backup is BACKUP for the
  * instance's VHID) none reaches the recording backup. Their harmless twins still pass, byte for byte.
  */
+@EndToEnd
 class GeneratedParityCorpusTest {
     static final String WG0 = ParityCorpusTest.WG0;
     static final int CANDIDATES = 360;

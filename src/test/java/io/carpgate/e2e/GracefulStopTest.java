@@ -29,6 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Stopping carpgate lets a call that is already with the backup finish, and takes no new ones. */
+@EndToEnd
 class GracefulStopTest {
     static final String SLOW_ANSWER = "<?xml version=\"1.0\"?>\n<methodResponse><params><param><value><string>slow done"
             + "</string></value></param></params></methodResponse>\n";

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Anyone who reaches carpgate can send anything: it answers cleanly, forwards nothing wrong, keeps serving. */
+@EndToEnd
 class HostileInputEndToEndTest {
     @TempDir
     static Path dir;

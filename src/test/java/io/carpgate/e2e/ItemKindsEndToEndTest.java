@@ -21,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * a DHCP relay (src/test/resources/opnsense-items/restore.three-kinds.request.xml) through a running carpgate to
  * the simulated backup while it is CARP BACKUP, with VIP sync on and off; then the backup becomes MASTER.
  */
+@EndToEnd
 class ItemKindsEndToEndTest {
     static final String MASTER_VIP7 = "5f3c1a9e-8d2b-4c7a-9e1f-2a3b4c5d6e7f";
     static final String MASTER_VIP2 = "a1b2c3d4-0000-4000-8000-0000000000a2";

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * for VHID 7, site B's does not: the same "Synchronize and reconfigure all" starts WireGuard on A only,
  * and nothing for one site ever reaches the other's backup.
  */
+@EndToEnd
 class MultiPairEndToEndTest {
     static final String WG0 = SyncEndToEndTest.WG0;
 

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** mode: observe decides and logs as usual but forwards the master's bytes unchanged. */
+@EndToEnd
 class ObserveModeEndToEndTest {
     static final String MASTER_VIP7 = "5f3c1a9e-8d2b-4c7a-9e1f-2a3b4c5d6e7f";
 

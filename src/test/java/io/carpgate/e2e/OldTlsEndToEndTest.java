@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  * 1.0/1.1 themselves, so a JDK client could not show this.) The same hello offering TLS 1.2 is answered
  * with a ServerHello, so the test can tell the difference.
  */
+@EndToEnd
 class OldTlsEndToEndTest {
     private static final int TLS_1_0 = 0x0301;
     private static final int TLS_1_1 = 0x0302;

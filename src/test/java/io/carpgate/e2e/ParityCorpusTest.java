@@ -23,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * sent straight to it to prove it starts WireGuard there, then through carpgate, which must suppress or
  * refuse it. The same spelling asking for another service must still pass.
  */
+@EndToEnd
 class ParityCorpusTest {
     static final String WG0 = "3d2c1b0a-9f8e-4d7c-a6b5-4c3d2e1f0a9b";
     static final String MAP = "instances:\n  wg0-branches:\n    vhid: 7\n    interface: opt2\n";

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A reload applies a valid new configuration at once and keeps the running one when the new one is invalid. */
+@EndToEnd
 class ReloadEndToEndTest {
     @TempDir
     Path dir;

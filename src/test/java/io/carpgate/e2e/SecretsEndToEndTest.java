@@ -19,6 +19,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * Secrets pass through carpgate; none of them may land in a file it writes, in what it prints or in what
  * its admin listener shows, at any log level an admin can set.
  */
+@EndToEnd
 class SecretsEndToEndTest {
     @TempDir
     Path dir;

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** limits.request-read-timeout (3 s here) against clients that trickle; the idle timeout is 1 s. */
+@EndToEnd
 class SlowClientsEndToEndTest {
     static final String AUTH = RawHttps.basic(Pair.SYNC_USER, Pair.SYNC_PASSWORD);
     static final RawHttps HTTP = new RawHttps();

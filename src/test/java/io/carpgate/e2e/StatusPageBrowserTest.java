@@ -22,6 +22,7 @@ import org.openqa.selenium.chrome.ChromeOptions;
  * The status page as an admin sees it: Debian's Chromium, headless, driven through chromedriver after a real
  * "Synchronize and reconfigure all". Reads rendered text and colours, not the HTML source.
  */
+@EndToEnd
 class StatusPageBrowserTest {
     private static final File CHROMIUM = new File("/usr/bin/chromium");
     private static final File CHROMEDRIVER = new File("/usr/bin/chromedriver");

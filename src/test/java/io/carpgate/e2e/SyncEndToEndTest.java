@@ -20,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The master (Python's xmlrpc.client, or exact fixture bytes) → carpgate → an HTTPS backup that parses
  * like OPNsense's IXR and does what OPNsense does with the calls, all over real TLS on loopback.
  */
+@EndToEnd
 class SyncEndToEndTest {
     static final String WG0 = "3d2c1b0a-9f8e-4d7c-a6b5-4c3d2e1f0a9b";
     static final String WG1 = "11111111-2222-4333-8444-555555555555";

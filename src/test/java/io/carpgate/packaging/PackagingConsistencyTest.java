@@ -11,11 +11,13 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import io.carpgate.e2e.EndToEnd;
 
 /**
  * No Docker engine or systemd runs in the test environment, so these files are checked against what
  * they must agree with: the jar Maven builds, the port and paths of the example configuration.
  */
+@EndToEnd
 class PackagingConsistencyTest {
     static final Path ROOT = Paths.get("").toAbsolutePath();
 

@@ -24,12 +24,14 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import io.carpgate.e2e.EndToEnd;
 
 /**
  * The Interception stage fails closed: whatever goes wrong while reading, deciding or patching, the master
  * gets an XML-RPC fault, the exchange is recorded as rejected, and the next stage (the forwarder) is never
  * reached. Over real HTTP on loopback, with an interceptor that breaks on purpose.
  */
+@EndToEnd
 class InterceptionTest {
     private static final String CALL = "<methodCall><methodName>opnsense.firmware_version</methodName></methodCall>";
 

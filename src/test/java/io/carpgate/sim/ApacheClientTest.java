@@ -13,8 +13,10 @@ import org.apache.xmlrpc.client.XmlRpcSunHttpTransport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import io.carpgate.e2e.EndToEnd;
 
 /** An XML-RPC client that is not ours can talk to the simulator. */
+@EndToEnd
 class ApacheClientTest {
     private SimulatedBackup backup;
     private XmlRpcClient client;

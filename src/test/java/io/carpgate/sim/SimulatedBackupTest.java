@@ -14,7 +14,9 @@ import java.util.Base64;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import io.carpgate.e2e.EndToEnd;
 
+@EndToEnd
 class SimulatedBackupTest {
     private static final String WG = "3d2c1b0a-9f8e-4d7c-a6b5-4c3d2e1f0a9b";
     private static final String MASTER_VIP = "5f3c1a9e-8d2b-4c7a-9e1f-2a3b4c5d6e7f";

@@ -3,6 +3,7 @@ package io.carpgate.sim;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.carpgate.carp.CarpStatus;
+import io.carpgate.e2e.EndToEnd;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.Test;
  * The simulated backup stores and starts OpenVPN instances and DHCP relays as OPNsense does (docs/PROTOCOL.md,
  * "Every item with a CARP dependency"), on restores shaped as a master sends them.
  */
+@EndToEnd
 class SimulatedItemsTest {
     static final String MASTER_VIP7 = "5f3c1a9e-8d2b-4c7a-9e1f-2a3b4c5d6e7f";
     static final String MASTER_VIP2 = "a1b2c3d4-0000-4000-8000-0000000000a2";
