@@ -57,24 +57,26 @@ final class StatusPage {
                 row -> "<td>" + row.vhid() + "</td><td>" + esc(row.iface()) + "</td><td class=\"uuid\">"
                         + esc(row.backupVipUuid()) + "</td>" + state(row.state()),
                 "No CARP VIPs known.");
-        html.append("<h3>WireGuard instances</h3>");
-        table(html, "instances", List.of("Instance", "Known from", "Follows VHID", "Interface", "CARP state",
+        html.append("<h3>Items with a CARP dependency</h3>");
+        table(html, "instances", List.of("Kind", "Item", "Known from", "Follows VHID", "Interface", "CARP state",
                         "Starts on the backup"), pair.instances(),
-                row -> "<td>" + esc(row.instance()) + "</td><td>" + esc(row.source()) + "</td><td>"
-                        + row.vhid().map(String::valueOf).orElse("-") + "</td><td>" + esc(row.iface().orElse("-"))
-                        + "</td>" + state(row.state()) + "<td>" + ("MASTER".equals(row.state()) ? "pass" : "suppressed")
-                        + "</td>",
-                "None yet: instances appear from the VHID map and from the first sync.");
+                row -> "<td>" + esc(row.kind()) + "</td><td>" + esc(row.instance()) + "</td><td>" + esc(row.source())
+                        + "</td><td>" + row.vhid().map(String::valueOf).orElse("-") + "</td><td>"
+                        + esc(row.iface().orElse("-")) + "</td>" + state(row.state()) + "<td>"
+                        + (!row.gated() ? "not gated" : "MASTER".equals(row.state()) ? "pass" : "suppressed") + "</td>",
+                "None yet: WireGuard instances, OpenVPN instances and DHCP relays appear from the VHID map and from "
+                        + "the first sync.");
         html.append("</section>");
     }
 
     private static void decisions(StringBuilder html, List<RecentDecisions.Entry> decisions, ZoneId zone) {
         html.append("<section class=\"decisions\"><h2>Last decisions</h2>");
-        table(html, "decisions", List.of("Time", "Pair", "Client", "Method", "Service", "Instance", "VHID", "CARP",
-                        "Decision", "Reason"), decisions,
+        table(html, "decisions", List.of("Time", "Pair", "Client", "Method", "Service", "Kind", "Instance", "VHID",
+                        "CARP", "Decision", "Reason"), decisions,
                 e -> "<td>" + esc(e.time().atZone(zone).format(TIME)) + "</td><td>" + esc(e.pair()) + "</td><td>"
                         + esc(e.client()) + "</td><td>" + esc(e.method()) + "</td><td>" + opt(e.service())
-                        + "</td><td>" + opt(e.instance()) + "</td><td>" + opt(e.vhid()) + "</td><td>" + opt(e.carp())
+                        + "</td><td>" + opt(e.kind()) + "</td><td>" + opt(e.instance()) + "</td><td>" + opt(e.vhid())
+                        + "</td><td>" + opt(e.carp())
                         + "</td><td class=\"decision decision-" + esc(e.decision()) + "\">" + esc(e.decision())
                         + (e.observed() ? " (observe mode: forwarded)" : "") + "</td><td>" + esc(e.reason()) + "</td>",
                 "No calls since carpgate started.");

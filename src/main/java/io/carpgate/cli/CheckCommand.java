@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
         description = {"Read and validate the configuration, each VHID map and every file they name (API credentials, "
                 + "backup.ca, the listener's certificate and key when present) and print what was found, with warnings "
                 + "for values left as in the example. Then reach each pair's backup API with the configured TLS trust "
-                + "and credentials and print the backup's CARP VIPs and the instances of the VHID map.",
+                + "and credentials and print the backup's CARP VIPs and the items of the VHID map (by kind).",
                 "With --offline nothing is contacted: for guarding a reload (systemd ExecReload=) or a CI job.",
                 "Exit status 0 when all is well, 2 for a configuration or map error, 1 for a backup or API problem "
                         + "(never with --offline)."})
@@ -95,16 +95,19 @@ final class CheckCommand implements Callable<Integer> {
         }
         out.println();
         if (map.entries().isEmpty()) {
-            out.println("No instances in the VHID map: instances follow the VIP their carp_depend_on names in each sync.");
+            out.println("No entries in the VHID map: WireGuard instances, OpenVPN instances and DHCP relays follow the VIP "
+                    + "their carp_depend_on names in each sync.");
             return 0;
         }
         boolean allResolved = true;
-        out.printf("%-38s %-5s %-10s %-38s %s%n", "INSTANCE (VHID MAP)", "VHID", "INTERFACE", "BACKUP VIP", "CARP STATE");
+        out.printf("%-9s %-38s %-5s %-10s %-38s %s%n", "KIND", "ITEM (VHID MAP)", "VHID", "INTERFACE", "BACKUP VIP",
+                "CARP STATE");
         for (VhidMapEntry entry : map.entries()) {
-            CarpView.Resolved<String> vip = entry.backupVip().<CarpView.Resolved<String>>map(CarpView.Resolved.Yes::new)
+            CarpView.Resolved<String> vip = entry.backupVip().map(uuid -> mappedVip(uuid, known))
                     .orElseGet(() -> known.backupVipUuid(entry.vhid(), entry.iface()));
             allResolved &= vip instanceof CarpView.Resolved.Yes;
-            out.printf("%-38s %-5d %-10s %-38s %s%n", entry.instance(), entry.vhid(), entry.iface().orElse("-"),
+            out.printf("%-9s %-38s %-5d %-10s %-38s %s%n", entry.kind().key(), entry.key(), entry.vhid(),
+                    entry.iface().orElse("-"),
                     vip instanceof CarpView.Resolved.Yes<String> yes ? yes.value()
                             : "UNRESOLVED: " + ((CarpView.Resolved.No<String>) vip).reason(),
                     state(known.statusOf(entry.vhid(), entry.iface())));
@@ -115,6 +118,13 @@ final class CheckCommand implements Callable<Integer> {
             return 1;
         }
         return 0;
+    }
+
+    /** A map's backup-vip must be a VIP the backup has: else carpgate would write a dependency that dangles. */
+    private static CarpView.Resolved<String> mappedVip(String uuid, CarpView.Known known) {
+        return known.vips().stream().anyMatch(v -> v.uuid().equals(uuid))
+                ? new CarpView.Resolved.Yes<>(uuid)
+                : new CarpView.Resolved.No<>("backup-vip " + uuid + " is not a VIP of the backup");
     }
 
     private static String state(CarpView.Resolved<io.carpgate.carp.CarpStatus> status) {

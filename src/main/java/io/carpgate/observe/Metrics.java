@@ -44,9 +44,9 @@ public final class Metrics implements ExchangeListener {
                 .help("XML-RPC calls decided, by pair, method, decision and mode (a multicall counts each inner call)")
                 .labelNames("pair", "method", "decision", "mode").register(registry);
         suppressedStarts = Counter.builder().name("carpgate_suppressed_starts")
-                .help("WireGuard starts or restarts carpgate answered itself because the backup was not CARP MASTER "
-                        + "(in observe mode: would have)")
-                .labelNames("pair", "mode").register(registry);
+                .help("Starts or restarts of items with a CARP dependency (WireGuard, OpenVPN clients) carpgate "
+                        + "answered itself because the backup was not CARP MASTER (in observe mode: would have), by kind")
+                .labelNames("pair", "kind", "mode").register(registry);
         upstream = Histogram.builder().name("carpgate_upstream_duration_seconds")
                 .help("Time from sending a call to the backup to its answer's headers")
                 .classicOnly()
@@ -91,7 +91,8 @@ public final class Metrics implements ExchangeListener {
         for (CallOutcome call : record.calls()) {
             calls.labelValues(record.pair(), methodLabel(call.method()), call.action().word(), record.mode()).inc();
             if (call.action() == Action.SUPPRESSED) {
-                suppressedStarts.labelValues(record.pair(), record.mode()).inc();
+                // Kinds come from carpgate's own rows, so the label's values are bounded.
+                suppressedStarts.labelValues(record.pair(), call.kind().orElse("-"), record.mode()).inc();
             }
         }
         record.upstreamTime().ifPresent(t -> upstream.labelValues(record.pair()).observe(t.toNanos() / 1e9));

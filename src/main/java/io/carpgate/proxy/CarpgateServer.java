@@ -6,7 +6,7 @@ import io.carpgate.observe.ExchangeCompletion;
 import io.carpgate.observe.ExchangeListener;
 import io.carpgate.observe.Metrics;
 import io.carpgate.observe.PairStatus;
-import io.carpgate.policy.InstanceBook;
+import io.carpgate.policy.ItemBook;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -162,7 +162,7 @@ public final class CarpgateServer implements AutoCloseable {
         try {
             for (PairConfig pair : config.pairs()) {
                 java.util.Optional<PairRuntime> same = previous.stream().filter(p -> p.sameBackupAs(pair)).findFirst();
-                built.add(PairRuntime.start(pair, shared, same.map(PairRuntime::learned).orElse(InstanceBook.empty()),
+                built.add(PairRuntime.start(pair, shared, same.map(PairRuntime::learned).orElse(ItemBook.empty()),
                         same.flatMap(PairRuntime::lastSeen)));
             }
         } catch (Exception e) {

@@ -12,7 +12,7 @@ import io.carpgate.config.VhidMap;
 import io.carpgate.config.VhidMapLoader;
 import io.carpgate.observe.Metrics;
 import io.carpgate.observe.PairStatus;
-import io.carpgate.policy.InstanceBook;
+import io.carpgate.policy.ItemBook;
 import io.carpgate.policy.VhidHints;
 import io.carpgate.tls.TlsContexts;
 import java.time.Clock;
@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One HA pair while carpgate runs: its sync path, the CARP view of its backup and what carpgate learned of
- * its WireGuard instances. A reload builds a new one and hands over the learned instances.
+ * its items with a CARP dependency. A reload builds a new one and hands over the learned items.
  *
  * <p>The sync path is a chain of single-purpose stages, each a Jetty {@code Handler.Wrapper}:
  * {@link AccessGuard} → {@link EndpointGuard} → {@link EncodingGuard} → {@link BodyBuffering} →
@@ -68,11 +68,11 @@ final class PairRuntime implements AutoCloseable {
      * Loads the pair's VHID map, starts its upstream and API clients and reads the backup's CARP state once
      * (in the background), so the status page and /readyz have a reading from the start.
      *
-     * @param learned instances an earlier runtime of this pair learned (empty for a new pair)
+     * @param learned items an earlier runtime of this pair learned (empty for a new pair)
      * @param lastSeen the earlier runtime's last CARP reading of the same backup, so a reload does not make the
      *     status page, /readyz and the metrics forget the backup's state until the next read lands
      */
-    static PairRuntime start(PairConfig config, Shared shared, InstanceBook learned, Optional<CarpReading> lastSeen)
+    static PairRuntime start(PairConfig config, Shared shared, ItemBook learned, Optional<CarpReading> lastSeen)
             throws Exception {
         VhidMap map = config.vhidMap().isPresent() ? VhidMapLoader.load(config.vhidMap().get()) : VhidMap.empty();
         VhidHints hints = PolicyMapping.hints(map);
@@ -141,7 +141,7 @@ final class PairRuntime implements AutoCloseable {
         return handler;
     }
 
-    InstanceBook learned() {
+    ItemBook learned() {
         return gatekeeper.learned();
     }
 

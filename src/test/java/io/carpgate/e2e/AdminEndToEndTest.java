@@ -44,7 +44,7 @@ class AdminEndToEndTest {
         String metrics = http.get(admin("/metrics")).text();
 
         assertThat(metrics)
-                .contains("carpgate_suppressed_starts_total{mode=\"enforce\",pair=\"default\"} 1.0")
+                .contains("carpgate_suppressed_starts_total{kind=\"wireguard\",mode=\"enforce\",pair=\"default\"} 1.0")
                 .contains("carpgate_calls_total{decision=\"suppressed\",method=\"opnsense.restart_service\",mode=\"enforce\",pair=\"default\"} 1.0")
                 .contains("carpgate_calls_total{decision=\"forwarded\",method=\"opnsense.firmware_version\",mode=\"enforce\",pair=\"default\"} 1.0")
                 .contains("carpgate_requests_total{code=\"200\",pair=\"default\"}")

@@ -55,7 +55,7 @@ class StatusPageBrowserTest {
                 assertThat(rows(pairSection, "table.vhids")).containsExactly(
                         List.of("7", "opt2", SyncEndToEndTest.MASTER_VIP7, "BACKUP"));
                 assertThat(rows(pairSection, "table.instances")).containsExactly(
-                        List.of("wg0-branches", "map+sync", "7", "opt2", "BACKUP", "suppressed"));
+                        List.of("wireguard", "wg0-branches", "map+sync", "7", "opt2", "BACKUP", "suppressed"));
 
                 List<List<String>> decisions = rows(browser.findElement(By.cssSelector("section.decisions")),
                         "table.decisions");
@@ -75,7 +75,7 @@ class StatusPageBrowserTest {
                 browser.navigate().refresh();
                 WebElement refreshed = browser.findElement(By.id("pair-default"));
                 assertThat(rows(refreshed, "table.instances")).containsExactly(
-                        List.of("wg0-branches", "map+sync", "7", "opt2", "MASTER", "pass"));
+                        List.of("wireguard", "wg0-branches", "map+sync", "7", "opt2", "MASTER", "pass"));
                 WebElement state = refreshed.findElement(By.cssSelector("table.instances td.state"));
                 assertThat(state.getCssValue("background-color")).isEqualTo("rgba(217, 242, 217, 1)");
             } finally {
