@@ -21,9 +21,12 @@ import java.util.Optional;
  *
  * @param carpProblem why the backup's CARP state is unknown, empty when its API answered carpgate's last read
  * @param carpAge how old carpgate's last read of the CARP state is, empty before the first one
+ * @param onUnknownCarp this pair's policy for starts whose CARP state cannot be known ({@code suppress}, {@code forward})
+ * @param backupCertificateNotAfter when the backup's certificate, as carpgate last accepted it, expires
  */
 public record PairStatus(String name, String path, URI backup, Optional<String> carpProblem, Optional<Duration> carpAge,
-                         List<VhidRow> vhids, List<InstanceRow> instances) {
+                         List<VhidRow> vhids, List<InstanceRow> instances, String onUnknownCarp,
+                         Optional<Instant> backupCertificateNotAfter) {
 
     public PairStatus {
         vhids = List.copyOf(vhids);
@@ -50,7 +53,8 @@ public record PairStatus(String name, String path, URI backup, Optional<String> 
      * @param lastSeen carpgate's last reading of the backup's CARP state (the status never reads one itself)
      */
     public static PairStatus of(String name, String path, URI backup, Optional<CarpReading> lastSeen, Instant now,
-                                List<VhidHint> mapped, Collection<CarpItem> learned) {
+                                List<VhidHint> mapped, Collection<CarpItem> learned, String onUnknownCarp,
+                                Optional<Instant> backupCertificateNotAfter) {
         CarpView view = lastSeen.map(CarpReading::view)
                 .orElseGet(() -> new CarpView.Unavailable("no CARP state read from the backup yet"));
         Optional<Duration> age = lastSeen.map(r -> r.age(now));
@@ -75,7 +79,8 @@ public record PairStatus(String name, String path, URI backup, Optional<String> 
                 .sorted(Comparator.comparing(CarpItem::kind).thenComparing(CarpItem::shownName))
                 .forEach(k -> instances.add(new InstanceRow(k.kind().key(), k.shownName(), "sync", k.vhid(),
                         k.iface(), state(view, k.vhid(), k.iface()), k.gated())));
-        return new PairStatus(name, path, backup, problem, age, vhids, instances);
+        return new PairStatus(name, path, backup, problem, age, vhids, instances, onUnknownCarp,
+                backupCertificateNotAfter);
     }
 
     private static String state(CarpView view, Optional<Integer> vhid, Optional<String> iface) {

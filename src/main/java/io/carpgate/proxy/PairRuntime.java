@@ -14,6 +14,7 @@ import io.carpgate.observe.Metrics;
 import io.carpgate.observe.PairStatus;
 import io.carpgate.policy.ItemBook;
 import io.carpgate.policy.VhidHints;
+import io.carpgate.tls.SeenCertificate;
 import io.carpgate.tls.TlsContexts;
 import java.time.Clock;
 import java.util.Optional;
@@ -49,9 +50,11 @@ final class PairRuntime implements AutoCloseable {
     private final Clock clock;
     private final AtomicReference<Scheduler.Task> refresh = new AtomicReference<>();
     private volatile boolean closed;
+    private final SeenCertificate backupCertificate;
 
     private PairRuntime(PairConfig config, VhidHints hints, HttpClient apiClient, CarpCache carp,
-                        Gatekeeper gatekeeper, GracefulHandler handler, Clock clock) {
+                        Gatekeeper gatekeeper, GracefulHandler handler, Clock clock, SeenCertificate backupCertificate) {
+        this.backupCertificate = backupCertificate;
         this.config = config;
         this.hints = hints;
         this.apiClient = apiClient;
@@ -78,7 +81,9 @@ final class PairRuntime implements AutoCloseable {
         VhidHints hints = PolicyMapping.hints(map);
         Clock clock = Clock.systemUTC();
         // The API client has its own TLS context; it trusts the backup exactly as the sync path does.
-        HttpClient apiClient = BackupApiClient.newHttpClient(TlsContexts.client(config.backup().trust()));
+        // Both hops to the backup note the certificate they accept, for its expiry metric.
+        SeenCertificate backupCertificate = new SeenCertificate();
+        HttpClient apiClient = BackupApiClient.newHttpClient(TlsContexts.client(config.backup().trust(), backupCertificate));
         try {
             BackupApiClient api = new BackupApiClient(apiClient, config.backup().url(),
                     config.backup().apiCredentials().key(), config.backup().apiCredentials().secret(),
@@ -91,7 +96,7 @@ final class PairRuntime implements AutoCloseable {
             Gatekeeper gatekeeper = new Gatekeeper(hints, carp, config.onUnknownCarp(), learned);
             Interceptor decides = new GateInterceptor(gatekeeper);
             Forwarder forwarder = new Forwarder(new Forwarder.Upstream(config.backup().xmlrpcUri(),
-                    TlsContexts.client(config.backup().trust()), shared.limits().upstreamConnectTimeout(),
+                    TlsContexts.client(config.backup().trust(), backupCertificate), shared.limits().upstreamConnectTimeout(),
                     shared.limits().upstreamTimeout()));
             Handler chain = new AccessGuard(shared.access(), new EndpointGuard(new EncodingGuard(
                     new BodyBuffering(shared.limits().maxBodyBytes(), new Interception(
@@ -104,7 +109,8 @@ final class PairRuntime implements AutoCloseable {
                 LifeCycle.stop(handler); // the forwarder's client and threads, if they started
                 throw e;
             }
-            PairRuntime runtime = new PairRuntime(config, hints, apiClient, carp, gatekeeper, handler, clock);
+            PairRuntime runtime = new PairRuntime(config, hints, apiClient, carp, gatekeeper, handler, clock,
+                    backupCertificate);
             carp.refresh();
             runtime.refreshEvery(shared);
             return runtime;
@@ -152,7 +158,8 @@ final class PairRuntime implements AutoCloseable {
     /** A snapshot for the admin listener, from the last CARP reading; reads nothing from the backup. */
     PairStatus status() {
         return PairStatus.of(config.name(), config.path(), config.backup().url(), carp.lastSeen(), clock.instant(),
-                hints.all(), gatekeeper.learned().all());
+                hints.all(), gatekeeper.learned().all(), config.onUnknownCarp().name().toLowerCase(java.util.Locale.ROOT),
+                backupCertificate.notAfter());
     }
 
     /** Same pair and backup: what an earlier runtime learned still holds. */

@@ -98,7 +98,7 @@ class VhidMapLoaderTest {
     void problemsInTheNewSectionsNameTheKindFileAndLine() throws Exception {
         Path unknown = write("openvpn-clients:\n  x: {vhid: 7}\n");
         assertThatThrownBy(() -> VhidMapLoader.load(unknown)).hasMessageStartingWith(unknown + ":1:")
-                .hasMessageContaining("unknown key 'openvpn-clients' (known here: wireguard, openvpn, dhcrelay, instances)");
+                .hasMessageContaining("unknown key 'openvpn-clients'; did you mean 'openvpn'?");
         Path range = write("dhcrelay:\n  lan:\n    vhid: 300\n");
         assertThatThrownBy(() -> VhidMapLoader.load(range)).hasMessageStartingWith(range + ":3:")
                 .hasMessageContaining("vhid of DHCP relay 'lan' must be a whole number 1..255");
