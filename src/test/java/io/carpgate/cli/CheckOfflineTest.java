@@ -47,7 +47,7 @@ class CheckOfflineTest {
                 "listen 0.0.0.0:8443; certificate " + dir.resolve("certs/c.crt").toAbsolutePath() + " SHA-256 ",
                 "clients: allow-from [10.1.1.1/32]",
                 "pair default at / -> backup https://192.0.2.2: certificate pinned to SHA-256 " + PIN,
-                "VHID map " + dir.resolve("map.yml").toAbsolutePath() + " (2 instance(s))",
+                "VHID map " + dir.resolve("map.yml").toAbsolutePath() + " (2 entries)",
                 "mode enforce; logs " + dir.resolve("logs").toAbsolutePath() + "; admin http://127.0.0.1:9180/",
                 "offline: configuration valid; no backup was contacted")
                 .doesNotContain("the-secret");
