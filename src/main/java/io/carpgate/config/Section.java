@@ -220,19 +220,12 @@ final class Section {
      * list is optional, writing it empty is a mistake rather than a wish for the default.
      */
     Optional<List<YamlNode.Scalar>> list(String key, String whenEmpty) throws ConfigException {
-        if (!written(key)) {
+        Optional<YamlNode.Sequence> sequence = nonEmptySequence(key, whenEmpty, "[a, b] or '- a' lines");
+        if (sequence.isEmpty()) {
             return Optional.empty();
         }
-        Optional<YamlNode> value = value(key);
-        if (value.isEmpty() || value.get() instanceof YamlNode.Sequence s && s.items().isEmpty()) {
-            throw error(valueAt(key), name(key) + " is empty: " + whenEmpty);
-        }
-        if (!(value.get() instanceof YamlNode.Sequence sequence)) {
-            throw error(valueAt(key), name(key) + " must be a list ([a, b] or '- a' lines), not "
-                    + YamlNode.describe(value.get()));
-        }
         List<YamlNode.Scalar> items = new ArrayList<>();
-        for (YamlNode item : sequence.items()) {
+        for (YamlNode item : sequence.get().items()) {
             if (!(item instanceof YamlNode.Scalar scalar) || scalar.isNull()) {
                 throw error(item.at(), "each entry of " + name(key) + " must be a single value, not "
                         + YamlNode.describe(item));
@@ -244,6 +237,12 @@ final class Section {
 
     /** The list under {@code key} as its nodes (entries of {@code pairs}). */
     Optional<YamlNode.Sequence> sequence(String key, String whenEmpty) throws ConfigException {
+        return nonEmptySequence(key, whenEmpty, "'- name: …' entries");
+    }
+
+    /** The list under {@code key}, absent when the key is; empty or not a list is an error at its place. */
+    private Optional<YamlNode.Sequence> nonEmptySequence(String key, String whenEmpty, String example)
+            throws ConfigException {
         if (!written(key)) {
             return Optional.empty();
         }
@@ -252,7 +251,7 @@ final class Section {
             throw error(valueAt(key), name(key) + " is empty: " + whenEmpty);
         }
         if (!(value.get() instanceof YamlNode.Sequence sequence)) {
-            throw error(valueAt(key), name(key) + " must be a list ('- name: …' entries), not "
+            throw error(valueAt(key), name(key) + " must be a list (" + example + "), not "
                     + YamlNode.describe(value.get()));
         }
         return Optional.of(sequence);
