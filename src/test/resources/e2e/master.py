@@ -6,6 +6,7 @@ BASE_URL is what an admin types into "Synchronize Config to IP"; like the master
 """
 import copy
 import json
+import os
 import ssl
 import sys
 import urllib.parse
@@ -36,6 +37,13 @@ def call(server, method, *params):
 
 def fixture_sections(fixtures):
     with open(fixtures + "/restore_config_section.request.xml", "rb") as f:
+        params, _ = xmlrpc.client.loads(f.read())
+    return params[0]
+
+
+def items_sections(fixtures, name):
+    """A restore with WireGuard, OpenVPN and DHCP relay items, from ../opnsense-items/ next to the fixtures."""
+    with open(os.path.join(fixtures, os.pardir, "opnsense-items", name), "rb") as f:
         params, _ = xmlrpc.client.loads(f.read())
     return params[0]
 
@@ -96,6 +104,10 @@ def main():
         out = sync_and_reconfigure_all(server, without_vips(sections))
     elif scenario == "reconfigure-all-two-instances":
         out = sync_and_reconfigure_all(server, two_instances(sections))
+    elif scenario == "reconfigure-all-three-kinds":
+        out = sync_and_reconfigure_all(server, items_sections(fixtures, "restore.three-kinds.request.xml"))
+    elif scenario == "reconfigure-all-three-kinds-no-vip-sync":
+        out = sync_and_reconfigure_all(server, without_vips(items_sections(fixtures, "restore.three-kinds.request.xml")))
     elif scenario == "firmware":
         out = {"answer": call(server, "opnsense.firmware_version")}
     elif scenario == "multicall":

@@ -2,6 +2,7 @@ package io.carpgate.admin;
 
 import io.carpgate.config.CarpgateConfig;
 import io.carpgate.observe.Metrics;
+import io.carpgate.observe.Overview;
 import io.carpgate.observe.PairStatus;
 import io.carpgate.observe.RecentDecisions;
 import java.io.ByteArrayOutputStream;
@@ -38,7 +39,7 @@ public final class AdminServer implements AutoCloseable {
     }
 
     public static AdminServer start(CarpgateConfig.Listen listen, Metrics metrics, Supplier<List<PairStatus>> pairs,
-                                    RecentDecisions recent) throws Exception {
+                                    RecentDecisions recent, Supplier<Overview> overview) throws Exception {
         QueuedThreadPool threads = new QueuedThreadPool(8, 2);
         threads.setName("carpgate-admin");
         Server server = new Server(threads);
@@ -49,7 +50,7 @@ public final class AdminServer implements AutoCloseable {
         connector.setPort(listen.port());
         connector.setIdleTimeout(30_000);
         server.addConnector(connector);
-        server.setHandler(new Endpoints(metrics, pairs, recent, Clock.systemDefaultZone()));
+        server.setHandler(new Endpoints(metrics, pairs, recent, overview, Clock.systemDefaultZone()));
         server.start();
         return new AdminServer(server, connector);
     }
@@ -67,12 +68,15 @@ public final class AdminServer implements AutoCloseable {
         private final Metrics metrics;
         private final Supplier<List<PairStatus>> pairs;
         private final RecentDecisions recent;
+        private final Supplier<Overview> overview;
         private final Clock clock;
 
-        Endpoints(Metrics metrics, Supplier<List<PairStatus>> pairs, RecentDecisions recent, Clock clock) {
+        Endpoints(Metrics metrics, Supplier<List<PairStatus>> pairs, RecentDecisions recent, Supplier<Overview> overview,
+                  Clock clock) {
             this.metrics = metrics;
             this.pairs = pairs;
             this.recent = recent;
+            this.overview = overview;
             this.clock = clock;
         }
 
@@ -108,7 +112,7 @@ public final class AdminServer implements AutoCloseable {
                     response.getHeaders().put("Content-Security-Policy",
                             "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'");
                     send(response, callback, HttpStatus.OK_200, "text/html; charset=utf-8",
-                            StatusPage.render(pairs.get(), recent.newestFirst(), clock).getBytes(StandardCharsets.UTF_8));
+                            StatusPage.render(overview.get(), pairs.get(), recent.newestFirst(), clock).getBytes(StandardCharsets.UTF_8));
                 }
             }
             return true;

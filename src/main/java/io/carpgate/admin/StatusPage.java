@@ -1,5 +1,6 @@
 package io.carpgate.admin;
 
+import io.carpgate.observe.Overview;
 import io.carpgate.observe.PairStatus;
 import io.carpgate.observe.RecentDecisions;
 import java.time.Clock;
@@ -19,10 +20,12 @@ import org.eclipse.jetty.util.StringUtil;
 final class StatusPage {
     static final int REFRESH_SECONDS = 5;
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss z", Locale.ENGLISH);
+    private static final DateTimeFormatter SHORT_TIME = DateTimeFormatter.ofPattern("HH:mm:ss", Locale.ENGLISH);
+    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd", Locale.ENGLISH);
 
     private StatusPage() {}
 
-    static String render(List<PairStatus> pairs, List<RecentDecisions.Entry> decisions, Clock clock) {
+    static String render(Overview overview, List<PairStatus> pairs, List<RecentDecisions.Entry> decisions, Clock clock) {
         ZoneId zone = clock.getZone();
         StringBuilder html = new StringBuilder(8192);
         html.append("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">")
@@ -31,11 +34,36 @@ final class StatusPage {
                 .append("<h1>carpgate</h1><p class=\"updated\">Updated ")
                 .append(esc(ZonedDateTime.now(clock).format(TIME))).append(" &middot; refreshes every ")
                 .append(REFRESH_SECONDS).append(" s</p>");
+        overview(html, overview, pairs, zone);
         for (PairStatus pair : pairs) {
             pair(html, pair);
         }
         decisions(html, decisions, zone);
         return html.append("</body></html>").toString();
+    }
+
+    /** What an admin checks first: is it enforcing, which version, what happens when CARP is unknown, which pin. */
+    private static void overview(StringBuilder html, Overview overview, List<PairStatus> pairs, ZoneId zone) {
+        String policies = String.join(", ", pairs.stream().map(PairStatus::onUnknownCarp).distinct().sorted().toList());
+        html.append("<section class=\"overview\"><dl>")
+                .append("<div><dt>Mode</dt><dd class=\"mode mode-").append(esc(overview.mode())).append("\">")
+                .append(esc(overview.mode())).append("observe".equals(overview.mode())
+                        ? " &mdash; decisions are only logged; every request goes to the backup unchanged" : "")
+                .append("</dd></div>")
+                .append("<div><dt>Version</dt><dd>").append(esc(overview.version())).append("</dd></div>")
+                .append("<div><dt>on-unknown-carp</dt><dd class=\"policy\">").append(esc(policies.isEmpty() ? "-" : policies))
+                .append("</dd></div>")
+                .append("<div><dt>carpgate certificate SHA-256</dt><dd><span class=\"uuid fingerprint\">")
+                .append(esc(overview.listenerFingerprint())).append("</span> <span class=\"age\">(expires ")
+                .append(esc(overview.listenerNotAfter().atZone(zone).format(DAY))).append(")</span></dd></div>")
+                .append("<div><dt>Last reload</dt>");
+        if (overview.lastReloadRejected().isPresent()) {
+            html.append("<dd class=\"reload-rejected\">REJECTED, the configuration before it stays in force: ")
+                    .append(esc(overview.lastReloadRejected().get())).append("</dd>");
+        } else {
+            html.append("<dd class=\"reload-ok\">in force</dd>");
+        }
+        html.append("</div></dl></section>");
     }
 
     private static void pair(StringBuilder html, PairStatus pair) {
@@ -57,28 +85,59 @@ final class StatusPage {
                 row -> "<td>" + row.vhid() + "</td><td>" + esc(row.iface()) + "</td><td class=\"uuid\">"
                         + esc(row.backupVipUuid()) + "</td>" + state(row.state()),
                 "No CARP VIPs known.");
-        html.append("<h3>WireGuard instances</h3>");
-        table(html, "instances", List.of("Instance", "Known from", "Follows VHID", "Interface", "CARP state",
+        html.append("<h3>Items with a CARP dependency</h3>");
+        table(html, "instances", List.of("Kind", "Item", "Known from", "Follows VHID", "Interface", "CARP state",
                         "Starts on the backup"), pair.instances(),
-                row -> "<td>" + esc(row.instance()) + "</td><td>" + esc(row.source()) + "</td><td>"
-                        + row.vhid().map(String::valueOf).orElse("-") + "</td><td>" + esc(row.iface().orElse("-"))
-                        + "</td>" + state(row.state()) + "<td>" + ("MASTER".equals(row.state()) ? "pass" : "suppressed")
-                        + "</td>",
-                "None yet: instances appear from the VHID map and from the first sync.");
+                row -> "<td>" + esc(row.kind()) + "</td><td>" + esc(row.instance()) + "</td><td>" + esc(row.source())
+                        + "</td><td>" + row.vhid().map(String::valueOf).orElse("-") + "</td><td>"
+                        + esc(row.iface().orElse("-")) + "</td>" + state(row.state()) + "<td>"
+                        + (!row.gated() ? "not gated" : "MASTER".equals(row.state()) ? "pass" : "suppressed") + "</td>",
+                "None yet: WireGuard instances, OpenVPN instances and DHCP relays appear from the VHID map and from "
+                        + "the first sync.");
         html.append("</section>");
     }
 
+    /**
+     * One line per decision at 1280 px: a short time (the full one on hover), the method without its
+     * {@code opnsense.} prefix, the item, and the reason cut to the width left (whole on hover). Suppressed,
+     * rejected and failed rows are coloured.
+     */
     private static void decisions(StringBuilder html, List<RecentDecisions.Entry> decisions, ZoneId zone) {
         html.append("<section class=\"decisions\"><h2>Last decisions</h2>");
-        table(html, "decisions", List.of("Time", "Pair", "Client", "Method", "Service", "Instance", "VHID", "CARP",
-                        "Decision", "Reason"), decisions,
-                e -> "<td>" + esc(e.time().atZone(zone).format(TIME)) + "</td><td>" + esc(e.pair()) + "</td><td>"
-                        + esc(e.client()) + "</td><td>" + esc(e.method()) + "</td><td>" + opt(e.service())
-                        + "</td><td>" + opt(e.instance()) + "</td><td>" + opt(e.vhid()) + "</td><td>" + opt(e.carp())
-                        + "</td><td class=\"decision decision-" + esc(e.decision()) + "\">" + esc(e.decision())
-                        + (e.observed() ? " (observe mode: forwarded)" : "") + "</td><td>" + esc(e.reason()) + "</td>",
-                "No calls since carpgate started.");
-        html.append("</section>");
+        if (decisions.isEmpty()) {
+            html.append("<p class=\"empty\">No calls since carpgate started.</p></section>");
+            return;
+        }
+        html.append("<table class=\"decisions\"><colgroup><col class=\"c-time\"><col class=\"c-pair\">")
+                .append("<col class=\"c-client\"><col class=\"c-method\"><col class=\"c-item\"><col class=\"c-vhid\">")
+                .append("<col class=\"c-carp\"><col class=\"c-decision\"><col class=\"c-reason\"></colgroup><thead><tr>");
+        List.of("Time", "Pair", "Client", "Method", "Item", "VHID", "CARP", "Decision", "Reason")
+                .forEach(h -> html.append("<th>").append(esc(h)).append("</th>"));
+        html.append("</tr></thead><tbody>");
+        for (RecentDecisions.Entry e : decisions) {
+            String item = e.kind().map(k -> k + " ").orElse("") + e.instance().or(e::service).orElse("-");
+            html.append("<tr class=\"decision-").append(esc(e.decision())).append(e.observed() ? " observed" : "")
+                    .append("\">")
+                    .append(cell(e.time().atZone(zone).format(SHORT_TIME), e.time().atZone(zone).format(TIME)))
+                    .append(cell(e.pair(), e.pair()))
+                    .append(cell(e.client(), e.client()))
+                    .append(cell(e.method().replaceFirst("^opnsense\\.", ""), e.method()))
+                    .append(cell(item, item))
+                    .append(cell(e.vhid().orElse("-"), e.vhid().orElse("-")))
+                    .append(cell(e.carp().orElse("-"), e.carp().orElse("-")))
+                    // observe mode: the word is what carpgate would have done; the call went on unchanged.
+                    .append("<td class=\"decision\" title=\"").append(e.observed()
+                            ? "observe mode: only logged, the request went to the backup unchanged" : esc(e.decision()))
+                    .append("\">").append(esc(e.decision())).append("</td>")
+                    .append(cell(e.reason(), e.reason()))
+                    .append("</tr>");
+        }
+        html.append("</tbody></table></section>");
+    }
+
+    /** A cell showing {@code text}, with {@code full} on hover (cells are cut to their column's width). */
+    private static String cell(String text, String full) {
+        return "<td title=\"" + esc(full) + "\">" + esc(text) + "</td>";
     }
 
     /** A table of one row per item ({@code cells} gives a row's escaped cells), or a paragraph when there are none. */
@@ -121,5 +180,15 @@ final class StatusPage {
             + "text-align:left}th{background:#f3f3f3}.uuid{font-family:monospace}.path{color:#666;font-weight:normal}"
             + ".state-master{background:#d9f2d9}.state-backup{background:#e8eefc}.state-unknown,.state-init,"
             + ".state-disabled{background:#fde2c8}.api-down{color:#a00;font-weight:bold}.api-up{color:#070}"
-            + ".decision-suppressed,.decision-rejected,.decision-failed{font-weight:bold}.updated,.age{color:#666}";
+            + ".updated,.age{color:#666}"
+            + ".overview dl{display:flex;flex-wrap:wrap;gap:.4em 2em;margin:0 0 1em}.overview dt{color:#666;font-size:.85em}"
+            + ".overview dd{margin:0;font-weight:bold}.mode-observe,.reload-rejected{color:#a00}.mode-enforce,.reload-ok{color:#070}"
+            // One line per decision: fixed columns, every cell cut with an ellipsis (the whole text on hover).
+            + "table.decisions{table-layout:fixed;width:100%;font-size:.85em}"
+            + "table.decisions td,table.decisions th{white-space:nowrap;overflow:hidden;text-overflow:ellipsis}"
+            + ".c-time{width:5.6em}.c-pair{width:5.5em}.c-client{width:8em}.c-method{width:16.5em}.c-item{width:11em}"
+            + ".c-vhid{width:4em}.c-carp{width:6em}.c-decision{width:7.5em}tr.observed .decision{font-style:italic}"
+            + "table.decisions td,table.decisions th{padding:.2em .4em}"
+            + "tr.decision-suppressed td{background:#fff3cd}tr.decision-rejected td,tr.decision-failed td{background:#f8d7da}"
+            + "tr.decision-suppressed .decision,tr.decision-rejected .decision,tr.decision-failed .decision{font-weight:bold}";
 }

@@ -131,6 +131,12 @@ public final class BackupApiClient {
 
     private String describe(Throwable cause) {
         for (Throwable t = cause; t != null; t = t.getCause()) {
+            // A pin mismatch (or a certificate the CA does not vouch for) is not "unreachable": say what it is.
+            if (t instanceof java.security.cert.CertificateException) {
+                return "backup TLS certificate rejected: " + t.getMessage();
+            }
+        }
+        for (Throwable t = cause; t != null; t = t.getCause()) {
             if (t instanceof TimeoutException) {
                 return noAnswer();
             }

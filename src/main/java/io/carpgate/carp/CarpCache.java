@@ -36,11 +36,18 @@ public final class CarpCache implements CarpSource {
      */
     public CarpCache(Supplier<CompletableFuture<CarpView>> read, Duration ttl, Duration maxWait, Clock clock,
                      Consumer<CarpReading> onRead) {
+        this(read, ttl, maxWait, clock, onRead, Optional.empty());
+    }
+
+    /** @param seed an earlier reading of the same backup (kept across a reload), shown until a new one lands */
+    public CarpCache(Supplier<CompletableFuture<CarpView>> read, Duration ttl, Duration maxWait, Clock clock,
+                     Consumer<CarpReading> onRead, Optional<CarpReading> seed) {
         this.read = read;
         this.ttl = ttl;
         this.maxWait = maxWait;
         this.clock = clock;
         this.onRead = onRead;
+        seed.ifPresent(last::set);
     }
 
     @Override
@@ -113,7 +120,9 @@ public final class CarpCache implements CarpSource {
             started = CompletableFuture.completedFuture(
                     new CarpView.Unavailable("the backup API read could not start: " + e.getClass().getSimpleName()));
         }
-        started.whenComplete((view, failure) -> {
+        // Whatever the reader promises, a read that never ends must not hold the slot (and every caller) forever.
+        started.completeOnTimeout(new CarpView.Unavailable("the backup API read did not complete within "
+                + maxWait.toMillis() + " ms"), maxWait.toMillis(), TimeUnit.MILLISECONDS).whenComplete((view, failure) -> {
             CarpView seen = view != null ? view
                     : new CarpView.Unavailable("the backup API read failed: " + failure.getClass().getSimpleName());
             CarpReading reading = new CarpReading(seen, clock.instant());

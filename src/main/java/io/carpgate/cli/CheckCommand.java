@@ -5,17 +5,14 @@ import io.carpgate.carp.BackupVip;
 import io.carpgate.carp.CarpView;
 import io.carpgate.config.CarpgateConfig;
 import io.carpgate.config.ConfigException;
-import io.carpgate.config.ConfigLoader;
 import io.carpgate.config.PairConfig;
 import io.carpgate.config.VhidMap;
 import io.carpgate.config.VhidMapEntry;
-import io.carpgate.config.VhidMapLoader;
 import io.carpgate.tls.TlsContexts;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.List;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.eclipse.jetty.client.HttpClient;
@@ -25,9 +22,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "check", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = "Validate the configuration and VHID map, reach the backup's API with the configured TLS trust "
-                + "and credentials, and print the backup's CARP VIPs and the instances of the VHID map. "
-                + "Exit status 0 when all is well, 2 for a configuration or map error, 1 for a backup or API problem.")
+        description = {"Read and validate the configuration, each VHID map and every file they name (API credentials, "
+                + "backup.ca, the listener's certificate and key when present) and print what was found, with warnings "
+                + "for values left as in the example. Then reach each pair's backup API with the configured TLS trust "
+                + "and credentials and print the backup's CARP VIPs and the items of the VHID map (by kind).",
+                "With --offline nothing is contacted: for guarding a reload (systemd ExecReload=) or a CI job.",
+                "Exit status 0 when all is well, 2 for a configuration or map error, 1 for a backup or API problem "
+                        + "(never with --offline)."})
 final class CheckCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -35,35 +36,43 @@ final class CheckCommand implements Callable<Integer> {
     @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "YAML configuration")
     Path config;
 
+    @Option(names = "--offline", description = "Read and validate only; contact no backup. Exit status 0 valid, 2 invalid.")
+    boolean offline;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        CarpgateConfig loaded;
-        List<VhidMap> maps = new ArrayList<>();
+        OfflineCheck.Report report;
         try {
-            loaded = ConfigLoader.load(config, System.getenv());
-            for (PairConfig pair : loaded.pairs()) {
-                maps.add(pair.vhidMap().isPresent() ? VhidMapLoader.load(pair.vhidMap().get()) : VhidMap.empty());
-            }
+            report = OfflineCheck.run(config, System.getenv(), Instant.now());
         } catch (ConfigException e) {
             err.println("carpgate: configuration error: " + e.getMessage());
             return 2;
         }
-        out.println("configuration " + loaded.source() + ": ok; " + loaded.pairs().size() + " pair(s)");
-        out.println("clients: " + loaded.access().describe());
+        report.lines().forEach(out::println);
+        report.warnings().forEach(w -> out.println("WARNING: " + w));
+        if (offline) {
+            out.println("offline: configuration valid; no backup was contacted");
+            return 0;
+        }
+        CarpgateConfig loaded = report.config();
         int status = 0;
         for (int i = 0; i < loaded.pairs().size(); i++) {
             out.println();
-            status = Math.max(status, checkPair(loaded, loaded.pairs().get(i), maps.get(i), out, err));
+            status = Math.max(status, checkPair(loaded, loaded.pairs().get(i), report.maps().get(i), out, err));
         }
         return status;
     }
 
     private static int checkPair(CarpgateConfig loaded, PairConfig pair, VhidMap map, PrintWriter out, PrintWriter err)
             throws Exception {
-        out.println("pair " + pair.name() + " at " + pair.path() + "; VHID map: "
-                + map.source().map(p -> p + " (" + map.entries().size() + " instances)").orElse("none"));
+        out.println("pair " + pair.name() + " at " + pair.path() + ", backup " + pair.backup().url() + ":");
+        Optional<String> problem = BackupProbe.problem(pair, loaded.limits().apiTimeout());
+        if (problem.isPresent()) {
+            err.println("carpgate: pair " + pair.name() + ": backup " + pair.backup().url() + ": " + problem.get());
+            return 1;
+        }
         HttpClient http = BackupApiClient.newHttpClient(TlsContexts.client(pair.backup().trust()));
         CarpView view;
         try {
@@ -86,16 +95,19 @@ final class CheckCommand implements Callable<Integer> {
         }
         out.println();
         if (map.entries().isEmpty()) {
-            out.println("No instances in the VHID map: instances follow the VIP their carp_depend_on names in each sync.");
+            out.println("No entries in the VHID map: WireGuard instances, OpenVPN instances and DHCP relays follow the VIP "
+                    + "their carp_depend_on names in each sync.");
             return 0;
         }
         boolean allResolved = true;
-        out.printf("%-38s %-5s %-10s %-38s %s%n", "INSTANCE (VHID MAP)", "VHID", "INTERFACE", "BACKUP VIP", "CARP STATE");
+        out.printf("%-9s %-38s %-5s %-10s %-38s %s%n", "KIND", "ITEM (VHID MAP)", "VHID", "INTERFACE", "BACKUP VIP",
+                "CARP STATE");
         for (VhidMapEntry entry : map.entries()) {
-            CarpView.Resolved<String> vip = entry.backupVip().<CarpView.Resolved<String>>map(CarpView.Resolved.Yes::new)
+            CarpView.Resolved<String> vip = entry.backupVip().map(uuid -> mappedVip(uuid, known))
                     .orElseGet(() -> known.backupVipUuid(entry.vhid(), entry.iface()));
             allResolved &= vip instanceof CarpView.Resolved.Yes;
-            out.printf("%-38s %-5d %-10s %-38s %s%n", entry.instance(), entry.vhid(), entry.iface().orElse("-"),
+            out.printf("%-9s %-38s %-5d %-10s %-38s %s%n", entry.kind().key(), entry.key(), entry.vhid(),
+                    entry.iface().orElse("-"),
                     vip instanceof CarpView.Resolved.Yes<String> yes ? yes.value()
                             : "UNRESOLVED: " + ((CarpView.Resolved.No<String>) vip).reason(),
                     state(known.statusOf(entry.vhid(), entry.iface())));
@@ -106,6 +118,13 @@ final class CheckCommand implements Callable<Integer> {
             return 1;
         }
         return 0;
+    }
+
+    /** A map's backup-vip must be a VIP the backup has: else carpgate would write a dependency that dangles. */
+    private static CarpView.Resolved<String> mappedVip(String uuid, CarpView.Known known) {
+        return known.vips().stream().anyMatch(v -> v.uuid().equals(uuid))
+                ? new CarpView.Resolved.Yes<>(uuid)
+                : new CarpView.Resolved.No<>("backup-vip " + uuid + " is not a VIP of the backup");
     }
 
     private static String state(CarpView.Resolved<io.carpgate.carp.CarpStatus> status) {

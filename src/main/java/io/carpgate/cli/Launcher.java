@@ -4,7 +4,7 @@ import io.carpgate.admin.AdminServer;
 import io.carpgate.config.CarpgateConfig;
 import io.carpgate.config.ConfigException;
 import io.carpgate.config.ConfigLoader;
-import io.carpgate.config.Mode;
+import io.carpgate.config.ConfigWarnings;
 import io.carpgate.config.PairConfig;
 import io.carpgate.config.UpstreamTrust;
 import io.carpgate.observe.AccessLog;
@@ -12,6 +12,7 @@ import io.carpgate.observe.ConsoleLines;
 import io.carpgate.observe.DecisionLog;
 import io.carpgate.observe.ExchangeListener;
 import io.carpgate.observe.LogSetup;
+import io.carpgate.observe.Overview;
 import io.carpgate.observe.Metrics;
 import io.carpgate.observe.RecentDecisions;
 import io.carpgate.proxy.CarpgateServer;
@@ -42,13 +43,13 @@ public final class Launcher {
         private final CarpgateServer server;
         private final Optional<AdminServer> admin;
         private final Metrics metrics;
-        private volatile Fingerprint listenerFingerprint;
+        private final Status status;
 
-        private Running(CarpgateServer server, Optional<AdminServer> admin, Metrics metrics, Fingerprint listener) {
+        private Running(CarpgateServer server, Optional<AdminServer> admin, Metrics metrics, Status status) {
             this.server = server;
             this.admin = admin;
             this.metrics = metrics;
-            this.listenerFingerprint = listener;
+            this.status = status;
         }
 
         public int port() {
@@ -64,7 +65,7 @@ public final class Launcher {
         }
 
         public Fingerprint listenerFingerprint() {
-            return listenerFingerprint;
+            return status.listener.get().fingerprint();
         }
 
         /**
@@ -75,17 +76,21 @@ public final class Launcher {
             Path source = server.config().source();
             try {
                 CarpgateConfig next = ConfigLoader.load(source, env);
-                Fingerprint certificate = Fingerprint.of(PemFiles.readCertificates(next.tls().cert()).get(0));
+                ListenerCertificate certificate = ListenerCertificate.of(next.tls().cert());
                 KeyStore keyStore = PemFiles.loadKeyStore(next.tls().cert(), next.tls().key());
-                CarpgateConfig.TlsFiles previousTls = server.config().tls();
+                // The listener serves the files it started with; new file names wait for a restart.
+                CarpgateConfig.TlsFiles inEffectTls = server.started().tls();
                 List<String> restart = server.apply(next);
-                if (!certificate.equals(listenerFingerprint) && next.tls().equals(previousTls)) {
+                if (!certificate.equals(status.listener.get()) && next.tls().equals(inEffectTls)) {
                     server.replaceCertificate(keyStore, PemFiles.keyStorePassword());
-                    listenerFingerprint = certificate;
-                    LOG.info("listener certificate replaced; SHA-256 {}", certificate);
+                    status.listener.set(certificate);
+                    LOG.info("listener certificate replaced; SHA-256 {}", certificate.fingerprint());
                 }
                 LogSetup.level(next.logs().level());
                 metrics.reloaded(true);
+                metrics.knownPairs(pairNames(next), modeWord(next), kindKeys());
+                status.rejected.set(Optional.empty());
+                status.config.set(next);
                 LOG.info("configuration {} reloaded: {} pair(s){}", source, next.pairs().size(),
                         restart.isEmpty() ? "" : "; changed but in force only after a restart: " + String.join(", ", restart));
                 warnings(next).forEach(LOG::warn);
@@ -93,6 +98,7 @@ public final class Launcher {
             } catch (Exception e) {
                 metrics.reloaded(false);
                 String reason = e instanceof ConfigException ? e.getMessage() : e.toString();
+                status.rejected.set(Optional.of(reason));
                 LOG.error("configuration {} NOT reloaded, the running configuration stays in force: {}", source, reason);
                 return new ReloadResult.Rejected(reason);
             }
@@ -112,6 +118,46 @@ public final class Launcher {
                 server.close();
             }
         }
+    }
+
+    /** The certificate the masters connect to: its pin, and when it expires (both on the status page). */
+    record ListenerCertificate(Fingerprint fingerprint, java.time.Instant notAfter) {
+        static ListenerCertificate of(Path file) throws java.io.IOException, java.security.GeneralSecurityException {
+            java.security.cert.X509Certificate certificate = PemFiles.readCertificates(file).get(0);
+            return new ListenerCertificate(Fingerprint.of(certificate), certificate.getNotAfter().toInstant());
+        }
+    }
+
+    /** What the status page's top and the certificate metric read; changed by reloads. */
+    private static final class Status {
+        private final String version = VersionProvider.version();
+        private final java.util.concurrent.atomic.AtomicReference<ListenerCertificate> listener;
+        private final java.util.concurrent.atomic.AtomicReference<CarpgateConfig> config;
+        private final java.util.concurrent.atomic.AtomicReference<Optional<String>> rejected =
+                new java.util.concurrent.atomic.AtomicReference<>(Optional.empty());
+
+        Status(ListenerCertificate listener, CarpgateConfig config) {
+            this.listener = new java.util.concurrent.atomic.AtomicReference<>(listener);
+            this.config = new java.util.concurrent.atomic.AtomicReference<>(config);
+        }
+
+        Overview overview() {
+            ListenerCertificate certificate = listener.get();
+            return new Overview(version, modeWord(config.get()), certificate.fingerprint().toString(),
+                    certificate.notAfter(), rejected.get());
+        }
+    }
+
+    private static List<String> kindKeys() {
+        return java.util.Arrays.stream(io.carpgate.policy.ItemKind.values()).map(io.carpgate.policy.ItemKind::key).toList();
+    }
+
+    private static List<String> pairNames(CarpgateConfig config) {
+        return config.pairs().stream().map(PairConfig::name).toList();
+    }
+
+    private static String modeWord(CarpgateConfig config) {
+        return config.mode().name().toLowerCase(java.util.Locale.ROOT);
     }
 
     /** What a reload did. */
@@ -138,10 +184,11 @@ public final class Launcher {
     /** @param warmup how much of a warm-up to run, the first of it before the listener opens (none: start cold) */
     public static Running start(CarpgateConfig config, PrintStream out, List<ExchangeListener> watchers,
                                 Optional<Warmup.Plan> warmup) throws Exception {
-        Fingerprint listener = listenerCertificate(config, out);
+        listenerCertificate(config, out);
+        Status status = new Status(ListenerCertificate.of(config.tls().cert()), config);
         KeyStore keyStore = PemFiles.loadKeyStore(config.tls().cert(), config.tls().key());
-        warmup.ifPresent(plan -> Warmup.start(keyStore, PemFiles.keyStorePassword(), listener, plan,
-                result -> out.println(result.describe())));
+        warmup.ifPresent(plan -> Warmup.start(keyStore, PemFiles.keyStorePassword(), status.listener.get().fingerprint(),
+                plan, result -> out.println(result.describe())));
         SslContextFactory.Server listenerTls = TlsContexts.server(keyStore, PemFiles.keyStorePassword());
 
         for (PairConfig pair : config.pairs()) {
@@ -156,7 +203,8 @@ public final class Launcher {
         if (config.access().allowFrom().isEmpty()) {
             LOG.warn("allow-from is not set: only loopback may connect; list the master's address to let it in");
         }
-        Metrics metrics = new Metrics();
+        Metrics metrics = new Metrics(status.version);
+        metrics.knownPairs(pairNames(config), modeWord(config), kindKeys());
         RecentDecisions recent = new RecentDecisions(RECENT_DECISIONS);
         List<ExchangeListener> listeners = new java.util.ArrayList<>(List.of(new AccessLog(), new DecisionLog(),
                 metrics, recent, new ConsoleLines()));
@@ -165,7 +213,8 @@ public final class Launcher {
         Optional<AdminServer> admin = Optional.empty();
         try {
             if (config.admin().isPresent()) {
-                admin = Optional.of(AdminServer.start(config.admin().get(), metrics, server::statuses, recent));
+                admin = Optional.of(AdminServer.start(config.admin().get(), metrics, server::statuses, recent,
+                        status::overview));
                 out.println("admin listener on http://" + config.admin().get().host() + ":" + admin.get().port()
                         + "/ (status page, /metrics, /healthz, /readyz)");
             }
@@ -173,33 +222,16 @@ public final class Launcher {
             server.close();
             throw e;
         }
-        return new Running(server, admin, metrics, listener);
+        metrics.certificatesFrom(() -> Optional.of(status.listener.get().notAfter()), server::statuses);
+        return new Running(server, admin, metrics, status);
     }
 
-    /** Said at every start and reload: settings that weaken what carpgate protects. */
+    /** Said at every start and reload: settings that weaken what carpgate protects, values left as in the example. */
     private static List<String> warnings(CarpgateConfig config) {
-        List<String> warnings = new java.util.ArrayList<>();
-        if (config.mode() == Mode.OBSERVE) {
-            warnings.add("mode: observe - carpgate decides and logs but forwards everything unchanged; "
-                    + "WireGuard starts are NOT suppressed");
-        }
-        for (PairConfig pair : config.pairs()) {
-            if (pair.backup().trust() instanceof UpstreamTrust.Insecure) {
-                warnings.add("pair " + pair.name() + ": backup.insecure is set: the backup's certificate is NOT "
-                        + "verified; anyone on the path can read the sync password and the configuration. "
-                        + "Set backup.pin-sha256 (carpgate fingerprint).");
-            }
-        }
-        config.admin().filter(a -> !isLoopback(a.host())).ifPresent(a -> warnings.add("admin listener on " + a.host()
-                + ": it is plain HTTP without authentication; keep it on a management network"));
-        return warnings;
+        return ConfigWarnings.of(config);
     }
 
-    private static boolean isLoopback(String host) {
-        return host.equals("127.0.0.1") || host.equals("::1") || host.equals("localhost");
-    }
-
-    private static String describe(UpstreamTrust trust) {
+    static String describe(UpstreamTrust trust) {
         if (trust instanceof UpstreamTrust.Pin pin) {
             return "certificate pinned to SHA-256 " + pin.sha256();
         }

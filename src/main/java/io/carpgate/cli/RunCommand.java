@@ -4,7 +4,6 @@ import io.carpgate.config.CarpgateConfig;
 import io.carpgate.config.ConfigException;
 import io.carpgate.config.ConfigLoader;
 import io.carpgate.config.ConfigWatcher;
-import io.carpgate.config.FileAccess;
 import io.carpgate.observe.LogSetup;
 import io.carpgate.warmup.Warmup;
 import java.io.PrintStream;
@@ -49,8 +48,9 @@ final class RunCommand implements Callable<Integer> {
             System.err.println("carpgate: configuration error: " + e.getMessage());
             return 2;
         } catch (java.io.IOException | java.security.GeneralSecurityException e) {
-            System.err.println("carpgate: cannot start: "
-                    + (e instanceof java.io.IOException io ? FileAccess.explain(io) : e.getMessage()));
+            // An AccessDeniedException's message is the file name alone.
+            System.err.println("carpgate: cannot start: " + e.getMessage()
+                    + (e instanceof java.nio.file.AccessDeniedException ? ": permission denied" : ""));
             return 1;
         }
         out.println("carpgate listening on https://" + loaded.listen().host() + ":" + running.port() + "/");

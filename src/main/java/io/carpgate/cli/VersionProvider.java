@@ -8,14 +8,20 @@ import picocli.CommandLine;
 /** The version Maven wrote into the jar. */
 final class VersionProvider implements CommandLine.IVersionProvider {
     @Override
-    public String[] getVersion() throws IOException {
+    public String[] getVersion() {
+        return new String[] {"carpgate " + version(), "Java " + System.getProperty("java.version")};
+    }
+
+    /** carpgate's version, as Maven wrote it into the jar ("unknown" when run from classes without it). */
+    static String version() {
         Properties properties = new Properties();
         try (InputStream in = VersionProvider.class.getResourceAsStream("/carpgate-version.properties")) {
             if (in != null) {
                 properties.load(in);
             }
+        } catch (IOException e) {
+            return "unknown";
         }
-        return new String[] {"carpgate " + properties.getProperty("version", "unknown"),
-                "Java " + System.getProperty("java.version")};
+        return properties.getProperty("version", "unknown");
     }
 }

@@ -22,7 +22,7 @@ final class CredentialsFile {
         } catch (NoSuchFileException e) {
             throw new ConfigException(file + ": API credentials file not found");
         } catch (IOException e) {
-            throw new ConfigException(file + ": cannot read the API credentials file: " + FileAccess.explain(e));
+            throw new ConfigException(file + ": cannot read the API credentials file");
         }
         String key = null;
         String secret = null;

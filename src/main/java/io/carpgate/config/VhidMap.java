@@ -1,10 +1,11 @@
 package io.carpgate.config;
 
+import io.carpgate.policy.ItemKind;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
-/** Which VHID each WireGuard instance follows, by instance name or uuid (the admin's word). */
+/** Which VHID each item with a CARP dependency follows, by kind and by name or uuid (the admin's word). */
 public record VhidMap(Optional<Path> source, List<VhidMapEntry> entries) {
     public VhidMap {
         entries = List.copyOf(entries);
@@ -14,11 +15,17 @@ public record VhidMap(Optional<Path> source, List<VhidMapEntry> entries) {
         return new VhidMap(Optional.empty(), List.of());
     }
 
-    /** By uuid first, then by name: a uuid is unambiguous, names are what admins write. */
-    public Optional<VhidMapEntry> find(String uuid, String name) {
+    /** Of an item of {@code kind}: by uuid first, then by name (a uuid is unambiguous, names are what admins write). */
+    public Optional<VhidMapEntry> find(ItemKind kind, String uuid, String name) {
+        List<VhidMapEntry> ofKind = entries.stream().filter(e -> e.kind() == kind).toList();
         Optional<VhidMapEntry> byUuid = uuid.isEmpty() ? Optional.empty()
-                : entries.stream().filter(e -> e.instance().equals(uuid)).findFirst();
+                : ofKind.stream().filter(e -> e.key().equals(uuid)).findFirst();
         return byUuid.or(() -> name.isEmpty() ? Optional.empty()
-                : entries.stream().filter(e -> e.instance().equals(name)).findFirst());
+                : ofKind.stream().filter(e -> e.key().equals(name)).findFirst());
+    }
+
+    /** "vhid-map.yml:4": where an entry stands, for messages about it. */
+    public String origin(VhidMapEntry entry) {
+        return source.map(p -> p.getFileName() + ":" + entry.line()).orElse("line " + entry.line());
     }
 }

@@ -5,19 +5,19 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.stream.Collectors;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
-/** Reads a YAML file into a record and turns Jackson's errors into {@code file:line:column: problem}. */
+/** Reading YAML files: their bytes, and {@code file:line:column: problem} for what goes wrong. */
 final class Yaml {
     private Yaml() {}
 
+    /** Jackson over YAML, strict about duplicates; the VHID map is read through its token stream. */
     static ObjectMapper mapper() {
         return new ObjectMapper(new YAMLFactory())
                 .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
@@ -38,43 +38,12 @@ final class Yaml {
         } catch (NoSuchFileException e) {
             throw new ConfigException(file + ": " + what + " not found");
         } catch (IOException e) {
-            throw new ConfigException(file + ": cannot read the " + what + ": " + FileAccess.explain(e));
+            throw new ConfigException("cannot read the " + what + ": " + FileProblem.of(file, e));
         }
-        if (new String(bytes, java.nio.charset.StandardCharsets.UTF_8).isBlank()) {
+        if (new String(bytes, StandardCharsets.UTF_8).isBlank()) {
             throw new ConfigException(file + ": the " + what + " is empty; it needs " + needs);
         }
         return bytes;
-    }
-
-    static <T> T read(Path file, Class<T> type) throws ConfigException {
-        byte[] bytes = bytes(file, "configuration", "at least listen, tls, backup and logs");
-        try {
-            return mapper().readValue(bytes, type);
-        } catch (UnrecognizedPropertyException e) {
-            int line = keyLine(bytes, e.getPropertyName(), e.getLocation() == null ? 0 : e.getLocation().getLineNr());
-            String where = line > 0 ? file + ":" + line + ": " : where(file, e.getLocation());
-            throw new ConfigException(where + problem(e), e);
-        } catch (JsonProcessingException e) {
-            throw new ConfigException(where(file, e.getLocation()) + problem(e), e);
-        } catch (IOException e) {
-            throw new ConfigException(file + ": cannot read: " + e.getMessage());
-        }
-    }
-
-    /**
-     * The YAML parser reads ahead, so for an unknown key it may report the line after the key's value.
-     * The key itself stands on the nearest line at or before that one which names it.
-     */
-    private static int keyLine(byte[] bytes, String key, int reported) {
-        String[] lines = new String(bytes, java.nio.charset.StandardCharsets.UTF_8).split("\n", -1);
-        java.util.regex.Pattern named = java.util.regex.Pattern.compile(
-                "(^|[\\s{,])['\"]?" + java.util.regex.Pattern.quote(key) + "['\"]?\\s*:");
-        for (int line = Math.min(reported, lines.length); line >= 1; line--) {
-            if (named.matcher(lines[line - 1]).find()) {
-                return line;
-            }
-        }
-        return 0;
     }
 
     static String where(Path file, JsonLocation location) {
@@ -84,26 +53,18 @@ final class Yaml {
         return file + ":" + location.getLineNr() + ":" + location.getColumnNr() + ": ";
     }
 
-    private static String problem(JsonProcessingException e) {
-        if (e instanceof UnrecognizedPropertyException unknown) {
-            String known = unknown.getKnownPropertyIds() == null ? "" : unknown.getKnownPropertyIds().stream()
-                    .map(Object::toString).sorted().collect(Collectors.joining(", "));
-            return "unknown key '" + unknown.getPropertyName() + "'" + (known.isEmpty() ? "" : " (known here: " + known + ")");
+    /**
+     * A problem Jackson's YAML parser reports. A syntax error keeps the YAML parser's explanation in words
+     * ({@link YamlSyntax}), placed where the mistake is; Jackson's own first line otherwise.
+     */
+    static ConfigException syntax(Path file, byte[] bytes, JsonProcessingException e) {
+        if (e.getCause() instanceof MarkedYAMLException marked) {
+            return YamlSyntax.error(file, new String(bytes, StandardCharsets.UTF_8), marked);
         }
-        if (e instanceof ValueInstantiationException && e.getCause() != null && e.getCause().getMessage() != null) {
-            return e.getCause().getMessage();
-        }
-        String message = e.getOriginalMessage();
-        if (message.startsWith("Missing required creator property")) {
-            int q1 = message.indexOf('\'');
-            int q2 = message.indexOf('\'', q1 + 1);
-            return "missing required key " + (q1 >= 0 && q2 > q1 ? message.substring(q1, q2 + 1) : "");
-        }
+        String message = e.getOriginalMessage() == null ? "unreadable YAML" : e.getOriginalMessage();
         if (message.startsWith("Duplicate field")) {
-            return "duplicate key " + message.substring("Duplicate field".length()).trim();
+            message = "duplicate key " + message.substring("Duplicate field".length()).trim();
         }
-        // Jackson's own words otherwise; the first line only (no source excerpt with possible values).
-        int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline);
+        return new ConfigException(where(file, e.getLocation()) + YamlTree.firstLine(message), e);
     }
 }

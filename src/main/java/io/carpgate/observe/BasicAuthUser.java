@@ -16,7 +16,11 @@ public final class BasicAuthUser {
         try {
             String decoded = new String(Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
             int colon = decoded.indexOf(':');
-            String user = colon < 0 ? decoded : decoded.substring(0, colon);
+            if (colon < 0) {
+                // No "user:" part: what there is may be a password alone, and never goes into a log.
+                return Optional.of("(malformed)");
+            }
+            String user = decoded.substring(0, colon);
             // Printable, bounded: the name lands in logs an admin reads.
             String clean = user.replaceAll("[^\\p{Graph}]", "?");
             return Optional.of(clean.length() > 64 ? clean.substring(0, 64) + "..." : clean)

@@ -11,13 +11,19 @@ public final class ConsoleLines implements ExchangeListener {
     public void onDecided(Exchange exchange) {
         if (LOG.isDebugEnabled()) {
             // Names, ids and reasons only, as in the decision log: never a value from the payload.
-            exchange.calls().forEach(c -> LOG.debug("pair {}: {} {}: {} ({}){}", exchange.pair(), c.method(),
-                    c.service().orElse(""), c.action().word(), c.reason(), exchange.observed() ? " [observe]" : ""));
+            // Control characters from the request (a CR in an id) cannot start a forged line on the console.
+            exchange.calls().forEach(c -> LOG.debug("pair {}: {} {}: {} ({}){}", exchange.pair(), oneLine(c.method()),
+                    oneLine(c.service().orElse("")), c.action().word(), oneLine(c.reason()),
+                    exchange.observed() ? " [observe]" : ""));
         }
     }
 
     @Override
     public void onFailed(Exchange exchange, String reason) {
-        LOG.warn("pair {}: call to the backup failed: {}", exchange.pair(), reason);
+        LOG.warn("pair {}: call to the backup failed: {}", exchange.pair(), oneLine(reason));
+    }
+
+    static String oneLine(String text) {
+        return text.replaceAll("\\p{Cntrl}", "?");
     }
 }

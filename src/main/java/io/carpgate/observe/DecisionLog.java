@@ -35,6 +35,7 @@ public final class DecisionLog implements ExchangeListener {
         line.put("method", call.method());
         line.put("service", call.service().orElse(null));
         line.put("id", call.id().orElse(null));
+        line.put("kind", call.kind().orElse(null));
         line.put("instance", call.instance().orElse(null));
         line.put("vhid", call.vhid().orElse(null));
         line.put("carp", call.carpState().orElse(null));

@@ -8,10 +8,15 @@ import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.snapshots.Unit;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -25,6 +30,10 @@ import java.util.regex.Pattern;
  */
 public final class Metrics implements ExchangeListener {
     static final int MAX_METHODS = 64;
+    /** The methods a master sends (PROTOCOL.md): their series exist from the start, at 0. */
+    static final List<String> KNOWN_METHODS = List.of("opnsense.firmware_version", "opnsense.restore_config_section",
+            "opnsense.filter_configure", "opnsense.configd_reload_all_templates", "opnsense.list_services",
+            "opnsense.start_service", "opnsense.restart_service", "opnsense.stop_service", "system.multicall");
     private static final Pattern METHOD = Pattern.compile("[A-Za-z0-9_.]{1,64}|\\([a-z ]{1,20}\\)");
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
@@ -36,17 +45,24 @@ public final class Metrics implements ExchangeListener {
     private final Counter carpApiErrors;
     private final Counter reloads;
     private final Gauge lastReloadOk;
+    private final Gauge lastReloadSuccess;
 
-    public Metrics() {
+    /** @param version carpgate's version, for {@code carpgate_build_info} */
+    public Metrics(String version) {
+        Gauge.builder().name("carpgate_build_info").help("1, with carpgate's version and the Java runtime's")
+                .labelNames("version", "java_version").register(registry)
+                .labelValues(version, System.getProperty("java.version", "unknown")).set(1);
+        // The JVM and the process (memory, GC, threads, CPU, open files) by the client library's own instrumentation.
+        JvmMetrics.builder().register(registry);
         requests = Counter.builder().name("carpgate_requests").help("HTTP requests answered, by pair and status code")
                 .labelNames("pair", "code").register(registry);
         calls = Counter.builder().name("carpgate_calls")
                 .help("XML-RPC calls decided, by pair, method, decision and mode (a multicall counts each inner call)")
                 .labelNames("pair", "method", "decision", "mode").register(registry);
         suppressedStarts = Counter.builder().name("carpgate_suppressed_starts")
-                .help("WireGuard starts or restarts carpgate answered itself because the backup was not CARP MASTER "
-                        + "(in observe mode: would have)")
-                .labelNames("pair", "mode").register(registry);
+                .help("Starts or restarts of items with a CARP dependency (WireGuard, OpenVPN clients) carpgate "
+                        + "answered itself because the backup was not CARP MASTER (in observe mode: would have), by kind")
+                .labelNames("pair", "kind", "mode").register(registry);
         upstream = Histogram.builder().name("carpgate_upstream_duration_seconds")
                 .help("Time from sending a call to the backup to its answer's headers")
                 .classicOnly()
@@ -60,6 +76,57 @@ public final class Metrics implements ExchangeListener {
                 .help("1 when the last reload was applied (or none was tried), 0 when it was rejected")
                 .register(registry);
         lastReloadOk.set(1);
+        lastReloadSuccess = Gauge.builder().name("carpgate_config_last_reload_success_timestamp_seconds")
+                .help("When the configuration in force was loaded: the start, or the last reload that was applied")
+                .unit(Unit.SECONDS).register(registry);
+        lastReloadSuccess.set(System.currentTimeMillis() / 1000.0);
+        for (String result : List.of("applied", "rejected")) {
+            reloads.labelValues(result);
+        }
+    }
+
+    /**
+     * Every series of these pairs exists from now on, at 0, so a rate() or an alert has a series before the
+     * first call: each known method with each decision, each kind's suppressed starts, the CARP API errors,
+     * the upstream histogram. Called at start and for each reload (series of removed pairs stay as they were).
+     */
+    public void knownPairs(List<String> pairs, String mode, List<String> kinds) {
+        for (String pair : pairs) {
+            requests.labelValues(pair, "200");
+            for (String method : KNOWN_METHODS) {
+                methods.add(method);
+                for (Action action : Action.values()) {
+                    calls.labelValues(pair, method, action.word(), mode);
+                }
+            }
+            for (String kind : kinds) {
+                suppressedStarts.labelValues(pair, kind, mode);
+            }
+            carpApiErrors.labelValues(pair);
+            upstream.labelValues(pair);
+        }
+    }
+
+    /**
+     * Seconds until carpgate's own certificate and each backup's (the one carpgate last accepted) expire, as
+     * of each scrape: negative once expired.
+     */
+    public void certificatesFrom(Supplier<Optional<Instant>> listener, Supplier<List<PairStatus>> pairs) {
+        GaugeWithCallback.builder().name("carpgate_listener_certificate_expiry_seconds")
+                .help("Seconds until the certificate carpgate presents to the master expires (negative: expired)")
+                .unit(Unit.SECONDS)
+                .callback(cb -> listener.get().ifPresent(notAfter -> cb.call(secondsUntil(notAfter))))
+                .register(registry);
+        GaugeWithCallback.builder().name("carpgate_backup_certificate_expiry_seconds")
+                .help("Seconds until the backup's certificate (as carpgate last accepted it) expires (negative: expired)")
+                .unit(Unit.SECONDS).labelNames("pair")
+                .callback(cb -> pairs.get().forEach(p -> p.backupCertificateNotAfter()
+                        .ifPresent(notAfter -> cb.call(secondsUntil(notAfter), p.name()))))
+                .register(registry);
+    }
+
+    private static double secondsUntil(Instant notAfter) {
+        return Duration.between(Instant.now(), notAfter).toMillis() / 1000.0;
     }
 
     /** Publishes the last CARP state carpgate read of each pair's VHIDs; a scrape reads nothing from a backup. */
@@ -91,7 +158,8 @@ public final class Metrics implements ExchangeListener {
         for (CallOutcome call : record.calls()) {
             calls.labelValues(record.pair(), methodLabel(call.method()), call.action().word(), record.mode()).inc();
             if (call.action() == Action.SUPPRESSED) {
-                suppressedStarts.labelValues(record.pair(), record.mode()).inc();
+                // Kinds come from carpgate's own rows, so the label's values are bounded.
+                suppressedStarts.labelValues(record.pair(), call.kind().orElse("-"), record.mode()).inc();
             }
         }
         record.upstreamTime().ifPresent(t -> upstream.labelValues(record.pair()).observe(t.toNanos() / 1e9));
@@ -100,6 +168,9 @@ public final class Metrics implements ExchangeListener {
     public void reloaded(boolean applied) {
         reloads.labelValues(applied ? "applied" : "rejected").inc();
         lastReloadOk.set(applied ? 1 : 0);
+        if (applied) {
+            lastReloadSuccess.set(System.currentTimeMillis() / 1000.0);
+        }
     }
 
     String methodLabel(String method) {

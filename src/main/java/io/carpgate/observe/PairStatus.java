@@ -4,7 +4,7 @@ import io.carpgate.carp.BackupVip;
 import io.carpgate.carp.CarpReading;
 import io.carpgate.carp.CarpStatus;
 import io.carpgate.carp.CarpView;
-import io.carpgate.policy.KnownInstance;
+import io.carpgate.policy.CarpItem;
 import io.carpgate.policy.VhidHint;
 import java.net.URI;
 import java.time.Duration;
@@ -16,14 +16,17 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * One pair as the admin listener shows it: the backup's VHIDs with their live CARP state, and the WireGuard
- * instances carpgate knows (from the VHID map and from syncs) with the VHID each follows.
+ * One pair as the admin listener shows it: the backup's VHIDs with their live CARP state, and the items with
+ * a CARP dependency carpgate knows (from the VHID map and from syncs) with the VHID each follows.
  *
  * @param carpProblem why the backup's CARP state is unknown, empty when its API answered carpgate's last read
  * @param carpAge how old carpgate's last read of the CARP state is, empty before the first one
+ * @param onUnknownCarp this pair's policy for starts whose CARP state cannot be known ({@code suppress}, {@code forward})
+ * @param backupCertificateNotAfter when the backup's certificate, as carpgate last accepted it, expires
  */
 public record PairStatus(String name, String path, URI backup, Optional<String> carpProblem, Optional<Duration> carpAge,
-                         List<VhidRow> vhids, List<InstanceRow> instances) {
+                         List<VhidRow> vhids, List<InstanceRow> instances, String onUnknownCarp,
+                         Optional<Instant> backupCertificateNotAfter) {
 
     public PairStatus {
         vhids = List.copyOf(vhids);
@@ -34,11 +37,13 @@ public record PairStatus(String name, String path, URI backup, Optional<String> 
     public record VhidRow(int vhid, String iface, String backupVipUuid, String state) {}
 
     /**
-     * A WireGuard instance. {@code source} is "map", "sync" or "map+sync"; {@code state} is the CARP state
-     * of the VHID it follows, UNKNOWN when that is not known, "-" when it follows none carpgate knows.
+     * An item with a CARP dependency. {@code kind} is its kind's word ({@code wireguard}, {@code openvpn},
+     * {@code dhcrelay}); {@code source} is "map", "sync" or "map+sync"; {@code state} is the CARP state of the
+     * VHID it follows, UNKNOWN when that is not known, "-" when it follows none carpgate knows; {@code gated}
+     * whether carpgate holds its starts until that state is MASTER.
      */
-    public record InstanceRow(String instance, String source, Optional<Integer> vhid, Optional<String> iface,
-                              String state) {}
+    public record InstanceRow(String kind, String instance, String source, Optional<Integer> vhid,
+                              Optional<String> iface, String state, boolean gated) {}
 
     public boolean ready() {
         return carpProblem.isEmpty();
@@ -48,7 +53,8 @@ public record PairStatus(String name, String path, URI backup, Optional<String> 
      * @param lastSeen carpgate's last reading of the backup's CARP state (the status never reads one itself)
      */
     public static PairStatus of(String name, String path, URI backup, Optional<CarpReading> lastSeen, Instant now,
-                                List<VhidHint> mapped, Collection<KnownInstance> learned) {
+                                List<VhidHint> mapped, Collection<CarpItem> learned, String onUnknownCarp,
+                                Optional<Instant> backupCertificateNotAfter) {
         CarpView view = lastSeen.map(CarpReading::view)
                 .orElseGet(() -> new CarpView.Unavailable("no CARP state read from the backup yet"));
         Optional<Duration> age = lastSeen.map(r -> r.age(now));
@@ -63,20 +69,18 @@ public record PairStatus(String name, String path, URI backup, Optional<String> 
         }
         List<InstanceRow> instances = new ArrayList<>();
         for (VhidHint hint : mapped) {
-            boolean alsoSynced = learned.stream().anyMatch(k -> matches(hint, k));
-            instances.add(new InstanceRow(hint.instanceKey(), alsoSynced ? "map+sync" : "map", Optional.of(hint.vhid()),
-                    hint.iface(), state(view, Optional.of(hint.vhid()), hint.iface())));
+            List<CarpItem> synced = learned.stream().filter(hint::names).toList();
+            boolean gated = synced.isEmpty() ? hint.kind().startsGated() : synced.stream().anyMatch(CarpItem::gated);
+            instances.add(new InstanceRow(hint.kind().key(), hint.key(), synced.isEmpty() ? "map" : "map+sync",
+                    Optional.of(hint.vhid()), hint.iface(), state(view, Optional.of(hint.vhid()), hint.iface()), gated));
         }
         learned.stream()
-                .filter(k -> mapped.stream().noneMatch(h -> matches(h, k)))
-                .sorted(Comparator.comparing(KnownInstance::name))
-                .forEach(k -> instances.add(new InstanceRow(k.name().isEmpty() ? k.uuid() : k.name(), "sync", k.vhid(),
-                        k.iface(), state(view, k.vhid(), k.iface()))));
-        return new PairStatus(name, path, backup, problem, age, vhids, instances);
-    }
-
-    private static boolean matches(VhidHint hint, KnownInstance known) {
-        return hint.instanceKey().equals(known.uuid()) || hint.instanceKey().equals(known.name());
+                .filter(k -> mapped.stream().noneMatch(h -> h.names(k)))
+                .sorted(Comparator.comparing(CarpItem::kind).thenComparing(CarpItem::shownName))
+                .forEach(k -> instances.add(new InstanceRow(k.kind().key(), k.shownName(), "sync", k.vhid(),
+                        k.iface(), state(view, k.vhid(), k.iface()), k.gated())));
+        return new PairStatus(name, path, backup, problem, age, vhids, instances, onUnknownCarp,
+                backupCertificateNotAfter);
     }
 
     private static String state(CarpView view, Optional<Integer> vhid, Optional<String> iface) {

@@ -18,13 +18,13 @@ public final class RecentDecisions implements ExchangeListener {
 
     /** One decided call, as the decision log writes it (no payload values). */
     public record Entry(Instant time, String pair, String client, String method, Optional<String> service,
-                        Optional<String> instance, Optional<String> vhid, Optional<String> carp, String decision,
-                        String reason, boolean observed) {}
+                        Optional<String> kind, Optional<String> instance, Optional<String> vhid, Optional<String> carp,
+                        String decision, String reason, boolean observed) {}
 
     @Override
     public void onComplete(ExchangeRecord record) {
         record.calls().forEach(call -> add(new Entry(record.time().toInstant(), record.pair(), record.client(),
-                call.method(), call.service(), call.instance(), call.vhid(), call.carpState(), call.action().word(),
+                call.method(), call.service(), call.kind(), call.instance(), call.vhid(), call.carpState(), call.action().word(),
                 call.reason(), record.observed())));
     }
 

@@ -7,13 +7,13 @@ sealed interface CallDecision {
     CallOutcome outcome();
 
     /** The backup may run it: as sent, or with {@code changes}. */
-    record Pass(CallOutcome outcome, List<SlotChange> changes, List<KnownInstance> learned) implements CallDecision {
+    record Pass(CallOutcome outcome, List<SlotChange> changes, List<CarpItem> learned) implements CallDecision {
         static Pass forwarded(CallOutcome outcome) {
             return new Pass(outcome, List.of(), List.of());
         }
     }
 
-    /** Would start WireGuard where it must not run. */
+    /** Would start an item where it must not run (CARP not MASTER, or unknown). */
     record Stop(CallOutcome outcome, String message) implements CallDecision {}
 
     /** carpgate cannot tell what the backup would run. */

@@ -7,8 +7,10 @@ import io.carpgate.xmlrpc.XmlRpcValue.Array;
 import io.carpgate.xmlrpc.XmlRpcValue.Str;
 import io.carpgate.xmlrpc.XmlRpcValue.Struct;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * The decision: call + VHID map + what carpgate learned + CARP state → forward, rewrite, suppress or reject.
@@ -20,12 +22,12 @@ public final class Gate {
     static final String REJECTED = "carpgate rejected the call, nothing was sent to the backup: ";
 
     /**
-     * All that deciding reads of a call's values: of a restore, only the WireGuard module and the VIPs
-     * ({@link WireGuardRewrite}, {@link PayloadVip}); of any other method, everything. A reader may keep
-     * just these (the rest is still read and checked), so a restore of tens of MiB needs little heap.
+     * All that deciding reads of a call's values: of a restore, only each {@link ItemKind}'s module and the VIPs
+     * ({@link ItemRewrite}, {@link PayloadVip}); of any other method, everything. A reader may keep just these
+     * (the rest is still read and checked), so a restore of tens of MiB needs little heap.
      */
-    public static final KeptValues READS = KeptValues.only(Methods.RESTORE,
-            List.of(List.of("OPNsense", "wireguard"), List.of("virtualip")));
+    public static final KeptValues READS = KeptValues.only(Methods.RESTORE, Stream.concat(
+            Arrays.stream(ItemKind.values()).map(ItemKind::module), Stream.of(List.of("virtualip"))).toList());
 
     private Gate() {}
 
@@ -63,7 +65,7 @@ public final class Gate {
     private static CallDecision single(String method, XmlRpcValue received, GateInputs in) {
         if (method.equals(Methods.RESTORE)) {
             if (received instanceof Struct sections) {
-                return WireGuardRewrite.decide(sections, in);
+                return ItemRewrite.decide(sections, in);
             }
             return refuse(method, Methods.INVALID_PARAMS,
                     method + " takes one struct of configuration sections; carpgate cannot tell what the backup would store");
@@ -128,7 +130,7 @@ public final class Gate {
             return new Verdict.Reject(Methods.INVALID_REQUEST, message, outcomes);
         }
         List<SlotChange> changes = new ArrayList<>();
-        List<KnownInstance> learned = new ArrayList<>();
+        List<CarpItem> learned = new ArrayList<>();
         List<CallOutcome> outcomes = new ArrayList<>();
         for (CallDecision decision : decisions) {
             CallDecision.Pass pass = (CallDecision.Pass) decision;

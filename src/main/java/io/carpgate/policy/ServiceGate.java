@@ -7,6 +7,8 @@ import io.carpgate.xmlrpc.XmlRpcValue;
 import io.carpgate.xmlrpc.XmlRpcValue.Str;
 import io.carpgate.xmlrpc.XmlRpcValue.Struct;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,11 +18,11 @@ import java.util.stream.Collectors;
 /**
  * Gates {@code opnsense.start_service} and {@code opnsense.restart_service}. The backup reads
  * {@code $params['service']} and, when {@code !empty($params['id'])}, filters by id; {@code '*'} matches
- * every service name. So a WireGuard instance starts when service is {@code wireguard} or {@code *},
- * and which one depends on the id: none (empty, {@code "0"}, missing) means the first on the backup's list.
+ * every service name. So an item starts when service is its kind's {@link ItemKind#key() service name} or
+ * {@code *}, and which one depends on the id: none (empty, {@code "0"}, missing) means the first on the
+ * backup's list, which carpgate cannot know, so every item it knows of those kinds counts.
  */
 final class ServiceGate {
-    static final String WIREGUARD = "wireguard";
     private static final String ANY_SERVICE = "*";
 
     private ServiceGate() {}
@@ -42,12 +44,20 @@ final class ServiceGate {
         }
         String name = serviceName.text();
         String idText = id.map(v -> ((Str) v).text()).orElse("");
+        // Service names are never numeric strings, so PHP's == is plain equality here (PROTOCOL.md).
+        Optional<ItemKind> named = ItemKind.byKey(name);
+        boolean any = name.equals(ANY_SERVICE);
         CallOutcome base = new CallOutcome(method, Optional.of(name), Optional.of(idText).filter(s -> !s.isEmpty()),
-                Optional.empty(), Optional.empty(), Optional.empty(), Action.FORWARDED, "");
-        if (!name.equals(WIREGUARD) && !name.equals(ANY_SERVICE)) {
-            return CallDecision.Pass.forwarded(base.withAction(Action.FORWARDED, "not a WireGuard start"));
+                named.map(ItemKind::key), Optional.empty(), Optional.empty(), Optional.empty(), Action.FORWARDED, "");
+        if (!any && named.isEmpty()) {
+            return CallDecision.Pass.forwarded(base.withAction(Action.FORWARDED, "not a start carpgate gates"));
         }
-        List<Target> targets = phpEmpty(idText) ? everyInstance(in) : List.of(one(idText, in));
+        if (named.isPresent() && !named.get().startsGated()) {
+            return CallDecision.Pass.forwarded(base.withAction(Action.FORWARDED,
+                    "not gated: " + named.get().startsPassBecause().orElseThrow()));
+        }
+        List<ItemKind> reach = any ? List.of(ItemKind.values()) : List.of(named.get());
+        List<Target> targets = phpEmpty(idText) ? every(reach, in) : byId(reach, idText, in);
         return judge(method, name, idText, base, targets, in);
     }
 
@@ -56,49 +66,90 @@ final class ServiceGate {
         return text.isEmpty() || text.equals("0");
     }
 
-    /** An instance the call may start, and what carpgate knows of the VHID it follows. */
-    private record Target(String uuid, String name, Optional<Integer> vhid, Optional<String> iface, String unknownWhy) {
+    /**
+     * An item the call may start, and what carpgate knows of the VHID it follows. Not {@code gated}: its start
+     * may pass whatever CARP says ({@code passWhy}). Gated with no VHID: {@code unknownWhy} says why.
+     */
+    private record Target(Optional<ItemKind> kind, String uuid, String name, boolean gated, Optional<Integer> vhid,
+                          Optional<String> iface, String unknownWhy, String passWhy) {
         String label() {
             if (name.isEmpty()) {
                 return uuid.isEmpty() ? "(unknown)" : uuid;
             }
             return uuid.isEmpty() ? name : name + " (" + uuid + ")";
         }
+
+        String described() {
+            return kind.map(k -> k.label() + " ").orElse("") + label();
+        }
     }
 
-    private static Target one(String uuid, GateInputs in) {
-        Optional<KnownInstance> known = in.book().find(uuid);
-        String name = known.map(KnownInstance::name).orElse("");
-        Optional<VhidHint> hint = in.hints().find(uuid, name);
+    /** An id names at most one item per kind (uuids are unique); each that carpgate knows of counts. */
+    private static List<Target> byId(List<ItemKind> reach, String uuid, GateInputs in) {
+        List<Target> targets = new ArrayList<>();
+        for (CarpItem item : in.book().find(reach, uuid)) {
+            targets.add(target(item, in));
+        }
+        if (!targets.isEmpty()) {
+            return targets;
+        }
+        for (ItemKind kind : reach) {
+            Optional<VhidHint> hint = in.hints().find(kind, uuid, "");
+            if (hint.isPresent()) {
+                return List.of(fromMap(hint.get(), uuid));
+            }
+        }
+        Optional<ItemKind> only = reach.size() == 1 ? Optional.of(reach.get(0)) : Optional.empty();
+        return List.of(new Target(only, uuid, "", true, Optional.empty(), Optional.empty(),
+                only.map(k -> k.label()).orElse("item") + " " + uuid
+                        + " is not in the VHID map and has not been seen in a restore through carpgate", ""));
+    }
+
+    private static Target target(CarpItem item, GateInputs in) {
+        Optional<ItemKind> kind = Optional.of(item.kind());
+        if (!item.gated()) {
+            return new Target(kind, item.uuid(), item.name(), false, Optional.empty(), Optional.empty(), "",
+                    item.kind().startsPassBecause().orElse("the backup ignores its carp_depend_on, as the last "
+                            + "restore showed (an OpenVPN server)"));
+        }
+        Optional<VhidHint> hint = in.hints().find(item.kind(), item.uuid(), item.name());
         if (hint.isPresent()) {
-            return new Target(uuid, name, Optional.of(hint.get().vhid()), hint.get().iface(), "");
+            return new Target(kind, item.uuid(), item.name(), true, Optional.of(hint.get().vhid()), hint.get().iface(),
+                    "", "");
         }
-        if (known.isPresent() && known.get().vhid().isPresent()) {
-            return new Target(uuid, name, known.get().vhid(), known.get().iface(), "");
+        if (item.vhid().isPresent()) {
+            return new Target(kind, item.uuid(), item.name(), true, item.vhid(), item.iface(), "", "");
         }
-        String why = known.isPresent()
-                ? "the VHID of instance " + name + " is not known (not in the VHID map and unresolved in the last restore)"
-                : "instance " + uuid + " is not in the VHID map and has not been seen in a restore through carpgate";
-        return new Target(uuid, name, Optional.empty(), Optional.empty(), why);
+        return new Target(kind, item.uuid(), item.name(), true, Optional.empty(), Optional.empty(),
+                "the VHID of " + item.kind().label() + " " + item.shownName()
+                        + " is not known (not in the VHID map and unresolved in the last restore)", "");
     }
 
-    /** The backup starts the first WireGuard instance of its own list; carpgate cannot know which, so all count. */
-    private static List<Target> everyInstance(GateInputs in) {
+    private static Target fromMap(VhidHint hint, String uuid) {
+        return new Target(Optional.of(hint.kind()), uuid, uuid.equals(hint.key()) ? "" : hint.key(),
+                hint.kind().startsGated(), Optional.of(hint.vhid()), hint.iface(), "",
+                hint.kind().startsPassBecause().orElse(""));
+    }
+
+    /** The backup starts the first matching service of its own list; carpgate cannot know which, so all count. */
+    private static List<Target> every(List<ItemKind> reach, GateInputs in) {
         Map<String, Target> targets = new LinkedHashMap<>();
-        for (KnownInstance instance : in.book().all()) {
-            targets.put("uuid:" + instance.uuid(), one(instance.uuid(), in));
+        List<CarpItem> known = in.book().all().stream().filter(i -> reach.contains(i.kind()))
+                .sorted(Comparator.comparing(CarpItem::kind)).toList();
+        for (CarpItem item : known) {
+            targets.put(item.kind().key() + "/uuid:" + item.uuid(), target(item, in));
         }
         for (VhidHint hint : in.hints().all()) {
-            boolean covered = in.book().all().stream().anyMatch(i ->
-                    i.uuid().equals(hint.instanceKey()) || i.name().equals(hint.instanceKey()));
-            if (!covered) {
-                targets.put("map:" + hint.instanceKey(),
-                        new Target("", hint.instanceKey(), Optional.of(hint.vhid()), hint.iface(), ""));
+            boolean covered = known.stream().anyMatch(hint::names);
+            if (reach.contains(hint.kind()) && hint.kind().startsGated() && !covered) {
+                targets.put(hint.kind().key() + "/map:" + hint.key(), fromMap(hint, ""));
             }
         }
         if (targets.isEmpty()) {
-            return List.of(new Target("", "", Optional.empty(), Optional.empty(),
-                    "the call names no instance and carpgate knows no WireGuard instance (VHID map empty, no restore seen)"));
+            String kinds = reach.stream().map(ItemKind::label).collect(Collectors.joining(", "));
+            return List.of(new Target(reach.size() == 1 ? Optional.of(reach.get(0)) : Optional.empty(), "", "", true,
+                    Optional.empty(), Optional.empty(), "the call names no item and carpgate knows no " + kinds
+                    + " (VHID map empty, no restore seen)", ""));
         }
         return List.copyOf(targets.values());
     }
@@ -110,8 +161,13 @@ final class ServiceGate {
         List<String> states = new ArrayList<>();
         Optional<String> unknown = Optional.empty();
         Optional<String> notMaster = Optional.empty();
+        Optional<String> passed = Optional.empty();
         for (Target target : targets) {
             labels.add(target.label());
+            if (!target.gated()) {
+                passed = passed.or(() -> Optional.of(target.described() + " is not gated: " + target.passWhy()));
+                continue;
+            }
             target.vhid().ifPresent(v -> vhids.add(String.valueOf(v)));
             if (target.vhid().isEmpty()) {
                 states.add("UNKNOWN");
@@ -125,25 +181,30 @@ final class ServiceGate {
             if (status instanceof Resolved.Yes<CarpStatus> yes) {
                 states.add(yes.value().name());
                 if (yes.value() != CarpStatus.MASTER) {
-                    notMaster = notMaster.or(() -> Optional.of("instance " + target.label() + ": the backup is "
+                    notMaster = notMaster.or(() -> Optional.of(target.described() + ": the backup is "
                             + yes.value() + " for VHID " + vhid));
                 }
             } else {
                 String why = ((Resolved.No<CarpStatus>) status).reason();
                 states.add("UNKNOWN");
-                unknown = unknown.or(() -> Optional.of("instance " + target.label() + ": " + why));
+                unknown = unknown.or(() -> Optional.of(target.described() + ": " + why));
             }
         }
+        String kinds = Arrays.stream(ItemKind.values())
+                .filter(k -> targets.stream().anyMatch(t -> t.kind().equals(Optional.of(k))))
+                .map(ItemKind::key).collect(Collectors.joining(","));
         CallOutcome outcome = new CallOutcome(method, base.service(), base.id(),
+                kinds.isEmpty() ? base.kind() : Optional.of(kinds),
                 Optional.of(String.join(", ", labels)),
                 vhids.isEmpty() ? Optional.empty() : Optional.of(String.join(",", vhids)),
-                Optional.of(states.stream().distinct().collect(Collectors.joining(","))),
+                states.isEmpty() ? Optional.empty()
+                        : Optional.of(states.stream().distinct().collect(Collectors.joining(","))),
                 Action.FORWARDED, "");
         String call = method + "(" + service + (id.isEmpty() ? "" : ", " + id) + ")";
         if (notMaster.isPresent()) {
             String reason = notMaster.get();
             return new CallDecision.Stop(outcome.withAction(Action.SUPPRESSED, reason),
-                    "carpgate suppressed " + call + ": " + reason + "; WireGuard starts only where CARP is MASTER");
+                    "carpgate suppressed " + call + ": " + reason + "; it starts only where CARP is MASTER");
         }
         if (unknown.isPresent()) {
             String reason = "CARP state unknown: " + unknown.get();
@@ -153,6 +214,9 @@ final class ServiceGate {
             }
             return new CallDecision.Stop(outcome.withAction(Action.SUPPRESSED, reason),
                     "carpgate suppressed " + call + ": " + reason);
+        }
+        if (vhids.isEmpty()) {
+            return CallDecision.Pass.forwarded(outcome.withAction(Action.FORWARDED, passed.orElse("not gated")));
         }
         return CallDecision.Pass.forwarded(outcome.withAction(Action.FORWARDED,
                 "the backup is MASTER for VHID " + String.join(",", vhids)));

@@ -9,8 +9,8 @@ public sealed interface Verdict {
     /** One outcome per XML-RPC call in the request, for the decision log. */
     List<CallOutcome> calls();
 
-    /** Instances seen in a restore, so later starts can be tied to a VHID. */
-    default List<KnownInstance> learned() {
+    /** Items seen in a restore, so later starts can be tied to a VHID. */
+    default List<CarpItem> learned() {
         return List.of();
     }
 
@@ -22,7 +22,7 @@ public sealed interface Verdict {
                Function<Reject, R> reject);
 
     /** Send the master's body to the backup unchanged. */
-    record Forward(List<CallOutcome> calls, List<KnownInstance> learned) implements Verdict {
+    record Forward(List<CallOutcome> calls, List<CarpItem> learned) implements Verdict {
         @Override
         public <R> R fold(Function<Forward, R> forward, Function<Rewrite, R> rewrite, Function<Suppress, R> suppress,
                           Function<Reject, R> reject) {
@@ -31,7 +31,7 @@ public sealed interface Verdict {
     }
 
     /** Send the master's body with these strings replaced in place. */
-    record Rewrite(List<SlotChange> changes, List<CallOutcome> calls, List<KnownInstance> learned) implements Verdict {
+    record Rewrite(List<SlotChange> changes, List<CallOutcome> calls, List<CarpItem> learned) implements Verdict {
         public Rewrite {
             if (changes.isEmpty()) {
                 throw new IllegalArgumentException("a rewrite changes something");

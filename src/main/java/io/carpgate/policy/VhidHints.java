@@ -5,23 +5,24 @@ import java.util.Optional;
 
 /** The VHID map as the policy sees it. */
 public interface VhidHints {
-    /** The entry for an instance, by uuid first, then by name. */
-    Optional<VhidHint> find(String uuid, String name);
+    /** The entry for an item of {@code kind}, by uuid first, then by name (empty name: uuid only). */
+    default Optional<VhidHint> find(ItemKind kind, String uuid, String name) {
+        List<VhidHint> ofKind = all().stream().filter(h -> h.kind() == kind).toList();
+        Optional<VhidHint> byUuid = uuid.isEmpty() ? Optional.empty()
+                : ofKind.stream().filter(h -> h.key().equals(uuid)).findFirst();
+        return byUuid.or(() -> name.isEmpty() ? Optional.empty()
+                : ofKind.stream().filter(h -> h.key().equals(name)).findFirst());
+    }
 
-    /** Every entry, for starts that may hit any instance. */
+    /** Every entry, in the map's order, for starts that may hit any item. */
     List<VhidHint> all();
 
-    static VhidHints none() {
-        return new VhidHints() {
-            @Override
-            public Optional<VhidHint> find(String uuid, String name) {
-                return Optional.empty();
-            }
+    static VhidHints of(List<VhidHint> entries) {
+        List<VhidHint> copy = List.copyOf(entries);
+        return () -> copy;
+    }
 
-            @Override
-            public List<VhidHint> all() {
-                return List.of();
-            }
-        };
+    static VhidHints none() {
+        return of(List.of());
     }
 }

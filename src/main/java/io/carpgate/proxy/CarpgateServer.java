@@ -6,7 +6,7 @@ import io.carpgate.observe.ExchangeCompletion;
 import io.carpgate.observe.ExchangeListener;
 import io.carpgate.observe.Metrics;
 import io.carpgate.observe.PairStatus;
-import io.carpgate.policy.InstanceBook;
+import io.carpgate.policy.ItemBook;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,6 +42,7 @@ public final class CarpgateServer implements AutoCloseable {
     /** The configuration whose restart-only settings (listener, logs, admin...) are the ones in effect. */
     private final CarpgateConfig started;
     private final AtomicReference<CarpgateConfig> running;
+    private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
     private final SslContextFactory.Server listenerTls;
 
     private CarpgateServer(Server server, ServerConnector connector, GracefulHandler graceful, PairRouter router,
@@ -160,9 +161,9 @@ public final class CarpgateServer implements AutoCloseable {
         List<PairRuntime> built = new ArrayList<>();
         try {
             for (PairConfig pair : config.pairs()) {
-                InstanceBook learned = previous.stream().filter(p -> p.sameBackupAs(pair)).findFirst()
-                        .map(PairRuntime::learned).orElse(InstanceBook.empty());
-                built.add(PairRuntime.start(pair, shared, learned));
+                java.util.Optional<PairRuntime> same = previous.stream().filter(p -> p.sameBackupAs(pair)).findFirst();
+                built.add(PairRuntime.start(pair, shared, same.map(PairRuntime::learned).orElse(ItemBook.empty()),
+                        same.flatMap(PairRuntime::lastSeen)));
             }
         } catch (Exception e) {
             built.forEach(PairRouter::closeQuietly);
@@ -181,6 +182,11 @@ public final class CarpgateServer implements AutoCloseable {
 
     public CarpgateConfig config() {
         return running.get();
+    }
+
+    /** The configuration carpgate started with: its restart-only settings (listener, tls files...) are in effect. */
+    public CarpgateConfig started() {
+        return started;
     }
 
     /** Each pair's VHIDs, CARP state and instances, for the admin listener. */
@@ -207,6 +213,9 @@ public final class CarpgateServer implements AutoCloseable {
      */
     @Override
     public void close() {
+        if (!closing.compareAndSet(false, true)) {
+            return; // stopped already (or stopping on another thread)
+        }
         long inFlight = graceful.getCurrentRequestCount();
         LOG.info("stopping: new calls are refused; {} call(s) in flight may finish (at most {} s)", inFlight,
                 STOP_TIMEOUT.toSeconds());
@@ -222,12 +231,19 @@ public final class CarpgateServer implements AutoCloseable {
             drained = graceful.getCurrentRequestCount() == 0;
         }
         long cut = graceful.getCurrentRequestCount();
-        org.eclipse.jetty.util.component.LifeCycle.stop(server);
-        org.eclipse.jetty.util.component.LifeCycle.stop(server.getScheduler()); // started before the server: not its to stop
-        if (drained) {
-            LOG.info("stopped: every call in flight finished");
-        } else {
-            LOG.warn("stopped: {} call(s) still in flight after {} s were cut off", cut, STOP_TIMEOUT.toSeconds());
+        // The drain is done (or over time): Jetty must not wait for it a second time before stopping.
+        server.setStopTimeout(0);
+        try {
+            server.stop();
+        } catch (Exception e) {
+            LOG.warn("stopping the listener: {}", e.toString());
+        } finally {
+            org.eclipse.jetty.util.component.LifeCycle.stop(server.getScheduler()); // started before the server: not its to stop
+            if (drained) {
+                LOG.info("stopped: every call in flight finished");
+            } else {
+                LOG.warn("stopped: {} call(s) still in flight after {} s were cut off", cut, STOP_TIMEOUT.toSeconds());
+            }
         }
     }
 

@@ -17,11 +17,16 @@ final class EncodingGuard extends Handler.Wrapper {
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
-        String encoding = request.getHeaders().get(HttpHeader.CONTENT_ENCODING);
-        if (encoding == null || encoding.equalsIgnoreCase("identity")) {
+        // Every Content-Encoding header and every value in each: one "gzip" anywhere means a coded body.
+        java.util.List<String> codings = request.getHeaders().getValuesList(HttpHeader.CONTENT_ENCODING).stream()
+                .flatMap(v -> java.util.Arrays.stream(v.split(","))).map(String::trim).filter(v -> !v.isEmpty())
+                .toList();
+        if (codings.stream().allMatch(v -> v.equalsIgnoreCase("identity"))) {
             return super.handle(request, response, callback);
         }
-        String why = "carpgate cannot inspect a body with Content-Encoding " + encoding;
+        String named = String.join(", ", codings);
+        String why = "carpgate cannot inspect a body with Content-Encoding "
+                + (named.length() > 40 ? named.substring(0, 40) + "..." : named);
         Exchange.of(request).decided(List.of(Rejections.unreadable(why)), false);
         Answers.closeAfterAnswer(response);
         Answers.writeFault(response, callback, HttpStatus.UNSUPPORTED_MEDIA_TYPE_415, -32700, Answers.NOTHING_SENT + why);

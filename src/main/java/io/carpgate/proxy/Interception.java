@@ -39,7 +39,8 @@ final class Interception extends Handler.Wrapper {
         Intercepted intercepted;
         try {
             intercepted = interceptor.intercept(Request.as(request, BufferedRequest.class).bytes());
-        } catch (RuntimeException | StackOverflowError e) {
+        } catch (RuntimeException | Error e) {
+            // An Error too (a stack overflow, no heap for a huge body): whatever it is, nothing goes on.
             intercepted = internalError(exchange, e);
         }
         Optional<Intercepted.Forward> forward = intercepted.fold(
@@ -55,7 +56,7 @@ final class Interception extends Handler.Wrapper {
         exchange.decided(forward.get().calls(), forward.get().observed());
         try {
             return super.handle(BufferedRequest.toSend(request, forward.get().body()), response, callback);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             // The forwarding stage failed before the call left: the master must not take it for delivered.
             String why = "internal error in carpgate before the call reached the backup (" + e.getClass().getSimpleName() + ")";
             exchange.failed(why);

@@ -73,19 +73,21 @@ final class PairRouter extends Handler.Abstract {
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
         Exchange exchange = Exchange.begin(request, listener);
         String path = Optional.ofNullable(request.getHttpURI().getPath()).orElse("/");
-        // Two looks at most: a pair found shut was retired by a reload a moment ago; the new set is in place.
-        for (int look = 0; look < 2; look++) {
+        // A retired pair declines (DrainingPair) and the routes are looked up again: by then the reload has put
+        // the new set in place. A few looks at most; only reloads in a tight loop could exhaust them.
+        for (int look = 0; look < 3; look++) {
             Routes current = routes.get();
             Optional<PairRuntime> pair = current.match(path);
             if (pair.isEmpty()) {
                 return noPair(request, response, callback, current.access());
             }
-            if (!pair.get().handler().isShutdown()) {
-                exchange.pair(pair.get().config().name());
-                return pair.get().handler().handle(request, response, callback);
+            exchange.pair(pair.get().config().name());
+            if (pair.get().handler().handle(request, response, callback)) {
+                return true;
             }
         }
-        Response.writeError(request, response, callback, HttpStatus.SERVICE_UNAVAILABLE_503);
+        Answers.writeFault(response, callback, HttpStatus.SERVICE_UNAVAILABLE_503, -32500,
+                Answers.NOTHING_SENT + "carpgate is reloading its configuration; try again");
         return true;
     }
 

@@ -12,10 +12,12 @@ import io.carpgate.config.VhidMap;
 import io.carpgate.config.VhidMapLoader;
 import io.carpgate.observe.Metrics;
 import io.carpgate.observe.PairStatus;
-import io.carpgate.policy.InstanceBook;
+import io.carpgate.policy.ItemBook;
 import io.carpgate.policy.VhidHints;
+import io.carpgate.tls.SeenCertificate;
 import io.carpgate.tls.TlsContexts;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.client.HttpClient;
@@ -29,7 +31,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One HA pair while carpgate runs: its sync path, the CARP view of its backup and what carpgate learned of
- * its WireGuard instances. A reload builds a new one and hands over the learned instances.
+ * its items with a CARP dependency. A reload builds a new one and hands over the learned items.
  *
  * <p>The sync path is a chain of single-purpose stages, each a Jetty {@code Handler.Wrapper}:
  * {@link AccessGuard} → {@link EndpointGuard} → {@link EncodingGuard} → {@link BodyBuffering} →
@@ -47,9 +49,12 @@ final class PairRuntime implements AutoCloseable {
     private final GracefulHandler handler;
     private final Clock clock;
     private final AtomicReference<Scheduler.Task> refresh = new AtomicReference<>();
+    private volatile boolean closed;
+    private final SeenCertificate backupCertificate;
 
     private PairRuntime(PairConfig config, VhidHints hints, HttpClient apiClient, CarpCache carp,
-                        Gatekeeper gatekeeper, GracefulHandler handler, Clock clock) {
+                        Gatekeeper gatekeeper, GracefulHandler handler, Clock clock, SeenCertificate backupCertificate) {
+        this.backupCertificate = backupCertificate;
         this.config = config;
         this.hints = hints;
         this.apiClient = apiClient;
@@ -66,35 +71,46 @@ final class PairRuntime implements AutoCloseable {
      * Loads the pair's VHID map, starts its upstream and API clients and reads the backup's CARP state once
      * (in the background), so the status page and /readyz have a reading from the start.
      *
-     * @param learned instances an earlier runtime of this pair learned (empty for a new pair)
+     * @param learned items an earlier runtime of this pair learned (empty for a new pair)
+     * @param lastSeen the earlier runtime's last CARP reading of the same backup, so a reload does not make the
+     *     status page, /readyz and the metrics forget the backup's state until the next read lands
      */
-    static PairRuntime start(PairConfig config, Shared shared, InstanceBook learned) throws Exception {
+    static PairRuntime start(PairConfig config, Shared shared, ItemBook learned, Optional<CarpReading> lastSeen)
+            throws Exception {
         VhidMap map = config.vhidMap().isPresent() ? VhidMapLoader.load(config.vhidMap().get()) : VhidMap.empty();
         VhidHints hints = PolicyMapping.hints(map);
         Clock clock = Clock.systemUTC();
         // The API client has its own TLS context; it trusts the backup exactly as the sync path does.
-        HttpClient apiClient = BackupApiClient.newHttpClient(TlsContexts.client(config.backup().trust()));
+        // Both hops to the backup note the certificate they accept, for its expiry metric.
+        SeenCertificate backupCertificate = new SeenCertificate();
+        HttpClient apiClient = BackupApiClient.newHttpClient(TlsContexts.client(config.backup().trust(), backupCertificate));
         try {
             BackupApiClient api = new BackupApiClient(apiClient, config.backup().url(),
                     config.backup().apiCredentials().key(), config.backup().apiCredentials().secret(),
                     shared.limits().apiTimeout(), clock);
-            ApiHealth health = new ApiHealth(config.name());
+            ApiHealth health = new ApiHealth(config.name(), lastSeen);
             CarpCache carp = new CarpCache(api::read, shared.limits().carpCacheTtl(), api.maxWait(), clock, reading -> {
                 shared.metrics().carpRead(config.name(), reading);
                 health.seen(reading);
-            });
+            }, lastSeen);
             Gatekeeper gatekeeper = new Gatekeeper(hints, carp, config.onUnknownCarp(), learned);
             Interceptor decides = new GateInterceptor(gatekeeper);
             Forwarder forwarder = new Forwarder(new Forwarder.Upstream(config.backup().xmlrpcUri(),
-                    TlsContexts.client(config.backup().trust()), shared.limits().upstreamConnectTimeout(),
+                    TlsContexts.client(config.backup().trust(), backupCertificate), shared.limits().upstreamConnectTimeout(),
                     shared.limits().upstreamTimeout()));
             Handler chain = new AccessGuard(shared.access(), new EndpointGuard(new EncodingGuard(
                     new BodyBuffering(shared.limits().maxBodyBytes(), new Interception(
                             shared.mode() == Mode.OBSERVE ? new ObserveOnly(decides) : decides, forwarder)))));
-            GracefulHandler handler = new GracefulHandler(chain);
+            GracefulHandler handler = new DrainingPair(chain);
             handler.setServer(shared.server());
-            handler.start();
-            PairRuntime runtime = new PairRuntime(config, hints, apiClient, carp, gatekeeper, handler, clock);
+            try {
+                handler.start();
+            } catch (Exception e) {
+                LifeCycle.stop(handler); // the forwarder's client and threads, if they started
+                throw e;
+            }
+            PairRuntime runtime = new PairRuntime(config, hints, apiClient, carp, gatekeeper, handler, clock,
+                    backupCertificate);
             carp.refresh();
             runtime.refreshEvery(shared);
             return runtime;
@@ -107,14 +123,20 @@ final class PairRuntime implements AutoCloseable {
     /** carpgate's own periodic read (limits.carp-refresh); watchers never read, whatever their number. */
     private void refreshEvery(Shared shared) {
         long millis = shared.limits().carpRefresh().toMillis();
-        if (millis <= 0 || !handler.isRunning()) {
+        if (millis <= 0 || closed) {
             return;
         }
         // refresh() only starts an asynchronous read, so the scheduler's thread never waits on the network.
         refresh.set(shared.server().getScheduler().schedule(() -> {
+            if (closed) {
+                return; // closed while this task waited: no read through a stopped client
+            }
             carp.refresh();
             refreshEvery(shared);
         }, millis, TimeUnit.MILLISECONDS));
+        if (closed) {
+            refresh.get().cancel(); // scheduled while close() ran
+        }
     }
 
     PairConfig config() {
@@ -125,14 +147,19 @@ final class PairRuntime implements AutoCloseable {
         return handler;
     }
 
-    InstanceBook learned() {
+    ItemBook learned() {
         return gatekeeper.learned();
+    }
+
+    Optional<CarpReading> lastSeen() {
+        return carp.lastSeen();
     }
 
     /** A snapshot for the admin listener, from the last CARP reading; reads nothing from the backup. */
     PairStatus status() {
         return PairStatus.of(config.name(), config.path(), config.backup().url(), carp.lastSeen(), clock.instant(),
-                hints.all(), gatekeeper.learned().all());
+                hints.all(), gatekeeper.learned().all(), config.onUnknownCarp().name().toLowerCase(java.util.Locale.ROOT),
+                backupCertificate.notAfter());
     }
 
     /** Same pair and backup: what an earlier runtime learned still holds. */
@@ -142,6 +169,7 @@ final class PairRuntime implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         Scheduler.Task task = refresh.getAndSet(null);
         if (task != null) {
             task.cancel();
@@ -158,8 +186,10 @@ final class PairRuntime implements AutoCloseable {
         private final String pair;
         private final AtomicReference<Boolean> answered = new AtomicReference<>();
 
-        ApiHealth(String pair) {
+        /** @param before the previous runtime's last reading: a reload is no change of health */
+        ApiHealth(String pair, Optional<CarpReading> before) {
             this.pair = pair;
+            before.ifPresent(r -> answered.set(r.answered()));
         }
 
         void seen(CarpReading reading) {

@@ -2,17 +2,21 @@ package io.carpgate.sim;
 
 import io.carpgate.carp.CarpStatus;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * What the simulated OPNsense node holds and does: its config, WireGuard instances, CARP states and
- * services. All access is under this object's monitor because Jetty serves requests concurrently.
+ * What the simulated OPNsense node holds and does: its config, the items with a CARP dependency (WireGuard
+ * instances, OpenVPN instances, DHCP relays), CARP states and services, each as OPNsense's own code decides
+ * (docs/PROTOCOL.md). Independent of carpgate's policy on purpose: it is what carpgate is tested against.
+ * All access is under this object's monitor because Jetty serves requests concurrently.
  */
 final class BackupState {
     private List<SimVip> vips;
@@ -22,6 +26,10 @@ final class BackupState {
     private final Map<String, Object> config = new LinkedHashMap<>();
     private final Map<String, StoredInstance> instances = new LinkedHashMap<>();
     private final Set<String> wireguardUp = new LinkedHashSet<>();
+    private final Map<String, StoredOpenVpnInstance> openvpn = new LinkedHashMap<>();
+    private final Set<String> openvpnRunning = new LinkedHashSet<>();
+    private final Map<String, StoredRelay> relays = new LinkedHashMap<>();
+    private final Set<String> relaysRunning = new LinkedHashSet<>();
     private final Set<String> stoppedOthers = new LinkedHashSet<>();
     private final List<ServiceEvent> events = new ArrayList<>();
 
@@ -38,7 +46,11 @@ final class BackupState {
         return vhid + "@" + iface.toLowerCase(java.util.Locale.ROOT);
     }
 
-    /** {@code iface} is the internal name or the description; both are what operators write. */
+    /**
+     * {@code iface} is the internal name or the description; both are what operators write. A change of state
+     * runs what {@code /usr/local/etc/rc.syshook.d/carp/} runs on OPNsense (PROTOCOL.md): WireGuard and OpenVPN
+     * {@code configure}, and the DHCP relays when one of them tracks CARP.
+     */
     synchronized void setCarpStatus(int vhid, String iface, CarpStatus status) {
         List<SimVip> matching = vips.stream()
                 .filter(v -> v.vhid() == vhid)
@@ -47,7 +59,14 @@ final class BackupState {
         if (matching.isEmpty()) {
             throw new IllegalArgumentException("simulated backup has no VIP with VHID " + vhid + " on " + iface);
         }
-        matching.forEach(v -> statusByVhid.put(key(v.vhid(), v.iface()), status));
+        boolean changed = false;
+        for (SimVip v : matching) {
+            changed |= statusOf(v) != status;
+            statusByVhid.put(key(v.vhid(), v.iface()), status);
+        }
+        if (changed) {
+            carpEvent(vhid);
+        }
     }
 
     synchronized CarpStatus statusOf(SimVip vip) {
@@ -60,6 +79,22 @@ final class BackupState {
 
     synchronized Set<String> wireguardUp() {
         return Set.copyOf(wireguardUp);
+    }
+
+    synchronized Map<String, StoredOpenVpnInstance> openvpnInstances() {
+        return Map.copyOf(openvpn);
+    }
+
+    synchronized Set<String> openvpnRunning() {
+        return Set.copyOf(openvpnRunning);
+    }
+
+    synchronized Map<String, StoredRelay> relays() {
+        return Map.copyOf(relays);
+    }
+
+    synchronized Set<String> relaysRunning() {
+        return Set.copyOf(relaysRunning);
     }
 
     synchronized List<ServiceEvent> events() {
@@ -137,19 +172,57 @@ final class BackupState {
         return out;
     }
 
+    /** What each model reads from the stored config after a restore (the models read config.xml, in order). */
     private void reloadInstances() {
         instances.clear();
-        Object servers = path(config, "OPNsense", "wireguard", "server", "servers", "server");
-        List<?> list = servers instanceof List<?> l ? l : servers instanceof Map<?, ?> ? List.of(servers) : List.of();
-        for (Object entry : list) {
-            if (entry instanceof Map<?, ?> server) {
-                String uuid = Php.toStringValue(path(server, "@attributes", "uuid"));
-                instances.put(uuid, new StoredInstance(uuid,
-                        Php.toStringValue(server.get("name")),
-                        "1".equals(Php.toStringValue(server.get("enabled"))),
-                        Php.toStringValue(server.get("carp_depend_on"))));
-            }
+        for (Map<?, ?> server : items(config, "OPNsense", "wireguard", "server", "servers", "server")) {
+            String uuid = Php.toStringValue(path(server, "@attributes", "uuid"));
+            instances.put(uuid, new StoredInstance(uuid, Php.toStringValue(server.get("name")),
+                    "1".equals(Php.toStringValue(server.get("enabled"))),
+                    Php.toStringValue(server.get("carp_depend_on"))));
         }
+        openvpn.clear();
+        for (Map<?, ?> instance : items(config, "OPNsense", "OpenVPN", "Instances", "Instance")) {
+            String uuid = Php.toStringValue(path(instance, "@attributes", "uuid"));
+            // The model's default role is server; an enabled field is "non-empty" in ovpn_service_control.php.
+            String role = instance.containsKey("role") ? Php.toStringValue(instance.get("role")) : "server";
+            openvpn.put(uuid, new StoredOpenVpnInstance(uuid, Php.toStringValue(instance.get("description")), role,
+                    !Php.empty(instance.get("enabled")), Php.toStringValue(instance.get("carp_depend_on"))));
+        }
+        Map<String, String> destinations = new HashMap<>();
+        for (Map<?, ?> destination : items(config, "OPNsense", "DHCRelay", "destinations")) {
+            destinations.put(Php.toStringValue(path(destination, "@attributes", "uuid")),
+                    Php.toStringValue(destination.get("server")));
+        }
+        relays.clear();
+        for (Map<?, ?> relay : items(config, "OPNsense", "DHCRelay", "relays")) {
+            String uuid = Php.toStringValue(path(relay, "@attributes", "uuid"));
+            String destination = Php.toStringValue(relay.get("destination"));
+            relays.put(uuid, new StoredRelay(uuid, Php.toStringValue(relay.get("interface")),
+                    "1".equals(Php.toStringValue(relay.get("enabled"))), destination,
+                    destinations.getOrDefault(destination, ""), Php.toStringValue(relay.get("carp_depend_on"))));
+        }
+    }
+
+    /**
+     * The structs at {@code keys}: each step may be one struct or a list of them (a repeated element, or one
+     * that {@code listtags()} forces into a list, as {@code servers}); an empty element ({@code ''}) has none.
+     */
+    private static List<Map<?, ?>> items(Object root, String... keys) {
+        List<Object> level = List.of(root);
+        for (String key : keys) {
+            List<Object> next = new ArrayList<>();
+            for (Object at : level) {
+                Object value = at instanceof Map<?, ?> map ? map.get(key) : null;
+                if (value instanceof List<?> list) {
+                    next.addAll(list);
+                } else if (value != null) {
+                    next.add(value);
+                }
+            }
+            level = next;
+        }
+        return level.stream().filter(Map.class::isInstance).<Map<?, ?>>map(m -> (Map<?, ?>) m).toList();
     }
 
     private static Object path(Object root, String... keys) {
@@ -163,7 +236,10 @@ final class BackupState {
         return at;
     }
 
-    /** plugins_services(): the other services, then one entry per enabled WireGuard instance. */
+    /**
+     * plugins_services(): the other services, one entry per enabled WireGuard instance, OpenVPN instance and
+     * DHCP relay (with a destination), sorted by name as OPNsense sorts them (strcasecmp, stable).
+     */
     synchronized List<Map<String, Object>> services() {
         List<Map<String, Object>> out = new ArrayList<>();
         for (SimService s : otherServices) {
@@ -185,6 +261,40 @@ final class BackupState {
                 out.add(m);
             }
         }
+        for (StoredOpenVpnInstance i : openvpn.values()) {
+            if (i.enabled()) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("description", "OpenVPN " + i.role() + " " + Php.htmlspecialchars(i.description()));
+                m.put("pidfile", "/var/run/ovpn-instance-" + i.uuid() + ".pid");
+                Map<String, Object> configd = new LinkedHashMap<>();
+                configd.put("start", List.of("openvpn start " + i.uuid()));
+                configd.put("restart", List.of("openvpn restart " + i.uuid()));
+                configd.put("stop", List.of("openvpn stop " + i.uuid()));
+                m.put("configd", configd);
+                m.put("id", i.uuid());
+                m.put("name", "openvpn");
+                m.put("status", openvpnRunning.contains(i.uuid()));
+                out.add(m);
+            }
+        }
+        for (StoredRelay r : relays.values()) {
+            if (r.enabled() && !r.server().isEmpty()) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("name", "dhcrelay");
+                m.put("description", (r.server().contains(".") ? "DHCPv4 Relay" : "DHCPv6 Relay") + " (" + r.iface() + ")");
+                Map<String, Object> php = new LinkedHashMap<>();
+                php.put("restart", List.of("dhcrelay_configure_id"));
+                php.put("start", List.of("dhcrelay_configure_id"));
+                php.put("args", List.of("verbose", "id"));
+                m.put("php", php);
+                m.put("pidfile", "/var/run/dhcrelay-" + r.uuid() + ".pid");
+                m.put("id", r.uuid());
+                m.put("verbose", false);
+                m.put("status", relaysRunning.contains(r.uuid()));
+                out.add(m);
+            }
+        }
+        out.sort(Comparator.comparing(m -> ((String) m.get("name")).toLowerCase(Locale.ROOT)));
         return out;
     }
 
@@ -204,9 +314,16 @@ final class BackupState {
         Map<String, Object> s = found.get();
         String name = (String) s.get("name");
         String sid = s.containsKey("id") ? (String) s.get("id") : "";
-        String outcome = name.equals("wireguard") && instances.containsKey(sid)
-                ? wireguard(action, instances.get(sid))
-                : other(action, name);
+        String outcome;
+        if (name.equals("wireguard") && instances.containsKey(sid)) {
+            outcome = wireguard(action, instances.get(sid));
+        } else if (name.equals("openvpn") && openvpn.containsKey(sid)) {
+            outcome = openvpn(action, openvpn.get(sid));
+        } else if (name.equals("dhcrelay") && relays.containsKey(sid)) {
+            outcome = relay(action, relays.get(sid));
+        } else {
+            outcome = other(action, name);
+        }
         events.add(new ServiceEvent(action, name, sid, outcome));
         String done = switch (action) {
             case "start" -> "started";
@@ -244,6 +361,125 @@ final class BackupState {
         return "up";
     }
 
+    /**
+     * ovpn_service_control.php: a client whose carp_depend_on names a local CARP VIP that is not MASTER is not
+     * started ({@code start} leaves it as it was, {@code restart} stops it); servers and clients whose uuid is
+     * unknown here start.
+     */
+    private String openvpn(String action, StoredOpenVpnInstance instance) {
+        if (action.equals("stop")) {
+            openvpnRunning.remove(instance.uuid());
+            return "down";
+        }
+        Optional<String> down = openvpnCarpDown(instance);
+        if (down.isPresent()) {
+            if (action.equals("restart")) {
+                openvpnRunning.remove(instance.uuid());
+            }
+            return "kept down: " + down.get();
+        }
+        openvpnRunning.add(instance.uuid());
+        return "up";
+    }
+
+    /**
+     * ovpn_service_control.php's get_vhid_status(): VHID number to uuid (the last local CARP VIP with that number
+     * wins), every local CARP VIP DISABLED until a live CARP entry with its VHID sets the mapped uuid's state.
+     */
+    private Optional<String> openvpnCarpDown(StoredOpenVpnInstance instance) {
+        if (!instance.role().equals("client")) {
+            return Optional.empty();
+        }
+        Map<Integer, SimVip> lastByVhid = new HashMap<>();
+        vips.forEach(v -> lastByVhid.put(v.vhid(), v));
+        Optional<SimVip> local = vips.stream().filter(v -> v.uuid().equals(instance.carpDependOn())).findFirst();
+        if (local.isEmpty()) {
+            return Optional.empty(); // empty($vhids[...]): no dependency, the client starts
+        }
+        CarpStatus status = lastByVhid.get(local.get().vhid()) == local.get()
+                ? statusOf(local.get()) : CarpStatus.DISABLED;
+        return status == CarpStatus.MASTER ? Optional.empty()
+                : Optional.of("CARP " + status + " on VHID " + local.get().vhid());
+    }
+
+    /**
+     * dhcrelay_configure_id(): every call first stops the relay; it starts again only when it tracks no VIP,
+     * or the VIP it tracks is a local CARP VIP whose VHID is MASTER. A uuid not local stays DISABLED.
+     */
+    private String relay(String action, StoredRelay relay) {
+        relaysRunning.remove(relay.uuid());
+        if (action.equals("stop")) {
+            return "down";
+        }
+        Optional<String> down = relayCarpDown(relay);
+        if (down.isPresent()) {
+            return "kept down: " + down.get();
+        }
+        relaysRunning.add(relay.uuid());
+        return "up";
+    }
+
+    private Optional<String> relayCarpDown(StoredRelay relay) {
+        if (relay.carpDependOn().isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<SimVip> local = vips.stream().filter(v -> v.uuid().equals(relay.carpDependOn())).findFirst();
+        if (local.isEmpty()) {
+            return Optional.of("CARP DISABLED (VIP " + relay.carpDependOn() + " is not on this node)");
+        }
+        CarpStatus status = liveStatusOfVhid(local.get().vhid());
+        return status == CarpStatus.MASTER ? Optional.empty()
+                : Optional.of("CARP " + status + " on VHID " + local.get().vhid());
+    }
+
+    /** What a live CARP entry says of a VHID number: the last local VIP with it wins, as the loops in OPNsense do. */
+    private CarpStatus liveStatusOfVhid(int vhid) {
+        CarpStatus status = CarpStatus.DISABLED;
+        for (SimVip v : vips) {
+            if (v.vhid() == vhid) {
+                status = statusOf(v);
+            }
+        }
+        return status;
+    }
+
+    /** rc.syshook.d/carp/20-wireguard, 20-openvpn-instances and 20-dhcrelay for a state change of {@code vhid}. */
+    private void carpEvent(int vhid) {
+        for (StoredInstance instance : instances.values()) {
+            Optional<SimVip> local = vips.stream().filter(v -> v.uuid().equals(instance.carpDependOn())).findFirst();
+            if (!instance.enabled() || local.isPresent() && local.get().vhid() != vhid) {
+                continue;
+            }
+            boolean up = local.isEmpty() || statusOf(local.get()) == CarpStatus.MASTER;
+            if (up) {
+                wireguardUp.add(instance.uuid());
+            } else {
+                wireguardUp.remove(instance.uuid());
+            }
+            events.add(new ServiceEvent("carp", "wireguard", instance.uuid(), up ? "up" : "down"));
+        }
+        for (StoredOpenVpnInstance instance : openvpn.values()) {
+            if (!instance.enabled()) {
+                continue;
+            }
+            boolean down = openvpnCarpDown(instance).isPresent();
+            if (down) {
+                openvpnRunning.remove(instance.uuid());
+            } else {
+                openvpnRunning.add(instance.uuid());
+            }
+            events.add(new ServiceEvent("carp", "openvpn", instance.uuid(), down ? "down" : "up"));
+        }
+        boolean tracking = relays.values().stream().anyMatch(r -> r.enabled() && !r.carpDependOn().isEmpty());
+        if (tracking) {
+            for (StoredRelay relay : relays.values()) {
+                if (relay.enabled() && !relay.server().isEmpty()) {
+                    events.add(new ServiceEvent("carp", "dhcrelay", relay.uuid(), relay("restart", relay)));
+                }
+            }
+        }
+    }
+
     private String other(String action, String name) {
         if (action.equals("stop")) {
             stoppedOthers.add(name);
@@ -252,5 +488,4 @@ final class BackupState {
         stoppedOthers.remove(name);
         return "up";
     }
-
 }

@@ -23,7 +23,7 @@ import org.xml.sax.helpers.DefaultHandler;
 
 /**
  * A literal emulation of PHP's IXR_Message::parse() (IXR 1.7.x as shipped on OPNsense), on the JDK's
- * SAX parser standing in for expat. It is deliberately independent of carpgate's own reader: it is the
+ * SAX parser standing in for libxml2. It is deliberately independent of carpgate's own reader: it is the
  * backup's point of view, so where the two disagree the gate is wrong, not this.
  */
 final class IxrReader {
@@ -33,7 +33,7 @@ final class IxrReader {
 
     private IxrReader() {}
 
-    /** Empty when IXR's parse() returns false (empty message or not well-formed for expat). */
+    /** Empty when IXR's parse() returns false (empty message or not well-formed for libxml2). */
     static Optional<IxrMessage> parse(byte[] body) {
         byte[] message = stripDeclaration(body);
         if (Php.trim(new String(message, StandardCharsets.ISO_8859_1)).isEmpty()) {
@@ -42,7 +42,7 @@ final class IxrReader {
         Handler handler = new Handler();
         try {
             InputSource source = new InputSource(new ByteArrayInputStream(libxml2Cdata(message)));
-            source.setEncoding("UTF-8"); // the declaration (and its encoding) is gone; expat defaults to UTF-8
+            source.setEncoding("UTF-8"); // the declaration (and its encoding) is gone; libxml2 defaults to UTF-8
             newParser().parse(source, handler);
         } catch (SAXException | IOException e) {
             return Optional.empty();
@@ -96,10 +96,10 @@ final class IxrReader {
     private static SAXParser newParser() throws SAXException {
         try {
             SAXParserFactory factory = SAXParserFactory.newInstance();
-            factory.setNamespaceAware(false); // expat as PHP uses it: "x:name" is just a tag name
+            factory.setNamespaceAware(false); // libxml2 as PHP uses it: "x:name" is just a tag name
             factory.setValidating(false);
             factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
-            // Internal entities are expanded (as expat does); nothing external is ever fetched.
+            // Internal entities are expanded (as libxml2 does); nothing external is ever fetched.
             factory.setFeature("http://xml.org/sax/features/external-general-entities", false);
             factory.setFeature("http://xml.org/sax/features/external-parameter-entities", false);
             factory.setFeature("http://apache.org/xml/features/nonvalidating/load-external-dtd", false);

@@ -6,7 +6,7 @@ import java.util.Optional;
 
 /**
  * One HTTP request as the simulated backup received it. Headers hold {@code Content-Type},
- * {@code User-Agent}, {@code Content-Length} or {@code Transfer-Encoding} and, for Basic auth, {@code Authorization} reduced to {@code Basic <user>} (the
+ * {@code User-Agent}, {@code Content-Length} or {@code Transfer-Encoding}, {@code Expect} and, for Basic auth, {@code Authorization} reduced to {@code Basic <user>} (the
  * password is never kept). The body is kept byte-exact for test assertions; it may hold secrets, so it is
  * never logged and {@link #toString()} leaves it out.
  */

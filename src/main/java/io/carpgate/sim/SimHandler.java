@@ -148,6 +148,7 @@ final class SimHandler extends Handler.Abstract {
         Optional.ofNullable(request.getHeaders().get(HttpHeader.USER_AGENT)).ifPresent(v -> headers.put("User-Agent", v));
         Optional.ofNullable(request.getHeaders().get(HttpHeader.CONTENT_LENGTH)).ifPresent(v -> headers.put("Content-Length", v));
         Optional.ofNullable(request.getHeaders().get(HttpHeader.TRANSFER_ENCODING)).ifPresent(v -> headers.put("Transfer-Encoding", v));
+        Optional.ofNullable(request.getHeaders().get(HttpHeader.EXPECT)).ifPresent(v -> headers.put("Expect", v));
         if (request.getHeaders().contains(HttpHeader.AUTHORIZATION)) {
             headers.put("Authorization", auth.map(a -> "Basic " + a.user()).orElse("(not Basic)"));
         }

@@ -24,8 +24,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * An in-process OPNsense backup over HTTPS on 127.0.0.1: {@code /xmlrpc.php} as xmlrpc.php + IXR answer
- * it, and the two CARP API endpoints. It records what it received and what it did with WireGuard, so
- * end-to-end tests (and the demo) can show whether an instance came up on a CARP BACKUP node.
+ * it, and the two CARP API endpoints. It records what it received and what it did with WireGuard instances,
+ * OpenVPN instances and DHCP relays, so end-to-end tests (and the demo) can show whether an item came up on a
+ * CARP BACKUP node, and whether it comes up once the node is MASTER.
  */
 public final class SimulatedBackup implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SimulatedBackup.class);
@@ -167,7 +168,10 @@ public final class SimulatedBackup implements AutoCloseable {
         return fingerprint;
     }
 
-    /** {@code iface} is the internal name ({@code opt2}) or the description ({@code WAN2}). */
+    /**
+     * {@code iface} is the internal name ({@code opt2}) or the description ({@code WAN2}). A change runs the
+     * node's CARP hooks (WireGuard, OpenVPN and DHCP relay reconfiguration), as on OPNsense.
+     */
     public void setCarpStatus(int vhid, String iface, CarpStatus status) {
         state.setCarpStatus(vhid, iface, status);
     }
@@ -192,6 +196,27 @@ public final class SimulatedBackup implements AutoCloseable {
         return state.instances();
     }
 
+    /** The stored OpenVPN instances by uuid, from the last restore_config_section. */
+    public Map<String, StoredOpenVpnInstance> openvpnInstances() {
+        return state.openvpnInstances();
+    }
+
+    /** uuids of the OpenVPN instances whose process runs. */
+    public Set<String> openvpnRunning() {
+        return state.openvpnRunning();
+    }
+
+    /** The stored DHCP relays by uuid, from the last restore_config_section. */
+    public Map<String, StoredRelay> dhcpRelays() {
+        return state.relays();
+    }
+
+    /** uuids of the DHCP relays whose dhcrelay runs. */
+    public Set<String> relaysRunning() {
+        return state.relaysRunning();
+    }
+
+    /** Every start/restart/stop, and what the CARP hooks did ({@code action} "carp"), in order. */
     public List<ServiceEvent> serviceEvents() {
         return state.events();
     }

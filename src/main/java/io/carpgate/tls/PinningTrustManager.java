@@ -17,10 +17,8 @@ final class PinningTrustManager implements X509TrustManager {
         if (chain == null || chain.length == 0) {
             throw new CertificateException("the backup presented no certificate");
         }
-        Fingerprint presented = Fingerprint.of(chain[0]);
-        if (!presented.equals(pin)) {
-            throw new CertificateException("backup certificate SHA-256 " + presented
-                    + " does not match the configured pin " + pin);
+        if (!Fingerprint.of(chain[0]).equals(pin)) {
+            throw new PinMismatchException(pin, chain[0]);
         }
     }
 

@@ -137,7 +137,7 @@ public final class Warmup {
             Path work = Files.createTempDirectory("carpgate-warmup");
             try {
                 CarpgateServer carpgate = CarpgateServer.start(config(work, backup, certificate),
-                        TlsContexts.server(keyStore, password), new Metrics(), ExchangeListener.all(List.of()));
+                        TlsContexts.server(keyStore, password), new Metrics("warm-up"), ExchangeListener.all(List.of()));
                 return new Rig(backup, carpgate, new WarmupClient(carpgate.port()));
             } catch (Exception e) {
                 backup.close();

@@ -1,10 +1,7 @@
 package io.carpgate.warmup;
 
-import io.carpgate.policy.VhidHint;
-import io.carpgate.policy.VhidHints;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.Predicate;
 
 /**
@@ -43,28 +40,10 @@ public final class WarmupCalls {
                         answer -> answer.contains("<string>")));
     }
 
-    /** {@link #hints()} as a VHID map file, for a carpgate started on a configuration file (the AOT training). */
-    public static final String VHID_MAP = "instances:\n"
+    /** The VHID map of the warm-up's carpgate (and of the AOT training's): each instance by uuid, with its interface. */
+    public static final String VHID_MAP = "wireguard:\n"
             + "  " + INSTANCE_ON_MASTER + ": {vhid: " + VHID_MASTER + ", interface: opt2}\n"
             + "  " + INSTANCE_ON_BACKUP + ": {vhid: " + VHID_BACKUP + ", interface: lan}\n";
-
-    /** The VHID map the warm-up's gate uses: each instance by uuid, with its interface. */
-    static VhidHints hints() {
-        List<VhidHint> all = List.of(
-                new VhidHint(INSTANCE_ON_MASTER, VHID_MASTER, Optional.of("opt2"), Optional.empty()),
-                new VhidHint(INSTANCE_ON_BACKUP, VHID_BACKUP, Optional.of("lan"), Optional.empty()));
-        return new VhidHints() {
-            @Override
-            public Optional<VhidHint> find(String uuid, String name) {
-                return all.stream().filter(h -> h.instanceKey().equals(uuid) || h.instanceKey().equals(name)).findFirst();
-            }
-
-            @Override
-            public List<VhidHint> all() {
-                return all;
-            }
-        };
-    }
 
     /** About 10 KB, the size of a small real sync: two instances, a few peers and firewall rules. */
     static byte[] restore() {

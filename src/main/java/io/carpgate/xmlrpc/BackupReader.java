@@ -22,9 +22,9 @@ import org.codehaus.stax2.XMLStreamReader2;
  * by it outright):
  * <ul>
  *   <li>IXR's declaration strip is emulated (first {@code <?xml...?>} on one line inside the first 100
- *       bytes), but only when nothing but XML white space precedes that declaration; expat then reads the
+ *       bytes), but only when nothing but XML white space precedes that declaration; libxml2 then reads the
  *       rest untrimmed, so only XML white space may surround the document, and a declaration still at its
- *       very start is honoured by expat, so it must say UTF-8 (or nothing) and version 1.0.</li>
+ *       very start is honoured by libxml2, so it must say UTF-8 (or nothing) and version 1.0.</li>
  *   <li>Strict UTF-8 only; any byte order mark is refused (a master never sends one).</li>
  *   <li>Any DOCTYPE is refused; nothing external is ever resolved.</li>
  *   <li>Only the regular methodCall shape is accepted (see {@link CallWalker}); attributes are ignored,
@@ -107,7 +107,7 @@ public final class BackupReader {
     }
 
     /**
-     * No DTD processing, no external entities, no namespace interpretation (IXR's expat sees literal names
+     * No DTD processing, no external entities, no namespace interpretation (IXR's libxml2 sees literal names
      * like {@code dateTime.iso8601}), no coalescing (so comments and CDATA keep their own events), eager
      * parsing (errors surface at {@code next()}), and Woodstox's own limits as a backstop to carpgate's.
      */

@@ -70,8 +70,8 @@ final class CallWalker {
     }
 
     /**
-     * After IXR's strip, a declaration left at the start is honoured by expat: only UTF-8 (or none) reads
-     * the same here, and only XML 1.0 has expat's character rules.
+     * After IXR's strip, a declaration left at the start is honoured by libxml2: only UTF-8 (or none) reads
+     * the same here, and only XML 1.0 has libxml2's character rules.
      */
     private void requireUtf8Declaration() throws Refusal {
         if (xml.getEventType() != START_DOCUMENT) {
@@ -333,7 +333,7 @@ final class CallWalker {
                 case PROCESSING_INSTRUCTION:
                     continue;
                 case DTD:
-                    // The backup's expat would expand internal entities; carpgate does not emulate that.
+                    // The backup's libxml2 would expand internal entities; carpgate does not emulate that.
                     throw new Refusal(Refusal.INVALID_REQUEST, "DOCTYPE not accepted");
                 case ENTITY_REFERENCE:
                     throw new Refusal(Refusal.NOT_WELL_FORMED, "undeclared entity reference");

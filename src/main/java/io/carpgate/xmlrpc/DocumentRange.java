@@ -9,10 +9,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * The bytes {@code [start, end)} of a body that the backup's expat parses. IXR_Message::parse() first
- * removes the first match of {@code <\?xml.*?\?>} found in the first 100 bytes and hands the rest to expat
+ * The bytes {@code [start, end)} of a body that the backup's libxml2 parses. IXR_Message::parse() first
+ * removes the first match of {@code <\?xml.*?\?>} found in the first 100 bytes and hands the rest to libxml2
  * untrimmed (PHP's trim() only tests for an empty message). carpgate accepts the removed declaration only
- * when nothing but XML white space precedes it, so what expat reads is one contiguous range of the original
+ * when nothing but XML white space precedes it, so what libxml2 reads is one contiguous range of the original
  * body (plus white space around it, which carpgate leaves out) and offsets map back by a constant.
  */
 record DocumentRange(int start, int end) {
@@ -23,11 +23,11 @@ record DocumentRange(int start, int end) {
     static DocumentRange locate(byte[] body) throws Refusal {
         if (startsWith(body, 0, new byte[] {(byte) 0xFE, (byte) 0xFF})
                 || startsWith(body, 0, new byte[] {(byte) 0xFF, (byte) 0xFE})) {
-            // expat would decode UTF-16; carpgate reads UTF-8 only.
+            // libxml2 would decode UTF-16; carpgate reads UTF-8 only.
             throw new Refusal(Refusal.NOT_WELL_FORMED, "UTF-16 byte order mark");
         }
         int cursor = 0;
-        int before = 0; // white space expat sees before the stripped declaration
+        int before = 0; // white space libxml2 sees before the stripped declaration
         int window = Math.min(body.length, PROLOG_WINDOW);
         // preg_replace('/<\?xml.*?\?>/', ...) without /s: '.' stops at a line feed, and PCRE moves on to the
         // next "<?xml" when one has no "?>" before the line ends.
@@ -50,9 +50,9 @@ record DocumentRange(int start, int end) {
                 cursor = close + DECL_CLOSE.length;
             }
         }
-        // PHP's trim() only decides whether the message is empty; expat reads it untrimmed. So only XML
-        // white space may surround the document (a NUL or vertical tab makes expat fail), and a declaration
-        // expat would see after white space is misplaced for it.
+        // PHP's trim() only decides whether the message is empty; libxml2 reads it untrimmed. So only XML
+        // white space may surround the document (a NUL or vertical tab makes libxml2 fail), and a declaration
+        // libxml2 would see after white space is misplaced for it.
         int start = cursor;
         int end = body.length;
         while (start < end && PhpScalars.isTrimSpace(body[start])) {
@@ -74,7 +74,7 @@ record DocumentRange(int start, int end) {
             throw new Refusal(Refusal.NOT_WELL_FORMED, "XML declaration after white space at byte " + start);
         }
         if (startsWith(body, start, new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF})) {
-            // A master never sends one; refusing keeps offsets and expat's view simple.
+            // A master never sends one; refusing keeps offsets and libxml2's view simple.
             throw new Refusal(Refusal.NOT_WELL_FORMED, "UTF-8 byte order mark at byte " + start);
         }
         DocumentRange range = new DocumentRange(start, end);
@@ -106,7 +106,7 @@ record DocumentRange(int start, int end) {
         }
     }
 
-    /** XML's S production: what expat accepts around the document. */
+    /** XML's S production: what libxml2 accepts around the document. */
     private static boolean isXmlSpace(byte b) {
         return b == ' ' || b == '\t' || b == '\r' || b == '\n';
     }

@@ -1,7 +1,7 @@
 package io.carpgate.xmlrpc;
 
 /**
- * One pass over the bytes expat will parse, for what expat refuses and Woodstox lets through, so carpgate
+ * One pass over the bytes libxml2 will parse, for what libxml2 refuses and Woodstox lets through, so carpgate
  * never accepts a body the backup cannot parse (both found by the fuzz tests):
  * <ul>
  *   <li>U+FFFE and U+FFFF anywhere: not XML characters. In UTF-8 already checked as valid, the bytes

@@ -5,7 +5,7 @@ final class XmlText {
     private XmlText() {}
 
     /**
-     * True when every code point is an XML 1.0 Char and there is no CR: a parser (expat included)
+     * True when every code point is an XML 1.0 Char and there is no CR: a parser (libxml2 included)
      * turns a raw CR into LF, so text carrying one would not read back as written.
      */
     static boolean roundTrips(String text) {

@@ -130,6 +130,21 @@ class BackupApiClientTest {
     }
 
     @Test
+    void aPinMismatchIsSaidAsSuchNotAsUnreachable() throws Exception {
+        io.carpgate.tls.Fingerprint other = io.carpgate.tls.Fingerprint.parse("AB".repeat(32)).orElseThrow();
+        HttpClient pinnedElsewhere = BackupApiClient.newHttpClient(io.carpgate.tls.TlsContexts.client(
+                new io.carpgate.config.UpstreamTrust.Pin(other)));
+        try {
+            CarpView view = new BackupApiClient(pinnedElsewhere, backup.baseUrl(), "sim-api-key", "sim-api-secret",
+                    Duration.ofSeconds(5), clock).readNow();
+            assertThat(((CarpView.Unavailable) view).reason()).startsWith("backup TLS certificate rejected")
+                    .contains("does not match the configured pin " + other).doesNotContain("unreachable");
+        } finally {
+            pinnedElsewhere.stop();
+        }
+    }
+
+    @Test
     void unreachablePortIsUnavailable() throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

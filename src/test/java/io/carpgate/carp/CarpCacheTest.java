@@ -1,6 +1,7 @@
 package io.carpgate.carp;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -54,11 +55,17 @@ class CarpCacheTest {
         }
         Awaitility.await("the first caller starts the read").atMost(Duration.ofSeconds(30))
                 .until(() -> started.size() == 1);
-        // While the read is on the network, watchers and refreshes return at once and start nothing.
-        assertThat(cache.lastSeen()).isEmpty();
-        cache.refresh();
+        // While the read is on the network, watchers and refreshes return at once and start nothing...
+        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+            assertThat(cache.lastSeen()).isEmpty();
+            cache.refresh();
+        });
         assertThat(started).hasSize(1);
         assertThat(answers).noneMatch(Future::isDone);
+        // ...and the callers wait for the read's answer, none of them for a lock another one holds.
+        Awaitility.await("all callers wait for the read").atMost(Duration.ofSeconds(30)).until(() ->
+                waitingCallers().size() == 8);
+        assertThat(waitingCallers()).allMatch(state -> state == Thread.State.TIMED_WAITING);
         started.get(0).complete(KNOWN);
         for (Future<CarpView> answer : answers) {
             assertThat(answer.get(10, TimeUnit.SECONDS)).isSameAs(KNOWN);
@@ -66,6 +73,18 @@ class CarpCacheTest {
         assertThat(started).hasSize(1);
         assertThat(told).hasSize(1);
         assertThat(cache.lastSeen()).get().extracting(CarpReading::view).isSameAs(KNOWN);
+    }
+
+    /** The states of the caller threads that are inside {@link CarpCache#current()}. */
+    private static List<Thread.State> waitingCallers() {
+        List<Thread.State> states = new ArrayList<>();
+        for (java.util.Map.Entry<Thread, StackTraceElement[]> thread : Thread.getAllStackTraces().entrySet()) {
+            if (java.util.Arrays.stream(thread.getValue()).anyMatch(f -> f.getClassName().equals(CarpCache.class.getName())
+                    && f.getMethodName().equals("current"))) {
+                states.add(thread.getKey().getState());
+            }
+        }
+        return states;
     }
 
     @Test

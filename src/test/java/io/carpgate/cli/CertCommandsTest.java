@@ -60,4 +60,24 @@ class CertCommandsTest {
         assertThat(result.err()).contains("cannot get a certificate from 127.0.0.1:" + closed);
         assertThat(run("fingerprint", "http://127.0.0.1").status()).isEqualTo(2);
     }
+
+    /** A bare HOST:PORT (what openssl s_client takes) gets one line showing what to type, not the usage text. */
+    @Test
+    void fingerprintWithoutASchemeGetsAOneLineHint() {
+        for (String[] typed : new String[][] {
+                {"192.0.2.2:443", "fingerprint needs a URL: use https://192.0.2.2:443"},
+                {"fw.example.net:4443", "fingerprint needs a URL: use https://fw.example.net:4443"},
+                {"backup", "fingerprint needs a URL: use https://backup"},
+                {"http://192.0.2.2", "fingerprint reads the certificate a TLS server presents: use https://192.0.2.2"},
+                {"https:///xmlrpc.php", "names no host: use https://HOST[:PORT]"},
+                {"https://a b", "is not a URL"}}) {
+            CliRun result = run("fingerprint", typed[0]);
+            assertThat(result.status()).as(typed[0]).isEqualTo(2);
+            assertThat(result.out()).as(typed[0]).isEmpty();
+            assertThat(result.err()).as(typed[0]).startsWith("carpgate: ").contains(typed[1])
+                    .doesNotContain("Usage", "Exception", "java.");
+            assertThat(result.err().lines().count()).as(typed[0] + ": one line").isEqualTo(1);
+        }
+        assertThat(FingerprintCommand.hint("https://192.0.2.2:4443")).isEmpty();
+    }
 }

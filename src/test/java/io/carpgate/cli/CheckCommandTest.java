@@ -54,6 +54,19 @@ class CheckCommandTest {
     }
 
     @Test
+    void theMapsItemsAreListedWithTheirKind() throws Exception {
+        CliRun result = check(backup.fingerprint().toString(), "the-secret",
+                "wireguard:\n  branch: {vhid: 7}\nopenvpn:\n  branch: {vhid: 7, interface: opt2}\n"
+                        + "dhcrelay:\n  lan: {vhid: 2}\n");
+        assertThat(result.status()).as(result.err()).isZero();
+        assertThat(result.out()).contains("(3 entries)")
+                .containsPattern("KIND +ITEM \\(VHID MAP\\) +VHID")
+                .containsPattern("wireguard +branch +7 +- +9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d +BACKUP")
+                .containsPattern("openvpn +branch +7 +opt2 +9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d +BACKUP")
+                .containsPattern("dhcrelay +lan +2 +- +0f1e2d3c-4b5a-4697-a8b9-cadbecfd0e1f +MASTER");
+    }
+
+    @Test
     void aVhidTheBackupDoesNotHaveFails() throws Exception {
         CliRun result = check(backup.fingerprint().toString(), "the-secret", "instances:\n  wg9:\n    vhid: 9\n");
         assertThat(result.status()).isEqualTo(1);

@@ -41,17 +41,10 @@ class RunProcessTest {
     void sighupAndFileChangesReloadABrokenEditIsRefusedAndTermStops() throws Exception {
         try (SimulatedBackup backup = SimulatedBackup.start(SimulatedBackup.Options.defaults()
                 .withXmlRpcCredentials("root", "pw").withApiCredentials("key", "secret"))) {
-            Files.writeString(dir.resolve("api.txt"), "key:secret\n");
+            String base = baseConfig(backup);
             Path config = dir.resolve("carpgate.yml");
-            String base = "listen: {host: 127.0.0.1, port: 0}\ntls: {cert: c.crt, key: c.key}\nlogs: {dir: logs}\n"
-                    + "admin: {enabled: false}\n"
-                    + "backup: {url: '" + backup.baseUrl() + "', pin-sha256: '" + backup.fingerprint()
-                    + "', api-credentials: api.txt}\n";
-            Files.writeString(config, base);
             Path console = dir.resolve("console.txt");
-            Process process = new ProcessBuilder(List.of(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-cp", System.getProperty("java.class.path"), Main.class.getName(), "run", "--config", config.toString()))
-                    .redirectErrorStream(true).redirectOutput(console.toFile()).start();
+            Process process = run(List.of(), config, console);
             try {
                 int port = Integer.parseInt(await(console, PORT).group(1));
                 URI uri = URI.create("https://127.0.0.1:" + port + "/xmlrpc.php");
@@ -90,19 +83,11 @@ class RunProcessTest {
     void startedWithSighupIgnoredItSaysReloadBySignalIsUnavailableAndStillWatchesFiles() throws Exception {
         try (SimulatedBackup backup = SimulatedBackup.start(SimulatedBackup.Options.defaults()
                 .withXmlRpcCredentials("root", "pw").withApiCredentials("key", "secret"))) {
-            Files.writeString(dir.resolve("api.txt"), "key:secret\n");
+            String base = baseConfig(backup);
             Path config = dir.resolve("carpgate.yml");
-            String base = "listen: {host: 127.0.0.1, port: 0}\ntls: {cert: c.crt, key: c.key}\nlogs: {dir: logs}\n"
-                    + "admin: {enabled: false}\n"
-                    + "backup: {url: '" + backup.baseUrl() + "', pin-sha256: '" + backup.fingerprint()
-                    + "', api-credentials: api.txt}\n";
-            Files.writeString(config, base);
             Path console = dir.resolve("console.txt");
             // nohup starts its command with SIGHUP ignored, and the JVM will not take a signal ignored at start.
-            Process process = new ProcessBuilder(List.of("nohup",
-                    Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-cp", System.getProperty("java.class.path"), Main.class.getName(), "run", "--config", config.toString()))
-                    .redirectErrorStream(true).redirectOutput(console.toFile()).start();
+            Process process = run(List.of("nohup"), config, console);
             try {
                 int port = Integer.parseInt(await(console, PORT).group(1));
                 await(console, Pattern.compile("WARNING: SIGHUP was ignored when carpgate started \\(nohup\\?\\).*"
@@ -118,6 +103,25 @@ class RunProcessTest {
                 process.destroyForcibly();
             }
         }
+    }
+
+    /** Writes the API credentials and carpgate.yml for a pair with {@code backup}; returns the configuration. */
+    private String baseConfig(SimulatedBackup backup) throws IOException {
+        Files.writeString(dir.resolve("api.txt"), "key:secret\n");
+        String base = "listen: {host: 127.0.0.1, port: 0}\ntls: {cert: c.crt, key: c.key}\nlogs: {dir: logs}\n"
+                + "admin: {enabled: false}\n"
+                + "backup: {url: '" + backup.baseUrl() + "', pin-sha256: '" + backup.fingerprint()
+                + "', api-credentials: api.txt}\n";
+        Files.writeString(dir.resolve("carpgate.yml"), base);
+        return base;
+    }
+
+    /** {@code carpgate run} as its own process (after {@code prefix}, e.g. nohup), its console in a file. */
+    private static Process run(List<String> prefix, Path config, Path console) throws IOException {
+        List<String> command = new java.util.ArrayList<>(prefix);
+        command.addAll(List.of(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "run", "--config", config.toString()));
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(console.toFile()).start();
     }
 
     private static int firmware(URI uri) throws IOException, InterruptedException {

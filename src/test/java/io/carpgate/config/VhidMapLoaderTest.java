@@ -3,6 +3,7 @@ package io.carpgate.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.carpgate.policy.ItemKind;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -26,11 +27,11 @@ class VhidMapLoaderTest {
                 + "  3d2c1b0a-9f8e-4d7c-a6b5-4c3d2e1f0a9b:\n    vhid: 2\n"
                 + "    backup-vip: 0f1e2d3c-4b5a-4697-a8b9-cadbecfd0e1f\n"));
         assertThat(map.entries()).hasSize(2);
-        assertThat(map.find("x", "wg0-branches")).get().extracting(VhidMapEntry::vhid, VhidMapEntry::iface, VhidMapEntry::line)
+        assertThat(map.find(ItemKind.WIREGUARD, "x", "wg0-branches")).get().extracting(VhidMapEntry::vhid, VhidMapEntry::iface, VhidMapEntry::line)
                 .containsExactly(7, Optional.of("opt2"), 2);
-        assertThat(map.find("3d2c1b0a-9f8e-4d7c-a6b5-4c3d2e1f0a9b", "wg0-branches")).get()
+        assertThat(map.find(ItemKind.WIREGUARD, "3d2c1b0a-9f8e-4d7c-a6b5-4c3d2e1f0a9b", "wg0-branches")).get()
                 .extracting(VhidMapEntry::vhid).isEqualTo(2);
-        assertThat(map.find("y", "other")).isEmpty();
+        assertThat(map.find(ItemKind.WIREGUARD, "y", "other")).isEmpty();
     }
 
     @Test
@@ -56,5 +57,56 @@ class VhidMapLoaderTest {
                 .hasMessageContaining("unknown key 'instance'");
         Path empty = write("\n");
         assertThatThrownBy(() -> VhidMapLoader.load(empty)).hasMessageContaining("empty");
+    }
+
+    @Test
+    void oneSectionPerKindAndANameBelongsToItsSection() throws Exception {
+        VhidMap map = VhidMapLoader.load(write("wireguard:\n  branch:\n    vhid: 7\n"
+                + "openvpn:\n  branch:\n    vhid: 2\n    interface: lan\n"
+                + "dhcrelay:\n  lan: {vhid: 2}\n  9f40ad51-6e70-4182-bdce-3f4051627d8e: {vhid: 3}\n"));
+        assertThat(map.entries()).extracting(VhidMapEntry::kind, VhidMapEntry::key, VhidMapEntry::vhid, VhidMapEntry::line)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(ItemKind.WIREGUARD, "branch", 7, 2),
+                        org.assertj.core.groups.Tuple.tuple(ItemKind.OPENVPN, "branch", 2, 5),
+                        org.assertj.core.groups.Tuple.tuple(ItemKind.DHCRELAY, "lan", 2, 9),
+                        org.assertj.core.groups.Tuple.tuple(ItemKind.DHCRELAY, "9f40ad51-6e70-4182-bdce-3f4051627d8e", 3, 10));
+        assertThat(map.find(ItemKind.WIREGUARD, "u", "branch")).get().extracting(VhidMapEntry::vhid).isEqualTo(7);
+        assertThat(map.find(ItemKind.OPENVPN, "u", "branch")).get().extracting(VhidMapEntry::vhid).isEqualTo(2);
+        assertThat(map.find(ItemKind.DHCRELAY, "9f40ad51-6e70-4182-bdce-3f4051627d8e", "lan")).get()
+                .extracting(VhidMapEntry::vhid).isEqualTo(3);
+        assertThat(map.find(ItemKind.OPENVPN, "u", "lan")).isEmpty();
+        assertThat(map.origin(map.entries().get(1))).isEqualTo("vhid-map.yml:5");
+    }
+
+    @Test
+    void instancesIsTheOlderNameOfTheWireGuardSection() throws Exception {
+        VhidMap old = VhidMapLoader.load(write("instances:\n  wg0-branches:\n    vhid: 7\n"));
+        assertThat(old.entries()).singleElement().extracting(VhidMapEntry::kind).isEqualTo(ItemKind.WIREGUARD);
+        Path both = write("instances:\n  wg0:\n    vhid: 7\nwireguard:\n  wg1:\n    vhid: 2\n");
+        assertThatThrownBy(() -> VhidMapLoader.load(both)).hasMessageStartingWith(both + ":4:")
+                .hasMessageContaining("'wireguard' and 'instances' are the same section");
+    }
+
+    @Test
+    void aUuidNamesOneItemSoItStandsInOneSectionOnly() throws Exception {
+        Path twice = write("wireguard:\n  9F40AD51-6e70-4182-bdce-3f4051627d8e: {vhid: 7}\n"
+                + "dhcrelay:\n  9f40ad51-6e70-4182-bdce-3f4051627d8e: {vhid: 2}\n");
+        assertThatThrownBy(() -> VhidMapLoader.load(twice)).hasMessageStartingWith(twice + ":4:")
+                .hasMessageContaining("is also under 'wireguard' (line 2)");
+    }
+
+    @Test
+    void problemsInTheNewSectionsNameTheKindFileAndLine() throws Exception {
+        Path unknown = write("openvpn-clients:\n  x: {vhid: 7}\n");
+        assertThatThrownBy(() -> VhidMapLoader.load(unknown)).hasMessageStartingWith(unknown + ":1:")
+                .hasMessageContaining("unknown key 'openvpn-clients'; did you mean 'openvpn'?");
+        Path range = write("dhcrelay:\n  lan:\n    vhid: 300\n");
+        assertThatThrownBy(() -> VhidMapLoader.load(range)).hasMessageStartingWith(range + ":3:")
+                .hasMessageContaining("vhid of DHCP relay 'lan' must be a whole number 1..255");
+        Path noVhid = write("openvpn:\n  branch-client:\n    interface: lan\n");
+        assertThatThrownBy(() -> VhidMapLoader.load(noVhid)).hasMessageStartingWith(noVhid + ":2:")
+                .hasMessageContaining("OpenVPN instance 'branch-client' has no vhid");
+        Path notMapping = write("openvpn: [a]\n");
+        assertThatThrownBy(() -> VhidMapLoader.load(notMapping)).hasMessageStartingWith(notMapping + ":1:")
+                .hasMessageContaining("'openvpn' must map OpenVPN instance names (description) or uuids");
     }
 }

@@ -60,7 +60,7 @@ class FailClosedEndToEndTest {
                 .isEqualTo(body.getBytes(StandardCharsets.UTF_8)));
         CallOutcome restore = pair.exchanges.awaitCall("the restore", c -> c.method().equals("opnsense.restore_config_section"));
         assertThat(restore.action()).isEqualTo(Action.FORWARDED);
-        assertThat(restore.reason()).contains("WARNING instance wg0-branches", "cannot be written", "left as sent");
+        assertThat(restore.reason()).contains("WARNING WireGuard instance wg0-branches", "cannot be written", "left as sent");
     }
 
     @Test

@@ -25,6 +25,8 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,10 +39,18 @@ class GracefulStopTest {
     @TempDir
     Path dir;
 
-    @Test
-    void aCallInFlightCompletesWhileCarpgateStops() throws Exception {
-        CountDownLatch arrived = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
+    private final CountDownLatch arrived = new CountDownLatch(1);
+    private final CountDownLatch release = new CountDownLatch(1);
+    private final RawHttps http = new RawHttps();
+    private Server slowBackup;
+    private SimulatedBackup unused;
+    private Pair running;
+    private URI endpoint;
+    private byte[] call;
+
+    /** A backup that holds its answer to /xmlrpc.php until the test releases it, and carpgate in front of it. */
+    @BeforeEach
+    void start() throws Exception {
         SelfSigned.Pair pair = SelfSigned.generate("slow-backup", List.of("127.0.0.1"));
         KeyStore store = KeyStore.getInstance("PKCS12");
         store.load(null, null);
@@ -48,7 +58,7 @@ class GracefulStopTest {
         SslContextFactory.Server tls = new SslContextFactory.Server();
         tls.setKeyStore(store);
         tls.setKeyStorePassword("pw");
-        Server slowBackup = new Server();
+        slowBackup = new Server();
         ServerConnector connector = new ServerConnector(slowBackup, tls);
         connector.setHost("127.0.0.1");
         slowBackup.addConnector(connector);
@@ -62,8 +72,7 @@ class GracefulStopTest {
                     return true;
                 }
                 arrived.countDown();
-                // The answer is held until the test has seen carpgate drain with this call in flight.
-                if (!release.await(30, TimeUnit.SECONDS)) {
+                if (!release.await(60, TimeUnit.SECONDS)) {
                     throw new IllegalStateException("the test never released the answer");
                 }
                 response.getHeaders().put("Content-Type", "text/xml");
@@ -72,48 +81,81 @@ class GracefulStopTest {
             }
         });
         slowBackup.start();
-        RawHttps http = new RawHttps();
-        try (SimulatedBackup unused = SimulatedBackup.start(SimulatedBackup.Options.defaults())) {
-            Pair running = Pair.start(dir, unused, URI.create("https://127.0.0.1:" + connector.getLocalPort()),
-                    pair.fingerprint().toString(), "", null);
-            URI endpoint = running.carpgate("/xmlrpc.php");
-            byte[] call = Files.readAllBytes(PythonMaster.fixtures().resolve("firmware_version.request.xml"));
-            CompletableFuture<RawHttps.Answer> inFlight = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return http.post(endpoint, RawHttps.basic("root", "pw"), call);
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            });
-            assertThat(arrived.await(10, TimeUnit.SECONDS)).as("the call reached the backup").isTrue();
-            CompletableFuture<Void> stopping = CompletableFuture.runAsync(() -> {
-                try {
-                    running.carpgate.close(); // returns once the call in flight is done (or the stop timeout)
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            });
-            Awaitility.await("carpgate starts draining").atMost(Duration.ofSeconds(20))
-                    .until(running.carpgate.server()::draining);
-            assertThat(stopping).as("the stop waits for the call in flight").isNotDone();
-            // A new call while stopping is not taken: refused connection or 503, never forwarded.
-            boolean refused;
-            try {
-                refused = http.post(endpoint, RawHttps.basic("root", "pw"), call).status() == 503;
-            } catch (java.io.IOException e) {
-                refused = true;
-            }
-            assertThat(refused).as("a new call during the stop is refused").isTrue();
-            assertThat(stopping).as("still waiting for the backup's answer").isNotDone();
-            release.countDown();
+        unused = SimulatedBackup.start(SimulatedBackup.Options.defaults());
+        running = Pair.start(dir, unused, URI.create("https://127.0.0.1:" + connector.getLocalPort()),
+                pair.fingerprint().toString(), "", null);
+        endpoint = running.carpgate("/xmlrpc.php");
+        call = Files.readAllBytes(PythonMaster.fixtures().resolve("firmware_version.request.xml"));
+    }
 
-            RawHttps.Answer answer = inFlight.get(20, TimeUnit.SECONDS);
-            stopping.get(20, TimeUnit.SECONDS);
-            assertThat(answer.status()).isEqualTo(200);
-            assertThat(answer.text()).contains("slow done");
+    @AfterEach
+    void stop() throws Exception {
+        release.countDown();
+        try {
+            running.close();
         } finally {
-            release.countDown();
             slowBackup.stop();
         }
+    }
+
+    /** The master's call, sent while the test goes on; carpgate forwards it and the backup holds it. */
+    private CompletableFuture<RawHttps.Answer> callHeldByTheBackup() throws InterruptedException {
+        CompletableFuture<RawHttps.Answer> inFlight = CompletableFuture.supplyAsync(() -> {
+            try {
+                return http.post(endpoint, RawHttps.basic("root", "pw"), call);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        assertThat(arrived.await(30, TimeUnit.SECONDS)).as("the call reached the backup").isTrue();
+        return inFlight;
+    }
+
+    private CompletableFuture<Void> stopping() {
+        return CompletableFuture.runAsync(running.carpgate::close);
+    }
+
+    @Test
+    void aCallInFlightCompletesWhileCarpgateStops() throws Exception {
+        CompletableFuture<RawHttps.Answer> inFlight = callHeldByTheBackup();
+        CompletableFuture<Void> stopping = stopping(); // returns once the call in flight is done (or at the timeout)
+        Awaitility.await("carpgate starts draining").atMost(Duration.ofSeconds(20))
+                .until(running.carpgate.server()::draining);
+        assertThat(stopping).as("the stop waits for the call in flight").isNotDone();
+        // A new call while stopping is not taken: refused connection or 503, never forwarded.
+        boolean refused;
+        try {
+            refused = http.post(endpoint, RawHttps.basic("root", "pw"), call).status() == 503;
+        } catch (java.io.IOException e) {
+            refused = true;
+        }
+        assertThat(refused).as("a new call during the stop is refused").isTrue();
+        assertThat(stopping).as("still waiting for the backup's answer").isNotDone();
+        release.countDown();
+
+        RawHttps.Answer answer = inFlight.get(20, TimeUnit.SECONDS);
+        stopping.get(20, TimeUnit.SECONDS);
+        assertThat(answer.status()).isEqualTo(200);
+        assertThat(answer.text()).contains("slow done");
+    }
+
+    @Test
+    void aStopThatCannotDrainEndsAtItsTimeoutWithoutThrowingAndTheMasterIsNotToldOfSuccess() throws Exception {
+        CompletableFuture<RawHttps.Answer> inFlight = callHeldByTheBackup();
+        long started = System.nanoTime();
+        CompletableFuture<Void> stopping = stopping();
+        // The stop's own timeout is 15 s; Jetty must not wait for the same drain a second time.
+        stopping.get(40, TimeUnit.SECONDS);
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        assertThat(took).isBetween(Duration.ofSeconds(14), Duration.ofSeconds(30));
+        assertThat(stopping).as("close() returned normally").isCompletedWithValue(null);
+        boolean told;
+        try {
+            told = inFlight.get(20, TimeUnit.SECONDS).status() == 200;
+        } catch (java.util.concurrent.ExecutionException cutOff) {
+            told = false;
+        }
+        assertThat(told).as("the master never hears 200 for a call cut off").isFalse();
+        running.carpgate.close(); // a second close is a no-op
     }
 }

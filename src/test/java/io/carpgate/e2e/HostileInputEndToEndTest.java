@@ -208,7 +208,7 @@ class HostileInputEndToEndTest {
 
     @Test
     void theStrippedDeclarationsEncodingIsIgnoredAsTheBackupIgnoresItAndAnHonouredOneIsRefused() throws Exception {
-        // IXR removes the first declaration before expat reads the message, so its encoding changes nothing:
+        // IXR removes the first declaration before libxml2 reads the message, so its encoding changes nothing:
         // the backup reads UTF-8, and so does carpgate. A harmless call passes byte for byte...
         String iso = "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>";
         byte[] harmless = (iso + "<methodCall><methodName>opnsense.firmware_version</methodName><params><param>"
@@ -227,7 +227,7 @@ class HostileInputEndToEndTest {
         assertThat(gated.text()).contains("carpgate suppressed");
         assertThat(pair.xmlrpcCalls()).isEmpty();
 
-        // A second declaration is the one expat honours: ISO-8859-1 there would be read differently, so refused.
+        // A second declaration is the one libxml2 honours: ISO-8859-1 there would be read differently, so refused.
         byte[] honoured = ("<?xml version=\"1.0\"?>" + iso + "<methodCall><methodName>opnsense.firmware_version"
                 + "</methodName></methodCall>").getBytes(StandardCharsets.UTF_8);
         refusedAndNothingForwarded(HTTP.post(pair.carpgate("/xmlrpc.php"), AUTH, honoured));

@@ -280,6 +280,37 @@ class SyncEndToEndTest {
     }
 
     @Test
+    void anEmptyPostGoesToTheBackupAsItIsAndItsAnswerComesBack() throws Exception {
+        String auth = RawHttps.basic(Pair.SYNC_USER, Pair.SYNC_PASSWORD);
+        RawHttps.Answer direct = http.post(java.net.URI.create(pair.backup.baseUrl() + "/xmlrpc.php"), auth, new byte[0]);
+        pair.backup.reset();
+        RawHttps.Answer viaCarpgate = http.post(pair.carpgate("/xmlrpc.php"), auth, new byte[0]);
+        assertThat(pair.xmlrpcCalls()).singleElement().satisfies(c -> assertThat(c.body()).isEmpty());
+        assertThat(viaCarpgate.status()).isEqualTo(direct.status());
+        assertThat(viaCarpgate.body()).isEqualTo(direct.body());
+        io.carpgate.observe.ExchangeRecord record = pair.exchanges.await("the empty call", r -> r.bytesIn() == 0
+                && r.requestLine().startsWith("POST"));
+        assertThat(record.calls()).as("nothing to decide").isEmpty();
+        assertThat(record.upstreamStatus()).contains(direct.status());
+    }
+
+    @Test
+    void expectContinueIsAnsweredByCarpgateAndNotPassedOnWithTheBufferedBody() throws Exception {
+        byte[] body = fixture("firmware_version.request.xml");
+        try (RawTls raw = new RawTls(pair.carpgate.port(), 30_000)) {
+            String answer = raw.send("POST /xmlrpc.php HTTP/1.1\r\nHost: carpgate\r\nContent-Type: text/xml\r\n"
+                    + "Authorization: " + RawHttps.basic(Pair.SYNC_USER, Pair.SYNC_PASSWORD) + "\r\n"
+                    + "Expect: 100-continue\r\nConnection: close\r\nContent-Length: " + body.length + "\r\n\r\n")
+                    .send(body).readAll();
+            assertThat(answer).contains("HTTP/1.1 200", "<methodResponse>");
+        }
+        assertThat(pair.xmlrpcCalls()).singleElement().satisfies(c -> {
+            assertThat(c.headers()).doesNotContainKey("Expect").containsEntry("Content-Length", String.valueOf(body.length));
+            assertThat(c.body()).isEqualTo(body);
+        });
+    }
+
+    @Test
     void unknownPathsAre404AndNothingIsForwarded() throws Exception {
         assertThat(http.get(pair.carpgate("/api/core/firmware/status")).status()).isEqualTo(404);
         assertThat(http.post(pair.carpgate("/xmlrpc.php.bak"), null, new byte[] {'x'}).status()).isEqualTo(404);

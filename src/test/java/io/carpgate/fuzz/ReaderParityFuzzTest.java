@@ -34,5 +34,9 @@ class ReaderParityFuzzTest {
             byte[] body = Files.readAllBytes(Path.of(System.getProperty("carpgate.fixtures"), name));
             assertThat(Parity.check(body)).as(name).isPresent();
         }
+        for (String name : new String[] {"restore.three-kinds.request.xml", "restore.single-client-two-relays.request.xml",
+                "restore.no-items.request.xml"}) {
+            assertThat(Parity.check(io.carpgate.sim.Fixtures.items(name))).as(name).isPresent();
+        }
     }
 }

@@ -138,6 +138,8 @@ class PackagingConsistencyTest {
         List<String> reload = unit.lines().filter(l -> l.startsWith("ExecReload=")).toList();
         assertThat(reload).containsExactly("ExecReload=/opt/carpgate/bin/carpgate check --offline --config " + config,
                 "ExecReload=/bin/kill -HUP $MAINPID");
+        assertThat(read("README.md")).as("the README shows the unit's reload lines").contains("  " + reload.get(0) + "\n  "
+                + reload.get(1) + "\n");
         // The exit statuses it names are carpgate's: 2 for a configuration error, 143 for SIGTERM (ContainerUserTest).
         assertThat(read("README.md")).contains("| `run --config FILE` |", "| 2 configuration or map error");
     }

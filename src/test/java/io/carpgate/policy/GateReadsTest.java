@@ -9,6 +9,7 @@ import io.carpgate.xmlrpc.ReadResult;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -48,5 +49,27 @@ class GateReadsTest {
             rewritten |= full instanceof Verdict.Rewrite;
         }
         assertThat(rewritten).as("a restore is rewritten at least once").isEqualTo(fixture.startsWith("restore"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"restore.three-kinds.request.xml", "restore.single-client-two-relays.request.xml",
+        "restore.no-items.request.xml"})
+    void sameVerdictForEveryKindWithAndWithoutVipSync(String fixture) {
+        String text = new String(io.carpgate.sim.Fixtures.items(fixture), StandardCharsets.UTF_8);
+        GateInputs[] situations = {
+            GateTest.inputs(GateTest.book(), GateTest.view("BACKUP", "BACKUP")),
+            ItemKindsGateTest.mapped(GateTest.view("BACKUP", "MASTER"),
+                    ItemKindsGateTest.entry(ItemKind.WIREGUARD, "wg0-branches", 7),
+                    ItemKindsGateTest.entry(ItemKind.OPENVPN, "branch-client", 7),
+                    ItemKindsGateTest.entry(ItemKind.OPENVPN, ItemKindsGateTest.CLIENT2, 2),
+                    ItemKindsGateTest.entry(ItemKind.DHCRELAY, "lan", 2)),
+        };
+        for (byte[] body : List.of(text.replaceFirst("<param><value><struct>\n", "<param><value><struct>\n" + FILTER)
+                .getBytes(StandardCharsets.UTF_8), ItemKindsGateTest.withoutVips(fixture))) {
+            for (GateInputs in : situations) {
+                Verdict full = Gate.decide(read(body, KeptValues.ALL), in);
+                assertThat(Gate.decide(read(body, Gate.READS), in)).isEqualTo(full);
+            }
+        }
     }
 }

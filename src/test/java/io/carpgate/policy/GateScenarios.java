@@ -16,6 +16,13 @@ public final class GateScenarios {
                         GateTest.book(), GateTest.view("BACKUP", "BACKUP"), OnUnknownCarp.SUPPRESS),
                 // The map names the VHID only: the VIP uuid comes from the restore itself (rewrites to payload text).
                 new GateInputs(GateTest.hints(new VhidHint("wg0-branches", 7, Optional.empty(), Optional.empty())),
-                        GateTest.book(), GateTest.view("BACKUP", "BACKUP"), OnUnknownCarp.SUPPRESS));
+                        GateTest.book(), GateTest.view("BACKUP", "BACKUP"), OnUnknownCarp.SUPPRESS),
+                // OpenVPN instances and DHCP relays: known from a restore, and named in the map.
+                new GateInputs(GateTest.hints(
+                        new VhidHint(ItemKind.OPENVPN, "branch-client", 7, Optional.empty(), Optional.empty(), "map:1"),
+                        new VhidHint(ItemKind.DHCRELAY, "lan", 2, Optional.empty(), Optional.empty(), "map:2")),
+                        GateTest.book(GateExhaustiveTest.CLIENT.learned(), GateExhaustiveTest.SERVER.learned(),
+                                GateExhaustiveTest.RELAY.learned()),
+                        GateTest.view("BACKUP", "MASTER"), OnUnknownCarp.SUPPRESS));
     }
 }

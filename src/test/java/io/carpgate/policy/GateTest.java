@@ -35,35 +35,29 @@ class GateTest {
                 Instant.EPOCH);
     }
 
-    static InstanceBook book(KnownInstance... instances) {
-        return InstanceBook.empty().with(List.of(instances));
+    static ItemBook book(CarpItem... instances) {
+        return ItemBook.empty().with(List.of(instances));
     }
 
-    static KnownInstance wg0() {
-        return new KnownInstance(WG0, "wg0-branches", Optional.of(7), Optional.of("opt2"));
+    /** A learned WireGuard instance (its starts are gated). */
+    static CarpItem wg(String uuid, String name, Optional<Integer> vhid, Optional<String> iface) {
+        return new CarpItem(ItemKind.WIREGUARD, uuid, name, true, vhid, iface);
     }
 
-    static KnownInstance wg1() {
-        return new KnownInstance(WG1, "wg1-lan", Optional.of(2), Optional.of("lan"));
+    static CarpItem wg0() {
+        return wg(WG0, "wg0-branches", Optional.of(7), Optional.of("opt2"));
     }
 
-    static GateInputs inputs(InstanceBook book, CarpView carp) {
+    static CarpItem wg1() {
+        return wg(WG1, "wg1-lan", Optional.of(2), Optional.of("lan"));
+    }
+
+    static GateInputs inputs(ItemBook book, CarpView carp) {
         return new GateInputs(VhidHints.none(), book, carp, OnUnknownCarp.SUPPRESS);
     }
 
     static VhidHints hints(VhidHint... entries) {
-        return new VhidHints() {
-            @Override
-            public Optional<VhidHint> find(String uuid, String name) {
-                return List.of(entries).stream().filter(h -> h.instanceKey().equals(uuid)).findFirst()
-                        .or(() -> List.of(entries).stream().filter(h -> h.instanceKey().equals(name)).findFirst());
-            }
-
-            @Override
-            public List<VhidHint> all() {
-                return List.of(entries);
-            }
-        };
+        return VhidHints.of(List.of(entries));
     }
 
     @Nested
@@ -113,7 +107,7 @@ class GateTest {
             Verdict verdict = Gate.decide(c.service("opnsense.restart_service", "unbound", ""),
                     inputs(book(wg0()), new CarpView.Unavailable("down")));
             assertThat(verdict).isInstanceOf(Verdict.Forward.class);
-            assertThat(verdict.calls().get(0).reason()).isEqualTo("not a WireGuard start");
+            assertThat(verdict.calls().get(0).reason()).isEqualTo("not a start carpgate gates");
         }
 
         @ParameterizedTest
@@ -164,7 +158,7 @@ class GateTest {
 
         @Test
         void vhidMissingFromTheBackupsStatusIsUnknown() {
-            KnownInstance on9 = new KnownInstance(WG0, "wg0", Optional.of(9), Optional.empty());
+            CarpItem on9 = wg(WG0, "wg0", Optional.of(9), Optional.empty());
             Verdict verdict = Gate.decide(c.service("opnsense.restart_service", "wireguard", WG0),
                     inputs(book(on9), view("MASTER", "MASTER")));
             assertThat(verdict).isInstanceOf(Verdict.Suppress.class);
@@ -174,7 +168,7 @@ class GateTest {
         @Test
         void theMapNamesTheVhidOfAnInstanceNeverSeenInARestore() {
             GateInputs in = new GateInputs(hints(new VhidHint(WG1, 2, Optional.empty(), Optional.empty())),
-                    InstanceBook.empty(), view("BACKUP", "MASTER"), OnUnknownCarp.SUPPRESS);
+                    ItemBook.empty(), view("BACKUP", "MASTER"), OnUnknownCarp.SUPPRESS);
             assertThat(Gate.decide(c.service("opnsense.restart_service", "wireguard", WG1), in))
                     .isInstanceOf(Verdict.Forward.class);
         }
@@ -231,7 +225,7 @@ class GateTest {
                     c.struct("methodName", "opnsense.restore_config_section",
                             "params", c.array(c.restore(List.of(c.wgInstance(WG0, "wg0", MASTER_VIP7)), List.of())
                                     .params().get(0)))));
-            Verdict verdict = Gate.decide(call, inputs(InstanceBook.empty(),
+            Verdict verdict = Gate.decide(call, inputs(ItemBook.empty(),
                     view("BACKUP", "BACKUP")));
             // The VIP is not in the payload and not in the map, so the instance's VHID is unknown: forwarded as is.
             assertThat(verdict).isInstanceOf(Verdict.Forward.class);
@@ -259,7 +253,7 @@ class GateTest {
         @Test
         void vipNotInThePayloadIsReplacedByTheBackupsOwnVip() {
             GateInputs in = new GateInputs(hints(new VhidHint("wg0-branches", 7, Optional.empty(), Optional.empty())),
-                    InstanceBook.empty(), view("BACKUP", "BACKUP"), OnUnknownCarp.SUPPRESS);
+                    ItemBook.empty(), view("BACKUP", "BACKUP"), OnUnknownCarp.SUPPRESS);
             XmlRpcValue.Struct instance = c.wgInstance(WG0, "wg0-branches", MASTER_VIP7);
             Verdict verdict = Gate.decide(c.restore(List.of(instance), List.of()), in);
 
@@ -267,7 +261,7 @@ class GateTest {
             Verdict.Rewrite rewrite = (Verdict.Rewrite) verdict;
             XmlRpcValue.Str dependOn = instance.str("carp_depend_on").orElseThrow();
             assertThat(rewrite.changes()).containsExactly(new SlotChange(dependOn.slot(), BACKUP_VIP7));
-            assertThat(rewrite.learned()).containsExactly(new KnownInstance(WG0, "wg0-branches", Optional.of(7), Optional.empty()));
+            assertThat(rewrite.learned()).containsExactly(wg(WG0, "wg0-branches", Optional.of(7), Optional.empty()));
             assertThat(verdict.calls().get(0).action()).isEqualTo(Action.REWRITTEN);
             assertThat(verdict.calls().get(0).reason()).contains(MASTER_VIP7 + " -> " + BACKUP_VIP7);
             assertThat(verdict.calls().get(0).reason()).doesNotContain("SECRET");
@@ -277,10 +271,10 @@ class GateTest {
         void vipArrivingInTheSameSyncKeepsItsUuidSoNothingIsRewritten() {
             XmlRpcValue.Struct instance = c.wgInstance(WG0, "wg0-branches", MASTER_VIP7);
             MethodCall call = c.restore(List.of(instance), List.of(c.vip(MASTER_VIP7, "opt2", "7")));
-            Verdict verdict = Gate.decide(call, inputs(InstanceBook.empty(), view("BACKUP", "BACKUP")));
+            Verdict verdict = Gate.decide(call, inputs(ItemBook.empty(), view("BACKUP", "BACKUP")));
 
             assertThat(verdict).isInstanceOf(Verdict.Forward.class);
-            assertThat(verdict.learned()).containsExactly(new KnownInstance(WG0, "wg0-branches", Optional.of(7), Optional.of("opt2")));
+            assertThat(verdict.learned()).containsExactly(wg(WG0, "wg0-branches", Optional.of(7), Optional.of("opt2")));
             assertThat(verdict.calls().get(0).reason()).contains("already follows VIP " + MASTER_VIP7);
         }
 
@@ -288,16 +282,32 @@ class GateTest {
         void mapBackupVipWinsOverEverything() {
             String chosen = "abcdefab-0000-4000-8000-000000000001";
             GateInputs in = new GateInputs(hints(new VhidHint(WG0, 7, Optional.of("opt2"), Optional.of(chosen))),
-                    InstanceBook.empty(), new CarpView.Unavailable("down"), OnUnknownCarp.SUPPRESS);
+                    ItemBook.empty(), new CarpView.Unavailable("down"), OnUnknownCarp.SUPPRESS);
             XmlRpcValue.Struct instance = c.wgInstance(WG0, "wg0", MASTER_VIP7);
             Verdict verdict = Gate.decide(c.restore(List.of(instance), List.of(c.vip(MASTER_VIP7, "opt2", "7"))), in);
             assertThat(((Verdict.Rewrite) verdict).changes()).extracting(SlotChange::newText).containsExactly(chosen);
         }
 
         @Test
+        void aMapBackupVipTheBackupDoesNotHaveIsWrittenAsAskedButWarnedAboutAsDangling() {
+            String typo = "abcdefab-0000-4000-8000-000000000001";
+            GateInputs known = new GateInputs(hints(new VhidHint(WG0, 7, Optional.of("opt2"), Optional.of(typo))),
+                    ItemBook.empty(), view("BACKUP", "BACKUP"), OnUnknownCarp.SUPPRESS);
+            Verdict verdict = Gate.decide(c.restore(List.of(c.wgInstance(WG0, "wg0", MASTER_VIP7)), List.of()), known);
+            assertThat(((Verdict.Rewrite) verdict).changes()).extracting(SlotChange::newText).containsExactly(typo);
+            assertThat(verdict.calls().get(0).reason()).startsWith("WARNING the VHID map's backup-vip " + typo)
+                    .contains("will not resolve");
+            // One of the backup's own VIPs: no warning.
+            GateInputs right = new GateInputs(hints(new VhidHint(WG0, 7, Optional.of("opt2"), Optional.of(BACKUP_VIP7))),
+                    ItemBook.empty(), view("BACKUP", "BACKUP"), OnUnknownCarp.SUPPRESS);
+            assertThat(Gate.decide(c.restore(List.of(c.wgInstance(WG0, "wg0", MASTER_VIP7)), List.of()), right)
+                    .calls().get(0).reason()).doesNotContain("WARNING");
+        }
+
+        @Test
         void severalInstancesEachGetTheirOwnVhidsVip() {
             GateInputs in = new GateInputs(hints(new VhidHint("wg1-lan", 2, Optional.of("lan"), Optional.empty())),
-                    InstanceBook.empty(), view("BACKUP", "MASTER"), OnUnknownCarp.SUPPRESS);
+                    ItemBook.empty(), view("BACKUP", "MASTER"), OnUnknownCarp.SUPPRESS);
             XmlRpcValue.Struct a = c.wgInstance(WG0, "wg0", MASTER_VIP7);
             XmlRpcValue.Struct b = c.wgInstance(WG1, "wg1-lan", "");
             // VIP 7 arrives in the payload under the master's uuid: kept. wg1 had no dependency: gets the LAN VIP.
@@ -311,7 +321,7 @@ class GateTest {
         void unresolvedInstancesAreLeftAsSentWithAWarning() {
             XmlRpcValue.Struct instance = c.wgInstance(WG0, "wg0", "");
             Verdict verdict = Gate.decide(c.restore(List.of(instance), List.of()),
-                    inputs(InstanceBook.empty(), view("BACKUP", "BACKUP")));
+                    inputs(ItemBook.empty(), view("BACKUP", "BACKUP")));
             assertThat(verdict).isInstanceOf(Verdict.Forward.class);
             assertThat(verdict.calls().get(0).reason()).contains("WARNING", "no CARP dependency");
         }
@@ -321,19 +331,19 @@ class GateTest {
             // A restore whose VIP uuid is spelled with &#13; reads as a uuid ending in CR: no text written into
             // the body reads back as that on the backup, so the gate must not plan that rewrite.
             GateInputs in = new GateInputs(hints(new VhidHint("wg0", 7, Optional.empty(), Optional.empty())),
-                    InstanceBook.empty(), view("BACKUP", "BACKUP"), OnUnknownCarp.SUPPRESS);
+                    ItemBook.empty(), view("BACKUP", "BACKUP"), OnUnknownCarp.SUPPRESS);
             Verdict verdict = Gate.decide(c.restore(List.of(c.wgInstance(WG0, "wg0", "")),
                     List.of(c.vip(MASTER_VIP7 + "\r", "opt2", "7"))), in);
             assertThat(verdict).isInstanceOf(Verdict.Forward.class);
             assertThat(verdict.calls().get(0).action()).isEqualTo(Action.FORWARDED);
             assertThat(verdict.calls().get(0).reason()).contains("WARNING", "cannot be written", "left as sent");
-            assertThat(verdict.learned()).extracting(KnownInstance::vhid).containsExactly(Optional.of(7));
+            assertThat(verdict.learned()).extracting(CarpItem::vhid).containsExactly(Optional.of(7));
         }
 
         @Test
         void aPayloadVipWithoutUuidIsNeverTheTargetForThatWouldMeanNoDependency() {
             GateInputs in = new GateInputs(hints(new VhidHint("wg0", 7, Optional.empty(), Optional.empty())),
-                    InstanceBook.empty(), view("BACKUP", "BACKUP"), OnUnknownCarp.SUPPRESS);
+                    ItemBook.empty(), view("BACKUP", "BACKUP"), OnUnknownCarp.SUPPRESS);
             for (String blank : List.of("", "  ")) {
                 Verdict verdict = Gate.decide(c.restore(List.of(c.wgInstance(WG0, "wg0", MASTER_VIP7)),
                         List.of(c.vip(blank, "opt2", "7"))), in);
@@ -347,7 +357,7 @@ class GateTest {
             CarpView odd = new CarpView.Known(List.of(new BackupVip(BACKUP_VIP7 + "\u0001", "opt2", 7, "198.51.100.5", "")),
                     List.of(new VipState("WAN2", 7, "198.51.100.5", "BACKUP")), Instant.EPOCH);
             GateInputs in = new GateInputs(hints(new VhidHint("wg0", 7, Optional.empty(), Optional.empty())),
-                    InstanceBook.empty(), odd, OnUnknownCarp.SUPPRESS);
+                    ItemBook.empty(), odd, OnUnknownCarp.SUPPRESS);
             Verdict verdict = Gate.decide(c.restore(List.of(c.wgInstance(WG0, "wg0", MASTER_VIP7)), List.of()), in);
             assertThat(verdict).isInstanceOf(Verdict.Forward.class);
             assertThat(verdict.calls().get(0).reason()).contains("WARNING", "cannot be written");
@@ -356,7 +366,7 @@ class GateTest {
         @Test
         void apiDownWithoutMapVipLeavesTheInstanceAndSaysWhy() {
             GateInputs in = new GateInputs(hints(new VhidHint("wg0", 7, Optional.empty(), Optional.empty())),
-                    InstanceBook.empty(), new CarpView.Unavailable("connection refused"), OnUnknownCarp.SUPPRESS);
+                    ItemBook.empty(), new CarpView.Unavailable("connection refused"), OnUnknownCarp.SUPPRESS);
             Verdict verdict = Gate.decide(c.restore(List.of(c.wgInstance(WG0, "wg0", MASTER_VIP7)), List.of()), in);
             assertThat(verdict).isInstanceOf(Verdict.Forward.class);
             assertThat(verdict.calls().get(0).reason()).contains("WARNING", "connection refused");
@@ -369,7 +379,7 @@ class GateTest {
                             new BackupVip(BACKUP_VIP2, "lan", 7, "192.168.1.1", "")),
                     List.of(), Instant.EPOCH);
             GateInputs in = new GateInputs(hints(new VhidHint("wg0", 7, Optional.empty(), Optional.empty())),
-                    InstanceBook.empty(), twoSevens, OnUnknownCarp.SUPPRESS);
+                    ItemBook.empty(), twoSevens, OnUnknownCarp.SUPPRESS);
             Verdict verdict = Gate.decide(c.restore(List.of(c.wgInstance(WG0, "wg0", MASTER_VIP7)), List.of()), in);
             assertThat(verdict).isInstanceOf(Verdict.Forward.class);
             assertThat(verdict.calls().get(0).reason()).contains("name the interface");
@@ -378,22 +388,22 @@ class GateTest {
         @Test
         void restoresWithoutWireGuardPass() {
             MethodCall call = c.call("opnsense.restore_config_section", c.struct("system", c.struct("hostname", "fw")));
-            assertThat(Gate.decide(call, inputs(InstanceBook.empty(), new CarpView.Unavailable("x"))))
+            assertThat(Gate.decide(call, inputs(ItemBook.empty(), new CarpView.Unavailable("x"))))
                     .isInstanceOf(Verdict.Forward.class);
         }
 
         @Test
         void restoreWithoutOneStructIsRefused() {
             assertThat(Gate.decide(c.call("opnsense.restore_config_section", c.str("x")),
-                    inputs(InstanceBook.empty(), view("BACKUP", "BACKUP")))).isInstanceOf(Verdict.Reject.class);
+                    inputs(ItemBook.empty(), view("BACKUP", "BACKUP")))).isInstanceOf(Verdict.Reject.class);
         }
 
         @Test
         void learnedInstancesGateLaterStarts() {
             XmlRpcValue.Struct instance = c.wgInstance(WG0, "wg0", MASTER_VIP7);
             Verdict restore = Gate.decide(c.restore(List.of(instance), List.of(c.vip(MASTER_VIP7, "opt2", "7"))),
-                    inputs(InstanceBook.empty(), view("BACKUP", "BACKUP")));
-            InstanceBook learned = InstanceBook.empty().with(restore.learned());
+                    inputs(ItemBook.empty(), view("BACKUP", "BACKUP")));
+            ItemBook learned = ItemBook.empty().with(restore.learned());
             assertThat(Gate.decide(c.service("opnsense.restart_service", "wireguard", WG0), inputs(learned, view("BACKUP", "BACKUP"))))
                     .isInstanceOf(Verdict.Suppress.class);
             assertThat(Gate.decide(c.service("opnsense.restart_service", "wireguard", WG0), inputs(learned, view("MASTER", "BACKUP"))))
@@ -412,9 +422,9 @@ class GateTest {
 
     @Test
     void instanceBookKeepsTheLatestLearning() {
-        KnownInstance first = new KnownInstance(WG0, "wg0", Optional.of(7), Optional.empty());
-        KnownInstance second = new KnownInstance(WG0, "wg0", Optional.of(2), Optional.empty());
-        assertThat(InstanceBook.empty().with(List.of(first)).with(List.of(second)).byUuid())
-                .isEqualTo(Map.of(WG0, second));
+        CarpItem first = wg(WG0, "wg0", Optional.of(7), Optional.empty());
+        CarpItem second = wg(WG0, "wg0", Optional.of(2), Optional.empty());
+        assertThat(ItemBook.empty().with(List.of(first)).with(List.of(second)).byKindAndUuid())
+                .isEqualTo(Map.of("wireguard/" + WG0, second));
     }
 }

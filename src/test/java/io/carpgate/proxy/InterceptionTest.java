@@ -47,18 +47,21 @@ class InterceptionTest {
     }
 
     private URI start(Interceptor interceptor) throws Exception {
-        ExchangeListener recording = new ExchangeListener() {
-            @Override
-            public void onComplete(ExchangeRecord record) {
-                records.add(record);
-            }
-        };
-        Handler forwarder = new Handler.Abstract() {
+        return start(interceptor, new Handler.Abstract() {
             @Override
             public boolean handle(Request request, Response response, Callback callback) {
                 forwarded.incrementAndGet();
                 Response.writeError(request, response, callback, 599);
                 return true;
+            }
+        });
+    }
+
+    private URI start(Interceptor interceptor, Handler forwarder) throws Exception {
+        ExchangeListener recording = new ExchangeListener() {
+            @Override
+            public void onComplete(ExchangeRecord record) {
+                records.add(record);
             }
         };
         server = new Server();
@@ -118,6 +121,40 @@ class InterceptionTest {
             throw new IllegalArgumentException("SECRET-IN-MESSAGE");
         }));
         assertRefusedWithoutForwarding(post(uri), "IllegalArgumentException");
+    }
+
+    /** A forwarding stage that fails before anything left: the master is told, the record says failed. */
+    private URI startWithBrokenForwarder(Throwable thrown) throws Exception {
+        io.carpgate.policy.CallOutcome decided = new io.carpgate.policy.CallOutcome("opnsense.firmware_version",
+                java.util.Optional.empty(), java.util.Optional.empty(), java.util.Optional.empty(),
+                java.util.Optional.empty(), java.util.Optional.empty(), Action.FORWARDED, "not gated");
+        return start(body -> new Intercepted.Forward(List.of(java.nio.ByteBuffer.wrap(body)), List.of(decided), false),
+                new Handler.Abstract() {
+                    @Override
+                    public boolean handle(Request request, Response response, Callback callback) {
+                        if (thrown instanceof Error error) {
+                            throw error;
+                        }
+                        throw (RuntimeException) thrown;
+                    }
+                });
+    }
+
+    @Test
+    void aForwardingStageThatThrowsIsAFaultAndAFailedRecordNeverForwarded() throws Exception {
+        for (Throwable thrown : List.of(new IllegalStateException("SECRET-IN-MESSAGE"), new StackOverflowError())) {
+            records.clear();
+            URI uri = startWithBrokenForwarder(thrown);
+            HttpResponse<String> answer = post(uri);
+            assertThat(answer.statusCode()).as(thrown.toString()).isEqualTo(502);
+            assertThat(answer.body()).contains("<fault>", "nothing was sent", "before the call reached the backup")
+                    .doesNotContain("SECRET-IN-MESSAGE");
+            ExchangeRecord record = Awaitility.await("the exchange is recorded").atMost(Duration.ofSeconds(30))
+                    .until(() -> records.stream().findFirst(), java.util.Optional::isPresent).orElseThrow();
+            assertThat(record.calls()).singleElement().extracting(c -> c.action()).isEqualTo(Action.FAILED);
+            server.stop();
+            server = null;
+        }
     }
 
     @Test

@@ -20,7 +20,7 @@ import org.xml.sax.helpers.DefaultHandler;
 
 /**
  * The backup's IXR_Message::parse(), step by step as PROTOCOL.md ("How the backup parses XML-RPC") and the
- * IXR source describe it. The JDK's SAX parser stands in for expat. Written independently of carpgate's
+ * IXR source describe it. The JDK's SAX parser stands in for libxml2. Written independently of carpgate's
  * reader ({@code io.carpgate.xmlrpc}) and of the simulator ({@code io.carpgate.sim}): it imports neither.
  *
  * <p>The steps:
@@ -28,7 +28,7 @@ import org.xml.sax.helpers.DefaultHandler;
  *   <li>{@code preg_replace('/<\?xml.*?\?>/', '', substr($msg, 0, 100), 1)}: the first such match in the
  *       first 100 bytes is cut out, wherever it is ('.' does not cross a line feed).</li>
  *   <li>A message that is empty after PHP's trim() is a parse failure; the message itself is not trimmed.</li>
- *   <li>expat reads the bytes (UTF-8 unless a BOM or a remaining declaration says otherwise); internal
+ *   <li>libxml2 reads the bytes (UTF-8 unless a BOM or a remaining declaration says otherwise); internal
  *       entities are expanded; text, CDATA and entity text all arrive through one character handler. (The
  *       parser on the nodes is in fact libxml2, which keeps a raw CR inside CDATA; emulated below.)</li>
  *   <li>tag_open resets the collected text; tag_close turns it into a value per tag and resets it.</li>
@@ -36,7 +36,10 @@ import org.xml.sax.helpers.DefaultHandler;
  */
 public final class IxrParse {
     private static final Pattern DECLARATION = Pattern.compile("<\\?xml.*?\\?>", Pattern.UNIX_LINES);
-    /** expat's built-in encodings; PHP registers no handler for others. */
+    /**
+     * The encodings this reference honours in a declaration left in place. libxml2 knows more (through iconv),
+     * but carpgate refuses every declared encoding other than UTF-8, so the others never matter for parity.
+     */
     private static final Set<String> EXPAT_ENCODINGS = Set.of("UTF-8", "UTF-16", "ISO-8859-1", "US-ASCII");
     private static final Pattern LEFT_DECLARATION = Pattern.compile(
             "^<\\?xml[ \\t\\r\\n]+version[ \\t\\r\\n]*=[ \\t\\r\\n]*(['\"])([^'\"]*)\\1"
@@ -96,8 +99,9 @@ public final class IxrParse {
     }
 
     /**
-     * Where the JDK parser and expat differ on a declaration still at the start: expat knows four encodings
-     * only, and reads any version with XML 1.0 rules. Returns null when expat would fail.
+     * Where the JDK parser and the backup's parser differ on a declaration still at the start: only these
+     * encodings are honoured here (see above), and any version is read with XML 1.0 rules. Returns null when the
+     * message cannot be read that way.
      */
     private static byte[] expatView(byte[] message) {
         String head = new String(message, 0, Math.min(message.length, 200), StandardCharsets.ISO_8859_1);
@@ -110,7 +114,7 @@ public final class IxrParse {
         }
         byte[] out = message.clone();
         if (m.group(2).equals("1.1")) {
-            out[m.start(2) + 2] = '0'; // expat has no XML 1.1 rules
+            out[m.start(2) + 2] = '0'; // read with XML 1.0 rules, as the backup's parser does
         }
         return out;
     }

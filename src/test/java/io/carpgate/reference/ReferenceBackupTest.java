@@ -203,7 +203,7 @@ class ReferenceBackupTest {
         String mid = "<methodCall><methodName>opnsense.<?xml x?>start_service</methodName><params>"
                 + control(member("service", "wireguard")) + "</params></methodCall>";
         assertThat(actions(mid)).hasSize(1);
-        // Whitespace left before a second declaration makes expat fail.
+        // Whitespace left before a second declaration makes libxml2 fail.
         assertThat(BACKUP.run(bytes("<?xml version=\"1.0\"?>\n<?xml version=\"1.0\"?>" + plain.substring(plain.indexOf("<methodCall>"))))
                 .end()).isEqualTo("fault -32700");
         assertThat(BACKUP.run(bytes("<?xml version=\"1.0\"?><?xml version=\"1.0\"?>" + plain.substring(plain.indexOf("<methodCall>"))))

@@ -18,6 +18,23 @@ public final class Fixtures {
         }
     }
 
+    /**
+     * The restores with WireGuard, OpenVPN and DHCP relay items in src/test/resources/opnsense-items/ (written by
+     * its make_fixtures.py in the shapes an OPNsense master sends), next to the byte-exact originals.
+     */
+    public static Path itemsDir() {
+        return Path.of(System.getProperty("carpgate.fixtures", "src/test/resources/opnsense-fixtures"))
+                .resolveSibling("opnsense-items");
+    }
+
+    public static byte[] items(String name) {
+        try {
+            return Files.readAllBytes(itemsDir().resolve(name));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public static String text(String name) {
         return new String(bytes(name), StandardCharsets.UTF_8);
     }

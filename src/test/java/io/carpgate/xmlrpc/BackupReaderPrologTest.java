@@ -11,7 +11,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
-/** IXR strips the first declaration in the first 100 bytes and trims; expat honours any declaration left. */
+/** IXR strips the first declaration in the first 100 bytes and trims; libxml2 honours any declaration left. */
 class BackupReaderPrologTest {
     private static final String CALL =
             "<methodCall><methodName>m</methodName><params><param><value><string>é</string></value></param></params></methodCall>";
@@ -26,7 +26,7 @@ class BackupReaderPrologTest {
 
     @Test
     void strippedDeclarationsEncodingIsIgnored() {
-        // The backup strips this declaration, so expat never sees ISO-8859-1 and reads UTF-8.
+        // The backup strips this declaration, so libxml2 never sees ISO-8859-1 and reads UTF-8.
         byte[] body = utf8("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n" + CALL);
         XmlRpcValue.Str s = onlyString(body);
         assertThat(s.text()).isEqualTo("é");
@@ -43,7 +43,7 @@ class BackupReaderPrologTest {
         ReadResult.Unreadable r = refused("<?xml version=\"1.0\"?><?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>" + CALL);
         assertThat(r.faultCode()).isEqualTo(-32700);
         assertThat(r.reason()).contains("encoding");
-        // XML 1.1 has other character rules than expat's 1.0.
+        // XML 1.1 has other character rules than libxml2's 1.0.
         assertThat(refused("<?xml version=\"1.0\"?><?xml version=\"1.1\"?>" + CALL).reason()).contains("version");
     }
 
@@ -56,7 +56,7 @@ class BackupReaderPrologTest {
 
     @Test
     void secondDeclarationAfterWhiteSpaceIsRefused() {
-        // IXR does not trim what it hands to expat, and expat fails on a declaration that is not at the very
+        // IXR does not trim what it hands to libxml2, and libxml2 fails on a declaration that is not at the very
         // start (found by the reader parity fuzz test).
         assertThat(refused("<?xml version=\"1.0\"?>\n<?xml version=\"1.0\" encoding=\"utf-8\"?>" + CALL).faultCode())
                 .isEqualTo(-32700);
@@ -67,7 +67,7 @@ class BackupReaderPrologTest {
 
     @Test
     void declarationSpanningALineIsNotStrippedAndSoHonoured() {
-        // The backup's regex has no /s: "<?xml ...\n?>" is no match, and expat honours that declaration.
+        // The backup's regex has no /s: "<?xml ...\n?>" is no match, and libxml2 honours that declaration.
         assertThat(refused("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"\n?>" + CALL).reason()).contains("encoding");
         assertThat(onlyString(utf8("<?xml version=\"1.0\"\n?>" + CALL)).text()).isEqualTo("é");
         // A later one-line declaration within the window is the one cut out.
@@ -111,7 +111,7 @@ class BackupReaderPrologTest {
     void xmlWhiteSpaceAroundTheDocumentIsAcceptedOtherTrimmedCharactersAreNot() {
         byte[] body = utf8(" \r\n\t<?xml version=\"1.0\"?>\n" + CALL + "\n\t ");
         assertThat(onlyString(body).text()).isEqualTo("é");
-        // PHP's trim() only tests for emptiness; expat fails on a NUL or vertical tab outside the root.
+        // PHP's trim() only tests for emptiness; libxml2 fails on a NUL or vertical tab outside the root.
         assertThat(refused(utf8(CALL + "\n\0\0\u000B")).faultCode()).isEqualTo(-32700);
         assertThat(refused(utf8("\u000B" + CALL)).faultCode()).isEqualTo(-32700);
         assertThat(refused(utf8("\u000B<?xml version=\"1.0\"?>" + CALL)).faultCode()).isEqualTo(-32600);
@@ -128,7 +128,7 @@ class BackupReaderPrologTest {
         assertThat(refused(utf16).faultCode()).isEqualTo(-32700);
         byte[] utf16le = ("\uFEFF" + CALL).getBytes(StandardCharsets.UTF_16LE);
         assertThat(refused(utf16le).faultCode()).isEqualTo(-32700);
-        // Without a BOM expat would still detect UTF-16 from "<\0"; carpgate refuses it as not UTF-8 XML.
+        // Without a BOM libxml2 would still detect UTF-16 from "<\0"; carpgate refuses it as not UTF-8 XML.
         assertThat(refused(CALL.getBytes(StandardCharsets.UTF_16LE)).faultCode()).isEqualTo(-32700);
     }
 

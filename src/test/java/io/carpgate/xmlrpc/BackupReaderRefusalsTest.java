@@ -56,7 +56,7 @@ class BackupReaderRefusalsTest {
         "<value><![CDATA[\uFFFF]]></value>",
     })
     void nonCharactersExpatFailsOnAreRefusedWherever(String value) {
-        // Found by the reader fuzz test: Woodstox lets U+FFFE and U+FFFF through in text, expat does not.
+        // Found by the reader fuzz test: Woodstox lets U+FFFE and U+FFFF through in text, libxml2 does not.
         assertThat(refused(oneParam(value)).reason()).contains("character not allowed in XML");
     }
 
@@ -81,7 +81,7 @@ class BackupReaderRefusalsTest {
         "<value><struct><member><name>n]]></name><value>a</value></member></struct></value>",
     })
     void closingCdataMarkerInTextIsRefused(String value) {
-        // Found by the long fuzz run: expat fails on "]]>" in character data, Woodstox let one through.
+        // Found by the long fuzz run: libxml2 fails on "]]>" in character data, Woodstox let one through.
         assertThat(refused(oneParam(value)).reason()).contains("\"]]>\" in text");
     }
 

@@ -1,0 +1,84 @@
+package io.carpgate.cli;
+
+import io.carpgate.config.CarpgateConfig;
+import io.carpgate.config.ConfigException;
+import io.carpgate.config.ConfigLoader;
+import io.carpgate.config.ConfigWarnings;
+import io.carpgate.config.PairConfig;
+import io.carpgate.config.VhidMap;
+import io.carpgate.config.VhidMapLoader;
+import io.carpgate.tls.Fingerprint;
+import io.carpgate.tls.PemFiles;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything {@code check} can know without the network: the configuration, each VHID map and every file they name
+ * are read and checked (as {@code run} and a reload read them), and summed up in a few lines with the warnings.
+ */
+final class OfflineCheck {
+    /** @param maps one per pair, in the order of {@code config.pairs()} */
+    record Report(CarpgateConfig config, List<VhidMap> maps, List<String> lines, List<String> warnings) {}
+
+    private OfflineCheck() {}
+
+    static Report run(Path file, Map<String, String> env, Instant now) throws ConfigException {
+        CarpgateConfig config = ConfigLoader.load(file, env);
+        List<VhidMap> maps = new ArrayList<>();
+        for (PairConfig pair : config.pairs()) {
+            maps.add(pair.vhidMap().isPresent() ? VhidMapLoader.load(pair.vhidMap().get()) : VhidMap.empty());
+        }
+        List<String> lines = new ArrayList<>();
+        List<String> warnings = new ArrayList<>(ConfigWarnings.of(config));
+        lines.add("configuration " + config.source() + ": ok; " + config.pairs().size() + " pair(s)");
+        lines.add("listen " + config.listen().host() + ":" + config.listen().port() + "; " + certificate(config, now, warnings));
+        lines.add("clients: " + config.access().describe());
+        for (int i = 0; i < config.pairs().size(); i++) {
+            PairConfig pair = config.pairs().get(i);
+            VhidMap map = maps.get(i);
+            lines.add("pair " + pair.name() + " at " + pair.path() + " -> backup " + pair.backup().url() + ": "
+                    + Launcher.describe(pair.backup().trust()) + "; on-unknown-carp "
+                    + pair.onUnknownCarp().name().toLowerCase(java.util.Locale.ROOT) + "; VHID map "
+                    + map.source().map(p -> p + " (" + map.entries().size() + " entries)").orElse("none"));
+        }
+        lines.add("mode " + config.mode().name().toLowerCase(java.util.Locale.ROOT) + "; logs " + config.logsDir()
+                + "; admin " + config.admin().map(a -> "http://" + a.host() + ":" + a.port() + "/").orElse("off"));
+        return new Report(config, maps, lines, warnings);
+    }
+
+    /** The listener certificate's fingerprint and end, or what {@code run} will do when it does not exist yet. */
+    private static String certificate(CarpgateConfig config, Instant now, List<String> warnings) throws ConfigException {
+        Path cert = config.tls().cert();
+        if (!Files.exists(cert)) {
+            Path folder = cert.toAbsolutePath().getParent();
+            Path existing = folder;
+            while (existing != null && !Files.exists(existing)) {
+                existing = existing.getParent();
+            }
+            if (existing != null && !Files.isWritable(existing)) {
+                warnings.add("tls: " + cert + " does not exist and " + existing + " is not writable here: run cannot "
+                        + "create the self-signed pair (create it with gen-cert, or make the folder writable)");
+            }
+            return cert + " does not exist yet: run creates a self-signed pair there";
+        }
+        try {
+            X509Certificate leaf = PemFiles.readCertificates(cert).get(0);
+            Instant end = leaf.getNotAfter().toInstant();
+            if (end.isBefore(now)) {
+                warnings.add("tls: the listener certificate " + cert + " expired at " + end
+                        + "; a master that verifies its peer will refuse carpgate");
+            }
+            return "certificate " + cert + " SHA-256 " + Fingerprint.of(leaf) + ", valid until " + end;
+        } catch (IOException | GeneralSecurityException e) {
+            // The loader has just read this file; it changed in between.
+            throw new ConfigException(cert + ": changed while it was being checked; run the check again");
+        }
+    }
+}

@@ -1,0 +1,156 @@
+package io.carpgate.policy;
+
+import io.carpgate.xmlrpc.XmlRpcValue;
+import io.carpgate.xmlrpc.XmlRpcValue.Str;
+import io.carpgate.xmlrpc.XmlRpcValue.Struct;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * The kinds of OPNsense configuration item whose {@code carp_depend_on} names a CARP VIP by uuid
+ * (docs/PROTOCOL.md, "Every item with a CARP dependency"). Each constant is one row: where the items sit
+ * in a restore, which member names them, which service starts them, whether their dependency counts and
+ * whether their starts are gated. Another kind is one more row here; the rewrite, the gate, the VHID map,
+ * the logs and the status page all work from these rows.
+ */
+public enum ItemKind {
+    /** Brought up on a BACKUP when its VIP uuid is unknown there: starts gated. */
+    WIREGUARD("wireguard", "WireGuard instance", List.of("OPNsense", "wireguard"),
+            List.of("server", "servers", "server"), "name", item -> Optional.empty(), Optional.empty(),
+            "the backup treats it as having no dependency and brings it up, also as BACKUP"),
+    /** Clients only: {@code ovpn_service_control.php} ignores the dependency of a server. Client starts gated. */
+    OPENVPN("openvpn", "OpenVPN instance", List.of("OPNsense", "OpenVPN"), List.of("Instances", "Instance"),
+            "description", ItemKind::openVpnServer, Optional.empty(),
+            "the backup treats the client as having no dependency and starts it, also as BACKUP"),
+    /**
+     * A relay's own code starts it only when its VIP is MASTER, and never when the uuid is unknown (which
+     * breaks failover instead): the rewrite matters, its starts need no gate.
+     */
+    DHCRELAY("dhcrelay", "DHCP relay", List.of("OPNsense", "DHCRelay"), List.of("relays"), "interface",
+            item -> Optional.empty(),
+            Optional.of("a DHCP relay on the backup starts only while its own CARP VIP is MASTER there"),
+            "the backup never starts the relay, not even once it is MASTER");
+
+    private final String key;
+    private final String label;
+    private final List<String> module;
+    private final List<String> itemPath;
+    private final String nameField;
+    private final Function<Struct, Optional<String>> dependencyIgnored;
+    private final Optional<String> startsPass;
+    private final String unknownVip;
+
+    /**
+     * @param key               the service name in {@code list_services} and {@code start/restart_service}, and
+     *                          the kind's word in the decision log, metrics, status page and VHID map
+     * @param module            the section below which everything the decision reads lies (kept whole by the
+     *                          reader, see {@link Gate#READS}); plain structs down to it
+     * @param itemPath          member names from the module down to the items; any step may be one struct or
+     *                          an array of them (OPNsense's {@code listtags()} makes {@code servers} an array)
+     * @param nameField         the member an admin knows the item by
+     * @param dependencyIgnored why the backup ignores this item's {@code carp_depend_on}; empty when it counts
+     * @param startsPass        why starts of this kind need no gate; empty when they are gated
+     * @param unknownVip        what the backup does with an item whose dependency names a VIP uuid it does not have
+     */
+    ItemKind(String key, String label, List<String> module, List<String> itemPath, String nameField,
+             Function<Struct, Optional<String>> dependencyIgnored, Optional<String> startsPass, String unknownVip) {
+        this.key = key;
+        this.label = label;
+        this.module = List.copyOf(module);
+        this.itemPath = List.copyOf(itemPath);
+        this.nameField = nameField;
+        this.dependencyIgnored = dependencyIgnored;
+        this.startsPass = startsPass;
+        this.unknownVip = unknownVip;
+    }
+
+    public String key() {
+        return key;
+    }
+
+    /** E.g. "WireGuard instance", for messages. */
+    public String label() {
+        return label;
+    }
+
+    List<String> module() {
+        return module;
+    }
+
+    /** Where the items are, for messages: {@code OPNsense.OpenVPN.Instances.Instance}. */
+    public String path() {
+        List<String> all = new ArrayList<>(module);
+        all.addAll(itemPath);
+        return String.join(".", all);
+    }
+
+    public String nameField() {
+        return nameField;
+    }
+
+    /** Whether a start of an item of this kind whose dependency counts waits for CARP MASTER. */
+    public boolean startsGated() {
+        return startsPass.isEmpty();
+    }
+
+    Optional<String> startsPassBecause() {
+        return startsPass;
+    }
+
+    /** Why the backup ignores this item's dependency, or empty when it counts. */
+    Optional<String> dependencyIgnored(Struct item) {
+        return dependencyIgnored.apply(item);
+    }
+
+    /** What the backup does with an item of this kind whose dependency names a VIP uuid it does not have. */
+    public String unknownVipEffect() {
+        return unknownVip;
+    }
+
+    public static Optional<ItemKind> byKey(String key) {
+        return Arrays.stream(values()).filter(k -> k.key.equals(key)).findFirst();
+    }
+
+    /**
+     * The items of this kind in a restore's sections, in order: each a struct, or whatever else the master sent
+     * in an item's place (the caller reports those). Empty when the section is absent or empty ({@code ''}).
+     */
+    List<XmlRpcValue> items(Struct sections) {
+        Optional<Struct> at = Optional.of(sections);
+        for (String step : module) {
+            at = at.flatMap(s -> s.struct(step));
+        }
+        if (at.isEmpty()) {
+            return List.of();
+        }
+        List<XmlRpcValue> level = List.of(at.get());
+        for (String step : itemPath) {
+            List<XmlRpcValue> next = new ArrayList<>();
+            for (XmlRpcValue value : level) {
+                if (value instanceof Struct struct) {
+                    struct.get(step).map(XmlRpcValue::oneOrMany).ifPresent(next::addAll);
+                }
+            }
+            level = next;
+        }
+        return level;
+    }
+
+    /** OpenVPN's model defaults {@code role} to server; only {@code role == 'client'} makes the dependency count. */
+    private static Optional<String> openVpnServer(Struct item) {
+        Optional<XmlRpcValue> role = item.get("role");
+        if (role.isEmpty()) {
+            return Optional.of("it has no role, so it is a server (the model's default), and the backup ignores "
+                    + "carp_depend_on for servers");
+        }
+        if (role.get() instanceof Str text) {
+            return text.text().equals("client") ? Optional.empty()
+                    : Optional.of("it is not a client (role '" + text.text() + "'), and the backup ignores carp_depend_on "
+                    + "for servers");
+        }
+        return Optional.empty(); // a role carpgate cannot read as the backup does: treated as a client, the safe side
+    }
+}

@@ -1,0 +1,165 @@
+package io.carpgate.policy;
+
+import io.carpgate.carp.CarpView;
+import io.carpgate.carp.CarpView.Resolved;
+import io.carpgate.xmlrpc.BodyPatcher;
+import io.carpgate.xmlrpc.XmlRpcValue;
+import io.carpgate.xmlrpc.XmlRpcValue.Str;
+import io.carpgate.xmlrpc.XmlRpcValue.Struct;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Points each item's {@code carp_depend_on} in a restore (every {@link ItemKind}) at the VIP the backup will
+ * have for the item's VHID once this restore is stored, so the backup's own CARP logic keeps it down while it
+ * is BACKUP and brings it up when it becomes MASTER.
+ *
+ * <p>Which uuid that is: the backup's restore replaces its synced CARP VIPs with the ones in the payload,
+ * uuids included. So a VIP for the VHID that arrives in the same call keeps the master's uuid on the backup
+ * and must be named as is; pointing at the backup's current uuid would leave a dangling reference — the
+ * very failure carpgate exists to prevent. Only when the payload has no VIP for the VHID (VIP sync off,
+ * or the VIP marked "No XMLRPC sync") is the backup's own VIP, from its API, the right one. An admin's
+ * {@code backup-vip} in the VHID map overrides both.
+ */
+final class ItemRewrite {
+    private ItemRewrite() {}
+
+    static CallDecision decide(Struct sections, GateInputs in) {
+        List<PayloadVip> payloadVips = PayloadVip.in(sections);
+        List<SlotChange> changes = new ArrayList<>();
+        List<CarpItem> learned = new ArrayList<>();
+        Set<ItemKind> kinds = new LinkedHashSet<>();
+        List<String> names = new ArrayList<>();
+        List<String> vhids = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
+        for (ItemKind kind : ItemKind.values()) {
+            for (XmlRpcValue value : kind.items(sections)) {
+                kinds.add(kind);
+                if (!(value instanceof Struct item)) {
+                    notes.add("a " + kind.label() + " entry (" + kind.path() + ") is not a struct; left as sent");
+                    continue;
+                }
+                ItemResult result = item(kind, item, payloadVips, in);
+                names.add(result.item().shownName());
+                result.item().vhid().ifPresent(v -> vhids.add(String.valueOf(v)));
+                result.change().ifPresent(changes::add);
+                learned.add(result.item());
+                notes.add(result.note());
+            }
+        }
+        if (kinds.isEmpty()) {
+            return CallDecision.Pass.forwarded(CallOutcome.plain(Methods.RESTORE, Action.FORWARDED,
+                    "no " + Arrays.stream(ItemKind.values()).map(ItemKind::label).collect(Collectors.joining(", "))
+                            + " in this restore"));
+        }
+        Action action = changes.isEmpty() ? Action.FORWARDED : Action.REWRITTEN;
+        CallOutcome outcome = new CallOutcome(Methods.RESTORE, Optional.empty(), Optional.empty(),
+                Optional.of(kinds.stream().map(ItemKind::key).collect(Collectors.joining(","))),
+                Optional.of(String.join(", ", names)),
+                vhids.isEmpty() ? Optional.empty() : Optional.of(String.join(",", vhids)),
+                Optional.empty(), action, String.join("; ", notes));
+        return new CallDecision.Pass(outcome, changes, learned);
+    }
+
+    private record ItemResult(CarpItem item, Optional<SlotChange> change, String note) {}
+
+    private record Follow(int vhid, Optional<String> iface, String source) {}
+
+    private static ItemResult item(ItemKind kind, Struct item, List<PayloadVip> payloadVips, GateInputs in) {
+        String uuid = PayloadVip.uuidOf(item);
+        String name = PayloadVip.text(item, kind.nameField());
+        String label = kind.label() + " " + (name.isEmpty() ? uuid : name);
+        Optional<String> ignored = kind.dependencyIgnored(item);
+        if (ignored.isPresent()) {
+            return new ItemResult(new CarpItem(kind, uuid, name, false, Optional.empty(), Optional.empty()),
+                    Optional.empty(), label + ": left as sent, " + ignored.get());
+        }
+        boolean gated = kind.startsGated();
+        Optional<XmlRpcValue> dependOn = item.get("carp_depend_on");
+        String masterVip = dependOn.filter(Str.class::isInstance).map(v -> ((Str) v).text()).orElse("");
+        Optional<VhidHint> hint = in.hints().find(kind, uuid, name);
+
+        Optional<Follow> follow = hint.map(h -> new Follow(h.vhid(), h.iface(), fromMap(h)))
+                .or(() -> payloadVips.stream().filter(v -> !masterVip.isEmpty() && v.uuid().equals(masterVip))
+                        .findFirst().map(v -> new Follow(v.vhid(), Optional.of(v.iface()), "the master's VIP")));
+        if (follow.isEmpty()) {
+            CarpItem unplaced = new CarpItem(kind, uuid, name, gated, Optional.empty(), Optional.empty());
+            if (masterVip.isEmpty() && !gated) {
+                // Runs on both nodes, as the admin set it up; carpgate has nothing to decide.
+                return new ItemResult(unplaced, Optional.empty(), label + " has no CARP dependency; left as sent");
+            }
+            String why = masterVip.isEmpty()
+                    ? "has no CARP dependency on the master and is not in the VHID map"
+                    : "depends on VIP " + masterVip + " which is neither in this sync nor in the VHID map (if the "
+                    + "backup has no such VIP, " + kind.unknownVipEffect() + ")";
+            return new ItemResult(unplaced, Optional.empty(), "WARNING " + label + " " + why + ": VHID unknown, left as sent");
+        }
+        Follow f = follow.get();
+        CarpItem known = new CarpItem(kind, uuid, name, gated, Optional.of(f.vhid()), f.iface());
+        Resolved<String> target = targetVip(f, hint, payloadVips, in.carp());
+        if (target instanceof Resolved.No<String> no) {
+            return new ItemResult(known, Optional.empty(), "WARNING " + label + " (VHID " + f.vhid()
+                    + " from " + f.source() + "): " + no.reason() + "; left as sent");
+        }
+        String backupVip = ((Resolved.Yes<String>) target).value();
+        if (!BodyPatcher.canWrite(backupVip)) {
+            // E.g. a VIP uuid spelled with &#13;: no in-place text reads back as that string on the backup.
+            return new ItemResult(known, Optional.empty(), "WARNING " + label + " (VHID " + f.vhid()
+                    + " from " + f.source() + "): the VIP uuid it should follow has a character that cannot be "
+                    + "written into the body; left as sent, its CARP dependency may not resolve on the backup");
+        }
+        if (dependOn.isEmpty() || !(dependOn.get() instanceof Str str)) {
+            return new ItemResult(known, Optional.empty(), "WARNING " + label
+                    + ": carp_depend_on is missing or not a string and cannot be set in place; left as sent");
+        }
+        // An admin's backup-vip the backup does not have (a typo, a VIP since removed) would dangle: say so.
+        String dangling = unknownToTheBackup(backupVip, hint, payloadVips, in.carp())
+                ? "WARNING the VHID map's backup-vip " + backupVip + " is neither a VIP of the backup (per its API) "
+                        + "nor in this restore, so the dependency will not resolve there; " : "";
+        if (str.text().equals(backupVip)) {
+            return new ItemResult(known, Optional.empty(), dangling + label + " already follows VIP "
+                    + backupVip + " (VHID " + f.vhid() + ")");
+        }
+        return new ItemResult(known, Optional.of(new SlotChange(str.slot(), backupVip)), dangling + label
+                + ": carp_depend_on " + (masterVip.isEmpty() ? "(none)" : masterVip) + " -> " + backupVip
+                + " (VHID " + f.vhid() + " from " + f.source() + ")");
+    }
+
+    /** The map's backup-vip is the target, the backup's VIPs are known, and neither they nor the restore have it. */
+    private static boolean unknownToTheBackup(String target, Optional<VhidHint> hint, List<PayloadVip> payloadVips,
+                                              CarpView carp) {
+        boolean fromMap = hint.flatMap(VhidHint::backupVip).filter(target::equals).isPresent();
+        return fromMap && carp instanceof CarpView.Known known
+                && known.vips().stream().noneMatch(v -> v.uuid().equals(target))
+                && payloadVips.stream().noneMatch(v -> v.uuid().equals(target));
+    }
+
+    private static String fromMap(VhidHint hint) {
+        return hint.origin().isEmpty() ? "the VHID map" : "the VHID map, " + hint.origin();
+    }
+
+    private static Resolved<String> targetVip(Follow follow, Optional<VhidHint> hint, List<PayloadVip> payloadVips,
+                                              CarpView carp) {
+        if (hint.isPresent() && hint.get().backupVip().isPresent()) {
+            return new Resolved.Yes<>(hint.get().backupVip().get());
+        }
+        List<PayloadVip> arriving = payloadVips.stream()
+                .filter(v -> v.vhid() == follow.vhid() && v.on(follow.iface())).toList();
+        if (arriving.stream().map(v -> v.iface().toLowerCase(java.util.Locale.ROOT)).distinct().count() == 1) {
+            // A blank uuid would read as "no CARP dependency" on the backup: the very black hole.
+            return arriving.stream().map(PayloadVip::uuid).filter(u -> !u.isBlank()).findFirst()
+                    .<Resolved<String>>map(Resolved.Yes::new)
+                    .orElseGet(() -> new Resolved.No<>("the VIP for VHID " + follow.vhid() + " in this restore has no uuid"));
+        }
+        if (carp instanceof CarpView.Known known) {
+            return known.backupVipUuid(follow.vhid(), follow.iface());
+        }
+        return new Resolved.No<>("backup API unavailable (" + ((CarpView.Unavailable) carp).reason()
+                + ") and no backup-vip in the VHID map");
+    }
+}
