@@ -83,8 +83,9 @@ class ContainerUserTest {
         Process carpgate = asUid10001();
         String said = output(carpgate);
         assertThat(carpgate.exitValue()).as(said).isEqualTo(2);
-        assertThat(said).contains("configuration error", clone.resolve("conf/backup-api.txt").toString(),
-                "permission denied: carpgate runs as uid 10001", "mode rw-------", "sudo chown 10001");
+        assertThat(said).contains("configuration error", "backup.api-credentials: "
+                + clone.resolve("conf/backup-api.txt") + " cannot be read: permission denied (carpgate runs as uid 10001; "
+                + "the file belongs to uid 0, mode 600)");
     }
 
     @Test
