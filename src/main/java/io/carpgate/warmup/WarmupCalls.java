@@ -2,6 +2,7 @@ package io.carpgate.warmup;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Predicate;
 
 /**
@@ -53,7 +54,7 @@ public final class WarmupCalls {
                 .append("<member><name>client</name><value><array><data>\n");
         for (int p = 0; p < 6; p++) {
             sb.append("<value><struct>\n");
-            uuidAttribute(sb, String.format("7e000000-0000-4000-8000-%012d", p));
+            uuidAttribute(sb, String.format(Locale.ROOT, "7e000000-0000-4000-8000-%012d", p));
             member(sb, "enabled", "1");
             member(sb, "name", "peer-" + p);
             member(sb, "pubkey", "WARMUP-PEER-KEY-" + p + "=");
@@ -71,7 +72,7 @@ public final class WarmupCalls {
                 .append("<member><name>filter</name><value><struct>\n<member><name>rule</name><value><array><data>\n");
         for (int r = 0; r < 12; r++) {
             sb.append("<value><struct>\n");
-            uuidAttribute(sb, String.format("40000000-0000-4000-8000-%012d", r));
+            uuidAttribute(sb, String.format(Locale.ROOT, "40000000-0000-4000-8000-%012d", r));
             member(sb, "type", r % 3 == 0 ? "block" : "pass");
             member(sb, "interface", r % 2 == 0 ? "lan" : "opt2");
             member(sb, "protocol", "tcp");

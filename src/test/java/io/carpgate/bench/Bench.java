@@ -547,7 +547,8 @@ public final class Bench {
 
     private record Heap(long usedKb, long committedKb) {}
 
-    private static final Pattern HEAP_USED = Pattern.compile("total (\\d+)K, used (\\d+)K");
+    /** Java 17: {@code total 131072K, used 13000K}; Java 25: {@code total reserved 131072K, committed 44000K, used 13000K}. */
+    private static final Pattern HEAP_USED = Pattern.compile("total (?:reserved \\d+K, committed )?(\\d+)K, used (\\d+)K");
 
     /** Heap in use right after a full collection ({@code jcmd GC.run}, then {@code GC.heap_info}). */
     private Heap heapAfterGc(long pid) throws Exception {
