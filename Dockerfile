@@ -1,19 +1,31 @@
-# carpgate container: build the jar with Maven, run it on a JRE 17 as an unprivileged user.
-FROM maven:3.9-eclipse-temurin-17 AS build
+# carpgate container (README.md, "Running it for real"): the jar is built with Maven, then run on Temurin's
+# Java 25 JRE with its AOT cache, as the unprivileged user carpgate (uid 10001).
+# Base images are pinned to exact versions; the runtime's Java build is the one the AOT cache is made for.
+FROM maven:3.9.12-eclipse-temurin-25 AS build
 WORKDIR /src
 COPY pom.xml .
 RUN mvn -B -q dependency:go-offline
 COPY src ./src
-RUN mvn -B -q package -Dmaven.test.skip=true
+COPY bin ./bin
+# No tests here (CI runs them) and no start-up cache: that belongs to the runtime image's JVM, built below.
+RUN mvn -B -q package -Dmaven.test.skip=true -Dcarpgate.aot.skip=true
 
-FROM eclipse-temurin:17-jre
+FROM eclipse-temurin:25.0.3_9-jre-noble
 RUN groupadd --system --gid 10001 carpgate \
  && useradd --system --uid 10001 --gid carpgate --home-dir /opt/carpgate --shell /usr/sbin/nologin carpgate \
- && mkdir -p /opt/carpgate/conf /opt/carpgate/certs /opt/carpgate/logs \
+ && mkdir -p /opt/carpgate/bin /opt/carpgate/conf /opt/carpgate/certs /opt/carpgate/logs \
  && chown carpgate:carpgate /opt/carpgate/certs /opt/carpgate/logs
 WORKDIR /opt/carpgate
 COPY --from=build /src/target/carpgate.jar /opt/carpgate/carpgate.jar
-# conf/ is mounted read-only; certs/ (created on first start when empty) and logs/ are writable.
+COPY --from=build /src/bin/carpgate /opt/carpgate/bin/carpgate
+# The JVM's AOT cache for this jar and this JRE, trained by carpgate's own aot-training run on loopback (no
+# network, no backup). bin/carpgate uses it; should it ever not fit, carpgate starts without it and says so.
+RUN /opt/carpgate/bin/carpgate aot-cache
+# The admin listener binds all of the container's interfaces, so that the port compose publishes (on the host's
+# loopback only) reaches it. Other containers on the same network can reach it too: it is read-only and
+# unauthenticated (metrics, status page), carpgate warns about it at start. Unset it to keep it in the container.
+ENV CARPGATE_ADMIN_HOST=0.0.0.0
+# conf/ is mounted read-only; certs/ (created on first start when empty) and logs/ are writable by uid 10001.
 VOLUME ["/opt/carpgate/certs", "/opt/carpgate/logs"]
 USER carpgate
 # 8443: the sync listener (TLS). 9180: the admin listener (metrics, health, status page; plain HTTP).
@@ -22,6 +34,8 @@ EXPOSE 8443 9180
 # (bash only: the JRE image has no curl).
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/8443 && exec 4<>/dev/tcp/127.0.0.1/9180 && printf 'GET /healthz HTTP/1.0\\r\\n\\r\\n' >&4 && head -n 1 <&4 | grep -q ' 200 '"]
-ENTRYPOINT ["java", "-XX:+ExitOnOutOfMemoryError", "-Xmx256m", "-jar", "/opt/carpgate/carpgate.jar"]
+# bin/carpgate runs the jar on the image's Java with the AOT cache (and -XX:+ExitOnOutOfMemoryError -Xmx256m;
+# CARPGATE_JAVA_OPTS replaces the -Xmx256m). It execs the JVM, so docker stop's SIGTERM reaches carpgate.
+ENTRYPOINT ["/opt/carpgate/bin/carpgate"]
 CMD ["run", "--config", "/opt/carpgate/conf/carpgate.yml"]
 # Reload: docker kill -s HUP carpgate (or edit a file under conf/: carpgate notices within seconds).

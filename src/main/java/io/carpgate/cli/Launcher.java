@@ -19,6 +19,7 @@ import io.carpgate.proxy.CarpgateServer;
 import io.carpgate.tls.Fingerprint;
 import io.carpgate.tls.PemFiles;
 import io.carpgate.tls.TlsContexts;
+import io.carpgate.warmup.Warmup;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -168,7 +169,7 @@ public final class Launcher {
     }
 
     public static Running start(CarpgateConfig config, PrintStream out) throws Exception {
-        return start(config, out, List.of());
+        return start(config, out, List.of(), Optional.empty());
     }
 
     /**
@@ -177,9 +178,17 @@ public final class Launcher {
      */
     public static Running start(CarpgateConfig config, PrintStream out, List<ExchangeListener> watchers)
             throws Exception {
+        return start(config, out, watchers, Optional.empty());
+    }
+
+    /** @param warmup how much of a warm-up to run, the first of it before the listener opens (none: start cold) */
+    public static Running start(CarpgateConfig config, PrintStream out, List<ExchangeListener> watchers,
+                                Optional<Warmup.Plan> warmup) throws Exception {
         listenerCertificate(config, out);
         Status status = new Status(ListenerCertificate.of(config.tls().cert()), config);
         KeyStore keyStore = PemFiles.loadKeyStore(config.tls().cert(), config.tls().key());
+        warmup.ifPresent(plan -> Warmup.start(keyStore, PemFiles.keyStorePassword(), status.listener.get().fingerprint(),
+                plan, result -> out.println(result.describe())));
         SslContextFactory.Server listenerTls = TlsContexts.server(keyStore, PemFiles.keyStorePassword());
 
         for (PairConfig pair : config.pairs()) {

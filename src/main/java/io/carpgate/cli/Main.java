@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
         versionProvider = VersionProvider.class,
         description = "TLS proxy on the OPNsense HA sync path: stores WireGuard configuration on the backup with "
                 + "the backup's own CARP VIP, and lets WireGuard start there only where the backup is CARP MASTER.",
-        subcommands = {RunCommand.class, CheckCommand.class, GenCertCommand.class, FingerprintCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, CheckCommand.class, GenCertCommand.class, FingerprintCommand.class, DemoCommand.class,
+                AotTrainingCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -5,8 +5,10 @@ import io.carpgate.config.ConfigException;
 import io.carpgate.config.ConfigLoader;
 import io.carpgate.config.ConfigWatcher;
 import io.carpgate.observe.LogSetup;
+import io.carpgate.warmup.Warmup;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -21,6 +23,11 @@ final class RunCommand implements Callable<Integer> {
             description = "YAML configuration (see conf/carpgate.yml)")
     Path config;
 
+    @Option(names = "--no-warm-up", description = "Skip the warm-up: by default carpgate sends a few rounds of a "
+            + "sync through its own code over loopback (one before it listens, more in the background; no backup is "
+            + "contacted and nothing is logged), so that the master's first calls do not meet a cold JVM.")
+    boolean noWarmUp;
+
     @Override
     public Integer call() throws Exception {
         PrintStream out = System.out;
@@ -32,9 +39,11 @@ final class RunCommand implements Callable<Integer> {
             return 2;
         }
         LogSetup.configure(loaded.logs());
+        StartupCache.describe().ifPresent(out::println);
         Launcher.Running running;
         try {
-            running = Launcher.start(loaded, out);
+            running = Launcher.start(loaded, out, java.util.List.of(),
+                    noWarmUp ? Optional.empty() : Optional.of(Warmup.Plan.DEFAULT));
         } catch (ConfigException e) {
             System.err.println("carpgate: configuration error: " + e.getMessage());
             return 2;

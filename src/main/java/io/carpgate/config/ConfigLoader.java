@@ -47,7 +47,7 @@ public final class ConfigLoader {
                 "where the logs go, e.g. {dir: ../logs}"), folder);
         Optional<Section> limits = top.section("limits", ConfigKeys.LIMITS);
         Limits limitValues = limits.isPresent() ? LogsAndLimits.limits(limits.get()) : Limits.defaults();
-        Optional<CarpgateConfig.Listen> admin = admin(top.section("admin", ConfigKeys.ADMIN));
+        Optional<CarpgateConfig.Listen> admin = admin(top.section("admin", ConfigKeys.ADMIN)).map(a -> adminHost(env, a));
         return new CarpgateConfig(source, listen, tls, pairs, logs, limitValues, access, mode, admin,
                 inputs.stream().distinct().toList());
     }
@@ -93,6 +93,14 @@ public final class ConfigLoader {
             names = Optional.of(Set.copyOf(users.get().stream().map(YamlNode.Scalar::text).toList()));
         }
         return new Access(blocks, names);
+    }
+
+    /** Set by the container image: its admin listener must bind the container's interfaces to be published. */
+    static final String ENV_ADMIN_HOST = "CARPGATE_ADMIN_HOST";
+
+    private static CarpgateConfig.Listen adminHost(Map<String, String> env, CarpgateConfig.Listen admin) {
+        String host = env.get(ENV_ADMIN_HOST);
+        return host == null || host.isBlank() ? admin : new CarpgateConfig.Listen(host.trim(), admin.port());
     }
 
     private static Optional<CarpgateConfig.Listen> admin(Optional<Section> section) throws ConfigException {

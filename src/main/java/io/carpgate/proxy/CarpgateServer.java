@@ -238,6 +238,7 @@ public final class CarpgateServer implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("stopping the listener: {}", e.toString());
         } finally {
+            org.eclipse.jetty.util.component.LifeCycle.stop(server.getScheduler()); // started before the server: not its to stop
             if (drained) {
                 LOG.info("stopped: every call in flight finished");
             } else {

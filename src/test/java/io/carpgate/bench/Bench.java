@@ -70,10 +70,18 @@ public final class Bench {
     private final List<String> notes = new ArrayList<>();
     private final List<GcLog.Pause> noPauses = List.of();
 
-    private record Options(boolean quick, Path out, Path jar, String nginx, boolean jfr, String xmx) {
+    /**
+     * @param cold {@code all}: every workload; {@code only}: the cold one (issue #12) alone; {@code none}: all but it
+     */
+    private record Options(boolean quick, Path out, Path jar, String nginx, boolean jfr, String xmx, String cold,
+                           int coldSamples, int coldIdleSeconds, String launcher) {
         static Options parse(String[] args) {
             boolean quick = false;
             boolean jfr = false;
+            String cold = "all";
+            int coldSamples = -1;
+            int coldIdle = 10;
+            String launcher = "shipped";
             Path out = Paths.get("target/bench");
             Path jar = Paths.get("target/carpgate.jar");
             String nginx = "nginx";
@@ -86,13 +94,30 @@ public final class Bench {
                     case "--jar" -> jar = Paths.get(args[++i]);
                     case "--nginx" -> nginx = args[++i];
                     case "--xmx" -> xmx = args[++i];
+                    case "--cold" -> cold = "only";
+                    case "--no-cold" -> cold = "none";
+                    case "--cold-samples" -> coldSamples = Integer.parseInt(args[++i]);
+                    case "--cold-idle" -> coldIdle = Integer.parseInt(args[++i]);
+                    case "--launcher" -> launcher = args[++i];
                     default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                            + " (known: --quick --jfr --out DIR --jar FILE --nginx BIN --xmx SIZE)");
+                            + " (known: --quick --jfr --cold --no-cold --cold-samples N --cold-idle S --launcher shipped|java17"
+                            + " --out DIR --jar FILE --nginx BIN --xmx SIZE)");
                 }
             }
-            return new Options(quick, out.toAbsolutePath(), jar.toAbsolutePath(), nginx, jfr, xmx);
+            if (coldSamples < 0) {
+                coldSamples = quick ? 4 : 10;
+            }
+            if (!launcher.equals("shipped") && !launcher.equals("java17")) {
+                throw new IllegalArgumentException("--launcher is shipped (bin/carpgate) or java17 (java -jar, as before)");
+            }
+            return new Options(quick, out.toAbsolutePath(), jar.toAbsolutePath(), nginx, jfr, xmx, cold, coldSamples,
+                    coldIdle, launcher);
         }
     }
+
+    /** {@code /proc/loadavg} when the run began: the machine is shared, and the numbers depend on it. */
+    private final String loadAtStart = firstMatch(Paths.get("/proc/loadavg"), "").map(l -> String.join(" ",
+            java.util.Arrays.asList(l.split(" ")).subList(0, 3))).orElse("unknown");
 
     private Bench(Options options) {
         this.options = options;
@@ -121,6 +146,28 @@ public final class Bench {
 
         int backupPort = startBackup();
         String pin = backupPin;
+        JsonNode cold = null;
+        if (!options.cold().equals("none")) {
+            log("cold workload (issue #12): " + options.coldSamples() + " samples per variant");
+            Path java17 = Paths.get(System.getProperty("java.home"), "bin", "java");
+            cold = new ColdStart(out, backupPort, pin, options.nginx(), options.jar(),
+                    options.jar().getParent().getParent().resolve("bin/carpgate"), java17,
+                    java.time.Duration.ofSeconds(options.coldIdleSeconds()), Bench::log).run(options.coldSamples());
+        }
+        if (options.cold().equals("only")) {
+            ObjectNode report = JSON.createObjectNode();
+            report.put("date", java.time.LocalDate.now().toString());
+            report.put("quick", options.quick());
+            report.set("machine", machine());
+            report.set("cold", cold);
+            Files.writeString(out.resolve("results.json"), JSON.writeValueAsString(report));
+            String markdown = Markdown.renderCold(report);
+            Files.writeString(out.resolve("results.md"), markdown);
+            System.out.println();
+            System.out.println(markdown);
+            log("results written to " + out.resolve("results.md") + " and results.json");
+            return 0;
+        }
         int nginxPort = startNginx(backupPort);
         Process carpgate = startCarpgate(backupPort, pin);
         List<Target> targets = List.of(new Target("direct", backupPort), new Target("nginx", nginxPort),
@@ -200,8 +247,11 @@ public final class Bench {
         boolean alive = carpgate.isAlive();
 
         Map<String, Map<String, Integer>> decisions = decisions();
-        JsonNode report = report(results, huge, hugeStats, hugeGc, before, afterSmall, afterMoreSmall, afterAll,
+        ObjectNode report = report(results, huge, hugeStats, hugeGc, before, afterSmall, afterMoreSmall, afterAll,
                 carpgateSmallCalls.get(), hwmKb, alive, decisions);
+        if (cold != null) {
+            report.set("cold", cold);
+        }
         Files.writeString(out.resolve("results.json"), JSON.writeValueAsString(report));
         String markdown = Markdown.render(report);
         Files.writeString(out.resolve("results.md"), markdown);
@@ -322,7 +372,21 @@ public final class Bench {
         Path key = dir.resolve("nginx.key");
         PemFiles.writeSelfSigned(cert, key, "nginx.bench", List.of("127.0.0.1"));
         int port = freePort();
-        String conf = """
+        String conf = nginxConf(dir, port, cert, key, backupPort);
+        Path confFile = dir.resolve("nginx.conf");
+        Files.writeString(confFile, conf);
+        Files.copy(confFile, out.resolve("nginx.conf"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        ProcessBuilder pb = new ProcessBuilder(options.nginx(), "-p", dir.toString(), "-c", confFile.toString());
+        pb.redirectErrorStream(true).redirectOutput(out.resolve("nginx.out").toFile());
+        Process p = start(pb);
+        awaitPort(port, p, "nginx (see nginx.out and " + dir.resolve("error.log") + ")");
+        log("nginx on 127.0.0.1:" + port + " (pid " + p.pid() + ", folder " + dir + ")");
+        return port;
+    }
+
+    /** nginx as a plain TLS reverse proxy, as an admin would set one up, in {@code dir} (pid, logs, temp files). */
+    static String nginxConf(Path dir, int port, Path cert, Path key, int backupPort) {
+        return """
                 # Generated by the carpgate benchmark: a plain TLS reverse proxy, as an admin would set one up.
                 worker_processes auto;
                 daemon off;
@@ -348,27 +412,17 @@ public final class Bench {
                     }
                 }
                 """.formatted(dir, port, cert, key, backupPort);
-        Path confFile = dir.resolve("nginx.conf");
-        Files.writeString(confFile, conf);
-        Files.copy(confFile, out.resolve("nginx.conf"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        ProcessBuilder pb = new ProcessBuilder(options.nginx(), "-p", dir.toString(), "-c", confFile.toString());
-        pb.redirectErrorStream(true).redirectOutput(out.resolve("nginx.out").toFile());
-        Process p = start(pb);
-        awaitPort(port, p, "nginx (see nginx.out and " + dir.resolve("error.log") + ")");
-        log("nginx on 127.0.0.1:" + port + " (pid " + p.pid() + ", folder " + dir + ")");
-        return port;
     }
 
-    private Process startCarpgate(int backupPort, String pin) throws Exception {
-        Path dir = out.resolve("carpgate");
+    /** carpgate.yml (pinned backup, VHID map, logs, admin listener) with its credentials and map in {@code dir}. */
+    static Path writeCarpgateConfig(Path dir, int port, int backupPort, String pin) throws IOException {
         Files.createDirectories(dir.resolve("logs"));
         for (String log : List.of("access.log", "decisions.jsonl")) {
             Files.deleteIfExists(dir.resolve("logs").resolve(log));
         }
         Files.writeString(dir.resolve("backup-api.txt"), BenchBackup.API_KEY + ":" + BenchBackup.API_SECRET + "\n");
         Files.writeString(dir.resolve("vhid-map.yml"), Payloads.VHID_MAP);
-        carpgatePort = freePort();
-        String yaml = "listen: {host: 127.0.0.1, port: " + carpgatePort + "}\n"
+        String yaml = "listen: {host: 127.0.0.1, port: " + port + "}\n"
                 + "tls: {cert: certs/carpgate.crt, key: certs/carpgate.key}\n"
                 + "backup:\n"
                 + "  url: https://127.0.0.1:" + backupPort + "\n"
@@ -380,23 +434,42 @@ public final class Bench {
                 // The admin listener runs as in production (its metrics are part of the cost), on any free port.
                 + "admin: {host: 127.0.0.1, port: 0}\n"
                 + "limits: {max-body: 96MiB, upstream-timeout: 120s}\n";
-        Files.writeString(dir.resolve("carpgate.yml"), yaml);
-        Path javaBin = Paths.get(System.getProperty("java.home"), "bin", "java");
-        // As the systemd unit and the container run it (ExitOnOutOfMemoryError), with the issue's heap.
+        return Files.writeString(dir.resolve("carpgate.yml"), yaml);
+    }
+
+    private Process startCarpgate(int backupPort, String pin) throws Exception {
+        Path dir = out.resolve("carpgate");
+        carpgatePort = freePort();
+        writeCarpgateConfig(dir, carpgatePort, backupPort, pin);
         // gc+cpu gives each pause's user/sys/real time: real far above user+sys is a GC thread waiting for a CPU.
-        List<String> cmd = new ArrayList<>(List.of(javaBin.toString(), "-XX:+ExitOnOutOfMemoryError",
-                "-Xmx" + options.xmx(), "-Xlog:gc,gc+cpu:file=" + out.resolve("carpgate-gc.log") + ":time"));
+        List<String> jvm = new ArrayList<>(List.of("-Xmx" + options.xmx(),
+                "-Xlog:gc,gc+cpu:file=" + out.resolve("carpgate-gc.log") + ":time"));
         if (options.jfr()) {
-            cmd.add("-XX:StartFlightRecording=filename=" + out.resolve("carpgate.jfr") + ",settings=profile,dumponexit=true");
+            jvm.add("-XX:StartFlightRecording=filename=" + out.resolve("carpgate.jfr") + ",settings=profile,dumponexit=true");
         }
-        cmd.addAll(List.of("-jar", options.jar().toString(), "run", "--config", dir.resolve("carpgate.yml").toString()));
+        List<String> cmd = new ArrayList<>();
+        Map<String, String> env = new LinkedHashMap<>();
+        if (options.launcher().equals("java17")) {
+            // As before issue #12: java -jar on the driver's Java 17, no start-up cache, no warm-up.
+            cmd.addAll(List.of(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-XX:+ExitOnOutOfMemoryError"));
+            cmd.addAll(jvm);
+            cmd.addAll(List.of("-jar", options.jar().toString(), "run", "--no-warm-up"));
+        } else {
+            // As the systemd unit and the container start it: bin/carpgate (newest Java, start-up cache, warm-up,
+            // ExitOnOutOfMemoryError), with the issue's heap instead of the default.
+            env.put("CARPGATE_JAVA_OPTS", String.join(" ", jvm));
+            cmd.addAll(List.of(options.jar().getParent().getParent().resolve("bin/carpgate").toString(), "run"));
+        }
+        cmd.addAll(List.of("--config", dir.resolve("carpgate.yml").toString()));
+        env.forEach((k, v) -> cmd.add(0, k + "='" + v + "'"));
         Files.writeString(out.resolve("carpgate.cmd"), String.join(" ", cmd) + "\n");
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
+        ProcessBuilder pb = new ProcessBuilder(cmd.subList(env.size(), cmd.size())).directory(dir.toFile());
+        pb.environment().putAll(env);
         pb.redirectErrorStream(true).redirectOutput(out.resolve("carpgate.out").toFile());
         Process p = start(pb);
         awaitPort(carpgatePort, p, "carpgate (see carpgate.out)");
-        log("carpgate on 127.0.0.1:" + carpgatePort + " (pid " + p.pid() + ", " + String.join(" ", cmd.subList(1, cmd.size()))
-                + ")");
+        log("carpgate on 127.0.0.1:" + carpgatePort + " (pid " + p.pid() + ", " + String.join(" ", cmd) + ")");
         return p;
     }
 
@@ -456,7 +529,7 @@ public final class Bench {
         throw new IllegalStateException(what + " did not listen on port " + port + " within 60 s");
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
@@ -474,7 +547,8 @@ public final class Bench {
 
     private record Heap(long usedKb, long committedKb) {}
 
-    private static final Pattern HEAP_USED = Pattern.compile("total (\\d+)K, used (\\d+)K");
+    /** Java 17: {@code total 131072K, used 13000K}; Java 25: {@code total reserved 131072K, committed 44000K, used 13000K}. */
+    private static final Pattern HEAP_USED = Pattern.compile("total (?:reserved \\d+K, committed )?(\\d+)K, used (\\d+)K");
 
     /** Heap in use right after a full collection ({@code jcmd GC.run}, then {@code GC.heap_info}). */
     private Heap heapAfterGc(long pid) throws Exception {
@@ -489,7 +563,9 @@ public final class Bench {
     }
 
     private static String jcmd(long pid, String command) throws Exception {
-        Path jcmd = Paths.get(System.getProperty("java.home"), "bin", "jcmd");
+        // The target JVM's own jcmd when it has one (bin/carpgate may run carpgate on a newer Java than the driver's).
+        Path target = Paths.get("/proc", String.valueOf(pid), "exe").toRealPath().getParent().resolve("jcmd");
+        Path jcmd = Files.isExecutable(target) ? target : Paths.get(System.getProperty("java.home"), "bin", "jcmd");
         Process p = new ProcessBuilder(jcmd.toString(), String.valueOf(pid), command).redirectErrorStream(true).start();
         byte[] output = p.getInputStream().readAllBytes();
         if (!p.waitFor(60, TimeUnit.SECONDS)) {
@@ -541,7 +617,7 @@ public final class Bench {
 
     // ------------------------------------------------------------------------------------------ report
 
-    private JsonNode report(List<Result> results, Workload huge, Stats hugeStats, GcLog.Window hugeGc, Heap before,
+    private ObjectNode report(List<Result> results, Workload huge, Stats hugeStats, GcLog.Window hugeGc, Heap before,
                             Heap afterSmall, Heap afterMoreSmall, Heap afterAll, int carpgateSmallCalls, long hwmKb,
                             boolean alive, Map<String, Map<String, Integer>> decisions) throws Exception {
         ObjectNode root = JSON.createObjectNode();
@@ -549,6 +625,9 @@ public final class Bench {
         root.put("quick", options.quick());
         root.set("machine", machine());
         root.put("carpgate_command", Files.readString(out.resolve("carpgate.cmd")).trim());
+        // bin/carpgate's runs say first which Java and start-up cache they use.
+        root.put("carpgate_runtime", Files.readAllLines(out.resolve("carpgate.out")).stream().findFirst()
+                .filter(l -> l.startsWith("Java ")).orElse(""));
         int errors = 0;
         ArrayNode rows = root.putArray("workloads");
         for (Result r : results) {
@@ -613,6 +692,7 @@ public final class Bench {
         m.put("kernel", System.getProperty("os.version"));
         m.put("jdk", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
         m.put("nginx", nginxVersion());
+        m.put("load", loadAtStart);
         return m;
     }
 

@@ -19,7 +19,8 @@ final class Markdown {
                 .append(": ").append(m.get("nproc").asInt()).append(" CPUs (").append(m.get("cpu").asText())
                 .append("), ").append(m.get("memory").asText()).append(" RAM, ").append(m.get("os").asText())
                 .append(", kernel ").append(m.get("kernel").asText()).append(", ").append(m.get("jdk").asText())
-                .append(", nginx ").append(m.get("nginx").asText()).append(".\n\n");
+                .append(", nginx ").append(m.get("nginx").asText())
+                .append(m.has("load") ? ", load average at start " + m.get("load").asText() : "").append(".\n\n");
 
         sb.append("Latency in ms (p50 / p99), one new TLS connection per call. `+ms` is carpgate's p50 over direct; "
                 + "`c/n` is carpgate ÷ nginx.\n\n");
@@ -43,7 +44,9 @@ final class Markdown {
 
         JsonNode mem = r.get("memory");
         JsonNode hs = mem.get("stats");
-        sb.append("\ncarpgate's JVM: `").append(r.get("carpgate_command").asText()).append("`\n\n");
+        sb.append("\ncarpgate's JVM: `").append(r.get("carpgate_command").asText()).append("`")
+                .append(r.path("carpgate_runtime").asText().isEmpty() ? "" : " (" + r.get("carpgate_runtime").asText() + ")")
+                .append("\n\n");
         sb.append("| carpgate memory | value |\n|---|--:|\n");
         sb.append("| ").append(mem.get("workload").asText()).append(": calls ok / failed, p50 | ")
                 .append(hs.get("calls").asInt()).append(" / ").append(hs.get("errors").asInt()).append(", ")
@@ -74,7 +77,87 @@ final class Markdown {
         for (JsonNode n : r.get("notes")) {
             sb.append("\nNote: ").append(n.asText()).append('\n');
         }
+        if (r.has("cold")) {
+            sb.append('\n').append(cold(r.get("cold")));
+        }
         return sb.toString();
+    }
+
+    /** A run of the cold workload alone ({@code bench/run --cold}). */
+    static String renderCold(JsonNode r) {
+        JsonNode m = r.get("machine");
+        return "Run of " + r.get("date").asText() + " (`--cold`): " + m.get("nproc").asInt() + " CPUs ("
+                + m.get("cpu").asText() + "), " + m.get("memory").asText() + " RAM, " + m.get("os").asText() + ", kernel "
+                + m.get("kernel").asText() + ", driver on " + m.get("jdk").asText() + ", nginx " + m.get("nginx").asText()
+                + (m.has("load") ? ", load average at start " + m.get("load").asText() : "") + ".\n\n"
+                + cold(r.get("cold"));
+    }
+
+    /** Issue #12: start to listening, the first call and calls 2-10 of new processes, and warm. */
+    static String cold(JsonNode c) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("Cold start (issue #12): ").append(c.get("samples").asInt()).append(" new processes per row, taking "
+                + "turns; each: start to listening, then ").append(c.get("calls_per_sample").asInt())
+                .append(" calls at once, each a new TLS connection from curl, a ").append(c.get("body_bytes").asInt())
+                .append("-byte restore that carpgate rewrites. Times in ms, medians over the processes (max in brackets); "
+                        + "calls 2-10 pooled. `c/n` is calls 2-10 ÷ nginx's.\n\n");
+        sb.append("| what | start → listening | first call | its TLS handshake | calls 2-10 | their TLS handshakes | c/n |\n");
+        sb.append("|---|--:|--:|--:|--:|--:|--:|\n");
+        for (JsonNode v : c.get("variants")) {
+            sb.append("| ").append(v.get("label").asText())
+                    .append(v.get("runtime").asText().isEmpty() ? "" : " <br>(" + v.get("runtime").asText() + ")")
+                    .append(" | ").append(f0(v.get("listen_ms_p50").asDouble())).append(" (").append(f0(v.get("listen_ms_max").asDouble()))
+                    .append(") | ").append(f1(v.get("first_ms_p50").asDouble())).append(" (").append(f0(v.get("first_ms_max").asDouble()))
+                    .append(") | ").append(f1(v.get("first_tls_ms_p50").asDouble()))
+                    .append(" | ").append(f1(v.get("rest_ms_median").asDouble()))
+                    .append(" | ").append(f1(v.get("rest_tls_ms_median").asDouble()))
+                    .append(" | ").append(f2(v.get("rest_ratio_to_nginx").asDouble())).append("×").append(" |\n");
+        }
+        JsonNode w = c.get("warm");
+        sb.append("\nWarm, after ").append(w.get("calls_before").asInt()).append(" calls: carpgate (as shipped) ")
+                .append(f2(w.get("carpgate_ms_median").asDouble())).append(" ms, nginx ")
+                .append(f2(w.get("nginx_ms_median").asDouble())).append(" ms (medians of ")
+                .append(w.get("calls_measured").asInt()).append(" calls each, in turns): ")
+                .append(f2(w.get("ratio").asDouble())).append("×.\n");
+        sb.append("\n| goal (issue #12) | measured | |\n|---|---|---|\n");
+        for (String[] g : coldGoals(c)) {
+            sb.append("| ").append(g[0]).append(" | ").append(g[1]).append(" | ").append(g[2]).append(" |\n");
+        }
+        return sb.toString();
+    }
+
+    static List<String[]> coldGoals(JsonNode c) {
+        JsonNode shipped = null;
+        boolean logsClean = true;
+        StringBuilder lines = new StringBuilder();
+        for (JsonNode v : c.get("variants")) {
+            if (v.get("key").asText().equals("shipped")) {
+                shipped = v;
+            }
+            if (!v.get("key").asText().equals("nginx")) {
+                logsClean &= v.get("log_lines_min").asInt() == v.get("log_lines_expected").asInt()
+                        && v.get("log_lines_max").asInt() == v.get("log_lines_expected").asInt();
+                lines.append(lines.length() == 0 ? "" : ", ").append(v.get("log_lines_min").asInt()).append('-')
+                        .append(v.get("log_lines_max").asInt());
+            }
+        }
+        List<String[]> out = new ArrayList<>();
+        if (shipped == null) {
+            return out;
+        }
+        double first = shipped.get("first_ms_p50").asDouble();
+        double ratio = shipped.get("rest_ratio_to_nginx").asDouble();
+        double listen = shipped.get("listen_ms_p50").asDouble();
+        double warm = c.get("warm").get("ratio").asDouble();
+        out.add(new String[] {"first call after start ≤ 150 ms end to end", f1(first) + " ms (max "
+                + f0(shipped.get("first_ms_max").asDouble()) + ")", verdict(first <= 150)});
+        out.add(new String[] {"calls 2-10 after start within 1.5× nginx's median", f2(ratio) + "×", verdict(ratio <= 1.5)});
+        out.add(new String[] {"warm within 1.2× nginx", f2(warm) + "×", verdict(warm <= 1.2)});
+        out.add(new String[] {"from `run` to listening ≤ 1.5 s (certificate present)", f0(listen) + " ms (max "
+                + f0(shipped.get("listen_ms_max").asDouble()) + ")", verdict(listen <= 1500)});
+        out.add(new String[] {"the warm-up leaves nothing in the decision log", "lines per process: " + lines
+                + " for " + c.get("calls_per_sample").asInt() + " calls", verdict(logsClean)});
+        return out;
     }
 
     /** Each goal: what, measured, met or missed. */

@@ -56,8 +56,16 @@ final class Payloads {
                 </params></methodCall>""").formatted(instanceUuid).getBytes(StandardCharsets.UTF_8);
     }
 
-    /** A restore of at least {@code targetBytes} (and at most a few hundred bytes more). */
+    /** A restore of at least {@code targetBytes} (and at most a few hundred bytes more), with 200 peers. */
     static byte[] restore(int targetBytes) {
+        return restore(targetBytes, 200);
+    }
+
+    /**
+     * A restore of at least {@code targetBytes} with {@code peers} WireGuard peers: the cold workload's
+     * ~10 KB sync has a few peers only (200 alone make about 180 KB).
+     */
+    static byte[] restore(int targetBytes, int peers) {
         String[][] instances = {
             {WG_MASTER, "wg0-branches", MASTER_VIP7},
             {WG_BACKUP, "wg1-lan", MASTER_VIP2},
@@ -72,7 +80,6 @@ final class Payloads {
                 .append("  <member><name>client</name><value><struct>\n")
                 .append("  <member><name>clients</name><value><struct>\n")
                 .append("  <member><name>client</name><value><array><data>\n");
-        int peers = 200;
         for (int p = 0; p < peers; p++) {
             head.append("  <value><struct>\n");
             attributesUuid(head, uuid(0x7e000000L + p));

@@ -7,10 +7,13 @@ import io.carpgate.config.ConfigLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import io.carpgate.e2e.EndToEnd;
 
 /**
@@ -35,27 +38,71 @@ class PackagingConsistencyTest {
         return ConfigLoader.load(ROOT.resolve("conf/carpgate.yml"), Map.of());
     }
 
-    @Test
-    void dockerfileRunsTheBuiltJarAsNonRootOnTheConfiguredPort() throws Exception {
-        String dockerfile = read("Dockerfile");
-        String jar = jarName();
-        int port = example().listen().port();
-        assertThat(dockerfile).contains("FROM eclipse-temurin:17-jre")
-                .contains("COPY --from=build /src/target/" + jar + " /opt/carpgate/" + jar)
-                .contains("\"/opt/carpgate/" + jar + "\"")
-                .contains("EXPOSE " + port + " " + ConfigLoader.DEFAULT_ADMIN.port())
-                .contains("/dev/tcp/127.0.0.1/" + port)
-                .contains("/dev/tcp/127.0.0.1/" + ConfigLoader.DEFAULT_ADMIN.port())
-                .contains("USER carpgate")
-                .contains("\"--config\", \"/opt/carpgate/conf/carpgate.yml\"");
-        // The example configuration's relative paths land in the image's writable folders.
-        assertThat(example().tls().cert().getParent().getFileName().toString()).isEqualTo("certs");
-        assertThat(example().logsDir().getFileName().toString()).isEqualTo("logs");
-        assertThat(dockerfile).contains("/opt/carpgate/certs", "/opt/carpgate/logs");
+    /** The stages of the Dockerfile, from its FROM lines. */
+    private static List<String> stages(String dockerfile) {
+        return List.of(dockerfile.split("(?m)^(?=FROM )")).stream().filter(x -> x.startsWith("FROM ")).toList();
     }
 
     @Test
-    void composeMountsWhatTheImageExpects() throws Exception {
+    void dockerfileRunsTheBuiltJarThroughBinCarpgateAsNonRootOnTheConfiguredPort() throws Exception {
+        String dockerfile = read("Dockerfile");
+        String jar = jarName();
+        int port = example().listen().port();
+        List<String> stages = stages(dockerfile);
+        assertThat(stages).hasSize(2);
+        String build = stages.get(0);
+        String runtime = stages.get(1);
+        // The build stage compiles and packages; the start-up cache belongs to the runtime image's JVM.
+        assertThat(build).contains("COPY pom.xml", "COPY src ./src", "COPY bin ./bin", "-Dcarpgate.aot.skip=true");
+        assertThat(runtime).contains("COPY --from=build /src/target/" + jar + " /opt/carpgate/" + jar)
+                .contains("COPY --from=build /src/bin/carpgate /opt/carpgate/bin/carpgate")
+                .contains("ENTRYPOINT [\"/opt/carpgate/bin/carpgate\"]")
+                .contains("CMD [\"run\", \"--config\", \"/opt/carpgate/conf/carpgate.yml\"]")
+                .contains("EXPOSE " + port + " " + ConfigLoader.DEFAULT_ADMIN.port())
+                .contains("/dev/tcp/127.0.0.1/" + port, "/dev/tcp/127.0.0.1/" + ConfigLoader.DEFAULT_ADMIN.port())
+                .contains("USER carpgate", "--uid 10001");
+        // The cache is built after the jar and bin/carpgate are in place, as root, before the image drops to uid 10001.
+        assertThat(runtime.indexOf("RUN /opt/carpgate/bin/carpgate aot-cache"))
+                .isGreaterThan(runtime.indexOf("COPY --from=build /src/target/"))
+                .isGreaterThan(runtime.indexOf("COPY --from=build /src/bin/carpgate"))
+                .isLessThan(runtime.indexOf("USER carpgate"));
+        // The example configuration's relative paths land in the image's writable folders.
+        assertThat(example().tls().cert().getParent().getFileName().toString()).isEqualTo("certs");
+        assertThat(example().logsDir().getFileName().toString()).isEqualTo("logs");
+        assertThat(runtime).contains("chown carpgate:carpgate /opt/carpgate/certs /opt/carpgate/logs");
+    }
+
+    @Test
+    void baseImagesArePinnedToExactVersionsAndTheRuntimeRunsJava25() throws Exception {
+        List<String> from = read("Dockerfile").lines().filter(l -> l.startsWith("FROM ")).toList();
+        assertThat(from).containsExactly("FROM maven:3.9.12-eclipse-temurin-25 AS build",
+                "FROM eclipse-temurin:25.0.3_9-jre-noble");
+        for (String line : from) {
+            String tag = line.split("\\s+")[1];
+            assertThat(tag).as(line).doesNotEndWith(":latest").matches(".+:\\d+\\.\\d+\\.\\d+.*");
+        }
+    }
+
+    @Test
+    void onlyWhatTheBuildStageCopiesGoesIntoTheBuildContextAndNoSecret() throws Exception {
+        List<String> ignore = read(".dockerignore").lines().map(String::trim)
+                .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+        assertThat(ignore).as("everything is left out, then the sources let in").startsWith("*")
+                .containsExactlyInAnyOrder("*", "!pom.xml", "!src/", "!bin/");
+        Matcher copy = Pattern.compile("(?m)^COPY (?!--from)(\\S+) ").matcher(stages(read("Dockerfile")).get(0));
+        List<String> copied = new java.util.ArrayList<>();
+        while (copy.find()) {
+            copied.add(copy.group(1));
+        }
+        assertThat(copied).containsExactly("pom.xml", "src", "bin");
+        for (String source : copied) {
+            assertThat(ignore).as(source + " is let into the context").anyMatch(l -> l.equals("!" + source)
+                    || l.equals("!" + source + "/"));
+        }
+    }
+
+    @Test
+    void composeMountsWhatTheImageExpectsAndSaysHowUid10001ReadsTheCredentials() throws Exception {
         String compose = read("docker-compose.yml");
         int port = example().listen().port();
         assertThat(compose).contains("build: .")
@@ -64,17 +111,116 @@ class PackagingConsistencyTest {
                 .contains("./logs:/opt/carpgate/logs")
                 .contains("\"" + port + ":" + port + "\"")
                 .contains("\"127.0.0.1:" + ConfigLoader.DEFAULT_ADMIN.port() + ":" + ConfigLoader.DEFAULT_ADMIN.port() + "\"")
-                .contains("restart: unless-stopped");
+                .contains("restart: unless-stopped")
+                // On a fresh clone logs/ does not exist yet; the credentials file must be readable by the image's uid.
+                .contains("mkdir -p logs && sudo chown 10001:10001 certs logs conf/backup-api.txt");
+        // The published admin port reaches the listener only because the image binds it to all interfaces;
+        // that is said next to it, with who else can then reach it.
+        assertThat(read("Dockerfile")).contains("ENV CARPGATE_ADMIN_HOST=0.0.0.0");
+        assertThat(compose).contains("CARPGATE_ADMIN_HOST=0.0.0.0", "other containers on this network can reach it");
+        assertThat(example().admin()).as("the example keeps the admin listener on loopback outside a container")
+                .contains(new CarpgateConfig.Listen("127.0.0.1", ConfigLoader.DEFAULT_ADMIN.port()));
+        assertThat(ConfigLoader.load(ROOT.resolve("conf/carpgate.yml"), Map.of("CARPGATE_ADMIN_HOST", "0.0.0.0")).admin())
+                .as("in the image").contains(new CarpgateConfig.Listen("0.0.0.0", ConfigLoader.DEFAULT_ADMIN.port()));
     }
 
     @Test
-    void systemdUnitRunsTheJarSandboxedWithWritableCertsAndLogs() throws Exception {
+    void systemdUnitRunsBinCarpgateOnTheInstalledPathsAndNeverLoopsOnAConfigurationError() throws Exception {
         String unit = read("contrib/carpgate.service");
-        assertThat(unit).contains("ExecStart=/usr/bin/java")
-                .contains("-jar /opt/carpgate/" + jarName() + " run --config /opt/carpgate/conf/carpgate.yml")
-                .contains("User=carpgate", "NoNewPrivileges=yes", "ProtectSystem=strict", "CapabilityBoundingSet=",
-                        "ReadWritePaths=/opt/carpgate/certs /opt/carpgate/logs")
-                .contains("ExecReload=/bin/kill -HUP $MAINPID");
+        String config = "/etc/carpgate/carpgate.yml";
+        assertThat(unit).contains("ExecStart=/opt/carpgate/bin/carpgate run --config " + config)
+                .contains("User=carpgate", "NoNewPrivileges=yes", "ProtectSystem=strict", "CapabilityBoundingSet=")
+                .contains("StateDirectory=carpgate", "LogsDirectory=carpgate", "WorkingDirectory=/var/lib/carpgate")
+                .contains("SuccessExitStatus=143", "Restart=on-failure", "RestartPreventExitStatus=2")
+                .doesNotContain("ReadWritePaths=/opt");
+        // Reload: the offline check first (systemd runs ExecReload= lines in order and stops at the first failure).
+        List<String> reload = unit.lines().filter(l -> l.startsWith("ExecReload=")).toList();
+        assertThat(reload).containsExactly("ExecReload=/opt/carpgate/bin/carpgate check --offline --config " + config,
+                "ExecReload=/bin/kill -HUP $MAINPID");
+        assertThat(read("README.md")).as("the README shows the unit's reload lines").contains("  " + reload.get(0) + "\n  "
+                + reload.get(1) + "\n");
+        // The exit statuses it names are carpgate's: 2 for a configuration error, 143 for SIGTERM (ContainerUserTest).
+        assertThat(read("README.md")).contains("| `run --config FILE` |", "| 2 configuration or map error");
+    }
+
+    @Test
+    void theUnitsReloadCheckIsACommandCarpgateHas() throws Exception {
+        String check = read("contrib/carpgate.service").lines().filter(l -> l.startsWith("ExecReload=")).findFirst()
+                .orElseThrow().replaceFirst("^ExecReload=/opt/carpgate/bin/carpgate ", "");
+        picocli.CommandLine.ParseResult parsed = new picocli.CommandLine(new io.carpgate.cli.Main())
+                .parseArgs(check.split(" "));
+        assertThat(parsed.subcommand().commandSpec().name()).isEqualTo("check");
+        assertThat(parsed.subcommand().hasMatchedOption("--offline")).isTrue();
+        assertThat(parsed.subcommand().matchedOptionValue("--config", (Object) null)).hasToString("/etc/carpgate/carpgate.yml");
+    }
+
+    @Test
+    void everyReadmeSectionAPackagingFileNamesExists() throws Exception {
+        String readme = read("README.md");
+        Pattern reference = Pattern.compile("README(?:\\.md)?, \"([^\"]+)\"");
+        for (String file : List.of("Dockerfile", "docker-compose.yml", "contrib/carpgate.service", "contrib/install",
+                "bin/carpgate", "pom.xml")) {
+            Matcher m = reference.matcher(read(file));
+            int found = 0;
+            while (m.find()) {
+                found++;
+                assertThat(readme).as(file + " names README section \"" + m.group(1) + "\"")
+                        .containsPattern("(?m)^#{2,3} " + Pattern.quote(m.group(1)) + "$");
+            }
+            assertThat(found).as(file + " names a README section").isPositive();
+        }
+    }
+
+    @Test
+    void contribInstallLaysOutTheSystemsFoldersTheUnitAndTheConfigurationAgree(@TempDir Path stage) throws Exception {
+        assertThat(ROOT.resolve("target/" + jarName())).as("mvn verify packages the jar before this test").exists();
+        assertThat(install(stage)).isZero();
+        for (String file : List.of("opt/carpgate/carpgate.jar", "opt/carpgate/README.md", "opt/carpgate/bin/carpgate",
+                "etc/carpgate/carpgate.yml", "etc/carpgate/vhid-map.yml", "etc/carpgate/backup-api.txt",
+                "etc/systemd/system/carpgate.service")) {
+            assertThat(stage.resolve(file)).as(file).exists();
+        }
+        assertThat(Files.isExecutable(stage.resolve("opt/carpgate/bin/carpgate"))).isTrue();
+        assertThat(Files.readSymbolicLink(stage.resolve("usr/local/bin/carpgate"))).isEqualTo(Paths.get("/opt/carpgate/bin/carpgate"));
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(stage.resolve("etc/carpgate/backup-api.txt"))))
+                .isEqualTo("rw-r-----");
+        assertThat(Files.readString(stage.resolve("etc/systemd/system/carpgate.service"))).isEqualTo(read("contrib/carpgate.service"));
+
+        // The installed configuration: the example with its paths in the folders the unit gives carpgate.
+        CarpgateConfig installed = ConfigLoader.load(stage.resolve("etc/carpgate/carpgate.yml"), Map.of());
+        String unit = read("contrib/carpgate.service");
+        String state = "/var/lib/" + value(unit, "StateDirectory");
+        String logs = "/var/log/" + value(unit, "LogsDirectory");
+        assertThat(installed.tls().cert()).isEqualTo(Paths.get(state, "carpgate.crt"));
+        assertThat(installed.tls().key()).isEqualTo(Paths.get(state, "carpgate.key"));
+        assertThat(installed.logsDir()).isEqualTo(Paths.get(logs));
+        assertThat(installed.pairs().get(0).vhidMap()).contains(stage.resolve("etc/carpgate/vhid-map.yml"));
+        assertThat(installed.listen()).isEqualTo(example().listen());
+        assertThat(Files.readString(stage.resolve("etc/carpgate/carpgate.yml")).replace(state + "/", "../certs/")
+                .replace("dir: " + logs, "dir: ../logs")).as("otherwise the example as shipped").isEqualTo(read("conf/carpgate.yml"));
+        assertThat(unit).contains("--config /etc/carpgate/carpgate.yml", "file:///opt/carpgate/README.md");
+
+        // An admin's configuration survives an update.
+        Files.writeString(stage.resolve("etc/carpgate/carpgate.yml"), "# edited\n", java.nio.file.StandardOpenOption.APPEND);
+        Files.writeString(stage.resolve("etc/carpgate/backup-api.txt"), "key:secret\n");
+        assertThat(install(stage)).isZero();
+        assertThat(Files.readString(stage.resolve("etc/carpgate/carpgate.yml"))).endsWith("# edited\n");
+        assertThat(Files.readString(stage.resolve("etc/carpgate/backup-api.txt"))).isEqualTo("key:secret\n");
+    }
+
+    private static int install(Path stage) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder("bash", ROOT.resolve("contrib/install").toString()).redirectErrorStream(true);
+        pb.environment().put("DESTDIR", stage.toString());
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).as(out).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        return p.exitValue();
+    }
+
+    private static String value(String unit, String key) {
+        return unit.lines().filter(l -> l.startsWith(key + "=")).map(l -> l.substring(key.length() + 1))
+                .findFirst().orElseThrow(() -> new AssertionError("the unit has no " + key + "="));
     }
 
     /**

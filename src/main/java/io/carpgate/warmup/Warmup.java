@@ -1,0 +1,179 @@
+package io.carpgate.warmup;
+
+import io.carpgate.config.Access;
+import io.carpgate.config.ApiCredentials;
+import io.carpgate.config.Backup;
+import io.carpgate.config.CarpgateConfig;
+import io.carpgate.config.Limits;
+import io.carpgate.config.LogSettings;
+import io.carpgate.config.Mode;
+import io.carpgate.config.PairConfig;
+import io.carpgate.config.UpstreamTrust;
+import io.carpgate.observe.ExchangeListener;
+import io.carpgate.observe.Metrics;
+import io.carpgate.policy.OnUnknownCarp;
+import io.carpgate.proxy.CarpgateServer;
+import io.carpgate.tls.Fingerprint;
+import io.carpgate.tls.TlsContexts;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * The start-up warm-up: before carpgate listens, a round of a sync goes through the very code a master's
+ * calls take, then more rounds in the background, so that the master's first calls meet loaded, initialised
+ * and compiled code instead of a cold JVM.
+ *
+ * <p>It starts a second, private {@link CarpgateServer} exactly as carpgate's own is built (listener TLS with
+ * carpgate's certificate, the sync path's stages, gate, patcher, CARP reading, forwarding over a pinned
+ * connection), on loopback and a port the system picks, in front of a {@link StandInBackup}, and plays the
+ * master ({@link WarmupClient}). No backup is contacted. Its exchanges go to no listener, so nothing reaches
+ * the access log, the decision log, the metrics or the status page, and its lines stay off the console
+ * ({@link QuietWarmup}). A failure never stops carpgate: it then starts cold and says why.
+ */
+public final class Warmup {
+    /** Its pair's name: one no configured pair can have (names are letters, digits, '.', '_', '-'). */
+    static final String PAIR = "(warm-up)";
+
+    /**
+     * How much warm-up: {@code before} rounds of the four calls before carpgate listens (waited for at most
+     * {@code beforeAtMost}; past it they go on in the background), {@code after} more in the background, none
+     * begun after {@code budget}.
+     */
+    public record Plan(int before, Duration beforeAtMost, int after, Duration budget) {
+        /**
+         * One round before listening takes the first call from about 150 to about 75 ms for some 0.4 s more
+         * start-up; the rest leave the JIT compilers warm within seconds, so that a sync that comes later is
+         * served about as fast as by a long-running carpgate (BENCHMARKS.md, "Cold start").
+         */
+        public static final Plan DEFAULT = new Plan(1, Duration.ofSeconds(5), 60, Duration.ofSeconds(60));
+    }
+
+    /** @param problem what went wrong, if anything (carpgate runs anyway) */
+    public record Result(int calls, Duration took, Optional<String> problem) {
+        public String describe() {
+            return "warm-up: " + calls + " calls over loopback through TLS, reading, gate, patch and forwarding in "
+                    + took.toMillis() + " ms (no backup contacted)" + problem.map(p -> "; stopped: " + p).orElse("");
+        }
+    }
+
+    private Warmup() {}
+
+    /**
+     * Runs {@code plan.before()} rounds and returns, leaving {@code plan.after()} more to a daemon thread (the
+     * caller meanwhile goes on starting and may already listen).
+     *
+     * @param keyStore the listener's certificate and key, as the real listener uses them
+     * @param certificate their fingerprint: the stand-in backup presents the same pair, and the warm-up pins it
+     * @param report gets the result once every round is done
+     */
+    public static void start(KeyStore keyStore, char[] password, Fingerprint certificate, Plan plan,
+                             Consumer<Result> report) {
+        CountDownLatch beforeDone = new CountDownLatch(1);
+        QuietWarmup[] quiet = new QuietWarmup[1];
+        Thread thread = new Thread(() -> {
+            long start = System.nanoTime();
+            long deadline = start + plan.budget().toNanos();
+            int[] calls = {0};
+            Optional<String> problem = Optional.empty();
+            try (Rig rig = Rig.start(keyStore, password, certificate)) {
+                problem = rounds(rig, plan.before(), deadline, calls);
+                beforeDone.countDown();
+                if (problem.isEmpty()) {
+                    problem = rounds(rig, plan.after(), deadline, calls);
+                }
+            } catch (Exception e) {
+                problem = Optional.of(e.toString());
+            } finally {
+                beforeDone.countDown();
+                quiet[0].remove();
+            }
+            report.accept(new Result(calls[0], Duration.ofNanos(System.nanoTime() - start), problem));
+        }, "carpgate-warmup");
+        thread.setDaemon(true);
+        quiet[0] = QuietWarmup.install(thread, PAIR);
+        thread.start();
+        try {
+            if (!beforeDone.await(plan.beforeAtMost().toMillis(), TimeUnit.MILLISECONDS)) {
+                return; // it goes on in the background; the listener opens now
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static Optional<String> rounds(Rig rig, int rounds, long deadline, int[] calls) {
+        try {
+            for (int round = 0; round < rounds && System.nanoTime() < deadline; round++) {
+                for (WarmupCalls.Call call : WarmupCalls.all()) {
+                    String answer = rig.master().call(call.body());
+                    calls[0]++;
+                    if (!answer.startsWith("HTTP/1.1 200") || !call.expected().test(answer)) {
+                        return Optional.of(call.name() + " was not answered as expected");
+                    }
+                }
+            }
+            return Optional.empty();
+        } catch (IOException | RuntimeException e) {
+            return Optional.of(e.toString());
+        }
+    }
+
+    /** The warm-up's own carpgate, the stand-in backup behind it, and its master. */
+    private record Rig(StandInBackup.Serving backup, CarpgateServer carpgate, WarmupClient master)
+            implements AutoCloseable {
+        static Rig start(KeyStore keyStore, char[] password, Fingerprint certificate) throws Exception {
+            StandInBackup.Serving backup = StandInBackup.serve(TlsContexts.server(keyStore, password));
+            // The VHID map is read while the server starts; the folder is not needed after that.
+            Path work = Files.createTempDirectory("carpgate-warmup");
+            try {
+                CarpgateServer carpgate = CarpgateServer.start(config(work, backup, certificate),
+                        TlsContexts.server(keyStore, password), new Metrics("warm-up"), ExchangeListener.all(List.of()));
+                return new Rig(backup, carpgate, new WarmupClient(carpgate.port()));
+            } catch (Exception e) {
+                backup.close();
+                throw e;
+            } finally {
+                removeQuietly(work);
+            }
+        }
+
+        /** One pair whose backup is the stand-in (pinned), its instances in a VHID map; defaults otherwise. */
+        private static CarpgateConfig config(Path work, StandInBackup.Serving backup, Fingerprint certificate)
+                throws IOException {
+            Path map = Files.writeString(work.resolve("vhid-map.yml"), WarmupCalls.VHID_MAP);
+            PairConfig pair = new PairConfig(PAIR, "/", new Backup(backup.url(), new UpstreamTrust.Pin(certificate),
+                    new ApiCredentials("warm-up", "warm-up")), Optional.of(map), OnUnknownCarp.SUPPRESS);
+            return new CarpgateConfig(work.resolve("warm-up.yml"), new CarpgateConfig.Listen("127.0.0.1", 0),
+                    new CarpgateConfig.TlsFiles(work.resolve("carpgate.crt"), work.resolve("carpgate.key")),
+                    List.of(pair), LogSettings.defaults(work.resolve("logs")), Limits.defaults(), Access.loopbackOnly(),
+                    Mode.ENFORCE, Optional.empty(), List.of());
+        }
+
+        @Override
+        public void close() {
+            try {
+                carpgate.close();
+            } finally {
+                backup.close();
+            }
+        }
+    }
+
+    private static void removeQuietly(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException e) {
+            // a temporary folder; the system cleans it eventually
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package io.carpgate.warmup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import io.carpgate.e2e.EndToEnd;
+import io.carpgate.tls.Fingerprint;
+import io.carpgate.tls.PemFiles;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The warm-up against its own carpgate and stand-in backup, over real TLS on loopback: every call answered as
+ * the gate must answer it (a restore rewritten to the stand-in's VIPs, a restart suppressed for a BACKUP VHID,
+ * forwarded for a MASTER one), the first rounds done before {@code start} returns, nothing logged, and nothing
+ * left behind: no thread, no folder.
+ */
+@EndToEnd
+class WarmupTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void everyCallIsAnsweredAsTheGateMustAndNothingIsLoggedOrLeftBehind() throws Exception {
+        Path cert = dir.resolve("carpgate.crt");
+        Path key = dir.resolve("carpgate.key");
+        Fingerprint fingerprint = PemFiles.writeSelfSigned(cert, key, "carpgate", List.of("127.0.0.1"));
+        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        logged.start();
+        root.addAppender(logged);
+        List<Path> foldersBefore = warmupFolders();
+        java.util.Set<Thread> threadsBefore = Thread.getAllStackTraces().keySet();
+        AtomicReference<Warmup.Result> result = new AtomicReference<>();
+        try {
+            Warmup.start(PemFiles.loadKeyStore(cert, key), PemFiles.keyStorePassword(), fingerprint,
+                    new Warmup.Plan(2, Duration.ofSeconds(60), 3, Duration.ofSeconds(120)), result::set);
+            assertThat(result.get()).as("the first rounds are done when start returns; the rest go on").isNull();
+            Awaitility.await("the warm-up's report").atMost(Duration.ofSeconds(120)).until(() -> result.get() != null);
+        } finally {
+            root.detachAppender(logged);
+        }
+
+        assertThat(result.get().problem()).isEmpty();
+        assertThat(result.get().calls()).isEqualTo(5 * WarmupCalls.all().size());
+        assertThat(result.get().describe()).startsWith("warm-up: 20 calls over loopback").endsWith("(no backup contacted)");
+        assertThat(logged.list).as("the warm-up's own carpgate logs nothing (it would read as the real one)")
+                .noneMatch(e -> e.getLoggerName().startsWith("io.carpgate."));
+        Awaitility.await("the warm-up's threads end").pollInSameThread().atMost(Duration.ofSeconds(30))
+                .until(() -> newThreads(threadsBefore), List::isEmpty);
+        assertThat(warmupFolders()).as("its temporary folder is gone").isEqualTo(foldersBefore);
+    }
+
+    @Test
+    void aFailureIsReportedAndStartReturnsAtOnce() throws Exception {
+        Path cert = dir.resolve("carpgate.crt");
+        Path key = dir.resolve("carpgate.key");
+        PemFiles.writeSelfSigned(cert, key, "carpgate", List.of("127.0.0.1"));
+        // Pinned to another certificate: the warm-up's proxy refuses the stand-in, as carpgate refuses a wrong backup.
+        Fingerprint other = PemFiles.writeSelfSigned(dir.resolve("o.crt"), dir.resolve("o.key"), "other", List.of());
+        AtomicReference<Warmup.Result> result = new AtomicReference<>();
+        Warmup.start(PemFiles.loadKeyStore(cert, key), PemFiles.keyStorePassword(), other,
+                new Warmup.Plan(1, Duration.ofSeconds(60), 5, Duration.ofSeconds(120)), result::set);
+        Awaitility.await("the warm-up's report").atMost(Duration.ofSeconds(60)).until(() -> result.get() != null);
+        assertThat(result.get().problem()).hasValueSatisfying(p -> assertThat(p).contains("not answered as expected"));
+        assertThat(result.get().describe()).contains("; stopped: ");
+    }
+
+    /**
+     * Threads started since, but for the JVM's and the Prometheus client's own, which they start once for good
+     * when first needed (whoever needs them first).
+     */
+    private static List<String> newThreads(java.util.Set<Thread> before) {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.isAlive() && !before.contains(t))
+                .map(Thread::getName).filter(n -> !n.equals("CompletableFutureDelayScheduler")
+                        && !n.startsWith("prometheus-metrics-scheduler")).sorted().toList();
+    }
+
+    private static List<Path> warmupFolders() throws Exception {
+        try (Stream<Path> all = Files.list(Paths.get(System.getProperty("java.io.tmpdir")))) {
+            return all.filter(p -> p.getFileName().toString().startsWith("carpgate-warmup")).sorted().toList();
+        }
+    }
+}
