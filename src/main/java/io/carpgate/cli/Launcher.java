@@ -204,6 +204,7 @@ public final class Launcher {
             LOG.warn("allow-from is not set: only loopback may connect; list the master's address to let it in");
         }
         Metrics metrics = new Metrics(status.version);
+        metrics.instrumentJvm();
         metrics.knownPairs(pairNames(config), modeWord(config), kindKeys());
         RecentDecisions recent = new RecentDecisions(RECENT_DECISIONS);
         List<ExchangeListener> listeners = new java.util.ArrayList<>(List.of(new AccessLog(), new DecisionLog(),

@@ -52,8 +52,6 @@ public final class Metrics implements ExchangeListener {
         Gauge.builder().name("carpgate_build_info").help("1, with carpgate's version and the Java runtime's")
                 .labelNames("version", "java_version").register(registry)
                 .labelValues(version, System.getProperty("java.version", "unknown")).set(1);
-        // The JVM and the process (memory, GC, threads, CPU, open files) by the client library's own instrumentation.
-        JvmMetrics.builder().register(registry);
         requests = Counter.builder().name("carpgate_requests").help("HTTP requests answered, by pair and status code")
                 .labelNames("pair", "code").register(registry);
         calls = Counter.builder().name("carpgate_calls")
@@ -83,6 +81,14 @@ public final class Metrics implements ExchangeListener {
         for (String result : List.of("applied", "rejected")) {
             reloads.labelValues(result);
         }
+    }
+
+    /**
+     * Adds the JVM and the process (memory, GC, threads, classes, CPU, open files), by the Prometheus client's own
+     * instrumentation. Only for the metrics an admin scrapes: the start-up warm-up's private metrics skip its cost.
+     */
+    public void instrumentJvm() {
+        JvmMetrics.builder().register(registry);
     }
 
     /**
