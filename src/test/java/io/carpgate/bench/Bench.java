@@ -161,7 +161,7 @@ public final class Bench {
             report.set("machine", machine());
             report.set("cold", cold);
             Files.writeString(out.resolve("results.json"), JSON.writeValueAsString(report));
-            String markdown = Markdown.renderCold(report);
+            String markdown = inCheckout(Markdown.renderCold(report));
             Files.writeString(out.resolve("results.md"), markdown);
             System.out.println();
             System.out.println(markdown);
@@ -253,7 +253,7 @@ public final class Bench {
             report.set("cold", cold);
         }
         Files.writeString(out.resolve("results.json"), JSON.writeValueAsString(report));
-        String markdown = Markdown.render(report);
+        String markdown = inCheckout(Markdown.render(report));
         Files.writeString(out.resolve("results.md"), markdown);
         System.out.println();
         System.out.println(markdown);
@@ -720,5 +720,10 @@ public final class Bench {
     private static void log(String message) {
         System.out.println("[bench] " + message);
         System.out.flush();
+    }
+
+    /** The report names files relative to the checkout, so it reads the same on any machine it is pasted from. */
+    static String inCheckout(String markdown) {
+        return markdown.replace(Paths.get("").toAbsolutePath() + "/", "");
     }
 }
