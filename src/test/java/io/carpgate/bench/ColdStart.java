@@ -25,7 +25,7 @@ import java.util.function.Consumer;
  * hours or days apart, so carpgate nearly always meets them on a cold JVM.
  *
  * <p>Each sample starts a new process (the certificate is already there), times start to listening (the
- * port accepts a connection), then makes the first call and calls 2-10 at once, each a new TLS connection
+ * port accepts a connection), then makes the first call and calls 2-10 right away, one after another, each a new TLS connection
  * from curl, as OPNsense's PHP makes them, with a ~10 KB restore that carpgate rewrites. nginx gets the same,
  * a new nginx per sample, in the same run; the variants and nginx take turns. Then, on one process of each,
  * 1,000 calls, and the median of the next ones: warm.

@@ -98,7 +98,7 @@ final class Markdown {
         StringBuilder sb = new StringBuilder();
         sb.append("Cold start (issue #12): ").append(c.get("samples").asInt()).append(" new processes per row, taking "
                 + "turns; each: start to listening, then ").append(c.get("calls_per_sample").asInt())
-                .append(" calls at once, each a new TLS connection from curl, a ").append(c.get("body_bytes").asInt())
+                .append(" calls right away, one after another, each a new TLS connection from curl, a ").append(c.get("body_bytes").asInt())
                 .append("-byte restore that carpgate rewrites. Times in ms, medians over the processes (max in brackets); "
                         + "calls 2-10 pooled. `c/n` is calls 2-10 ÷ nginx's.\n\n");
         sb.append("| what | start → listening | first call | its TLS handshake | calls 2-10 | their TLS handshakes | c/n |\n");
