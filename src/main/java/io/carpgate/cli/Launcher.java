@@ -76,15 +76,23 @@ public final class Launcher {
             Path source = server.config().source();
             try {
                 CarpgateConfig next = ConfigLoader.load(source, env);
-                ListenerCertificate certificate = ListenerCertificate.of(next.tls().cert());
-                KeyStore keyStore = PemFiles.loadKeyStore(next.tls().cert(), next.tls().key());
-                // The listener serves the files it started with; new file names wait for a restart.
+                // The listener serves the files it started with (new file names wait for a restart): a renewed
+                // certificate in those files is read now, before anything is applied, so a broken one refuses the
+                // whole reload.
                 CarpgateConfig.TlsFiles inEffectTls = server.started().tls();
+                ListenerCertificate certificate = ListenerCertificate.of(inEffectTls.cert());
+                KeyStore keyStore = PemFiles.loadKeyStore(inEffectTls.cert(), inEffectTls.key());
                 List<String> restart = server.apply(next);
-                if (!certificate.equals(status.listener.get()) && next.tls().equals(inEffectTls)) {
-                    server.replaceCertificate(keyStore, PemFiles.keyStorePassword());
-                    status.listener.set(certificate);
-                    LOG.info("listener certificate replaced; SHA-256 {}", certificate.fingerprint());
+                if (!certificate.equals(status.listener.get())) {
+                    try {
+                        server.replaceCertificate(keyStore, PemFiles.keyStorePassword());
+                        status.listener.set(certificate);
+                        LOG.info("listener certificate replaced; SHA-256 {}", certificate.fingerprint());
+                    } catch (Exception e) {
+                        // The rest is applied already; say exactly what is not.
+                        LOG.error("configuration {} reloaded, but the listener certificate in {} could NOT be used: {}",
+                                source, inEffectTls.cert(), e.toString());
+                    }
                 }
                 LogSetup.level(next.logs().level());
                 metrics.reloaded(true);
@@ -196,8 +204,8 @@ public final class Launcher {
                     + describe(pair.backup().trust()));
         }
         out.println("clients: " + config.access().describe());
+        // Once each, on the console the admin reads at start (a logger line as well would say it twice).
         for (String warning : warnings(config)) {
-            LOG.warn(warning);
             out.println("WARNING: " + warning);
         }
         if (config.access().allowFrom().isEmpty()) {

@@ -46,7 +46,7 @@ final class OfflineCheck {
             lines.add("pair " + pair.name() + " at " + pair.path() + " -> backup " + pair.backup().url() + ": "
                     + Launcher.describe(pair.backup().trust()) + "; on-unknown-carp "
                     + pair.onUnknownCarp().name().toLowerCase(java.util.Locale.ROOT) + "; VHID map "
-                    + map.source().map(p -> p + " (" + map.entries().size() + " entries)").orElse("none"));
+                    + map.source().map(p -> p + " (" + map.entries().size() + (map.entries().size() == 1 ? " entry)" : " entries)")).orElse("none"));
         }
         lines.add("mode " + config.mode().name().toLowerCase(java.util.Locale.ROOT) + "; logs " + config.logsDir()
                 + "; admin " + config.admin().map(a -> "http://" + a.host() + ":" + a.port() + "/").orElse("off"));

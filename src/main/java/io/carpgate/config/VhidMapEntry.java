@@ -5,7 +5,7 @@ import java.util.Optional;
 
 /**
  * One entry of the VHID map: the item of {@code kind} it names ({@code key}: its name or uuid), with the line
- * it stands on (for messages).
+ * and column its key stands at (for messages).
  */
 public record VhidMapEntry(ItemKind kind, String key, int vhid, Optional<String> iface, Optional<String> backupVip,
-                           int line) {}
+                           int line, int column) {}

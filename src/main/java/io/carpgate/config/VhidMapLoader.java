@@ -92,7 +92,7 @@ public final class VhidMapLoader {
                     if (UUID.matcher(entry.key()).matches()) {
                         VhidMapEntry other = uuids.putIfAbsent(entry.key().toLowerCase(Locale.ROOT), entry);
                         if (other != null) {
-                            throw new ConfigException(source + ":" + entry.line() + ": uuid " + entry.key()
+                            throw new ConfigException(source + ":" + entry.line() + ":" + entry.column() + ": uuid " + entry.key()
                                     + " is also under '" + sectionsSeen.get(other.kind()) + "' (line " + other.line()
                                     + "); a uuid names one item");
                         }
@@ -165,7 +165,7 @@ public final class VhidMapLoader {
                         + " (the CARP VHID it follows, 1..255)");
             }
             return new VhidMapEntry(kind, key, vhid, Optional.ofNullable(iface).filter(s -> !s.isEmpty()),
-                    Optional.ofNullable(backupVip), line);
+                    Optional.ofNullable(backupVip), line, column);
         }
 
         private static String or(String hint, String otherwise) {

@@ -28,6 +28,7 @@ public final class Exchange {
     private volatile String pair = "-";
     private volatile long forwardedAtNanos;
     private volatile Optional<Duration> upstreamTime = Optional.empty();
+    private volatile boolean sentWhole;
 
     private Exchange(ExchangeListener listener, long startNanos) {
         this.listener = listener;
@@ -75,6 +76,15 @@ public final class Exchange {
         listener.onForwarded(this);
     }
 
+    /** The whole request has gone out to the backup: from now on the backup may run it. */
+    public void sentWhole() {
+        this.sentWhole = true;
+    }
+
+    public boolean wasSentWhole() {
+        return sentWhole;
+    }
+
     public void upstreamAnswered(int status) {
         this.upstreamStatus = Optional.of(status);
         if (forwardedAtNanos != 0) {
@@ -91,6 +101,14 @@ public final class Exchange {
                         : c)
                 .toList();
         listener.onFailed(this, reason);
+    }
+
+    /**
+     * The backup ran the call and answered, but its answer could not reach the master (the master went away):
+     * each call keeps its decision, and its reason says the master never heard the answer.
+     */
+    public void answerNotDelivered(String why) {
+        this.calls = calls.stream().map(c -> c.withAction(c.action(), c.reason() + "; " + why)).toList();
     }
 
     public String pair() {

@@ -12,8 +12,15 @@ import java.util.Optional;
  * for another's). Immutable.
  */
 public record ItemBook(Map<String, CarpItem> byKindAndUuid) {
+    /**
+     * More items than any HA pair has: past it the ones learned longest ago are forgotten, so restores from a
+     * client in allow-from cannot grow carpgate's memory without bound.
+     */
+    static final int MAX_ITEMS = 10_000;
+
     public ItemBook {
-        byKindAndUuid = Map.copyOf(byKindAndUuid);
+        // In the order learned (oldest first), which the bound below relies on.
+        byKindAndUuid = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(byKindAndUuid));
     }
 
     public static ItemBook empty() {
@@ -42,7 +49,16 @@ public record ItemBook(Map<String, CarpItem> byKindAndUuid) {
             return this;
         }
         Map<String, CarpItem> next = new LinkedHashMap<>(byKindAndUuid);
-        learned.forEach(i -> next.put(key(i.kind(), i.uuid()), i));
+        for (CarpItem item : learned) {
+            String key = key(item.kind(), item.uuid());
+            next.remove(key); // re-learned: now the most recent
+            next.put(key, item);
+        }
+        java.util.Iterator<String> oldest = next.keySet().iterator();
+        while (next.size() > MAX_ITEMS) {
+            oldest.next();
+            oldest.remove();
+        }
         return new ItemBook(next);
     }
 }

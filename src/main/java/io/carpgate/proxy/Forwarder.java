@@ -25,6 +25,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * server→proxy its answer, proxy→client ours.
  */
 final class Forwarder extends ProxyHandler {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Forwarder.class);
     /** XML-RPC has no standard code for "gateway failed"; this one sits in the spec's server-error range. */
     private static final int FAULT_UPSTREAM = -32300;
 
@@ -65,8 +66,11 @@ final class Forwarder extends ProxyHandler {
 
     @Override
     protected org.eclipse.jetty.client.Request newProxyToServerRequest(Request clientToProxyRequest, HttpURI newHttpURI) {
+        Exchange exchange = Exchange.of(clientToProxyRequest);
         return super.newProxyToServerRequest(clientToProxyRequest, newHttpURI)
-                .timeout(upstream.timeout().toMillis(), TimeUnit.MILLISECONDS);
+                .timeout(upstream.timeout().toMillis(), TimeUnit.MILLISECONDS)
+                // Once the whole request has gone out, the backup may run it whatever happens to its answer.
+                .onRequestSuccess(request -> exchange.sentWhole());
     }
 
     /** Only a Via header: the backup learns nothing about the master's address it does not already know. */
@@ -106,7 +110,15 @@ final class Forwarder extends ProxyHandler {
                                                   org.eclipse.jetty.client.Response serverToProxyResponse,
                                                   Response proxyToClientResponse, Callback proxyToClientCallback,
                                                   Throwable failure) {
-        Exchange.of(clientToProxyRequest).failed("the answer could not be delivered to the master");
+        // The backup has run the call and answered; only the way back to the master broke (it went away). The
+        // decision stands: the record says what the backup did and that the master never heard it.
+        Exchange exchange = Exchange.of(clientToProxyRequest);
+        if (serverToProxyResponse != null && serverToProxyResponse.getStatus() > 0) {
+            exchange.upstreamAnswered(serverToProxyResponse.getStatus());
+        }
+        exchange.answerNotDelivered("the backup's answer could not be delivered to the master");
+        LOG.warn("pair {}: the backup's answer could not be delivered to the master: {}", exchange.pair(),
+                failure.getClass().getSimpleName());
         super.onProxyToClientResponseFailure(clientToProxyRequest, proxyToServerRequest, serverToProxyResponse,
                 proxyToClientResponse, proxyToClientCallback, failure);
     }
@@ -121,6 +133,14 @@ final class Forwarder extends ProxyHandler {
                                                   org.eclipse.jetty.client.Response serverToProxyResponse,
                                                   Response proxyToClientResponse, Callback proxyToClientCallback,
                                                   Throwable failure) {
+        if (serverToProxyResponse != null && serverToProxyResponse.getStatus() > 0
+                && !clientToProxyRequest.getConnectionMetaData().getConnection().getEndPoint().isOpen()) {
+            // Jetty reports a master that went away while its answer was being written as a failure of this hop;
+            // the backup did answer, so that is what the record says.
+            onProxyToClientResponseFailure(clientToProxyRequest, proxyToServerRequest, serverToProxyResponse,
+                    proxyToClientResponse, proxyToClientCallback, failure);
+            return;
+        }
         String reason = UpstreamFailure.describe(failure);
         Exchange.of(clientToProxyRequest).failed(reason);
         if (proxyToClientResponse.isCommitted()) {
@@ -128,7 +148,11 @@ final class Forwarder extends ProxyHandler {
             return;
         }
         proxyToClientResponse.reset();
+        // A call that timed out may still have run on the backup; one that never got there did not.
+        String message = Exchange.of(clientToProxyRequest).wasSentWhole()
+                ? "carpgate got no answer from the backup in time (the backup may still have run the call): " + reason
+                : "carpgate could not deliver the call to the backup: " + reason;
         Answers.writeFault(proxyToClientResponse, proxyToClientCallback, HttpStatus.BAD_GATEWAY_502, FAULT_UPSTREAM,
-                "carpgate could not deliver the call to the backup: " + reason);
+                message);
     }
 }

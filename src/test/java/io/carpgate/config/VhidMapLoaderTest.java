@@ -90,7 +90,7 @@ class VhidMapLoaderTest {
     void aUuidNamesOneItemSoItStandsInOneSectionOnly() throws Exception {
         Path twice = write("wireguard:\n  9F40AD51-6e70-4182-bdce-3f4051627d8e: {vhid: 7}\n"
                 + "dhcrelay:\n  9f40ad51-6e70-4182-bdce-3f4051627d8e: {vhid: 2}\n");
-        assertThatThrownBy(() -> VhidMapLoader.load(twice)).hasMessageStartingWith(twice + ":4:")
+        assertThatThrownBy(() -> VhidMapLoader.load(twice)).hasMessageStartingWith(twice + ":4:3:")
                 .hasMessageContaining("is also under 'wireguard' (line 2)");
     }
 

@@ -118,7 +118,8 @@ class FailuresEndToEndTest {
             long start = System.nanoTime();
             RawHttps.Answer answer = http.post(pair.carpgate("/xmlrpc.php"), auth(), fixture("firmware_version.request.xml"));
             assertThat(answer.status()).isEqualTo(502);
-            assertThat(answer.text()).contains("<fault>", "did not answer in time");
+            assertThat(answer.text()).contains("<fault>", "did not answer in time", "could not deliver the call")
+                    .doesNotContain("may still have run");
             assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(20_000);
         } finally {
             for (Socket socket : held) {
@@ -133,11 +134,34 @@ class FailuresEndToEndTest {
             pair.backup.setXmlRpcDelay(java.time.Duration.ofSeconds(4));
             RawHttps.Answer answer = http.post(pair.carpgate("/xmlrpc.php"), auth(), fixture("firmware_version.request.xml"));
             assertThat(answer.status()).isEqualTo(502);
-            assertThat(answer.text()).contains("<fault>", "did not answer in time").doesNotContain("firmware");
+            assertThat(answer.text()).contains("<fault>", "did not answer in time").doesNotContain("firmware")
+                    .contains("the backup may still have run the call");
             // The backup did get the call: the master is told it failed all the same, never a made-up success.
             assertThat(pair.xmlrpcCalls()).hasSize(1);
             assertThat(pair.exchanges.awaitCall("opnsense.firmware_version", "failed").reason())
                     .contains("did not answer in time");
+        }
+    }
+
+    @Test
+    void aMasterThatLeavesBeforeTheAnswerIsLoggedAsWhatTheBackupDidNotAsFailed() throws Exception {
+        try (Pair pair = Pair.start(dir, "", null)) {
+            pair.backup.setXmlRpcDelay(java.time.Duration.ofSeconds(1));
+            byte[] call = fixture("firmware_version.request.xml");
+            try (RawTls raw = new RawTls(pair.carpgate.port(), 10_000)) {
+                raw.send("POST /xmlrpc.php HTTP/1.1\r\nHost: carpgate\r\nContent-Type: text/xml\r\n"
+                        + "Authorization: " + auth() + "\r\nContent-Length: " + call.length + "\r\n\r\n").send(call);
+                org.awaitility.Awaitility.await("the call reaches the backup").atMost(ExchangeRecorder.DEADLINE)
+                        .until(() -> pair.xmlrpcCalls().size() == 1);
+                raw.socket.setSoLinger(true, 0); // the master goes away (reset) while the backup works on the call
+            }
+            io.carpgate.policy.CallOutcome call0 = pair.exchanges.awaitCall("opnsense.firmware_version",
+                    c -> c.method().equals("opnsense.firmware_version"));
+            // The backup ran it: the record keeps the decision and says the master never heard the answer.
+            assertThat(call0.action()).isEqualTo(io.carpgate.policy.Action.FORWARDED);
+            assertThat(call0.reason()).contains("could not be delivered to the master");
+            assertThat(pair.exchanges.records()).singleElement().satisfies(r ->
+                    assertThat(r.upstreamStatus()).as("the backup's answer").contains(200));
         }
     }
 

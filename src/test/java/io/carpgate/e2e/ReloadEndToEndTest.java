@@ -94,6 +94,42 @@ class ReloadEndToEndTest {
         }
     }
 
+    @Test
+    void aRenewedCertificateInTheSameFilesIsServedAtOnceNewFileNamesWaitForARestart() throws Exception {
+        try (Pair pair = Pair.start(dir, "", SyncEndToEndTest.MAP)) {
+            io.carpgate.tls.Fingerprint first = presented(pair);
+            assertThat(first).isEqualTo(pair.carpgate.listenerFingerprint());
+
+            // Renewed in place (as certbot or an admin's gen-cert --force would): new connections get it.
+            Files.delete(dir.resolve("certs/carpgate.crt"));
+            Files.delete(dir.resolve("certs/carpgate.key"));
+            io.carpgate.tls.Fingerprint renewed = io.carpgate.tls.PemFiles.writeSelfSigned(dir.resolve("certs/carpgate.crt"),
+                    dir.resolve("certs/carpgate.key"), "carpgate", java.util.List.of("127.0.0.1"));
+            assertThat(pair.carpgate.reload(Map.of())).isInstanceOf(Launcher.ReloadResult.Applied.class);
+            assertThat(presented(pair)).isEqualTo(renewed).isNotEqualTo(first);
+            assertThat(pair.carpgate.listenerFingerprint()).isEqualTo(renewed);
+
+            // Other file names (not there yet: carpgate would create them at its next start) wait for a restart;
+            // the listener keeps serving the files it started with.
+            Path config = dir.resolve("carpgate.yml");
+            Files.writeString(config, Files.readString(config).replace("certs/carpgate.crt", "certs/next.crt")
+                    .replace("certs/carpgate.key", "certs/next.key"));
+            Launcher.ReloadResult result = pair.carpgate.reload(Map.of());
+            assertThat(result).isInstanceOf(Launcher.ReloadResult.Applied.class);
+            assertThat(((Launcher.ReloadResult.Applied) result).needRestart()).anyMatch(k -> k.startsWith("tls"));
+            assertThat(presented(pair)).isEqualTo(renewed);
+        }
+    }
+
+    /** The certificate carpgate's listener presents to a new connection. */
+    private static io.carpgate.tls.Fingerprint presented(Pair pair) throws Exception {
+        try (RawTls raw = new RawTls(pair.carpgate.port(), 10_000)) {
+            raw.socket.startHandshake();
+            return io.carpgate.tls.Fingerprint.of(
+                    (java.security.cert.X509Certificate) raw.socket.getSession().getPeerCertificates()[0]);
+        }
+    }
+
     private static java.util.List<String> instanceSources(Pair pair) {
         return pair.carpgate.server().statuses().stream().flatMap(s -> s.instances().stream())
                 .map((PairStatus.InstanceRow r) -> r.instance() + "=" + r.source()).toList();

@@ -41,6 +41,12 @@ class SecretsEndToEndTest {
             pair.backup.setCarpStatus(7, "opt2", CarpStatus.MASTER);
             PythonMaster.run(pair.base(), Pair.SYNC_USER, Pair.SYNC_PASSWORD, "reconfigure-all-two-instances");
             PythonMaster.run(pair.base(), Pair.SYNC_USER, "wrong-" + Pair.SYNC_PASSWORD, "firmware");
+            // An OpenVPN client with its password and a DHCP relay, as a master sends them.
+            byte[] openvpn = Files.readAllBytes(Path.of(
+                    "src/test/resources/opnsense-items/restore.single-client-two-relays.request.xml"));
+            new RawHttps().post(pair.carpgate("/xmlrpc.php"), RawHttps.basic(Pair.SYNC_USER, Pair.SYNC_PASSWORD), openvpn);
+            // The recorder is the last listener: once it has the record, the log lines are written.
+            pair.exchanges.await("the OpenVPN restore", r -> r.bytesIn() == openvpn.length);
             pair.awaitLog("access.log", "method=opnsense.firmware_version decision=forwarded ms");
             console = pair.console.toString(StandardCharsets.UTF_8);
             RawHttps http = new RawHttps();
@@ -58,6 +64,7 @@ class SecretsEndToEndTest {
                 Pair.API_SECRET,
                 "EXAMPLE-PRIVATE-KEY-never-log-this-value-00=",   // WireGuard private key in the fixture
                 "example-carp-secret",                             // CARP password in the fixture
+                "EXAMPLE-OPENVPN-PASSWORD-never-log",              // an OpenVPN client's password
                 Base64.getEncoder().encodeToString((Pair.SYNC_USER + ":" + Pair.SYNC_PASSWORD).getBytes(StandardCharsets.UTF_8)),
                 Base64.getEncoder().encodeToString((Pair.API_KEY + ":" + Pair.API_SECRET).getBytes(StandardCharsets.UTF_8)));
 

@@ -421,6 +421,21 @@ class GateTest {
     }
 
     @Test
+    void theBookIsBoundedAndForgetsWhatItLearnedLongestAgo() {
+        List<CarpItem> many = new java.util.ArrayList<>();
+        for (int i = 0; i < ItemBook.MAX_ITEMS + 5; i++) {
+            many.add(new CarpItem(ItemKind.WIREGUARD, "uuid-" + i, "wg" + i, true, Optional.of(7), Optional.empty()));
+        }
+        ItemBook book = ItemBook.empty().with(many.subList(0, 3)).with(many.subList(3, many.size()))
+                .with(List.of(many.get(4))); // re-learned: young again
+        assertThat(book.all()).hasSize(ItemBook.MAX_ITEMS);
+        assertThat(book.find(ItemKind.WIREGUARD, "uuid-0")).as("the oldest, forgotten").isEmpty();
+        assertThat(book.find(ItemKind.WIREGUARD, "uuid-5")).as("forgotten too").isEmpty();
+        assertThat(book.find(ItemKind.WIREGUARD, "uuid-4")).as("re-learned, kept").isPresent();
+        assertThat(book.find(ItemKind.WIREGUARD, "uuid-" + (ItemBook.MAX_ITEMS + 4))).isPresent();
+    }
+
+    @Test
     void instanceBookKeepsTheLatestLearning() {
         CarpItem first = wg(WG0, "wg0", Optional.of(7), Optional.empty());
         CarpItem second = wg(WG0, "wg0", Optional.of(2), Optional.empty());

@@ -40,7 +40,7 @@ public final class IxrParse {
      * The encodings this reference honours in a declaration left in place. libxml2 knows more (through iconv),
      * but carpgate refuses every declared encoding other than UTF-8, so the others never matter for parity.
      */
-    private static final Set<String> EXPAT_ENCODINGS = Set.of("UTF-8", "UTF-16", "ISO-8859-1", "US-ASCII");
+    private static final Set<String> HONOURED_ENCODINGS = Set.of("UTF-8", "UTF-16", "ISO-8859-1", "US-ASCII");
     private static final Pattern LEFT_DECLARATION = Pattern.compile(
             "^<\\?xml[ \\t\\r\\n]+version[ \\t\\r\\n]*=[ \\t\\r\\n]*(['\"])([^'\"]*)\\1"
                     + "(?:[ \\t\\r\\n]+encoding[ \\t\\r\\n]*=[ \\t\\r\\n]*(['\"])([^'\"]*)\\3)?");
@@ -62,11 +62,11 @@ public final class IxrParse {
         if (PhpValues.trim(new String(message, StandardCharsets.ISO_8859_1)).isEmpty()) {
             return Message.failed();
         }
-        byte[] forExpat = expatView(message);
-        if (forExpat == null) {
+        byte[] forParser = parserView(message);
+        if (forParser == null) {
             return Message.failed();
         }
-        forExpat = keepCdataCarriageReturns(forExpat);
+        forParser = keepCdataCarriageReturns(forParser);
         Handler handler = new Handler();
         try {
             SAXParserFactory factory = SAXParserFactory.newInstance();
@@ -75,7 +75,7 @@ public final class IxrParse {
             factory.setFeature("http://xml.org/sax/features/external-general-entities", false);
             factory.setFeature("http://xml.org/sax/features/external-parameter-entities", false);
             factory.setFeature("http://apache.org/xml/features/nonvalidating/load-external-dtd", false);
-            factory.newSAXParser().parse(new InputSource(new ByteArrayInputStream(forExpat)), handler);
+            factory.newSAXParser().parse(new InputSource(new ByteArrayInputStream(forParser)), handler);
         } catch (SAXException | IOException | RuntimeException e) {
             return Message.failed();
         } catch (ParserConfigurationException e) {
@@ -103,13 +103,13 @@ public final class IxrParse {
      * encodings are honoured here (see above), and any version is read with XML 1.0 rules. Returns null when the
      * message cannot be read that way.
      */
-    private static byte[] expatView(byte[] message) {
+    private static byte[] parserView(byte[] message) {
         String head = new String(message, 0, Math.min(message.length, 200), StandardCharsets.ISO_8859_1);
         Matcher m = LEFT_DECLARATION.matcher(head);
         if (!m.find()) {
             return message;
         }
-        if (m.group(4) != null && !EXPAT_ENCODINGS.contains(m.group(4).toUpperCase(Locale.ROOT))) {
+        if (m.group(4) != null && !HONOURED_ENCODINGS.contains(m.group(4).toUpperCase(Locale.ROOT))) {
             return null;
         }
         byte[] out = message.clone();

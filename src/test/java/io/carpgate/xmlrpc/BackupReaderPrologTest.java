@@ -84,7 +84,7 @@ class BackupReaderPrologTest {
     }
 
     @Test
-    void declarationBeyondTheFirst100BytesIsNotStrippedAndMisplacedForExpat() {
+    void declarationBeyondTheFirst100BytesIsNotStrippedAndMisplacedForTheBackupsParser() {
         String padding = " ".repeat(120);
         assertThat(refused(padding + "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>" + CALL).faultCode())
                 .isEqualTo(-32700);

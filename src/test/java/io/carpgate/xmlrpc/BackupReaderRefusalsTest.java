@@ -55,7 +55,7 @@ class BackupReaderRefusalsTest {
         "<!-- \uFFFF --><value>a</value>",
         "<value><![CDATA[\uFFFF]]></value>",
     })
-    void nonCharactersExpatFailsOnAreRefusedWherever(String value) {
+    void nonCharactersTheBackupsParserFailsOnAreRefusedWherever(String value) {
         // Found by the reader fuzz test: Woodstox lets U+FFFE and U+FFFF through in text, libxml2 does not.
         assertThat(refused(oneParam(value)).reason()).contains("character not allowed in XML");
     }

@@ -36,7 +36,7 @@ class BackupReaderValuesTest {
     }
 
     @Test
-    void lineEndingsAreNormalizedAsExpatDoesButTheSlotKeepsTheRawBytes() {
+    void lineEndingsAreNormalizedAsTheBackupsParserDoesButTheSlotKeepsTheRawBytes() {
         byte[] body = utf8(oneParam("<value><string>a\r\nb\rc</string></value>"));
         XmlRpcValue.Str s = str(call(body).params().get(0));
         assertThat(s.text()).isEqualTo("a\nb\nc");
