@@ -514,6 +514,11 @@ public final class Bench {
     }
 
     private static void awaitPort(int port, Process p, String what) throws Exception {
+        awaitPort(port, p, what, java.time.Duration.ofMillis(100));
+    }
+
+    /** Until {@code port} takes a connection, polling every {@code poll}; fails when the process exits or 60 s pass. */
+    static void awaitPort(int port, Process p, String what, java.time.Duration poll) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
             if (!p.isAlive()) {
@@ -523,7 +528,7 @@ public final class Bench {
                 s.connect(new InetSocketAddress("127.0.0.1", port), 500);
                 return;
             } catch (IOException notYet) {
-                Thread.sleep(100);
+                Thread.sleep(poll.toMillis());
             }
         }
         throw new IllegalStateException(what + " did not listen on port " + port + " within 60 s");

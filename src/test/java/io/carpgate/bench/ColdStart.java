@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.carpgate.tls.PemFiles;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -234,19 +232,7 @@ final class ColdStart {
 
     /** Polls every 2 ms: start-to-listening is measured to within that. */
     private static void awaitPort(int port, Process p, String what) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            if (!p.isAlive()) {
-                throw new IllegalStateException(what + " exited with status " + p.exitValue());
-            }
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                return;
-            } catch (IOException notYet) {
-                Thread.sleep(2);
-            }
-        }
-        throw new IllegalStateException(what + " did not listen on port " + port + " within 60 s");
+        Bench.awaitPort(port, p, what, java.time.Duration.ofMillis(2));
     }
 
     private static void stop(Process p) throws InterruptedException {
