@@ -160,12 +160,7 @@ public final class Bench {
             report.put("quick", options.quick());
             report.set("machine", machine());
             report.set("cold", cold);
-            Files.writeString(out.resolve("results.json"), JSON.writeValueAsString(report));
-            String markdown = inCheckout(Markdown.renderCold(report));
-            Files.writeString(out.resolve("results.md"), markdown);
-            System.out.println();
-            System.out.println(markdown);
-            log("results written to " + out.resolve("results.md") + " and results.json");
+            write(report, Markdown.renderCold(report));
             return 0;
         }
         int nginxPort = startNginx(backupPort);
@@ -252,12 +247,7 @@ public final class Bench {
         if (cold != null) {
             report.set("cold", cold);
         }
-        Files.writeString(out.resolve("results.json"), JSON.writeValueAsString(report));
-        String markdown = inCheckout(Markdown.render(report));
-        Files.writeString(out.resolve("results.md"), markdown);
-        System.out.println();
-        System.out.println(markdown);
-        log("results written to " + out.resolve("results.md") + " and results.json");
+        write(report, Markdown.render(report));
         boolean clean = report.get("errors").asInt() == 0 && alive;
         return clean ? 0 : 1;
     }
@@ -725,6 +715,16 @@ public final class Bench {
     private static void log(String message) {
         System.out.println("[bench] " + message);
         System.out.flush();
+    }
+
+    /** results.json and results.md into the output folder, and the Markdown on the console. */
+    private void write(ObjectNode report, String markdown) throws IOException {
+        String text = inCheckout(markdown);
+        Files.writeString(out.resolve("results.json"), JSON.writeValueAsString(report));
+        Files.writeString(out.resolve("results.md"), text);
+        System.out.println();
+        System.out.println(text);
+        log("results written to " + out.resolve("results.md") + " and results.json");
     }
 
     /** The report names files relative to the checkout, so it reads the same on any machine it is pasted from. */

@@ -4,23 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.carpgate.e2e.EndToEnd;
 import io.carpgate.sim.SimulatedBackup;
-import io.carpgate.tls.NoVerification;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
-import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,12 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @EndToEnd
 class WarmupProcessTest {
-    private static final Pattern PORT = Pattern.compile("carpgate listening on https://127\\.0\\.0\\.1:(\\d+)/");
     private static final Pattern ADMIN = Pattern.compile("admin listener on http://127\\.0\\.0\\.1:(\\d+)/");
     private static final Pattern DONE = Pattern.compile("warm-up: (\\d+) calls over loopback through TLS, reading, "
             + "gate, patch and forwarding in \\d+ ms \\(no backup contacted\\)(.*)");
-    private static final String FIRMWARE = "<?xml version=\"1.0\"?><methodCall><methodName>opnsense.firmware_version"
-            + "</methodName><params></params></methodCall>";
 
     @TempDir
     Path dir;
@@ -52,14 +45,12 @@ class WarmupProcessTest {
                     + "backup: {url: '" + backup.baseUrl() + "', pin-sha256: '" + backup.fingerprint()
                     + "', api-credentials: api.txt}\n");
             Path console = dir.resolve("console.txt");
-            Process process = new ProcessBuilder(List.of(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-cp", System.getProperty("java.class.path"), Main.class.getName(), "run", "--config", config.toString()))
-                    .redirectErrorStream(true).redirectOutput(console.toFile()).start();
+            Process process = CarpgateProcess.run(List.of(), config, console);
             try {
-                int port = Integer.parseInt(await(console, PORT, 60).group(1));
-                int admin = Integer.parseInt(await(console, ADMIN, 60).group(1));
+                int port = Integer.parseInt(CarpgateProcess.await(console, CarpgateProcess.PORT, Duration.ofSeconds(60)).group(1));
+                int admin = Integer.parseInt(CarpgateProcess.await(console, ADMIN, Duration.ofSeconds(60)).group(1));
                 // The plan's 61 rounds of 4 calls, or fewer should its time budget run out on a slow machine.
-                Matcher done = await(console, DONE, 180);
+                Matcher done = CarpgateProcess.await(console, DONE, Duration.ofSeconds(180));
                 assertThat(Integer.parseInt(done.group(1))).isBetween(4, 244);
                 assertThat(done.group(2)).as("nothing went wrong").isEmpty();
 
@@ -71,10 +62,10 @@ class WarmupProcessTest {
                 String metrics = get(URI.create("http://127.0.0.1:" + admin + "/metrics"));
                 assertThat(samples(metrics, "carpgate_requests_total")).as("no request counted").allMatch(v -> v == 0);
                 assertThat(samples(metrics, "carpgate_calls_total")).as("no call counted").allMatch(v -> v == 0);
-                assertThat(read(console)).as("the warm-up's own carpgate says nothing")
+                assertThat(CarpgateProcess.read(console)).as("the warm-up's own carpgate says nothing")
                         .doesNotContain("(warm-up)", "stopping", "stopped");
 
-                assertThat(firmware(URI.create("https://127.0.0.1:" + port + "/xmlrpc.php"))).isEqualTo(200);
+                assertThat(CarpgateProcess.firmware(URI.create("https://127.0.0.1:" + port + "/xmlrpc.php"))).isEqualTo(200);
                 assertThat(backup.received()).filteredOn(c -> c.path().endsWith("/xmlrpc.php")).hasSize(1);
                 Awaitility.await("the real call in the decision log").atMost(Duration.ofSeconds(30))
                         .until(() -> lines(dir.resolve("logs/decisions.jsonl")) == 1);
@@ -107,33 +98,5 @@ class WarmupProcessTest {
     private static String get(URI uri) throws IOException, InterruptedException {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(20)).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
-    }
-
-    private static int firmware(URI uri) throws IOException, InterruptedException {
-        HttpClient client = HttpClient.newBuilder().sslContext(NoVerification.sslContext())
-                .connectTimeout(Duration.ofSeconds(5)).build();
-        String auth = "Basic " + java.util.Base64.getEncoder().encodeToString("root:pw".getBytes(StandardCharsets.UTF_8));
-        return client.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(20)).header("Authorization", auth)
-                .header("Content-Type", "text/xml").POST(HttpRequest.BodyPublishers.ofString(FIRMWARE)).build(),
-                HttpResponse.BodyHandlers.discarding()).statusCode();
-    }
-
-    private static Matcher await(Path console, Pattern pattern, int seconds) {
-        try {
-            return Awaitility.await("carpgate prints /" + pattern + "/").atMost(Duration.ofSeconds(seconds))
-                    .pollInterval(Duration.ofMillis(100))
-                    .until(() -> pattern.matcher(read(console)), Matcher::find);
-        } catch (ConditionTimeoutException e) {
-            throw new AssertionError("carpgate did not print /" + pattern + "/ within " + seconds + " s:\n"
-                    + read(console), e);
-        }
-    }
-
-    private static String read(Path console) {
-        try {
-            return Files.exists(console) ? Files.readString(console) : "";
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
     }
 }
