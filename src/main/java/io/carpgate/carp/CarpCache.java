@@ -19,6 +19,12 @@ import java.util.function.Supplier;
  * read itself is asynchronous (Jetty's client) and only the callers that need its answer wait for it. A
  * failed read is remembered for {@code ttl} as well, so a dead API costs one read per period, not one per
  * call; a recovering API is used after at most {@code ttl}.
+ *
+ * <p>A reading's age starts when its request was sent, not when the answer came: the backup sampled its state
+ * somewhere in between, so a slow API must not stretch the cache period. A caller joins a read on its way only
+ * if it was sent less than {@code ttl} ago; otherwise it starts its own. A reading already older than {@code ttl}
+ * when it arrives serves the calls that were waiting for it (it was sampled after each of them was decided to
+ * need it) and no later one.
  */
 public final class CarpCache implements CarpSource {
     private final Supplier<CompletableFuture<CarpView>> read;
@@ -27,7 +33,10 @@ public final class CarpCache implements CarpSource {
     private final Clock clock;
     private final Consumer<CarpReading> onRead;
     private final AtomicReference<CarpReading> last = new AtomicReference<>();
-    private final AtomicReference<CompletableFuture<CarpReading>> inFlight = new AtomicReference<>();
+    private final AtomicReference<Read> inFlight = new AtomicReference<>();
+
+    /** A read on its way, and when its request was sent. */
+    private record Read(CompletableFuture<CarpReading> answer, java.time.Instant sent) {}
 
     /**
      * @param read starts one read of the backup's API; its future never completes exceptionally, and completes
@@ -89,30 +98,31 @@ public final class CarpCache implements CarpSource {
         return !age.isNegative() && age.compareTo(ttl) < 0;
     }
 
-    /** The read on its way, or a new one. */
+    /** The read on its way, if it was sent less than the cache period ago, or a new one. */
     private CompletableFuture<CarpReading> shared() {
         while (true) {
-            CompletableFuture<CarpReading> running = inFlight.get();
-            if (running != null) {
-                return running;
+            Read running = inFlight.get();
+            java.time.Instant now = clock.instant();
+            if (running != null && Duration.between(running.sent(), now).compareTo(ttl) < 0) {
+                return running.answer();
             }
-            CompletableFuture<CarpReading> mine = new CompletableFuture<>();
-            if (!inFlight.compareAndSet(null, mine)) {
+            Read mine = new Read(new CompletableFuture<>(), now);
+            if (!inFlight.compareAndSet(running, mine)) {
                 continue; // another caller started one a moment ago: share it
             }
             CarpReading meanwhile = last.get();
             if (isFresh(meanwhile)) {
                 // A read completed between this caller's look and its start: nothing to do.
                 inFlight.compareAndSet(mine, null);
-                mine.complete(meanwhile);
-                return mine;
+                mine.answer().complete(meanwhile);
+                return mine.answer();
             }
             start(mine);
-            return mine;
+            return mine.answer();
         }
     }
 
-    private void start(CompletableFuture<CarpReading> mine) {
+    private void start(Read mine) {
         CompletableFuture<CarpView> started;
         try {
             started = read.get();
@@ -125,14 +135,16 @@ public final class CarpCache implements CarpSource {
                 + maxWait.toMillis() + " ms"), maxWait.toMillis(), TimeUnit.MILLISECONDS).whenComplete((view, failure) -> {
             CarpView seen = view != null ? view
                     : new CarpView.Unavailable("the backup API read failed: " + failure.getClass().getSimpleName());
-            CarpReading reading = new CarpReading(seen, clock.instant());
-            // Published before the read is marked done, so a caller that finds no read on its way finds this one.
-            last.set(reading);
+            CarpReading reading = new CarpReading(seen, mine.sent());
+            // Published before the read is marked done, so a caller that finds no read on its way finds this one;
+            // an older read that answers after a newer one does not replace it.
+            last.accumulateAndGet(reading, (before, now) -> before == null || !now.at().isBefore(before.at())
+                    ? now : before);
             inFlight.compareAndSet(mine, null);
             try {
                 onRead.accept(reading);
             } finally {
-                mine.complete(reading);
+                mine.answer().complete(reading);
             }
         });
     }

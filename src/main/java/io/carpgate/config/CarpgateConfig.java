@@ -11,9 +11,15 @@ import java.util.Optional;
  * @param admin  the admin listener (metrics, health, status page), empty when disabled
  * @param inputs every file this configuration was read from (the file itself, maps, credentials, CAs):
  *               a change to any of them is a reason to reload
+ * @param stateDir where carpgate keeps what it learned of each pair between runs ({@code state-dir}); empty: in
+ *               the process only (the warm-up's private server)
  */
 public record CarpgateConfig(Path source, Listen listen, TlsFiles tls, List<PairConfig> pairs, LogSettings logs,
-                             Limits limits, Access access, Mode mode, Optional<Listen> admin, List<Path> inputs) {
+                             Limits limits, Access access, Mode mode, Optional<Listen> admin, List<Path> inputs,
+                             Optional<Path> stateDir) {
+
+    /** The default {@code state-dir}, relative to the configuration file's folder (as the shipped logs folder is). */
+    public static final String DEFAULT_STATE_DIR = "../state";
 
     public CarpgateConfig {
         pairs = List.copyOf(pairs);

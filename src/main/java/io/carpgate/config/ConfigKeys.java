@@ -12,7 +12,7 @@ import java.util.stream.Collectors;
 final class ConfigKeys {
     static final String TOP_NAME = "the top level";
     static final List<String> TOP = List.of("listen", "allow-from", "allowed-users", "tls", "backup", "vhid-map",
-            "pairs", "on-unknown-carp", "mode", "logs", "limits", "admin");
+            "pairs", "on-unknown-carp", "mode", "logs", "limits", "admin", "state-dir");
     static final List<String> LISTEN = List.of("host", "port");
     static final List<String> TLS = List.of("cert", "key");
     static final List<String> BACKUP = List.of("url", "pin-sha256", "ca", "insecure", "api-credentials");

@@ -48,8 +48,10 @@ public final class ConfigLoader {
         Optional<Section> limits = top.section("limits", ConfigKeys.LIMITS);
         Limits limitValues = limits.isPresent() ? LogsAndLimits.limits(limits.get()) : Limits.defaults();
         Optional<CarpgateConfig.Listen> admin = admin(top.section("admin", ConfigKeys.ADMIN)).map(a -> adminHost(env, a));
+        Path stateDir = folder.resolve(top.text("state-dir").map(String::trim).filter(t -> !t.isEmpty())
+                .orElse(CarpgateConfig.DEFAULT_STATE_DIR)).normalize();
         return new CarpgateConfig(source, listen, tls, pairs, logs, limitValues, access, mode, admin,
-                inputs.stream().distinct().toList());
+                inputs.stream().distinct().toList(), Optional.of(stateDir));
     }
 
     static Optional<OnUnknownCarp> onUnknownCarp(Section section) throws ConfigException {

@@ -1,17 +1,43 @@
 package io.carpgate.policy;
 
+import java.time.Instant;
 import java.util.Optional;
 
 /**
  * An item with a CARP dependency carpgate has seen in a restore, and the VHID it follows there (when resolved).
  *
  * @param gated whether its starts wait for CARP MASTER: its kind's starts are gated and its dependency counts
+ * @param vip the backup's VIP uuid its {@code carp_depend_on} names once the restore is stored, when carpgate
+ *     could tell
+ * @param basis where the VHID (or the lack of one) came from, in the admin's words: "the VHID map, FILE:LINE:COL",
+ *     "the master's VIP in the restore", ...; empty when not said
+ * @param learnedAt when the backup confirmed the restore that taught it (empty until then: the gate's own
+ *     reading of a restore has no time, the pair's memory stamps it when the backup has answered)
  */
 public record CarpItem(ItemKind kind, String uuid, String name, boolean gated, Optional<Integer> vhid,
-                       Optional<String> iface) {
+                       Optional<String> iface, Optional<String> vip, String basis, Optional<Instant> learnedAt) {
+
+    public CarpItem(ItemKind kind, String uuid, String name, boolean gated, Optional<Integer> vhid,
+                    Optional<String> iface) {
+        this(kind, uuid, name, gated, vhid, iface, Optional.empty(), "", Optional.empty());
+    }
 
     /** The name, else the uuid: how logs and the status page name it. */
     public String shownName() {
         return name.isEmpty() ? uuid : name;
+    }
+
+    /** As the pair's memory keeps it: taught by a restore the backup stored at {@code at}. */
+    public CarpItem learnedAt(Instant at) {
+        return new CarpItem(kind, uuid, name, gated, vhid, iface, vip, basis, Optional.of(at));
+    }
+
+    /**
+     * A restore that would have taught this item may or may not have been stored (its answer was lost): from now
+     * on carpgate does not know which VHID the item follows on the backup, until a restore it sees stored says.
+     */
+    public CarpItem inDoubt(Instant at, String why) {
+        return new CarpItem(kind, uuid, name, gated, Optional.empty(), Optional.empty(), Optional.empty(), why,
+                Optional.of(at));
     }
 }

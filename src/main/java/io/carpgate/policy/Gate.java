@@ -37,6 +37,27 @@ public final class Gate {
         return method.equals(Methods.MULTICALL) || method.equals(Methods.RESTORE) || Methods.STARTING.contains(method);
     }
 
+    /** Whether the call is a restore or a multicall with one: it changes what the backup stores of the items. */
+    public static boolean restores(MethodCall call) {
+        return call.methodName().equals(Methods.RESTORE) || !restoreEntries(call).isEmpty();
+    }
+
+    /** The positions of the restore entries of a {@code system.multicall} (none for any other call). */
+    public static List<Integer> restoreEntries(MethodCall call) {
+        if (!call.methodName().equals(Methods.MULTICALL) || call.params().size() != 1
+                || !(call.params().get(0) instanceof Array entries)) {
+            return List.of();
+        }
+        List<Integer> positions = new ArrayList<>();
+        for (int i = 0; i < entries.items().size(); i++) {
+            if (entries.items().get(i) instanceof Struct entry && entry.get("methodName")
+                    .filter(Str.class::isInstance).map(m -> ((Str) m).text().equals(Methods.RESTORE)).orElse(false)) {
+                positions.add(i);
+            }
+        }
+        return positions;
+    }
+
     public static Verdict decide(MethodCall call, GateInputs in) {
         if (call.methodName().equals(Methods.MULTICALL)) {
             return multicall(call, in);

@@ -16,7 +16,7 @@ public record ItemBook(Map<String, CarpItem> byKindAndUuid) {
      * More items than any HA pair has: past it the ones learned longest ago are forgotten, so restores from a
      * client in allow-from cannot grow carpgate's memory without bound.
      */
-    static final int MAX_ITEMS = 10_000;
+    public static final int MAX_ITEMS = 10_000;
 
     public ItemBook {
         // In the order learned (oldest first), which the bound below relies on.
@@ -29,6 +29,15 @@ public record ItemBook(Map<String, CarpItem> byKindAndUuid) {
 
     private static String key(ItemKind kind, String uuid) {
         return kind.key() + "/" + uuid;
+    }
+
+    /** The key an item is kept under: its kind and uuid. */
+    public static String keyOf(CarpItem item) {
+        return key(item.kind(), item.uuid());
+    }
+
+    public int size() {
+        return byKindAndUuid.size();
     }
 
     public Optional<CarpItem> find(ItemKind kind, String uuid) {

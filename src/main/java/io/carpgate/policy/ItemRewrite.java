@@ -86,9 +86,11 @@ final class ItemRewrite {
 
         Optional<Follow> follow = hint.map(h -> new Follow(h.vhid(), h.iface(), fromMap(h)))
                 .or(() -> payloadVips.stream().filter(v -> !masterVip.isEmpty() && v.uuid().equals(masterVip))
-                        .findFirst().map(v -> new Follow(v.vhid(), Optional.of(v.iface()), "the master's VIP")));
+                        .findFirst().map(v -> new Follow(v.vhid(), Optional.of(v.iface()), "the master's VIP in the restore")));
         if (follow.isEmpty()) {
-            CarpItem unplaced = new CarpItem(kind, uuid, name, gated, Optional.empty(), Optional.empty());
+            CarpItem unplaced = new CarpItem(kind, uuid, name, gated, Optional.empty(), Optional.empty(),
+                    Optional.empty(), masterVip.isEmpty() ? "no CARP dependency in the restore, not in the VHID map"
+                            : "its VIP " + masterVip + " neither in the restore nor in the VHID map", Optional.empty());
             if (masterVip.isEmpty() && !gated) {
                 // Runs on both nodes, as the admin set it up; carpgate has nothing to decide.
                 return new ItemResult(unplaced, Optional.empty(), label + " has no CARP dependency; left as sent");
@@ -100,13 +102,17 @@ final class ItemRewrite {
             return new ItemResult(unplaced, Optional.empty(), "WARNING " + label + " " + why + ": VHID unknown, left as sent");
         }
         Follow f = follow.get();
-        CarpItem known = new CarpItem(kind, uuid, name, gated, Optional.of(f.vhid()), f.iface());
+        String basis = "VHID " + f.vhid() + " from " + f.source();
+        CarpItem known = new CarpItem(kind, uuid, name, gated, Optional.of(f.vhid()), f.iface(), Optional.empty(),
+                basis, Optional.empty());
         Resolved<String> target = targetVip(f, hint, payloadVips, in.carp());
         if (target instanceof Resolved.No<String> no) {
             return new ItemResult(known, Optional.empty(), "WARNING " + label + " (VHID " + f.vhid()
                     + " from " + f.source() + "): " + no.reason() + "; left as sent");
         }
         String backupVip = ((Resolved.Yes<String>) target).value();
+        known = new CarpItem(kind, uuid, name, gated, Optional.of(f.vhid()), f.iface(), Optional.of(backupVip), basis,
+                Optional.empty());
         if (!BodyPatcher.canWrite(backupVip)) {
             // E.g. a VIP uuid spelled with &#13;: no in-place text reads back as that string on the backup.
             return new ItemResult(known, Optional.empty(), "WARNING " + label + " (VHID " + f.vhid()

@@ -71,7 +71,7 @@ final class ServiceGate {
      * may pass whatever CARP says ({@code passWhy}). Gated with no VHID: {@code unknownWhy} says why.
      */
     private record Target(Optional<ItemKind> kind, String uuid, String name, boolean gated, Optional<Integer> vhid,
-                          Optional<String> iface, String unknownWhy, String passWhy) {
+                          Optional<String> iface, String unknownWhy, String passWhy, String basis) {
         String label() {
             if (name.isEmpty()) {
                 return uuid.isEmpty() ? "(unknown)" : uuid;
@@ -102,7 +102,7 @@ final class ServiceGate {
         Optional<ItemKind> only = reach.size() == 1 ? Optional.of(reach.get(0)) : Optional.empty();
         return List.of(new Target(only, uuid, "", true, Optional.empty(), Optional.empty(),
                 only.map(k -> k.label()).orElse("item") + " " + uuid
-                        + " is not in the VHID map and has not been seen in a restore through carpgate", ""));
+                        + " is not in the VHID map and has not been seen in a restore through carpgate", "", ""));
     }
 
     private static Target target(CarpItem item, GateInputs in) {
@@ -110,25 +110,31 @@ final class ServiceGate {
         if (!item.gated()) {
             return new Target(kind, item.uuid(), item.name(), false, Optional.empty(), Optional.empty(), "",
                     item.kind().startsPassBecause().orElse("the backup ignores its carp_depend_on, as the last "
-                            + "restore showed (an OpenVPN server)"));
+                            + "restore showed (an OpenVPN server)"), "");
         }
         Optional<VhidHint> hint = in.hints().find(item.kind(), item.uuid(), item.name());
         if (hint.isPresent()) {
             return new Target(kind, item.uuid(), item.name(), true, Optional.of(hint.get().vhid()), hint.get().iface(),
-                    "", "");
+                    "", "", mapBasis(hint.get()));
         }
+        String learned = item.basis().isEmpty() ? "the last restore" : item.basis()
+                + item.learnedAt().map(at -> ", restore stored " + at).orElse("");
         if (item.vhid().isPresent()) {
-            return new Target(kind, item.uuid(), item.name(), true, item.vhid(), item.iface(), "", "");
+            return new Target(kind, item.uuid(), item.name(), true, item.vhid(), item.iface(), "", "", learned);
         }
         return new Target(kind, item.uuid(), item.name(), true, Optional.empty(), Optional.empty(),
-                "the VHID of " + item.kind().label() + " " + item.shownName()
-                        + " is not known (not in the VHID map and unresolved in the last restore)", "");
+                "the VHID of " + item.kind().label() + " " + item.shownName() + " is not known (not in the VHID map; "
+                        + (item.basis().isEmpty() ? "unresolved in the last restore" : learned) + ")", "", "");
+    }
+
+    private static String mapBasis(VhidHint hint) {
+        return "VHID " + hint.vhid() + " from the VHID map" + (hint.origin().isEmpty() ? "" : ", " + hint.origin());
     }
 
     private static Target fromMap(VhidHint hint, String uuid) {
         return new Target(Optional.of(hint.kind()), uuid, uuid.equals(hint.key()) ? "" : hint.key(),
                 hint.kind().startsGated(), Optional.of(hint.vhid()), hint.iface(), "",
-                hint.kind().startsPassBecause().orElse(""));
+                hint.kind().startsPassBecause().orElse(""), mapBasis(hint));
     }
 
     /** The backup starts the first matching service of its own list; carpgate cannot know which, so all count. */
@@ -149,7 +155,7 @@ final class ServiceGate {
             String kinds = reach.stream().map(ItemKind::label).collect(Collectors.joining(", "));
             return List.of(new Target(reach.size() == 1 ? Optional.of(reach.get(0)) : Optional.empty(), "", "", true,
                     Optional.empty(), Optional.empty(), "the call names no item and carpgate knows no " + kinds
-                    + " (VHID map empty, no restore seen)", ""));
+                    + " (VHID map empty, no restore seen)", "", ""));
         }
         return List.copyOf(targets.values());
     }
@@ -162,6 +168,7 @@ final class ServiceGate {
         Optional<String> unknown = Optional.empty();
         Optional<String> notMaster = Optional.empty();
         Optional<String> passed = Optional.empty();
+        List<String> bases = new ArrayList<>();
         for (Target target : targets) {
             labels.add(target.label());
             if (!target.gated()) {
@@ -169,6 +176,15 @@ final class ServiceGate {
                 continue;
             }
             target.vhid().ifPresent(v -> vhids.add(String.valueOf(v)));
+            if (in.unsettled().isPresent()) {
+                // What carpgate knows of this item may be about to change on the backup: no VHID is trusted.
+                states.add("UNKNOWN");
+                unknown = unknown.or(() -> Optional.of(target.described() + ": " + in.unsettled().get()));
+                continue;
+            }
+            if (!target.basis().isEmpty() && !bases.contains(target.basis())) {
+                bases.add(target.basis());
+            }
             if (target.vhid().isEmpty()) {
                 states.add("UNKNOWN");
                 unknown = unknown.or(() -> Optional.of(target.unknownWhy()));
@@ -219,6 +235,7 @@ final class ServiceGate {
             return CallDecision.Pass.forwarded(outcome.withAction(Action.FORWARDED, passed.orElse("not gated")));
         }
         return CallDecision.Pass.forwarded(outcome.withAction(Action.FORWARDED,
-                "the backup is MASTER for VHID " + String.join(",", vhids)));
+                "the backup is MASTER for VHID " + String.join(",", vhids)
+                        + (bases.isEmpty() ? "" : " (" + String.join("; ", bases) + ")")));
     }
 }

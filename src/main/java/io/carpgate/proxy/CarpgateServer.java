@@ -6,7 +6,7 @@ import io.carpgate.observe.ExchangeCompletion;
 import io.carpgate.observe.ExchangeListener;
 import io.carpgate.observe.Metrics;
 import io.carpgate.observe.PairStatus;
-import io.carpgate.policy.ItemBook;
+import io.carpgate.memory.PairMemories;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,10 +44,13 @@ public final class CarpgateServer implements AutoCloseable {
     private final AtomicReference<CarpgateConfig> running;
     private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
     private final SslContextFactory.Server listenerTls;
+    /** What carpgate knows of each pair: above the per-pair runtimes, so a reload never loses or copies it. */
+    private final PairMemories memories;
 
     private CarpgateServer(Server server, ServerConnector connector, GracefulHandler graceful, PairRouter router,
                            Metrics metrics, CarpgateConfig config,
-                           SslContextFactory.Server listenerTls) {
+                           SslContextFactory.Server listenerTls, PairMemories memories) {
+        this.memories = memories;
         this.listenerTls = listenerTls;
         this.server = server;
         this.connector = connector;
@@ -90,8 +93,9 @@ public final class CarpgateServer implements AutoCloseable {
 
         // The server's scheduler must run before the pairs: each schedules its own reads of its backup's CARP state.
         server.getScheduler().start();
-        PairRouter router = new PairRouter(routes(config, metrics, List.of(), server), server.getScheduler(), threads,
-                listener);
+        PairMemories memories = new PairMemories(config.stateDir(), java.time.Clock.systemUTC());
+        PairRouter router = new PairRouter(routes(config, metrics, List.of(), server, memories), server.getScheduler(),
+                threads, listener);
         // On stop, calls already with the backup finish (up to the stop timeout); new ones are refused.
         GracefulHandler graceful = new GracefulHandler(router);
         server.setHandler(graceful);
@@ -104,7 +108,7 @@ public final class CarpgateServer implements AutoCloseable {
             throw e;
         }
         metrics.carpStateFrom(router::statuses);
-        return new CarpgateServer(server, connector, graceful, router, metrics, config, listenerTls);
+        return new CarpgateServer(server, connector, graceful, router, metrics, config, listenerTls, memories);
     }
 
     /**
@@ -119,7 +123,7 @@ public final class CarpgateServer implements AutoCloseable {
     public List<String> apply(CarpgateConfig next) throws Exception {
         CarpgateConfig previous = running.get();
         List<PairRuntime> current = router.routes().pairs();
-        PairRouter.Routes routes = routes(next, metrics, current, server);
+        PairRouter.Routes routes = routes(next, metrics, current, server, memories);
         router.replace(routes, previous.limits().upstreamTimeout().plusSeconds(5));
         connector.setIdleTimeout(next.limits().clientIdleTimeout().toMillis());
         running.set(next);
@@ -144,6 +148,9 @@ public final class CarpgateServer implements AutoCloseable {
         if (inEffect.limits().maxConnections() != next.limits().maxConnections()) {
             restart.add("limits.max-connections");
         }
+        if (!inEffect.stateDir().equals(next.stateDir())) {
+            restart.add("state-dir");
+        }
         if (!inEffect.admin().equals(next.admin())) {
             restart.add("admin");
         }
@@ -153,16 +160,16 @@ public final class CarpgateServer implements AutoCloseable {
         return restart;
     }
 
-    /** Builds the runtimes of {@code config}, handing each pair what its previous runtime learned. */
+    /** Builds the runtimes of {@code config}, each with its pair's memory (the same across reloads). */
     private static PairRouter.Routes routes(CarpgateConfig config, Metrics metrics, List<PairRuntime> previous,
-                                            Server server) throws Exception {
+                                            Server server, PairMemories memories) throws Exception {
         PairRuntime.Shared shared = new PairRuntime.Shared(config.limits(), config.access(), config.mode(), metrics,
                 server);
         List<PairRuntime> built = new ArrayList<>();
         try {
             for (PairConfig pair : config.pairs()) {
                 java.util.Optional<PairRuntime> same = previous.stream().filter(p -> p.sameBackupAs(pair)).findFirst();
-                built.add(PairRuntime.start(pair, shared, same.map(PairRuntime::learned).orElse(ItemBook.empty()),
+                built.add(PairRuntime.start(pair, shared, memories.of(pair.name(), pair.backup().url().toString()),
                         same.flatMap(PairRuntime::lastSeen)));
             }
         } catch (Exception e) {

@@ -88,6 +88,17 @@ final class Forwarder extends ProxyHandler {
                 proxyToClientCallback);
     }
 
+    /** When the pair's memory waits for this call's answer, what streams back to the master is also copied for it. */
+    @Override
+    protected org.eclipse.jetty.client.Response.CompleteListener newServerToProxyResponseListener(
+            Request clientToProxyRequest, org.eclipse.jetty.client.Request proxyToServerRequest,
+            Response proxyToClientResponse, Callback proxyToClientCallback) {
+        Response toMaster = Settling.of(clientToProxyRequest).map(s -> s.capturing(proxyToClientResponse))
+                .orElse(proxyToClientResponse);
+        return super.newServerToProxyResponseListener(clientToProxyRequest, proxyToServerRequest, toMaster,
+                proxyToClientCallback);
+    }
+
     /** The proxy→client hop dates its own response (Jetty adds Date); the backup's would be a second one. */
     @Override
     protected HttpField filterServerToProxyResponseField(HttpField serverToProxyResponseField) {
@@ -100,6 +111,8 @@ final class Forwarder extends ProxyHandler {
                                                    org.eclipse.jetty.client.Response serverToProxyResponse,
                                                    Response proxyToClientResponse, Callback proxyToClientCallback) {
         Exchange.of(clientToProxyRequest).upstreamAnswered(serverToProxyResponse.getStatus());
+        // Before the master hears the answer: its next call must find the memory as the backup now is.
+        Settling.of(clientToProxyRequest).ifPresent(s -> s.answered(serverToProxyResponse));
         super.onProxyToClientResponseComplete(clientToProxyRequest, proxyToServerRequest, serverToProxyResponse,
                 proxyToClientResponse, proxyToClientCallback);
     }
@@ -115,6 +128,11 @@ final class Forwarder extends ProxyHandler {
         Exchange exchange = Exchange.of(clientToProxyRequest);
         if (serverToProxyResponse != null && serverToProxyResponse.getStatus() > 0) {
             exchange.upstreamAnswered(serverToProxyResponse.getStatus());
+            // What of the answer came through is read; a cut-off answer reads as unknown.
+            Settling.of(clientToProxyRequest).ifPresent(s -> s.answered(serverToProxyResponse));
+        } else {
+            Settling.of(clientToProxyRequest).ifPresent(s -> s.failed(exchange.wasSentWhole(),
+                    "the master went away before the backup's answer"));
         }
         exchange.answerNotDelivered("the backup's answer could not be delivered to the master");
         LOG.warn("pair {}: the backup's answer could not be delivered to the master: {}", exchange.pair(),
@@ -142,6 +160,8 @@ final class Forwarder extends ProxyHandler {
             return;
         }
         String reason = UpstreamFailure.describe(failure);
+        Settling.of(clientToProxyRequest).ifPresent(s -> s.failed(Exchange.of(clientToProxyRequest).wasSentWhole(),
+                reason));
         Exchange.of(clientToProxyRequest).failed(reason);
         if (proxyToClientResponse.isCommitted()) {
             proxyToClientCallback.failed(failure);

@@ -1,5 +1,7 @@
 package io.carpgate.proxy;
 
+import io.carpgate.memory.BackupOutcome;
+import io.carpgate.memory.PendingCall;
 import io.carpgate.policy.Gate;
 import io.carpgate.policy.Verdict;
 import io.carpgate.xmlrpc.BackupReader;
@@ -29,11 +31,22 @@ final class GateInterceptor implements Interceptor {
             return Answers.fault(unreadable.faultCode(), Answers.NOTHING_SENT + unreadable.reason(),
                     List.of(Rejections.unreadable(unreadable.reason())));
         }
-        Verdict verdict = gatekeeper.decide(((ReadResult.Call) read).call());
+        Gatekeeper.Decided decided = gatekeeper.decide(((ReadResult.Call) read).call());
+        Verdict verdict = decided.verdict();
+        try {
+            return act(body, verdict, decided.pending());
+        } catch (RuntimeException | Error e) {
+            decided.pending().settle(new BackupOutcome.NotStored("carpgate failed before sending it"));
+            throw e;
+        }
+    }
+
+    private static Intercepted act(byte[] body, Verdict verdict, PendingCall pending) {
         return verdict.fold(
-                forward -> new Intercepted.Forward(List.of(ByteBuffer.wrap(body)), forward.calls(), false),
+                forward -> new Intercepted.Forward(List.of(ByteBuffer.wrap(body)), forward.calls(), false, pending),
                 rewrite -> new Intercepted.Forward(BodyPatcher.patch(body, rewrite.changes().stream()
-                        .map(c -> new BodyPatcher.Replacement(c.slot(), c.newText())).toList()), rewrite.calls(), false),
+                        .map(c -> new BodyPatcher.Replacement(c.slot(), c.newText())).toList()), rewrite.calls(), false,
+                        pending),
                 suppress -> new Intercepted.Answer(200, XmlRpcResponses.string(
                         XmlRpcResponses.printable(suppress.message())), suppress.calls()),
                 reject -> Answers.fault(reject.faultCode(), reject.message(), reject.calls()));

@@ -2,42 +2,106 @@ package io.carpgate.proxy;
 
 import io.carpgate.carp.CarpSource;
 import io.carpgate.carp.CarpView;
+import io.carpgate.memory.CallOrder;
+import io.carpgate.memory.PairMemory;
+import io.carpgate.memory.PendingCall;
 import io.carpgate.policy.Gate;
 import io.carpgate.policy.GateInputs;
-import io.carpgate.policy.ItemBook;
 import io.carpgate.policy.OnUnknownCarp;
 import io.carpgate.policy.Verdict;
 import io.carpgate.policy.VhidHints;
 import io.carpgate.xmlrpc.MethodCall;
-import java.util.concurrent.atomic.AtomicReference;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** The shell around the pure {@link Gate}: fetches the CARP view when needed and remembers learned items. */
-public final class Gatekeeper {
+/**
+ * The shell around the pure {@link Gate}: takes the call's turn in the pair's {@link CallOrder} (a start waits
+ * for the restores before it; a restore for every call before it), fetches the CARP view when needed, and
+ * hands back with the verdict what the pair's memory waits to hear from the backup. Nothing is learned here:
+ * the memory learns from a restore only once the backup has answered it ({@link PendingCall#settle}).
+ */
+final class Gatekeeper {
+    private static final Logger LOG = LoggerFactory.getLogger(Gatekeeper.class);
+
+    private final String pair;
     private final VhidHints hints;
     private final CarpSource carp;
     private final OnUnknownCarp onUnknownCarp;
-    private final AtomicReference<ItemBook> book;
+    private final PairMemory memory;
+    private final Duration turnWait;
 
-    public Gatekeeper(VhidHints hints, CarpSource carp, OnUnknownCarp onUnknownCarp) {
-        this(hints, carp, onUnknownCarp, ItemBook.empty());
-    }
-
-    /** @param learned what an earlier gatekeeper of the same pair learned (kept across a reload) */
-    public Gatekeeper(VhidHints hints, CarpSource carp, OnUnknownCarp onUnknownCarp, ItemBook learned) {
+    /**
+     * @param turnWait how long a call waits for its turn: the upstream timeout, which bounds every call before it
+     */
+    Gatekeeper(String pair, VhidHints hints, CarpSource carp, OnUnknownCarp onUnknownCarp, PairMemory memory,
+               Duration turnWait) {
+        this.pair = pair;
         this.hints = hints;
         this.carp = carp;
         this.onUnknownCarp = onUnknownCarp;
-        this.book = new AtomicReference<>(learned);
+        this.memory = memory;
+        this.turnWait = turnWait;
     }
 
-    public ItemBook learned() {
-        return book.get();
+    /** A verdict, and what must be settled once the backup's outcome is known. */
+    record Decided(Verdict verdict, PendingCall pending) {}
+
+    Decided decide(MethodCall call) {
+        boolean restores = Gate.restores(call);
+        if (!restores && !Gate.needsCarp(call)) {
+            return new Decided(decideNow(call, Optional.empty()), PendingCall.none());
+        }
+        CallOrder.Ticket ticket = admit(restores ? CallOrder.Role.CHANGES : CallOrder.Role.READS);
+        try {
+            Optional<String> unsettled = Optional.empty();
+            if (!ticket.inTurn()) {
+                if (restores) {
+                    LOG.warn("pair {}: a restore waited {} s for the calls before it to be answered and goes on",
+                            pair, turnWait.toSeconds());
+                } else {
+                    unsettled = Optional.of("a restore sent to the backup before this call was not answered within "
+                            + turnWait.toSeconds() + " s, so which VHID the item follows there is not known yet");
+                }
+            }
+            Verdict verdict = decideNow(call, unsettled);
+            Optional<PendingCall> pending = verdict.fold(
+                    forward -> Optional.of(pendingFor(restores, ticket, verdict, call)),
+                    rewrite -> Optional.of(pendingFor(restores, ticket, verdict, call)),
+                    suppress -> Optional.empty(),
+                    reject -> Optional.empty());
+            if (pending.isEmpty()) {
+                ticket.settle(); // carpgate answers itself: the backup sees nothing, nothing waits
+            }
+            return new Decided(verdict, pending.orElse(PendingCall.none()));
+        } catch (RuntimeException | Error e) {
+            ticket.settle();
+            throw e;
+        }
     }
 
-    public Verdict decide(MethodCall call) {
+    private PendingCall pendingFor(boolean restores, CallOrder.Ticket ticket, Verdict verdict, MethodCall call) {
+        if (!restores) {
+            return PendingCall.reading(memory, ticket);
+        }
+        List<Integer> entries = Gate.restoreEntries(call);
+        return PendingCall.restoring(memory, ticket, verdict.learned(),
+                entries.isEmpty() ? Optional.empty() : Optional.of(entries));
+    }
+
+    private CallOrder.Ticket admit(CallOrder.Role role) {
+        try {
+            return memory.order().admit(role, turnWait);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the call's turn", e);
+        }
+    }
+
+    private Verdict decideNow(MethodCall call, Optional<String> unsettled) {
         CarpView view = Gate.needsCarp(call) ? carp.current() : new CarpView.Unavailable("not needed for this call");
-        Verdict verdict = Gate.decide(call, new GateInputs(hints, book.get(), view, onUnknownCarp));
-        book.updateAndGet(b -> b.with(verdict.learned()));
-        return verdict;
+        return Gate.decide(call, new GateInputs(hints, memory.book(), view, onUnknownCarp, unsettled));
     }
 }

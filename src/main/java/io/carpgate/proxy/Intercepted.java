@@ -1,5 +1,6 @@
 package io.carpgate.proxy;
 
+import io.carpgate.memory.PendingCall;
 import io.carpgate.policy.CallOutcome;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -25,10 +26,16 @@ sealed interface Intercepted {
      * This body (the master's, or the master's patched) goes to the backup.
      *
      * @param observed observe mode: the calls were decided and logged, and the body is the master's unchanged
+     * @param pending what the pair's memory waits to hear of this call from the backup
      */
-    record Forward(List<ByteBuffer> body, List<CallOutcome> calls, boolean observed) implements Intercepted {
+    record Forward(List<ByteBuffer> body, List<CallOutcome> calls, boolean observed, PendingCall pending)
+            implements Intercepted {
         public Forward {
             body = List.copyOf(body);
+        }
+
+        Forward(List<ByteBuffer> body, List<CallOutcome> calls, boolean observed) {
+            this(body, calls, observed, PendingCall.none());
         }
 
         @Override

@@ -54,11 +54,13 @@ final class Interception extends Handler.Wrapper {
             return true;
         }
         exchange.decided(forward.get().calls(), forward.get().observed());
+        Settling.attach(request, forward.get().pending());
         try {
             return super.handle(BufferedRequest.toSend(request, forward.get().body()), response, callback);
         } catch (RuntimeException | Error e) {
             // The forwarding stage failed before the call left: the master must not take it for delivered.
             String why = "internal error in carpgate before the call reached the backup (" + e.getClass().getSimpleName() + ")";
+            Settling.of(request).ifPresent(s -> s.notSent(why));
             exchange.failed(why);
             if (response.isCommitted()) {
                 callback.failed(e);

@@ -1,5 +1,6 @@
 package io.carpgate.proxy;
 
+import io.carpgate.memory.PendingCall;
 import java.nio.ByteBuffer;
 import java.util.List;
 
@@ -17,6 +18,8 @@ final class ObserveOnly implements Interceptor {
     @Override
     public Intercepted intercept(byte[] body) {
         Intercepted decided = decides.intercept(body);
-        return new Intercepted.Forward(List.of(ByteBuffer.wrap(body)), decided.calls(), true);
+        // The backup gets the master's bytes either way; what a forwarded restore teaches still waits for its answer.
+        PendingCall pending = decided.fold(answer -> PendingCall.none(), Intercepted.Forward::pending);
+        return new Intercepted.Forward(List.of(ByteBuffer.wrap(body)), decided.calls(), true, pending);
     }
 }

@@ -12,7 +12,7 @@ import io.carpgate.config.VhidMap;
 import io.carpgate.config.VhidMapLoader;
 import io.carpgate.observe.Metrics;
 import io.carpgate.observe.PairStatus;
-import io.carpgate.policy.ItemBook;
+import io.carpgate.memory.PairMemory;
 import io.carpgate.policy.VhidHints;
 import io.carpgate.tls.SeenCertificate;
 import io.carpgate.tls.TlsContexts;
@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One HA pair while carpgate runs: its sync path, the CARP view of its backup and what carpgate learned of
- * its items with a CARP dependency. A reload builds a new one and hands over the learned items.
+ * its items with a CARP dependency. A reload builds a new one; what carpgate knows of the pair's items (its
+ * {@link PairMemory}) is owned above the runtimes and handed, the same object, to each.
  *
  * <p>The sync path is a chain of single-purpose stages, each a Jetty {@code Handler.Wrapper}:
  * {@link AccessGuard} → {@link EndpointGuard} → {@link EncodingGuard} → {@link BodyBuffering} →
@@ -45,7 +46,7 @@ final class PairRuntime implements AutoCloseable {
     private final VhidHints hints;
     private final HttpClient apiClient;
     private final CarpCache carp;
-    private final Gatekeeper gatekeeper;
+    private final PairMemory memory;
     private final GracefulHandler handler;
     private final Clock clock;
     private final AtomicReference<Scheduler.Task> refresh = new AtomicReference<>();
@@ -53,13 +54,13 @@ final class PairRuntime implements AutoCloseable {
     private final SeenCertificate backupCertificate;
 
     private PairRuntime(PairConfig config, VhidHints hints, HttpClient apiClient, CarpCache carp,
-                        Gatekeeper gatekeeper, GracefulHandler handler, Clock clock, SeenCertificate backupCertificate) {
+                        PairMemory memory, GracefulHandler handler, Clock clock, SeenCertificate backupCertificate) {
         this.backupCertificate = backupCertificate;
         this.config = config;
         this.hints = hints;
         this.apiClient = apiClient;
         this.carp = carp;
-        this.gatekeeper = gatekeeper;
+        this.memory = memory;
         this.handler = handler;
         this.clock = clock;
     }
@@ -71,11 +72,11 @@ final class PairRuntime implements AutoCloseable {
      * Loads the pair's VHID map, starts its upstream and API clients and reads the backup's CARP state once
      * (in the background), so the status page and /readyz have a reading from the start.
      *
-     * @param learned items an earlier runtime of this pair learned (empty for a new pair)
+     * @param memory what carpgate knows of the pair's items: the same object across reloads
      * @param lastSeen the earlier runtime's last CARP reading of the same backup, so a reload does not make the
      *     status page, /readyz and the metrics forget the backup's state until the next read lands
      */
-    static PairRuntime start(PairConfig config, Shared shared, ItemBook learned, Optional<CarpReading> lastSeen)
+    static PairRuntime start(PairConfig config, Shared shared, PairMemory memory, Optional<CarpReading> lastSeen)
             throws Exception {
         VhidMap map = config.vhidMap().isPresent() ? VhidMapLoader.load(config.vhidMap().get()) : VhidMap.empty();
         VhidHints hints = PolicyMapping.hints(map);
@@ -93,7 +94,9 @@ final class PairRuntime implements AutoCloseable {
                 shared.metrics().carpRead(config.name(), reading);
                 health.seen(reading);
             }, lastSeen);
-            Gatekeeper gatekeeper = new Gatekeeper(hints, carp, config.onUnknownCarp(), learned);
+            // A call's turn waits at most for the calls before it, each bounded by the upstream timeout.
+            Gatekeeper gatekeeper = new Gatekeeper(config.name(), hints, carp, config.onUnknownCarp(), memory,
+                    shared.limits().upstreamTimeout().plusSeconds(5));
             Interceptor decides = new GateInterceptor(gatekeeper);
             Forwarder forwarder = new Forwarder(new Forwarder.Upstream(config.backup().xmlrpcUri(),
                     TlsContexts.client(config.backup().trust(), backupCertificate), shared.limits().upstreamConnectTimeout(),
@@ -109,7 +112,7 @@ final class PairRuntime implements AutoCloseable {
                 LifeCycle.stop(handler); // the forwarder's client and threads, if they started
                 throw e;
             }
-            PairRuntime runtime = new PairRuntime(config, hints, apiClient, carp, gatekeeper, handler, clock,
+            PairRuntime runtime = new PairRuntime(config, hints, apiClient, carp, memory, handler, clock,
                     backupCertificate);
             carp.refresh();
             runtime.refreshEvery(shared);
@@ -147,9 +150,6 @@ final class PairRuntime implements AutoCloseable {
         return handler;
     }
 
-    ItemBook learned() {
-        return gatekeeper.learned();
-    }
 
     Optional<CarpReading> lastSeen() {
         return carp.lastSeen();
@@ -158,7 +158,7 @@ final class PairRuntime implements AutoCloseable {
     /** A snapshot for the admin listener, from the last CARP reading; reads nothing from the backup. */
     PairStatus status() {
         return PairStatus.of(config.name(), config.path(), config.backup().url(), carp.lastSeen(), clock.instant(),
-                hints.all(), gatekeeper.learned().all(), config.onUnknownCarp().name().toLowerCase(java.util.Locale.ROOT),
+                hints.all(), memory.book().all(), config.onUnknownCarp().name().toLowerCase(java.util.Locale.ROOT),
                 backupCertificate.notAfter());
     }
 

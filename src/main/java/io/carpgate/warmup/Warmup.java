@@ -156,7 +156,7 @@ public final class Warmup {
             return new CarpgateConfig(work.resolve("warm-up.yml"), new CarpgateConfig.Listen("127.0.0.1", 0),
                     new CarpgateConfig.TlsFiles(work.resolve("carpgate.crt"), work.resolve("carpgate.key")),
                     List.of(pair), LogSettings.defaults(work.resolve("logs")), Limits.defaults(), Access.loopbackOnly(),
-                    Mode.ENFORCE, Optional.empty(), List.of());
+                    Mode.ENFORCE, Optional.empty(), List.of(), Optional.empty());
         }
 
         @Override

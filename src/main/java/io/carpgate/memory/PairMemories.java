@@ -1,0 +1,82 @@
+package io.carpgate.memory;
+
+import io.carpgate.policy.ItemBook;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every pair's {@link PairMemory}, owned by the running carpgate above the per-pair runtimes that reloads rebuild.
+ * A pair is known by its name and its backup's URL: the same pair pointed at another backup starts with an empty
+ * memory (what one backup stores says nothing of another's). With a state folder, each memory is loaded from its
+ * file the first time the pair is built and written back after every change; a missing file is an empty memory,
+ * an unreadable or corrupt one a WARNING naming it, then an empty memory (unknown items are suppressed: safe).
+ */
+public final class PairMemories {
+    private static final Logger LOG = LoggerFactory.getLogger(PairMemories.class);
+
+    private final Optional<Path> stateDir;
+    private final Clock clock;
+    private final Map<String, PairMemory> memories = new LinkedHashMap<>();
+
+    /** @param stateDir where memories are kept between runs; empty: in this process only */
+    public PairMemories(Optional<Path> stateDir, Clock clock) {
+        this.stateDir = stateDir;
+        this.clock = clock;
+    }
+
+    /** The memory of the pair {@code name} whose backup is at {@code backupUrl}: the same object for as long as it runs. */
+    public synchronized PairMemory of(String name, String backupUrl) {
+        return memories.computeIfAbsent(key(name, backupUrl), k -> load(name, backupUrl, k));
+    }
+
+    /** The file a pair's memory is kept in. */
+    public static Path fileIn(Path stateDir, String name, String backupUrl) {
+        return stateDir.resolve("pair-" + key(name, backupUrl) + ".json");
+    }
+
+    private PairMemory load(String name, String backupUrl, String key) {
+        if (stateDir.isEmpty()) {
+            return PairMemory.inProcess(name, clock);
+        }
+        MemoryFile file = new MemoryFile(fileIn(stateDir.get(), name, backupUrl), name, backupUrl);
+        ItemBook loaded = ItemBook.empty();
+        try {
+            Optional<ItemBook> read = file.read();
+            if (read.isPresent()) {
+                loaded = read.get();
+                LOG.info("pair {}: {} item(s) with a CARP dependency remembered from {}", name, loaded.size(),
+                        file.path());
+            }
+        } catch (MemoryFile.Corrupt e) {
+            Optional<Path> aside = file.setAside();
+            LOG.warn("pair {}: {} cannot be read as carpgate's memory of the pair ({}); starting without it: starts "
+                    + "of items not in the VHID map are suppressed until the next restore{}", name, file.path(),
+                    e.getMessage(), aside.map(p -> " (the file is kept as " + p + ")").orElse(""));
+        } catch (IOException e) {
+            LOG.warn("pair {}: {} cannot be read ({}); starting without what carpgate knew of the pair: starts of "
+                    + "items not in the VHID map are suppressed until the next restore", name, file.path(), e.toString());
+        }
+        return new PairMemory(name, loaded, Optional.of(file), clock);
+    }
+
+    /** Names the file by pair and backup without putting either in the file name (both may hold any character). */
+    private static String key(String name, String backupUrl) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest((name + "\n" + backupUrl).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 12);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package io.carpgate.memory;
+
+import io.carpgate.policy.CarpItem;
+import io.carpgate.xmlrpc.BackupAnswer;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A call on its way to the backup whose outcome the pair's memory waits for: it holds the call's place in the
+ * {@link CallOrder} and what a restore in it would teach. Settled exactly once, by whoever learns the outcome
+ * first (the backup's answer, a failure, or the end of the request); later settles are ignored.
+ */
+public final class PendingCall {
+    private static final PendingCall NONE = new PendingCall(Optional.empty(), Optional.empty(), List.of(),
+            Optional.empty());
+
+    private final Optional<PairMemory> memory;
+    private final Optional<CallOrder.Ticket> ticket;
+    private final List<CarpItem> taught;
+    private final Optional<List<Integer>> multicallRestores;
+    private final AtomicBoolean settled = new AtomicBoolean();
+
+    private PendingCall(Optional<PairMemory> memory, Optional<CallOrder.Ticket> ticket, List<CarpItem> taught,
+                        Optional<List<Integer>> multicallRestores) {
+        this.memory = memory;
+        this.ticket = ticket;
+        this.taught = List.copyOf(taught);
+        this.multicallRestores = multicallRestores;
+    }
+
+    /** Nothing to wait for: the call neither reads nor changes the memory. */
+    public static PendingCall none() {
+        return NONE;
+    }
+
+    /** A start, restart or other reading call: only its place in the order. */
+    public static PendingCall reading(PairMemory memory, CallOrder.Ticket ticket) {
+        return new PendingCall(Optional.of(memory), Optional.of(ticket), List.of(), Optional.empty());
+    }
+
+    /**
+     * A restore (alone, or in a multicall at {@code multicallRestores}) that teaches {@code taught} once stored.
+     */
+    public static PendingCall restoring(PairMemory memory, CallOrder.Ticket ticket, List<CarpItem> taught,
+                                        Optional<List<Integer>> multicallRestores) {
+        return new PendingCall(Optional.of(memory), Optional.of(ticket), taught, multicallRestores);
+    }
+
+    /** Whether the backup's answer must be read to settle this call. */
+    public boolean wantsAnswer() {
+        return !taught.isEmpty();
+    }
+
+    /** What the backup's answer says became of the call. */
+    public BackupOutcome outcomeOf(int status, byte[] answer) {
+        BackupAnswer read = BackupAnswer.read(answer);
+        return multicallRestores.map(entries -> RestoreAnswer.ofMulticall(status, read, entries))
+                .orElseGet(() -> RestoreAnswer.ofSingle(status, read));
+    }
+
+    /** The outcome is known: the memory learns what it says, then the next call in the order may go. */
+    public void settle(BackupOutcome outcome) {
+        if (!settled.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            if (memory.isPresent()) {
+                if (outcome instanceof BackupOutcome.Stored) {
+                    memory.get().stored(taught);
+                } else if (outcome instanceof BackupOutcome.Unknown unknown) {
+                    memory.get().inDoubt(taught, unknown.why());
+                }
+            }
+        } finally {
+            ticket.ifPresent(CallOrder.Ticket::settle);
+        }
+    }
+
+    public boolean isSettled() {
+        return settled.get();
+    }
+}
