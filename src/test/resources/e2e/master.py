@@ -74,6 +74,16 @@ def without_vips(sections):
     return sections
 
 
+def moved_to_unsynced_vip(sections):
+    """The fixture's instance now depends on a master VIP that is not synced (not in this restore)."""
+    sections = copy.deepcopy(sections)
+    sections["OPNsense"]["wireguard"]["server"]["servers"]["server"]["carp_depend_on"] = UNSYNCED_VIP
+    return sections
+
+
+UNSYNCED_VIP = "0badc0de-0000-4000-8000-00000000beef"
+
+
 def sync_and_reconfigure_all(server, sections):
     result = {"calls": []}
 
@@ -108,6 +118,13 @@ def main():
         out = sync_and_reconfigure_all(server, items_sections(fixtures, "restore.three-kinds.request.xml"))
     elif scenario == "reconfigure-all-three-kinds-no-vip-sync":
         out = sync_and_reconfigure_all(server, without_vips(items_sections(fixtures, "restore.three-kinds.request.xml")))
+    elif scenario == "restore":
+        out = {"answer": call(server, "opnsense.restore_config_section", sections)}
+    elif scenario == "restore-moved":
+        out = {"answer": call(server, "opnsense.restore_config_section", moved_to_unsynced_vip(sections))}
+    elif scenario == "restart-wg0":
+        out = {"answer": call(server, "opnsense.restart_service",
+                              {"service": "wireguard", "id": "3d2c1b0a-9f8e-4d7c-a6b5-4c3d2e1f0a9b"})}
     elif scenario == "firmware":
         out = {"answer": call(server, "opnsense.firmware_version")}
     elif scenario == "multicall":

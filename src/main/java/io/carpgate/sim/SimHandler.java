@@ -39,6 +39,19 @@ final class SimHandler extends Handler.Abstract {
     }
 
     /** A backup busy restarting services takes seconds to answer; tests set how long. */
+    /** Calls of {@code method} wait, once received and recorded, until {@code release} opens (at most 60 s). */
+    void hold(String method, java.util.concurrent.CountDownLatch release) {
+        held = Optional.of(new Held(method, release));
+    }
+
+    void unhold() {
+        held = Optional.empty();
+    }
+
+    private record Held(String method, java.util.concurrent.CountDownLatch release) {}
+
+    private volatile Optional<Held> held = Optional.empty();
+
     void setXmlRpcDelay(java.time.Duration delay) {
         xmlRpcDelayMillis = delay.toMillis();
     }
@@ -75,6 +88,10 @@ final class SimHandler extends Handler.Abstract {
         if (path.equals("/xmlrpc.php")) {
             if (xmlRpcDelayMillis > 0) {
                 Thread.sleep(xmlRpcDelayMillis);
+            }
+            Optional<Held> hold = held;
+            if (hold.isPresent() && message.isPresent() && message.get().methodName().equals(hold.get().method())) {
+                hold.get().release().await(60, java.util.concurrent.TimeUnit.SECONDS);
             }
             return xmlRpc(request, response, callback, auth, message);
         }

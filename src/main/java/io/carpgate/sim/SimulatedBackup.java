@@ -177,6 +177,21 @@ public final class SimulatedBackup implements AutoCloseable {
     }
 
     /** false: every API endpoint answers HTTP 500 with a JSON error body. */
+    /**
+     * Calls of {@code method} are received and recorded, then wait until the returned latch is counted down
+     * (at most 60 s) before the backup runs and answers them: a deterministic "slow backup" for ordering tests.
+     */
+    public java.util.concurrent.CountDownLatch hold(String method) {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        handler.hold(method, release);
+        return release;
+    }
+
+    /** New calls are no longer held (those already waiting still wait for their latch). */
+    public void unhold() {
+        handler.unhold();
+    }
+
     /** Every XML-RPC answer is delayed by this much (zero: none). */
     public void setXmlRpcDelay(java.time.Duration delay) {
         handler.setXmlRpcDelay(delay);

@@ -63,6 +63,9 @@ final class Pair implements AutoCloseable {
         if (!extraYaml.startsWith("logs:") && !extraYaml.contains("\nlogs:")) {
             yaml.append("logs: {dir: logs}\n"); // a test may set its own logs line (dir must stay logs)
         }
+        if (!extraYaml.contains("state-dir:")) {
+            yaml.append("state-dir: state\n"); // inside the test's folder, never beside it
+        }
         if (vhidMap != null) {
             Files.writeString(dir.resolve("vhid-map.yml"), vhidMap);
             yaml.append("vhid-map: vhid-map.yml\n");
@@ -78,6 +81,15 @@ final class Pair implements AutoCloseable {
         LogSetup.configure(config.logs());
         ByteArrayOutputStream console = new ByteArrayOutputStream();
         ExchangeRecorder exchanges = new ExchangeRecorder();
+        Launcher.Running running = Launcher.start(config, new PrintStream(console, true, StandardCharsets.UTF_8),
+                java.util.List.of(exchanges));
+        return new Pair(backup, running, dir, console, exchanges);
+    }
+
+    /** carpgate stops and starts again on the same files (the backup keeps running): a restart of the process. */
+    Pair restarted() throws Exception {
+        carpgate.close();
+        CarpgateConfig config = ConfigLoader.load(dir.resolve("carpgate.yml"), Map.of());
         Launcher.Running running = Launcher.start(config, new PrintStream(console, true, StandardCharsets.UTF_8),
                 java.util.List.of(exchanges));
         return new Pair(backup, running, dir, console, exchanges);
