@@ -52,6 +52,14 @@ class ArchitectureTest {
                 .check(MAIN);
     }
 
+    /** The pair's memory knows items and answers, not HTTP, configuration or the proxy that feeds it. */
+    @Test
+    void thePairMemoryDependsOnlyOnTheDecisionAndReading() {
+        noClasses().that().resideInAPackage("io.carpgate.memory..")
+                .should().dependOnClassesThat(carpgateOutside("memory", "policy", "xmlrpc", "carp"))
+                .check(MAIN);
+    }
+
     @Test
     void onlyTheCommandsUseTheSimulatedBackup() {
         noClasses().that().resideOutsideOfPackages("io.carpgate.cli..", "io.carpgate.sim..")

@@ -87,6 +87,72 @@ class CarpCacheTest {
         return states;
     }
 
+    /** A clock the test moves: a slow API's answer arrives seconds after its request was sent. */
+    private static final class MovingClock extends Clock {
+        private volatile Instant now = Instant.parse("2026-12-01T10:00:00Z");
+
+        void advance(Duration by) {
+            now = now.plus(by);
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+
+    @Test
+    void aSlowApiDoesNotStretchTheCachePeriodTheReadingIsAsOldAsItsRequest() {
+        MovingClock moving = new MovingClock();
+        CarpCache cache = new CarpCache(() -> {
+            CompletableFuture<CarpView> read = new CompletableFuture<>();
+            started.add(read);
+            return read;
+        }, TTL, Duration.ofSeconds(30), moving, told::add);
+        cache.refresh();
+        Instant sent = moving.instant();
+        moving.advance(Duration.ofSeconds(4)); // the API takes 4 s, twice the cache period
+        started.get(0).complete(KNOWN);
+        assertThat(told).singleElement().satisfies(r -> assertThat(r.at()).isEqualTo(sent));
+
+        // A call now must not reuse what the backup sampled up to 4 s ago: it starts a read of its own.
+        CompletableFuture<CarpView> next = CompletableFuture.supplyAsync(cache::current, callers);
+        org.awaitility.Awaitility.await("a second read").atMost(Duration.ofSeconds(30)).until(() -> started.size() == 2);
+        started.get(1).complete(KNOWN);
+        assertThat(next.join()).isSameAs(KNOWN);
+    }
+
+    @Test
+    void aCallerDoesNotJoinAReadSentMoreThanACachePeriodAgo() {
+        MovingClock moving = new MovingClock();
+        CarpCache cache = new CarpCache(() -> {
+            CompletableFuture<CarpView> read = new CompletableFuture<>();
+            started.add(read);
+            return read;
+        }, TTL, Duration.ofSeconds(30), moving, told::add);
+        cache.refresh();
+        moving.advance(Duration.ofSeconds(3));
+        CompletableFuture<CarpView> late = CompletableFuture.supplyAsync(cache::current, callers);
+        org.awaitility.Awaitility.await("a read of its own").atMost(Duration.ofSeconds(30))
+                .until(() -> started.size() == 2);
+        CarpView newer = new CarpView.Known(List.of(), List.of(), Instant.EPOCH.plusSeconds(1));
+        started.get(1).complete(newer);
+        assertThat(late.join()).isSameAs(newer);
+        // The older read answering last does not replace the newer reading.
+        started.get(0).complete(KNOWN);
+        assertThat(cache.lastSeen()).hasValueSatisfying(r -> assertThat(r.view()).isSameAs(newer));
+    }
+
     @Test
     void aFreshReadingIsReusedAndRefreshStartsNothing() {
         CarpCache cache = cache(Duration.ofSeconds(30));

@@ -1,0 +1,91 @@
+package io.carpgate.memory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.carpgate.policy.CarpItem;
+import io.carpgate.policy.ItemKind;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** One memory per pair and backup, the same object while carpgate runs, kept on disk whole or not at all. */
+class PairMemoriesTest {
+    private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-12-01T10:00:00Z"), ZoneOffset.UTC);
+    private static final String URL = "https://192.0.2.2";
+    private static final CarpItem WG0 = new CarpItem(ItemKind.WIREGUARD, "3d2c1b0a", "wg0-branches", true,
+            Optional.of(7), Optional.of("opt2"), Optional.of("9a8b7c6d"), "VHID 7 from the master's VIP in the restore",
+            Optional.empty());
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void theSamePairAndBackupGetTheSameMemoryAnotherBackupAnEmptyOne() {
+        PairMemories memories = new PairMemories(Optional.of(dir), CLOCK);
+        PairMemory memory = memories.of("default", URL);
+        memory.stored(List.of(WG0));
+        assertThat(memories.of("default", URL)).isSameAs(memory);
+        assertThat(memories.of("default", "https://192.0.2.3").book().all()).isEmpty();
+    }
+
+    @Test
+    void aStoredRestoreIsOnDiskAndReadBackExactlyByTheNextRun() throws Exception {
+        new PairMemories(Optional.of(dir), CLOCK).of("default", URL).stored(List.of(WG0));
+        Path file = PairMemories.fileIn(dir, "default", URL);
+        assertThat(file).exists();
+        assertThat(dir.resolve(file.getFileName() + ".new")).doesNotExist();
+
+        PairMemory next = new PairMemories(Optional.of(dir), CLOCK).of("default", URL);
+        assertThat(next.book().all()).containsExactly(WG0.learnedAt(CLOCK.instant()));
+    }
+
+    @Test
+    void aRestoreInDoubtForgetsTheVhidAndSaysWhy() {
+        PairMemory memory = new PairMemories(Optional.of(dir), CLOCK).of("default", URL);
+        memory.stored(List.of(WG0));
+        memory.inDoubt(List.of(WG0), "no answer in time");
+        CarpItem doubted = memory.book().find(ItemKind.WIREGUARD, "3d2c1b0a").orElseThrow();
+        assertThat(doubted.vhid()).isEmpty();
+        assertThat(doubted.basis()).contains("may or may not have been stored", "no answer in time");
+        assertThat(new PairMemories(Optional.of(dir), CLOCK).of("default", URL).book().all()).containsExactly(doubted);
+    }
+
+    @Test
+    void aFileThatIsNotExactlyThisPairsMemoryIsSetAsideAndNothingOfItIsUsed() throws Exception {
+        new PairMemories(Optional.of(dir), CLOCK).of("default", URL).stored(List.of(WG0));
+        Path file = PairMemories.fileIn(dir, "default", URL);
+        String good = Files.readString(file);
+        for (String broken : List.of(good.replace("\"vhid\" : 7", "\"vhid\" : 700"),
+                good.replace("wireguard", "ipsec"), good.replace("\"format\" : 1", "\"format\" : 2"),
+                good.replace("\"pair\" : \"default\"", "\"pair\" : \"other\""), good.substring(0, good.length() / 2),
+                good.replace("\"gated\"", "\"extra\" : 1, \"gated\""))) {
+            Files.writeString(file, broken);
+            PairMemory loaded = new PairMemories(Optional.of(dir), CLOCK).of("default", URL);
+            assertThat(loaded.book().all()).as(broken).isEmpty();
+            assertThat(file.resolveSibling(file.getFileName() + ".corrupt")).hasContent(broken);
+            assertThat(file).doesNotExist();
+        }
+    }
+
+    @Test
+    void anUnwritableFolderKeepsTheMemoryInTheProcess() throws Exception {
+        Path notAFolder = Files.writeString(dir.resolve("file"), "x");
+        PairMemory memory = new PairMemories(Optional.of(notAFolder.resolve("state")), CLOCK).of("default", URL);
+        memory.stored(List.of(WG0));
+        assertThat(memory.book().all()).hasSize(1);
+    }
+
+    @Test
+    void withoutAStateFolderNothingIsWritten() throws Exception {
+        new PairMemories(Optional.empty(), CLOCK).of("default", URL).stored(List.of(WG0));
+        try (var files = Files.list(dir)) {
+            assertThat(files).isEmpty();
+        }
+    }
+}
