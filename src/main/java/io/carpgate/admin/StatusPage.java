@@ -88,7 +88,8 @@ final class StatusPage {
         html.append("<h3>Items with a CARP dependency</h3>");
         table(html, "instances", List.of("Kind", "Item", "Known from", "Follows VHID", "Interface", "CARP state",
                         "Starts on the backup"), pair.instances(),
-                row -> "<td>" + esc(row.kind()) + "</td><td>" + esc(row.instance()) + "</td><td>" + esc(row.source())
+                row -> "<td>" + esc(row.kind()) + "</td><td>" + esc(row.instance()) + "</td><td title=\"" + esc(row.basis())
+                        + "\">" + esc(row.source())
                         + "</td><td>" + row.vhid().map(String::valueOf).orElse("-") + "</td><td>"
                         + esc(row.iface().orElse("-")) + "</td>" + state(row.state()) + "<td>"
                         + (!row.gated() ? "not gated" : "MASTER".equals(row.state()) ? "pass" : "suppressed") + "</td>",

@@ -1,6 +1,7 @@
 package io.carpgate.cli;
 
 import io.carpgate.config.CarpgateConfig;
+import io.carpgate.memory.PairMemories;
 import io.carpgate.config.ConfigException;
 import io.carpgate.config.ConfigLoader;
 import io.carpgate.config.ConfigWarnings;
@@ -47,10 +48,34 @@ final class OfflineCheck {
                     + Launcher.describe(pair.backup().trust()) + "; on-unknown-carp "
                     + pair.onUnknownCarp().name().toLowerCase(java.util.Locale.ROOT) + "; VHID map "
                     + map.source().map(p -> p + " (" + map.entries().size() + (map.entries().size() == 1 ? " entry)" : " entries)")).orElse("none"));
+            config.stateDir().ifPresent(dir -> remembered(PairMemories.look(dir, pair.name(),
+                    pair.backup().url().toString()), lines, warnings));
         }
         lines.add("mode " + config.mode().name().toLowerCase(java.util.Locale.ROOT) + "; logs " + config.logsDir()
                 + "; admin " + config.admin().map(a -> "http://" + a.host() + ":" + a.port() + "/").orElse("off"));
         return new Report(config, maps, lines, warnings);
+    }
+
+    /** What carpgate learned of the pair's items from restores the backup stored, and from where. */
+    private static void remembered(PairMemories.Remembered memory, List<String> lines, List<String> warnings) {
+        if (memory instanceof PairMemories.Remembered.Unreadable unreadable) {
+            warnings.add("state: " + unreadable.file() + " cannot be read as carpgate's memory of the pair ("
+                    + unreadable.why() + "); run sets it aside and starts without it");
+            return;
+        }
+        if (!(memory instanceof PairMemories.Remembered.Items items) || items.book().all().isEmpty()) {
+            lines.add("  remembered: nothing yet (" + memory.file() + " is written after the first restore the "
+                    + "backup stores)");
+            return;
+        }
+        lines.add("  remembered: " + items.book().size() + " item(s) in " + memory.file());
+        for (io.carpgate.policy.CarpItem item : items.book().all()) {
+            lines.add("    " + item.kind().key() + " " + item.shownName()
+                    + (item.name().isEmpty() ? "" : " (" + item.uuid() + ")") + ": "
+                    + item.vhid().map(v -> "VHID " + v).orElse("VHID unknown")
+                    + (item.basis().isEmpty() ? "" : "; " + item.basis())
+                    + item.learnedAt().map(at -> "; restore stored " + at).orElse(""));
+        }
     }
 
     /** The listener certificate's fingerprint and end, or what {@code run} will do when it does not exist yet. */

@@ -39,6 +39,32 @@ public final class PairMemories {
         return memories.computeIfAbsent(key(name, backupUrl), k -> load(name, backupUrl, k));
     }
 
+    /** What a pair's memory file holds, read without changing anything (for {@code check}). */
+    public sealed interface Remembered {
+        Path file();
+
+        /** No file yet: nothing remembered. */
+        record Nothing(Path file) implements Remembered {}
+
+        record Items(Path file, ItemBook book) implements Remembered {}
+
+        /** run would set it aside and start without it. */
+        record Unreadable(Path file, String why) implements Remembered {}
+    }
+
+    public static Remembered look(Path stateDir, String name, String backupUrl) {
+        Path path = fileIn(stateDir, name, backupUrl);
+        try {
+            return new MemoryFile(path, name, backupUrl).read()
+                    .<Remembered>map(book -> new Remembered.Items(path, book))
+                    .orElseGet(() -> new Remembered.Nothing(path));
+        } catch (MemoryFile.Corrupt e) {
+            return new Remembered.Unreadable(path, e.getMessage());
+        } catch (IOException e) {
+            return new Remembered.Unreadable(path, e.toString());
+        }
+    }
+
     /** The file a pair's memory is kept in. */
     public static Path fileIn(Path stateDir, String name, String backupUrl) {
         return stateDir.resolve("pair-" + key(name, backupUrl) + ".json");

@@ -43,7 +43,19 @@ public record PairStatus(String name, String path, URI backup, Optional<String> 
      * whether carpgate holds its starts until that state is MASTER.
      */
     public record InstanceRow(String kind, String instance, String source, Optional<Integer> vhid,
-                              Optional<String> iface, String state, boolean gated) {}
+                              Optional<String> iface, String state, boolean gated, String basis) {}
+
+    /** Where the VHID an item follows comes from, in words: the map entry, the restore and when the backup stored it. */
+    private static String basis(Optional<VhidHint> hint, List<CarpItem> synced) {
+        List<String> parts = new ArrayList<>();
+        hint.ifPresent(h -> parts.add("VHID " + h.vhid() + " from the VHID map" + (h.origin().isEmpty() ? ""
+                : ", " + h.origin())));
+        for (CarpItem item : synced) {
+            String restore = item.basis().isEmpty() ? "seen in a restore" : item.basis();
+            parts.add(restore + item.learnedAt().map(at -> ", restore stored " + at).orElse(""));
+        }
+        return String.join("; ", parts);
+    }
 
     public boolean ready() {
         return carpProblem.isEmpty();
@@ -72,13 +84,14 @@ public record PairStatus(String name, String path, URI backup, Optional<String> 
             List<CarpItem> synced = learned.stream().filter(hint::names).toList();
             boolean gated = synced.isEmpty() ? hint.kind().startsGated() : synced.stream().anyMatch(CarpItem::gated);
             instances.add(new InstanceRow(hint.kind().key(), hint.key(), synced.isEmpty() ? "map" : "map+sync",
-                    Optional.of(hint.vhid()), hint.iface(), state(view, Optional.of(hint.vhid()), hint.iface()), gated));
+                    Optional.of(hint.vhid()), hint.iface(), state(view, Optional.of(hint.vhid()), hint.iface()), gated,
+                    basis(Optional.of(hint), synced)));
         }
         learned.stream()
                 .filter(k -> mapped.stream().noneMatch(h -> h.names(k)))
                 .sorted(Comparator.comparing(CarpItem::kind).thenComparing(CarpItem::shownName))
                 .forEach(k -> instances.add(new InstanceRow(k.kind().key(), k.shownName(), "sync", k.vhid(),
-                        k.iface(), state(view, k.vhid(), k.iface()), k.gated())));
+                        k.iface(), state(view, k.vhid(), k.iface()), k.gated(), basis(Optional.empty(), List.of(k)))));
         return new PairStatus(name, path, backup, problem, age, vhids, instances, onUnknownCarp,
                 backupCertificateNotAfter);
     }

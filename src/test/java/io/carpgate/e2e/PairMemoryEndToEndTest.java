@@ -161,6 +161,24 @@ class PairMemoryEndToEndTest {
     }
 
     @Test
+    void theStatusPageAndCheckSayWhatCarpgateKnowsOfEachItemAndFromWhere() throws Exception {
+        pair = Pair.start(dir, "", null);
+        learnedOnVhid7();
+
+        io.carpgate.observe.PairStatus.InstanceRow row = pair.carpgate.server().statuses().get(0).instances().stream()
+                .filter(r -> r.instance().equals("wg0-branches")).findFirst().orElseThrow();
+        assertThat(row.basis()).contains("VHID 7 from the master's VIP in the restore", "restore stored 20");
+
+        java.io.StringWriter out = new java.io.StringWriter();
+        picocli.CommandLine cli = io.carpgate.cli.Main.commandLine();
+        cli.setOut(new java.io.PrintWriter(out, true));
+        cli.setErr(new java.io.PrintWriter(new java.io.StringWriter(), true));
+        assertThat(cli.execute("check", "--offline", "--config", dir.resolve("carpgate.yml").toString())).isZero();
+        assertThat(out.toString()).contains("remembered: 1 item(s) in " + dir.resolve("state"),
+                "wireguard wg0-branches (" + WG0 + "): VHID 7; VHID 7 from the master's VIP in the restore; restore stored");
+    }
+
+    @Test
     void aCorruptMemoryIsAWarningNamingTheFileAndCarpgateStartsWithoutIt() throws Exception {
         pair = Pair.start(dir, "", null);
         learnedOnVhid7();
