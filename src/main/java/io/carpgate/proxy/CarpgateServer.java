@@ -44,11 +44,13 @@ public final class CarpgateServer implements AutoCloseable {
     private final AtomicReference<CarpgateConfig> running;
     private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
     private final SslContextFactory.Server listenerTls;
+    private final ClientGate clientGate;
 
     private CarpgateServer(Server server, ServerConnector connector, GracefulHandler graceful, PairRouter router,
                            Metrics metrics, CarpgateConfig config,
-                           SslContextFactory.Server listenerTls) {
+                           SslContextFactory.Server listenerTls, ClientGate clientGate) {
         this.listenerTls = listenerTls;
+        this.clientGate = clientGate;
         this.server = server;
         this.connector = connector;
         this.graceful = graceful;
@@ -81,7 +83,14 @@ public final class CarpgateServer implements AutoCloseable {
         connector.setHost(config.listen().host());
         connector.setPort(config.listen().port());
         connector.setIdleTimeout(config.limits().clientIdleTimeout().toMillis());
-        SlowClientGuard slowClients = new SlowClientGuard(config.limits().requestReadTimeout(), server.getScheduler());
+        ThrottledWarnings warnings = new ThrottledWarnings();
+        // Strangers and an address over its share are closed at the accept, before a TLS byte is read.
+        ClientGate clientGate = new ClientGate(rules(config), metrics, warnings);
+        connector.getSelectorManager().addEventListener(clientGate);
+        connector.addEventListener(new HandshakeGuard(config.limits().tlsHandshakeTimeout(), server.getScheduler(),
+                metrics, warnings));
+        SlowClientGuard slowClients = new SlowClientGuard(config.limits().requestReadTimeout(), server.getScheduler(),
+                metrics, warnings);
         connector.addEventListener(slowClients);
         server.addBean(slowClients);
         server.addConnector(connector);
@@ -104,7 +113,11 @@ public final class CarpgateServer implements AutoCloseable {
             throw e;
         }
         metrics.carpStateFrom(router::statuses);
-        return new CarpgateServer(server, connector, graceful, router, metrics, config, listenerTls);
+        return new CarpgateServer(server, connector, graceful, router, metrics, config, listenerTls, clientGate);
+    }
+
+    private static ClientGate.Rules rules(CarpgateConfig config) {
+        return new ClientGate.Rules(config.access(), config.limits().maxConnectionsPerClient());
     }
 
     /**
@@ -121,6 +134,7 @@ public final class CarpgateServer implements AutoCloseable {
         List<PairRuntime> current = router.routes().pairs();
         PairRouter.Routes routes = routes(next, metrics, current, server);
         router.replace(routes, previous.limits().upstreamTimeout().plusSeconds(5));
+        clientGate.replace(rules(next));
         connector.setIdleTimeout(next.limits().clientIdleTimeout().toMillis());
         running.set(next);
         return restartOnly(started, next);
@@ -141,10 +155,13 @@ public final class CarpgateServer implements AutoCloseable {
         if (!inEffect.limits().requestReadTimeout().equals(next.limits().requestReadTimeout())) {
             restart.add("limits.request-read-timeout");
         }
+        if (!inEffect.limits().tlsHandshakeTimeout().equals(next.limits().tlsHandshakeTimeout())) {
+            restart.add("limits.tls-handshake-timeout");
+        }
         if (inEffect.limits().maxConnections() != next.limits().maxConnections()) {
             restart.add("limits.max-connections");
         }
-        if (!inEffect.admin().equals(next.admin())) {
+        if (!inEffect.admin().equals(next.admin()) || !inEffect.adminHosts().equals(next.adminHosts())) {
             restart.add("admin");
         }
         if (!inEffect.tls().equals(next.tls())) {
@@ -196,6 +213,11 @@ public final class CarpgateServer implements AutoCloseable {
 
     public int port() {
         return connector.getLocalPort();
+    }
+
+    /** Connections open from {@code client} now, as the per-client limit counts them. */
+    public int connectionsFrom(java.net.InetAddress client) {
+        return clientGate.held(client);
     }
 
     /** Stopping: new calls are refused while those in flight finish. */
