@@ -168,4 +168,22 @@ class ConnectionsEndToEndTest {
         }
         assertThat(metric("carpgate_connections_dropped_total{reason=\"per-client-limit\"}")).isEqualTo(12);
     }
+
+    /** A reload applies a new per-client cap to new connections at once; the handshake deadline waits for a restart. */
+    @Test
+    void aReloadAppliesANewPerClientCapAndNamesTheHandshakeDeadlineAsRestartOnly() throws Exception {
+        Path config = dir.resolve("carpgate.yml");
+        Files.writeString(config, Files.readString(config).replace("tls-handshake-timeout: 2s", "tls-handshake-timeout: 3s")
+                .replace("max-connections-per-client: 4", "max-connections-per-client: 2"));
+        io.carpgate.cli.Launcher.ReloadResult result = pair.carpgate.reload(java.util.Map.of());
+        assertThat(((io.carpgate.cli.Launcher.ReloadResult.Applied) result).needRestart())
+                .containsExactly("limits.tls-handshake-timeout");
+        try (RawTls first = new RawTls(Loopback.OTHER_HOST, pair.carpgate.port(), 5_000);
+             RawTls second = new RawTls(Loopback.OTHER_HOST, pair.carpgate.port(), 5_000)) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(
+                    () -> new RawTls(Loopback.OTHER_HOST, pair.carpgate.port(), 5_000).close())
+                    .as("the third of this address under the new cap of 2").isInstanceOf(java.io.IOException.class);
+            masterIsServed();
+        }
+    }
 }
