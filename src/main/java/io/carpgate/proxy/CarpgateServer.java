@@ -68,10 +68,10 @@ public final class CarpgateServer implements AutoCloseable {
                                        ExchangeListener listener) throws Exception {
         QueuedThreadPool threads = new QueuedThreadPool(64, 4);
         threads.setName("carpgate");
-        // After a burst (many handshakes at once, an attack), idle threads go within a minute or two; Jetty's
+        // After a burst (many handshakes at once, an attack), idle threads go after 30 s idle; Jetty's
         // default lets one go per idle period, which keeps a burst's threads for most of an hour.
         threads.setIdleTimeout(30_000);
-        threads.setMaxEvictCount(16);
+        threads.setMaxEvictCount(64);
         Server server = new Server(threads);
 
         HttpConfiguration http = new HttpConfiguration();
