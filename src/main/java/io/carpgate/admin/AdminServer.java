@@ -38,8 +38,10 @@ public final class AdminServer implements AutoCloseable {
         this.connector = connector;
     }
 
-    public static AdminServer start(CarpgateConfig.Listen listen, Metrics metrics, Supplier<List<PairStatus>> pairs,
-                                    RecentDecisions recent, Supplier<Overview> overview) throws Exception {
+    /** @param hostNames the Host names answered besides {@code listen}'s own address ({@code admin.hosts}) */
+    public static AdminServer start(CarpgateConfig.Listen listen, List<String> hostNames, Metrics metrics,
+                                    Supplier<List<PairStatus>> pairs, RecentDecisions recent,
+                                    Supplier<Overview> overview) throws Exception {
         QueuedThreadPool threads = new QueuedThreadPool(8, 2);
         threads.setName("carpgate-admin");
         Server server = new Server(threads);
@@ -50,7 +52,8 @@ public final class AdminServer implements AutoCloseable {
         connector.setPort(listen.port());
         connector.setIdleTimeout(30_000);
         server.addConnector(connector);
-        server.setHandler(new Endpoints(metrics, pairs, recent, overview, Clock.systemDefaultZone()));
+        server.setHandler(new Endpoints(new AdminHosts(listen.host(), hostNames), metrics, pairs, recent, overview,
+                Clock.systemDefaultZone()));
         server.start();
         return new AdminServer(server, connector);
     }
@@ -65,14 +68,16 @@ public final class AdminServer implements AutoCloseable {
     }
 
     private static final class Endpoints extends Handler.Abstract {
+        private final AdminHosts hosts;
         private final Metrics metrics;
         private final Supplier<List<PairStatus>> pairs;
         private final RecentDecisions recent;
         private final Supplier<Overview> overview;
         private final Clock clock;
 
-        Endpoints(Metrics metrics, Supplier<List<PairStatus>> pairs, RecentDecisions recent, Supplier<Overview> overview,
-                  Clock clock) {
+        Endpoints(AdminHosts hosts, Metrics metrics, Supplier<List<PairStatus>> pairs, RecentDecisions recent,
+                  Supplier<Overview> overview, Clock clock) {
+            this.hosts = hosts;
             this.metrics = metrics;
             this.pairs = pairs;
             this.recent = recent;
@@ -86,6 +91,14 @@ public final class AdminServer implements AutoCloseable {
             boolean get = HttpMethod.GET.is(request.getMethod()) || HttpMethod.HEAD.is(request.getMethod());
             response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
             response.getHeaders().put("X-Content-Type-Options", "nosniff");
+            if (!hosts.answers(java.util.Optional.ofNullable(request.getHeaders().get(HttpHeader.HOST)))) {
+                // 421: this server does not answer for that name (a DNS-rebinding page's), rather than 403, which
+                // would say the client lacks a permission it could get.
+                send(response, callback, HttpStatus.MISDIRECTED_REQUEST_421, "text/plain; charset=utf-8",
+                        ("421 Misdirected Request: this admin listener answers only its own names; add the name to "
+                                + "admin.hosts to use it\n").getBytes(StandardCharsets.UTF_8));
+                return true;
+            }
             if (!List.of("/", "/metrics", "/healthz", "/readyz").contains(path)) {
                 Response.writeError(request, response, callback, HttpStatus.NOT_FOUND_404);
                 return true;

@@ -222,7 +222,7 @@ public final class Launcher {
         Optional<AdminServer> admin = Optional.empty();
         try {
             if (config.admin().isPresent()) {
-                admin = Optional.of(AdminServer.start(config.admin().get(), metrics, server::statuses, recent,
+                admin = Optional.of(AdminServer.start(config.admin().get(), config.adminHostNames(), metrics, server::statuses, recent,
                         status::overview));
                 out.println("admin listener on http://" + config.admin().get().host() + ":" + admin.get().port()
                         + "/ (status page, /metrics, /healthz, /readyz)");

@@ -11,12 +11,16 @@ import java.util.Optional;
  * @param admin  the admin listener (metrics, health, status page), empty when disabled
  * @param inputs every file this configuration was read from (the file itself, maps, credentials, CAs):
  *               a change to any of them is a reason to reload
+ * @param adminHosts {@code admin.hosts}: the Host names the admin listener answers (its own bind address always);
+ *               empty when not configured, then {@link #DEFAULT_ADMIN_HOSTS}
  * @param stateDir where carpgate keeps what it learned of each pair between runs ({@code state-dir}); empty: in
  *               the process only (the warm-up's private server)
  */
 public record CarpgateConfig(Path source, Listen listen, TlsFiles tls, List<PairConfig> pairs, LogSettings logs,
                              Limits limits, Access access, Mode mode, Optional<Listen> admin, List<Path> inputs,
-                             Optional<Path> stateDir) {
+                             List<String> adminHosts, Optional<Path> stateDir) {
+    /** The names a browser on the admin's own machine uses; {@code admin.hosts} replaces them. */
+    public static final List<String> DEFAULT_ADMIN_HOSTS = List.of("localhost", "127.0.0.1", "[::1]");
 
     /** The default {@code state-dir}, relative to the configuration file's folder (as the shipped logs folder is). */
     public static final String DEFAULT_STATE_DIR = "../state";
@@ -24,6 +28,22 @@ public record CarpgateConfig(Path source, Listen listen, TlsFiles tls, List<Pair
     public CarpgateConfig {
         pairs = List.copyOf(pairs);
         inputs = List.copyOf(inputs);
+        adminHosts = List.copyOf(adminHosts);
+    }
+
+    /**
+     * Without {@code admin.hosts} (the admin listener answers {@link #DEFAULT_ADMIN_HOSTS}) and with
+     * {@code stateDir}.
+     */
+    public CarpgateConfig(Path source, Listen listen, TlsFiles tls, List<PairConfig> pairs, LogSettings logs,
+                          Limits limits, Access access, Mode mode, Optional<Listen> admin, List<Path> inputs,
+                          Optional<Path> stateDir) {
+        this(source, listen, tls, pairs, logs, limits, access, mode, admin, inputs, List.of(), stateDir);
+    }
+
+    /** The Host names (without a port) the admin listener answers, besides its own bind address. */
+    public List<String> adminHostNames() {
+        return adminHosts.isEmpty() ? DEFAULT_ADMIN_HOSTS : adminHosts;
     }
 
     /** Port 0 means "any free port" (tests and the demo use it). */

@@ -47,11 +47,12 @@ public final class ConfigLoader {
                 "where the logs go, e.g. {dir: ../logs}"), folder);
         Optional<Section> limits = top.section("limits", ConfigKeys.LIMITS);
         Limits limitValues = limits.isPresent() ? LogsAndLimits.limits(limits.get()) : Limits.defaults();
-        Optional<CarpgateConfig.Listen> admin = admin(top.section("admin", ConfigKeys.ADMIN)).map(a -> adminHost(env, a));
+        Optional<Section> adminSection = top.section("admin", ConfigKeys.ADMIN);
+        Optional<CarpgateConfig.Listen> admin = admin(adminSection).map(a -> adminHost(env, a));
         Path stateDir = folder.resolve(top.text("state-dir").map(String::trim).filter(t -> !t.isEmpty())
                 .orElse(CarpgateConfig.DEFAULT_STATE_DIR)).normalize();
         return new CarpgateConfig(source, listen, tls, pairs, logs, limitValues, access, mode, admin,
-                inputs.stream().distinct().toList(), Optional.of(stateDir));
+                inputs.stream().distinct().toList(), adminHosts(adminSection), Optional.of(stateDir));
     }
 
     static Optional<OnUnknownCarp> onUnknownCarp(Section section) throws ConfigException {
@@ -103,6 +104,25 @@ public final class ConfigLoader {
     private static CarpgateConfig.Listen adminHost(Map<String, String> env, CarpgateConfig.Listen admin) {
         String host = env.get(ENV_ADMIN_HOST);
         return host == null || host.isBlank() ? admin : new CarpgateConfig.Listen(host.trim(), admin.port());
+    }
+
+    /** {@code admin.hosts}: names as a browser writes them in Host, without a port ({@code [::1]} for IPv6). */
+    private static List<String> adminHosts(Optional<Section> section) throws ConfigException {
+        if (section.isEmpty()) {
+            return List.of();
+        }
+        Optional<List<YamlNode.Scalar>> hosts = section.get().list("hosts", "the admin listener would answer no "
+                + "name; list them (e.g. [localhost, carpgate.example.net]) or remove the key for the default");
+        List<String> names = new ArrayList<>();
+        for (YamlNode.Scalar host : hosts.orElse(List.of())) {
+            String name = host.text().trim().toLowerCase(java.util.Locale.ROOT);
+            if (name.isEmpty() || name.contains(" ") || name.contains("/") || (name.contains(":") && !name.startsWith("["))) {
+                throw section.get().error(host.at(), "each entry of admin.hosts must be a host name or address "
+                        + "without a port (IPv6 in brackets, e.g. [::1]), not '" + host.text() + "'");
+            }
+            names.add(name);
+        }
+        return List.copyOf(names);
     }
 
     private static Optional<CarpgateConfig.Listen> admin(Optional<Section> section) throws ConfigException {

@@ -10,7 +10,7 @@ import java.time.Duration;
  */
 public record Limits(long maxBodyBytes, Duration upstreamConnectTimeout, Duration upstreamTimeout, Duration apiTimeout,
                      Duration carpCacheTtl, Duration clientIdleTimeout, Duration requestReadTimeout, int maxConnections,
-                     Duration carpRefresh) {
+                     Duration carpRefresh, Duration tlsHandshakeTimeout, int maxConnectionsPerClient) {
     /** The bound on how old a CARP state may be when the gate decides on it. */
     public static final Duration MAX_CARP_CACHE = Duration.ofSeconds(2);
     /** Reading more often than this on its own would only add load on the backup's API. */
@@ -18,6 +18,7 @@ public record Limits(long maxBodyBytes, Duration upstreamConnectTimeout, Duratio
 
     public static Limits defaults() {
         return new Limits(64L * 1024 * 1024, Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofSeconds(5),
-                Duration.ofSeconds(2), Duration.ofSeconds(30), Duration.ofSeconds(120), 256, Duration.ofSeconds(60));
+                Duration.ofSeconds(2), Duration.ofSeconds(30), Duration.ofSeconds(120), 256, Duration.ofSeconds(60),
+                Duration.ofSeconds(10), 16);
     }
 }

@@ -49,7 +49,10 @@ final class LogsAndLimits {
                 duration(limits, "client-idle-timeout").orElse(d.clientIdleTimeout()),
                 duration(limits, "request-read-timeout").orElse(d.requestReadTimeout()),
                 limits.integer("max-connections", 1, 100_000, "1..100000").orElse(d.maxConnections()),
-                carpRefresh(limits).orElse(d.carpRefresh()));
+                carpRefresh(limits).orElse(d.carpRefresh()),
+                duration(limits, "tls-handshake-timeout").orElse(d.tlsHandshakeTimeout()),
+                limits.integer("max-connections-per-client", 1, 100_000, "1..100000")
+                        .orElse(d.maxConnectionsPerClient()));
     }
 
     /** A duration of at least {@link Limits#MIN_CARP_REFRESH}, or {@code off} ({@link Duration#ZERO}). */

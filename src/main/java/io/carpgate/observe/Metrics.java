@@ -46,6 +46,7 @@ public final class Metrics implements ExchangeListener {
     private final Counter reloads;
     private final Gauge lastReloadOk;
     private final Gauge lastReloadSuccess;
+    private final Counter connectionsDropped;
 
     /** @param version carpgate's version, for {@code carpgate_build_info} */
     public Metrics(String version) {
@@ -81,6 +82,17 @@ public final class Metrics implements ExchangeListener {
         for (String result : List.of("applied", "rejected")) {
             reloads.labelValues(result);
         }
+        connectionsDropped = Counter.builder().name("carpgate_connections_dropped")
+                .help("Client connections carpgate closed on its own, by reason: allow-from and per-client-limit at "
+                        + "the accept (before TLS), tls-handshake-timeout, request-read-timeout")
+                .labelNames("reason").register(registry);
+        for (ConnectionDrop drop : ConnectionDrop.values()) {
+            connectionsDropped.labelValues(drop.word());
+        }
+    }
+
+    public void connectionDropped(ConnectionDrop drop) {
+        connectionsDropped.labelValues(drop.word()).inc();
     }
 
     /**

@@ -44,14 +44,16 @@ public final class CarpgateServer implements AutoCloseable {
     private final AtomicReference<CarpgateConfig> running;
     private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
     private final SslContextFactory.Server listenerTls;
+    private final ClientGate clientGate;
     /** What carpgate knows of each pair: above the per-pair runtimes, so a reload never loses or copies it. */
     private final PairMemories memories;
 
     private CarpgateServer(Server server, ServerConnector connector, GracefulHandler graceful, PairRouter router,
                            Metrics metrics, CarpgateConfig config,
-                           SslContextFactory.Server listenerTls, PairMemories memories) {
+                           SslContextFactory.Server listenerTls, ClientGate clientGate, PairMemories memories) {
         this.memories = memories;
         this.listenerTls = listenerTls;
+        this.clientGate = clientGate;
         this.server = server;
         this.connector = connector;
         this.graceful = graceful;
@@ -69,6 +71,10 @@ public final class CarpgateServer implements AutoCloseable {
                                        ExchangeListener listener) throws Exception {
         QueuedThreadPool threads = new QueuedThreadPool(64, 4);
         threads.setName("carpgate");
+        // After a burst (many handshakes at once, an attack), idle threads go after 30 s idle; Jetty's
+        // default lets one go per idle period, which keeps a burst's threads for most of an hour.
+        threads.setIdleTimeout(30_000);
+        threads.setMaxEvictCount(64);
         Server server = new Server(threads);
 
         HttpConfiguration http = new HttpConfiguration();
@@ -84,7 +90,14 @@ public final class CarpgateServer implements AutoCloseable {
         connector.setHost(config.listen().host());
         connector.setPort(config.listen().port());
         connector.setIdleTimeout(config.limits().clientIdleTimeout().toMillis());
-        SlowClientGuard slowClients = new SlowClientGuard(config.limits().requestReadTimeout(), server.getScheduler());
+        ThrottledWarnings warnings = new ThrottledWarnings();
+        // Strangers and an address over its share are closed at the accept, before a TLS byte is read.
+        ClientGate clientGate = new ClientGate(rules(config), metrics, warnings);
+        connector.getSelectorManager().addEventListener(clientGate);
+        connector.addEventListener(new HandshakeGuard(config.limits().tlsHandshakeTimeout(), server.getScheduler(),
+                metrics, warnings));
+        SlowClientGuard slowClients = new SlowClientGuard(config.limits().requestReadTimeout(), server.getScheduler(),
+                metrics, warnings);
         connector.addEventListener(slowClients);
         server.addBean(slowClients);
         server.addConnector(connector);
@@ -108,7 +121,12 @@ public final class CarpgateServer implements AutoCloseable {
             throw e;
         }
         metrics.carpStateFrom(router::statuses);
-        return new CarpgateServer(server, connector, graceful, router, metrics, config, listenerTls, memories);
+        return new CarpgateServer(server, connector, graceful, router, metrics, config, listenerTls, clientGate,
+                memories);
+    }
+
+    private static ClientGate.Rules rules(CarpgateConfig config) {
+        return new ClientGate.Rules(config.access(), config.limits().maxConnectionsPerClient());
     }
 
     /**
@@ -125,6 +143,7 @@ public final class CarpgateServer implements AutoCloseable {
         List<PairRuntime> current = router.routes().pairs();
         PairRouter.Routes routes = routes(next, metrics, current, server, memories);
         router.replace(routes, previous.limits().upstreamTimeout().plusSeconds(5));
+        clientGate.replace(rules(next));
         connector.setIdleTimeout(next.limits().clientIdleTimeout().toMillis());
         running.set(next);
         return restartOnly(started, next);
@@ -145,13 +164,16 @@ public final class CarpgateServer implements AutoCloseable {
         if (!inEffect.limits().requestReadTimeout().equals(next.limits().requestReadTimeout())) {
             restart.add("limits.request-read-timeout");
         }
+        if (!inEffect.limits().tlsHandshakeTimeout().equals(next.limits().tlsHandshakeTimeout())) {
+            restart.add("limits.tls-handshake-timeout");
+        }
         if (inEffect.limits().maxConnections() != next.limits().maxConnections()) {
             restart.add("limits.max-connections");
         }
         if (!inEffect.stateDir().equals(next.stateDir())) {
             restart.add("state-dir");
         }
-        if (!inEffect.admin().equals(next.admin())) {
+        if (!inEffect.admin().equals(next.admin()) || !inEffect.adminHosts().equals(next.adminHosts())) {
             restart.add("admin");
         }
         if (!inEffect.tls().equals(next.tls())) {
@@ -203,6 +225,11 @@ public final class CarpgateServer implements AutoCloseable {
 
     public int port() {
         return connector.getLocalPort();
+    }
+
+    /** Connections open from {@code client} now, as the per-client limit counts them. */
+    public int connectionsFrom(java.net.InetAddress client) {
+        return clientGate.held(client);
     }
 
     /** Stopping: new calls are refused while those in flight finish. */

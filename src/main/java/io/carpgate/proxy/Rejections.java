@@ -20,6 +20,10 @@ final class Rejections {
         return rejected("(internal error)", reason);
     }
 
+    static CallOutcome badTarget(String reason) {
+        return rejected("(bad request line)", reason);
+    }
+
     static CallOutcome notAllowed(String reason) {
         return rejected("(not allowed)", reason);
     }

@@ -1,5 +1,7 @@
 package io.carpgate.proxy;
 
+import io.carpgate.observe.ConnectionDrop;
+import io.carpgate.observe.Metrics;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -9,11 +11,11 @@ import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.server.internal.HttpConnection;
 import org.eclipse.jetty.util.component.AbstractLifeCycle;
 import org.eclipse.jetty.util.thread.Scheduler;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Closes a connection whose request (headers and body) has not fully arrived within a deadline.
+ * Closes a connection whose request (headers and body) has not fully arrived within a deadline. For a
+ * connection's first request the clock starts at the accept, so the TLS handshake counts too (HAProxy's
+ * {@code timeout http-request}): handshake, headers and body together get {@code limits.request-read-timeout}.
  *
  * <p>The idle timeout frees a client that stops sending, but not one that trickles a byte just before
  * each timeout: 8 KiB of headers at one byte per 29 s holds a connection and a thread for days. Jetty 12
@@ -23,24 +25,28 @@ import org.slf4j.LoggerFactory;
  * parser is not receiving and the clock is not running.
  */
 final class SlowClientGuard extends AbstractLifeCycle implements Connection.Listener {
-    private static final Logger LOG = LoggerFactory.getLogger(SlowClientGuard.class);
     private static final Duration SWEEP = Duration.ofSeconds(1);
 
     private final Duration deadline;
     /** The server's own scheduler: the sweep needs no thread of its own. */
     private final Scheduler scheduler;
+    private final Metrics metrics;
+    private final ThrottledWarnings warnings;
     /** Each open HTTP connection, and since when it has been receiving its current request (0: it is not). */
     private final Map<HttpConnection, Long> receivingSince = new ConcurrentHashMap<>();
 
-    SlowClientGuard(Duration deadline, Scheduler scheduler) {
+    SlowClientGuard(Duration deadline, Scheduler scheduler, Metrics metrics, ThrottledWarnings warnings) {
         this.deadline = deadline;
         this.scheduler = scheduler;
+        this.metrics = metrics;
+        this.warnings = warnings;
     }
 
     @Override
     public void onOpened(Connection connection) {
         if (connection instanceof HttpConnection http) {
-            receivingSince.put(http, 0L);
+            // Opened with the TLS connection, at the accept: the first request's clock runs from here.
+            receivingSince.put(http, System.nanoTime());
         }
     }
 
@@ -81,16 +87,19 @@ final class SlowClientGuard extends AbstractLifeCycle implements Connection.List
     private void sweep() {
         long now = System.nanoTime();
         receivingSince.replaceAll((connection, since) -> {
-            if (!receiving(connection.getParser())) {
+            HttpParser parser = connection.getParser();
+            boolean first = connection.getMessagesIn() == 0 && (parser.isStart() || receiving(parser));
+            if (!first && !receiving(parser)) {
                 return 0L;
             }
             if (since == 0L) {
                 return now;
             }
             if (now - since > deadline.toNanos()) {
-                LOG.warn("closed the connection from {}: its request did not fully arrive within {} s "
-                                + "(limits.request-read-timeout)", connection.getEndPoint().getRemoteSocketAddress(),
-                        deadline.toSeconds());
+                metrics.connectionDropped(ConnectionDrop.REQUEST_READ_TIMEOUT);
+                warnings.closed(ConnectionDrop.REQUEST_READ_TIMEOUT,
+                        HandshakeGuard.address(connection.getEndPoint().getRemoteSocketAddress()),
+                        " (" + deadline.toMillis() / 1000.0 + " s)");
                 connection.getEndPoint().close();
                 return 0L;
             }

@@ -170,7 +170,7 @@ final class SimHandler extends Handler.Abstract {
             headers.put("Authorization", auth.map(a -> "Basic " + a.user()).orElse("(not Basic)"));
         }
         ReceivedCall call = new ReceivedCall(path, request.getMethod(), headers, body,
-                message.map(IxrMessage::methodName));
+                message.map(IxrMessage::methodName), Optional.ofNullable(request.getHttpURI().getQuery()));
         synchronized (received) {
             received.add(call);
         }

@@ -163,6 +163,15 @@ class ConfigErrorTableTest {
                 "limits.carp-refresh: 'never' is not a duration"));
         rows.add(row("limits key with underscore", BASE + "limits: {«max_body: 1MiB}\n", "did you mean 'max-body'?"));
         rows.add(row("admin.port", BASE + "admin: {port: «70000}\n", "admin.port must be 1..65535"));
+        rows.add(row("limits.max-connections-per-client", BASE + "limits: {max-connections-per-client: «0}\n",
+                "limits.max-connections-per-client must be 1..100000, not 0"));
+        rows.add(row("limits.tls-handshake-timeout", BASE + "limits: {tls-handshake-timeout: «soon}\n",
+                "limits.tls-handshake-timeout: 'soon' is not a duration"));
+        rows.add(row("limits key per-client typo", BASE + "limits: {«max-connection-per-client: 4}\n",
+                "did you mean 'max-connections-per-client'?"));
+        rows.add(row("admin.hosts with a port", BASE + "admin: {hosts: [localhost, «carpgate.lan:9180]}\n",
+                "admin.hosts must be a host name or address without a port"));
+        rows.add(row("admin.hosts empty", BASE + "admin: {hosts: «[]}\n", "admin.hosts is empty"));
         rows.add(row("admin.enabled", BASE + "admin: {enabled: «maybe}\n", "admin.enabled must be true or false"));
         rows.add(row("admin.host misspelt", BASE + "admin: {«hots: 0.0.0.0}\n", "did you mean 'host'?"));
         rows.add(row("admin a list", BASE + "admin: «[127.0.0.1, 9180]\n", "admin must be a mapping"));

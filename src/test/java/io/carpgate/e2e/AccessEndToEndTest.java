@@ -1,13 +1,14 @@
 package io.carpgate.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Clients outside allow-from, and users outside allowed-users, get 403 and reach nothing. */
+/** Clients outside allow-from are closed at the accept (403 as a second line), users outside allowed-users get 403. */
 @EndToEnd
 class AccessEndToEndTest {
     @TempDir
@@ -20,21 +21,38 @@ class AccessEndToEndTest {
     }
 
     @Test
-    void aClientOutsideAllowFromIsRefusedBeforeAnythingIsForwarded() throws Exception {
+    void aClientOutsideAllowFromIsClosedAtTheAcceptBeforeAnyTls() throws Exception {
         try (Pair pair = Pair.start(dir, "allow-from: [192.0.2.1/32]\n", null)) {
-            RawHttps.Answer answer = http.post(pair.carpgate("/xmlrpc.php"), RawHttps.basic(Pair.SYNC_USER, Pair.SYNC_PASSWORD), call());
-            assertThat(answer.status()).isEqualTo(403);
-            assertThat(answer.text()).contains("<fault>", "client address not in allow-from");
+            assertThat(pair.console.toString()).contains("clients: allow-from [192.0.2.1/32]");
+            assertThatThrownBy(() -> http.post(pair.carpgate("/xmlrpc.php"),
+                    RawHttps.basic(Pair.SYNC_USER, Pair.SYNC_PASSWORD), call()))
+                    .as("no TLS handshake for a stranger").isInstanceOf(java.io.IOException.class);
+            assertThatThrownBy(() -> new RawTls(pair.carpgate.port(), 10_000)).isInstanceOf(java.io.IOException.class);
+            assertThat(pair.xmlrpcCalls()).isEmpty();
+        }
+    }
+
+    /**
+     * The second line: a connection accepted while its address was allowed, whose address a reload then removed,
+     * gets 403 on its next request, without its body being read, and the connection is closed.
+     */
+    @Test
+    void aConnectionWhoseAddressAReloadRemovedIsRefusedAtItsNextRequest() throws Exception {
+        try (Pair pair = Pair.start(dir, "allow-from: [127.0.0.1/32]\n", null)) {
+            try (RawTls raw = new RawTls(pair.carpgate.port(), 10_000)) {
+                Path file = dir.resolve("carpgate.yml");
+                Files.writeString(file, Files.readString(file).replace("allow-from: [127.0.0.1/32]",
+                        "allow-from: [192.0.2.1/32]"));
+                assertThat(pair.carpgate.reload(java.util.Map.of()))
+                        .isInstanceOf(io.carpgate.cli.Launcher.ReloadResult.Applied.class);
+                String refused = raw.send("POST /xmlrpc.php HTTP/1.1\r\nHost: c\r\nContent-Type: text/xml\r\n"
+                        + "Content-Length: " + call().length + "\r\n\r\n").send(call()).readAll();
+                assertThat(refused).startsWith("HTTP/1.1 403").containsIgnoringCase("Connection: close")
+                        .contains("<fault>", "client address not in allow-from");
+            }
             assertThat(pair.xmlrpcCalls()).isEmpty();
             assertThat(pair.exchanges.awaitCall("the refusal", c -> c.reason().contains("not in allow-from"))
                     .action()).isEqualTo(io.carpgate.policy.Action.REJECTED);
-            assertThat(pair.console.toString()).contains("clients: allow-from [192.0.2.1/32]");
-            // Refused without reading the body: the connection is closed and says so, so no client reuses it.
-            try (RawTls raw = new RawTls(pair.carpgate.port(), 10_000)) {
-                String refused = raw.send("POST /xmlrpc.php HTTP/1.1\r\nHost: c\r\nContent-Type: text/xml\r\n"
-                        + "Content-Length: " + call().length + "\r\n\r\n").send(call()).readAll();
-                assertThat(refused).startsWith("HTTP/1.1 403").containsIgnoringCase("Connection: close");
-            }
         }
     }
 

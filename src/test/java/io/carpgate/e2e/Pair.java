@@ -58,8 +58,10 @@ final class Pair implements AutoCloseable {
                 .append("  url: ").append(backupUrl).append('\n')
                 .append("  pin-sha256: \"").append(pin).append("\"\n")
                 .append("  api-credentials: backup-api.txt\n")
-                .append("on-unknown-carp: suppress\n")
-                .append("admin: {host: 127.0.0.1, port: 0}\n");
+                .append("on-unknown-carp: suppress\n");
+        if (!extraYaml.startsWith("admin:") && !extraYaml.contains("\nadmin:")) {
+            yaml.append("admin: {host: 127.0.0.1, port: 0}\n"); // a test may set its own admin line (port 0)
+        }
         if (!extraYaml.startsWith("logs:") && !extraYaml.contains("\nlogs:")) {
             yaml.append("logs: {dir: logs}\n"); // a test may set its own logs line (dir must stay logs)
         }

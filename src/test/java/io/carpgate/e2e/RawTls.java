@@ -14,8 +14,13 @@ final class RawTls implements AutoCloseable {
     final SSLSocket socket;
 
     RawTls(int port, int readTimeoutMillis) throws Exception {
+        this(InetAddress.getLoopbackAddress(), port, readTimeoutMillis);
+    }
 
-        socket = (SSLSocket) NoVerification.sslContext().getSocketFactory().createSocket(InetAddress.getLoopbackAddress(), port);
+    /** From {@code local} (any 127/8 address on Linux), to tell clients apart by address on loopback. */
+    RawTls(InetAddress local, int port, int readTimeoutMillis) throws Exception {
+        socket = (SSLSocket) NoVerification.sslContext().getSocketFactory()
+                .createSocket(InetAddress.getLoopbackAddress(), port, local, 0);
         socket.setSoTimeout(readTimeoutMillis);
         socket.startHandshake();
     }

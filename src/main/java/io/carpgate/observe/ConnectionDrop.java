@@ -1,0 +1,31 @@
+package io.carpgate.observe;
+
+/** Why carpgate closed a client's connection on its own, before or while receiving a request. */
+public enum ConnectionDrop {
+    /** At accept, before any TLS byte: the address is not in {@code allow-from}. */
+    NOT_ALLOWED("allow-from", "client address not in allow-from"),
+    /** At accept: the address already holds {@code limits.max-connections-per-client} connections. */
+    PER_CLIENT_LIMIT("per-client-limit", "the address already holds limits.max-connections-per-client connections"),
+    /** The TLS handshake had not finished within {@code limits.tls-handshake-timeout}. */
+    TLS_HANDSHAKE_TIMEOUT("tls-handshake-timeout", "TLS handshake not finished within limits.tls-handshake-timeout"),
+    /** The request had not fully arrived within {@code limits.request-read-timeout}. */
+    REQUEST_READ_TIMEOUT("request-read-timeout", "request not fully received within limits.request-read-timeout");
+
+    private final String word;
+    private final String why;
+
+    ConnectionDrop(String word, String why) {
+        this.word = word;
+        this.why = why;
+    }
+
+    /** The metric label and the log's short name. */
+    public String word() {
+        return word;
+    }
+
+    /** What the log line says. */
+    public String why() {
+        return why;
+    }
+}
