@@ -20,7 +20,7 @@ final class RunCommand implements Callable<Integer> {
     static final java.time.Duration WATCH_INTERVAL = java.time.Duration.ofSeconds(2);
 
     @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE",
-            description = "YAML configuration (see conf/carpgate.yml)")
+            description = "YAML configuration (make it from conf/examples/carpgate.yml)")
     Path config;
 
     @Option(names = "--no-warm-up", description = "Skip the warm-up: by default carpgate sends a few rounds of a "
@@ -31,6 +31,11 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintStream out = System.out;
+        java.util.Optional<String> first = FirstConfiguration.hint(config);
+        if (first.isPresent()) {
+            System.err.println(first.get());
+            return 2;
+        }
         CarpgateConfig loaded;
         try {
             loaded = ConfigLoader.load(config, System.getenv());

@@ -24,7 +24,7 @@ class ExampleWarningsEndToEndTest {
     void runSaysTheExamplesPlaceholdersAtStart() throws Exception {
         Path conf = Files.createDirectories(dir.resolve("conf"));
         for (String name : new String[] {"carpgate.yml", "vhid-map.yml", "backup-api.txt"}) {
-            Files.copy(Path.of("conf", name), conf.resolve(name));
+            Files.copy(Path.of("conf", "examples", name), conf.resolve(name));
         }
         Path file = conf.resolve("carpgate.yml");
         String shipped = Files.readString(file);

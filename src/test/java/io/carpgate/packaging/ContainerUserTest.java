@@ -58,7 +58,7 @@ class ContainerUserTest {
         Files.createDirectories(clone.resolve("conf"));
         Files.createDirectories(clone.resolve("certs"));
         for (String name : List.of("carpgate.yml", "vhid-map.yml", "backup-api.txt")) {
-            Files.copy(Paths.get("conf", name), clone.resolve("conf").resolve(name));
+            Files.copy(Paths.get("conf", "examples", name), clone.resolve("conf").resolve(name));
         }
         Files.copy(Paths.get("certs/README.md"), clone.resolve("certs/README.md"));
         assertThat(clone.resolve("logs")).as("a fresh clone has no logs/").doesNotExist();
@@ -85,11 +85,20 @@ class ContainerUserTest {
         assertThat(carpgate.exitValue()).as(said).isEqualTo(2);
         assertThat(said).contains("configuration error", "backup.api-credentials: "
                 + clone.resolve("conf/backup-api.txt") + " cannot be read: permission denied (carpgate runs as uid 10001; "
-                + "the file belongs to uid 0, mode 600)");
+                + "the file belongs to uid 0, mode 600); in a container, on the host in the folder of docker-compose.yml: "
+                + "sudo chown -R 10001:10001 certs logs conf/backup-api.txt", "backup.api-credentials");
+        assertThat(said).as("the command it names is the README's").contains(readmeChownStep().replaceFirst("^.*&& ", ""));
     }
 
     @Test
     void afterTheReadmesStepsItReadsItsCredentialsWritesItsFilesAndAnswersOnThePublishedAdminPort() throws Exception {
+        // The Quick start made carpgate's certificate as the admin (here root), its key mode 600, before the container.
+        Process genCert = new ProcessBuilder(image.resolve("carpgate").toString(), "gen-cert", "--cert",
+                clone.resolve("certs/carpgate.crt").toString(), "--key", clone.resolve("certs/carpgate.key").toString())
+                .redirectErrorStream(true).start();
+        String made = output(genCert);
+        assertThat(genCert.exitValue()).as(made).isZero();
+        assertThat(Files.getAttribute(clone.resolve("certs/carpgate.key"), "unix:uid")).isEqualTo(0);
         String step = readmeChownStep();
         Process chown = new ProcessBuilder("bash", "-c", step.replace("sudo ", "")).directory(clone.toFile())
                 .redirectErrorStream(true).start();
@@ -107,7 +116,8 @@ class ContainerUserTest {
             assertThat(health.statusCode()).isEqualTo(200);
             assertThat(Files.readString(console)).contains("WARNING: admin listener on 0.0.0.0: it is plain HTTP "
                     + "without authentication");
-            assertThat(Files.getAttribute(clone.resolve("certs/carpgate.key"), "unix:uid")).isEqualTo(10001);
+            assertThat(Files.getAttribute(clone.resolve("certs/carpgate.key"), "unix:uid"))
+                    .as("the recursive chown gave the key made before to uid 10001, which read it").isEqualTo(10001);
             assertThat(clone.resolve("logs")).isDirectory();
         } finally {
             carpgate.destroy();

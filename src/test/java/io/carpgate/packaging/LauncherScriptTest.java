@@ -60,6 +60,25 @@ class LauncherScriptTest {
                 + " (build it with: " + root.resolve("opt/carpgate/bin/carpgate") + " aot-cache)");
     }
 
+    /** aot-cache --help and --version leave a built cache as it is (they once replaced it with a near-empty one). */
+    @Test
+    void aotCacheHelpAndVersionDoNothingElse() throws Exception {
+        Path cache = cache(Runtime.version().feature());
+        Files.writeString(cache, "a cache built before");
+        Files.writeString(Path.of(cache + ".stamp"), "its stamp");
+        FileTime before = Files.getLastModifiedTime(cache);
+        Process help = start(Map.of("CARPGATE_JAVA", TEST_JAVA), "aot-cache", "--help");
+        String helped = output(help);
+        assertThat(help.exitValue()).as(helped).isZero();
+        assertThat(helped).contains("Usage: carpgate aot-cache").doesNotContain("args=", "built for");
+        Map<String, String> version = run(Map.of("CARPGATE_JAVA", TEST_JAVA), "aot-cache", "--version");
+        assertThat(version.get("args")).as("the jar is asked for its version, not trained").isEqualTo("--version");
+        assertThat(version.get("jvm")).doesNotContain("AOTCacheOutput", "ArchiveClassesAtExit");
+        assertThat(Files.readString(cache)).isEqualTo("a cache built before");
+        assertThat(Files.readString(Path.of(cache + ".stamp"))).isEqualTo("its stamp");
+        assertThat(Files.getLastModifiedTime(cache)).isEqualTo(before);
+    }
+
     @Test
     void javaOptionsFromTheEnvironmentReplaceTheDefaultHeap() throws Exception {
         Map<String, String> echo = run(Map.of("CARPGATE_JAVA", TEST_JAVA, "CARPGATE_JAVA_OPTS", "-Xmx64m -Dx=y"), "run");
