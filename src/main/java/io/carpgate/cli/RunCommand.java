@@ -55,7 +55,7 @@ final class RunCommand implements Callable<Integer> {
         } catch (java.io.IOException | java.security.GeneralSecurityException e) {
             // An AccessDeniedException's message is the file name alone.
             System.err.println("carpgate: cannot start: " + e.getMessage()
-                    + (e instanceof java.nio.file.AccessDeniedException ? ": permission denied" : ""));
+                    + (e instanceof java.nio.file.AccessDeniedException ? ": permission denied" : "") + cause(e));
             return 1;
         }
         out.println("carpgate listening on https://" + loaded.listen().host() + ":" + running.port() + "/");
@@ -85,5 +85,15 @@ final class RunCommand implements Callable<Integer> {
         }, "carpgate-shutdown"));
         running.join();
         return 0;
+    }
+
+    /** Jetty's "Failed to bind to ..." says nothing of why: the innermost cause's words, when they add something. */
+    private static String cause(Exception e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage();
+        return root == e || message == null || String.valueOf(e.getMessage()).contains(message) ? "" : " (" + message + ")";
     }
 }

@@ -161,4 +161,24 @@ class CliTest {
         }
         assertThat(config).as("carpgate does not write it itself").doesNotExist();
     }
+
+    /** A port in use stops the start before anything else runs (no CARP read, whose warning would mislead), naming why. */
+    @Test
+    void aPortInUseIsNamedWithItsCauseBeforeAnythingStarts() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            Files.writeString(dir.resolve("api.txt"), "k:s\n");
+            Path file = Files.writeString(dir.resolve("carpgate.yml"), "listen: {host: 127.0.0.1, port: "
+                    + taken.getLocalPort() + "}\ntls: {cert: c.crt, key: c.key}\nlogs: {dir: logs}\n"
+                    + "backup: {url: 'https://127.0.0.1:9', insecure: true, api-credentials: api.txt}\n");
+            CarpgateConfig config = ConfigLoader.load(file, Map.of());
+            ByteArrayOutputStream console = new ByteArrayOutputStream();
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> Launcher.start(config,
+                            new PrintStream(console, true, StandardCharsets.UTF_8)))
+                    .isInstanceOf(java.io.IOException.class)
+                    .hasMessageStartingWith("listen 127.0.0.1:" + taken.getLocalPort() + ": the port is in use (")
+                    .hasMessageContaining("stop it or set listen.port to a free port");
+            assertThat(console.toString(StandardCharsets.UTF_8)).as("nothing started before").isEmpty();
+            assertThat(dir.resolve("c.crt")).as("not even the certificate was made").doesNotExist();
+        }
+    }
 }
