@@ -21,6 +21,7 @@ class ExampleWarningsEndToEndTest {
     Path dir;
 
     @Test
+    @SuppressWarnings("try") // the resource is held open on purpose (a listener, a connection) while the body runs
     void runSaysTheExamplesPlaceholdersAtStart() throws Exception {
         Path conf = Files.createDirectories(dir.resolve("conf"));
         for (String name : new String[] {"carpgate.yml", "vhid-map.yml", "backup-api.txt"}) {

@@ -115,7 +115,7 @@ final class Pair implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() {
         try {
             carpgate.close();
         } finally {

@@ -50,8 +50,7 @@ class ContainerUserTest {
             throw new AssertionError("CI runs as root with util-linux's setpriv: this test must run there");
         }
         Assumptions.assumeTrue(root && setpriv, "needs root and /usr/bin/setpriv to act as uid 10001");
-        Path jar = Paths.get("target/carpgate.jar");
-        assertThat(jar).as("the packaged jar (mvn verify runs this test after the package step)").exists();
+        Path jar = PackagedJar.require();
         // uid 10001 must be able to walk to the files, as in the container.
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         clone = Files.createDirectories(dir.resolve("clone"));

@@ -130,8 +130,7 @@ class LauncherScriptTest {
     /** The repository's own bin/carpgate on the packaged jar, with the cache the package step built, if any. */
     @Test
     void inTheRepositoryItRunsThePackagedJarWithThePackageStepsCache(@TempDir Path work) throws Exception {
-        Path jarBuilt = Paths.get("target/carpgate.jar").toAbsolutePath();
-        assertThat(jarBuilt).as("mvn verify packages the jar before this test").exists();
+        Path jarBuilt = PackagedJar.require();
         Files.writeString(work.resolve("api.txt"), "k:s\n");
         Path config = Files.writeString(work.resolve("carpgate.yml"), "listen: {host: 127.0.0.1, port: 0}\n"
                 + "tls: {cert: c.crt, key: c.key}\nlogs: {dir: logs}\nadmin: {enabled: false}\n"

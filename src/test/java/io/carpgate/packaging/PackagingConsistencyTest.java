@@ -174,7 +174,7 @@ class PackagingConsistencyTest {
 
     @Test
     void contribInstallLaysOutTheSystemsFoldersTheUnitAndTheConfigurationAgree(@TempDir Path stage) throws Exception {
-        assertThat(ROOT.resolve("target/" + jarName())).as("mvn verify packages the jar before this test").exists();
+        assertThat(PackagedJar.require().getFileName()).hasToString(jarName());
         assertThat(install(stage)).isZero();
         for (String file : List.of("opt/carpgate/carpgate.jar", "opt/carpgate/README.md", "opt/carpgate/bin/carpgate",
                 "opt/carpgate/docs/configuration.md", "opt/carpgate/conf/examples/carpgate.yml",
@@ -233,6 +233,7 @@ class PackagingConsistencyTest {
      * healthy while it runs, unhealthy once it has stopped.
      */
     @Test
+    @SuppressWarnings("try") // the resource is held open on purpose (a listener, a connection) while the body runs
     void theDockerHealthcheckCommandPassesAgainstARunningCarpgateAndFailsWithoutOne(
             @org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
         Matcher m = Pattern.compile("HEALTHCHECK [^\\n]*\\\\\\n\\s*CMD (\\[.*\\])").matcher(read("Dockerfile"));
@@ -262,6 +263,7 @@ class PackagingConsistencyTest {
         return process.exitValue();
     }
 
+    @SuppressWarnings("try") // the resource is held open on purpose (a listener, a connection) while the body runs
     private static boolean free(int port) {
         try (java.net.ServerSocket socket = new java.net.ServerSocket(port, 1,
                 java.net.InetAddress.getByName("127.0.0.1"))) {
