@@ -141,7 +141,7 @@ class ContainerUserTest {
     /** The one command the README (and the compose file) give for the container's files. */
     private static String readmeChownStep() throws IOException {
         List<String> steps = Files.readAllLines(Paths.get("README.md")).stream()
-                .filter(l -> l.contains("chown 10001") && l.trim().startsWith("mkdir")).map(String::trim).toList();
+                .filter(l -> l.contains("chown -R 10001") && l.trim().startsWith("mkdir")).map(String::trim).toList();
         assertThat(steps).as("README.md shows the container's chown step as a command line").hasSize(1);
         String step = steps.get(0).replaceAll("\\s+#.*$", "");
         assertThat(Files.readString(Paths.get("docker-compose.yml"))).as("the compose file gives the same step")
