@@ -19,10 +19,22 @@ final class FirstConfiguration {
     private FirstConfiguration() {
     }
 
+    /** The image's configuration folder: docker-compose.yml mounts the checkout's conf/ there, read-only. */
+    static final Path IMAGE_CONF = Path.of("/opt/carpgate/conf");
+
     /** One line naming the command that makes {@code config} from the examples, when {@code config} does not exist. */
     static Optional<String> hint(Path config) {
+        return hint(config, IMAGE_CONF);
+    }
+
+    static Optional<String> hint(Path config, Path imageConf) {
         if (Files.exists(config)) {
             return Optional.empty();
+        }
+        if (imageConf.equals(config.toAbsolutePath().getParent())) {
+            // Inside the container the folder is read-only; the copy is made on the host, in the checkout.
+            return Optional.of("carpgate: no configuration at " + config + "; on the host, in the folder of "
+                    + "docker-compose.yml: cp -n conf/examples/* conf/, edit the copies, then docker compose up -d");
         }
         Path folder = config.toAbsolutePath().getParent();
         Path shown = config.getParent() == null ? Path.of(".") : config.getParent();

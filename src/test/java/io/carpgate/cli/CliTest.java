@@ -160,6 +160,10 @@ class CliTest {
                     + checkout.resolve("conf") + "/ and edit them (backup URL, pin, allow-from, API key)");
         }
         assertThat(config).as("carpgate does not write it itself").doesNotExist();
+        // In the container (conf/ mounted read-only from the checkout), the copy is made on the host.
+        assertThat(FirstConfiguration.hint(checkout.resolve("conf/carpgate.yml"), checkout.resolve("conf")))
+                .contains("carpgate: no configuration at " + config + "; on the host, in the folder of "
+                        + "docker-compose.yml: cp -n conf/examples/* conf/, edit the copies, then docker compose up -d");
     }
 
     /** A port in use stops the start before anything else runs (no CARP read, whose warning would mislead), naming why. */
