@@ -1,4 +1,4 @@
-# carpgate container (README.md, "Running it for real"): the jar is built with Maven, then run on Temurin's
+# carpgate container (docs/production.md, "Container"): the jar is built with Maven, then run on Temurin's
 # Java 25 JRE with its AOT cache, as the unprivileged user carpgate (uid 10001).
 # Base images are pinned to exact versions; the runtime's Java build is the one the AOT cache is made for.
 FROM maven:3.9.12-eclipse-temurin-25 AS build
@@ -31,7 +31,8 @@ USER carpgate
 # 8443: the sync listener (TLS). 9180: the admin listener (metrics, health, status page; plain HTTP).
 EXPOSE 8443 9180
 # Healthy when the sync listener accepts connections and the admin listener answers /healthz with 200
-# (bash only: the JRE image has no curl).
+# (bash only: the JRE image has no curl). It checks the ports of the example configuration: with other ports, or
+# admin: {enabled: false}, override it in docker-compose.yml (its healthcheck: comment shows how).
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/8443 && exec 4<>/dev/tcp/127.0.0.1/9180 && printf 'GET /healthz HTTP/1.0\\r\\n\\r\\n' >&4 && head -n 1 <&4 | grep -q ' 200 '"]
 # bin/carpgate runs the jar on the image's Java with the AOT cache (and -XX:+ExitOnOutOfMemoryError -Xmx256m;

@@ -85,6 +85,11 @@ final class StatusPage {
                 row -> "<td>" + row.vhid() + "</td><td>" + esc(row.iface()) + "</td><td class=\"uuid\">"
                         + esc(row.backupVipUuid()) + "</td>" + state(row.state()),
                 "No CARP VIPs known.");
+        // A restore that syncs VIPs gives them the master's uuids on the backup at once; the page shows them only
+        // after carpgate's next read, so it says where its values come from.
+        html.append("<p class=\"vips-from\">VIP uuids and states as the backup's API listed them at carpgate's last "
+                + "read; a restore since then that syncs VIPs changes their uuids on the backup, shown here after the "
+                + "next read (the next start the master sends, or within limits.carp-refresh).</p>");
         html.append("<h3>Items with a CARP dependency</h3>");
         table(html, "instances", List.of("Kind", "Item", "Known from", "Follows VHID", "Interface", "CARP state",
                         "Starts on the backup"), pair.instances(),
@@ -116,7 +121,10 @@ final class StatusPage {
                 .forEach(h -> html.append("<th>").append(esc(h)).append("</th>"));
         html.append("</tr></thead><tbody>");
         for (RecentDecisions.Entry e : decisions) {
-            String item = e.kind().map(k -> k + " ").orElse("") + e.instance().or(e::service).orElse("-");
+            // The kind, then the item by name; a call that names no item shows its service unless that is the kind.
+            String what = e.instance().or(() -> e.service().filter(s -> !e.kind().equals(Optional.of(s)))).orElse("");
+            String item = (e.kind().orElse("") + " " + what).strip();
+            item = item.isEmpty() ? "-" : item;
             html.append("<tr class=\"decision-").append(esc(e.decision())).append(e.observed() ? " observed" : "")
                     .append("\">")
                     .append(cell(e.time().atZone(zone).format(SHORT_TIME), e.time().atZone(zone).format(TIME)))
@@ -181,14 +189,14 @@ final class StatusPage {
             + "text-align:left}th{background:#f3f3f3}.uuid{font-family:monospace}.path{color:#666;font-weight:normal}"
             + ".state-master{background:#d9f2d9}.state-backup{background:#e8eefc}.state-unknown,.state-init,"
             + ".state-disabled{background:#fde2c8}.api-down{color:#a00;font-weight:bold}.api-up{color:#070}"
-            + ".updated,.age{color:#666}"
+            + ".updated,.age,.vips-from{color:#666}.vips-from{font-size:.85em;margin-top:-1em}"
             + ".overview dl{display:flex;flex-wrap:wrap;gap:.4em 2em;margin:0 0 1em}.overview dt{color:#666;font-size:.85em}"
             + ".overview dd{margin:0;font-weight:bold}.mode-observe,.reload-rejected{color:#a00}.mode-enforce,.reload-ok{color:#070}"
             // One line per decision: fixed columns, every cell cut with an ellipsis (the whole text on hover).
             + "table.decisions{table-layout:fixed;width:100%;font-size:.85em}"
             + "table.decisions td,table.decisions th{white-space:nowrap;overflow:hidden;text-overflow:ellipsis}"
             + ".c-time{width:5.6em}.c-pair{width:5.5em}.c-client{width:8em}.c-method{width:16.5em}.c-item{width:11em}"
-            + ".c-vhid{width:4em}.c-carp{width:6em}.c-decision{width:7.5em}tr.observed .decision{font-style:italic}"
+            + ".c-vhid{width:4em}.c-carp{width:7.5em}.c-decision{width:7.5em}tr.observed .decision{font-style:italic}"
             + "table.decisions td,table.decisions th{padding:.2em .4em}"
             + "tr.decision-suppressed td{background:#fff3cd}tr.decision-rejected td,tr.decision-failed td{background:#f8d7da}"
             + "tr.decision-suppressed .decision,tr.decision-rejected .decision,tr.decision-failed .decision{font-weight:bold}";

@@ -43,6 +43,11 @@ final class CheckCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        java.util.Optional<String> first = FirstConfiguration.hint(config);
+        if (first.isPresent()) {
+            err.println(first.get());
+            return 2;
+        }
         OfflineCheck.Report report;
         try {
             report = OfflineCheck.run(config, System.getenv(), Instant.now());

@@ -192,6 +192,7 @@ public final class Launcher {
     /** @param warmup how much of a warm-up to run, the first of it before the listener opens (none: start cold) */
     public static Running start(CarpgateConfig config, PrintStream out, List<ExchangeListener> watchers,
                                 Optional<Warmup.Plan> warmup) throws Exception {
+        PortsFree.check(config);
         listenerCertificate(config, out);
         Status status = new Status(ListenerCertificate.of(config.tls().cert()), config);
         KeyStore keyStore = PemFiles.loadKeyStore(config.tls().cert(), config.tls().key());

@@ -7,8 +7,10 @@ import picocli.CommandLine.Command;
 @Command(name = "carpgate",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
-        description = "TLS proxy on the OPNsense HA sync path: stores WireGuard configuration on the backup with "
-                + "the backup's own CARP VIP, and lets WireGuard start there only where the backup is CARP MASTER.",
+        description = "TLS proxy on the OPNsense HA sync path, for the items that depend on a CARP VIP: WireGuard "
+                + "instances, OpenVPN clients and DHCP relays. It stores each on the backup with the backup's own CARP "
+                + "VIP, so that the backup's CARP logic keeps it down while BACKUP and brings it up as MASTER, and lets "
+                + "a WireGuard instance or OpenVPN client start there only where the backup is CARP MASTER.",
         subcommands = {RunCommand.class, CheckCommand.class, GenCertCommand.class, FingerprintCommand.class, DemoCommand.class,
                 AotTrainingCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
@@ -25,6 +27,6 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a command, e.g. run --config conf/carpgate.yml");
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a command, e.g. run --config conf/carpgate.yml (made from conf/examples/)");
     }
 }

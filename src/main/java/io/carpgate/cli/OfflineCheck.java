@@ -38,6 +38,7 @@ final class OfflineCheck {
         }
         List<String> lines = new ArrayList<>();
         List<String> warnings = new ArrayList<>(ConfigWarnings.of(config));
+        warnings.addAll(SecretFiles.worldReadable(config));
         lines.add("configuration " + config.source() + ": ok; " + config.pairs().size() + " pair(s)");
         lines.add("listen " + config.listen().host() + ":" + config.listen().port() + "; " + certificate(config, now, warnings));
         lines.add("clients: " + config.access().describe());

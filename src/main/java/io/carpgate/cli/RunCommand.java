@@ -20,7 +20,7 @@ final class RunCommand implements Callable<Integer> {
     static final java.time.Duration WATCH_INTERVAL = java.time.Duration.ofSeconds(2);
 
     @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE",
-            description = "YAML configuration (see conf/carpgate.yml)")
+            description = "YAML configuration (make it from conf/examples/carpgate.yml)")
     Path config;
 
     @Option(names = "--no-warm-up", description = "Skip the warm-up: by default carpgate sends a few rounds of a "
@@ -31,6 +31,11 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintStream out = System.out;
+        java.util.Optional<String> first = FirstConfiguration.hint(config);
+        if (first.isPresent()) {
+            System.err.println(first.get());
+            return 2;
+        }
         CarpgateConfig loaded;
         try {
             loaded = ConfigLoader.load(config, System.getenv());
@@ -50,7 +55,7 @@ final class RunCommand implements Callable<Integer> {
         } catch (java.io.IOException | java.security.GeneralSecurityException e) {
             // An AccessDeniedException's message is the file name alone.
             System.err.println("carpgate: cannot start: " + e.getMessage()
-                    + (e instanceof java.nio.file.AccessDeniedException ? ": permission denied" : ""));
+                    + (e instanceof java.nio.file.AccessDeniedException ? ": permission denied" : "") + cause(e));
             return 1;
         }
         out.println("carpgate listening on https://" + loaded.listen().host() + ":" + running.port() + "/");
@@ -80,5 +85,15 @@ final class RunCommand implements Callable<Integer> {
         }, "carpgate-shutdown"));
         running.join();
         return 0;
+    }
+
+    /** Jetty's "Failed to bind to ..." says nothing of why: the innermost cause's words, when they add something. */
+    private static String cause(Exception e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage();
+        return root == e || message == null || String.valueOf(e.getMessage()).contains(message) ? "" : " (" + message + ")";
     }
 }

@@ -58,6 +58,19 @@ final class FileProblem {
         return file + " does not hold a certificate or key carpgate can use";
     }
 
+    /** The uid the container image runs carpgate as (Dockerfile). */
+    static final String IMAGE_UID = "10001";
+    /** The command that gives the image's uid its files, run in the folder of docker-compose.yml. */
+    static final String IMAGE_FIX = "sudo chown -R 10001:10001 certs logs conf/backup-api.txt";
+
+    /** The command that makes {@code file} readable by carpgate's user (in the image: the compose folder's). */
+    private static String fix(Object self, Path file) {
+        if (IMAGE_UID.equals(String.valueOf(self))) {
+            return "in a container, on the host in the folder of docker-compose.yml: " + IMAGE_FIX;
+        }
+        return "let uid " + self + " read it: sudo chown " + self + " " + file;
+    }
+
     private static String permissionDenied(Path file) {
         try {
             // /proc/self belongs to the process's own (effective) user.
@@ -65,7 +78,7 @@ final class FileProblem {
             Object owner = Files.getAttribute(file, "unix:uid");
             int mode = (Integer) Files.getAttribute(file, "unix:mode") & 0777;
             return file + " cannot be read: permission denied (carpgate runs as uid " + self + "; the file belongs to uid "
-                    + owner + ", mode " + Integer.toOctalString(mode) + ")";
+                    + owner + ", mode " + Integer.toOctalString(mode) + "); " + fix(self, file);
         } catch (IOException | UnsupportedOperationException | IllegalArgumentException | SecurityException e) {
             return file + " cannot be read: permission denied";
         }

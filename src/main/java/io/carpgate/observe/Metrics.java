@@ -41,6 +41,11 @@ public final class Metrics implements ExchangeListener {
     private final Counter requests;
     private final Counter calls;
     private final Counter suppressedStarts;
+    /** The kinds whose starts carpgate may suppress (WireGuard, OpenVPN clients), by their word. */
+    private static final java.util.Set<String> SUPPRESSIBLE = java.util.Arrays.stream(io.carpgate.policy.ItemKind.values())
+            .filter(io.carpgate.policy.ItemKind::startsGated).map(io.carpgate.policy.ItemKind::key)
+            .collect(java.util.stream.Collectors.toUnmodifiableSet());
+    private static final String NO_KIND = "-";
     private final Histogram upstream;
     private final Counter carpApiErrors;
     private final Counter reloads;
@@ -117,7 +122,7 @@ public final class Metrics implements ExchangeListener {
                     calls.labelValues(pair, method, action.word(), mode);
                 }
             }
-            for (String kind : kinds) {
+            for (String kind : suppressibleLabels(kinds)) {
                 suppressedStarts.labelValues(pair, kind, mode);
             }
             carpApiErrors.labelValues(pair);
@@ -176,11 +181,30 @@ public final class Metrics implements ExchangeListener {
         for (CallOutcome call : record.calls()) {
             calls.labelValues(record.pair(), methodLabel(call.method()), call.action().word(), record.mode()).inc();
             if (call.action() == Action.SUPPRESSED) {
-                // Kinds come from carpgate's own rows, so the label's values are bounded.
-                suppressedStarts.labelValues(record.pair(), call.kind().orElse("-"), record.mode()).inc();
+                for (String kind : suppressedKinds(call)) {
+                    suppressedStarts.labelValues(record.pair(), kind, record.mode()).inc();
+                }
             }
         }
         record.upstreamTime().ifPresent(t -> upstream.labelValues(record.pair()).observe(t.toNanos() / 1e9));
+    }
+
+    /** The kind label's values: each kind whose starts can be suppressed, and "-" for a call carpgate could not place. */
+    static List<String> suppressibleLabels(List<String> kinds) {
+        List<String> labels = new java.util.ArrayList<>(kinds.stream().filter(SUPPRESSIBLE::contains).toList());
+        labels.add(NO_KIND);
+        return labels;
+    }
+
+    /**
+     * The kind label(s) of a suppressed call: each kind it concerns whose starts can be suppressed (a call for
+     * service {@code *} counts once for each such kind, never as a combined value; relays are never suppressed), or
+     * "-" when it concerns none carpgate knows. Kinds come from carpgate's own rows, so the values are bounded.
+     */
+    static List<String> suppressedKinds(CallOutcome call) {
+        List<String> kinds = java.util.Arrays.stream(call.kind().orElse("").split(",")).map(String::strip)
+                .filter(SUPPRESSIBLE::contains).distinct().toList();
+        return kinds.isEmpty() ? List.of(NO_KIND) : kinds;
     }
 
     public void reloaded(boolean applied) {

@@ -107,8 +107,11 @@ final class ItemRewrite {
                 basis, Optional.empty());
         Resolved<String> target = targetVip(f, hint, payloadVips, in.carp());
         if (target instanceof Resolved.No<String> no) {
+            // Like every other WARNING of a restore: what the backup will do with the item left as sent.
+            String effect = masterVip.isEmpty() ? "" : " (if the backup has no VIP " + masterVip + ", "
+                    + kind.unknownVipEffect() + ")";
             return new ItemResult(known, Optional.empty(), "WARNING " + label + " (VHID " + f.vhid()
-                    + " from " + f.source() + "): " + no.reason() + "; left as sent");
+                    + " from " + f.source() + "): " + no.reason() + "; left as sent" + effect);
         }
         String backupVip = ((Resolved.Yes<String>) target).value();
         known = new CarpItem(kind, uuid, name, gated, Optional.of(f.vhid()), f.iface(), Optional.of(backupVip), basis,

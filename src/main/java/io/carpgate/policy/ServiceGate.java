@@ -53,7 +53,12 @@ final class ServiceGate {
             return CallDecision.Pass.forwarded(base.withAction(Action.FORWARDED, "not a start carpgate gates"));
         }
         if (named.isPresent() && !named.get().startsGated()) {
-            return CallDecision.Pass.forwarded(base.withAction(Action.FORWARDED,
+            // Named as a gated start is: by its name when carpgate has seen it, else by its id, else as the first.
+            String item = phpEmpty(idText) ? "(the backup's first " + named.get().label() + ")"
+                    : in.book().find(named.get(), idText).map(CarpItem::shownName).orElse(idText);
+            CallOutcome relay = new CallOutcome(method, base.service(), base.id(), base.kind(), Optional.of(item),
+                    Optional.empty(), Optional.empty(), Action.FORWARDED, "");
+            return CallDecision.Pass.forwarded(relay.withAction(Action.FORWARDED,
                     "not gated: " + named.get().startsPassBecause().orElseThrow()));
         }
         List<ItemKind> reach = any ? List.of(ItemKind.values()) : List.of(named.get());

@@ -69,7 +69,7 @@ final class Markdown {
         }
 
         sb.append("\ncarpgate's decisions in this run (decision log):\n\n| method (id) | decisions |\n|---|---|\n");
-        r.get("decisions").fields().forEachRemaining(e -> sb.append("| ").append(e.getKey()).append(" | ")
+        r.get("decisions").properties().forEach(e -> sb.append("| ").append(e.getKey()).append(" | ")
                 .append(e.getValue().toString().replace("\"", "").replace(",", ", ")).append(" |\n"));
         if (r.get("errors").asInt() > 0) {
             sb.append("\n**").append(r.get("errors").asInt()).append(" calls failed**: see the log above.\n");

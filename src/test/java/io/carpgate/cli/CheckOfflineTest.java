@@ -26,6 +26,7 @@ class CheckOfflineTest {
     /** A valid configuration with its credentials and a two-entry VHID map in {@code dir}. */
     static Path write(Path dir, String backupUrl, String extra) throws Exception {
         Files.writeString(dir.resolve("api.txt"), "key=k\nsecret=the-secret\n");
+        Files.setPosixFilePermissions(dir.resolve("api.txt"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         Files.writeString(dir.resolve("map.yml"), "instances:\n  wg0: {vhid: 7, interface: opt2}\n  wg1: {vhid: 2}\n");
         return Files.writeString(dir.resolve("carpgate.yml"), "listen: {host: 0.0.0.0, port: 8443}\n"
                 + "tls: {cert: certs/c.crt, key: certs/c.key}\n"
@@ -116,7 +117,7 @@ class CheckOfflineTest {
     void theShippedExampleIsValidAndItsExampleValuesAreWarnedAbout() throws Exception {
         Path conf = Files.createDirectories(dir.resolve("conf"));
         for (String name : new String[] {"carpgate.yml", "vhid-map.yml", "backup-api.txt"}) {
-            Files.copy(Path.of("conf", name), conf.resolve(name));
+            Files.copy(Path.of("conf", "examples", name), conf.resolve(name));
         }
         CliRun result = CliRun.of("check", "--offline", "--config", conf.resolve("carpgate.yml").toString());
         assertThat(result.status()).as(result.err()).isZero();
@@ -126,6 +127,32 @@ class CheckOfflineTest {
                 "WARNING: pair default: backup.url https://192.0.2.2 is a documentation address (RFC 5737)",
                 "WARNING: allow-from 192.0.2.1/32 is a documentation address (RFC 5737)")
                 .doesNotContain("EXAMPLE-REPLACE-ME-API-SECRET", "EXAMPLE-REPLACE-ME-API-KEY");
+    }
+
+    /** A credentials file or listener key every user may read is warned about, as every other weak setting is. */
+    @Test
+    void aWorldReadableCredentialsFileOrKeyIsWarnedAbout() throws Exception {
+        Path conf = Files.createDirectories(dir.resolve("conf"));
+        for (String name : new String[] {"carpgate.yml", "vhid-map.yml", "backup-api.txt"}) {
+            Files.copy(Path.of("conf", "examples", name), conf.resolve(name));
+        }
+        Path credentials = conf.resolve("backup-api.txt");
+        Path key = dir.resolve("certs/carpgate.key");
+        PemFiles.writeSelfSigned(dir.resolve("certs/carpgate.crt"), key, "carpgate", List.of());
+        Files.setPosixFilePermissions(credentials, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        CliRun open = CliRun.of("check", "--offline", "--config", conf.resolve("carpgate.yml").toString());
+        assertThat(open.status()).as(open.err()).isZero();
+        assertThat(open.out()).contains("WARNING: " + credentials + " holds a secret and every user of this host may "
+                + "read it: chmod o-r " + credentials, "WARNING: " + key + " holds a secret");
+        assertThat(open.out()).as("the configuration and the map are no secret").doesNotContain(
+                "WARNING: " + conf.resolve("carpgate.yml") + " holds", "WARNING: " + conf.resolve("vhid-map.yml") + " holds",
+                "WARNING: " + dir.resolve("certs/carpgate.crt") + " holds");
+
+        Files.setPosixFilePermissions(credentials, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----"));
+        CliRun closed = CliRun.of("check", "--offline", "--config", conf.resolve("carpgate.yml").toString());
+        assertThat(closed.out()).doesNotContain("holds a secret");
     }
 
     @Test

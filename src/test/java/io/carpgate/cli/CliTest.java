@@ -60,6 +60,8 @@ class CliTest {
         Result top = run("--help");
         assertThat(top.status()).isZero();
         assertThat(top.out()).contains("run", "check", "gen-cert", "fingerprint", "demo");
+        assertThat(top.out().replaceAll("\\s+", " ")).as("the top-level help names each kind of item")
+                .contains("WireGuard instances", "OpenVPN clients", "DHCP relays");
     }
 
     @Test
@@ -92,13 +94,95 @@ class CliTest {
         assertThat(result.err()).contains("map.yml:3:", "1..255");
     }
 
+    /** The examples, copied into a checkout's conf/ as the README says, load with their paths in certs/ and logs/. */
     @Test
-    void theExampleConfigurationInConfLoads() throws Exception {
-        Path example = Paths.get("conf", "carpgate.yml");
-        CarpgateConfig config = ConfigLoader.load(example, Map.of());
+    void theExamplesCopiedIntoConfLoad(@org.junit.jupiter.api.io.TempDir Path checkout) throws Exception {
+        Path conf = Files.createDirectories(checkout.resolve("conf"));
+        for (String name : java.util.List.of("carpgate.yml", "vhid-map.yml", "backup-api.txt")) {
+            Files.copy(Paths.get("conf", "examples", name), conf.resolve(name));
+        }
+        CarpgateConfig config = ConfigLoader.load(conf.resolve("carpgate.yml"), Map.of());
         assertThat(config.listen().port()).isEqualTo(8443);
-        assertThat(config.tls().cert()).isEqualTo(Paths.get("certs", "carpgate.crt").toAbsolutePath().normalize());
-        assertThat(config.logsDir()).isEqualTo(Paths.get("logs").toAbsolutePath().normalize());
+        assertThat(config.tls().cert()).isEqualTo(checkout.resolve("certs/carpgate.crt").toAbsolutePath().normalize());
+        assertThat(config.logsDir()).isEqualTo(checkout.resolve("logs").toAbsolutePath().normalize());
         assertThat(VhidMapLoader.load(config.pairs().get(0).vhidMap().orElseThrow()).entries()).hasSize(1);
+    }
+
+    /** --help and --version of every command, the hidden training run included, print and do nothing else. */
+    @Test
+    void helpAndVersionOfEveryCommandDoNothingElse(@TempDir Path cwdLike) throws Exception {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        java.util.function.Supplier<Long> trainings = () -> {
+            try (java.util.stream.Stream<Path> list = Files.list(tmp)) {
+                return list.filter(f -> f.getFileName().toString().startsWith("carpgate-aot-training")).count();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        };
+        long before = trainings.get();
+        java.util.Set<String> names = Main.commandLine().getSubcommands().keySet();
+        assertThat(names).contains("run", "check", "gen-cert", "fingerprint", "demo", "aot-training");
+        for (String name : names) {
+            if (name.equals("help")) {
+                continue;
+            }
+            CliRun help = CliRun.of(name, "--help");
+            assertThat(help.status()).as(name + " --help").isZero();
+            assertThat(help.out()).as(name + " --help").startsWith("Usage: carpgate " + name);
+            CliRun version = CliRun.of(name, "--version");
+            assertThat(version.status()).as(name + " --version").isZero();
+            assertThat(version.out()).as(name + " --version").startsWith("carpgate ");
+            assertThat(help.err() + version.err()).as(name).isEmpty();
+        }
+        assertThat(trainings.get()).as("no training run was started").isEqualTo(before);
+    }
+
+    /** Without a configuration, run and check name in one line the command that makes it from the examples. */
+    @Test
+    void withoutAConfigurationRunAndCheckSayHowToMakeOneFromTheExamples(@TempDir Path checkout) throws Exception {
+        Path examples = Files.createDirectories(checkout.resolve("conf/examples"));
+        Files.copy(Paths.get("conf/examples/carpgate.yml"), examples.resolve("carpgate.yml"));
+        Path config = checkout.resolve("conf/carpgate.yml");
+        for (String command : java.util.List.of("run", "check")) {
+            java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+            PrintStream saved = System.err;
+            CliRun result;
+            try {
+                System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+                result = CliRun.of(command, "--config", config.toString());
+            } finally {
+                System.setErr(saved);
+            }
+            String said = (result.err() + err.toString(StandardCharsets.UTF_8)).strip();
+            assertThat(result.status()).as(command).isEqualTo(2);
+            assertThat(said).as(command).isEqualTo("carpgate: no configuration at " + config
+                    + "; make yours from the examples: cp -n " + checkout.resolve("conf/examples") + "/* "
+                    + checkout.resolve("conf") + "/ and edit them (backup URL, pin, allow-from, API key)");
+        }
+        assertThat(config).as("carpgate does not write it itself").doesNotExist();
+        // In the container (conf/ mounted read-only from the checkout), the copy is made on the host.
+        assertThat(FirstConfiguration.hint(checkout.resolve("conf/carpgate.yml"), checkout.resolve("conf")))
+                .contains("carpgate: no configuration at " + config + "; on the host, in the folder of "
+                        + "docker-compose.yml: cp -n conf/examples/* conf/, edit the copies, then docker compose up -d");
+    }
+
+    /** A port in use stops the start before anything else runs (no CARP read, whose warning would mislead), naming why. */
+    @Test
+    void aPortInUseIsNamedWithItsCauseBeforeAnythingStarts() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            Files.writeString(dir.resolve("api.txt"), "k:s\n");
+            Path file = Files.writeString(dir.resolve("carpgate.yml"), "listen: {host: 127.0.0.1, port: "
+                    + taken.getLocalPort() + "}\ntls: {cert: c.crt, key: c.key}\nlogs: {dir: logs}\n"
+                    + "backup: {url: 'https://127.0.0.1:9', insecure: true, api-credentials: api.txt}\n");
+            CarpgateConfig config = ConfigLoader.load(file, Map.of());
+            ByteArrayOutputStream console = new ByteArrayOutputStream();
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> Launcher.start(config,
+                            new PrintStream(console, true, StandardCharsets.UTF_8)))
+                    .isInstanceOf(java.io.IOException.class)
+                    .hasMessageStartingWith("listen 127.0.0.1:" + taken.getLocalPort() + ": the port is in use (")
+                    .hasMessageContaining("stop it or set listen.port to a free port");
+            assertThat(console.toString(StandardCharsets.UTF_8)).as("nothing started before").isEmpty();
+            assertThat(dir.resolve("c.crt")).as("not even the certificate was made").doesNotExist();
+        }
     }
 }

@@ -20,7 +20,7 @@ class ConfigWarningsTest {
     private Path example() throws Exception {
         Path conf = Files.createDirectories(dir.resolve("conf"));
         for (String name : new String[] {"carpgate.yml", "vhid-map.yml", "backup-api.txt"}) {
-            Files.copy(Path.of("conf", name), conf.resolve(name));
+            Files.copy(Path.of("conf", "examples", name), conf.resolve(name));
         }
         Path file = conf.resolve("carpgate.yml");
         Files.writeString(file, Files.readString(file).replace("{host: 0.0.0.0, port: 8443}", "{host: 127.0.0.1, port: 0}")
@@ -42,8 +42,8 @@ class ConfigWarningsTest {
     /** The constants are the shipped files' values: an edit of conf/ that forgets them fails here. */
     @Test
     void thePlaceholdersAreThoseOfTheShippedFiles() throws Exception {
-        assertThat(Files.readString(Path.of("conf/carpgate.yml"))).contains(ConfigWarnings.EXAMPLE_PIN.toString());
-        assertThat(Files.readString(Path.of("conf/backup-api.txt")))
+        assertThat(Files.readString(Path.of("conf/examples/carpgate.yml"))).contains(ConfigWarnings.EXAMPLE_PIN.toString());
+        assertThat(Files.readString(Path.of("conf/examples/backup-api.txt")))
                 .contains("key=" + ConfigWarnings.EXAMPLE_CREDENTIALS, "secret=" + ConfigWarnings.EXAMPLE_CREDENTIALS);
     }
 

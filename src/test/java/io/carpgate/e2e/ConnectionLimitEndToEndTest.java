@@ -17,6 +17,7 @@ class ConnectionLimitEndToEndTest {
     Path dir;
 
     @Test
+    @SuppressWarnings("try") // the resource is held open on purpose (a listener, a connection) while the body runs
     void aConnectionPastTheLimitWaitsUntilAnotherCloses() throws Exception {
         try (Pair pair = Pair.start(dir, "limits: {max-connections: 2}\n", null)) {
             int port = pair.carpgate.port();

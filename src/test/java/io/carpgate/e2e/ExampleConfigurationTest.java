@@ -32,7 +32,7 @@ class ExampleConfigurationTest {
     private CarpgateConfig example(UnaryOperator<String> edit) throws Exception {
         Path conf = Files.createDirectories(dir.resolve("conf"));
         for (String name : new String[] {"carpgate.yml", "vhid-map.yml", "backup-api.txt"}) {
-            Files.copy(Path.of("conf", name), conf.resolve(name));
+            Files.copy(Path.of("conf", "examples", name), conf.resolve(name));
         }
         String yaml = Files.readString(conf.resolve("carpgate.yml"));
         String freePorts = yaml.replace("port: 8443}", "port: 0}").replace("port: 9180}", "port: 0}");

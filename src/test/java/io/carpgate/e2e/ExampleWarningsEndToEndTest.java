@@ -21,10 +21,11 @@ class ExampleWarningsEndToEndTest {
     Path dir;
 
     @Test
+    @SuppressWarnings("try") // the resource is held open on purpose (a listener, a connection) while the body runs
     void runSaysTheExamplesPlaceholdersAtStart() throws Exception {
         Path conf = Files.createDirectories(dir.resolve("conf"));
         for (String name : new String[] {"carpgate.yml", "vhid-map.yml", "backup-api.txt"}) {
-            Files.copy(Path.of("conf", name), conf.resolve(name));
+            Files.copy(Path.of("conf", "examples", name), conf.resolve(name));
         }
         Path file = conf.resolve("carpgate.yml");
         String shipped = Files.readString(file);

@@ -129,7 +129,7 @@ final class Pair implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() {
         try {
             carpgate.close();
         } finally {

@@ -62,6 +62,9 @@ class StatusPageBrowserTest {
                 // The restore replaced the backup's synced VIPs with the master's, uuid included (as OPNsense does).
                 assertThat(rows(pairSection, "table.vhids")).containsExactly(
                         List.of("7", "opt2", SyncEndToEndTest.MASTER_VIP7, "BACKUP"));
+                assertThat(pairSection.findElement(By.cssSelector("p.vips-from")).getText())
+                        .as("where the uuid column's values come from, and when they change")
+                        .contains("at carpgate's last read", "syncs VIPs", "after the next read");
                 assertThat(rows(pairSection, "table.instances")).containsExactly(
                         List.of("wireguard", "wg0-branches", "map+sync", "7", "opt2", "BACKUP", "suppressed"));
 
@@ -85,6 +88,11 @@ class StatusPageBrowserTest {
                     Object cut = browser.executeScript("return arguments[0].scrollWidth > arguments[0].clientWidth;", cell);
                     assertThat(cut).as("'" + cell.getText() + "' is cut off").isEqualTo(Boolean.FALSE);
                 }
+                // The CARP column fits its longest word, UNKNOWN, whole (set into a cell as the page would show it).
+                WebElement carp = table.findElement(By.cssSelector("tbody td:nth-child(7)"));
+                Object unknownCut = browser.executeScript("arguments[0].textContent = 'UNKNOWN';"
+                        + " return arguments[0].scrollWidth > arguments[0].clientWidth;", carp);
+                assertThat(unknownCut).as("UNKNOWN is cut off").isEqualTo(Boolean.FALSE);
                 WebElement suppressedRow = table.findElement(By.cssSelector("tr.decision-suppressed"));
                 assertThat(suppressedRow.findElement(By.tagName("td")).getCssValue("background-color"))
                         .isEqualTo("rgba(255, 243, 205, 1)");

@@ -50,15 +50,14 @@ class ContainerUserTest {
             throw new AssertionError("CI runs as root with util-linux's setpriv: this test must run there");
         }
         Assumptions.assumeTrue(root && setpriv, "needs root and /usr/bin/setpriv to act as uid 10001");
-        Path jar = Paths.get("target/carpgate.jar");
-        assertThat(jar).as("the packaged jar (mvn verify runs this test after the package step)").exists();
+        Path jar = PackagedJar.require();
         // uid 10001 must be able to walk to the files, as in the container.
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         clone = Files.createDirectories(dir.resolve("clone"));
         Files.createDirectories(clone.resolve("conf"));
         Files.createDirectories(clone.resolve("certs"));
         for (String name : List.of("carpgate.yml", "vhid-map.yml", "backup-api.txt")) {
-            Files.copy(Paths.get("conf", name), clone.resolve("conf").resolve(name));
+            Files.copy(Paths.get("conf", "examples", name), clone.resolve("conf").resolve(name));
         }
         Files.copy(Paths.get("certs/README.md"), clone.resolve("certs/README.md"));
         assertThat(clone.resolve("logs")).as("a fresh clone has no logs/").doesNotExist();
@@ -85,11 +84,20 @@ class ContainerUserTest {
         assertThat(carpgate.exitValue()).as(said).isEqualTo(2);
         assertThat(said).contains("configuration error", "backup.api-credentials: "
                 + clone.resolve("conf/backup-api.txt") + " cannot be read: permission denied (carpgate runs as uid 10001; "
-                + "the file belongs to uid 0, mode 600)");
+                + "the file belongs to uid 0, mode 600); in a container, on the host in the folder of docker-compose.yml: "
+                + "sudo chown -R 10001:10001 certs logs conf/backup-api.txt", "backup.api-credentials");
+        assertThat(said).as("the command it names is the README's").contains(readmeChownStep().replaceFirst("^.*&& ", ""));
     }
 
     @Test
     void afterTheReadmesStepsItReadsItsCredentialsWritesItsFilesAndAnswersOnThePublishedAdminPort() throws Exception {
+        // The Quick start made carpgate's certificate as the admin (here root), its key mode 600, before the container.
+        Process genCert = new ProcessBuilder(image.resolve("carpgate").toString(), "gen-cert", "--cert",
+                clone.resolve("certs/carpgate.crt").toString(), "--key", clone.resolve("certs/carpgate.key").toString())
+                .redirectErrorStream(true).start();
+        String made = output(genCert);
+        assertThat(genCert.exitValue()).as(made).isZero();
+        assertThat(Files.getAttribute(clone.resolve("certs/carpgate.key"), "unix:uid")).isEqualTo(0);
         String step = readmeChownStep();
         Process chown = new ProcessBuilder("bash", "-c", step.replace("sudo ", "")).directory(clone.toFile())
                 .redirectErrorStream(true).start();
@@ -107,7 +115,8 @@ class ContainerUserTest {
             assertThat(health.statusCode()).isEqualTo(200);
             assertThat(Files.readString(console)).contains("WARNING: admin listener on 0.0.0.0: it is plain HTTP "
                     + "without authentication");
-            assertThat(Files.getAttribute(clone.resolve("certs/carpgate.key"), "unix:uid")).isEqualTo(10001);
+            assertThat(Files.getAttribute(clone.resolve("certs/carpgate.key"), "unix:uid"))
+                    .as("the recursive chown gave the key made before to uid 10001, which read it").isEqualTo(10001);
             assertThat(clone.resolve("logs")).isDirectory();
         } finally {
             carpgate.destroy();
@@ -132,7 +141,7 @@ class ContainerUserTest {
     /** The one command the README (and the compose file) give for the container's files. */
     private static String readmeChownStep() throws IOException {
         List<String> steps = Files.readAllLines(Paths.get("README.md")).stream()
-                .filter(l -> l.contains("chown 10001") && l.trim().startsWith("mkdir")).map(String::trim).toList();
+                .filter(l -> l.contains("chown -R 10001") && l.trim().startsWith("mkdir")).map(String::trim).toList();
         assertThat(steps).as("README.md shows the container's chown step as a command line").hasSize(1);
         String step = steps.get(0).replaceAll("\\s+#.*$", "");
         assertThat(Files.readString(Paths.get("docker-compose.yml"))).as("the compose file gives the same step")

@@ -60,6 +60,25 @@ class LauncherScriptTest {
                 + " (build it with: " + root.resolve("opt/carpgate/bin/carpgate") + " aot-cache)");
     }
 
+    /** aot-cache --help and --version leave a built cache as it is (they once replaced it with a near-empty one). */
+    @Test
+    void aotCacheHelpAndVersionDoNothingElse() throws Exception {
+        Path cache = cache(Runtime.version().feature());
+        Files.writeString(cache, "a cache built before");
+        Files.writeString(Path.of(cache + ".stamp"), "its stamp");
+        FileTime before = Files.getLastModifiedTime(cache);
+        Process help = start(Map.of("CARPGATE_JAVA", TEST_JAVA), "aot-cache", "--help");
+        String helped = output(help);
+        assertThat(help.exitValue()).as(helped).isZero();
+        assertThat(helped).contains("Usage: carpgate aot-cache").doesNotContain("args=", "carpgate: start-up cache");
+        Map<String, String> version = run(Map.of("CARPGATE_JAVA", TEST_JAVA), "aot-cache", "--version");
+        assertThat(version.get("args")).as("the jar is asked for its version, not trained").isEqualTo("--version");
+        assertThat(version.get("jvm")).doesNotContain("AOTCacheOutput", "ArchiveClassesAtExit");
+        assertThat(Files.readString(cache)).isEqualTo("a cache built before");
+        assertThat(Files.readString(Path.of(cache + ".stamp"))).isEqualTo("its stamp");
+        assertThat(Files.getLastModifiedTime(cache)).isEqualTo(before);
+    }
+
     @Test
     void javaOptionsFromTheEnvironmentReplaceTheDefaultHeap() throws Exception {
         Map<String, String> echo = run(Map.of("CARPGATE_JAVA", TEST_JAVA, "CARPGATE_JAVA_OPTS", "-Xmx64m -Dx=y"), "run");
@@ -111,8 +130,7 @@ class LauncherScriptTest {
     /** The repository's own bin/carpgate on the packaged jar, with the cache the package step built, if any. */
     @Test
     void inTheRepositoryItRunsThePackagedJarWithThePackageStepsCache(@TempDir Path work) throws Exception {
-        Path jarBuilt = Paths.get("target/carpgate.jar").toAbsolutePath();
-        assertThat(jarBuilt).as("mvn verify packages the jar before this test").exists();
+        Path jarBuilt = PackagedJar.require();
         Files.writeString(work.resolve("api.txt"), "k:s\n");
         Path config = Files.writeString(work.resolve("carpgate.yml"), "listen: {host: 127.0.0.1, port: 0}\n"
                 + "tls: {cert: c.crt, key: c.key}\nlogs: {dir: logs}\nadmin: {enabled: false}\n"

@@ -35,7 +35,7 @@ class PackagingConsistencyTest {
     }
 
     private static CarpgateConfig example() throws Exception {
-        return ConfigLoader.load(ROOT.resolve("conf/carpgate.yml"), Map.of());
+        return ConfigLoader.load(ROOT.resolve("conf/examples/carpgate.yml"), Map.of());
     }
 
     /** The stages of the Dockerfile, from its FROM lines. */
@@ -113,14 +113,14 @@ class PackagingConsistencyTest {
                 .contains("\"127.0.0.1:" + ConfigLoader.DEFAULT_ADMIN.port() + ":" + ConfigLoader.DEFAULT_ADMIN.port() + "\"")
                 .contains("restart: unless-stopped")
                 // On a fresh clone logs/ does not exist yet; the credentials file must be readable by the image's uid.
-                .contains("mkdir -p logs && sudo chown 10001:10001 certs logs conf/backup-api.txt");
+                .contains("mkdir -p logs && sudo chown -R 10001:10001 certs logs conf/backup-api.txt");
         // The published admin port reaches the listener only because the image binds it to all interfaces;
         // that is said next to it, with who else can then reach it.
         assertThat(read("Dockerfile")).contains("ENV CARPGATE_ADMIN_HOST=0.0.0.0");
         assertThat(compose).contains("CARPGATE_ADMIN_HOST=0.0.0.0", "other containers on this network can reach it");
         assertThat(example().admin()).as("the example keeps the admin listener on loopback outside a container")
                 .contains(new CarpgateConfig.Listen("127.0.0.1", ConfigLoader.DEFAULT_ADMIN.port()));
-        assertThat(ConfigLoader.load(ROOT.resolve("conf/carpgate.yml"), Map.of("CARPGATE_ADMIN_HOST", "0.0.0.0")).admin())
+        assertThat(ConfigLoader.load(ROOT.resolve("conf/examples/carpgate.yml"), Map.of("CARPGATE_ADMIN_HOST", "0.0.0.0")).admin())
                 .as("in the image").contains(new CarpgateConfig.Listen("0.0.0.0", ConfigLoader.DEFAULT_ADMIN.port()));
     }
 
@@ -137,10 +137,10 @@ class PackagingConsistencyTest {
         List<String> reload = unit.lines().filter(l -> l.startsWith("ExecReload=")).toList();
         assertThat(reload).containsExactly("ExecReload=/opt/carpgate/bin/carpgate check --offline --config " + config,
                 "ExecReload=/bin/kill -HUP $MAINPID");
-        assertThat(read("README.md")).as("the README shows the unit's reload lines").contains("  " + reload.get(0) + "\n  "
-                + reload.get(1) + "\n");
+        assertThat(read("docs/configuration.md")).as("the configuration reference shows the unit's reload lines")
+                .contains("  " + reload.get(0) + "\n  " + reload.get(1) + "\n");
         // The exit statuses it names are carpgate's: 2 for a configuration error, 143 for SIGTERM (ContainerUserTest).
-        assertThat(read("README.md")).contains("| `run --config FILE` |", "| 2 configuration or map error");
+        assertThat(read("docs/configuration.md")).contains("| `run --config FILE` |", "| 2 configuration or map error");
     }
 
     @Test
@@ -154,28 +154,30 @@ class PackagingConsistencyTest {
         assertThat(parsed.subcommand().matchedOptionValue("--config", (Object) null)).hasToString("/etc/carpgate/carpgate.yml");
     }
 
+    /** Each 'docs/FILE.md, "Section"' (or 'README, "Section"') a packaging file or an example names exists. */
     @Test
-    void everyReadmeSectionAPackagingFileNamesExists() throws Exception {
-        String readme = read("README.md");
-        Pattern reference = Pattern.compile("README(?:\\.md)?, \"([^\"]+)\"");
+    void everyDocumentSectionAPackagingFileNamesExists() throws Exception {
+        Pattern reference = Pattern.compile("(README(?:\\.md)?|docs/[\\w.-]+\\.md), \"([^\"]+)\"");
         for (String file : List.of("Dockerfile", "docker-compose.yml", "contrib/carpgate.service", "contrib/install",
-                "bin/carpgate", "pom.xml")) {
+                "bin/carpgate", "pom.xml", "conf/examples/carpgate.yml", "conf/examples/vhid-map.yml")) {
             Matcher m = reference.matcher(read(file));
             int found = 0;
             while (m.find()) {
                 found++;
-                assertThat(readme).as(file + " names README section \"" + m.group(1) + "\"")
-                        .containsPattern("(?m)^#{2,3} " + Pattern.quote(m.group(1)) + "$");
+                String doc = m.group(1).startsWith("README") ? "README.md" : m.group(1);
+                assertThat(read(doc)).as(file + " names " + doc + " section \"" + m.group(2) + "\"")
+                        .containsPattern("(?m)^#{2,3} " + Pattern.quote(m.group(2)) + "$");
             }
-            assertThat(found).as(file + " names a README section").isPositive();
+            assertThat(found).as(file + " names a documentation section").isPositive();
         }
     }
 
     @Test
     void contribInstallLaysOutTheSystemsFoldersTheUnitAndTheConfigurationAgree(@TempDir Path stage) throws Exception {
-        assertThat(ROOT.resolve("target/" + jarName())).as("mvn verify packages the jar before this test").exists();
+        assertThat(PackagedJar.require().getFileName()).hasToString(jarName());
         assertThat(install(stage)).isZero();
         for (String file : List.of("opt/carpgate/carpgate.jar", "opt/carpgate/README.md", "opt/carpgate/bin/carpgate",
+                "opt/carpgate/docs/configuration.md", "opt/carpgate/conf/examples/carpgate.yml",
                 "etc/carpgate/carpgate.yml", "etc/carpgate/vhid-map.yml", "etc/carpgate/backup-api.txt",
                 "etc/systemd/system/carpgate.service")) {
             assertThat(stage.resolve(file)).as(file).exists();
@@ -197,8 +199,11 @@ class PackagingConsistencyTest {
         assertThat(installed.pairs().get(0).vhidMap()).contains(stage.resolve("etc/carpgate/vhid-map.yml"));
         assertThat(installed.listen()).isEqualTo(example().listen());
         assertThat(Files.readString(stage.resolve("etc/carpgate/carpgate.yml")).replace(state + "/", "../certs/")
-                .replace("dir: " + logs, "dir: ../logs")).as("otherwise the example as shipped").isEqualTo(read("conf/carpgate.yml"));
+                .replace("dir: " + logs, "dir: ../logs")).as("otherwise the example as shipped").isEqualTo(read("conf/examples/carpgate.yml"));
         assertThat(unit).contains("--config /etc/carpgate/carpgate.yml", "file:///opt/carpgate/README.md");
+
+        assertThat(Files.readString(stage.resolve("etc/carpgate/backup-api.txt")))
+                .as("the example's placeholders, never a checkout's own credentials").isEqualTo(read("conf/examples/backup-api.txt"));
 
         // An admin's configuration survives an update.
         Files.writeString(stage.resolve("etc/carpgate/carpgate.yml"), "# edited\n", java.nio.file.StandardOpenOption.APPEND);
@@ -228,6 +233,7 @@ class PackagingConsistencyTest {
      * healthy while it runs, unhealthy once it has stopped.
      */
     @Test
+    @SuppressWarnings("try") // the resource is held open on purpose (a listener, a connection) while the body runs
     void theDockerHealthcheckCommandPassesAgainstARunningCarpgateAndFailsWithoutOne(
             @org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
         Matcher m = Pattern.compile("HEALTHCHECK [^\\n]*\\\\\\n\\s*CMD (\\[.*\\])").matcher(read("Dockerfile"));
@@ -257,6 +263,7 @@ class PackagingConsistencyTest {
         return process.exitValue();
     }
 
+    @SuppressWarnings("try") // the resource is held open on purpose (a listener, a connection) while the body runs
     private static boolean free(int port) {
         try (java.net.ServerSocket socket = new java.net.ServerSocket(port, 1,
                 java.net.InetAddress.getByName("127.0.0.1"))) {

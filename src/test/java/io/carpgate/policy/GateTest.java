@@ -369,7 +369,10 @@ class GateTest {
                     ItemBook.empty(), new CarpView.Unavailable("connection refused"), OnUnknownCarp.SUPPRESS);
             Verdict verdict = Gate.decide(c.restore(List.of(c.wgInstance(WG0, "wg0", MASTER_VIP7)), List.of()), in);
             assertThat(verdict).isInstanceOf(Verdict.Forward.class);
-            assertThat(verdict.calls().get(0).reason()).contains("WARNING", "connection refused");
+            assertThat(verdict.calls().get(0).reason()).contains("WARNING", "connection refused")
+                    .as("like every restore WARNING, it says what the backup will do with the item")
+                    .endsWith("left as sent (if the backup has no VIP " + MASTER_VIP7 + ", the backup treats it as "
+                            + "having no dependency and brings it up, also as BACKUP)");
         }
 
         @Test

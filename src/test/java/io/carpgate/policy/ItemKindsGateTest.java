@@ -242,6 +242,11 @@ class ItemKindsGateTest {
             assertThat(relay).isInstanceOf(Verdict.Forward.class);
             assertThat(relay.calls().get(0).reason()).contains("starts only while its own CARP VIP is MASTER");
             assertThat(relay.calls().get(0).kind()).contains("dhcrelay");
+            assertThat(relay.calls().get(0).instance()).as("the relay by name, as a gated item is").contains("lan");
+            assertThat(restart("dhcrelay", "", "BACKUP").calls().get(0).instance())
+                    .contains("(the backup's first DHCP relay)");
+            assertThat(restart("dhcrelay", "0b0b0b0b-0000-4000-8000-00000000dead", "BACKUP").calls().get(0).instance())
+                    .as("one carpgate has not seen, by its id").contains("0b0b0b0b-0000-4000-8000-00000000dead");
             assertThat(restart("*", RELAY4, "BACKUP")).isInstanceOf(Verdict.Forward.class);
         }
 

@@ -161,9 +161,9 @@ class SimulatedBackupTest {
 
     @Test
     void authFailureIsByteIdenticalToTheFixture() throws Exception {
-        for (HttpResponse<byte[]> response : new HttpResponse[] {
+        for (HttpResponse<byte[]> response : java.util.List.of(
                 post(Fixtures.bytes("firmware_version.request.xml"), "root", "wrong"),
-                post(Fixtures.bytes("firmware_version.request.xml"), null, null)}) {
+                post(Fixtures.bytes("firmware_version.request.xml"), null, null))) {
             assertThat(response.statusCode()).isEqualTo(200);
             assertThat(response.headers().firstValue("Content-Type")).hasValue("text/xml");
             assertThat(response.body()).isEqualTo(Fixtures.bytes("auth_failed.response.xml"));

@@ -190,6 +190,7 @@ class BackupReaderRefusalsTest {
     }
 
     @Test
+    @SuppressWarnings("try") // the resource is held open on purpose (a listener, a connection) while the body runs
     void externalEntitiesAndDtdsAreNeverFetched() throws Exception {
         try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             String url = "http://127.0.0.1:" + listener.getLocalPort() + "/x.dtd";
