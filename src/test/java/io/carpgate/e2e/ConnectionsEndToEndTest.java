@@ -138,6 +138,7 @@ class ConnectionsEndToEndTest {
 
     /** One allowed host holding idle connections gets 4; the fifth and later are closed at once; the master is served. */
     @Test
+    @SuppressWarnings("try") // the connections are held open on purpose while the body runs
     void oneAddressGetsItsShareOfConnectionsAndTheMasterIsStillServed() throws Exception {
         List<RawTls> held = new ArrayList<>();
         try {
@@ -171,6 +172,7 @@ class ConnectionsEndToEndTest {
 
     /** A reload applies a new per-client cap to new connections at once; the handshake deadline waits for a restart. */
     @Test
+    @SuppressWarnings("try") // the connections are held open on purpose while the body runs
     void aReloadAppliesANewPerClientCapAndNamesTheHandshakeDeadlineAsRestartOnly() throws Exception {
         Path config = dir.resolve("carpgate.yml");
         Files.writeString(config, Files.readString(config).replace("tls-handshake-timeout: 2s", "tls-handshake-timeout: 3s")
