@@ -13,8 +13,8 @@ RUN mvn -B -q package -Dmaven.test.skip=true -Dcarpgate.aot.skip=true
 FROM eclipse-temurin:25.0.3_9-jre-noble
 RUN groupadd --system --gid 10001 carpgate \
  && useradd --system --uid 10001 --gid carpgate --home-dir /opt/carpgate --shell /usr/sbin/nologin carpgate \
- && mkdir -p /opt/carpgate/bin /opt/carpgate/conf /opt/carpgate/certs /opt/carpgate/logs \
- && chown carpgate:carpgate /opt/carpgate/certs /opt/carpgate/logs
+ && mkdir -p /opt/carpgate/bin /opt/carpgate/conf /opt/carpgate/certs /opt/carpgate/logs /opt/carpgate/state \
+ && chown carpgate:carpgate /opt/carpgate/certs /opt/carpgate/logs /opt/carpgate/state
 WORKDIR /opt/carpgate
 COPY --from=build /src/target/carpgate.jar /opt/carpgate/carpgate.jar
 COPY --from=build /src/bin/carpgate /opt/carpgate/bin/carpgate
@@ -25,8 +25,8 @@ RUN /opt/carpgate/bin/carpgate aot-cache
 # loopback only) reaches it. Other containers on the same network can reach it too: it is read-only and
 # unauthenticated (metrics, status page), carpgate warns about it at start. Unset it to keep it in the container.
 ENV CARPGATE_ADMIN_HOST=0.0.0.0
-# conf/ is mounted read-only; certs/ (created on first start when empty) and logs/ are writable by uid 10001.
-VOLUME ["/opt/carpgate/certs", "/opt/carpgate/logs"]
+# conf/ is mounted read-only; certs/ (created on first start when empty), logs/ and state/ are writable by uid 10001.
+VOLUME ["/opt/carpgate/certs", "/opt/carpgate/logs", "/opt/carpgate/state"]
 USER carpgate
 # 8443: the sync listener (TLS). 9180: the admin listener (metrics, health, status page; plain HTTP).
 EXPOSE 8443 9180

@@ -61,7 +61,7 @@ final class FileProblem {
     /** The uid the container image runs carpgate as (Dockerfile). */
     static final String IMAGE_UID = "10001";
     /** The command that gives the image's uid its files, run in the folder of docker-compose.yml. */
-    static final String IMAGE_FIX = "sudo chown -R 10001:10001 certs logs conf/backup-api.txt";
+    static final String IMAGE_FIX = "sudo chown -R 10001:10001 certs logs state conf/backup-api.txt";
 
     /** The command that makes {@code file} readable by carpgate's user (in the image: the compose folder's). */
     private static String fix(Object self, Path file) {

@@ -85,7 +85,7 @@ class ContainerUserTest {
         assertThat(said).contains("configuration error", "backup.api-credentials: "
                 + clone.resolve("conf/backup-api.txt") + " cannot be read: permission denied (carpgate runs as uid 10001; "
                 + "the file belongs to uid 0, mode 600); in a container, on the host in the folder of docker-compose.yml: "
-                + "sudo chown -R 10001:10001 certs logs conf/backup-api.txt", "backup.api-credentials");
+                + "sudo chown -R 10001:10001 certs logs state conf/backup-api.txt", "backup.api-credentials");
         assertThat(said).as("the command it names is the README's").contains(readmeChownStep().replaceFirst("^.*&& ", ""));
     }
 

@@ -113,7 +113,7 @@ class PackagingConsistencyTest {
                 .contains("\"127.0.0.1:" + ConfigLoader.DEFAULT_ADMIN.port() + ":" + ConfigLoader.DEFAULT_ADMIN.port() + "\"")
                 .contains("restart: unless-stopped")
                 // On a fresh clone logs/ does not exist yet; the credentials file must be readable by the image's uid.
-                .contains("mkdir -p logs && sudo chown -R 10001:10001 certs logs conf/backup-api.txt");
+                .contains("mkdir -p logs state && sudo chown -R 10001:10001 certs logs state conf/backup-api.txt");
         // The published admin port reaches the listener only because the image binds it to all interfaces;
         // that is said next to it, with who else can then reach it.
         assertThat(read("Dockerfile")).contains("ENV CARPGATE_ADMIN_HOST=0.0.0.0");
