@@ -83,6 +83,23 @@ public final class CarpCache implements CarpSource {
         return Optional.ofNullable(last.get());
     }
 
+    /**
+     * Starts a read now unless one was sent since {@code since}, fresh or not: what the backup holds has just changed
+     * (a restore that syncs VIPs replaces their uuids), so the status page must not show the old uuids for the rest
+     * of the refresh period. Never waits for it.
+     */
+    public void reread(java.time.Instant since) {
+        Read running = inFlight.get();
+        CarpReading seen = last.get();
+        if ((running != null && !running.sent().isBefore(since)) || (seen != null && !seen.at().isBefore(since))) {
+            return;
+        }
+        Read mine = new Read(new CompletableFuture<>(), clock.instant());
+        if (inFlight.compareAndSet(running, mine)) {
+            start(mine);
+        }
+    }
+
     /** Starts a read unless one is on its way or the last one is fresh; never waits for it. */
     public void refresh() {
         if (!isFresh(last.get())) {

@@ -13,16 +13,18 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class PendingCall {
     private static final PendingCall NONE = new PendingCall(Optional.empty(), Optional.empty(), List.of(),
-            Optional.empty());
+            Optional.empty(), () -> { });
 
     private final Optional<PairMemory> memory;
     private final Optional<CallOrder.Ticket> ticket;
     private final List<CarpItem> taught;
     private final Optional<List<Integer>> multicallRestores;
     private final AtomicBoolean settled = new AtomicBoolean();
+    private final Runnable afterStored;
 
     private PendingCall(Optional<PairMemory> memory, Optional<CallOrder.Ticket> ticket, List<CarpItem> taught,
-                        Optional<List<Integer>> multicallRestores) {
+                        Optional<List<Integer>> multicallRestores, Runnable afterStored) {
+        this.afterStored = afterStored;
         this.memory = memory;
         this.ticket = ticket;
         this.taught = List.copyOf(taught);
@@ -36,15 +38,17 @@ public final class PendingCall {
 
     /** A start, restart or other reading call: only its place in the order. */
     public static PendingCall reading(PairMemory memory, CallOrder.Ticket ticket) {
-        return new PendingCall(Optional.of(memory), Optional.of(ticket), List.of(), Optional.empty());
+        return new PendingCall(Optional.of(memory), Optional.of(ticket), List.of(), Optional.empty(), () -> { });
     }
 
     /**
      * A restore (alone, or in a multicall at {@code multicallRestores}) that teaches {@code taught} once stored.
+     *
+     * @param afterStored run once the backup stored it (the backup's VIPs may have changed: read them again)
      */
     public static PendingCall restoring(PairMemory memory, CallOrder.Ticket ticket, List<CarpItem> taught,
-                                        Optional<List<Integer>> multicallRestores) {
-        return new PendingCall(Optional.of(memory), Optional.of(ticket), taught, multicallRestores);
+                                        Optional<List<Integer>> multicallRestores, Runnable afterStored) {
+        return new PendingCall(Optional.of(memory), Optional.of(ticket), taught, multicallRestores, afterStored);
     }
 
     /** Whether the backup's answer must be read to settle this call. */
@@ -68,6 +72,7 @@ public final class PendingCall {
             if (memory.isPresent()) {
                 if (outcome instanceof BackupOutcome.Stored) {
                     memory.get().stored(taught);
+                    afterStored.run();
                 } else if (outcome instanceof BackupOutcome.Unknown unknown) {
                     memory.get().inDoubt(taught, unknown.why());
                 }

@@ -32,12 +32,15 @@ final class Gatekeeper {
     private final OnUnknownCarp onUnknownCarp;
     private final PairMemory memory;
     private final Duration turnWait;
+    private final Runnable restoreStored;
 
     /**
      * @param turnWait how long a call waits for its turn: the upstream timeout, which bounds every call before it
+     * @param restoreStored told when the backup has stored a restore (its VIPs may have changed)
      */
     Gatekeeper(String pair, VhidHints hints, CarpSource carp, OnUnknownCarp onUnknownCarp, PairMemory memory,
-               Duration turnWait) {
+               Duration turnWait, Runnable restoreStored) {
+        this.restoreStored = restoreStored;
         this.pair = pair;
         this.hints = hints;
         this.carp = carp;
@@ -88,7 +91,7 @@ final class Gatekeeper {
         }
         List<Integer> entries = Gate.restoreEntries(call);
         return PendingCall.restoring(memory, ticket, verdict.learned(),
-                entries.isEmpty() ? Optional.empty() : Optional.of(entries));
+                entries.isEmpty() ? Optional.empty() : Optional.of(entries), restoreStored);
     }
 
     private CallOrder.Ticket admit(CallOrder.Role role) {

@@ -95,8 +95,9 @@ final class PairRuntime implements AutoCloseable {
                 health.seen(reading);
             }, lastSeen);
             // A call's turn waits at most for the calls before it, each bounded by the upstream timeout.
+            // A stored restore may replace the backup's VIPs (uuids included): read them again for the status page.
             Gatekeeper gatekeeper = new Gatekeeper(config.name(), hints, carp, config.onUnknownCarp(), memory,
-                    shared.limits().upstreamTimeout().plusSeconds(5));
+                    shared.limits().upstreamTimeout().plusSeconds(5), () -> carp.reread(clock.instant()));
             Interceptor decides = new GateInterceptor(gatekeeper);
             Forwarder forwarder = new Forwarder(new Forwarder.Upstream(config.backup().xmlrpcUri(),
                     TlsContexts.client(config.backup().trust(), backupCertificate), shared.limits().upstreamConnectTimeout(),

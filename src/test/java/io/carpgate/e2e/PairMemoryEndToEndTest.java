@@ -178,6 +178,19 @@ class PairMemoryEndToEndTest {
                 "wireguard wg0-branches (" + WG0 + "): VHID 7; VHID 7 from the master's VIP in the restore; restore stored");
     }
 
+    /** A restore that syncs VIPs replaces their uuids on the backup: the status page shows the new ones at once. */
+    @Test
+    void afterAStoredRestoreTheStatusPageShowsTheBackupsNewVipUuids() throws Exception {
+        pair = Pair.start(dir, "", null); // carp-refresh is 60 s: only the re-read after the restore can show them
+        Awaitility.await("the first CARP reading").atMost(ExchangeRecorder.DEADLINE)
+                .until(() -> !pair.carpgate.server().statuses().get(0).vhids().isEmpty());
+        assertThat(master("restore").get("answer").asBoolean()).isTrue();
+        Awaitility.await("VHID 7's VIP uuid as the restore stored it").atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> pair.carpgate.server().statuses().get(0).vhids().stream()
+                        .anyMatch(v -> v.vhid() == 7 && v.backupVipUuid().equals("5f3c1a9e-8d2b-4c7a-9e1f-2a3b4c5d6e7f")));
+    }
+
     @Test
     void aCorruptMemoryIsAWarningNamingTheFileAndCarpgateStartsWithoutIt() throws Exception {
         pair = Pair.start(dir, "", null);
