@@ -81,7 +81,7 @@ class PairMemoryModelTest {
     @Test
     void aStartReachesTheBackupOnlyForAnInstanceWhoseStoredDependencyIsMaster() throws Exception {
         long seed = Long.getLong("carpgate.model.seed", new Random().nextLong());
-        int runs = Integer.getInteger("carpgate.model.runs", 3);
+        int runs = Integer.getInteger("carpgate.model.runs", 4);
         Totals totals = new Totals();
         for (int run = 0; run < runs; run++) {
             long runSeed = seed + run;
