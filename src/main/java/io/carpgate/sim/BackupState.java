@@ -32,6 +32,8 @@ final class BackupState {
     private final Set<String> relaysRunning = new LinkedHashSet<>();
     private final Set<String> stoppedOthers = new LinkedHashSet<>();
     private final List<ServiceEvent> events = new ArrayList<>();
+    private final List<WireguardStart> wireguardStarts = new ArrayList<>();
+    private long restoresStored;
 
     BackupState(List<SimVip> vips, List<SimService> otherServices) {
         this.vips = List.copyOf(vips);
@@ -101,8 +103,17 @@ final class BackupState {
         return List.copyOf(events);
     }
 
+    synchronized long restoresStored() {
+        return restoresStored;
+    }
+
+    synchronized List<WireguardStart> wireguardStarts() {
+        return List.copyOf(wireguardStarts);
+    }
+
     synchronized void resetRecordings() {
         events.clear();
+        wireguardStarts.clear();
     }
 
     Map<String, Object> firmwareVersion() {
@@ -120,6 +131,7 @@ final class BackupState {
      */
     @SuppressWarnings("unchecked")
     synchronized boolean restoreConfigSection(Object sections) {
+        restoresStored++;
         if (sections instanceof Map<?, ?> map) {
             map.forEach((key, data) -> {
                 String section = String.valueOf(key);
@@ -352,6 +364,8 @@ final class BackupState {
             return "down";
         }
         Optional<SimVip> local = vips.stream().filter(v -> v.uuid().equals(instance.carpDependOn())).findFirst();
+        wireguardStarts.add(new WireguardStart(action, instance.uuid(), instance.carpDependOn(),
+                local.map(SimVip::vhid), local.map(this::statusOf)));
         if (local.isPresent() && statusOf(local.get()) != CarpStatus.MASTER) {
             wireguardUp.remove(instance.uuid());
             return "kept down: CARP " + statusOf(local.get()) + " on VHID " + local.get().vhid();

@@ -236,6 +236,16 @@ public final class SimulatedBackup implements AutoCloseable {
         return state.events();
     }
 
+    /** How many restore_config_section calls the backup has run (stored), since it started. */
+    public long restoresStored() {
+        return state.restoresStored();
+    }
+
+    /** Every WireGuard start/restart the backup ran (not the CARP hooks'), with what it held then, in order. */
+    public List<WireguardStart> wireguardStarts() {
+        return state.wireguardStarts();
+    }
+
     /** uuids of the instances whose wgN is up. */
     public Set<String> wireguardUp() {
         return state.wireguardUp();

@@ -1,0 +1,94 @@
+package io.carpgate.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.carpgate.carp.CarpStatus;
+import io.carpgate.cli.Launcher;
+import io.carpgate.policy.Action;
+import io.carpgate.policy.CallOutcome;
+import io.carpgate.sim.WireguardStart;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Found by {@link PairMemoryModelTest} (seeds 204 and 505): a VHID map entry added by a reload is used for the
+ * next start at once, while the backup still stores the {@code carp_depend_on} of the last restore, which was
+ * stored before the entry existed (left as sent: a master VIP the backup does not have). The backup then starts
+ * an instance whose dependency it cannot resolve: it comes up, and its CARP hooks will not take it down on a
+ * demotion. The entry can only be true of what the backup stores once a restore has been rewritten under it.
+ */
+@EndToEnd
+class PairMemoryMapChangeEndToEndTest {
+    static final String WG0 = PairMemoryEndToEndTest.WG0;
+
+    @TempDir
+    Path dir;
+    Pair pair;
+
+    @AfterEach
+    void stop() throws Exception {
+        if (pair != null) {
+            pair.close();
+        }
+    }
+
+    private String master(String scenario) throws Exception {
+        return PythonMaster.run(pair.base(), Pair.SYNC_USER, Pair.SYNC_PASSWORD, scenario).get("answer").toString();
+    }
+
+    private CallOutcome restartWg0() throws Exception {
+        int before = restartDecisions().size();
+        master("restart-wg0");
+        Awaitility.await("decision on the restart").atMost(ExchangeRecorder.DEADLINE)
+                .pollInterval(Duration.ofMillis(10)).until(() -> restartDecisions().size() > before);
+        return restartDecisions().get(before);
+    }
+
+    private List<CallOutcome> restartDecisions() {
+        return pair.exchanges.calls().stream()
+                .filter(c -> c.method().equals("opnsense.restart_service") && c.id().equals(Optional.of(WG0))).toList();
+    }
+
+    @Test
+    void aMapEntryAddedByAReloadDoesNotStartAnInstanceWhoseStoredDependencyTheBackupCannotResolve() throws Exception {
+        pair = Pair.start(dir, "", "wireguard: {}\n");
+        assertThat(master("restore")).isEqualTo("true");
+        pair.backup.setCarpStatus(7, "opt2", CarpStatus.MASTER);
+        assertThat(restartWg0().action()).isEqualTo(Action.FORWARDED);
+
+        // The master moves wg0 to a VIP it does not sync: the backup stores a dependency on a VIP it does not have.
+        assertThat(master("restore-moved")).isEqualTo("true");
+        assertThat(pair.backup.wireguardInstances().get(WG0).carpDependOn())
+                .isEqualTo("0badc0de-0000-4000-8000-00000000beef");
+        assertThat(restartWg0().action()).isEqualTo(Action.SUPPRESSED);
+        int startsBefore = pair.backup.wireguardStarts().size();
+
+        // The admin follows the advice and names the instance in the VHID map; no restore has come since.
+        Files.writeString(dir.resolve("vhid-map.yml"), "wireguard:\n  wg0-branches: {vhid: 7, interface: opt2}\n");
+        assertThat(pair.carpgate.reload(Map.of())).isInstanceOf(Launcher.ReloadResult.Applied.class);
+        CallOutcome restart = restartWg0();
+        List<WireguardStart> starts = pair.backup.wireguardStarts();
+        // Before a fix: FORWARDED "MASTER for VHID 7 (VHID 7 from the VHID map)", and the backup ran it with
+        // carp_depend_on 0badc0de-... resolving to no VIP of its own.
+        assertThat(starts.subList(startsBefore, starts.size())).as("starts the backup ran after the reload")
+                .allMatch(WireguardStart::onMaster);
+        assertThat(restart.action()).isEqualTo(Action.SUPPRESSED);
+
+        // The next restore is rewritten under the entry: now the backup's dependency is its own VHID 7 VIP.
+        assertThat(master("restore-moved")).isEqualTo("true");
+        CallOutcome after = restartWg0();
+        assertThat(after.action()).isEqualTo(Action.FORWARDED);
+        assertThat(pair.backup.wireguardStarts()).last().satisfies(s -> {
+            assertThat(s.onMaster()).isTrue();
+            assertThat(s.vhid()).contains(7);
+        });
+    }
+}
