@@ -83,9 +83,12 @@ public record PairStatus(String name, String path, URI backup, Optional<String> 
         for (VhidHint hint : mapped) {
             List<CarpItem> synced = learned.stream().filter(hint::names).toList();
             boolean gated = synced.isEmpty() ? hint.kind().startsGated() : synced.stream().anyMatch(CarpItem::gated);
+            // As the gate decides: what a stored restore left on the backup outranks the map entry.
+            Optional<CarpItem> stored = synced.stream().filter(i -> i.learnedAt().isPresent()).findFirst();
+            Optional<Integer> vhid = stored.isPresent() ? stored.get().vhid() : Optional.of(hint.vhid());
+            Optional<String> iface = stored.isPresent() ? stored.get().iface() : hint.iface();
             instances.add(new InstanceRow(hint.kind().key(), hint.key(), synced.isEmpty() ? "map" : "map+sync",
-                    Optional.of(hint.vhid()), hint.iface(), state(view, Optional.of(hint.vhid()), hint.iface()), gated,
-                    basis(Optional.of(hint), synced)));
+                    vhid, iface, state(view, vhid, iface), gated, basis(Optional.of(hint), synced)));
         }
         learned.stream()
                 .filter(k -> mapped.stream().noneMatch(h -> h.names(k)))

@@ -110,20 +110,23 @@ final class ItemRewrite {
             // Like every other WARNING of a restore: what the backup will do with the item left as sent.
             String effect = masterVip.isEmpty() ? "" : " (if the backup has no VIP " + masterVip + ", "
                     + kind.unknownVipEffect() + ")";
-            return new ItemResult(known, Optional.empty(), "WARNING " + label + " (VHID " + f.vhid()
-                    + " from " + f.source() + "): " + no.reason() + "; left as sent" + effect);
+            return new ItemResult(asSent(known, masterVip, payloadVips, no.reason()), Optional.empty(), "WARNING "
+                    + label + " (VHID " + f.vhid() + " from " + f.source() + "): " + no.reason() + "; left as sent"
+                    + effect);
         }
         String backupVip = ((Resolved.Yes<String>) target).value();
         known = new CarpItem(kind, uuid, name, gated, Optional.of(f.vhid()), f.iface(), Optional.of(backupVip), basis,
                 Optional.empty());
         if (!BodyPatcher.canWrite(backupVip)) {
             // E.g. a VIP uuid spelled with &#13;: no in-place text reads back as that string on the backup.
-            return new ItemResult(known, Optional.empty(), "WARNING " + label + " (VHID " + f.vhid()
+            return new ItemResult(asSent(known, masterVip, payloadVips, "the VIP uuid cannot be written"),
+                    Optional.empty(), "WARNING " + label + " (VHID " + f.vhid()
                     + " from " + f.source() + "): the VIP uuid it should follow has a character that cannot be "
                     + "written into the body; left as sent, its CARP dependency may not resolve on the backup");
         }
         if (dependOn.isEmpty() || !(dependOn.get() instanceof Str str)) {
-            return new ItemResult(known, Optional.empty(), "WARNING " + label
+            return new ItemResult(asSent(known, masterVip, payloadVips, "carp_depend_on cannot be set in place"),
+                    Optional.empty(), "WARNING " + label
                     + ": carp_depend_on is missing or not a string and cannot be set in place; left as sent");
         }
         // An admin's backup-vip the backup does not have (a typo, a VIP since removed) would dangle: say so.
@@ -137,6 +140,24 @@ final class ItemRewrite {
         return new ItemResult(known, Optional.of(new SlotChange(str.slot(), backupVip)), dangling + label
                 + ": carp_depend_on " + (masterVip.isEmpty() ? "(none)" : masterVip) + " -> " + backupVip
                 + " (VHID " + f.vhid() + " from " + f.source() + ")");
+    }
+
+    /**
+     * The item as the backup will store it when its {@code carp_depend_on} goes on as the master sent it: following
+     * the master's VIP when that arrives in the same restore (the backup then has it, uuid and all), else nothing
+     * carpgate can vouch for, so its starts are decided as unknown until a restore it can rewrite.
+     */
+    private static CarpItem asSent(CarpItem item, String masterVip, List<PayloadVip> payloadVips, String why) {
+        Optional<PayloadVip> arriving = payloadVips.stream()
+                .filter(v -> !masterVip.isEmpty() && v.uuid().equals(masterVip)).findFirst();
+        if (arriving.isPresent()) {
+            return new CarpItem(item.kind(), item.uuid(), item.name(), item.gated(), Optional.of(arriving.get().vhid()),
+                    Optional.of(arriving.get().iface()), Optional.of(masterVip), "VHID " + arriving.get().vhid()
+                    + " from the master's VIP in the restore (its carp_depend_on left as sent)", Optional.empty());
+        }
+        return new CarpItem(item.kind(), item.uuid(), item.name(), item.gated(), Optional.empty(), Optional.empty(),
+                Optional.empty(), "its carp_depend_on was left as sent (" + why + "), and the backup may not have "
+                + "that VIP", Optional.empty());
     }
 
     /** The map's backup-vip is the target, the backup's VIPs are known, and neither they nor the restore have it. */

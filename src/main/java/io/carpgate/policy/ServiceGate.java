@@ -117,7 +117,11 @@ final class ServiceGate {
                     item.kind().startsPassBecause().orElse("the backup ignores its carp_depend_on, as the last "
                             + "restore showed (an OpenVPN server)"), "");
         }
-        Optional<VhidHint> hint = in.hints().find(item.kind(), item.uuid(), item.name());
+        // What a restore the backup stored left there is what the backup follows, whatever the VHID map says now: a
+        // map entry added or changed since applies to the item's next restore (which carpgate then rewrites by it),
+        // not to what the backup already holds. Only an item not known from a stored restore goes by the map.
+        Optional<VhidHint> hint = item.learnedAt().isPresent() ? Optional.empty()
+                : in.hints().find(item.kind(), item.uuid(), item.name());
         if (hint.isPresent()) {
             return new Target(kind, item.uuid(), item.name(), true, Optional.of(hint.get().vhid()), hint.get().iface(),
                     "", "", mapBasis(hint.get()));
@@ -128,8 +132,9 @@ final class ServiceGate {
             return new Target(kind, item.uuid(), item.name(), true, item.vhid(), item.iface(), "", "", learned);
         }
         return new Target(kind, item.uuid(), item.name(), true, Optional.empty(), Optional.empty(),
-                "the VHID of " + item.kind().label() + " " + item.shownName() + " is not known (not in the VHID map; "
-                        + (item.basis().isEmpty() ? "unresolved in the last restore" : learned) + ")", "", "");
+                "the VHID of " + item.kind().label() + " " + item.shownName() + " is not known ("
+                        + (item.basis().isEmpty() ? "not in the VHID map; unresolved in the last restore" : learned)
+                        + (item.learnedAt().isPresent() ? "; a sync puts it right" : "") + ")", "", "");
     }
 
     private static String mapBasis(VhidHint hint) {

@@ -337,7 +337,9 @@ class GateTest {
             assertThat(verdict).isInstanceOf(Verdict.Forward.class);
             assertThat(verdict.calls().get(0).action()).isEqualTo(Action.FORWARDED);
             assertThat(verdict.calls().get(0).reason()).contains("WARNING", "cannot be written", "left as sent");
-            assertThat(verdict.learned()).extracting(CarpItem::vhid).containsExactly(Optional.of(7));
+            // Left as sent, the backup stores no dependency it can resolve: carpgate vouches for no VHID.
+            assertThat(verdict.learned()).extracting(CarpItem::vhid).containsExactly(Optional.empty());
+            assertThat(verdict.learned().get(0).basis()).contains("left as sent");
         }
 
         @Test
