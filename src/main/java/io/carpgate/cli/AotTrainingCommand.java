@@ -116,6 +116,7 @@ final class AotTrainingCommand implements Callable<Integer> {
                 + "vhid-map: vhid-map.yml\n"
                 + "allow-from: [127.0.0.1/32]\n"
                 + "logs: {dir: logs, level: error}\n"
+                + "state-dir: state\n"
                 + "admin: {host: 127.0.0.1, port: 0}\n");
     }
 

@@ -237,6 +237,7 @@ final class DemoCommand implements Callable<Integer> {
                 + "  api-credentials: backup-api.txt\n"
                 + "vhid-map: vhid-map.yml\n"
                 + "logs: {dir: logs, level: error}\n"
+                + "state-dir: state\n"
                 + "admin: {enabled: false}\n"
                 // The demo flips CARP state and asks again at once; production keeps the 2 s default.
                 + "limits: {carp-cache: 10ms}\n");

@@ -49,10 +49,27 @@ public final class ConfigLoader {
         Limits limitValues = limits.isPresent() ? LogsAndLimits.limits(limits.get()) : Limits.defaults();
         Optional<Section> adminSection = top.section("admin", ConfigKeys.ADMIN);
         Optional<CarpgateConfig.Listen> admin = admin(adminSection).map(a -> adminHost(env, a));
-        Path stateDir = folder.resolve(top.text("state-dir").map(String::trim).filter(t -> !t.isEmpty())
-                .orElse(CarpgateConfig.DEFAULT_STATE_DIR)).normalize();
+        Path stateDir = stateDir(top, folder, env);
         return new CarpgateConfig(source, listen, tls, pairs, logs, limitValues, access, mode, admin,
                 inputs.stream().distinct().toList(), adminHosts(adminSection), Optional.of(stateDir));
+    }
+
+    /** Set by systemd for a unit's StateDirectory= (the shipped unit's is /var/lib/carpgate). */
+    static final String ENV_STATE_DIRECTORY = "STATE_DIRECTORY";
+
+    /**
+     * {@code state-dir} as written; without it, under systemd the unit's state directory (so a configuration
+     * from before the key existed keeps its memory in /var/lib/carpgate/state, not beside /etc), else
+     * {@value CarpgateConfig#DEFAULT_STATE_DIR} from the file's folder.
+     */
+    private static Path stateDir(Section top, Path folder, Map<String, String> env) throws ConfigException {
+        Optional<String> written = top.text("state-dir").map(String::trim).filter(t -> !t.isEmpty());
+        if (written.isPresent()) {
+            return folder.resolve(written.get()).normalize();
+        }
+        String systemd = env.getOrDefault(ENV_STATE_DIRECTORY, "").split(":")[0].trim();
+        return systemd.isEmpty() ? folder.resolve(CarpgateConfig.DEFAULT_STATE_DIR).normalize()
+                : Path.of(systemd).resolve("state");
     }
 
     static Optional<OnUnknownCarp> onUnknownCarp(Section section) throws ConfigException {

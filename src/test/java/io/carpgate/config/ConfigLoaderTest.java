@@ -39,6 +39,18 @@ class ConfigLoaderTest {
                 + "logs: {dir: logs}\n";
     }
 
+    /** state-dir as written; else systemd's StateDirectory (a configuration older than the key); else ../state. */
+    @Test
+    void theStateFolderIsAsWrittenElseSystemdsElseBesideTheConfigurationsFolder() throws Exception {
+        assertThat(ConfigLoader.load(write(valid("  insecure: true\n") + "state-dir: kept\n"), Map.of()).stateDir())
+                .contains(dir.resolve("kept").toAbsolutePath());
+        assertThat(ConfigLoader.load(write(valid("  insecure: true\n")),
+                Map.of("STATE_DIRECTORY", "/var/lib/carpgate:/var/lib/other")).stateDir())
+                .contains(Path.of("/var/lib/carpgate/state"));
+        assertThat(ConfigLoader.load(write(valid("  insecure: true\n")), Map.of()).stateDir())
+                .contains(dir.toAbsolutePath().getParent().resolve("state"));
+    }
+
     @Test
     void aFullConfigurationLoadsWithPathsResolvedAgainstItsFolder() throws Exception {
         CarpgateConfig config = ConfigLoader.load(write(valid("  pin-sha256: \"" + PIN.toLowerCase() + "\"\n")

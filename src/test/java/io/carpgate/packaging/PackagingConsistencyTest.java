@@ -196,9 +196,11 @@ class PackagingConsistencyTest {
         assertThat(installed.tls().cert()).isEqualTo(Paths.get(state, "carpgate.crt"));
         assertThat(installed.tls().key()).isEqualTo(Paths.get(state, "carpgate.key"));
         assertThat(installed.logsDir()).isEqualTo(Paths.get(logs));
+        assertThat(installed.stateDir()).contains(Paths.get(state, "state"));
         assertThat(installed.pairs().get(0).vhidMap()).contains(stage.resolve("etc/carpgate/vhid-map.yml"));
         assertThat(installed.listen()).isEqualTo(example().listen());
-        assertThat(Files.readString(stage.resolve("etc/carpgate/carpgate.yml")).replace(state + "/", "../certs/")
+        assertThat(Files.readString(stage.resolve("etc/carpgate/carpgate.yml"))
+                .replace("state-dir: " + state + "/state", "state-dir: ../state").replace(state + "/", "../certs/")
                 .replace("dir: " + logs, "dir: ../logs")).as("otherwise the example as shipped").isEqualTo(read("conf/examples/carpgate.yml"));
         assertThat(unit).contains("--config /etc/carpgate/carpgate.yml", "file:///opt/carpgate/README.md");
 
