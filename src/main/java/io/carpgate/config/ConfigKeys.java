@@ -20,7 +20,8 @@ final class ConfigKeys {
     static final List<String> PAIR = List.of("name", "path", "backup", "vhid-map", "on-unknown-carp");
     static final List<String> LOGS = List.of("dir", "retention-days", "max-file-size", "total-size-cap", "level");
     static final List<String> LIMITS = List.of("max-body", "upstream-connect-timeout", "upstream-timeout", "api-timeout",
-            "carp-cache", "client-idle-timeout", "request-read-timeout", "max-connections", "carp-refresh");
+            "carp-cache", "client-idle-timeout", "request-read-timeout", "max-connections", "carp-refresh",
+            "body-budget");
     static final List<String> ADMIN = List.of("enabled", "host", "port");
 
     /** Every mapping by the name a message gives it. */

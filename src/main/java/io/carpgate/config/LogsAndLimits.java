@@ -40,8 +40,16 @@ final class LogsAndLimits {
             throw limits.error(limits.valueAt("carp-cache"),
                     "limits.carp-cache must be at most 2s (CARP state is read at decision time)");
         }
+        long maxBody = limits.parsed("max-body", t -> Units.size(t, "limits.max-body")).orElse(d.maxBodyBytes());
+        long bodyBudget = limits.parsed("body-budget", t -> Units.bigSize(t, "limits.body-budget"))
+                .orElse(d.bodyBudgetBytes());
+        if (bodyBudget != 0 && bodyBudget < maxBody) {
+            // One body of max-body must always fit, or a maximal restore could never pass.
+            throw limits.error(limits.valueAt("body-budget"), "limits.body-budget must be at least limits.max-body ("
+                    + maxBody + " bytes)");
+        }
         return new Limits(
-                limits.parsed("max-body", t -> Units.size(t, "limits.max-body")).orElse(d.maxBodyBytes()),
+                maxBody,
                 duration(limits, "upstream-connect-timeout").orElse(d.upstreamConnectTimeout()),
                 duration(limits, "upstream-timeout").orElse(d.upstreamTimeout()),
                 duration(limits, "api-timeout").orElse(d.apiTimeout()),
@@ -49,7 +57,8 @@ final class LogsAndLimits {
                 duration(limits, "client-idle-timeout").orElse(d.clientIdleTimeout()),
                 duration(limits, "request-read-timeout").orElse(d.requestReadTimeout()),
                 limits.integer("max-connections", 1, 100_000, "1..100000").orElse(d.maxConnections()),
-                carpRefresh(limits).orElse(d.carpRefresh()));
+                carpRefresh(limits).orElse(d.carpRefresh()),
+                bodyBudget);
     }
 
     /** A duration of at least {@link Limits#MIN_CARP_REFRESH}, or {@code off} ({@link Duration#ZERO}). */

@@ -44,11 +44,14 @@ public final class CarpgateServer implements AutoCloseable {
     private final AtomicReference<CarpgateConfig> running;
     private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
     private final SslContextFactory.Server listenerTls;
+    /** One for all pairs and across reloads: bodies in flight during a reload still hold their share. */
+    private final BodyBudget budget;
 
     private CarpgateServer(Server server, ServerConnector connector, GracefulHandler graceful, PairRouter router,
                            Metrics metrics, CarpgateConfig config,
-                           SslContextFactory.Server listenerTls) {
+                           SslContextFactory.Server listenerTls, BodyBudget budget) {
         this.listenerTls = listenerTls;
+        this.budget = budget;
         this.server = server;
         this.connector = connector;
         this.graceful = graceful;
@@ -90,7 +93,8 @@ public final class CarpgateServer implements AutoCloseable {
 
         // The server's scheduler must run before the pairs: each schedules its own reads of its backup's CARP state.
         server.getScheduler().start();
-        PairRouter router = new PairRouter(routes(config, metrics, List.of(), server), server.getScheduler(), threads,
+        BodyBudget budget = new BodyBudget(config.limits().bodyBudget());
+        PairRouter router = new PairRouter(routes(config, metrics, List.of(), server, budget), server.getScheduler(), threads,
                 listener);
         // On stop, calls already with the backup finish (up to the stop timeout); new ones are refused.
         GracefulHandler graceful = new GracefulHandler(router);
@@ -104,7 +108,7 @@ public final class CarpgateServer implements AutoCloseable {
             throw e;
         }
         metrics.carpStateFrom(router::statuses);
-        return new CarpgateServer(server, connector, graceful, router, metrics, config, listenerTls);
+        return new CarpgateServer(server, connector, graceful, router, metrics, config, listenerTls, budget);
     }
 
     /**
@@ -119,7 +123,8 @@ public final class CarpgateServer implements AutoCloseable {
     public List<String> apply(CarpgateConfig next) throws Exception {
         CarpgateConfig previous = running.get();
         List<PairRuntime> current = router.routes().pairs();
-        PairRouter.Routes routes = routes(next, metrics, current, server);
+        PairRouter.Routes routes = routes(next, metrics, current, server, budget);
+        budget.limit(next.limits().bodyBudget());
         router.replace(routes, previous.limits().upstreamTimeout().plusSeconds(5));
         connector.setIdleTimeout(next.limits().clientIdleTimeout().toMillis());
         running.set(next);
@@ -155,9 +160,9 @@ public final class CarpgateServer implements AutoCloseable {
 
     /** Builds the runtimes of {@code config}, handing each pair what its previous runtime learned. */
     private static PairRouter.Routes routes(CarpgateConfig config, Metrics metrics, List<PairRuntime> previous,
-                                            Server server) throws Exception {
+                                            Server server, BodyBudget budget) throws Exception {
         PairRuntime.Shared shared = new PairRuntime.Shared(config.limits(), config.access(), config.mode(), metrics,
-                server);
+                server, budget);
         List<PairRuntime> built = new ArrayList<>();
         try {
             for (PairConfig pair : config.pairs()) {
