@@ -40,8 +40,16 @@ final class LogsAndLimits {
             throw limits.error(limits.valueAt("carp-cache"),
                     "limits.carp-cache must be at most 2s (CARP state is read at decision time)");
         }
+        long maxBody = limits.parsed("max-body", t -> Units.size(t, "limits.max-body")).orElse(d.maxBodyBytes());
+        long bodyBudget = limits.parsed("body-budget", t -> Units.bigSize(t, "limits.body-budget"))
+                .orElse(d.bodyBudgetBytes());
+        if (bodyBudget != 0 && bodyBudget < maxBody) {
+            // One body of max-body must always fit, or a maximal restore could never pass.
+            throw limits.error(limits.valueAt("body-budget"), "limits.body-budget must be at least limits.max-body ("
+                    + maxBody + " bytes)");
+        }
         return new Limits(
-                limits.parsed("max-body", t -> Units.size(t, "limits.max-body")).orElse(d.maxBodyBytes()),
+                maxBody,
                 duration(limits, "upstream-connect-timeout").orElse(d.upstreamConnectTimeout()),
                 duration(limits, "upstream-timeout").orElse(d.upstreamTimeout()),
                 duration(limits, "api-timeout").orElse(d.apiTimeout()),
@@ -52,7 +60,8 @@ final class LogsAndLimits {
                 carpRefresh(limits).orElse(d.carpRefresh()),
                 duration(limits, "tls-handshake-timeout").orElse(d.tlsHandshakeTimeout()),
                 limits.integer("max-connections-per-client", 1, 100_000, "1..100000")
-                        .orElse(d.maxConnectionsPerClient()));
+                        .orElse(d.maxConnectionsPerClient()),
+                bodyBudget);
     }
 
     /** A duration of at least {@link Limits#MIN_CARP_REFRESH}, or {@code off} ({@link Duration#ZERO}). */

@@ -3,6 +3,7 @@ package io.carpgate.observe;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.carpgate.policy.CallOutcome;
+import io.carpgate.xmlrpc.Clip;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -15,6 +16,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class DecisionLog implements ExchangeListener {
     public static final String LOGGER = "carpgate.decisions";
+    /**
+     * The longest line written, in chars. Every text in a line is cut already (CallOutcome, ExchangeRecord), so a
+     * line stays below this; the bound holds even so: a longer one (JSON escapes of control characters) is
+     * written with its reason and items cut to the short length, which fits whatever the texts are.
+     */
+    public static final int MAX_LINE = 32 * 1024;
 
     private final Logger decisions = LoggerFactory.getLogger(LOGGER);
     private final ObjectMapper json = new ObjectMapper();
@@ -46,6 +53,16 @@ public final class DecisionLog implements ExchangeListener {
         line.put("bytes_in", r.bytesIn());
         line.put("bytes_out", r.bytesOut());
         line.put("ms", r.elapsed().toMillis());
+        String written = json(line);
+        if (written.length() > MAX_LINE) {
+            line.put("instance", call.instance().map(i -> Clip.to(Clip.SHORT, i)).orElse(null));
+            line.put("reason", Clip.to(Clip.SHORT, call.reason()));
+            written = json(line);
+        }
+        return written;
+    }
+
+    private String json(Map<String, Object> line) {
         try {
             return json.writeValueAsString(line);
         } catch (JsonProcessingException e) {

@@ -2,6 +2,7 @@ package io.carpgate.observe;
 
 import io.carpgate.policy.Action;
 import io.carpgate.policy.CallOutcome;
+import io.carpgate.xmlrpc.Clip;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.util.List;
@@ -23,6 +24,13 @@ public record ExchangeRecord(ZonedDateTime time, String pair, String client, Opt
                              Optional<String> userAgent) {
     public ExchangeRecord {
         calls = List.copyOf(calls);
+        // What the client chose (its user name, path and query, headers) is cut before any log or page sees it.
+        client = Clip.to(Clip.SHORT, client);
+        user = user.map(u -> Clip.to(Clip.SHORT, u));
+        requestLine = Clip.to(Clip.LONG, requestLine);
+        failure = failure.map(f -> Clip.to(Clip.LONG, f));
+        referer = referer.map(r -> Clip.to(Clip.LONG, r));
+        userAgent = userAgent.map(a -> Clip.to(Clip.SHORT, a));
     }
 
     /** The method(s) for the access log: one name, or the names of a multicall's calls joined by '+'. */

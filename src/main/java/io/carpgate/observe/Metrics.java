@@ -49,6 +49,7 @@ public final class Metrics implements ExchangeListener {
     private final Histogram upstream;
     private final Counter carpApiErrors;
     private final Counter reloads;
+    private final Counter bodyBudgetRefusals;
     private final Gauge lastReloadOk;
     private final Gauge lastReloadSuccess;
     private final Counter connectionsDropped;
@@ -74,6 +75,9 @@ public final class Metrics implements ExchangeListener {
                 .labelNames("pair").register(registry);
         carpApiErrors = Counter.builder().name("carpgate_carp_api_errors")
                 .help("Failed reads of the backup's CARP state from its API").labelNames("pair").register(registry);
+        bodyBudgetRefusals = Counter.builder().name("carpgate_body_budget_refusals")
+                .help("Requests answered 503 because the bodies in flight held all of limits.body-budget, by pair")
+                .labelNames("pair").register(registry);
         reloads = Counter.builder().name("carpgate_config_reloads")
                 .help("Configuration reloads, by result (applied or rejected)").labelNames("result").register(registry);
         lastReloadOk = Gauge.builder().name("carpgate_config_last_reload_successful")
@@ -126,6 +130,7 @@ public final class Metrics implements ExchangeListener {
                 suppressedStarts.labelValues(pair, kind, mode);
             }
             carpApiErrors.labelValues(pair);
+            bodyBudgetRefusals.labelValues(pair);
             upstream.labelValues(pair);
         }
     }
@@ -166,6 +171,11 @@ public final class Metrics implements ExchangeListener {
                 .labelNames("pair")
                 .callback(cb -> pairs.get().forEach(p -> cb.call(p.ready() ? 1 : 0, p.name())))
                 .register(registry);
+    }
+
+    /** Counts a request refused because the body budget was spent. */
+    public void bodyBudgetRefused(String pair) {
+        bodyBudgetRefusals.labelValues(pair).inc();
     }
 
     /** Counts a failed read of a pair's CARP state; only carpgate's own reads come here, never an observer's. */

@@ -1,5 +1,6 @@
 package io.carpgate.policy;
 
+import io.carpgate.xmlrpc.Clip;
 import java.util.List;
 
 /** The decision about one call, before calls of a multicall are combined into a {@link Verdict}. */
@@ -14,8 +15,16 @@ sealed interface CallDecision {
     }
 
     /** Would start an item where it must not run (CARP not MASTER, or unknown). */
-    record Stop(CallOutcome outcome, String message) implements CallDecision {}
+    record Stop(CallOutcome outcome, String message) implements CallDecision {
+        public Stop {
+            message = Clip.to(Clip.LONG, message); // the master's answer quotes the call: cut, as the record is
+        }
+    }
 
     /** carpgate cannot tell what the backup would run. */
-    record Refuse(CallOutcome outcome, int faultCode, String message) implements CallDecision {}
+    record Refuse(CallOutcome outcome, int faultCode, String message) implements CallDecision {
+        public Refuse {
+            message = Clip.to(Clip.LONG, message);
+        }
+    }
 }

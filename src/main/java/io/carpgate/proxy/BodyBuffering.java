@@ -1,9 +1,10 @@
 package io.carpgate.proxy;
 
 import io.carpgate.observe.Exchange;
-import java.io.IOException;
-import java.io.InputStream;
+import io.carpgate.observe.Metrics;
+import java.util.Arrays;
 import java.util.List;
+import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
@@ -17,20 +18,37 @@ import org.slf4j.LoggerFactory;
  * Reads the whole body before anything is decided (carpgate must know what the backup would run before a
  * byte is sent) and hands on a {@link BufferedRequest}. A body over {@code limits.max-body} gets 413,
  * announced (Content-Length) or found while reading.
+ *
+ * <p>Reading is demand-driven ({@link Request#read()} / {@link Request#demand}): while a body trickles in,
+ * no thread waits for it, only its buffer is held. The buffer grows as bytes arrive (doubling, capped at the
+ * announced length so a body that keeps its word ends in an exactly sized array, copied once); a
+ * Content-Length alone never allocates anything. Each growth is first reserved from the shared
+ * {@link BodyBudget}; a body that cannot get it is answered 503 with {@code Retry-After}, and its share is
+ * given back when the request ends, however it ends.
  */
 final class BodyBuffering extends Handler.Wrapper {
     private static final Logger LOG = LoggerFactory.getLogger(BodyBuffering.class);
+    /** The first buffer: a small call (most of a master's) never grows it. */
+    private static final int FIRST_BUFFER = 16 * 1024;
+    /** Seconds a refused master is asked to wait: about what a large restore in flight takes to pass. */
+    static final int RETRY_AFTER_SECONDS = 5;
 
     private final long maxBody;
+    private final BodyBudget budget;
+    private final Metrics metrics;
 
-    BodyBuffering(long maxBody, Handler next) {
+    BodyBuffering(long maxBody, BodyBudget budget, Metrics metrics, Handler next) {
         super(next);
         this.maxBody = maxBody;
+        this.budget = budget;
+        this.metrics = metrics;
     }
 
     @Override
     public InvocationType getInvocationType() {
-        return InvocationType.BLOCKING; // the body is read on this thread
+        // The next stages may block (deciding may wait for the backup's CARP state): they run on a pool thread,
+        // the one handle() was called on or the one Jetty runs a (blocking) demand callback on.
+        return InvocationType.BLOCKING;
     }
 
     @Override
@@ -39,19 +57,8 @@ final class BodyBuffering extends Handler.Wrapper {
             tooLarge(request, response, callback);
             return true;
         }
-        byte[] body;
-        try {
-            body = readBody(request);
-        } catch (BodyTooLarge e) {
-            tooLarge(request, response, callback);
-            return true;
-        } catch (IOException e) {
-            LOG.info("reading the request from {} failed: {}", Request.getRemoteAddr(request), e.getMessage());
-            callback.failed(e);
-            return true;
-        }
-        Exchange.of(request).bodyBytes(body.length);
-        return super.handle(BufferedRequest.arrived(request, body), response, callback);
+        new Reading(request, response, callback).run();
+        return true;
     }
 
     private void tooLarge(Request request, Response response, Callback callback) {
@@ -61,32 +68,110 @@ final class BodyBuffering extends Handler.Wrapper {
                 Answers.NOTHING_SENT + "body larger than " + maxBody + " bytes");
     }
 
-    private byte[] readBody(Request request) throws IOException {
-        long declared = request.getLength();
-        try (InputStream in = Content.Source.asInputStream(request)) {
-            if (declared >= 0 && declared <= Math.min(maxBody, Integer.MAX_VALUE - 8)) {
-                // Presized from Content-Length: one array filled in place. readNBytes(n) gathers chunks and
-                // copies them into a second array at the end, two bodies in the heap for a moment.
-                byte[] body = new byte[(int) declared];
-                int read = in.readNBytes(body, 0, body.length);
-                if (read < body.length) {
-                    throw new IOException("body ended after " + read + " of " + declared + " bytes");
-                }
-                return body;
-            }
-            byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBody + 1));
-            if (body.length > maxBody) {
-                throw new BodyTooLarge();
-            }
-            return body;
-        }
+    private void overBudget(Request request, Response response, Callback callback) {
+        Exchange exchange = Exchange.of(request);
+        metrics.bodyBudgetRefused(exchange.pair());
+        String why = "carpgate is holding as many request bodies as limits.body-budget allows; retry shortly";
+        exchange.decided(List.of(Rejections.overBudget(why)), false);
+        Answers.closeAfterAnswer(response);
+        response.getHeaders().put(HttpHeader.RETRY_AFTER, RETRY_AFTER_SECONDS);
+        Answers.writeFault(response, callback, HttpStatus.SERVICE_UNAVAILABLE_503, Answers.INTERNAL_ERROR,
+                Answers.NOTHING_SENT + why);
     }
 
-    private static final class BodyTooLarge extends IOException {
-        private static final long serialVersionUID = 1L;
+    /** One body being read: its buffer, what it holds of the budget, and the read loop Jetty calls back into. */
+    private final class Reading implements Runnable {
+        private final Request request;
+        private final Response response;
+        /** Completes the exchange and gives the budget back: called once, on every path. */
+        private final Callback done;
+        private final long declared;
+        private byte[] buffer = new byte[0];
+        private int size;
+        private long reserved;
 
-        BodyTooLarge() {
-            super("body too large");
+        Reading(Request request, Response response, Callback callback) {
+            this.request = request;
+            this.response = response;
+            this.declared = request.getLength();
+            this.done = Callback.from(callback, this::releaseAll);
+        }
+
+        @Override
+        public void run() {
+            while (true) {
+                Content.Chunk chunk = request.read();
+                if (chunk == null) {
+                    request.demand(this); // no thread waits: Jetty calls run() again when bytes arrive
+                    return;
+                }
+                if (Content.Chunk.isFailure(chunk)) {
+                    LOG.info("reading the request from {} failed: {}", Request.getRemoteAddr(request),
+                            String.valueOf(chunk.getFailure()));
+                    done.failed(chunk.getFailure());
+                    return;
+                }
+                int length = chunk.remaining();
+                boolean last = chunk.isLast();
+                try {
+                    if (length > 0 && !append(chunk)) {
+                        return; // answered already (413 or 503)
+                    }
+                } finally {
+                    chunk.release();
+                }
+                if (last) {
+                    handOn();
+                    return;
+                }
+            }
+        }
+
+        /** Copies the chunk into the buffer, growing it first; false once an answer has been written instead. */
+        private boolean append(Content.Chunk chunk) {
+            int length = chunk.remaining();
+            if ((long) size + length > maxBody) {
+                tooLarge(request, response, done);
+                return false;
+            }
+            if (size + length > buffer.length) {
+                int capacity = grownCapacity(size + length);
+                if (!budget.reserve(capacity - buffer.length)) {
+                    overBudget(request, response, done);
+                    return false;
+                }
+                reserved += capacity - buffer.length;
+                buffer = Arrays.copyOf(buffer, capacity);
+            }
+            chunk.getByteBuffer().get(buffer, size, length);
+            size += length;
+            return true;
+        }
+
+        /** Doubling from what arrived (never from what was announced), capped at the announced length and max-body. */
+        private int grownCapacity(int needed) {
+            long doubled = Math.max(FIRST_BUFFER, Math.max((long) needed, 2L * buffer.length));
+            long cap = declared >= needed ? declared : Math.min(maxBody, Integer.MAX_VALUE - 8);
+            return (int) Math.max(needed, Math.min(doubled, cap));
+        }
+
+        private void handOn() {
+            byte[] body = size == buffer.length ? buffer : Arrays.copyOf(buffer, size);
+            buffer = null;
+            Exchange.of(request).bodyBytes(body.length);
+            try {
+                if (!BodyBuffering.super.handle(BufferedRequest.arrived(request, body), response, done)) {
+                    Response.writeError(request, response, done, HttpStatus.NOT_FOUND_404);
+                }
+            } catch (Throwable e) {
+                // Thrown from the next stage, now no longer inside Jetty's own handle(): fail the exchange here.
+                done.failed(e);
+            }
+        }
+
+        private void releaseAll() {
+            budget.release(reserved);
+            reserved = 0;
         }
     }
 }

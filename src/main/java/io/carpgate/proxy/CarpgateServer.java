@@ -47,11 +47,14 @@ public final class CarpgateServer implements AutoCloseable {
     private final ClientGate clientGate;
     /** What carpgate knows of each pair: above the per-pair runtimes, so a reload never loses or copies it. */
     private final PairMemories memories;
+    /** One for all pairs and across reloads: bodies in flight during a reload still hold their share. */
+    private final BodyBudget budget;
 
     private CarpgateServer(Server server, ServerConnector connector, GracefulHandler graceful, PairRouter router,
-                           Metrics metrics, CarpgateConfig config,
-                           SslContextFactory.Server listenerTls, ClientGate clientGate, PairMemories memories) {
+                           Metrics metrics, CarpgateConfig config, SslContextFactory.Server listenerTls,
+                           ClientGate clientGate, PairMemories memories, BodyBudget budget) {
         this.memories = memories;
+        this.budget = budget;
         this.listenerTls = listenerTls;
         this.clientGate = clientGate;
         this.server = server;
@@ -107,8 +110,9 @@ public final class CarpgateServer implements AutoCloseable {
         // The server's scheduler must run before the pairs: each schedules its own reads of its backup's CARP state.
         server.getScheduler().start();
         PairMemories memories = new PairMemories(config.stateDir(), java.time.Clock.systemUTC());
-        PairRouter router = new PairRouter(routes(config, metrics, List.of(), server, memories), server.getScheduler(),
-                threads, listener);
+        BodyBudget budget = new BodyBudget(config.limits().bodyBudget());
+        PairRouter router = new PairRouter(routes(config, metrics, List.of(), server, memories, budget),
+                server.getScheduler(), threads, listener);
         // On stop, calls already with the backup finish (up to the stop timeout); new ones are refused.
         GracefulHandler graceful = new GracefulHandler(router);
         server.setHandler(graceful);
@@ -122,7 +126,7 @@ public final class CarpgateServer implements AutoCloseable {
         }
         metrics.carpStateFrom(router::statuses);
         return new CarpgateServer(server, connector, graceful, router, metrics, config, listenerTls, clientGate,
-                memories);
+                memories, budget);
     }
 
     private static ClientGate.Rules rules(CarpgateConfig config) {
@@ -141,7 +145,8 @@ public final class CarpgateServer implements AutoCloseable {
     public List<String> apply(CarpgateConfig next) throws Exception {
         CarpgateConfig previous = running.get();
         List<PairRuntime> current = router.routes().pairs();
-        PairRouter.Routes routes = routes(next, metrics, current, server, memories);
+        PairRouter.Routes routes = routes(next, metrics, current, server, memories, budget);
+        budget.limit(next.limits().bodyBudget());
         router.replace(routes, previous.limits().upstreamTimeout().plusSeconds(5));
         clientGate.replace(rules(next));
         connector.setIdleTimeout(next.limits().clientIdleTimeout().toMillis());
@@ -184,9 +189,10 @@ public final class CarpgateServer implements AutoCloseable {
 
     /** Builds the runtimes of {@code config}, each with its pair's memory (the same across reloads). */
     private static PairRouter.Routes routes(CarpgateConfig config, Metrics metrics, List<PairRuntime> previous,
-                                            Server server, PairMemories memories) throws Exception {
+                                            Server server, PairMemories memories, BodyBudget budget)
+            throws Exception {
         PairRuntime.Shared shared = new PairRuntime.Shared(config.limits(), config.access(), config.mode(), metrics,
-                server);
+                server, budget);
         List<PairRuntime> built = new ArrayList<>();
         try {
             for (PairConfig pair : config.pairs()) {

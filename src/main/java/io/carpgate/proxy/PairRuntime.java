@@ -66,7 +66,7 @@ final class PairRuntime implements AutoCloseable {
     }
 
     /** What every pair shares: the limits, who may connect, the mode, the metrics and the server it runs in. */
-    record Shared(Limits limits, Access access, Mode mode, Metrics metrics, Server server) {}
+    record Shared(Limits limits, Access access, Mode mode, Metrics metrics, Server server, BodyBudget budget) {}
 
     /**
      * Loads the pair's VHID map, starts its upstream and API clients and reads the backup's CARP state once
@@ -103,7 +103,7 @@ final class PairRuntime implements AutoCloseable {
                     TlsContexts.client(config.backup().trust(), backupCertificate), shared.limits().upstreamConnectTimeout(),
                     shared.limits().upstreamTimeout()));
             Handler chain = new AccessGuard(shared.access(), new EndpointGuard(new EncodingGuard(
-                    new BodyBuffering(shared.limits().maxBodyBytes(), new Interception(
+                    new BodyBuffering(shared.limits().maxBodyBytes(), shared.budget(), shared.metrics(), new Interception(
                             shared.mode() == Mode.OBSERVE ? new ObserveOnly(decides) : decides, forwarder)))));
             GracefulHandler handler = new DrainingPair(chain);
             handler.setServer(shared.server());

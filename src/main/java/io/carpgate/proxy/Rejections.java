@@ -16,6 +16,10 @@ final class Rejections {
         return rejected("(too large)", "body larger than " + maxBody + " bytes");
     }
 
+    static CallOutcome overBudget(String reason) {
+        return rejected("(body budget)", reason);
+    }
+
     static CallOutcome internalError(String reason) {
         return rejected("(internal error)", reason);
     }

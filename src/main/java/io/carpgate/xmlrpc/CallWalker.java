@@ -111,7 +111,9 @@ final class CallWalker {
             throw new Refusal(Refusal.INVALID_REQUEST, "more than " + limits.maxValues() + " values");
         }
         long textStart = offsets.byteOffset(xml.getLocationInfo().getEndingCharOffset());
-        StringBuilder text = new StringBuilder();
+        // The untyped text is built only when the value is kept; its blankness is checked either way.
+        StringBuilder text = keep.keepsNothing() ? null : new StringBuilder();
+        boolean blank = true;
         Optional<XmlRpcValue> typed = Optional.empty();
         boolean sawChild = false;
         while (true) {
@@ -123,13 +125,16 @@ final class CallWalker {
                         throw new Refusal(Refusal.INVALID_REQUEST, "text after the typed element in value");
                     }
                 } else {
-                    text.append(xml.getTextCharacters(), xml.getTextStart(), xml.getTextLength());
+                    blank = blank && isBlankText();
+                    if (text != null) {
+                        appendKept(text, "value");
+                    }
                 }
             } else if (event == START_ELEMENT) {
                 if (sawChild) {
                     throw new Refusal(Refusal.INVALID_REQUEST, "value with more than one element");
                 }
-                if (!PhpScalars.isBlank(text)) {
+                if (!blank) {
                     // IXR silently discards text before a typed element.
                     throw new Refusal(Refusal.INVALID_REQUEST, "text mixed with a typed element in value");
                 }
@@ -141,10 +146,10 @@ final class CallWalker {
                     return typed;
                 }
                 long textEnd = offsets.byteOffset(xml.getLocationInfo().getStartingCharOffset());
-                if (PhpScalars.isBlank(text)) {
+                if (blank) {
                     return Optional.empty();
                 }
-                if (keep.keepsNothing()) {
+                if (text == null) {
                     return Optional.of(XmlRpcValue.Unread.VALUE);
                 }
                 return Optional.of(new XmlRpcValue.Str(text.toString(), TextSlot.untyped(textStart, textEnd)));
@@ -184,7 +189,7 @@ final class CallWalker {
     /** The same reading and checks as {@link #readTyped}, keeping nothing (scalar conversions never refuse). */
     private XmlRpcValue readUnkept(String type) throws XMLStreamException, Refusal {
         switch (type) {
-            case "string", "int", "i4", "double", "boolean", "base64", "dateTime.iso8601" -> readText(type);
+            case "string", "int", "i4", "double", "boolean", "base64", "dateTime.iso8601" -> skipText(type);
             case "struct" -> readStruct(KeptValues.Node.NONE);
             case "array" -> readArray(KeptValues.Node.NONE);
             default -> throw new Refusal(Refusal.INVALID_REQUEST, "unsupported element in value");
@@ -261,16 +266,41 @@ final class CallWalker {
         return trimmed;
     }
 
-    /** Collects the text of an element that must hold text only; leaves the reader at its end tag. */
+    /**
+     * Collects the text of an element that must hold text only (at most {@code limits.maxKeptChars()}); leaves
+     * the reader at its end tag.
+     */
     private String readText(String element) throws XMLStreamException, Refusal {
         StringBuilder text = new StringBuilder();
         while (next() == CHARACTERS) {
-            text.append(xml.getTextCharacters(), xml.getTextStart(), xml.getTextLength());
+            appendKept(text, element);
         }
         if (xml.getEventType() != END_ELEMENT) {
             throw new Refusal(Refusal.INVALID_REQUEST, "element inside " + element);
         }
         return text.toString();
+    }
+
+    /**
+     * The same checks as {@link #readText} for a value not kept: its text is parsed (and so checked) by the
+     * parser, in pieces, but never gathered, so a 64 MiB string nobody reads costs no heap of its own.
+     */
+    private void skipText(String element) throws XMLStreamException, Refusal {
+        while (next() == CHARACTERS) {
+            // the parser has checked this piece; nothing of it is kept
+        }
+        if (xml.getEventType() != END_ELEMENT) {
+            throw new Refusal(Refusal.INVALID_REQUEST, "element inside " + element);
+        }
+    }
+
+    /** Appends the current text event, refusing past the kept-text bound (the gate never decides on a cut value). */
+    private void appendKept(StringBuilder text, String element) throws Refusal {
+        if ((long) text.length() + xml.getTextLength() > limits.maxKeptChars()) {
+            throw new Refusal(Refusal.INVALID_REQUEST, element + " text longer than " + limits.maxKeptChars()
+                    + " chars in a value carpgate reads to decide");
+        }
+        text.append(xml.getTextCharacters(), xml.getTextStart(), xml.getTextLength());
     }
 
     /**

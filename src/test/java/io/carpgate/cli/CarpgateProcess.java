@@ -33,9 +33,15 @@ final class CarpgateProcess {
 
     /** Starts it after {@code prefix} (e.g. nohup), with the test's own class path. */
     static Process run(List<String> prefix, Path config, Path console) throws IOException {
+        return run(prefix, List.of(), config, console);
+    }
+
+    /** The same, with options for its JVM (a heap size, GC logging). */
+    static Process run(List<String> prefix, List<String> jvmOptions, Path config, Path console) throws IOException {
         List<String> command = new ArrayList<>(prefix);
-        command.addAll(List.of(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "run", "--config", config.toString()));
+        command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "run", "--config", config.toString()));
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(console.toFile()).start();
     }
 

@@ -68,7 +68,8 @@ class InterceptionTest {
         ServerConnector connector = new ServerConnector(server);
         connector.setHost("127.0.0.1");
         server.addConnector(connector);
-        server.setHandler(new Handler.Wrapper(new BodyBuffering(1 << 20, new Interception(interceptor, forwarder))) {
+        server.setHandler(new Handler.Wrapper(new BodyBuffering(1 << 20, new BodyBudget(1 << 20),
+                new io.carpgate.observe.Metrics("test"), new Interception(interceptor, forwarder))) {
             @Override
             public boolean handle(Request request, Response response, Callback callback) throws Exception {
                 Exchange.begin(request, recording).pair("test");
