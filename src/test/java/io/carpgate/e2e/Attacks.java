@@ -223,8 +223,6 @@ enum Attacks {
     /** Runs until {@code until}, then closes everything it opened. */
     abstract void run(Target target, Instant until) throws Exception;
 
-    /** The attacks carpgate on this branch withstands; the soak's default. */
-    static final List<Attacks> FIXED_HERE = List.of(STRANGERS, PER_CLIENT_FLOOD, TRICKLING_HANDSHAKES, BAD_TARGETS);
 
     /** {@code all}, or words separated by commas ("strangers,huge-ids"). */
     static List<Attacks> parse(String list) {
