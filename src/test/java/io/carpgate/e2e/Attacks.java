@@ -223,7 +223,6 @@ enum Attacks {
     /** Runs until {@code until}, then closes everything it opened. */
     abstract void run(Target target, Instant until) throws Exception;
 
-
     /** {@code all}, or words separated by commas ("strangers,huge-ids"). */
     static List<Attacks> parse(String list) {
         if (list.trim().equals("all")) {
