@@ -127,6 +127,14 @@ def main():
                               {"service": "wireguard", "id": "3d2c1b0a-9f8e-4d7c-a6b5-4c3d2e1f0a9b"})}
     elif scenario == "firmware":
         out = {"answer": call(server, "opnsense.firmware_version")}
+    elif scenario == "multicall-restore-restart":
+        batch = xmlrpc.client.MultiCall(server)
+        batch.opnsense.restore_config_section(sections)
+        batch.opnsense.restart_service({"service": "wireguard", "id": "3d2c1b0a-9f8e-4d7c-a6b5-4c3d2e1f0a9b"})
+        try:
+            out = {"answer": list(batch())}
+        except xmlrpc.client.Fault as fault:
+            out = {"answer": {"fault": fault.faultCode, "message": fault.faultString}}
     elif scenario == "multicall":
         batch = xmlrpc.client.MultiCall(server)
         batch.opnsense.restart_service({"service": "unbound", "id": ""})

@@ -221,6 +221,20 @@ class PairMemoryEndToEndTest {
         assertThat(restart.reason()).contains("has not been seen in a restore");
     }
 
+    /** A multicall with a restore and a start: the start would run on what the restore stores, not yet known. */
+    @Test
+    void aStartInTheSameMulticallAsARestoreIsDecidedAsUnknown() throws Exception {
+        pair = Pair.start(dir, "", null);
+        learnedOnVhid7();
+        long restoresAtBackup = atTheBackup(RESTORE);
+
+        JsonNode answer = master("multicall-restore-restart");
+        assertThat(answer.get("answer").get("fault").asInt()).isNotZero();
+        assertThat(answer.get("answer").get("message").asText()).contains("same system.multicall");
+        assertThat(atTheBackup("system.multicall")).isZero();
+        assertThat(atTheBackup(RESTORE)).isEqualTo(restoresAtBackup);
+    }
+
     @Test
     void aRestoreTheBackupRefusedTeachesNothing() throws Exception {
         pair = Pair.start(dir, "", null);
