@@ -33,7 +33,8 @@ import java.util.Optional;
 final class MemoryFile {
     static final int FORMAT = 1;
     /** Far above 10,000 items; a larger file is not carpgate's. */
-    private static final long MAX_BYTES = 16L << 20;
+    /** 10,000 items with every text at its longest fit well within this. */
+    private static final long MAX_BYTES = 64L << 20;
     private static final int MAX_TEXT = 1024;
     private static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
@@ -50,6 +51,19 @@ final class MemoryFile {
 
     Path path() {
         return file;
+    }
+
+    /** The pair name and backup URL a memory file says it belongs to; empty when it cannot be read as one. */
+    static Optional<String[]> owner(Path file) {
+        try (InputStream in = Files.newInputStream(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            com.fasterxml.jackson.databind.JsonNode tree = JSON.readTree(in.readNBytes((int) MAX_BYTES));
+            if (tree != null && tree.path("pair").isTextual() && tree.path("backup").isTextual()) {
+                return Optional.of(new String[] {tree.path("pair").asText(), tree.path("backup").asText()});
+            }
+        } catch (IOException | RuntimeException e) {
+            // not a memory file carpgate can read: left alone
+        }
+        return Optional.empty();
     }
 
     /** What the file says; empty for no file. */
@@ -96,8 +110,11 @@ final class MemoryFile {
         Path folder = file.toAbsolutePath().getParent();
         Files.createDirectories(folder);
         Path temporary = folder.resolve(file.getFileName() + ".new");
-        try (FileChannel out = FileChannel.open(temporary, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        // A leftover of an earlier failed write (or anything put there) must neither block this write nor be
+        // followed: it is removed, and the new file is created afresh, never through a link.
+        Files.deleteIfExists(temporary);
+        try (FileChannel out = FileChannel.open(temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             ByteBuffer buffer = ByteBuffer.wrap(bytes);
             while (buffer.hasRemaining()) {
                 out.write(buffer);
@@ -115,6 +132,27 @@ final class MemoryFile {
             dir.force(true);
         } catch (IOException e) {
             // Some file systems cannot flush a folder; the rename is atomic all the same.
+        }
+    }
+
+    /**
+     * A change could not be saved: the file on disk is now older than what the backup stores, and must not be
+     * loaded by a later start (an empty memory is safe, a stale one is not). Removed, or failing that emptied.
+     *
+     * @return false when neither worked (the caller says so loudly)
+     */
+    boolean forget() {
+        try {
+            Files.deleteIfExists(file);
+            return true;
+        } catch (IOException e) {
+            try (FileChannel out = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING,
+                    java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                out.force(true);
+                return true;
+            } catch (IOException again) {
+                return false;
+            }
         }
     }
 
@@ -147,9 +185,15 @@ final class MemoryFile {
                       String basis, String learnedAt) {
 
         static StoredItem of(CarpItem item) {
-            return new StoredItem(item.kind().key(), item.uuid(), item.name(), item.gated(), item.vhid().orElse(null),
-                    item.iface().orElse(null), item.vip().orElse(null), item.basis(),
+            return new StoredItem(item.kind().key(), cut(item.uuid()), cut(item.name()), item.gated(),
+                    item.vhid().orElse(null), item.iface().map(StoredItem::cut).orElse(null),
+                    item.vip().map(StoredItem::cut).orElse(null), cut(item.basis()),
                     item.learnedAt().map(Instant::toString).orElse(null));
+        }
+
+        /** No real name, uuid or reason is this long; a longer one is kept cut, so the file always reads back. */
+        private static String cut(String text) {
+            return text.length() <= MAX_TEXT ? text : text.substring(0, MAX_TEXT - 1) + "…";
         }
 
         CarpItem toItem() throws Corrupt {

@@ -75,6 +75,7 @@ public final class PairMemories {
             return PairMemory.inProcess(name, clock);
         }
         MemoryFile file = new MemoryFile(fileIn(stateDir.get(), name, backupUrl), name, backupUrl);
+        retireOthers(stateDir.get(), file.path(), name, backupUrl);
         ItemBook loaded = ItemBook.empty();
         try {
             Optional<ItemBook> read = file.read();
@@ -93,6 +94,28 @@ public final class PairMemories {
                     + "items not in the VHID map are suppressed until the next restore", name, file.path(), e.toString());
         }
         return new PairMemory(name, loaded, Optional.of(file), clock);
+    }
+
+    /**
+     * Another file of the same pair name (under another backup URL) or of the same backup URL (under another pair
+     * name) is what an earlier configuration learned: if it were loaded again later (the URL or the name put back),
+     * it would be older than what the backup stores. It is set aside now, as the configuration moves on.
+     */
+    private static void retireOthers(Path dir, Path mine, String name, String backupUrl) {
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(dir)) {
+            for (Path other : files.filter(f -> f.getFileName().toString().matches("pair-[0-9a-f]+\\.json"))
+                    .filter(f -> !f.equals(mine)).toList()) {
+                Optional<String[]> owner = MemoryFile.owner(other);
+                if (owner.isPresent() && (owner.get()[0].equals(name) || owner.get()[1].equals(backupUrl))) {
+                    Path aside = other.resolveSibling(other.getFileName() + ".retired");
+                    java.nio.file.Files.move(other, aside, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    LOG.info("pair {}: {} was learned under another backup URL or pair name; set aside as {}",
+                            name, other, aside);
+                }
+            }
+        } catch (IOException e) {
+            // No folder yet (nothing to retire), or it cannot be listed: loading the pair's own file says more.
+        }
     }
 
     /** Names the file by pair and backup without putting either in the file name (both may hold any character). */

@@ -88,8 +88,13 @@ public final class PairMemory {
                 LOG.info("pair {}: what carpgate knows of its items is saved again in {}", pair, file.get().path());
             }
         } catch (IOException e) {
-            // Enforcement goes on from memory; only a restart before the next good write would forget.
-            if (!writeFailed) {
+            // Enforcement goes on from memory. The file on disk is now stale: a restart must not load it.
+            boolean forgotten = file.get().forget();
+            if (!forgotten) {
+                LOG.error("pair {}: cannot save what carpgate knows of its items in {} ({}), nor remove the older "
+                        + "file: a restart now would start from what the backup stored before; fix the folder's "
+                        + "permissions before restarting carpgate", pair, file.get().path(), e.toString());
+            } else if (!writeFailed) {
                 LOG.warn("pair {}: cannot save what carpgate knows of its items in {} ({}); it is kept in memory, "
                         + "and a restart before it can be saved starts without it (unknown items are then "
                         + "suppressed)", pair, file.get().path(), e.toString());

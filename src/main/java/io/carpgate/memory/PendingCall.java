@@ -21,9 +21,17 @@ public final class PendingCall {
     private final Optional<List<Integer>> multicallRestores;
     private final AtomicBoolean settled = new AtomicBoolean();
     private final Runnable afterStored;
+    /** Why what the gate read of the restore is not what the backup stores even when it stores it. */
+    private final Optional<String> notAsRead;
 
     private PendingCall(Optional<PairMemory> memory, Optional<CallOrder.Ticket> ticket, List<CarpItem> taught,
                         Optional<List<Integer>> multicallRestores, Runnable afterStored) {
+        this(memory, ticket, taught, multicallRestores, afterStored, Optional.empty());
+    }
+
+    private PendingCall(Optional<PairMemory> memory, Optional<CallOrder.Ticket> ticket, List<CarpItem> taught,
+                        Optional<List<Integer>> multicallRestores, Runnable afterStored, Optional<String> notAsRead) {
+        this.notAsRead = notAsRead;
         this.afterStored = afterStored;
         this.memory = memory;
         this.ticket = ticket;
@@ -51,6 +59,15 @@ public final class PendingCall {
         return new PendingCall(Optional.of(memory), Optional.of(ticket), taught, multicallRestores, afterStored);
     }
 
+    /**
+     * The same call, but the backup gets the master's bytes, not the ones the gate planned (observe mode after a
+     * rewrite): once stored, its items' VHIDs on the backup are not known ({@code why}).
+     */
+    public PendingCall notAsRead(String why) {
+        return this == NONE ? NONE
+                : new PendingCall(memory, ticket, taught, multicallRestores, afterStored, Optional.of(why));
+    }
+
     /** Whether the backup's answer must be read to settle this call. */
     public boolean wantsAnswer() {
         return !taught.isEmpty();
@@ -70,7 +87,10 @@ public final class PendingCall {
         }
         try {
             if (memory.isPresent()) {
-                if (outcome instanceof BackupOutcome.Stored) {
+                if (outcome instanceof BackupOutcome.Stored && notAsRead.isPresent()) {
+                    memory.get().inDoubt(taught, notAsRead.get());
+                    afterStored.run();
+                } else if (outcome instanceof BackupOutcome.Stored) {
                     memory.get().stored(taught);
                     afterStored.run();
                 } else if (outcome instanceof BackupOutcome.Unknown unknown) {

@@ -57,6 +57,7 @@ final class ItemRewrite {
                     "no " + Arrays.stream(ItemKind.values()).map(ItemKind::label).collect(Collectors.joining(", "))
                             + " in this restore"));
         }
+        learned = onceEach(learned);
         Action action = changes.isEmpty() ? Action.FORWARDED : Action.REWRITTEN;
         CallOutcome outcome = new CallOutcome(Methods.RESTORE, Optional.empty(), Optional.empty(),
                 Optional.of(kinds.stream().map(ItemKind::key).collect(Collectors.joining(","))),
@@ -64,6 +65,26 @@ final class ItemRewrite {
                 vhids.isEmpty() ? Optional.empty() : Optional.of(String.join(",", vhids)),
                 Optional.empty(), action, String.join("; ", notes));
         return new CallDecision.Pass(outcome, changes, learned);
+    }
+
+    /**
+     * An item listed twice in one restore (same kind and uuid): which entry the backup acts on is not carpgate's to
+     * guess, so unless both say the same, the VHID it follows is unknown.
+     */
+    private static List<CarpItem> onceEach(List<CarpItem> learned) {
+        java.util.Map<String, CarpItem> byKey = new java.util.LinkedHashMap<>();
+        for (CarpItem item : learned) {
+            String key = ItemBook.keyOf(item);
+            CarpItem before = byKey.get(key);
+            if (before == null || (before.vhid().equals(item.vhid()) && before.iface().equals(item.iface()))) {
+                byKey.put(key, before == null ? item : before);
+            } else {
+                byKey.put(key, new CarpItem(item.kind(), item.uuid(), item.name(), before.gated() || item.gated(),
+                        Optional.empty(), Optional.empty(), Optional.empty(), "listed twice in the restore, with "
+                        + "different CARP dependencies", Optional.empty()));
+            }
+        }
+        return List.copyOf(byKey.values());
     }
 
     private record ItemResult(CarpItem item, Optional<SlotChange> change, String note) {}

@@ -82,6 +82,64 @@ class PairMemoriesTest {
     }
 
     @Test
+    void aChangeThatCannotBeSavedRemovesTheOlderFileSoNoRestartLoadsIt() throws Exception {
+        PairMemory memory = new PairMemories(Optional.of(dir), CLOCK).of("default", URL);
+        memory.stored(List.of(WG0));
+        Path file = PairMemories.fileIn(dir, "default", URL);
+        // Something the write cannot remove stands where it writes first.
+        Path blocker = Files.createDirectories(dir.resolve(file.getFileName() + ".new"));
+        Files.writeString(blocker.resolve("x"), "x");
+        memory.inDoubt(List.of(WG0), "no answer");
+        assertThat(file).doesNotExist();
+        assertThat(new PairMemories(Optional.of(dir), CLOCK).of("default", URL).book().all()).isEmpty();
+
+        Files.delete(blocker.resolve("x"));
+        Files.delete(blocker);
+        memory.stored(List.of(WG0));
+        assertThat(new PairMemories(Optional.of(dir), CLOCK).of("default", URL).book().all()).hasSize(1);
+    }
+
+    @Test
+    void aLeftoverOfAFailedWriteNeitherBlocksTheNextNorIsFollowed() throws Exception {
+        Path file = PairMemories.fileIn(dir, "default", URL);
+        Path elsewhere = Files.writeString(dir.resolve("elsewhere"), "keep");
+        Files.createSymbolicLink(dir.resolve(file.getFileName() + ".new"), elsewhere);
+        new PairMemories(Optional.of(dir), CLOCK).of("default", URL).stored(List.of(WG0));
+        assertThat(elsewhere).hasContent("keep");
+        assertThat(new PairMemories(Optional.of(dir), CLOCK).of("default", URL).book().all()).hasSize(1);
+    }
+
+    @Test
+    void whatAnEarlierUrlOfThePairLearnedIsSetAsideNotLoadedLater() throws Exception {
+        new PairMemories(Optional.of(dir), CLOCK).of("default", URL).stored(List.of(WG0));
+        new PairMemories(Optional.of(dir), CLOCK).of("default", "https://backup.example.net");
+        assertThat(PairMemories.fileIn(dir, "default", URL)).doesNotExist();
+        assertThat(new PairMemories(Optional.of(dir), CLOCK).of("default", URL).book().all()).isEmpty();
+    }
+
+    @Test
+    void aRestoreStoredAsTheMasterSentItNotAsRewrittenLeavesItsItemsUnknown() throws Exception {
+        PairMemory memory = new PairMemories(Optional.of(dir), CLOCK).of("default", URL);
+        CallOrder.Ticket ticket = memory.order().admit(CallOrder.Role.CHANGES, java.time.Duration.ZERO);
+        PendingCall.restoring(memory, ticket, List.of(WG0), Optional.empty(), () -> { })
+                .notAsRead("observe mode").settle(new BackupOutcome.Stored());
+        assertThat(memory.book().all()).singleElement().satisfies(item -> {
+            assertThat(item.vhid()).isEmpty();
+            assertThat(item.basis()).contains("observe mode");
+        });
+        assertThat(memory.order().unsettled()).isZero();
+    }
+
+    @Test
+    void aLongTextIsKeptCutSoTheFileAlwaysReadsBack() throws Exception {
+        CarpItem longName = new CarpItem(ItemKind.WIREGUARD, "3d2c1b0a", "n".repeat(5000), true, Optional.of(7),
+                Optional.of("opt2"), Optional.empty(), "b".repeat(5000), Optional.empty());
+        new PairMemories(Optional.of(dir), CLOCK).of("default", URL).stored(List.of(longName));
+        assertThat(new PairMemories(Optional.of(dir), CLOCK).of("default", URL).book().all()).singleElement()
+                .satisfies(item -> assertThat(item.vhid()).contains(7));
+    }
+
+    @Test
     void withoutAStateFolderNothingIsWritten() throws Exception {
         new PairMemories(Optional.empty(), CLOCK).of("default", URL).stored(List.of(WG0));
         try (var files = Files.list(dir)) {

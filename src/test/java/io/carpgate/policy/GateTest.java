@@ -327,6 +327,18 @@ class GateTest {
         }
 
         @Test
+        void anItemListedTwiceWithDifferentDependenciesFollowsNoVhidCarpgateVouchesFor() {
+            String vip9 = "99999999-0000-4000-8000-000000000009";
+            MethodCall call = c.restore(List.of(c.wgInstance(WG0, "wg0", vip9), c.wgInstance(WG0, "wg0", MASTER_VIP7)),
+                    List.of(c.vip(vip9, "opt9", "9"), c.vip(MASTER_VIP7, "opt2", "7")));
+            Verdict verdict = Gate.decide(call, inputs(ItemBook.empty(), view("BACKUP", "BACKUP")));
+            assertThat(verdict.learned()).singleElement().satisfies(item -> {
+                assertThat(item.vhid()).isEmpty();
+                assertThat(item.basis()).contains("listed twice");
+            });
+        }
+
+        @Test
         void aVipUuidThePatcherCannotWriteLeavesTheInstanceAsSentWithAWarning() {
             // A restore whose VIP uuid is spelled with &#13; reads as a uuid ending in CR: no text written into
             // the body reads back as that on the backup, so the gate must not plan that rewrite.
