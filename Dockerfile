@@ -35,8 +35,8 @@ EXPOSE 8443 9180
 # admin: {enabled: false}, override it in docker-compose.yml (its healthcheck: comment shows how).
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/8443 && exec 4<>/dev/tcp/127.0.0.1/9180 && printf 'GET /healthz HTTP/1.0\\r\\n\\r\\n' >&4 && head -n 1 <&4 | grep -q ' 200 '"]
-# bin/carpgate runs the jar on the image's Java with the AOT cache (and -XX:+ExitOnOutOfMemoryError -Xmx256m;
-# CARPGATE_JAVA_OPTS replaces the -Xmx256m). It execs the JVM, so docker stop's SIGTERM reaches carpgate.
+# bin/carpgate runs the jar on the image's Java with the AOT cache (and -XX:+ExitOnOutOfMemoryError -Xmx256m -Xms16m;
+# CARPGATE_JAVA_OPTS replaces the -Xmx256m -Xms16m). It execs the JVM, so docker stop's SIGTERM reaches carpgate.
 ENTRYPOINT ["/opt/carpgate/bin/carpgate"]
 CMD ["run", "--config", "/opt/carpgate/conf/carpgate.yml"]
 # Reload: docker kill -s HUP carpgate (or edit a file under conf/: carpgate notices within seconds).

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The issue's soak (#16, point 7): {@code carpgate run} as its own process ({@code -Xmx256m}, as shipped) while the
  * master (127.0.0.2) syncs every 2 s and each attack of {@link Attacks} runs in turn. Every master call must succeed
  * within its normal time, the process must never exit, and once the attacks stop its thread count must return to
- * its baseline and its RSS stay bounded.
+ * its baseline, and its RSS come back near it.
  *
  * <p>System properties: {@code carpgate.soak.attacks} ({@code all}, the default, or words separated by commas),
  * {@code carpgate.soak.seconds} (per attack, default 6; 25–30 s lets the slow attacks bite harder).
@@ -37,6 +37,8 @@ class SoakEndToEndTest {
     private static final Duration NORMAL = Duration.ofSeconds(5);
     private static final Duration CYCLE = Duration.ofSeconds(2);
     private static final int THREAD_SLACK = 8;
+    /** Code compiled and classes loaded during the attacks stay; the heap they grew must not. */
+    private static final long RSS_SLACK_KIB = 128 * 1024;
 
     @TempDir
     Path dir;
@@ -113,9 +115,16 @@ class SoakEndToEndTest {
                 }
                 System.out.println("soak: baseline " + baseline + ", after " + after[0] + ", " + master.calls
                         + " master calls, attacks " + attacks.stream().map(Attacks::word).toList());
-                // RSS: the JVM keeps heap it grew, so "back to baseline" means bounded, not shrunk: -Xmx256m plus
-                // what a JVM needs besides the heap.
-                assertThat(after[0].rssKib()).as("RSS after the attacks (KiB)").isLessThan(600 * 1024);
+                // RSS: idle, the JVM gives back the heap the attacks made it grow (bin/carpgate's G1 options); what
+                // stays above the baseline is code compiled and classes loaded meanwhile.
+                try {
+                    Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1))
+                            .until(() -> (after[0] = Usage.of(carpgate)).rssKib() <= baseline.rssKib() + RSS_SLACK_KIB);
+                } catch (org.awaitility.core.ConditionTimeoutException e) {
+                    throw new AssertionError("RSS not back near the baseline " + baseline + " within 90 s: " + after[0],
+                            e);
+                }
+                System.out.println("soak: RSS back near the baseline: " + after[0]);
             } catch (AssertionError e) {
                 throw new AssertionError(e.getMessage() + "\nconsole:\n" + tail(console), e);
             } finally {
@@ -191,7 +200,9 @@ class SoakEndToEndTest {
 
     private static Process start(Path config, Path console) throws IOException {
         List<String> command = List.of(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-cp", System.getProperty("java.class.path"), "io.carpgate.cli.Main", "run",
+                // bin/carpgate's JVM options, as shipped.
+                "-Xmx256m", "-Xms16m", "-XX:G1PeriodicGCInterval=5000", "-XX:MinHeapFreeRatio=10",
+                "-XX:MaxHeapFreeRatio=30", "-cp", System.getProperty("java.class.path"), "io.carpgate.cli.Main", "run",
                 "--no-warm-up", "--config", config.toString());
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(console.toFile()).start();
     }

@@ -54,7 +54,8 @@ class LauncherScriptTest {
     void itRunsTheJarBesideItThroughASymlinkWithTheArgumentsAndDefaultOptionsAndSaysWhyThereIsNoCache() throws Exception {
         Map<String, String> echo = run(Map.of("CARPGATE_JAVA", TEST_JAVA), "run", "--config", "/etc/carpgate/carpgate.yml");
         assertThat(echo.get("args")).isEqualTo("run --config /etc/carpgate/carpgate.yml");
-        assertThat(echo.get("jvm")).contains("-XX:+ExitOnOutOfMemoryError", "-Xmx256m");
+        assertThat(echo.get("jvm")).contains("-XX:+ExitOnOutOfMemoryError", "-Xmx256m", "-Xms16m",
+                "-XX:G1PeriodicGCInterval=5000");
         assertThat(echo.get("cache")).isEmpty();
         assertThat(echo.get("skipped")).isEqualTo("no start-up cache " + cache(Runtime.version().feature())
                 + " (build it with: " + root.resolve("opt/carpgate/bin/carpgate") + " aot-cache)");
