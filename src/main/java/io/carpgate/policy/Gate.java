@@ -37,6 +37,15 @@ public final class Gate {
         return method.equals(Methods.MULTICALL) || method.equals(Methods.RESTORE) || Methods.STARTING.contains(method);
     }
 
+    /**
+     * A restore that did not get its turn in time (calls before it are still with the backup): refused whole, so no
+     * start decided on what the backup held before it can reach the backup after it. The master retries.
+     */
+    public static Verdict outOfTurn(MethodCall call, String why) {
+        return new Verdict.Reject(-32500, REJECTED + why,
+                List.of(CallOutcome.plain(call.methodName(), Action.REJECTED, why)));
+    }
+
     /** Whether the call is a restore or a multicall with one: it changes what the backup stores of the items. */
     public static boolean restores(MethodCall call) {
         return call.methodName().equals(Methods.RESTORE) || !restoreEntries(call).isEmpty();

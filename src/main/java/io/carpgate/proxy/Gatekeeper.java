@@ -67,8 +67,11 @@ final class Gatekeeper {
             }
             if (!ticket.inTurn()) {
                 if (restores) {
-                    LOG.warn("pair {}: a restore waited {} s for the calls before it to be answered and goes on",
-                            pair, turnWait.toSeconds());
+                    LOG.warn("pair {}: a restore waited {} s for the calls before it to be answered; refused, nothing "
+                            + "was sent (the master retries)", pair, turnWait.toSeconds());
+                    ticket.settle();
+                    return new Decided(Gate.outOfTurn(call, "calls sent to the backup before this restore were not "
+                            + "answered within " + turnWait.toSeconds() + " s; try again"), PendingCall.none());
                 } else {
                     unsettled = Optional.of("a restore sent to the backup before this call was not answered within "
                             + turnWait.toSeconds() + " s, so which VHID the item follows there is not known yet");
