@@ -111,14 +111,18 @@ class CarpCacheTest {
         }
     }
 
-    @Test
-    void aSlowApiDoesNotStretchTheCachePeriodTheReadingIsAsOldAsItsRequest() {
-        MovingClock moving = new MovingClock();
-        CarpCache cache = new CarpCache(() -> {
+    private CarpCache cache(Clock moving) {
+        return new CarpCache(() -> {
             CompletableFuture<CarpView> read = new CompletableFuture<>();
             started.add(read);
             return read;
         }, TTL, Duration.ofSeconds(30), moving, told::add);
+    }
+
+    @Test
+    void aSlowApiDoesNotStretchTheCachePeriodTheReadingIsAsOldAsItsRequest() {
+        MovingClock moving = new MovingClock();
+        CarpCache cache = cache(moving);
         cache.refresh();
         Instant sent = moving.instant();
         moving.advance(Duration.ofSeconds(4)); // the API takes 4 s, twice the cache period
@@ -135,11 +139,7 @@ class CarpCacheTest {
     @Test
     void aCallerDoesNotJoinAReadSentMoreThanACachePeriodAgo() {
         MovingClock moving = new MovingClock();
-        CarpCache cache = new CarpCache(() -> {
-            CompletableFuture<CarpView> read = new CompletableFuture<>();
-            started.add(read);
-            return read;
-        }, TTL, Duration.ofSeconds(30), moving, told::add);
+        CarpCache cache = cache(moving);
         cache.refresh();
         moving.advance(Duration.ofSeconds(3));
         CompletableFuture<CarpView> late = CompletableFuture.supplyAsync(cache::current, callers);
