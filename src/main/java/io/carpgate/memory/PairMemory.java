@@ -49,11 +49,6 @@ public final class PairMemory {
         return order;
     }
 
-    /** Where it is kept on disk, if anywhere. */
-    public Optional<java.nio.file.Path> path() {
-        return file.map(MemoryFile::path);
-    }
-
     /** The backup answered a restore with success: what the gate read of it is now what the backup holds. */
     public synchronized void stored(List<CarpItem> taught) {
         if (taught.isEmpty()) {

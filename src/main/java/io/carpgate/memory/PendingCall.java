@@ -101,8 +101,4 @@ public final class PendingCall {
             ticket.ifPresent(CallOrder.Ticket::settle);
         }
     }
-
-    public boolean isSettled() {
-        return settled.get();
-    }
 }

@@ -53,6 +53,8 @@ final class Gatekeeper {
     record Decided(Verdict verdict, PendingCall pending) {}
 
     Decided decide(MethodCall call) {
+        // Read once: the restore entries of a multicall decide both its place in the order and how its answer is read.
+        List<Integer> multicallRestores = Gate.restoreEntries(call);
         boolean restores = Gate.restores(call);
         if (!restores && !Gate.needsCarp(call)) {
             return new Decided(decideNow(call, Optional.empty()), PendingCall.none());
@@ -60,7 +62,7 @@ final class Gatekeeper {
         CallOrder.Ticket ticket = admit(restores ? CallOrder.Role.CHANGES : CallOrder.Role.READS);
         try {
             Optional<String> unsettled = Optional.empty();
-            if (restores && !Gate.restoreEntries(call).isEmpty()) {
+            if (!multicallRestores.isEmpty()) {
                 // A start in the same multicall runs just before or just after the restore is stored, on a VHID
                 // carpgate can only know once the backup has answered: it is decided as unknown.
                 unsettled = Optional.of("a restore in the same system.multicall changes which VHID the item follows");
@@ -79,8 +81,8 @@ final class Gatekeeper {
             }
             Verdict verdict = decideNow(call, unsettled);
             Optional<PendingCall> pending = verdict.fold(
-                    forward -> Optional.of(pendingFor(restores, ticket, verdict, call)),
-                    rewrite -> Optional.of(pendingFor(restores, ticket, verdict, call)),
+                    forward -> Optional.of(pendingFor(restores, ticket, verdict, multicallRestores)),
+                    rewrite -> Optional.of(pendingFor(restores, ticket, verdict, multicallRestores)),
                     suppress -> Optional.empty(),
                     reject -> Optional.empty());
             if (pending.isEmpty()) {
@@ -93,11 +95,10 @@ final class Gatekeeper {
         }
     }
 
-    private PendingCall pendingFor(boolean restores, CallOrder.Ticket ticket, Verdict verdict, MethodCall call) {
+    private PendingCall pendingFor(boolean restores, CallOrder.Ticket ticket, Verdict verdict, List<Integer> entries) {
         if (!restores) {
             return PendingCall.reading(memory, ticket);
         }
-        List<Integer> entries = Gate.restoreEntries(call);
         return PendingCall.restoring(memory, ticket, verdict.learned(),
                 entries.isEmpty() ? Optional.empty() : Optional.of(entries), restoreStored);
     }
