@@ -11,6 +11,7 @@ import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -50,6 +51,7 @@ final class PairsReader {
         List<PairConfig> pairs = new ArrayList<>();
         Map<String, Integer> names = new HashMap<>();
         Map<String, Integer> paths = new HashMap<>();
+        Map<String, String> backups = new HashMap<>();
         for (int i = 0; i < entries.items().size(); i++) {
             YamlNode item = entries.items().get(i);
             Section entry = Section.of(top.file(), label(item, i), item, item.at(), ConfigKeys.PAIR);
@@ -74,9 +76,24 @@ final class PairsReader {
                     entry.keyAt("backup"), ConfigKeys.BACKUP);
             Optional<Path> map = entry.text("vhid-map").map(folder::resolve).map(Path::normalize);
             OnUnknownCarp policy = ConfigLoader.onUnknownCarp(entry).orElse(onUnknown);
-            pairs.add(pair(backup, name, path, map, policy, folder, env, inputs, true));
+            PairConfig pair = pair(backup, name, path, map, policy, folder, env, inputs, true);
+            // Two entries on one backup would each keep their own memory and call order of the same items: a start
+            // through one could pass a restore through the other, and what one learned the other would not know.
+            String sameBackup = backups.putIfAbsent(backupKey(pair.backup().url()), name);
+            if (sameBackup != null) {
+                throw backup.error(backup.valueAt("url"), "pairs: " + name + " and " + sameBackup + " name the same backup "
+                        + pair.backup().url() + " (one backup is one pair: point both masters' paths at one entry, "
+                        + "or each entry at its own backup)");
+            }
+            pairs.add(pair);
         }
         return pairs;
+    }
+
+    /** The backup a URL reaches: scheme, host (without case) and port; a path or a default port written out differ not. */
+    private static String backupKey(URI url) {
+        int port = url.getPort() == -1 ? 443 : url.getPort();
+        return url.getHost().toLowerCase(Locale.ROOT) + ":" + port;
     }
 
     /**

@@ -201,6 +201,9 @@ class ConfigErrorTableTest {
                 "the other at line 5"));
         rows.add(row("pairs same path", PAIRS_HEAD + "pairs:\n" + pair("site-a", "/a", "")
                 + pair("site-b", "/a/", "").replace("path: /a/", "path: «/a/"), "two entries have the same path '/a'"));
+        rows.add(row("pairs same backup", PAIRS_HEAD + "pairs:\n" + pair("site-a", "/a", "")
+                + pair("site-b", "/b", "").replace("url: https://192.0.2.2", "url: «https://192.0.2.2:443"),
+                "pairs: site-b and site-a name the same backup https://192.0.2.2:443"));
         rows.add(row("pairs path invalid", PAIRS_HEAD + "pairs:\n" + pair("site-a", "/a", "").replace("path: /a", "path: «/a/../b"),
                 "pairs[].path must be / or a path like /site-a"));
         rows.add(row("pairs backup url http", PAIRS_HEAD + "pairs:\n" + pair("site-a", "/a", "").replace("url: https", "url: «http"),
@@ -278,7 +281,7 @@ class ConfigErrorTableTest {
         Files.writeString(dir.resolve("carpgate.yml"), BASE);
         assertThat(ConfigLoader.load(dir.resolve("carpgate.yml"), Map.of()).pairs()).hasSize(1);
         Files.writeString(dir.resolve("carpgate.yml"), PAIRS_HEAD + "pairs:\n" + pair("site-a", "/a", "")
-                + pair("site-b", "/b", ""));
+                + pair("site-b", "/b", "").replace("192.0.2.2", "192.0.2.3"));
         assertThat(ConfigLoader.load(dir.resolve("carpgate.yml"), Map.of()).pairs()).hasSize(2);
     }
 
