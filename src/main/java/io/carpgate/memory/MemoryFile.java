@@ -12,6 +12,9 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.OpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -22,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * One pair's memory on disk: a small JSON file in the state folder, replaced whole after every change (written
@@ -108,13 +112,20 @@ final class MemoryFile {
         book.all().forEach(i -> items.add(StoredItem.of(i)));
         byte[] bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(new Stored(FORMAT, pair, backup, items));
         Path folder = file.toAbsolutePath().getParent();
-        Files.createDirectories(folder);
+        boolean posix = folder.getFileSystem().supportedFileAttributeViews().contains("posix");
+        // Created for the owner alone (the umask can only take more away): a memory file or folder its group or
+        // others could write would not be read by the next start (StateFolder).
+        Files.createDirectories(folder, posix ? new FileAttribute<?>[] {
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-x---"))} : new FileAttribute<?>[0]);
         Path temporary = folder.resolve(file.getFileName() + ".new");
         // A leftover of an earlier failed write (or anything put there) must neither block this write nor be
         // followed: it is removed, and the new file is created afresh, never through a link.
         Files.deleteIfExists(temporary);
-        try (FileChannel out = FileChannel.open(temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-                java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        Set<OpenOption> options = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        try (FileChannel out = posix ? FileChannel.open(temporary, options,
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r-----")))
+                : FileChannel.open(temporary, options)) {
             ByteBuffer buffer = ByteBuffer.wrap(bytes);
             while (buffer.hasRemaining()) {
                 out.write(buffer);

@@ -54,6 +54,10 @@ public final class PairMemories {
 
     public static Remembered look(Path stateDir, String name, String backupUrl) {
         Path path = fileIn(stateDir, name, backupUrl);
+        Optional<String> untrusted = StateFolder.untrusted(stateDir).or(() -> StateFolder.untrusted(path));
+        if (untrusted.isPresent()) {
+            return new Remembered.Unreadable(path, "not used: " + untrusted.get());
+        }
         try {
             return new MemoryFile(path, name, backupUrl).read()
                     .<Remembered>map(book -> new Remembered.Items(path, book))
@@ -74,7 +78,15 @@ public final class PairMemories {
         if (stateDir.isEmpty()) {
             return PairMemory.inProcess(name, clock);
         }
-        MemoryFile file = new MemoryFile(fileIn(stateDir.get(), name, backupUrl), name, backupUrl);
+        Path path = fileIn(stateDir.get(), name, backupUrl);
+        Optional<String> untrusted = StateFolder.untrusted(stateDir.get()).or(() -> StateFolder.untrusted(path));
+        if (untrusted.isPresent()) {
+            LOG.warn("pair {}: the state folder is not used ({}): whoever can write there could teach carpgate a VHID. "
+                    + "What carpgate learns of the pair is kept in the process only and lost on a restart; starts of "
+                    + "items not in the VHID map are suppressed until the next restore", name, untrusted.get());
+            return PairMemory.inProcess(name, clock);
+        }
+        MemoryFile file = new MemoryFile(path, name, backupUrl);
         retireOthers(stateDir.get(), file.path(), name, backupUrl);
         ItemBook loaded = ItemBook.empty();
         try {

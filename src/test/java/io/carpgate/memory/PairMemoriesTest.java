@@ -140,6 +140,31 @@ class PairMemoriesTest {
     }
 
     @Test
+    void aFolderOthersMayWriteIsNeitherReadNorWritten() throws Exception {
+        new PairMemories(Optional.of(dir), CLOCK).of("default", URL).stored(List.of(WG0));
+        Path file = PairMemories.fileIn(dir, "default", URL);
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                .as("written for the owner, so a umask of 002 does not make the next start distrust it")
+                .matches("rw-[r-]-----");
+        byte[] before = Files.readAllBytes(file);
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+
+        PairMemory next = new PairMemories(Optional.of(dir), CLOCK).of("default", URL);
+        assertThat(next.book().all()).as("a planted file must not teach a VHID").isEmpty();
+        next.stored(List.of(WG0.learnedAt(CLOCK.instant().plusSeconds(60))));
+        assertThat(Files.readAllBytes(file)).as("nothing is written there either").isEqualTo(before);
+        assertThat(PairMemories.look(dir, "default", URL)).isInstanceOfSatisfying(PairMemories.Remembered.Unreadable.class,
+                u -> assertThat(u.why()).contains("can be written by its group and others", "chmod go-w " + dir));
+
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw--w----"));
+        assertThat(new PairMemories(Optional.of(dir), CLOCK).of("default", URL).book().all())
+                .as("a memory file its group may write is not read").isEmpty();
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        assertThat(new PairMemories(Optional.of(dir), CLOCK).of("default", URL).book().all()).hasSize(1);
+    }
+
+    @Test
     void withoutAStateFolderNothingIsWritten() throws Exception {
         new PairMemories(Optional.empty(), CLOCK).of("default", URL).stored(List.of(WG0));
         try (var files = Files.list(dir)) {

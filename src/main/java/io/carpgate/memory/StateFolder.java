@@ -1,0 +1,46 @@
+package io.carpgate.memory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Whether a state folder can be trusted with what carpgate remembers of a pair. A remembered item's VHID decides
+ * whether its start passes: whoever can write a file there could teach carpgate that an item depends on a VHID the
+ * backup is MASTER for. So, as OpenSSH's {@code StrictModes} does with {@code ~/.ssh}, a folder (or a memory file)
+ * that its group or others may write is not read and not written. A folder that does not exist yet is fine (carpgate
+ * creates it), and a file system without POSIX permissions says nothing either way.
+ */
+final class StateFolder {
+    private static final Set<PosixFilePermission> OTHERS_WRITE =
+            Set.of(PosixFilePermission.GROUP_WRITE, PosixFilePermission.OTHERS_WRITE);
+
+    private StateFolder() {}
+
+    /** Why {@code path} (a folder or a file in it) is not to be trusted, or empty when it is (or is not there yet). */
+    static Optional<String> untrusted(Path path) {
+        PosixFileAttributes attributes;
+        try {
+            attributes = Files.readAttributes(path, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (UnsupportedOperationException | IOException e) {
+            return Optional.empty();
+        }
+        Set<PosixFilePermission> writable = attributes.permissions();
+        writable.retainAll(OTHERS_WRITE);
+        if (writable.isEmpty()) {
+            return Optional.empty();
+        }
+        String who = writable.size() == 2 ? "its group and others" : writable.contains(PosixFilePermission.GROUP_WRITE)
+                ? "its group (" + attributes.group().getName() + ")" : "others";
+        return Optional.of(path + " can be written by " + who + ", not only by its owner ("
+                + attributes.owner().getName() + "); run: chmod go-w " + path);
+    }
+}
