@@ -32,7 +32,7 @@ public final class Gate {
     private Gate() {}
 
     /** Whether deciding this call may need the backup's CARP view (so the shell asks the API only then). */
-    public static boolean needsCarp(MethodCall call) {
+    static boolean needsCarp(MethodCall call) {
         String method = call.methodName();
         return method.equals(Methods.MULTICALL) || method.equals(Methods.RESTORE) || Methods.STARTING.contains(method);
     }
@@ -41,18 +41,18 @@ public final class Gate {
      * A restore that did not get its turn in time (calls before it are still with the backup): refused whole, so no
      * start decided on what the backup held before it can reach the backup after it. The master retries.
      */
-    public static Verdict outOfTurn(MethodCall call, String why) {
+    static Verdict outOfTurn(MethodCall call, String why) {
         return new Verdict.Reject(-32500, REJECTED + why,
                 List.of(CallOutcome.plain(call.methodName(), Action.REJECTED, why)));
     }
 
     /** Whether the call is a restore or a multicall with one: it changes what the backup stores of the items. */
-    public static boolean restores(MethodCall call) {
+    static boolean restores(MethodCall call) {
         return call.methodName().equals(Methods.RESTORE) || !restoreEntries(call).isEmpty();
     }
 
     /** The positions of the restore entries of a {@code system.multicall} (none for any other call). */
-    public static List<Integer> restoreEntries(MethodCall call) {
+    static List<Integer> restoreEntries(MethodCall call) {
         if (!call.methodName().equals(Methods.MULTICALL) || call.params().size() != 1
                 || !(call.params().get(0) instanceof Array entries)) {
             return List.of();

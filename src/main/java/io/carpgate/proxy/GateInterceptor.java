@@ -3,6 +3,7 @@ package io.carpgate.proxy;
 import io.carpgate.memory.BackupOutcome;
 import io.carpgate.memory.PendingCall;
 import io.carpgate.policy.Gate;
+import io.carpgate.policy.Gatekeeper;
 import io.carpgate.policy.Verdict;
 import io.carpgate.xmlrpc.BackupReader;
 import io.carpgate.xmlrpc.BodyPatcher;

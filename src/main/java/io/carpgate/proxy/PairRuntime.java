@@ -13,6 +13,7 @@ import io.carpgate.config.VhidMapLoader;
 import io.carpgate.observe.Metrics;
 import io.carpgate.observe.PairStatus;
 import io.carpgate.memory.PairMemory;
+import io.carpgate.policy.Gatekeeper;
 import io.carpgate.policy.VhidHints;
 import io.carpgate.tls.SeenCertificate;
 import io.carpgate.tls.TlsContexts;

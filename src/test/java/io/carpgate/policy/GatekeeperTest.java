@@ -1,4 +1,4 @@
-package io.carpgate.proxy;
+package io.carpgate.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,9 +7,6 @@ import io.carpgate.carp.CarpSource;
 import io.carpgate.carp.CarpView;
 import io.carpgate.memory.CallOrder;
 import io.carpgate.memory.PairMemory;
-import io.carpgate.policy.OnUnknownCarp;
-import io.carpgate.policy.Verdict;
-import io.carpgate.policy.VhidHints;
 import io.carpgate.xmlrpc.BackupReader;
 import io.carpgate.xmlrpc.MethodCall;
 import io.carpgate.xmlrpc.ReadResult;
