@@ -1,5 +1,6 @@
 package io.carpgate.policy;
 
+import io.carpgate.xmlrpc.BodyPatcher;
 import io.carpgate.xmlrpc.Clip;
 import java.util.List;
 
@@ -8,7 +9,7 @@ sealed interface CallDecision {
     CallOutcome outcome();
 
     /** The backup may run it: as sent, or with {@code changes}. */
-    record Pass(CallOutcome outcome, List<SlotChange> changes, List<CarpItem> learned) implements CallDecision {
+    record Pass(CallOutcome outcome, List<BodyPatcher.Replacement> changes, List<CarpItem> learned) implements CallDecision {
         static Pass forwarded(CallOutcome outcome) {
             return new Pass(outcome, List.of(), List.of());
         }

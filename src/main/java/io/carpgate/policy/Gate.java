@@ -1,5 +1,6 @@
 package io.carpgate.policy;
 
+import io.carpgate.xmlrpc.BodyPatcher;
 import io.carpgate.xmlrpc.KeptValues;
 import io.carpgate.xmlrpc.MethodCall;
 import io.carpgate.xmlrpc.XmlRpcValue;
@@ -159,7 +160,7 @@ public final class Gate {
                     .toList();
             return new Verdict.Reject(Methods.INVALID_REQUEST, message, outcomes);
         }
-        List<SlotChange> changes = new ArrayList<>();
+        List<BodyPatcher.Replacement> changes = new ArrayList<>();
         List<CarpItem> learned = new ArrayList<>();
         List<CallOutcome> outcomes = new ArrayList<>();
         for (CallDecision decision : decisions) {

@@ -1,5 +1,6 @@
 package io.carpgate.policy;
 
+import io.carpgate.xmlrpc.BodyPatcher;
 import java.util.List;
 import java.util.function.Function;
 
@@ -31,7 +32,7 @@ public sealed interface Verdict {
     }
 
     /** Send the master's body with these strings replaced in place. */
-    record Rewrite(List<SlotChange> changes, List<CallOutcome> calls, List<CarpItem> learned) implements Verdict {
+    record Rewrite(List<BodyPatcher.Replacement> changes, List<CallOutcome> calls, List<CarpItem> learned) implements Verdict {
         public Rewrite {
             if (changes.isEmpty()) {
                 throw new IllegalArgumentException("a rewrite changes something");

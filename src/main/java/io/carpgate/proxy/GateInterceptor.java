@@ -45,8 +45,7 @@ final class GateInterceptor implements Interceptor {
     private static Intercepted act(byte[] body, Verdict verdict, PendingCall pending) {
         return verdict.fold(
                 forward -> new Intercepted.Forward(List.of(ByteBuffer.wrap(body)), forward.calls(), false, pending),
-                rewrite -> new Intercepted.Forward(BodyPatcher.patch(body, rewrite.changes().stream()
-                        .map(c -> new BodyPatcher.Replacement(c.slot(), c.newText())).toList()), rewrite.calls(), false,
+                rewrite -> new Intercepted.Forward(BodyPatcher.patch(body, rewrite.changes()), rewrite.calls(), false,
                         pending),
                 suppress -> new Intercepted.Answer(200, XmlRpcResponses.string(
                         XmlRpcResponses.printable(suppress.message())), suppress.calls()),

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.carpgate.carp.BackupVip;
 import io.carpgate.carp.CarpView;
 import io.carpgate.carp.VipState;
+import io.carpgate.xmlrpc.BodyPatcher;
 import io.carpgate.xmlrpc.MethodCall;
 import io.carpgate.xmlrpc.XmlRpcValue;
 import java.time.Instant;
@@ -260,7 +261,7 @@ class GateTest {
             assertThat(verdict).isInstanceOf(Verdict.Rewrite.class);
             Verdict.Rewrite rewrite = (Verdict.Rewrite) verdict;
             XmlRpcValue.Str dependOn = instance.str("carp_depend_on").orElseThrow();
-            assertThat(rewrite.changes()).containsExactly(new SlotChange(dependOn.slot(), BACKUP_VIP7));
+            assertThat(rewrite.changes()).containsExactly(new BodyPatcher.Replacement(dependOn.slot(), BACKUP_VIP7));
             assertThat(rewrite.learned()).usingRecursiveFieldByFieldElementComparatorIgnoringFields("vip", "basis", "learnedAt").containsExactly(wg(WG0, "wg0-branches", Optional.of(7), Optional.empty()));
             assertThat(verdict.calls().get(0).action()).isEqualTo(Action.REWRITTEN);
             assertThat(verdict.calls().get(0).reason()).contains(MASTER_VIP7 + " -> " + BACKUP_VIP7);
@@ -285,7 +286,7 @@ class GateTest {
                     ItemBook.empty(), new CarpView.Unavailable("down"), OnUnknownCarp.SUPPRESS);
             XmlRpcValue.Struct instance = c.wgInstance(WG0, "wg0", MASTER_VIP7);
             Verdict verdict = Gate.decide(c.restore(List.of(instance), List.of(c.vip(MASTER_VIP7, "opt2", "7"))), in);
-            assertThat(((Verdict.Rewrite) verdict).changes()).extracting(SlotChange::newText).containsExactly(chosen);
+            assertThat(((Verdict.Rewrite) verdict).changes()).extracting(BodyPatcher.Replacement::newText).containsExactly(chosen);
         }
 
         @Test
@@ -294,7 +295,7 @@ class GateTest {
             GateInputs known = new GateInputs(hints(new VhidHint(WG0, 7, Optional.of("opt2"), Optional.of(typo))),
                     ItemBook.empty(), view("BACKUP", "BACKUP"), OnUnknownCarp.SUPPRESS);
             Verdict verdict = Gate.decide(c.restore(List.of(c.wgInstance(WG0, "wg0", MASTER_VIP7)), List.of()), known);
-            assertThat(((Verdict.Rewrite) verdict).changes()).extracting(SlotChange::newText).containsExactly(typo);
+            assertThat(((Verdict.Rewrite) verdict).changes()).extracting(BodyPatcher.Replacement::newText).containsExactly(typo);
             assertThat(verdict.calls().get(0).reason()).startsWith("WARNING the VHID map's backup-vip " + typo)
                     .contains("will not resolve");
             // One of the backup's own VIPs: no warning.
@@ -313,7 +314,7 @@ class GateTest {
             // VIP 7 arrives in the payload under the master's uuid: kept. wg1 had no dependency: gets the LAN VIP.
             Verdict verdict = Gate.decide(c.restore(List.of(a, b), List.of(c.vip(MASTER_VIP7, "opt2", "7"))), in);
             assertThat(((Verdict.Rewrite) verdict).changes()).containsExactly(
-                    new SlotChange(b.str("carp_depend_on").orElseThrow().slot(), BACKUP_VIP2));
+                    new BodyPatcher.Replacement(b.str("carp_depend_on").orElseThrow().slot(), BACKUP_VIP2));
             assertThat(verdict.calls().get(0).vhid()).contains("7,2");
         }
 

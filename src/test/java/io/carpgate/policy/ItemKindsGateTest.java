@@ -65,8 +65,7 @@ class ItemKindsGateTest {
 
     static byte[] patched(byte[] body, Verdict.Rewrite rewrite) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (ByteBuffer buffer : BodyPatcher.patch(body, rewrite.changes().stream()
-                .map(ch -> new BodyPatcher.Replacement(ch.slot(), ch.newText())).toList())) {
+        for (ByteBuffer buffer : BodyPatcher.patch(body, rewrite.changes())) {
             byte[] bytes = new byte[buffer.remaining()];
             buffer.get(bytes);
             out.writeBytes(bytes);
