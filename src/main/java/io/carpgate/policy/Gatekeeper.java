@@ -64,7 +64,7 @@ public final class Gatekeeper {
             }
             if (!ticket.inTurn()) {
                 if (restores) {
-                    LOG.warn("pair {}: a restore waited {} s for the calls before it to be answered; refused, nothing "
+                    LOG.warn("pair {}: a restore waited {} s for the calls before it to be answered; rejected, nothing "
                             + "was sent (the master retries)", pair, turnWait.toSeconds());
                     ticket.settle();
                     return new Decided(Gate.outOfTurn(call, "calls sent to the backup before this restore were not "

@@ -53,7 +53,7 @@ final class ItemRewrite {
             }
         }
         if (kinds.isEmpty()) {
-            return CallDecision.Pass.forwarded(CallOutcome.plain(Methods.RESTORE, Action.FORWARDED,
+            return CallDecision.Forward.unchanged(CallOutcome.plain(Methods.RESTORE, Action.FORWARDED,
                     "no " + Arrays.stream(ItemKind.values()).map(ItemKind::label).collect(Collectors.joining(", "))
                             + " in this restore"));
         }
@@ -64,7 +64,7 @@ final class ItemRewrite {
                 Optional.of(String.join(", ", names)),
                 vhids.isEmpty() ? Optional.empty() : Optional.of(String.join(",", vhids)),
                 Optional.empty(), action, String.join("; ", notes));
-        return new CallDecision.Pass(outcome, changes, learned);
+        return new CallDecision.Forward(outcome, changes, learned);
     }
 
     /**

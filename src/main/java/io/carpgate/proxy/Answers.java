@@ -10,8 +10,8 @@ import org.eclipse.jetty.util.Callback;
 
 /** carpgate's own answers to the master: XML-RPC faults and strings, written whole. */
 final class Answers {
-    /** Every refusal says who answered and that the backup saw nothing. */
-    static final String NOTHING_SENT = "carpgate refused the request, nothing was sent to the backup: ";
+    /** Every rejection says who answered and that the backup saw nothing. */
+    static final String NOTHING_SENT = "carpgate rejected the request, nothing was sent to the backup: ";
     /** XML-RPC's code for an internal error of the server (here: of carpgate, not of the backup). */
     static final int INTERNAL_ERROR = -32603;
 

@@ -30,7 +30,7 @@ final class BodyBuffering extends Handler.Wrapper {
     private static final Logger LOG = LoggerFactory.getLogger(BodyBuffering.class);
     /** The first buffer: a small call (most of a master's) never grows it. */
     private static final int FIRST_BUFFER = 16 * 1024;
-    /** Seconds a refused master is asked to wait: about what a large restore in flight takes to pass. */
+    /** Seconds a rejected master is asked to wait: about what a large restore in flight takes to pass. */
     static final int RETRY_AFTER_SECONDS = 5;
 
     private final long maxBody;

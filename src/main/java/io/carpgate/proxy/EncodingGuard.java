@@ -9,7 +9,7 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
-/** A body carpgate cannot read as the backup would (gzip, say) is refused with 415; a master never sends one. */
+/** A body carpgate cannot read as the backup would (gzip, say) is rejected with 415; a master never sends one. */
 final class EncodingGuard extends Handler.Wrapper {
     EncodingGuard(Handler next) {
         super(next);

@@ -75,7 +75,7 @@ final class Interception extends Handler.Wrapper {
         StackTraceElement at = e.getStackTrace().length > 0 ? e.getStackTrace()[0] : null;
         String where = e.getClass().getSimpleName() + (at == null ? "" : " at " + at.getClassName() + "."
                 + at.getMethodName() + ":" + at.getLineNumber());
-        LOG.error("pair {}: internal error while deciding a request ({}); it was refused, nothing was sent to the "
+        LOG.error("pair {}: internal error while deciding a request ({}); it was rejected, nothing was sent to the "
                 + "backup", exchange.pair(), where);
         String why = "internal error in carpgate (" + e.getClass().getSimpleName() + ")";
         return Answers.fault(Answers.INTERNAL_ERROR, Answers.NOTHING_SENT + why, List.of(Rejections.internalError(why)));

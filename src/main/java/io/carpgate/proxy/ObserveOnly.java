@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * observe mode, for a cautious rollout: decide and log exactly as usual, then send the master's bytes on as
- * they are. An internal fault still refuses the request (the Interception stage fails closed in every mode).
+ * they are. An internal fault still rejects the request (the Interception stage fails closed in every mode).
  */
 final class ObserveOnly implements Interceptor {
     private final Interceptor decides;

@@ -17,7 +17,7 @@ import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** The gate's shell takes each call's turn: a restore that cannot have it in time is refused, nothing sent. */
+/** The gate's shell takes each call's turn: a restore that cannot have it in time is rejected, nothing sent. */
 class GatekeeperTest {
     private static final CarpSource NO_CARP = new CarpSource() {
         @Override

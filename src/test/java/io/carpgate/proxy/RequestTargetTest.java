@@ -31,7 +31,7 @@ class RequestTargetTest {
         for (String bad : List.of("%", "%4", "%zz", "a=%g1", "%4x")) {
             assertThat(RequestTarget.queryRefusal(bad)).as(bad).hasValueSatisfying(r -> assertThat(r).contains("two hex"));
         }
-        assertThat(RequestTarget.refusal("/a/xmlrpc.php", Optional.of("a=|"))).isPresent();
-        assertThat(RequestTarget.refusal("/a/xmlrpc.php", Optional.empty())).isEmpty();
+        assertThat(RequestTarget.rejection("/a/xmlrpc.php", Optional.of("a=|"))).isPresent();
+        assertThat(RequestTarget.rejection("/a/xmlrpc.php", Optional.empty())).isEmpty();
     }
 }
