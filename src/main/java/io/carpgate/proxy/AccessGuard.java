@@ -37,7 +37,7 @@ final class AccessGuard extends Handler.Wrapper {
     static void reject(Request request, Response response, Callback callback, String why) {
         LOG.warn("rejected {}: {}", Request.getRemoteAddr(request), why);
         Exchange.of(request).decided(List.of(Rejections.notAllowed(why)), false);
-        Answers.closeAfterAnswer(response);
-        Answers.writeFault(response, callback, HttpStatus.FORBIDDEN_403, -32600, Answers.NOTHING_SENT + why);
+        OwnAnswers.closeAfterAnswer(response);
+        OwnAnswers.rejected(response, callback, HttpStatus.FORBIDDEN_403, -32600, why);
     }
 }

@@ -63,9 +63,9 @@ final class BodyBuffering extends Handler.Wrapper {
 
     private void tooLarge(Request request, Response response, Callback callback) {
         Exchange.of(request).decided(List.of(Rejections.tooLarge(maxBody)), false);
-        Answers.closeAfterAnswer(response);
-        Answers.writeFault(response, callback, HttpStatus.PAYLOAD_TOO_LARGE_413, -32700,
-                Answers.NOTHING_SENT + "body larger than " + maxBody + " bytes");
+        OwnAnswers.closeAfterAnswer(response);
+        OwnAnswers.rejected(response, callback, HttpStatus.PAYLOAD_TOO_LARGE_413, -32700,
+                "body larger than " + maxBody + " bytes");
     }
 
     private void overBudget(Request request, Response response, Callback callback) {
@@ -73,10 +73,10 @@ final class BodyBuffering extends Handler.Wrapper {
         metrics.bodyBudgetRefused(exchange.pair());
         String why = "carpgate is holding as many request bodies as limits.body-budget allows; retry shortly";
         exchange.decided(List.of(Rejections.overBudget(why)), false);
-        Answers.closeAfterAnswer(response);
+        OwnAnswers.closeAfterAnswer(response);
         response.getHeaders().put(HttpHeader.RETRY_AFTER, RETRY_AFTER_SECONDS);
-        Answers.writeFault(response, callback, HttpStatus.SERVICE_UNAVAILABLE_503, Answers.INTERNAL_ERROR,
-                Answers.NOTHING_SENT + why);
+        OwnAnswers.rejected(response, callback, HttpStatus.SERVICE_UNAVAILABLE_503, OwnAnswers.INTERNAL_ERROR,
+                why);
     }
 
     /** One body being read: its buffer, what it holds of the budget, and the read loop Jetty calls back into. */

@@ -28,8 +28,8 @@ final class EncodingGuard extends Handler.Wrapper {
         String why = "carpgate cannot inspect a body with Content-Encoding "
                 + (named.length() > 40 ? named.substring(0, 40) + "..." : named);
         Exchange.of(request).decided(List.of(Rejections.unreadable(why)), false);
-        Answers.closeAfterAnswer(response);
-        Answers.writeFault(response, callback, HttpStatus.UNSUPPORTED_MEDIA_TYPE_415, -32700, Answers.NOTHING_SENT + why);
+        OwnAnswers.closeAfterAnswer(response);
+        OwnAnswers.rejected(response, callback, HttpStatus.UNSUPPORTED_MEDIA_TYPE_415, -32700, why);
         return true;
     }
 }

@@ -23,7 +23,7 @@ final class EndpointGuard extends Handler.Wrapper {
         if (path != null && path.endsWith(ENDPOINT)) {
             return super.handle(request, response, callback);
         }
-        Answers.closeAfterAnswer(response);
+        OwnAnswers.closeAfterAnswer(response);
         Response.writeError(request, response, callback, HttpStatus.NOT_FOUND_404);
         return true;
     }

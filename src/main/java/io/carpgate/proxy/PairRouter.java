@@ -90,8 +90,8 @@ final class PairRouter extends Handler.Abstract {
                 return true;
             }
         }
-        Answers.writeFault(response, callback, HttpStatus.SERVICE_UNAVAILABLE_503, -32500,
-                Answers.NOTHING_SENT + "carpgate is reloading its configuration; try again");
+        OwnAnswers.rejected(response, callback, HttpStatus.SERVICE_UNAVAILABLE_503, -32500,
+                "carpgate is reloading its configuration; try again");
         return true;
     }
 
@@ -105,8 +105,8 @@ final class PairRouter extends Handler.Abstract {
         }
         LOG.warn("rejected a request from {}: {}", Request.getRemoteAddr(request), why);
         Exchange.of(request).decided(java.util.List.of(Rejections.badTarget(why)), false);
-        Answers.closeAfterAnswer(response);
-        Answers.writeFault(response, callback, HttpStatus.BAD_REQUEST_400, -32600, Answers.NOTHING_SENT + why);
+        OwnAnswers.closeAfterAnswer(response);
+        OwnAnswers.rejected(response, callback, HttpStatus.BAD_REQUEST_400, -32600, why);
         return true;
     }
 
@@ -116,7 +116,7 @@ final class PairRouter extends Handler.Abstract {
         if (rejection.isPresent()) {
             AccessGuard.reject(request, response, callback, rejection.get());
         } else {
-            Answers.closeAfterAnswer(response);
+            OwnAnswers.closeAfterAnswer(response);
             Response.writeError(request, response, callback, HttpStatus.NOT_FOUND_404);
         }
         return true;
