@@ -19,9 +19,6 @@ import java.util.stream.Stream;
  * what the backup would run, not on what the request looks like.
  */
 public final class Gate {
-    /** Every fault carpgate answers with says who answered and that the backup saw nothing. */
-    static final String REJECTED = "carpgate rejected the call, nothing was sent to the backup: ";
-
     /**
      * All that deciding reads of a call's values: of a restore, only each {@link ItemKind}'s module and the VIPs
      * ({@link ItemRewrite}, {@link PayloadVip}); of any other method, everything. A reader may keep just these
@@ -43,7 +40,7 @@ public final class Gate {
      * start decided on what the backup held before it can reach the backup after it. The master retries.
      */
     static Verdict outOfTurn(MethodCall call, String why) {
-        return new Verdict.Reject(-32500, REJECTED + why,
+        return new Verdict.Reject(-32500, why,
                 List.of(CallOutcome.plain(call.methodName(), Action.REJECTED, why)));
     }
 
@@ -77,7 +74,7 @@ public final class Gate {
             return new Verdict.Suppress(suppress.message(), List.of(suppress.outcome()));
         }
         if (decision instanceof CallDecision.Reject reject) {
-            return new Verdict.Reject(reject.faultCode(), REJECTED + reject.message(), List.of(reject.outcome()));
+            return new Verdict.Reject(reject.faultCode(), reject.message(), List.of(reject.outcome()));
         }
         CallDecision.Forward forward = (CallDecision.Forward) decision;
         return forward.changes().isEmpty()
@@ -116,7 +113,7 @@ public final class Gate {
                 .filter(Array.class::isInstance).map(v -> ((Array) v).items());
         if (entries.isEmpty() || call.params().size() != 1) {
             String message = "system.multicall takes exactly one array of {methodName, params} structs";
-            return new Verdict.Reject(Methods.INVALID_PARAMS, REJECTED + message,
+            return new Verdict.Reject(Methods.INVALID_PARAMS, message,
                     List.of(CallOutcome.plain(Methods.MULTICALL, Action.REJECTED, message)));
         }
         List<CallDecision> decisions = new ArrayList<>();
@@ -150,9 +147,9 @@ public final class Gate {
                 .filter(d -> !(d instanceof CallDecision.Forward)).findFirst();
         if (blocker.isPresent()) {
             String why = blocker.get() instanceof CallDecision.Suppress suppress
-                    ? suppress.message()
+                    ? "suppressed " + suppress.message()
                     : ((CallDecision.Reject) blocker.get()).message();
-            String message = "carpgate rejected system.multicall, nothing was sent to the backup: " + why;
+            String message = "system.multicall: " + why;
             List<CallOutcome> outcomes = decisions.stream()
                     .map(d -> d instanceof CallDecision.Forward
                             ? d.outcome().withAction(Action.REJECTED, "rejected with its system.multicall: " + why)

@@ -230,7 +230,7 @@ final class ServiceGate {
         if (notMaster.isPresent()) {
             String reason = notMaster.get();
             return new CallDecision.Suppress(outcome.withAction(Action.SUPPRESSED, reason),
-                    "carpgate suppressed " + call + ": " + reason + "; it starts only where CARP is MASTER");
+                    call + ": " + reason + "; it starts only where CARP is MASTER");
         }
         if (unknown.isPresent()) {
             String reason = "CARP state unknown: " + unknown.get();
@@ -239,7 +239,7 @@ final class ServiceGate {
                         outcome.withAction(Action.FORWARDED, reason + "; forwarded because on-unknown-carp is forward"));
             }
             return new CallDecision.Suppress(outcome.withAction(Action.SUPPRESSED, reason),
-                    "carpgate suppressed " + call + ": " + reason);
+                    call + ": " + reason);
         }
         if (vhids.isEmpty()) {
             return CallDecision.Forward.unchanged(outcome.withAction(Action.FORWARDED, passed.orElse("not gated")));

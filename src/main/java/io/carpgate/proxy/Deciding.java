@@ -102,7 +102,7 @@ final class Deciding extends Handler.Wrapper {
         ReadResult read = BackupReader.read(body, Gate.READS);
         if (read instanceof ReadResult.Unreadable unreadable) {
             return new Gatekeeper.Decided(new Verdict.Reject(unreadable.faultCode(),
-                    OwnAnswers.NOTHING_SENT + unreadable.reason(), List.of(Rejections.unreadable(unreadable.reason()))),
+                    unreadable.reason(), List.of(Rejections.unreadable(unreadable.reason()))),
                     PendingCall.none());
         }
         return decider.apply(((ReadResult.Call) read).call());
@@ -141,7 +141,7 @@ final class Deciding extends Handler.Wrapper {
         LOG.error("pair {}: internal error while deciding a request ({}); it was rejected, nothing was sent to the "
                 + "backup", exchange.pair(), where);
         String why = "internal error in carpgate (" + e.getClass().getSimpleName() + ")";
-        return new Gatekeeper.Decided(new Verdict.Reject(OwnAnswers.INTERNAL_ERROR, OwnAnswers.NOTHING_SENT + why,
+        return new Gatekeeper.Decided(new Verdict.Reject(OwnAnswers.INTERNAL_ERROR, why,
                 List.of(Rejections.internalError(why))), PendingCall.none());
     }
 }

@@ -13,8 +13,10 @@ import org.eclipse.jetty.util.Callback;
  * fault of a rejected request (from any stage), and the fault of a call the backup did not answer. Written whole.
  */
 final class OwnAnswers {
-    /** Every rejection says who answered and that the backup saw nothing. */
+    /** Every rejection says who answered and that the backup saw nothing; the one place that says so. */
     static final String NOTHING_SENT = "carpgate rejected the request, nothing was sent to the backup: ";
+    /** Every suppressed start says who suppressed it (the master's log shows this string as the call's answer). */
+    static final String SUPPRESSED = "carpgate suppressed ";
     /** XML-RPC's code for an internal error of the server (here: of carpgate, not of the backup). */
     static final int INTERNAL_ERROR = -32603;
 
@@ -34,12 +36,12 @@ final class OwnAnswers {
                 },
                 suppress -> {
                     write(response, callback, HttpStatus.OK_200, XmlRpcResponses.string(
-                            XmlRpcResponses.printable(suppress.message())));
+                            XmlRpcResponses.printable(SUPPRESSED + suppress.message())));
                     return null;
                 },
                 reject -> {
                     // HTTP 200, as XML-RPC servers answer faults.
-                    fault(response, callback, HttpStatus.OK_200, reject.faultCode(), reject.message());
+                    rejected(response, callback, HttpStatus.OK_200, reject.faultCode(), reject.message());
                     return null;
                 });
     }

@@ -70,7 +70,7 @@ class GateTest {
 
             assertThat(verdict).isInstanceOf(Verdict.Suppress.class);
             assertThat(((Verdict.Suppress) verdict).message())
-                    .contains("carpgate suppressed", "wg0-branches", "VHID 7", "BACKUP");
+                    .contains(method + "(wireguard, " + WG0 + ")", "wg0-branches", "VHID 7", "BACKUP");
             CallOutcome outcome = verdict.calls().get(0);
             assertThat(outcome.action()).isEqualTo(Action.SUPPRESSED);
             assertThat(outcome.vhid()).contains("7");
@@ -214,7 +214,7 @@ class GateTest {
                             "params", c.array(c.struct("service", "wireguard", "id", WG0)))));
             Verdict verdict = Gate.decide(call, inputs(book(wg0()), view("BACKUP", "BACKUP")));
             assertThat(verdict).isInstanceOf(Verdict.Reject.class);
-            assertThat(((Verdict.Reject) verdict).message()).contains("nothing was sent", "wg0-branches");
+            assertThat(((Verdict.Reject) verdict).message()).contains("system.multicall", "suppressed", "wg0-branches");
             assertThat(verdict.calls()).extracting(CallOutcome::action)
                     .containsExactly(Action.REJECTED, Action.SUPPRESSED);
         }

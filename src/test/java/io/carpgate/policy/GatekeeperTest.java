@@ -45,7 +45,7 @@ class GatekeeperTest {
 
         Gatekeeper.Decided decided = gatekeeper.decide(restore());
         assertThat(decided.verdict()).isInstanceOfSatisfying(Verdict.Reject.class,
-                reject -> assertThat(reject.message()).contains("nothing was sent", "try again"));
+                reject -> assertThat(reject.message()).contains("not answered within", "try again"));
         assertThat(memory.order().unsettled()).isEqualTo(1);
         start.settle();
         assertThat(gatekeeper.decide(restore()).verdict()).isNotInstanceOf(Verdict.Reject.class);

@@ -225,7 +225,7 @@ class ItemKindsGateTest {
         void anOpenVpnClientStartsOnlyWhereCarpIsMaster() {
             Verdict held = restart("openvpn", CLIENT, "BACKUP");
             assertThat(held).isInstanceOf(Verdict.Suppress.class);
-            assertThat(((Verdict.Suppress) held).message()).contains("carpgate suppressed",
+            assertThat(((Verdict.Suppress) held).message()).contains("opnsense.restart_service(openvpn, " + CLIENT + ")",
                     "OpenVPN instance branch-client (" + CLIENT + "): the backup is BACKUP for VHID 7");
             assertThat(held.calls().get(0).kind()).contains("openvpn");
             assertThat(restart("openvpn", CLIENT, "MASTER")).isInstanceOf(Verdict.Forward.class);

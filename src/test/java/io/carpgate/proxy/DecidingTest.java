@@ -123,7 +123,7 @@ class DecidingTest {
     @Test
     void aSuppressedCallIsAnsweredByCarpgateWithAStringAndNotForwarded() throws Exception {
         CallOutcome suppressed = FORWARDED.withAction(Action.SUPPRESSED, "CARP state BACKUP");
-        try (StageHarness stage = harness(call -> decided(new Verdict.Suppress("carpgate suppressed it: BACKUP",
+        try (StageHarness stage = harness(call -> decided(new Verdict.Suppress("it: BACKUP",
                 List.of(suppressed))), false)) {
             HttpTester.Response answer = stage.post(CALL);
             assertThat(answer.getStatus()).isEqualTo(200);
@@ -138,7 +138,7 @@ class DecidingTest {
     @Test
     void inObserveModeASuppressedCallGoesOnAsTheMasterSentIt() throws Exception {
         CallOutcome suppressed = FORWARDED.withAction(Action.SUPPRESSED, "CARP state BACKUP");
-        try (StageHarness stage = harness(call -> decided(new Verdict.Suppress("carpgate suppressed it",
+        try (StageHarness stage = harness(call -> decided(new Verdict.Suppress("it",
                 List.of(suppressed))), true)) {
             HttpTester.Response answer = stage.post(CALL);
             assertThat(answer.getStatus()).isEqualTo(StageHarness.REACHED);
