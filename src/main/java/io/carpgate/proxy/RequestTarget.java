@@ -22,11 +22,11 @@ final class RequestTarget {
 
     /** Why this request line's path or query is rejected, or empty when both have a single reading. */
     static Optional<String> rejection(String rawPath, Optional<String> rawQuery) {
-        Optional<String> path = pathRefusal(rawPath);
-        return path.isPresent() ? path : rawQuery.flatMap(RequestTarget::queryRefusal);
+        Optional<String> path = pathRejection(rawPath);
+        return path.isPresent() ? path : rawQuery.flatMap(RequestTarget::queryRejection);
     }
 
-    static Optional<String> pathRefusal(String path) {
+    static Optional<String> pathRejection(String path) {
         if (!path.startsWith("/")) {
             return Optional.of("the path must start with '/'");
         }
@@ -50,7 +50,7 @@ final class RequestTarget {
         return Optional.empty();
     }
 
-    static Optional<String> queryRefusal(String query) {
+    static Optional<String> queryRejection(String query) {
         for (int i = 0; i < query.length(); i++) {
             char c = query.charAt(i);
             if (c == '%') {

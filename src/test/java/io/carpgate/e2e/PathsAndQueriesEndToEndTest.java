@@ -97,7 +97,7 @@ class PathsAndQueriesEndToEndTest {
     /** carpgate's own 400s say why (Jetty refuses a few spellings itself, also with 400, before carpgate sees them). */
     @ParameterizedTest
     @ValueSource(strings = {"/a/../ab/xmlrpc.php", "/a/./xmlrpc.php", "/a;x/xmlrpc.php", "/a/xmlrpc.php/.."})
-    void carpgatesRefusalNamesWhatIsWrongWithThePath(String path) throws Exception {
+    void carpgatesRejectionNamesWhatIsWrongWithThePath(String path) throws Exception {
         Loopback.Answer answer = call(path);
         assertThat(answer.status()).isEqualTo(400);
         assertThat(answer.text()).contains("<fault>", "nothing was sent to the backup", "the path holds");
