@@ -50,6 +50,28 @@ class GuardStagesTest {
     }
 
     @Test
+    void theBudgetIsGivenBackWhenTheRequestEndsHoweverItEnds() throws Exception {
+        BodyBudget budget = new BodyBudget(1 << 20);
+        java.util.concurrent.atomic.AtomicLong heldWhileDeciding = new java.util.concurrent.atomic.AtomicLong(-1);
+        try (StageHarness stage = new StageHarness(next -> new BodyBuffering(1 << 20, budget,
+                new io.carpgate.observe.Metrics("test"), new Deciding(call -> {
+                    heldWhileDeciding.set(budget.inUse());
+                    throw new IllegalStateException("breaks after the body was read");
+                }, false, next)))) {
+            assertThat(stage.post(CALL).getContent()).contains("internal error in carpgate");
+            assertThat(heldWhileDeciding).hasValue(CALL.length()); // the exact announced length, reserved once
+            org.awaitility.Awaitility.await("the body's share is given back").atMost(java.time.Duration.ofSeconds(30))
+                    .until(() -> budget.inUse() == 0);
+        }
+        try (StageHarness stage = new StageHarness(next -> new BodyBuffering(1 << 20, budget,
+                new io.carpgate.observe.Metrics("test"), next))) {
+            assertThat(stage.post(CALL).getStatus()).isEqualTo(StageHarness.REACHED);
+            org.awaitility.Awaitility.await("the body's share is given back").atMost(java.time.Duration.ofSeconds(30))
+                    .until(() -> budget.inUse() == 0);
+        }
+    }
+
+    @Test
     void aBodyOverMaxBodyIsRejectedWith413() throws Exception {
         try (StageHarness stage = new StageHarness(next -> new BodyBuffering(CALL.length() - 1,
                 new BodyBudget(4096), new io.carpgate.observe.Metrics("test"), next))) {
