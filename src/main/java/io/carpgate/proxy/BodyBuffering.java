@@ -161,7 +161,7 @@ final class BodyBuffering extends Handler.Wrapper {
             Exchange.of(request).bodyBytes(body.length);
             try {
                 if (!BodyBuffering.super.handle(BufferedRequest.arrived(request, body), response, done)) {
-                    Response.writeError(request, response, done, HttpStatus.NOT_FOUND_404);
+                    OwnAnswers.notFound(request, response, done);
                 }
             } catch (Throwable e) {
                 // Thrown from the next stage, now no longer inside Jetty's own handle(): fail the exchange here.

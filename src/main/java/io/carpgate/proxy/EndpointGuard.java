@@ -1,6 +1,5 @@
 package io.carpgate.proxy;
 
-import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -24,7 +23,7 @@ final class EndpointGuard extends Handler.Wrapper {
             return super.handle(request, response, callback);
         }
         OwnAnswers.closeAfterAnswer(response);
-        Response.writeError(request, response, callback, HttpStatus.NOT_FOUND_404);
+        OwnAnswers.notFound(request, response, callback);
         return true;
     }
 }

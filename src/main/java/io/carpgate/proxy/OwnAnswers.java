@@ -5,12 +5,14 @@ import io.carpgate.xmlrpc.XmlRpcResponses;
 import java.nio.ByteBuffer;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
 /**
  * Every answer carpgate gives the master itself, in one place: the string that says what was suppressed, the
- * fault of a rejected request (from any stage), and the fault of a call the backup did not answer. Written whole.
+ * fault of a rejected request (from any stage), the fault of a call the backup did not answer, and the 404 of a
+ * path that leads nowhere. Written whole.
  */
 final class OwnAnswers {
     /** Every rejection says who answered and that the backup saw nothing; the one place that says so. */
@@ -44,6 +46,11 @@ final class OwnAnswers {
                     rejected(response, callback, HttpStatus.OK_200, reject.faultCode(), reject.message());
                     return null;
                 });
+    }
+
+    /** A path carpgate serves nothing at: Jetty's plain 404, as a web server answers it (no XML-RPC endpoint here). */
+    static void notFound(Request request, Response response, Callback callback) {
+        Response.writeError(request, response, callback, HttpStatus.NOT_FOUND_404);
     }
 
     /** A request rejected before anything was sent: a fault saying so, then {@code why}. */

@@ -117,7 +117,7 @@ final class PairRouter extends Handler.Abstract {
             AccessGuard.reject(request, response, callback, rejection.get());
         } else {
             OwnAnswers.closeAfterAnswer(response);
-            Response.writeError(request, response, callback, HttpStatus.NOT_FOUND_404);
+            OwnAnswers.notFound(request, response, callback);
         }
         return true;
     }
