@@ -175,7 +175,7 @@ class GateTest {
         }
 
         @Test
-        void nonStringServiceOrIdIsRefusedBecausePhpComparesLoosely() {
+        void nonStringServiceOrIdIsRejectedBecausePhpComparesLoosely() {
             GateInputs in = inputs(book(wg0()), view("MASTER", "MASTER"));
             MethodCall boolService = c.call("opnsense.restart_service",
                     c.struct("service", new XmlRpcValue.Bool(true), "id", WG0));
@@ -192,7 +192,7 @@ class GateTest {
         }
 
         @Test
-        void startWithoutExactlyOneStructParameterIsRefused() {
+        void startWithoutExactlyOneStructParameterIsRejected() {
             GateInputs in = inputs(book(wg0()), view("MASTER", "MASTER"));
             XmlRpcValue.Struct params = c.struct("service", "wireguard", "id", WG0);
             for (MethodCall call : List.of(c.call("opnsense.start_service"),
@@ -234,7 +234,7 @@ class GateTest {
         }
 
         @Test
-        void malformedBatchesAreRefused() {
+        void malformedBatchesAreRejected() {
             GateInputs in = inputs(book(wg0()), view("MASTER", "MASTER"));
             List<MethodCall> odd = List.of(
                     c.call("system.multicall"),
@@ -411,7 +411,7 @@ class GateTest {
         }
 
         @Test
-        void restoreWithoutOneStructIsRefused() {
+        void restoreWithoutOneStructIsRejected() {
             assertThat(Gate.decide(c.call("opnsense.restore_config_section", c.str("x")),
                     inputs(ItemBook.empty(), view("BACKUP", "BACKUP")))).isInstanceOf(Verdict.Reject.class);
         }

@@ -37,7 +37,7 @@ class GatekeeperTest {
     }
 
     @Test
-    void aRestoreThatCannotHaveItsTurnInTimeIsRefusedAndHoldsNoPlace() throws Exception {
+    void aRestoreThatCannotHaveItsTurnInTimeIsRejectedAndHoldsNoPlace() throws Exception {
         PairMemory memory = PairMemory.inProcess("default", Clock.systemUTC());
         CallOrder.Ticket start = memory.order().admit(CallOrder.Role.READS, Duration.ZERO); // still with the backup
         Gatekeeper gatekeeper = new Gatekeeper("default", VhidHints.none(), NO_CARP, OnUnknownCarp.SUPPRESS, memory,

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 class RequestTargetTest {
     @Test
-    void plainPathsPassAndEveryPathWithAnotherReadingIsRefusedWithAReason() {
+    void plainPathsPassAndEveryPathWithAnotherReadingIsRejectedWithAReason() {
         assertThat(List.of("/xmlrpc.php", "/site-a/xmlrpc.php", "/a/b-c_d~e/xmlrpc.php", "/", "/a/"))
                 .allMatch(p -> RequestTarget.pathRejection(p).isEmpty());
         assertThat(RequestTarget.pathRejection("/a/../ab/xmlrpc.php")).hasValueSatisfying(r -> assertThat(r).contains("'..'"));

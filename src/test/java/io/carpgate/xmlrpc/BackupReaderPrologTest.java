@@ -39,7 +39,7 @@ class BackupReaderPrologTest {
     }
 
     @Test
-    void secondDeclarationWithOtherEncodingIsRefused() {
+    void secondDeclarationWithOtherEncodingIsRejected() {
         ReadResult.Unreadable r = rejected("<?xml version=\"1.0\"?><?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>" + CALL);
         assertThat(r.faultCode()).isEqualTo(-32700);
         assertThat(r.reason()).contains("encoding");
@@ -55,7 +55,7 @@ class BackupReaderPrologTest {
     }
 
     @Test
-    void secondDeclarationAfterWhiteSpaceIsRefused() {
+    void secondDeclarationAfterWhiteSpaceIsRejected() {
         // IXR does not trim what it hands to libxml2, and libxml2 fails on a declaration that is not at the very
         // start (found by the reader parity fuzz test).
         assertThat(rejected("<?xml version=\"1.0\"?>\n<?xml version=\"1.0\" encoding=\"utf-8\"?>" + CALL).faultCode())
@@ -101,7 +101,7 @@ class BackupReaderPrologTest {
     }
 
     @Test
-    void declarationAfterOtherContentIsRefused() {
+    void declarationAfterOtherContentIsRejected() {
         // IXR would cut the declaration out of the middle; carpgate only accepts it at the start.
         ReadResult.Unreadable r = rejected("<!-- x --><?xml version=\"1.0\"?>" + CALL);
         assertThat(r.faultCode()).isEqualTo(-32600);
@@ -118,7 +118,7 @@ class BackupReaderPrologTest {
     }
 
     @Test
-    void byteOrderMarksAreRefused() {
+    void byteOrderMarksAreRejected() {
         ByteArrayOutputStream utf8Bom = new ByteArrayOutputStream();
         utf8Bom.writeBytes(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF});
         utf8Bom.writeBytes(utf8(CALL));
@@ -133,7 +133,7 @@ class BackupReaderPrologTest {
     }
 
     @Test
-    void emptyAfterTheStripIsRefused() {
+    void emptyAfterTheStripIsRejected() {
         assertThat(rejected("<?xml version=\"1.0\"?>\n  \n").faultCode()).isEqualTo(-32700);
         assertThat(rejected(new byte[0]).faultCode()).isEqualTo(-32700);
     }

@@ -44,7 +44,7 @@ class BackupReaderRejectionsTest {
         "<value><array><data><string>SECRET</string></data></array></value>",
         "<value><array><data><value>a</value></data>SECRET</array></value>",
     })
-    void oddValueShapesAreRefusedAsInvalidRequests(String value) {
+    void oddValueShapesAreRejectedAsInvalidRequests(String value) {
         assertThat(codeOf(oneParam(value))).isEqualTo(-32600);
     }
 
@@ -55,7 +55,7 @@ class BackupReaderRejectionsTest {
         "<!-- \uFFFF --><value>a</value>",
         "<value><![CDATA[\uFFFF]]></value>",
     })
-    void nonCharactersTheBackupsParserFailsOnAreRefusedWherever(String value) {
+    void nonCharactersTheBackupsParserFailsOnAreRejectedWherever(String value) {
         // Found by the reader fuzz test: Woodstox lets U+FFFE and U+FFFF through in text, libxml2 does not.
         assertThat(rejected(oneParam(value)).reason()).contains("character not allowed in XML");
     }
@@ -68,7 +68,7 @@ class BackupReaderRejectionsTest {
         "<value><![CDATA[\u0008]]></value>",
         "<value>a\u000b</value>",
     })
-    void controlCharactersAreRefusedInMarkupAsInText(String value) {
+    void controlCharactersAreRejectedInMarkupAsInText(String value) {
         // Found by the long fuzz run: Woodstox skips C0 controls like white space inside a tag or declaration.
         assertThat(rejected(oneParam(value)).reason()).contains("character not allowed in XML");
     }
@@ -80,7 +80,7 @@ class BackupReaderRejectionsTest {
         "<value><string>]]></string></value>",
         "<value><struct><member><name>n]]></name><value>a</value></member></struct></value>",
     })
-    void closingCdataMarkerInTextIsRefused(String value) {
+    void closingCdataMarkerInTextIsRejected(String value) {
         // Found by the long fuzz run: libxml2 fails on "]]>" in character data, Woodstox let one through.
         assertThat(rejected(oneParam(value)).reason()).contains("\"]]>\" in text");
     }
@@ -91,7 +91,7 @@ class BackupReaderRejectionsTest {
         "<value><string><![CDATA[5f3c1a9e\r\n]]></string></value>",
         "<value><string>x<![CDATA[\r]]>y</string></value>",
     })
-    void carriageReturnInsideCdataIsRefused(String value) {
+    void carriageReturnInsideCdataIsRejected(String value) {
         // The backup's libxml2 keeps a CR inside CDATA where Woodstox reads LF: the two would differ.
         assertThat(rejected(oneParam(value)).reason()).contains("carriage return inside a CDATA section");
     }
@@ -146,7 +146,7 @@ class BackupReaderRejectionsTest {
         "<SECRET/>",
         "<methodcall><methodName>a</methodName></methodcall>",
     })
-    void callShapesOtherThanTheOneAcceptedAreRefused(String body) {
+    void callShapesOtherThanTheOneAcceptedAreRejected(String body) {
         assertThat(codeOf(body)).isEqualTo(-32600);
     }
 
@@ -166,7 +166,7 @@ class BackupReaderRejectionsTest {
     }
 
     @Test
-    void invalidUtf8IsRefusedWithItsByteOffset() {
+    void invalidUtf8IsRejectedWithItsByteOffset() {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         String head = "<methodCall><methodName>SECRET";
         body.writeBytes(utf8(head));
@@ -183,7 +183,7 @@ class BackupReaderRejectionsTest {
     }
 
     @Test
-    void doctypeWithInternalEntityIsRefused() {
+    void doctypeWithInternalEntityIsRejected() {
         String body = "<?xml version=\"1.0\"?>\n<!DOCTYPE methodCall [<!ENTITY e \"SECRET\">]>"
                 + "<methodCall><methodName>&e;</methodName></methodCall>";
         assertThat(rejected(body)).isEqualTo(new ReadResult.Unreadable(-32600, "DOCTYPE not accepted"));
@@ -214,7 +214,7 @@ class BackupReaderRejectionsTest {
     }
 
     @Test
-    void nestingDeeperThanTheLimitIsRefused() {
+    void nestingDeeperThanTheLimitIsRejected() {
         // methodCall, params, param = depth 3; each array level adds value, array, data.
         String deep = nestedArrays(30); // 3 + 3*30 + 2 = 95 elements deep
         assertThat(rejected(deep).faultCode()).isEqualTo(-32600);
