@@ -1,5 +1,6 @@
 package io.carpgate.policy;
 
+import io.carpgate.xmlrpc.BodyPatcher;
 import io.carpgate.xmlrpc.KeptValues;
 import io.carpgate.xmlrpc.MethodCall;
 import io.carpgate.xmlrpc.XmlRpcValue;
@@ -18,9 +19,6 @@ import java.util.stream.Stream;
  * what the backup would run, not on what the request looks like.
  */
 public final class Gate {
-    /** Every fault carpgate answers with says who answered and that the backup saw nothing. */
-    static final String REJECTED = "carpgate rejected the call, nothing was sent to the backup: ";
-
     /**
      * All that deciding reads of a call's values: of a restore, only each {@link ItemKind}'s module and the VIPs
      * ({@link ItemRewrite}, {@link PayloadVip}); of any other method, everything. A reader may keep just these
@@ -32,27 +30,27 @@ public final class Gate {
     private Gate() {}
 
     /** Whether deciding this call may need the backup's CARP view (so the shell asks the API only then). */
-    public static boolean needsCarp(MethodCall call) {
+    static boolean needsCarp(MethodCall call) {
         String method = call.methodName();
         return method.equals(Methods.MULTICALL) || method.equals(Methods.RESTORE) || Methods.STARTING.contains(method);
     }
 
     /**
-     * A restore that did not get its turn in time (calls before it are still with the backup): refused whole, so no
+     * A restore that did not get its turn in time (calls before it are still with the backup): rejected whole, so no
      * start decided on what the backup held before it can reach the backup after it. The master retries.
      */
-    public static Verdict outOfTurn(MethodCall call, String why) {
-        return new Verdict.Reject(-32500, REJECTED + why,
+    static Verdict outOfTurn(MethodCall call, String why) {
+        return new Verdict.Reject(-32500, why,
                 List.of(CallOutcome.plain(call.methodName(), Action.REJECTED, why)));
     }
 
     /** Whether the call is a restore or a multicall with one: it changes what the backup stores of the items. */
-    public static boolean restores(MethodCall call) {
+    static boolean restores(MethodCall call) {
         return call.methodName().equals(Methods.RESTORE) || !restoreEntries(call).isEmpty();
     }
 
     /** The positions of the restore entries of a {@code system.multicall} (none for any other call). */
-    public static List<Integer> restoreEntries(MethodCall call) {
+    static List<Integer> restoreEntries(MethodCall call) {
         if (!call.methodName().equals(Methods.MULTICALL) || call.params().size() != 1
                 || !(call.params().get(0) instanceof Array entries)) {
             return List.of();
@@ -72,16 +70,16 @@ public final class Gate {
             return multicall(call, in);
         }
         CallDecision decision = single(call.methodName(), received(call.params()), in);
-        if (decision instanceof CallDecision.Stop stop) {
-            return new Verdict.Suppress(stop.message(), List.of(stop.outcome()));
+        if (decision instanceof CallDecision.Suppress suppress) {
+            return new Verdict.Suppress(suppress.message(), List.of(suppress.outcome()));
         }
-        if (decision instanceof CallDecision.Refuse refuse) {
-            return new Verdict.Reject(refuse.faultCode(), REJECTED + refuse.message(), List.of(refuse.outcome()));
+        if (decision instanceof CallDecision.Reject reject) {
+            return new Verdict.Reject(reject.faultCode(), reject.message(), List.of(reject.outcome()));
         }
-        CallDecision.Pass pass = (CallDecision.Pass) decision;
-        return pass.changes().isEmpty()
-                ? new Verdict.Forward(List.of(pass.outcome()), pass.learned())
-                : new Verdict.Rewrite(pass.changes(), List.of(pass.outcome()), pass.learned());
+        CallDecision.Forward forward = (CallDecision.Forward) decision;
+        return forward.changes().isEmpty()
+                ? new Verdict.Forward(List.of(forward.outcome()), forward.learned())
+                : new Verdict.Rewrite(forward.changes(), List.of(forward.outcome()), forward.learned());
     }
 
     /**
@@ -97,17 +95,17 @@ public final class Gate {
             if (received instanceof Struct sections) {
                 return ItemRewrite.decide(sections, in);
             }
-            return refuse(method, Methods.INVALID_PARAMS,
+            return reject(method, Methods.INVALID_PARAMS,
                     method + " takes one struct of configuration sections; carpgate cannot tell what the backup would store");
         }
         if (Methods.STARTING.contains(method)) {
             return ServiceGate.decide(method, received, in);
         }
         if (method.equals(Methods.MULTICALL)) {
-            // The backup answers a nested multicall with a fault and runs nothing; carpgate refuses it outright.
-            return refuse(method, Methods.INVALID_REQUEST, "system.multicall inside system.multicall is not accepted");
+            // The backup answers a nested multicall with a fault and runs nothing; carpgate rejects it outright.
+            return reject(method, Methods.INVALID_REQUEST, "system.multicall inside system.multicall is not accepted");
         }
-        return CallDecision.Pass.forwarded(CallOutcome.plain(method, Action.FORWARDED, "not gated"));
+        return CallDecision.Forward.unchanged(CallOutcome.plain(method, Action.FORWARDED, "not gated"));
     }
 
     private static Verdict multicall(MethodCall call, GateInputs in) {
@@ -115,7 +113,7 @@ public final class Gate {
                 .filter(Array.class::isInstance).map(v -> ((Array) v).items());
         if (entries.isEmpty() || call.params().size() != 1) {
             String message = "system.multicall takes exactly one array of {methodName, params} structs";
-            return new Verdict.Reject(Methods.INVALID_PARAMS, REJECTED + message,
+            return new Verdict.Reject(Methods.INVALID_PARAMS, message,
                     List.of(CallOutcome.plain(Methods.MULTICALL, Action.REJECTED, message)));
         }
         List<CallDecision> decisions = new ArrayList<>();
@@ -129,16 +127,16 @@ public final class Gate {
         // IXR reads $call['methodName'] and $call['params'] and calls the method with them; anything that
         // is not exactly that shape makes PHP coerce or fail in ways carpgate will not second-guess.
         if (!(entry instanceof Struct struct)) {
-            return refuse(Methods.MULTICALL, Methods.INVALID_PARAMS, "a system.multicall entry is not a struct");
+            return reject(Methods.MULTICALL, Methods.INVALID_PARAMS, "a system.multicall entry is not a struct");
         }
         Optional<XmlRpcValue> name = struct.get("methodName");
         Optional<XmlRpcValue> params = struct.get("params");
         if (name.isEmpty() || !(name.get() instanceof Str method)) {
-            return refuse(Methods.MULTICALL, Methods.INVALID_PARAMS,
+            return reject(Methods.MULTICALL, Methods.INVALID_PARAMS,
                     "a system.multicall entry has no methodName string");
         }
         if (params.isEmpty() || !(params.get() instanceof Array list)) {
-            return refuse(method.text(), Methods.INVALID_PARAMS,
+            return reject(method.text(), Methods.INVALID_PARAMS,
                     "system.multicall entry " + method.text() + " has no params array");
         }
         return single(method.text(), received(list.items()), in);
@@ -146,34 +144,34 @@ public final class Gate {
 
     private static Verdict combine(List<CallDecision> decisions) {
         Optional<CallDecision> blocker = decisions.stream()
-                .filter(d -> !(d instanceof CallDecision.Pass)).findFirst();
+                .filter(d -> !(d instanceof CallDecision.Forward)).findFirst();
         if (blocker.isPresent()) {
-            String why = blocker.get() instanceof CallDecision.Stop stop
-                    ? stop.message()
-                    : ((CallDecision.Refuse) blocker.get()).message();
-            String message = "carpgate rejected system.multicall, nothing was sent to the backup: " + why;
+            String why = blocker.get() instanceof CallDecision.Suppress suppress
+                    ? "suppressed " + suppress.message()
+                    : ((CallDecision.Reject) blocker.get()).message();
+            String message = "system.multicall: " + why;
             List<CallOutcome> outcomes = decisions.stream()
-                    .map(d -> d instanceof CallDecision.Pass
+                    .map(d -> d instanceof CallDecision.Forward
                             ? d.outcome().withAction(Action.REJECTED, "rejected with its system.multicall: " + why)
                             : d.outcome())
                     .toList();
             return new Verdict.Reject(Methods.INVALID_REQUEST, message, outcomes);
         }
-        List<SlotChange> changes = new ArrayList<>();
+        List<BodyPatcher.Replacement> changes = new ArrayList<>();
         List<CarpItem> learned = new ArrayList<>();
         List<CallOutcome> outcomes = new ArrayList<>();
         for (CallDecision decision : decisions) {
-            CallDecision.Pass pass = (CallDecision.Pass) decision;
-            changes.addAll(pass.changes());
-            learned.addAll(pass.learned());
-            outcomes.add(pass.outcome());
+            CallDecision.Forward forward = (CallDecision.Forward) decision;
+            changes.addAll(forward.changes());
+            learned.addAll(forward.learned());
+            outcomes.add(forward.outcome());
         }
         return changes.isEmpty()
                 ? new Verdict.Forward(outcomes, learned)
                 : new Verdict.Rewrite(changes, outcomes, learned);
     }
 
-    static CallDecision.Refuse refuse(String method, int code, String message) {
-        return new CallDecision.Refuse(CallOutcome.plain(method, Action.REJECTED, message), code, message);
+    static CallDecision.Reject reject(String method, int code, String message) {
+        return new CallDecision.Reject(CallOutcome.plain(method, Action.REJECTED, message), code, message);
     }
 }

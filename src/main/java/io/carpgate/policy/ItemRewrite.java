@@ -31,7 +31,7 @@ final class ItemRewrite {
 
     static CallDecision decide(Struct sections, GateInputs in) {
         List<PayloadVip> payloadVips = PayloadVip.in(sections);
-        List<SlotChange> changes = new ArrayList<>();
+        List<BodyPatcher.Replacement> changes = new ArrayList<>();
         List<CarpItem> learned = new ArrayList<>();
         Set<ItemKind> kinds = new LinkedHashSet<>();
         List<String> names = new ArrayList<>();
@@ -53,7 +53,7 @@ final class ItemRewrite {
             }
         }
         if (kinds.isEmpty()) {
-            return CallDecision.Pass.forwarded(CallOutcome.plain(Methods.RESTORE, Action.FORWARDED,
+            return CallDecision.Forward.unchanged(CallOutcome.plain(Methods.RESTORE, Action.FORWARDED,
                     "no " + Arrays.stream(ItemKind.values()).map(ItemKind::label).collect(Collectors.joining(", "))
                             + " in this restore"));
         }
@@ -64,7 +64,7 @@ final class ItemRewrite {
                 Optional.of(String.join(", ", names)),
                 vhids.isEmpty() ? Optional.empty() : Optional.of(String.join(",", vhids)),
                 Optional.empty(), action, String.join("; ", notes));
-        return new CallDecision.Pass(outcome, changes, learned);
+        return new CallDecision.Forward(outcome, changes, learned);
     }
 
     /**
@@ -87,7 +87,7 @@ final class ItemRewrite {
         return List.copyOf(byKey.values());
     }
 
-    private record ItemResult(CarpItem item, Optional<SlotChange> change, String note) {}
+    private record ItemResult(CarpItem item, Optional<BodyPatcher.Replacement> change, String note) {}
 
     private record Follow(int vhid, Optional<String> iface, String source) {}
 
@@ -158,7 +158,7 @@ final class ItemRewrite {
             return new ItemResult(known, Optional.empty(), dangling + label + " already follows VIP "
                     + backupVip + " (VHID " + f.vhid() + ")");
         }
-        return new ItemResult(known, Optional.of(new SlotChange(str.slot(), backupVip)), dangling + label
+        return new ItemResult(known, Optional.of(new BodyPatcher.Replacement(str.slot(), backupVip)), dangling + label
                 + ": carp_depend_on " + (masterVip.isEmpty() ? "(none)" : masterVip) + " -> " + backupVip
                 + " (VHID " + f.vhid() + " from " + f.source() + ")");
     }

@@ -29,18 +29,18 @@ final class ServiceGate {
 
     static CallDecision decide(String method, XmlRpcValue received, GateInputs in) {
         if (!(received instanceof Struct params)) {
-            return Gate.refuse(method, Methods.INVALID_PARAMS,
+            return Gate.reject(method, Methods.INVALID_PARAMS,
                     method + " takes one struct {service, id}; carpgate cannot tell what the backup would start");
         }
         Optional<XmlRpcValue> service = params.get("service");
         Optional<XmlRpcValue> id = params.get("id");
         // PHP compares loosely: a boolean true equals every name, base64 decodes to a string, and so on.
-        // Only plain strings are read the same way by both sides; anything else is refused.
+        // Only plain strings are read the same way by both sides; anything else is rejected.
         if (service.isEmpty() || !(service.get() instanceof Str serviceName)) {
-            return Gate.refuse(method, Methods.INVALID_PARAMS, method + ": service is not a string");
+            return Gate.reject(method, Methods.INVALID_PARAMS, method + ": service is not a string");
         }
         if (id.isPresent() && !(id.get() instanceof Str)) {
-            return Gate.refuse(method, Methods.INVALID_PARAMS, method + ": id is not a string");
+            return Gate.reject(method, Methods.INVALID_PARAMS, method + ": id is not a string");
         }
         String name = serviceName.text();
         String idText = id.map(v -> ((Str) v).text()).orElse("");
@@ -50,7 +50,7 @@ final class ServiceGate {
         CallOutcome base = new CallOutcome(method, Optional.of(name), Optional.of(idText).filter(s -> !s.isEmpty()),
                 named.map(ItemKind::key), Optional.empty(), Optional.empty(), Optional.empty(), Action.FORWARDED, "");
         if (!any && named.isEmpty()) {
-            return CallDecision.Pass.forwarded(base.withAction(Action.FORWARDED, "not a start carpgate gates"));
+            return CallDecision.Forward.unchanged(base.withAction(Action.FORWARDED, "not a start carpgate gates"));
         }
         if (named.isPresent() && !named.get().startsGated()) {
             // Named as a gated start is: by its name when carpgate has seen it, else by its id, else as the first.
@@ -58,7 +58,7 @@ final class ServiceGate {
                     : in.book().find(named.get(), idText).map(CarpItem::shownName).orElse(idText);
             CallOutcome relay = new CallOutcome(method, base.service(), base.id(), base.kind(), Optional.of(item),
                     Optional.empty(), Optional.empty(), Action.FORWARDED, "");
-            return CallDecision.Pass.forwarded(relay.withAction(Action.FORWARDED,
+            return CallDecision.Forward.unchanged(relay.withAction(Action.FORWARDED,
                     "not gated: " + named.get().startsPassBecause().orElseThrow()));
         }
         List<ItemKind> reach = any ? List.of(ItemKind.values()) : List.of(named.get());
@@ -229,22 +229,22 @@ final class ServiceGate {
         String call = method + "(" + service + (id.isEmpty() ? "" : ", " + id) + ")";
         if (notMaster.isPresent()) {
             String reason = notMaster.get();
-            return new CallDecision.Stop(outcome.withAction(Action.SUPPRESSED, reason),
-                    "carpgate suppressed " + call + ": " + reason + "; it starts only where CARP is MASTER");
+            return new CallDecision.Suppress(outcome.withAction(Action.SUPPRESSED, reason),
+                    call + ": " + reason + "; it starts only where CARP is MASTER");
         }
         if (unknown.isPresent()) {
             String reason = "CARP state unknown: " + unknown.get();
             if (in.onUnknownCarp() == OnUnknownCarp.FORWARD) {
-                return CallDecision.Pass.forwarded(
+                return CallDecision.Forward.unchanged(
                         outcome.withAction(Action.FORWARDED, reason + "; forwarded because on-unknown-carp is forward"));
             }
-            return new CallDecision.Stop(outcome.withAction(Action.SUPPRESSED, reason),
-                    "carpgate suppressed " + call + ": " + reason);
+            return new CallDecision.Suppress(outcome.withAction(Action.SUPPRESSED, reason),
+                    call + ": " + reason);
         }
         if (vhids.isEmpty()) {
-            return CallDecision.Pass.forwarded(outcome.withAction(Action.FORWARDED, passed.orElse("not gated")));
+            return CallDecision.Forward.unchanged(outcome.withAction(Action.FORWARDED, passed.orElse("not gated")));
         }
-        return CallDecision.Pass.forwarded(outcome.withAction(Action.FORWARDED,
+        return CallDecision.Forward.unchanged(outcome.withAction(Action.FORWARDED,
                 "the backup is MASTER for VHID " + String.join(",", vhids)
                         + (bases.isEmpty() ? "" : " (" + String.join("; ", bases) + ")")));
     }

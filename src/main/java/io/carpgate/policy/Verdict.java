@@ -1,5 +1,6 @@
 package io.carpgate.policy;
 
+import io.carpgate.xmlrpc.BodyPatcher;
 import java.util.List;
 import java.util.function.Function;
 
@@ -31,7 +32,7 @@ public sealed interface Verdict {
     }
 
     /** Send the master's body with these strings replaced in place. */
-    record Rewrite(List<SlotChange> changes, List<CallOutcome> calls, List<CarpItem> learned) implements Verdict {
+    record Rewrite(List<BodyPatcher.Replacement> changes, List<CallOutcome> calls, List<CarpItem> learned) implements Verdict {
         public Rewrite {
             if (changes.isEmpty()) {
                 throw new IllegalArgumentException("a rewrite changes something");
@@ -45,7 +46,10 @@ public sealed interface Verdict {
         }
     }
 
-    /** Send nothing; tell the master, in an ordinary string response, what was suppressed and why. */
+    /**
+     * Send nothing; tell the master, in an ordinary string response, what was suppressed and why
+     * ({@code message}: the call and the reason; the proxy's answer says who suppressed it).
+     */
     record Suppress(String message, List<CallOutcome> calls) implements Verdict {
         @Override
         public <R> R fold(Function<Forward, R> forward, Function<Rewrite, R> rewrite, Function<Suppress, R> suppress,
@@ -54,7 +58,10 @@ public sealed interface Verdict {
         }
     }
 
-    /** Send nothing; answer with an XML-RPC fault: carpgate cannot tell what the backup would run. */
+    /**
+     * Send nothing; answer with an XML-RPC fault: carpgate cannot tell what the backup would run
+     * ({@code message}: why; the proxy's answer says that nothing was sent).
+     */
     record Reject(int faultCode, String message, List<CallOutcome> calls) implements Verdict {
         @Override
         public <R> R fold(Function<Forward, R> forward, Function<Rewrite, R> rewrite, Function<Suppress, R> suppress,

@@ -13,7 +13,7 @@ final class AccessCheck {
     private AccessCheck() {}
 
     /** Why this client may not talk to carpgate, or empty when it may. */
-    static Optional<String> refusal(Request request, Access access) {
+    static Optional<String> rejection(Request request, Access access) {
         SocketAddress remote = request.getConnectionMetaData().getRemoteSocketAddress();
         if (!(remote instanceof InetSocketAddress inet) || inet.getAddress() == null
                 || !access.addressAllowed(inet.getAddress())) {

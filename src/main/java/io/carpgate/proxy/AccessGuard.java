@@ -25,19 +25,19 @@ final class AccessGuard extends Handler.Wrapper {
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
-        Optional<String> refusal = AccessCheck.refusal(request, access);
-        if (refusal.isEmpty()) {
+        Optional<String> rejection = AccessCheck.rejection(request, access);
+        if (rejection.isEmpty()) {
             return super.handle(request, response, callback);
         }
-        refuse(request, response, callback, refusal.get());
+        reject(request, response, callback, rejection.get());
         return true;
     }
 
     /** A stranger learns nothing from carpgate or the backup: 403 with a fault, and a line on the console. */
-    static void refuse(Request request, Response response, Callback callback, String why) {
-        LOG.warn("refused {}: {}", Request.getRemoteAddr(request), why);
+    static void reject(Request request, Response response, Callback callback, String why) {
+        LOG.warn("rejected {}: {}", Request.getRemoteAddr(request), why);
         Exchange.of(request).decided(List.of(Rejections.notAllowed(why)), false);
-        Answers.closeAfterAnswer(response);
-        Answers.writeFault(response, callback, HttpStatus.FORBIDDEN_403, -32600, Answers.NOTHING_SENT + why);
+        OwnAnswers.closeAfterAnswer(response);
+        OwnAnswers.rejected(response, callback, HttpStatus.FORBIDDEN_403, -32600, why);
     }
 }

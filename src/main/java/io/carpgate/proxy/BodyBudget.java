@@ -5,7 +5,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The heap all request bodies in flight may hold together ({@code limits.body-budget}), shared by every pair:
  * a body takes its share as its bytes arrive and gives it back when its request is over, whatever the end
- * (answered, failed, client gone). When the budget is spent, new bytes are refused instead of the JVM running
+ * (answered, failed, client gone). When the budget is spent, new bytes are rejected instead of the JVM running
  * out of heap (Envoy's overload manager sheds load the same way).
  */
 final class BodyBudget {

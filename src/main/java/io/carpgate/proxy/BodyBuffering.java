@@ -30,7 +30,7 @@ final class BodyBuffering extends Handler.Wrapper {
     private static final Logger LOG = LoggerFactory.getLogger(BodyBuffering.class);
     /** The first buffer: a small call (most of a master's) never grows it. */
     private static final int FIRST_BUFFER = 16 * 1024;
-    /** Seconds a refused master is asked to wait: about what a large restore in flight takes to pass. */
+    /** Seconds a rejected master is asked to wait: about what a large restore in flight takes to pass. */
     static final int RETRY_AFTER_SECONDS = 5;
 
     private final long maxBody;
@@ -63,9 +63,9 @@ final class BodyBuffering extends Handler.Wrapper {
 
     private void tooLarge(Request request, Response response, Callback callback) {
         Exchange.of(request).decided(List.of(Rejections.tooLarge(maxBody)), false);
-        Answers.closeAfterAnswer(response);
-        Answers.writeFault(response, callback, HttpStatus.PAYLOAD_TOO_LARGE_413, -32700,
-                Answers.NOTHING_SENT + "body larger than " + maxBody + " bytes");
+        OwnAnswers.closeAfterAnswer(response);
+        OwnAnswers.rejected(response, callback, HttpStatus.PAYLOAD_TOO_LARGE_413, -32700,
+                "body larger than " + maxBody + " bytes");
     }
 
     private void overBudget(Request request, Response response, Callback callback) {
@@ -73,10 +73,10 @@ final class BodyBuffering extends Handler.Wrapper {
         metrics.bodyBudgetRefused(exchange.pair());
         String why = "carpgate is holding as many request bodies as limits.body-budget allows; retry shortly";
         exchange.decided(List.of(Rejections.overBudget(why)), false);
-        Answers.closeAfterAnswer(response);
+        OwnAnswers.closeAfterAnswer(response);
         response.getHeaders().put(HttpHeader.RETRY_AFTER, RETRY_AFTER_SECONDS);
-        Answers.writeFault(response, callback, HttpStatus.SERVICE_UNAVAILABLE_503, Answers.INTERNAL_ERROR,
-                Answers.NOTHING_SENT + why);
+        OwnAnswers.rejected(response, callback, HttpStatus.SERVICE_UNAVAILABLE_503, OwnAnswers.INTERNAL_ERROR,
+                why);
     }
 
     /** One body being read: its buffer, what it holds of the budget, and the read loop Jetty calls back into. */
@@ -161,7 +161,7 @@ final class BodyBuffering extends Handler.Wrapper {
             Exchange.of(request).bodyBytes(body.length);
             try {
                 if (!BodyBuffering.super.handle(BufferedRequest.arrived(request, body), response, done)) {
-                    Response.writeError(request, response, done, HttpStatus.NOT_FOUND_404);
+                    OwnAnswers.notFound(request, response, done);
                 }
             } catch (Throwable e) {
                 // Thrown from the next stage, now no longer inside Jetty's own handle(): fail the exchange here.

@@ -50,7 +50,7 @@ final class ClientGate implements SelectorManager.AcceptListener {
         Optional<InetAddress> client = remote(channel);
         Rules now = rules.get();
         if (client.isEmpty() || !now.access().addressAllowed(client.get())) {
-            refuse(channel, ConnectionDrop.NOT_ALLOWED, client, "");
+            drop(channel, ConnectionDrop.NOT_ALLOWED, client, "");
             return;
         }
         boolean[] over = {false};
@@ -63,7 +63,7 @@ final class ClientGate implements SelectorManager.AcceptListener {
             return current + 1;
         });
         if (over[0]) {
-            refuse(channel, ConnectionDrop.PER_CLIENT_LIMIT, client, " (" + now.perClient() + ")");
+            drop(channel, ConnectionDrop.PER_CLIENT_LIMIT, client, " (" + now.perClient() + ")");
             return;
         }
         admitted.put(channel, client.get());
@@ -91,7 +91,7 @@ final class ClientGate implements SelectorManager.AcceptListener {
         }
     }
 
-    private void refuse(SelectableChannel channel, ConnectionDrop drop, Optional<InetAddress> client, String detail) {
+    private void drop(SelectableChannel channel, ConnectionDrop drop, Optional<InetAddress> client, String detail) {
         metrics.connectionDropped(drop);
         warnings.closed(drop, client.map(InetAddress::getHostAddress).orElse("an unknown address"), detail);
         try {

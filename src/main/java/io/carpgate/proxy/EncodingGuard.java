@@ -9,7 +9,7 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
-/** A body carpgate cannot read as the backup would (gzip, say) is refused with 415; a master never sends one. */
+/** A body carpgate cannot read as the backup would (gzip, say) is rejected with 415; a master never sends one. */
 final class EncodingGuard extends Handler.Wrapper {
     EncodingGuard(Handler next) {
         super(next);
@@ -28,8 +28,8 @@ final class EncodingGuard extends Handler.Wrapper {
         String why = "carpgate cannot inspect a body with Content-Encoding "
                 + (named.length() > 40 ? named.substring(0, 40) + "..." : named);
         Exchange.of(request).decided(List.of(Rejections.unreadable(why)), false);
-        Answers.closeAfterAnswer(response);
-        Answers.writeFault(response, callback, HttpStatus.UNSUPPORTED_MEDIA_TYPE_415, -32700, Answers.NOTHING_SENT + why);
+        OwnAnswers.closeAfterAnswer(response);
+        OwnAnswers.rejected(response, callback, HttpStatus.UNSUPPORTED_MEDIA_TYPE_415, -32700, why);
         return true;
     }
 }

@@ -1,6 +1,5 @@
 package io.carpgate.proxy;
 
-import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -23,8 +22,8 @@ final class EndpointGuard extends Handler.Wrapper {
         if (path != null && path.endsWith(ENDPOINT)) {
             return super.handle(request, response, callback);
         }
-        Answers.closeAfterAnswer(response);
-        Response.writeError(request, response, callback, HttpStatus.NOT_FOUND_404);
+        OwnAnswers.closeAfterAnswer(response);
+        OwnAnswers.notFound(request, response, callback);
         return true;
     }
 }

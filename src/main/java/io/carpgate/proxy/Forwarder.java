@@ -172,7 +172,7 @@ final class Forwarder extends ProxyHandler {
         String message = Exchange.of(clientToProxyRequest).wasSentWhole()
                 ? "carpgate got no answer from the backup in time (the backup may still have run the call): " + reason
                 : "carpgate could not deliver the call to the backup: " + reason;
-        Answers.writeFault(proxyToClientResponse, proxyToClientCallback, HttpStatus.BAD_GATEWAY_502, FAULT_UPSTREAM,
+        OwnAnswers.fault(proxyToClientResponse, proxyToClientCallback, HttpStatus.BAD_GATEWAY_502, FAULT_UPSTREAM,
                 message);
     }
 }

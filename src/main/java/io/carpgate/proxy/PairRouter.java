@@ -73,9 +73,9 @@ final class PairRouter extends Handler.Abstract {
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
         Exchange exchange = Exchange.begin(request, listener);
         String path = Optional.ofNullable(request.getHttpURI().getPath()).orElse("/");
-        Optional<String> badTarget = RequestTarget.refusal(path, Optional.ofNullable(request.getHttpURI().getQuery()));
+        Optional<String> badTarget = RequestTarget.rejection(path, Optional.ofNullable(request.getHttpURI().getQuery()));
         if (badTarget.isPresent()) {
-            return refuseTarget(request, response, callback, routes.get().access(), badTarget.get());
+            return rejectTarget(request, response, callback, routes.get().access(), badTarget.get());
         }
         // A retired pair declines (DrainingPair) and the routes are looked up again: by then the reload has put
         // the new set in place. A few looks at most; only reloads in a tight loop could exhaust them.
@@ -90,34 +90,34 @@ final class PairRouter extends Handler.Abstract {
                 return true;
             }
         }
-        Answers.writeFault(response, callback, HttpStatus.SERVICE_UNAVAILABLE_503, -32500,
-                Answers.NOTHING_SENT + "carpgate is reloading its configuration; try again");
+        OwnAnswers.rejected(response, callback, HttpStatus.SERVICE_UNAVAILABLE_503, -32500,
+                "carpgate is reloading its configuration; try again");
         return true;
     }
 
     /** A path or query with more than one reading: a stranger still learns nothing (403), others get 400 and why. */
-    private static boolean refuseTarget(Request request, Response response, Callback callback, Access access,
+    private static boolean rejectTarget(Request request, Response response, Callback callback, Access access,
                                         String why) {
-        Optional<String> refusal = AccessCheck.refusal(request, access);
-        if (refusal.isPresent()) {
-            AccessGuard.refuse(request, response, callback, refusal.get());
+        Optional<String> rejection = AccessCheck.rejection(request, access);
+        if (rejection.isPresent()) {
+            AccessGuard.reject(request, response, callback, rejection.get());
             return true;
         }
-        LOG.warn("refused a request from {}: {}", Request.getRemoteAddr(request), why);
+        LOG.warn("rejected a request from {}: {}", Request.getRemoteAddr(request), why);
         Exchange.of(request).decided(java.util.List.of(Rejections.badTarget(why)), false);
-        Answers.closeAfterAnswer(response);
-        Answers.writeFault(response, callback, HttpStatus.BAD_REQUEST_400, -32600, Answers.NOTHING_SENT + why);
+        OwnAnswers.closeAfterAnswer(response);
+        OwnAnswers.rejected(response, callback, HttpStatus.BAD_REQUEST_400, -32600, why);
         return true;
     }
 
     /** No pair at this path: a stranger still learns nothing (403), an allowed client gets 404. */
     private static boolean noPair(Request request, Response response, Callback callback, Access access) {
-        Optional<String> refusal = AccessCheck.refusal(request, access);
-        if (refusal.isPresent()) {
-            AccessGuard.refuse(request, response, callback, refusal.get());
+        Optional<String> rejection = AccessCheck.rejection(request, access);
+        if (rejection.isPresent()) {
+            AccessGuard.reject(request, response, callback, rejection.get());
         } else {
-            Answers.closeAfterAnswer(response);
-            Response.writeError(request, response, callback, HttpStatus.NOT_FOUND_404);
+            OwnAnswers.closeAfterAnswer(response);
+            OwnAnswers.notFound(request, response, callback);
         }
         return true;
     }

@@ -13,6 +13,7 @@ import io.carpgate.config.VhidMapLoader;
 import io.carpgate.observe.Metrics;
 import io.carpgate.observe.PairStatus;
 import io.carpgate.memory.PairMemory;
+import io.carpgate.policy.Gatekeeper;
 import io.carpgate.policy.VhidHints;
 import io.carpgate.tls.SeenCertificate;
 import io.carpgate.tls.TlsContexts;
@@ -36,7 +37,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The sync path is a chain of single-purpose stages, each a Jetty {@code Handler.Wrapper}:
  * {@link AccessGuard} → {@link EndpointGuard} → {@link EncodingGuard} → {@link BodyBuffering} →
- * {@link Interception} (read, decide, patch: the {@link Interceptor}) → {@link Forwarder}. A
+ * {@link Deciding} (read, ask the pair's {@code Gatekeeper}, act on its verdict) → {@link Forwarder}. A
  * {@link GracefulHandler} in front lets a retired pair finish its calls in flight.
  */
 final class PairRuntime implements AutoCloseable {
@@ -98,13 +99,12 @@ final class PairRuntime implements AutoCloseable {
             // A stored restore may replace the backup's VIPs (uuids included): read them again for the status page.
             Gatekeeper gatekeeper = new Gatekeeper(config.name(), hints, carp, config.onUnknownCarp(), memory,
                     shared.limits().upstreamTimeout().plusSeconds(5), () -> carp.reread(clock.instant()));
-            Interceptor decides = new GateInterceptor(gatekeeper);
             Forwarder forwarder = new Forwarder(new Forwarder.Upstream(config.backup().xmlrpcUri(),
                     TlsContexts.client(config.backup().trust(), backupCertificate), shared.limits().upstreamConnectTimeout(),
                     shared.limits().upstreamTimeout()));
             Handler chain = new AccessGuard(shared.access(), new EndpointGuard(new EncodingGuard(
-                    new BodyBuffering(shared.limits().maxBodyBytes(), shared.budget(), shared.metrics(), new Interception(
-                            shared.mode() == Mode.OBSERVE ? new ObserveOnly(decides) : decides, forwarder)))));
+                    new BodyBuffering(shared.limits().maxBodyBytes(), shared.budget(), shared.metrics(), new Deciding(
+                            gatekeeper::decide, shared.mode() == Mode.OBSERVE, forwarder)))));
             GracefulHandler handler = new DrainingPair(chain);
             handler.setServer(shared.server());
             try {

@@ -4,7 +4,7 @@ import io.carpgate.policy.Action;
 import io.carpgate.policy.CallOutcome;
 import java.util.Optional;
 
-/** Decision-log entries for requests refused before any call could be read. */
+/** Decision-log entries for requests rejected before any call could be read. */
 final class Rejections {
     private Rejections() {}
 

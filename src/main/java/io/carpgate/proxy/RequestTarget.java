@@ -8,7 +8,7 @@ import java.util.Optional;
  * <p>Jetty serves the normalised path ({@code /a/../ab/} is {@code /ab/}), while a router reading the raw text
  * would pick pair {@code a}; and the backup call is built through {@code java.net.URI}, which throws on a query
  * holding {@code | { } ^ " < > \}, a space or a broken {@code %}. A master writes neither (its path is the base URL
- * it was given plus {@code xmlrpc.php}; it sends no query), so carpgate refuses both kinds with 400 and a reason
+ * it was given plus {@code xmlrpc.php}; it sends no query), so carpgate rejects both kinds with 400 and a reason
  * rather than guessing which reading the client meant: the path routed on, the path Jetty serves and the path the
  * backup would see can then never differ, and every query that is accepted goes to the backup byte for byte.
  */
@@ -20,13 +20,13 @@ final class RequestTarget {
 
     private RequestTarget() {}
 
-    /** Why this request line's path or query is refused, or empty when both have a single reading. */
-    static Optional<String> refusal(String rawPath, Optional<String> rawQuery) {
-        Optional<String> path = pathRefusal(rawPath);
-        return path.isPresent() ? path : rawQuery.flatMap(RequestTarget::queryRefusal);
+    /** Why this request line's path or query is rejected, or empty when both have a single reading. */
+    static Optional<String> rejection(String rawPath, Optional<String> rawQuery) {
+        Optional<String> path = pathRejection(rawPath);
+        return path.isPresent() ? path : rawQuery.flatMap(RequestTarget::queryRejection);
     }
 
-    static Optional<String> pathRefusal(String path) {
+    static Optional<String> pathRejection(String path) {
         if (!path.startsWith("/")) {
             return Optional.of("the path must start with '/'");
         }
@@ -50,7 +50,7 @@ final class RequestTarget {
         return Optional.empty();
     }
 
-    static Optional<String> queryRefusal(String query) {
+    static Optional<String> queryRejection(String query) {
         for (int i = 0; i < query.length(); i++) {
             char c = query.charAt(i);
             if (c == '%') {

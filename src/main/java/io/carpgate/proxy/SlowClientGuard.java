@@ -80,10 +80,6 @@ final class SlowClientGuard extends AbstractLifeCycle implements Connection.List
         }, SWEEP.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    int open() {
-        return receivingSince.size();
-    }
-
     private void sweep() {
         long now = System.nanoTime();
         receivingSince.replaceAll((connection, since) -> {

@@ -15,7 +15,7 @@ import org.codehaus.stax2.XMLStreamReader2;
 
 /**
  * Reads an XML-RPC request body the way the backup's IXR parser does (PROTOCOL.md, "How the backup parses
- * XML-RPC"), and refuses wherever carpgate's reading could differ from the backup's. The result's values
+ * XML-RPC"), and rejects wherever carpgate's reading could differ from the backup's. The result's values
  * are what the backup ends up with; every string carries the byte range of its text in {@code body}.
  *
  * <p>Decisions, each so that any body carpgate accepts is read by the backup exactly as here (or rejected
@@ -25,8 +25,8 @@ import org.codehaus.stax2.XMLStreamReader2;
  *       bytes), but only when nothing but XML white space precedes that declaration; libxml2 then reads the
  *       rest untrimmed, so only XML white space may surround the document, and a declaration still at its
  *       very start is honoured by libxml2, so it must say UTF-8 (or nothing) and version 1.0.</li>
- *   <li>Strict UTF-8 only; any byte order mark is refused (a master never sends one).</li>
- *   <li>Any DOCTYPE is refused; nothing external is ever resolved.</li>
+ *   <li>Strict UTF-8 only; any byte order mark is rejected (a master never sends one).</li>
+ *   <li>Any DOCTYPE is rejected; nothing external is ever resolved.</li>
  *   <li>Only the regular methodCall shape is accepted (see {@link CallWalker}); attributes are ignored,
  *       comments and processing instructions skipped, as IXR does.</li>
  * </ul>
@@ -56,19 +56,19 @@ public final class BackupReader {
         DocumentRange range;
         try {
             range = DocumentRange.locate(body);
-        } catch (Refusal refusal) {
-            return refusal.toResult();
+        } catch (Rejection rejection) {
+            return rejection.toResult();
         }
         ByteOffsets offsets = new ByteOffsets(body, range);
         XMLStreamReader2 xml = null;
         try {
             xml = (XMLStreamReader2) factory.createXMLStreamReader(utf8Reader(body, range));
             return new ReadResult.Call(new CallWalker(xml, offsets, limits, kept).readCall());
-        } catch (Refusal refusal) {
-            return refusal.toResult();
+        } catch (Rejection rejection) {
+            return rejection.toResult();
         } catch (XMLStreamException | WstxLazyException e) {
             // Woodstox messages quote body text; only the position is passed on.
-            return new ReadResult.Unreadable(Refusal.NOT_WELL_FORMED, "not well-formed XML" + near(e, offsets));
+            return new ReadResult.Unreadable(Rejection.NOT_WELL_FORMED, "not well-formed XML" + near(e, offsets));
         } finally {
             close(xml);
         }
@@ -124,7 +124,7 @@ public final class BackupReader {
         f.setXMLResolver((publicId, systemId, baseUri, namespace) -> {
             throw new XMLStreamException("external resources are never resolved");
         });
-        // One more than carpgate's own depth limit, so carpgate's clearer refusal is the one that trips.
+        // One more than carpgate's own depth limit, so carpgate's clearer rejection is the one that trips.
         f.setProperty(WstxInputProperties.P_MAX_ELEMENT_DEPTH, limits.maxDepth() + 1);
         f.setProperty(WstxInputProperties.P_MAX_ELEMENT_COUNT, Math.min(Long.MAX_VALUE / 8, limits.maxValues()) * 4 + 64);
         f.setProperty(WstxInputProperties.P_MAX_ATTRIBUTES_PER_ELEMENT, 64);

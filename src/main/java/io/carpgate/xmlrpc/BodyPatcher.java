@@ -17,7 +17,7 @@ public final class BodyPatcher {
     /**
      * Whether {@code text} can be written into a body so the backup reads back exactly it: every character
      * an XML 1.0 character, and no CR (a parser turns a raw CR into LF). Callers ask before they plan a
-     * replacement, so a {@link Replacement} is never refused on a live request.
+     * replacement, so a {@link Replacement} is never rejected on a live request.
      */
     public static boolean canWrite(String text) {
         return XmlText.roundTrips(text);

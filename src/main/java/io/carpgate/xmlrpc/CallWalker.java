@@ -23,7 +23,7 @@ import org.codehaus.stax2.XMLStreamReader2;
 /**
  * Walks the StAX events of one request and accepts only the shapes where IXR's state machine and this
  * reading agree (see BackupReader). Attributes are ignored, as IXR ignores them; comments and processing
- * instructions are skipped, so text around them concatenates as in IXR. Refusal reasons name only the
+ * instructions are skipped, so text around them concatenates as in IXR. Rejection reasons name only the
  * element names carpgate expects, never a name or text taken from the body.
  */
 final class CallWalker {
@@ -40,31 +40,31 @@ final class CallWalker {
         this.kept = kept;
     }
 
-    MethodCall readCall() throws XMLStreamException, Refusal {
+    MethodCall readCall() throws XMLStreamException, Rejection {
         requireUtf8Declaration();
         if (!nextChild("document")) {
-            throw new Refusal(Refusal.INVALID_REQUEST, "no root element");
+            throw new Rejection(Rejection.INVALID_REQUEST, "no root element");
         }
         if (!xml.getLocalName().equals("methodCall")) {
-            throw new Refusal(Refusal.INVALID_REQUEST, "root element is not methodCall");
+            throw new Rejection(Rejection.INVALID_REQUEST, "root element is not methodCall");
         }
         if (!nextChild("methodCall")) {
-            throw new Refusal(Refusal.INVALID_REQUEST, "methodCall has no methodName");
+            throw new Rejection(Rejection.INVALID_REQUEST, "methodCall has no methodName");
         }
         requireElement("methodName", "methodCall");
         String methodName = name(readText("methodName"), "methodName");
         List<XmlRpcValue> params = new ArrayList<>();
         if (nextChild("methodCall")) {
-            // IXR would let a second methodName win, and take values outside <param>: refuse both.
+            // IXR would let a second methodName win, and take values outside <param>: reject both.
             requireElement("params", "methodCall");
             readParams(params, kept.forMethod(methodName));
             if (nextChild("methodCall")) {
-                throw new Refusal(Refusal.INVALID_REQUEST, "unexpected element after params in methodCall");
+                throw new Rejection(Rejection.INVALID_REQUEST, "unexpected element after params in methodCall");
             }
         }
         // Let the parser check everything after the root (only comments, PIs and whitespace may follow).
         while (next() != END_DOCUMENT) {
-            // nothing but misc content can appear here; the parser refuses anything else
+            // nothing but misc content can appear here; the parser rejects anything else
         }
         return new MethodCall(methodName, params);
     }
@@ -73,30 +73,30 @@ final class CallWalker {
      * After IXR's strip, a declaration left at the start is honoured by libxml2: only UTF-8 (or none) reads
      * the same here, and only XML 1.0 has libxml2's character rules.
      */
-    private void requireUtf8Declaration() throws Refusal {
+    private void requireUtf8Declaration() throws Rejection {
         if (xml.getEventType() != START_DOCUMENT) {
             throw new IllegalStateException("reader not at document start");
         }
         String encoding = xml.getCharacterEncodingScheme();
         if (encoding != null && !encoding.equalsIgnoreCase("UTF-8")) {
-            throw new Refusal(Refusal.NOT_WELL_FORMED, "XML declaration names an encoding other than UTF-8");
+            throw new Rejection(Rejection.NOT_WELL_FORMED, "XML declaration names an encoding other than UTF-8");
         }
         String version = xml.getVersion();
         if (version != null && !version.equals("1.0")) {
-            throw new Refusal(Refusal.NOT_WELL_FORMED, "XML declaration names a version other than 1.0");
+            throw new Rejection(Rejection.NOT_WELL_FORMED, "XML declaration names a version other than 1.0");
         }
     }
 
-    private void readParams(List<XmlRpcValue> params, KeptValues.Node keep) throws XMLStreamException, Refusal {
+    private void readParams(List<XmlRpcValue> params, KeptValues.Node keep) throws XMLStreamException, Rejection {
         while (nextChild("params")) {
             requireElement("param", "params");
             if (!nextChild("param")) {
-                throw new Refusal(Refusal.INVALID_REQUEST, "param without value");
+                throw new Rejection(Rejection.INVALID_REQUEST, "param without value");
             }
             requireElement("value", "param");
             Optional<XmlRpcValue> value = readValue(keep);
             if (nextChild("param")) {
-                throw new Refusal(Refusal.INVALID_REQUEST, "param with more than one child");
+                throw new Rejection(Rejection.INVALID_REQUEST, "param with more than one child");
             }
             value.ifPresent(params::add); // IXR drops an untyped blank value entirely
         }
@@ -106,9 +106,9 @@ final class CallWalker {
      * At the start of {@code <value>}; returns empty when IXR drops the value (untyped and blank), and
      * {@link XmlRpcValue.Unread} for a value read and checked but not kept.
      */
-    private Optional<XmlRpcValue> readValue(KeptValues.Node keep) throws XMLStreamException, Refusal {
+    private Optional<XmlRpcValue> readValue(KeptValues.Node keep) throws XMLStreamException, Rejection {
         if (++values > limits.maxValues()) {
-            throw new Refusal(Refusal.INVALID_REQUEST, "more than " + limits.maxValues() + " values");
+            throw new Rejection(Rejection.INVALID_REQUEST, "more than " + limits.maxValues() + " values");
         }
         long textStart = offsets.byteOffset(xml.getLocationInfo().getEndingCharOffset());
         // The untyped text is built only when the value is kept; its blankness is checked either way.
@@ -122,7 +122,7 @@ final class CallWalker {
                 if (sawChild) {
                     if (!isBlankText()) {
                         // IXR would turn this text into a second value.
-                        throw new Refusal(Refusal.INVALID_REQUEST, "text after the typed element in value");
+                        throw new Rejection(Rejection.INVALID_REQUEST, "text after the typed element in value");
                     }
                 } else {
                     blank = blank && isBlankText();
@@ -132,11 +132,11 @@ final class CallWalker {
                 }
             } else if (event == START_ELEMENT) {
                 if (sawChild) {
-                    throw new Refusal(Refusal.INVALID_REQUEST, "value with more than one element");
+                    throw new Rejection(Rejection.INVALID_REQUEST, "value with more than one element");
                 }
                 if (!blank) {
                     // IXR silently discards text before a typed element.
-                    throw new Refusal(Refusal.INVALID_REQUEST, "text mixed with a typed element in value");
+                    throw new Rejection(Rejection.INVALID_REQUEST, "text mixed with a typed element in value");
                 }
                 sawChild = true;
                 text = null;
@@ -157,7 +157,7 @@ final class CallWalker {
         }
     }
 
-    private XmlRpcValue readTyped(KeptValues.Node keep) throws XMLStreamException, Refusal {
+    private XmlRpcValue readTyped(KeptValues.Node keep) throws XMLStreamException, Rejection {
         String type = xml.getLocalName();
         if (keep.keepsNothing()) {
             return readUnkept(type);
@@ -182,22 +182,22 @@ final class CallWalker {
                 return readArray(keep);
             default:
                 // Unknown to IXR (nil, i8, wrong case...): the backup would drop or mangle it.
-                throw new Refusal(Refusal.INVALID_REQUEST, "unsupported element in value");
+                throw new Rejection(Rejection.INVALID_REQUEST, "unsupported element in value");
         }
     }
 
-    /** The same reading and checks as {@link #readTyped}, keeping nothing (scalar conversions never refuse). */
-    private XmlRpcValue readUnkept(String type) throws XMLStreamException, Refusal {
+    /** The same reading and checks as {@link #readTyped}, keeping nothing (scalar conversions never reject). */
+    private XmlRpcValue readUnkept(String type) throws XMLStreamException, Rejection {
         switch (type) {
             case "string", "int", "i4", "double", "boolean", "base64", "dateTime.iso8601" -> skipText(type);
             case "struct" -> readStruct(KeptValues.Node.NONE);
             case "array" -> readArray(KeptValues.Node.NONE);
-            default -> throw new Refusal(Refusal.INVALID_REQUEST, "unsupported element in value");
+            default -> throw new Rejection(Rejection.INVALID_REQUEST, "unsupported element in value");
         }
         return XmlRpcValue.Unread.VALUE;
     }
 
-    private XmlRpcValue.Str readString() throws XMLStreamException, Refusal {
+    private XmlRpcValue.Str readString() throws XMLStreamException, Rejection {
         if (xml.isEmptyElement()) {
             long start = offsets.byteOffset(xml.getLocationInfo().getStartingCharOffset());
             long end = offsets.byteOffset(xml.getLocationInfo().getEndingCharOffset());
@@ -211,22 +211,22 @@ final class CallWalker {
     }
 
     /** A {@link XmlRpcValue.Struct}, or {@link XmlRpcValue.Unread} when nothing of it is kept. */
-    private XmlRpcValue readStruct(KeptValues.Node keep) throws XMLStreamException, Refusal {
+    private XmlRpcValue readStruct(KeptValues.Node keep) throws XMLStreamException, Rejection {
         Map<String, XmlRpcValue> members = keep.keepsNothing() ? null : new LinkedHashMap<>();
         while (nextChild("struct")) {
             requireElement("member", "struct");
             if (!nextChild("member")) {
-                throw new Refusal(Refusal.INVALID_REQUEST, "member without name");
+                throw new Rejection(Rejection.INVALID_REQUEST, "member without name");
             }
             requireElement("name", "member");
             String name = name(readText("name"), "name");
             if (!nextChild("member")) {
-                throw new Refusal(Refusal.INVALID_REQUEST, "member without value");
+                throw new Rejection(Rejection.INVALID_REQUEST, "member without value");
             }
             requireElement("value", "member");
             Optional<XmlRpcValue> value = readValue(keep.member(name));
             if (nextChild("member")) {
-                throw new Refusal(Refusal.INVALID_REQUEST, "member with more than name and value");
+                throw new Rejection(Rejection.INVALID_REQUEST, "member with more than name and value");
             }
             // PHP array assignment: a repeated name replaces the value in the first one's position.
             if (members != null) {
@@ -237,10 +237,10 @@ final class CallWalker {
     }
 
     /** A {@link XmlRpcValue.Array}, or {@link XmlRpcValue.Unread} when nothing of it is kept. */
-    private XmlRpcValue readArray(KeptValues.Node keep) throws XMLStreamException, Refusal {
-        // IXR only acts on <data>: an array without exactly one data would vanish or merge, so refuse.
+    private XmlRpcValue readArray(KeptValues.Node keep) throws XMLStreamException, Rejection {
+        // IXR only acts on <data>: an array without exactly one data would vanish or merge, so reject.
         if (!nextChild("array")) {
-            throw new Refusal(Refusal.INVALID_REQUEST, "array without data");
+            throw new Rejection(Rejection.INVALID_REQUEST, "array without data");
         }
         requireElement("data", "array");
         List<XmlRpcValue> items = keep.keepsNothing() ? null : new ArrayList<>();
@@ -253,15 +253,15 @@ final class CallWalker {
             }
         }
         if (nextChild("array")) {
-            throw new Refusal(Refusal.INVALID_REQUEST, "array with more than one data");
+            throw new Rejection(Rejection.INVALID_REQUEST, "array with more than one data");
         }
         return items == null ? XmlRpcValue.Unread.VALUE : new XmlRpcValue.Array(items);
     }
 
-    private String name(String raw, String element) throws Refusal {
+    private String name(String raw, String element) throws Rejection {
         String trimmed = PhpScalars.trim(raw);
         if (trimmed.length() > limits.maxNameLength()) {
-            throw new Refusal(Refusal.INVALID_REQUEST, element + " longer than " + limits.maxNameLength());
+            throw new Rejection(Rejection.INVALID_REQUEST, element + " longer than " + limits.maxNameLength());
         }
         return trimmed;
     }
@@ -270,13 +270,13 @@ final class CallWalker {
      * Collects the text of an element that must hold text only (at most {@code limits.maxKeptChars()}); leaves
      * the reader at its end tag.
      */
-    private String readText(String element) throws XMLStreamException, Refusal {
+    private String readText(String element) throws XMLStreamException, Rejection {
         StringBuilder text = new StringBuilder();
         while (next() == CHARACTERS) {
             appendKept(text, element);
         }
         if (xml.getEventType() != END_ELEMENT) {
-            throw new Refusal(Refusal.INVALID_REQUEST, "element inside " + element);
+            throw new Rejection(Rejection.INVALID_REQUEST, "element inside " + element);
         }
         return text.toString();
     }
@@ -285,19 +285,19 @@ final class CallWalker {
      * The same checks as {@link #readText} for a value not kept: its text is parsed (and so checked) by the
      * parser, in pieces, but never gathered, so a 64 MiB string nobody reads costs no heap of its own.
      */
-    private void skipText(String element) throws XMLStreamException, Refusal {
+    private void skipText(String element) throws XMLStreamException, Rejection {
         while (next() == CHARACTERS) {
             // the parser has checked this piece; nothing of it is kept
         }
         if (xml.getEventType() != END_ELEMENT) {
-            throw new Refusal(Refusal.INVALID_REQUEST, "element inside " + element);
+            throw new Rejection(Rejection.INVALID_REQUEST, "element inside " + element);
         }
     }
 
-    /** Appends the current text event, refusing past the kept-text bound (the gate never decides on a cut value). */
-    private void appendKept(StringBuilder text, String element) throws Refusal {
+    /** Appends the current text event, rejecting past the kept-text bound (the gate never decides on a cut value). */
+    private void appendKept(StringBuilder text, String element) throws Rejection {
         if ((long) text.length() + xml.getTextLength() > limits.maxKeptChars()) {
-            throw new Refusal(Refusal.INVALID_REQUEST, element + " text longer than " + limits.maxKeptChars()
+            throw new Rejection(Rejection.INVALID_REQUEST, element + " text longer than " + limits.maxKeptChars()
                     + " chars in a value carpgate reads to decide");
         }
         text.append(xml.getTextCharacters(), xml.getTextStart(), xml.getTextLength());
@@ -307,7 +307,7 @@ final class CallWalker {
      * Moves to the next child element (true) or to the end of the current element (false), allowing only
      * whitespace text in between: text in a container is ignored by IXR, so it has no business there.
      */
-    private boolean nextChild(String parent) throws XMLStreamException, Refusal {
+    private boolean nextChild(String parent) throws XMLStreamException, Rejection {
         while (true) {
             int event = next();
             if (event == START_ELEMENT) {
@@ -317,14 +317,14 @@ final class CallWalker {
                 return false;
             }
             if (!isBlankText()) {
-                throw new Refusal(Refusal.INVALID_REQUEST, "text inside " + parent);
+                throw new Rejection(Rejection.INVALID_REQUEST, "text inside " + parent);
             }
         }
     }
 
-    private void requireElement(String expected, String parent) throws Refusal {
+    private void requireElement(String expected, String parent) throws Rejection {
         if (!xml.getLocalName().equals(expected)) {
-            throw new Refusal(Refusal.INVALID_REQUEST, "expected " + expected + " in " + parent);
+            throw new Rejection(Rejection.INVALID_REQUEST, "expected " + expected + " in " + parent);
         }
     }
 
@@ -341,15 +341,15 @@ final class CallWalker {
 
     /**
      * The next event that matters to IXR: elements and text (CDATA and ignorable space reported as
-     * CHARACTERS). Comments and PIs are skipped; a DTD or an unexpanded entity is refused.
+     * CHARACTERS). Comments and PIs are skipped; a DTD or an unexpanded entity is rejected.
      */
-    private int next() throws XMLStreamException, Refusal {
+    private int next() throws XMLStreamException, Rejection {
         while (true) {
             int event = xml.next();
             switch (event) {
                 case START_ELEMENT:
                     if (xml.getDepth() > limits.maxDepth()) {
-                        throw new Refusal(Refusal.INVALID_REQUEST, "nesting deeper than " + limits.maxDepth());
+                        throw new Rejection(Rejection.INVALID_REQUEST, "nesting deeper than " + limits.maxDepth());
                     }
                     return event;
                 case END_ELEMENT:
@@ -364,11 +364,11 @@ final class CallWalker {
                     continue;
                 case DTD:
                     // The backup's libxml2 would expand internal entities; carpgate does not emulate that.
-                    throw new Refusal(Refusal.INVALID_REQUEST, "DOCTYPE not accepted");
+                    throw new Rejection(Rejection.INVALID_REQUEST, "DOCTYPE not accepted");
                 case ENTITY_REFERENCE:
-                    throw new Refusal(Refusal.NOT_WELL_FORMED, "undeclared entity reference");
+                    throw new Rejection(Rejection.NOT_WELL_FORMED, "undeclared entity reference");
                 default:
-                    throw new Refusal(Refusal.NOT_WELL_FORMED, "unexpected XML event " + event);
+                    throw new Rejection(Rejection.NOT_WELL_FORMED, "unexpected XML event " + event);
             }
         }
     }

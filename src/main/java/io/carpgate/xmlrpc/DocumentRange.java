@@ -20,11 +20,11 @@ record DocumentRange(int start, int end) {
     private static final byte[] DECL_OPEN = {'<', '?', 'x', 'm', 'l'};
     private static final byte[] DECL_CLOSE = {'?', '>'};
 
-    static DocumentRange locate(byte[] body) throws Refusal {
+    static DocumentRange locate(byte[] body) throws Rejection {
         if (startsWith(body, 0, new byte[] {(byte) 0xFE, (byte) 0xFF})
                 || startsWith(body, 0, new byte[] {(byte) 0xFF, (byte) 0xFE})) {
             // libxml2 would decode UTF-16; carpgate reads UTF-8 only.
-            throw new Refusal(Refusal.NOT_WELL_FORMED, "UTF-16 byte order mark");
+            throw new Rejection(Rejection.NOT_WELL_FORMED, "UTF-16 byte order mark");
         }
         int cursor = 0;
         int before = 0; // white space libxml2 sees before the stripped declaration
@@ -42,7 +42,7 @@ record DocumentRange(int start, int end) {
             if (close >= 0) {
                 for (int i = 0; i < open; i++) {
                     if (!isXmlSpace(body[i])) {
-                        throw new Refusal(Refusal.INVALID_REQUEST,
+                        throw new Rejection(Rejection.INVALID_REQUEST,
                                 "XML declaration removed by the backup is not at the start (byte " + open + ")");
                     }
                 }
@@ -57,25 +57,25 @@ record DocumentRange(int start, int end) {
         int end = body.length;
         while (start < end && PhpScalars.isTrimSpace(body[start])) {
             if (!isXmlSpace(body[start])) {
-                throw new Refusal(Refusal.NOT_WELL_FORMED, "control character before the document at byte " + start);
+                throw new Rejection(Rejection.NOT_WELL_FORMED, "control character before the document at byte " + start);
             }
             start++;
         }
         while (end > start && PhpScalars.isTrimSpace(body[end - 1])) {
             if (!isXmlSpace(body[end - 1])) {
-                throw new Refusal(Refusal.NOT_WELL_FORMED, "control character after the document at byte " + (end - 1));
+                throw new Rejection(Rejection.NOT_WELL_FORMED, "control character after the document at byte " + (end - 1));
             }
             end--;
         }
         if (start == end) {
-            throw new Refusal(Refusal.NOT_WELL_FORMED, "empty body");
+            throw new Rejection(Rejection.NOT_WELL_FORMED, "empty body");
         }
         if ((before > 0 || start > cursor) && startsWith(body, start, DECL_OPEN)) {
-            throw new Refusal(Refusal.NOT_WELL_FORMED, "XML declaration after white space at byte " + start);
+            throw new Rejection(Rejection.NOT_WELL_FORMED, "XML declaration after white space at byte " + start);
         }
         if (startsWith(body, start, new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF})) {
-            // A master never sends one; refusing keeps offsets and libxml2's view simple.
-            throw new Refusal(Refusal.NOT_WELL_FORMED, "UTF-8 byte order mark at byte " + start);
+            // A master never sends one; rejecting keeps offsets and libxml2's view simple.
+            throw new Rejection(Rejection.NOT_WELL_FORMED, "UTF-8 byte order mark at byte " + start);
         }
         DocumentRange range = new DocumentRange(start, end);
         range.requireUtf8(body);
@@ -83,8 +83,8 @@ record DocumentRange(int start, int end) {
         return range;
     }
 
-    /** Strict UTF-8 check in small chunks, so a bad byte is refused with its offset and no big buffer. */
-    private void requireUtf8(byte[] body) throws Refusal {
+    /** Strict UTF-8 check in small chunks, so a bad byte is rejected with its offset and no big buffer. */
+    private void requireUtf8(byte[] body) throws Rejection {
         CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
@@ -93,7 +93,7 @@ record DocumentRange(int start, int end) {
         while (true) {
             CoderResult result = decoder.decode(in, out, true);
             if (result.isError()) {
-                throw new Refusal(Refusal.NOT_WELL_FORMED, "malformed UTF-8 at byte " + in.position());
+                throw new Rejection(Rejection.NOT_WELL_FORMED, "malformed UTF-8 at byte " + in.position());
             }
             out.clear();
             if (result.isUnderflow()) {
@@ -102,7 +102,7 @@ record DocumentRange(int start, int end) {
         }
         CoderResult flushed = decoder.flush(out);
         if (flushed.isError()) {
-            throw new Refusal(Refusal.NOT_WELL_FORMED, "malformed UTF-8 at byte " + in.position());
+            throw new Rejection(Rejection.NOT_WELL_FORMED, "malformed UTF-8 at byte " + in.position());
         }
     }
 

@@ -6,7 +6,7 @@ import java.util.Map;
 
 /**
  * Which values of a call {@link BackupReader} keeps in the tree it returns. Every value is read and checked
- * exactly as always (a body refused in full is refused here too); a value not kept stays in its struct as
+ * exactly as always (a body rejected in full is rejected here too); a value not kept stays in its struct as
  * {@link XmlRpcValue.Unread}, so which members exist and in what order is still what the backup sees.
  *
  * <p>Why: a restore of tens of MiB is mostly sections no decision reads (firewall rules, aliases...). Kept

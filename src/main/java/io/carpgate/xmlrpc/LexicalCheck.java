@@ -1,22 +1,22 @@
 package io.carpgate.xmlrpc;
 
 /**
- * One pass over the bytes libxml2 will parse, for what libxml2 refuses and Woodstox lets through, so carpgate
+ * One pass over the bytes libxml2 will parse, for what libxml2 rejects and Woodstox lets through, so carpgate
  * never accepts a body the backup cannot parse (both found by the fuzz tests):
  * <ul>
  *   <li>U+FFFE and U+FFFF anywhere: not XML characters. In UTF-8 already checked as valid, the bytes
  *       {@code EF BF BE/BF} can only be these two.</li>
  *   <li>C0 controls other than tab, line feed and carriage return anywhere: not XML characters either.
- *       Woodstox refuses them in text but skips them like white space inside markup (an XML declaration,
+ *       Woodstox rejects them in text but skips them like white space inside markup (an XML declaration,
  *       a tag).</li>
  *   <li>{@code ]]>} in character data: only a CDATA section may end with it. It is allowed inside comments,
  *       processing instructions, CDATA sections and attribute values, so the scan follows those.</li>
  *   <li>A carriage return inside a CDATA section: the backup's parser (libxml2) keeps it as CR there, where
  *       Woodstox (as XML 1.0 says) turns it into LF, so the two would read different strings. An IXR master
- *       never writes CDATA (it escapes text), so such a body is refused rather than emulated.</li>
+ *       never writes CDATA (it escapes text), so such a body is rejected rather than emulated.</li>
  * </ul>
- * The scan only has to be right on bodies Woodstox accepts as well-formed (everything else is refused
- * anyway), and a DOCTYPE is refused before it matters, so a small lexer is enough.
+ * The scan only has to be right on bodies Woodstox accepts as well-formed (everything else is rejected
+ * anyway), and a DOCTYPE is rejected before it matters, so a small lexer is enough.
  */
 final class LexicalCheck {
     private static final byte[] CDATA_END = ascii("]]>");
@@ -32,17 +32,17 @@ final class LexicalCheck {
         return text.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     }
 
-    static void require(byte[] body, int start, int end) throws Refusal {
+    static void require(byte[] body, int start, int end) throws Rejection {
         int i = start;
         while (i < end) {
             byte b = body[i];
             if (b == (byte) 0xEF || (b >= 0 && b < 0x20)) {
-                refuseIfNotXmlChar(body, i, end);
+                rejectIfNotXmlChar(body, i, end);
                 i++;
             } else if (b == '<') {
                 i = skipMarkup(body, i, end);
             } else if (b == ']' && DocumentRange.startsWith(body, i, end, CDATA_END)) {
-                throw new Refusal(Refusal.NOT_WELL_FORMED, "\"]]>\" in text at byte " + i);
+                throw new Rejection(Rejection.NOT_WELL_FORMED, "\"]]>\" in text at byte " + i);
             } else {
                 i++;
             }
@@ -50,7 +50,7 @@ final class LexicalCheck {
     }
 
     /** From a '<', returns the index just after the markup it opens (or {@code end}). */
-    private static int skipMarkup(byte[] body, int at, int end) throws Refusal {
+    private static int skipMarkup(byte[] body, int at, int end) throws Rejection {
         if (DocumentRange.startsWith(body, at, end, COMMENT_OPEN)) {
             return skipPast(body, at + COMMENT_OPEN.length, end, COMMENT_CLOSE);
         }
@@ -58,7 +58,7 @@ final class LexicalCheck {
             int after = skipPast(body, at + CDATA_OPEN.length, end, CDATA_END);
             for (int i = at + CDATA_OPEN.length; i < after; i++) {
                 if (body[i] == '\r') {
-                    throw new Refusal(Refusal.NOT_WELL_FORMED, "carriage return inside a CDATA section at byte " + i
+                    throw new Rejection(Rejection.NOT_WELL_FORMED, "carriage return inside a CDATA section at byte " + i
                             + " (the backup's parser keeps it, carpgate's would not)");
                 }
             }
@@ -71,7 +71,7 @@ final class LexicalCheck {
         byte quote = 0;
         for (int i = at + 1; i < end; i++) {
             byte b = body[i];
-            refuseIfNotXmlChar(body, i, end);
+            rejectIfNotXmlChar(body, i, end);
             if (quote != 0) {
                 if (b == quote) {
                     quote = 0;
@@ -85,9 +85,9 @@ final class LexicalCheck {
         return end;
     }
 
-    private static int skipPast(byte[] body, int from, int end, byte[] terminator) throws Refusal {
+    private static int skipPast(byte[] body, int from, int end, byte[] terminator) throws Rejection {
         for (int i = from; i < end; i++) {
-            refuseIfNotXmlChar(body, i, end);
+            rejectIfNotXmlChar(body, i, end);
             if (body[i] == terminator[0] && DocumentRange.startsWith(body, i, end, terminator)) {
                 return i + terminator.length;
             }
@@ -95,13 +95,13 @@ final class LexicalCheck {
         return end;
     }
 
-    private static void refuseIfNotXmlChar(byte[] body, int at, int end) throws Refusal {
+    private static void rejectIfNotXmlChar(byte[] body, int at, int end) throws Rejection {
         byte b = body[at];
         boolean control = b >= 0 && b < 0x20 && b != '\t' && b != '\n' && b != '\r';
         boolean nonCharacter = b == (byte) 0xEF && at + 2 < end && body[at + 1] == (byte) 0xBF
                 && (body[at + 2] == (byte) 0xBE || body[at + 2] == (byte) 0xBF);
         if (control || nonCharacter) {
-            throw new Refusal(Refusal.NOT_WELL_FORMED, "character not allowed in XML at byte " + at);
+            throw new Rejection(Rejection.NOT_WELL_FORMED, "character not allowed in XML at byte " + at);
         }
     }
 }

@@ -9,7 +9,7 @@ package io.carpgate.xmlrpc;
  * @param maxValues     most {@code <value>} elements in one body
  * @param maxKeptChars  longest text (in chars, white space included) of a value the reader keeps, or of a
  *                      name before trimming; a value it does not keep is checked but never built, so only
- *                      kept text costs heap. Longer is refused: the gate never decides on a cut value.
+ *                      kept text costs heap. Longer is rejected: the gate never decides on a cut value.
  */
 public record ReaderLimits(int maxDepth, int maxNameLength, long maxValues, int maxKeptChars) {
     /** 1 Mi chars: no config value the gate reads (names, uuids, VIPs, keys) comes near it. */

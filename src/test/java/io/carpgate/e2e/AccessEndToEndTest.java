@@ -37,7 +37,7 @@ class AccessEndToEndTest {
      * gets 403 on its next request, without its body being read, and the connection is closed.
      */
     @Test
-    void aConnectionWhoseAddressAReloadRemovedIsRefusedAtItsNextRequest() throws Exception {
+    void aConnectionWhoseAddressAReloadRemovedIsRejectedAtItsNextRequest() throws Exception {
         try (Pair pair = Pair.start(dir, "allow-from: [127.0.0.1/32]\n", null)) {
             try (RawTls raw = new RawTls(pair.carpgate.port(), 10_000)) {
                 Path file = dir.resolve("carpgate.yml");

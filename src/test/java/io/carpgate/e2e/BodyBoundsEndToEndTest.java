@@ -105,7 +105,7 @@ class BodyBoundsEndToEndTest {
      * Retry-After, nothing sent; once the first is gone its share is back and the same call passes.
      */
     @Test
-    void aBodyThatDoesNotFitTheBudgetIsRefusedWith503AndTheShareComesBack() throws Exception {
+    void aBodyThatDoesNotFitTheBudgetIsRejectedWith503AndTheShareComesBack() throws Exception {
         pair = Pair.start(dir, "limits: {max-body: 1MiB, body-budget: 1MiB}\n", SyncEndToEndTest.MAP);
         byte[] firmware = firmware();
         // Padding the master's call with trailing white space (allowed after the root) to 600 KiB.

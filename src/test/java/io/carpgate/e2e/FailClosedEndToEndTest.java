@@ -64,7 +64,7 @@ class FailClosedEndToEndTest {
     }
 
     @Test
-    void aVipUuidEndingInACdataCarriageReturnIsRefusedNotTakenToMatchALineFeed() throws Exception {
+    void aVipUuidEndingInACdataCarriageReturnIsRejectedNotTakenToMatchALineFeed() throws Exception {
         // libxml2 on the backup keeps the CR inside CDATA: the VIP is "...\r" there while carp_depend_on is
         // "...\n", a dangling dependency. carpgate once read both as "...\n" and logged "already follows".
         String body = restoreWithVipUuid(VIP7 + "<![CDATA[\r]]>")

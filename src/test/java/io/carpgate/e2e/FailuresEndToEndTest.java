@@ -166,7 +166,7 @@ class FailuresEndToEndTest {
     }
 
     @Test
-    void compressedBodiesAreRefusedBecauseTheyCannotBeInspected() throws Exception {
+    void compressedBodiesAreRejectedBecauseTheyCannotBeInspected() throws Exception {
         try (Pair pair = Pair.start(dir, "", null)) {
             java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder()
                     .sslContext(io.carpgate.tls.NoVerification.sslContext()).build();

@@ -87,7 +87,7 @@ class PathsAndQueriesEndToEndTest {
     @ValueSource(strings = {"/a/../ab/xmlrpc.php", "/a/./xmlrpc.php", "/ab/../a/xmlrpc.php", "/a/%2e%2e/ab/xmlrpc.php",
             "/a%2Fxmlrpc.php", "/a/xmlrpc%2ephp", "/a;x/xmlrpc.php", "/a//xmlrpc.php", "/a/..;/ab/xmlrpc.php",
             "/a\\..\\ab/xmlrpc.php"})
-    void aPathWithMoreThanOneReadingIsRefusedAndReachesNoBackup(String path) throws Exception {
+    void aPathWithMoreThanOneReadingIsRejectedAndReachesNoBackup(String path) throws Exception {
         Loopback.Answer answer = call(path);
         assertThat(answer.status()).as(answer.text()).isEqualTo(400);
         assertThat(xmlrpc(a)).isEmpty();
@@ -97,7 +97,7 @@ class PathsAndQueriesEndToEndTest {
     /** carpgate's own 400s say why (Jetty refuses a few spellings itself, also with 400, before carpgate sees them). */
     @ParameterizedTest
     @ValueSource(strings = {"/a/../ab/xmlrpc.php", "/a/./xmlrpc.php", "/a;x/xmlrpc.php", "/a/xmlrpc.php/.."})
-    void carpgatesRefusalNamesWhatIsWrongWithThePath(String path) throws Exception {
+    void carpgatesRejectionNamesWhatIsWrongWithThePath(String path) throws Exception {
         Loopback.Answer answer = call(path);
         assertThat(answer.status()).isEqualTo(400);
         assertThat(answer.text()).contains("<fault>", "nothing was sent to the backup", "the path holds");
@@ -130,7 +130,7 @@ class PathsAndQueriesEndToEndTest {
     /** The spellings: each a 400 with its reason, never a 502 "internal error", and nothing forwarded. */
     @ParameterizedTest
     @ValueSource(strings = {"a=|", "a={b}", "a=^", "a=\"x\"", "a=<b>", "a=\\", "%zz", "a=%", "a=%4", "%", "a=`"})
-    void aQueryNoUriMayHoldIsRefusedWithAReason(String query) throws Exception {
+    void aQueryNoUriMayHoldIsRejectedWithAReason(String query) throws Exception {
         Loopback.Answer answer = call("/a/xmlrpc.php?" + query);
         assertThat(answer.status()).as(answer.text()).isEqualTo(400);
         assertThat(answer.text()).contains("the query string holds").doesNotContain("internal error");

@@ -7,7 +7,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.carpgate.policy.Gate;
 import io.carpgate.policy.GateInputs;
 import io.carpgate.policy.GateScenarios;
-import io.carpgate.policy.SlotChange;
+
 import io.carpgate.policy.Verdict;
 import io.carpgate.reference.IxrParse;
 import io.carpgate.reference.PhpValues.PhpArray;
@@ -91,8 +91,8 @@ class PatcherParityFuzzTest {
             List<BodyPatcher.Replacement> replacements = new ArrayList<>();
             List<Located> chosen = new ArrayList<>();
             List<String> texts = new ArrayList<>();
-            for (SlotChange change : rewrite.changes()) {
-                replacements.add(new BodyPatcher.Replacement(change.slot(), change.newText()));
+            for (BodyPatcher.Replacement change : rewrite.changes()) {
+                replacements.add(change);
                 chosen.add(strings.stream().filter(l -> l.value().slot().equals(change.slot())).findFirst()
                         .orElseThrow(() -> new AssertionError("the gate rewrites a slot that is no string of the call")));
                 texts.add(change.newText());

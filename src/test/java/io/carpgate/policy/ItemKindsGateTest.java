@@ -65,8 +65,7 @@ class ItemKindsGateTest {
 
     static byte[] patched(byte[] body, Verdict.Rewrite rewrite) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (ByteBuffer buffer : BodyPatcher.patch(body, rewrite.changes().stream()
-                .map(ch -> new BodyPatcher.Replacement(ch.slot(), ch.newText())).toList())) {
+        for (ByteBuffer buffer : BodyPatcher.patch(body, rewrite.changes())) {
             byte[] bytes = new byte[buffer.remaining()];
             buffer.get(bytes);
             out.writeBytes(bytes);
@@ -226,7 +225,7 @@ class ItemKindsGateTest {
         void anOpenVpnClientStartsOnlyWhereCarpIsMaster() {
             Verdict held = restart("openvpn", CLIENT, "BACKUP");
             assertThat(held).isInstanceOf(Verdict.Suppress.class);
-            assertThat(((Verdict.Suppress) held).message()).contains("carpgate suppressed",
+            assertThat(((Verdict.Suppress) held).message()).contains("opnsense.restart_service(openvpn, " + CLIENT + ")",
                     "OpenVPN instance branch-client (" + CLIENT + "): the backup is BACKUP for VHID 7");
             assertThat(held.calls().get(0).kind()).contains("openvpn");
             assertThat(restart("openvpn", CLIENT, "MASTER")).isInstanceOf(Verdict.Forward.class);

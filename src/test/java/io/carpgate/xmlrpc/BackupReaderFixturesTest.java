@@ -112,8 +112,8 @@ class BackupReaderFixturesTest {
         }
         assertThat(responses).isNotEmpty();
         for (Path response : responses) {
-            ReadResult.Unreadable refused = Bodies.refused(Files.readAllBytes(response));
-            assertThat(refused.faultCode()).as(response.getFileName().toString()).isEqualTo(-32600);
+            ReadResult.Unreadable rejected = Bodies.rejected(Files.readAllBytes(response));
+            assertThat(rejected.faultCode()).as(response.getFileName().toString()).isEqualTo(-32600);
         }
     }
 }

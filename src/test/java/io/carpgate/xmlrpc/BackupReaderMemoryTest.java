@@ -70,7 +70,7 @@ class BackupReaderMemoryTest {
 
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
-    void aKeptValueIsBoundedAndRefusedBeyondNeverCut() {
+    void aKeptValueIsBoundedAndRejectedBeyondNeverCut() {
         byte[] body = restoreWithOneString("OPNsense", 32 * MIB, "string");
         ReadResult[] read = new ReadResult[1];
         long allocated = allocatedBy(() -> read[0] = BackupReader.read(body, WIREGUARD));

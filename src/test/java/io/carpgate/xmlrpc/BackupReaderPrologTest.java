@@ -1,7 +1,7 @@
 package io.carpgate.xmlrpc;
 
 import static io.carpgate.xmlrpc.Bodies.call;
-import static io.carpgate.xmlrpc.Bodies.refused;
+import static io.carpgate.xmlrpc.Bodies.rejected;
 import static io.carpgate.xmlrpc.Bodies.slice;
 import static io.carpgate.xmlrpc.Bodies.str;
 import static io.carpgate.xmlrpc.Bodies.utf8;
@@ -39,12 +39,12 @@ class BackupReaderPrologTest {
     }
 
     @Test
-    void secondDeclarationWithOtherEncodingIsRefused() {
-        ReadResult.Unreadable r = refused("<?xml version=\"1.0\"?><?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>" + CALL);
+    void secondDeclarationWithOtherEncodingIsRejected() {
+        ReadResult.Unreadable r = rejected("<?xml version=\"1.0\"?><?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>" + CALL);
         assertThat(r.faultCode()).isEqualTo(-32700);
         assertThat(r.reason()).contains("encoding");
         // XML 1.1 has other character rules than libxml2's 1.0.
-        assertThat(refused("<?xml version=\"1.0\"?><?xml version=\"1.1\"?>" + CALL).reason()).contains("version");
+        assertThat(rejected("<?xml version=\"1.0\"?><?xml version=\"1.1\"?>" + CALL).reason()).contains("version");
     }
 
     @Test
@@ -55,55 +55,55 @@ class BackupReaderPrologTest {
     }
 
     @Test
-    void secondDeclarationAfterWhiteSpaceIsRefused() {
+    void secondDeclarationAfterWhiteSpaceIsRejected() {
         // IXR does not trim what it hands to libxml2, and libxml2 fails on a declaration that is not at the very
         // start (found by the reader parity fuzz test).
-        assertThat(refused("<?xml version=\"1.0\"?>\n<?xml version=\"1.0\" encoding=\"utf-8\"?>" + CALL).faultCode())
+        assertThat(rejected("<?xml version=\"1.0\"?>\n<?xml version=\"1.0\" encoding=\"utf-8\"?>" + CALL).faultCode())
                 .isEqualTo(-32700);
-        assertThat(refused("<?xml version=\"1.0\"?>  <?xml version=\"1.0\"?>\n" + CALL).reason()).contains("white space");
+        assertThat(rejected("<?xml version=\"1.0\"?>  <?xml version=\"1.0\"?>\n" + CALL).reason()).contains("white space");
         // White space before the stripped declaration stays in front of the second one (found by the patcher fuzz test).
-        assertThat(refused("\n  <?xml version=\"1.0\"?><?xml version=\"1.0\"?>" + CALL).reason()).contains("white space");
+        assertThat(rejected("\n  <?xml version=\"1.0\"?><?xml version=\"1.0\"?>" + CALL).reason()).contains("white space");
     }
 
     @Test
     void declarationSpanningALineIsNotStrippedAndSoHonoured() {
         // The backup's regex has no /s: "<?xml ...\n?>" is no match, and libxml2 honours that declaration.
-        assertThat(refused("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"\n?>" + CALL).reason()).contains("encoding");
+        assertThat(rejected("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"\n?>" + CALL).reason()).contains("encoding");
         assertThat(onlyString(utf8("<?xml version=\"1.0\"\n?>" + CALL)).text()).isEqualTo("é");
         // A later one-line declaration within the window is the one cut out.
-        assertThat(refused("<?xml version=\"1.0\"\n?><?xml version=\"1.0\"?>" + CALL).faultCode()).isEqualTo(-32600);
+        assertThat(rejected("<?xml version=\"1.0\"\n?><?xml version=\"1.0\"?>" + CALL).faultCode()).isEqualTo(-32600);
     }
 
     @Test
     void onlyALineFeedEndsTheStripsLineACarriageReturnDoesNot() {
         // PCRE's '.' (no /s) stops at LF only: a declaration spanning a CR is still cut out, its encoding ignored...
         assertThat(onlyString(utf8("<?xml version=\"1.0\"\r encoding=\"UTF-7\"?>" + CALL)).text()).isEqualTo("é");
-        // ...while one spanning an LF (or CRLF) stays, and libxml2 honours the UTF-7 it names: refused.
-        assertThat(refused("<?xml version=\"1.0\"\n encoding=\"UTF-7\"?>" + CALL).reason()).contains("encoding");
-        assertThat(refused("<?xml version=\"1.0\"\r\n encoding=\"UTF-7\"?>" + CALL).reason()).contains("encoding");
+        // ...while one spanning an LF (or CRLF) stays, and libxml2 honours the UTF-7 it names: rejected.
+        assertThat(rejected("<?xml version=\"1.0\"\n encoding=\"UTF-7\"?>" + CALL).reason()).contains("encoding");
+        assertThat(rejected("<?xml version=\"1.0\"\r\n encoding=\"UTF-7\"?>" + CALL).reason()).contains("encoding");
     }
 
     @Test
     void declarationBeyondTheFirst100BytesIsNotStrippedAndMisplacedForTheBackupsParser() {
         String padding = " ".repeat(120);
-        assertThat(refused(padding + "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>" + CALL).faultCode())
+        assertThat(rejected(padding + "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>" + CALL).faultCode())
                 .isEqualTo(-32700);
-        assertThat(refused(padding + "<?xml version=\"1.0\"?>" + CALL).faultCode()).isEqualTo(-32700);
+        assertThat(rejected(padding + "<?xml version=\"1.0\"?>" + CALL).faultCode()).isEqualTo(-32700);
     }
 
     @Test
     void declarationStraddlingByte100IsNotStripped() {
         String decl = "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>";
         String padding = " ".repeat(100 - decl.length() + 1); // ends one byte past the window
-        assertThat(refused(padding + decl + CALL).faultCode()).isEqualTo(-32700);
+        assertThat(rejected(padding + decl + CALL).faultCode()).isEqualTo(-32700);
         String inside = " ".repeat(100 - decl.length()); // ends exactly at byte 100: stripped
         assertThat(onlyString(utf8(inside + decl + CALL)).text()).isEqualTo("é");
     }
 
     @Test
-    void declarationAfterOtherContentIsRefused() {
+    void declarationAfterOtherContentIsRejected() {
         // IXR would cut the declaration out of the middle; carpgate only accepts it at the start.
-        ReadResult.Unreadable r = refused("<!-- x --><?xml version=\"1.0\"?>" + CALL);
+        ReadResult.Unreadable r = rejected("<!-- x --><?xml version=\"1.0\"?>" + CALL);
         assertThat(r.faultCode()).isEqualTo(-32600);
     }
 
@@ -112,30 +112,30 @@ class BackupReaderPrologTest {
         byte[] body = utf8(" \r\n\t<?xml version=\"1.0\"?>\n" + CALL + "\n\t ");
         assertThat(onlyString(body).text()).isEqualTo("é");
         // PHP's trim() only tests for emptiness; libxml2 fails on a NUL or vertical tab outside the root.
-        assertThat(refused(utf8(CALL + "\n\0\0\u000B")).faultCode()).isEqualTo(-32700);
-        assertThat(refused(utf8("\u000B" + CALL)).faultCode()).isEqualTo(-32700);
-        assertThat(refused(utf8("\u000B<?xml version=\"1.0\"?>" + CALL)).faultCode()).isEqualTo(-32600);
+        assertThat(rejected(utf8(CALL + "\n\0\0\u000B")).faultCode()).isEqualTo(-32700);
+        assertThat(rejected(utf8("\u000B" + CALL)).faultCode()).isEqualTo(-32700);
+        assertThat(rejected(utf8("\u000B<?xml version=\"1.0\"?>" + CALL)).faultCode()).isEqualTo(-32600);
     }
 
     @Test
-    void byteOrderMarksAreRefused() {
+    void byteOrderMarksAreRejected() {
         ByteArrayOutputStream utf8Bom = new ByteArrayOutputStream();
         utf8Bom.writeBytes(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF});
         utf8Bom.writeBytes(utf8(CALL));
-        assertThat(refused(utf8Bom.toByteArray()).faultCode()).isEqualTo(-32700);
+        assertThat(rejected(utf8Bom.toByteArray()).faultCode()).isEqualTo(-32700);
 
         byte[] utf16 = ("\uFEFF" + CALL).getBytes(StandardCharsets.UTF_16BE);
-        assertThat(refused(utf16).faultCode()).isEqualTo(-32700);
+        assertThat(rejected(utf16).faultCode()).isEqualTo(-32700);
         byte[] utf16le = ("\uFEFF" + CALL).getBytes(StandardCharsets.UTF_16LE);
-        assertThat(refused(utf16le).faultCode()).isEqualTo(-32700);
-        // Without a BOM libxml2 would still detect UTF-16 from "<\0"; carpgate refuses it as not UTF-8 XML.
-        assertThat(refused(CALL.getBytes(StandardCharsets.UTF_16LE)).faultCode()).isEqualTo(-32700);
+        assertThat(rejected(utf16le).faultCode()).isEqualTo(-32700);
+        // Without a BOM libxml2 would still detect UTF-16 from "<\0"; carpgate rejects it as not UTF-8 XML.
+        assertThat(rejected(CALL.getBytes(StandardCharsets.UTF_16LE)).faultCode()).isEqualTo(-32700);
     }
 
     @Test
-    void emptyAfterTheStripIsRefused() {
-        assertThat(refused("<?xml version=\"1.0\"?>\n  \n").faultCode()).isEqualTo(-32700);
-        assertThat(refused(new byte[0]).faultCode()).isEqualTo(-32700);
+    void emptyAfterTheStripIsRejected() {
+        assertThat(rejected("<?xml version=\"1.0\"?>\n  \n").faultCode()).isEqualTo(-32700);
+        assertThat(rejected(new byte[0]).faultCode()).isEqualTo(-32700);
     }
 
     @Test

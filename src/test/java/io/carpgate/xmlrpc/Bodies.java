@@ -45,7 +45,7 @@ final class Bodies {
         return call(utf8(body));
     }
 
-    static ReadResult.Unreadable refused(byte[] body) {
+    static ReadResult.Unreadable rejected(byte[] body) {
         ReadResult result = BackupReader.read(body);
         assertThat(result).isInstanceOf(ReadResult.Unreadable.class);
         ReadResult.Unreadable unreadable = (ReadResult.Unreadable) result;
@@ -54,8 +54,8 @@ final class Bodies {
         return unreadable;
     }
 
-    static ReadResult.Unreadable refused(String body) {
-        return refused(utf8(body));
+    static ReadResult.Unreadable rejected(String body) {
+        return rejected(utf8(body));
     }
 
     /** A methodCall "m" with one param holding {@code valueXml} (which must be a whole value element). */

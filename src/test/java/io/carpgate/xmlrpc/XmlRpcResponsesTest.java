@@ -89,11 +89,11 @@ class XmlRpcResponsesTest {
 
     @Test
     void faultCarriesCodeAndString() throws Exception {
-        byte[] response = XmlRpcResponses.fault(-32600, "carpgate: request refused <" + "&>");
+        byte[] response = XmlRpcResponses.fault(-32600, "carpgate: request rejected <" + "&>");
         XmlRpcResponseParser parsed = clientParse(response);
         assertThat(parsed.isSuccess()).isFalse();
         assertThat(parsed.getErrorCode()).isEqualTo(-32600);
-        assertThat(parsed.getErrorMessage()).isEqualTo("carpgate: request refused <&>");
+        assertThat(parsed.getErrorMessage()).isEqualTo("carpgate: request rejected <&>");
 
         Element root = dom(response).getDocumentElement();
         assertThat(root.getTagName()).isEqualTo("methodResponse");
@@ -108,7 +108,7 @@ class XmlRpcResponsesTest {
             rendered.add(parts.get(0).getTextContent() + "=" + typed.getTagName() + ":" + typed.getTextContent());
         }
         assertThat(rendered).containsExactlyInAnyOrder(
-                "faultCode=i4:-32600", "faultString=string:carpgate: request refused <&>");
+                "faultCode=i4:-32600", "faultString=string:carpgate: request rejected <&>");
     }
 
     @Test

@@ -1,15 +1,10 @@
-package io.carpgate.proxy;
+package io.carpgate.policy;
 
 import io.carpgate.carp.CarpSource;
 import io.carpgate.carp.CarpView;
 import io.carpgate.memory.CallOrder;
 import io.carpgate.memory.PairMemory;
 import io.carpgate.memory.PendingCall;
-import io.carpgate.policy.Gate;
-import io.carpgate.policy.GateInputs;
-import io.carpgate.policy.OnUnknownCarp;
-import io.carpgate.policy.Verdict;
-import io.carpgate.policy.VhidHints;
 import io.carpgate.xmlrpc.MethodCall;
 import java.time.Duration;
 import java.util.List;
@@ -23,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * hands back with the verdict what the pair's memory waits to hear from the backup. Nothing is learned here:
  * the memory learns from a restore only once the backup has answered it ({@link PendingCall#settle}).
  */
-final class Gatekeeper {
+public final class Gatekeeper {
     private static final Logger LOG = LoggerFactory.getLogger(Gatekeeper.class);
 
     private final String pair;
@@ -38,7 +33,7 @@ final class Gatekeeper {
      * @param turnWait how long a call waits for its turn: the upstream timeout, which bounds every call before it
      * @param restoreStored told when the backup has stored a restore (its VIPs may have changed)
      */
-    Gatekeeper(String pair, VhidHints hints, CarpSource carp, OnUnknownCarp onUnknownCarp, PairMemory memory,
+    public Gatekeeper(String pair, VhidHints hints, CarpSource carp, OnUnknownCarp onUnknownCarp, PairMemory memory,
                Duration turnWait, Runnable restoreStored) {
         this.restoreStored = restoreStored;
         this.pair = pair;
@@ -50,9 +45,9 @@ final class Gatekeeper {
     }
 
     /** A verdict, and what must be settled once the backup's outcome is known. */
-    record Decided(Verdict verdict, PendingCall pending) {}
+    public record Decided(Verdict verdict, PendingCall pending) {}
 
-    Decided decide(MethodCall call) {
+    public Decided decide(MethodCall call) {
         // Read once: the restore entries of a multicall decide both its place in the order and how its answer is read.
         List<Integer> multicallRestores = Gate.restoreEntries(call);
         boolean restores = Gate.restores(call);
@@ -69,7 +64,7 @@ final class Gatekeeper {
             }
             if (!ticket.inTurn()) {
                 if (restores) {
-                    LOG.warn("pair {}: a restore waited {} s for the calls before it to be answered; refused, nothing "
+                    LOG.warn("pair {}: a restore waited {} s for the calls before it to be answered; rejected, nothing "
                             + "was sent (the master retries)", pair, turnWait.toSeconds());
                     ticket.settle();
                     return new Decided(Gate.outOfTurn(call, "calls sent to the backup before this restore were not "

@@ -1,4 +1,4 @@
-package io.carpgate.proxy;
+package io.carpgate.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,9 +7,6 @@ import io.carpgate.carp.CarpSource;
 import io.carpgate.carp.CarpView;
 import io.carpgate.memory.CallOrder;
 import io.carpgate.memory.PairMemory;
-import io.carpgate.policy.OnUnknownCarp;
-import io.carpgate.policy.Verdict;
-import io.carpgate.policy.VhidHints;
 import io.carpgate.xmlrpc.BackupReader;
 import io.carpgate.xmlrpc.MethodCall;
 import io.carpgate.xmlrpc.ReadResult;
@@ -20,7 +17,7 @@ import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** The gate's shell takes each call's turn: a restore that cannot have it in time is refused, nothing sent. */
+/** The gate's shell takes each call's turn: a restore that cannot have it in time is rejected, nothing sent. */
 class GatekeeperTest {
     private static final CarpSource NO_CARP = new CarpSource() {
         @Override
@@ -40,7 +37,7 @@ class GatekeeperTest {
     }
 
     @Test
-    void aRestoreThatCannotHaveItsTurnInTimeIsRefusedAndHoldsNoPlace() throws Exception {
+    void aRestoreThatCannotHaveItsTurnInTimeIsRejectedAndHoldsNoPlace() throws Exception {
         PairMemory memory = PairMemory.inProcess("default", Clock.systemUTC());
         CallOrder.Ticket start = memory.order().admit(CallOrder.Role.READS, Duration.ZERO); // still with the backup
         Gatekeeper gatekeeper = new Gatekeeper("default", VhidHints.none(), NO_CARP, OnUnknownCarp.SUPPRESS, memory,
@@ -48,7 +45,7 @@ class GatekeeperTest {
 
         Gatekeeper.Decided decided = gatekeeper.decide(restore());
         assertThat(decided.verdict()).isInstanceOfSatisfying(Verdict.Reject.class,
-                reject -> assertThat(reject.message()).contains("nothing was sent", "try again"));
+                reject -> assertThat(reject.message()).contains("not answered within", "try again"));
         assertThat(memory.order().unsettled()).isEqualTo(1);
         start.settle();
         assertThat(gatekeeper.decide(restore()).verdict()).isNotInstanceOf(Verdict.Reject.class);

@@ -2,7 +2,7 @@ package io.carpgate.xmlrpc;
 
 import static io.carpgate.xmlrpc.Bodies.call;
 import static io.carpgate.xmlrpc.Bodies.oneParam;
-import static io.carpgate.xmlrpc.Bodies.refused;
+import static io.carpgate.xmlrpc.Bodies.rejected;
 import static io.carpgate.xmlrpc.Bodies.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -14,11 +14,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Where IXR is lenient or would read differently, carpgate refuses. Bodies mark their content SECRET. */
-class BackupReaderRefusalsTest {
+/** Where IXR is lenient or would read differently, carpgate rejects. Bodies mark their content SECRET. */
+class BackupReaderRejectionsTest {
 
     private static int codeOf(String body) {
-        return refused(body).faultCode();
+        return rejected(body).faultCode();
     }
 
     @ParameterizedTest
@@ -44,7 +44,7 @@ class BackupReaderRefusalsTest {
         "<value><array><data><string>SECRET</string></data></array></value>",
         "<value><array><data><value>a</value></data>SECRET</array></value>",
     })
-    void oddValueShapesAreRefusedAsInvalidRequests(String value) {
+    void oddValueShapesAreRejectedAsInvalidRequests(String value) {
         assertThat(codeOf(oneParam(value))).isEqualTo(-32600);
     }
 
@@ -55,9 +55,9 @@ class BackupReaderRefusalsTest {
         "<!-- \uFFFF --><value>a</value>",
         "<value><![CDATA[\uFFFF]]></value>",
     })
-    void nonCharactersTheBackupsParserFailsOnAreRefusedWherever(String value) {
+    void nonCharactersTheBackupsParserFailsOnAreRejectedWherever(String value) {
         // Found by the reader fuzz test: Woodstox lets U+FFFE and U+FFFF through in text, libxml2 does not.
-        assertThat(refused(oneParam(value)).reason()).contains("character not allowed in XML");
+        assertThat(rejected(oneParam(value)).reason()).contains("character not allowed in XML");
     }
 
     @ParameterizedTest
@@ -68,9 +68,9 @@ class BackupReaderRefusalsTest {
         "<value><![CDATA[\u0008]]></value>",
         "<value>a\u000b</value>",
     })
-    void controlCharactersAreRefusedInMarkupAsInText(String value) {
+    void controlCharactersAreRejectedInMarkupAsInText(String value) {
         // Found by the long fuzz run: Woodstox skips C0 controls like white space inside a tag or declaration.
-        assertThat(refused(oneParam(value)).reason()).contains("character not allowed in XML");
+        assertThat(rejected(oneParam(value)).reason()).contains("character not allowed in XML");
     }
 
     @ParameterizedTest
@@ -80,9 +80,9 @@ class BackupReaderRefusalsTest {
         "<value><string>]]></string></value>",
         "<value><struct><member><name>n]]></name><value>a</value></member></struct></value>",
     })
-    void closingCdataMarkerInTextIsRefused(String value) {
+    void closingCdataMarkerInTextIsRejected(String value) {
         // Found by the long fuzz run: libxml2 fails on "]]>" in character data, Woodstox let one through.
-        assertThat(refused(oneParam(value)).reason()).contains("\"]]>\" in text");
+        assertThat(rejected(oneParam(value)).reason()).contains("\"]]>\" in text");
     }
 
     @ParameterizedTest
@@ -91,9 +91,9 @@ class BackupReaderRefusalsTest {
         "<value><string><![CDATA[5f3c1a9e\r\n]]></string></value>",
         "<value><string>x<![CDATA[\r]]>y</string></value>",
     })
-    void carriageReturnInsideCdataIsRefused(String value) {
+    void carriageReturnInsideCdataIsRejected(String value) {
         // The backup's libxml2 keeps a CR inside CDATA where Woodstox reads LF: the two would differ.
-        assertThat(refused(oneParam(value)).reason()).contains("carriage return inside a CDATA section");
+        assertThat(rejected(oneParam(value)).reason()).contains("carriage return inside a CDATA section");
     }
 
     @ParameterizedTest
@@ -123,7 +123,7 @@ class BackupReaderRefusalsTest {
 
     @Test
     void theSameShapesReadWhenMadeRegular() {
-        // Guards the refusals above against refusing everything.
+        // Guards the rejections above against rejecting everything.
         assertThat(call(oneParam("<value><struct><member><name>n</name><value>a</value></member></struct></value>"))
                 .params()).hasSize(1);
         assertThat(call(oneParam("<value><array><data><value>a</value></data></array></value>")).params()).hasSize(1);
@@ -146,7 +146,7 @@ class BackupReaderRefusalsTest {
         "<SECRET/>",
         "<methodcall><methodName>a</methodName></methodcall>",
     })
-    void callShapesOtherThanTheOneAcceptedAreRefused(String body) {
+    void callShapesOtherThanTheOneAcceptedAreRejected(String body) {
         assertThat(codeOf(body)).isEqualTo(-32600);
     }
 
@@ -166,27 +166,27 @@ class BackupReaderRefusalsTest {
     }
 
     @Test
-    void invalidUtf8IsRefusedWithItsByteOffset() {
+    void invalidUtf8IsRejectedWithItsByteOffset() {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         String head = "<methodCall><methodName>SECRET";
         body.writeBytes(utf8(head));
         body.writeBytes(new byte[] {(byte) 0xC3, (byte) 0x28}); // lead byte without continuation
         body.writeBytes(utf8("</methodName></methodCall>"));
-        ReadResult.Unreadable r = refused(body.toByteArray());
+        ReadResult.Unreadable r = rejected(body.toByteArray());
         assertThat(r.faultCode()).isEqualTo(-32700);
         assertThat(r.reason()).contains("byte " + head.length());
 
         byte[] overlong = utf8("<methodCall><methodName>aXX</methodName></methodCall>");
         overlong[25] = (byte) 0xC0; // overlong encoding of '/'... must not be accepted as '/'
         overlong[26] = (byte) 0xAF;
-        assertThat(refused(overlong).faultCode()).isEqualTo(-32700);
+        assertThat(rejected(overlong).faultCode()).isEqualTo(-32700);
     }
 
     @Test
-    void doctypeWithInternalEntityIsRefused() {
+    void doctypeWithInternalEntityIsRejected() {
         String body = "<?xml version=\"1.0\"?>\n<!DOCTYPE methodCall [<!ENTITY e \"SECRET\">]>"
                 + "<methodCall><methodName>&e;</methodName></methodCall>";
-        assertThat(refused(body)).isEqualTo(new ReadResult.Unreadable(-32600, "DOCTYPE not accepted"));
+        assertThat(rejected(body)).isEqualTo(new ReadResult.Unreadable(-32600, "DOCTYPE not accepted"));
     }
 
     @Test
@@ -214,11 +214,11 @@ class BackupReaderRefusalsTest {
     }
 
     @Test
-    void nestingDeeperThanTheLimitIsRefused() {
+    void nestingDeeperThanTheLimitIsRejected() {
         // methodCall, params, param = depth 3; each array level adds value, array, data.
         String deep = nestedArrays(30); // 3 + 3*30 + 2 = 95 elements deep
-        assertThat(refused(deep).faultCode()).isEqualTo(-32600);
-        assertThat(refused(deep).reason()).contains("deeper than 64");
+        assertThat(rejected(deep).faultCode()).isEqualTo(-32600);
+        assertThat(rejected(deep).reason()).contains("deeper than 64");
         ReadResult roomy = BackupReader.read(utf8(deep), new ReaderLimits(200, 1024, 1000));
         assertThat(roomy).isInstanceOf(ReadResult.Call.class);
         // Exactly at the limit: 19 levels put <string> at depth 3 + 57 + 2 = 62.

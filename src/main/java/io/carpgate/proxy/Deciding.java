@@ -1,0 +1,147 @@
+package io.carpgate.proxy;
+
+import io.carpgate.memory.BackupOutcome;
+import io.carpgate.memory.PendingCall;
+import io.carpgate.observe.Exchange;
+import io.carpgate.policy.Action;
+import io.carpgate.policy.Gate;
+import io.carpgate.policy.Gatekeeper;
+import io.carpgate.policy.Verdict;
+import io.carpgate.xmlrpc.BackupReader;
+import io.carpgate.xmlrpc.BodyPatcher;
+import io.carpgate.xmlrpc.MethodCall;
+import io.carpgate.xmlrpc.ReadResult;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The sync path's one decision stage: reads the buffered body as the backup would, asks the decider (the pair's
+ * {@link Gatekeeper}), and acts on the {@link Verdict}: a suppressed or rejected call is answered by carpgate
+ * ({@link OwnAnswers}), a forwarded one goes on to the next stage (the forwarder) through the request's own
+ * {@code read()}, patched where the verdict rewrites it. In observe mode every call is decided and logged as
+ * usual, and the master's bytes go on as they are.
+ *
+ * <p>Fails closed, in every mode: any exception while reading, deciding or patching becomes an XML-RPC fault and a
+ * {@code rejected} record, and nothing goes to the backup. The exception's message is not repeated anywhere (it
+ * may quote the request); its type and where it was thrown are logged for the developers.
+ */
+final class Deciding extends Handler.Wrapper {
+    private static final Logger LOG = LoggerFactory.getLogger(Deciding.class);
+    /** No call to judge: the backup answers a bodyless request itself (as it does for a GET). */
+    private static final Gatekeeper.Decided NOTHING_TO_DECIDE =
+            new Gatekeeper.Decided(new Verdict.Forward(List.of(), List.of()), PendingCall.none());
+
+    private final Function<MethodCall, Gatekeeper.Decided> decider;
+    private final boolean observe;
+
+    /**
+     * @param decider the pair's {@link Gatekeeper#decide} (a test may pass one that breaks)
+     * @param observe observe mode: decide and log, then send the master's bytes on unchanged
+     */
+    Deciding(Function<MethodCall, Gatekeeper.Decided> decider, boolean observe, Handler next) {
+        super(next);
+        this.decider = decider;
+        this.observe = observe;
+    }
+
+    @Override
+    public InvocationType getInvocationType() {
+        return InvocationType.BLOCKING; // deciding may wait for the backup's CARP state
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) throws Exception {
+        Exchange exchange = Exchange.of(request);
+        byte[] body = Request.as(request, BufferedRequest.class).bytes();
+        Gatekeeper.Decided decided;
+        Optional<List<ByteBuffer>> toSend;
+        try {
+            decided = decide(body);
+            toSend = toSend(body, decided);
+        } catch (RuntimeException | Error e) {
+            // An Error too (a stack overflow, no heap for a huge body): whatever it is, nothing goes on.
+            decided = internalError(exchange, e);
+            toSend = Optional.empty();
+        }
+        exchange.decided(decided.verdict().calls(), observe && toSend.isPresent());
+        if (toSend.isEmpty()) {
+            OwnAnswers.decided(response, callback, decided.verdict());
+            return true;
+        }
+        Settling.attach(request, pending(decided));
+        try {
+            return super.handle(BufferedRequest.toSend(request, toSend.get()), response, callback);
+        } catch (RuntimeException | Error e) {
+            // The forwarding stage failed before the call left: the master must not take it for delivered.
+            String why = "internal error in carpgate before the call reached the backup (" + e.getClass().getSimpleName() + ")";
+            Settling.of(request).ifPresent(s -> s.notSent(why));
+            exchange.failed(why);
+            if (response.isCommitted()) {
+                callback.failed(e);
+            } else {
+                OwnAnswers.rejected(response, callback, HttpStatus.BAD_GATEWAY_502, OwnAnswers.INTERNAL_ERROR, why);
+            }
+            return true;
+        }
+    }
+
+    private Gatekeeper.Decided decide(byte[] body) {
+        if (body.length == 0) {
+            return NOTHING_TO_DECIDE;
+        }
+        // Only what the gate reads is kept: a 50 MiB restore's tree would otherwise outweigh the body.
+        ReadResult read = BackupReader.read(body, Gate.READS);
+        if (read instanceof ReadResult.Unreadable unreadable) {
+            return new Gatekeeper.Decided(new Verdict.Reject(unreadable.faultCode(),
+                    unreadable.reason(), List.of(Rejections.unreadable(unreadable.reason()))),
+                    PendingCall.none());
+        }
+        return decider.apply(((ReadResult.Call) read).call());
+    }
+
+    /** The body for the backup, or empty when carpgate answers itself; in observe mode always the master's. */
+    private Optional<List<ByteBuffer>> toSend(byte[] body, Gatekeeper.Decided decided) {
+        if (observe) {
+            return Optional.of(List.of(ByteBuffer.wrap(body)));
+        }
+        try {
+            return decided.verdict().fold(
+                    forward -> Optional.of(List.of(ByteBuffer.wrap(body))),
+                    rewrite -> Optional.of(BodyPatcher.patch(body, rewrite.changes())),
+                    suppress -> Optional.empty(),
+                    reject -> Optional.empty());
+        } catch (RuntimeException | Error e) {
+            decided.pending().settle(new BackupOutcome.NotStored("carpgate failed before sending it"));
+            throw e;
+        }
+    }
+
+    /** What the pair's memory waits to hear of the call that goes on. */
+    private PendingCall pending(Gatekeeper.Decided decided) {
+        if (observe && decided.verdict().calls().stream().anyMatch(c -> c.action() == Action.REWRITTEN)) {
+            // The backup stores the master's carp_depend_on, not the one carpgate would have written.
+            return decided.pending().notAsRead("observe mode: the restore went on as the master sent it, not rewritten");
+        }
+        return decided.pending();
+    }
+
+    private static Gatekeeper.Decided internalError(Exchange exchange, Throwable e) {
+        StackTraceElement at = e.getStackTrace().length > 0 ? e.getStackTrace()[0] : null;
+        String where = e.getClass().getSimpleName() + (at == null ? "" : " at " + at.getClassName() + "."
+                + at.getMethodName() + ":" + at.getLineNumber());
+        LOG.error("pair {}: internal error while deciding a request ({}); it was rejected, nothing was sent to the "
+                + "backup", exchange.pair(), where);
+        String why = "internal error in carpgate (" + e.getClass().getSimpleName() + ")";
+        return new Gatekeeper.Decided(new Verdict.Reject(OwnAnswers.INTERNAL_ERROR, why,
+                List.of(Rejections.internalError(why))), PendingCall.none());
+    }
+}
