@@ -8,8 +8,6 @@ import io.carpgate.config.Access;
 import io.carpgate.config.Limits;
 import io.carpgate.config.Mode;
 import io.carpgate.config.PairConfig;
-import io.carpgate.config.VhidMap;
-import io.carpgate.config.VhidMapLoader;
 import io.carpgate.observe.Metrics;
 import io.carpgate.observe.PairStatus;
 import io.carpgate.memory.PairMemory;
@@ -69,7 +67,7 @@ final class PairRuntime implements AutoCloseable {
     record Shared(Limits limits, Access access, Mode mode, Metrics metrics, Server server, BodyBudget budget) {}
 
     /**
-     * Loads the pair's VHID map, starts its upstream and API clients and reads the backup's CARP state once
+     * Starts its upstream and API clients and reads the backup's CARP state once
      * (in the background), so the status page and /readyz have a reading from the start.
      *
      * @param memory what carpgate knows of the pair's items: the same object across reloads
@@ -78,8 +76,7 @@ final class PairRuntime implements AutoCloseable {
      */
     static PairRuntime start(PairConfig config, Shared shared, PairMemory memory, Optional<CarpReading> lastSeen)
             throws Exception {
-        VhidMap map = config.vhidMap().isPresent() ? VhidMapLoader.load(config.vhidMap().get()) : VhidMap.empty();
-        VhidHints hints = PolicyMapping.hints(map);
+        VhidHints hints = config.vhidMap(); // loaded and checked with the configuration
         Clock clock = Clock.systemUTC();
         // The API client has its own TLS context; it trusts the backup exactly as the sync path does.
         // Both hops to the backup note the certificate they accept, for its expiry metric.

@@ -16,17 +16,14 @@ import io.carpgate.proxy.CarpgateServer;
 import io.carpgate.tls.Fingerprint;
 import io.carpgate.tls.TlsContexts;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 
 /**
  * The start-up warm-up: before carpgate listens, a round of a sync goes through the very code a master's
@@ -133,29 +130,27 @@ public final class Warmup {
             implements AutoCloseable {
         static Rig start(KeyStore keyStore, char[] password, Fingerprint certificate) throws Exception {
             StandInBackup.Serving backup = StandInBackup.serve(TlsContexts.server(keyStore, password));
-            // The VHID map is read while the server starts; the folder is not needed after that.
-            Path work = Files.createTempDirectory("carpgate-warmup");
             try {
-                CarpgateServer carpgate = CarpgateServer.start(config(work, backup, certificate),
+                CarpgateServer carpgate = CarpgateServer.start(config(backup, certificate),
                         TlsContexts.server(keyStore, password), new Metrics("warm-up"), ExchangeListener.all(List.of()));
                 return new Rig(backup, carpgate, new WarmupClient(carpgate.port()));
             } catch (Exception e) {
                 backup.close();
                 throw e;
-            } finally {
-                removeQuietly(work);
             }
         }
 
-        /** One pair whose backup is the stand-in (pinned), its instances in a VHID map; defaults otherwise. */
-        private static CarpgateConfig config(Path work, StandInBackup.Serving backup, Fingerprint certificate)
-                throws IOException {
-            Path map = Files.writeString(work.resolve("vhid-map.yml"), WarmupCalls.VHID_MAP);
+        /**
+         * One pair whose backup is the stand-in (pinned), its instances in a VHID map; defaults otherwise. Built as
+         * the loader builds a configuration, so no file is written or read (the paths name nothing).
+         */
+        private static CarpgateConfig config(StandInBackup.Serving backup, Fingerprint certificate) {
+            Path nowhere = Path.of("(warm-up)");
             PairConfig pair = new PairConfig(PAIR, "/", new Backup(backup.url(), new UpstreamTrust.Pin(certificate),
-                    new ApiCredentials("warm-up", "warm-up")), Optional.of(map), OnUnknownCarp.SUPPRESS);
-            return new CarpgateConfig(work.resolve("warm-up.yml"), new CarpgateConfig.Listen("127.0.0.1", 0),
-                    new CarpgateConfig.TlsFiles(work.resolve("carpgate.crt"), work.resolve("carpgate.key")),
-                    List.of(pair), LogSettings.defaults(work.resolve("logs")), Limits.defaults(), Access.loopbackOnly(),
+                    new ApiCredentials("warm-up", "warm-up")), WarmupCalls.vhidMap(), OnUnknownCarp.SUPPRESS);
+            return new CarpgateConfig(nowhere.resolve("warm-up.yml"), new CarpgateConfig.Listen("127.0.0.1", 0),
+                    new CarpgateConfig.TlsFiles(nowhere.resolve("carpgate.crt"), nowhere.resolve("carpgate.key")),
+                    List.of(pair), LogSettings.defaults(nowhere.resolve("logs")), Limits.defaults(), Access.loopbackOnly(),
                     Mode.ENFORCE, Optional.empty(), List.of(), Optional.empty());
         }
 
@@ -169,11 +164,4 @@ public final class Warmup {
         }
     }
 
-    private static void removeQuietly(Path dir) {
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-        } catch (IOException e) {
-            // a temporary folder; the system cleans it eventually
-        }
-    }
 }

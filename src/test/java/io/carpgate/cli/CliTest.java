@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.carpgate.config.CarpgateConfig;
 import io.carpgate.config.ConfigLoader;
-import io.carpgate.config.VhidMapLoader;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -105,7 +104,7 @@ class CliTest {
         assertThat(config.listen().port()).isEqualTo(8443);
         assertThat(config.tls().cert()).isEqualTo(checkout.resolve("certs/carpgate.crt").toAbsolutePath().normalize());
         assertThat(config.logsDir()).isEqualTo(checkout.resolve("logs").toAbsolutePath().normalize());
-        assertThat(VhidMapLoader.load(config.pairs().get(0).vhidMap().orElseThrow()).entries()).hasSize(1);
+        assertThat(config.pairs().get(0).vhidMap().all()).hasSize(1);
     }
 
     /** --help and --version of every command, the hidden training run included, print and do nothing else. */

@@ -197,7 +197,7 @@ class PackagingConsistencyTest {
         assertThat(installed.tls().key()).isEqualTo(Paths.get(state, "carpgate.key"));
         assertThat(installed.logsDir()).isEqualTo(Paths.get(logs));
         assertThat(installed.stateDir()).contains(Paths.get(state, "state"));
-        assertThat(installed.pairs().get(0).vhidMap()).contains(stage.resolve("etc/carpgate/vhid-map.yml"));
+        assertThat(installed.pairs().get(0).vhidMap().source()).contains(stage.resolve("etc/carpgate/vhid-map.yml"));
         assertThat(installed.listen()).isEqualTo(example().listen());
         assertThat(Files.readString(stage.resolve("etc/carpgate/carpgate.yml"))
                 .replace("state-dir: " + state + "/state", "state-dir: ../state").replace(state + "/", "../certs/")
