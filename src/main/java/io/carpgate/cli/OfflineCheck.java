@@ -39,7 +39,7 @@ final class OfflineCheck {
         for (PairConfig pair : config.pairs()) {
             io.carpgate.policy.VhidHints map = pair.vhidMap();
             lines.add("pair " + pair.name() + " at " + pair.path() + " -> backup " + pair.backup().url() + ": "
-                    + Launcher.describe(pair.backup().trust()) + "; on-unknown-carp "
+                    + pair.backup().trust().describe() + "; on-unknown-carp "
                     + pair.onUnknownCarp().name().toLowerCase(java.util.Locale.ROOT) + "; VHID map "
                     + map.source().map(p -> p + " (" + map.all().size() + (map.all().size() == 1 ? " entry)" : " entries)")).orElse("none"));
             config.stateDir().ifPresent(dir -> remembered(PairMemories.look(dir, pair.name(),

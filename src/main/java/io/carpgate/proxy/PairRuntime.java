@@ -8,6 +8,7 @@ import io.carpgate.config.Access;
 import io.carpgate.config.Limits;
 import io.carpgate.config.Mode;
 import io.carpgate.config.PairConfig;
+import io.carpgate.observe.Logs;
 import io.carpgate.observe.Metrics;
 import io.carpgate.observe.PairStatus;
 import io.carpgate.memory.PairMemory;
@@ -25,7 +26,6 @@ import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.component.LifeCycle;
 import org.eclipse.jetty.util.thread.Scheduler;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One HA pair while carpgate runs: its sync path, the CARP view of its backup and what carpgate learned of
@@ -38,8 +38,6 @@ import org.slf4j.LoggerFactory;
  * {@link GracefulHandler} in front lets a retired pair finish its calls in flight.
  */
 final class PairRuntime implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(PairRuntime.class);
-
     private final PairConfig config;
     private final VhidHints hints;
     private final HttpClient apiClient;
@@ -50,9 +48,12 @@ final class PairRuntime implements AutoCloseable {
     private final AtomicReference<Scheduler.Task> refresh = new AtomicReference<>();
     private volatile boolean closed;
     private final SeenCertificate backupCertificate;
+    private final Logs logs;
 
     private PairRuntime(PairConfig config, VhidHints hints, HttpClient apiClient, CarpCache carp,
-                        PairMemory memory, GracefulHandler handler, Clock clock, SeenCertificate backupCertificate) {
+                        PairMemory memory, GracefulHandler handler, Clock clock, SeenCertificate backupCertificate,
+                        Logs logs) {
+        this.logs = logs;
         this.backupCertificate = backupCertificate;
         this.config = config;
         this.hints = hints;
@@ -63,8 +64,11 @@ final class PairRuntime implements AutoCloseable {
         this.clock = clock;
     }
 
-    /** What every pair shares: the limits, who may connect, the mode, the metrics and the server it runs in. */
-    record Shared(Limits limits, Access access, Mode mode, Metrics metrics, Server server, BodyBudget budget) {}
+    /**
+     * What every pair shares: the limits, who may connect, the mode, the metrics and the server it runs in, and
+     * where its own lines go.
+     */
+    record Shared(Limits limits, Access access, Mode mode, Metrics metrics, Server server, BodyBudget budget, Logs logs) {}
 
     /**
      * Starts its upstream and API clients and reads the backup's CARP state once
@@ -86,7 +90,7 @@ final class PairRuntime implements AutoCloseable {
             BackupApiClient api = new BackupApiClient(apiClient, config.backup().url(),
                     config.backup().apiCredentials().key(), config.backup().apiCredentials().secret(),
                     shared.limits().apiTimeout(), clock);
-            ApiHealth health = new ApiHealth(config.name(), lastSeen);
+            ApiHealth health = new ApiHealth(config.name(), lastSeen, shared.logs().of(PairRuntime.class));
             CarpCache carp = new CarpCache(api::read, shared.limits().carpCacheTtl(), api.maxWait(), clock, reading -> {
                 shared.metrics().carpRead(config.name(), reading);
                 health.seen(reading);
@@ -98,7 +102,7 @@ final class PairRuntime implements AutoCloseable {
             Interceptor decides = new GateInterceptor(gatekeeper);
             Forwarder forwarder = new Forwarder(new Forwarder.Upstream(config.backup().xmlrpcUri(),
                     TlsContexts.client(config.backup().trust(), backupCertificate), shared.limits().upstreamConnectTimeout(),
-                    shared.limits().upstreamTimeout()));
+                    shared.limits().upstreamTimeout()), shared.logs());
             Handler chain = new AccessGuard(shared.access(), new EndpointGuard(new EncodingGuard(
                     new BodyBuffering(shared.limits().maxBodyBytes(), shared.budget(), shared.metrics(), new Interception(
                             shared.mode() == Mode.OBSERVE ? new ObserveOnly(decides) : decides, forwarder)))));
@@ -111,7 +115,7 @@ final class PairRuntime implements AutoCloseable {
                 throw e;
             }
             PairRuntime runtime = new PairRuntime(config, hints, apiClient, carp, memory, handler, clock,
-                    backupCertificate);
+                    backupCertificate, shared.logs());
             carp.refresh();
             runtime.refreshEvery(shared);
             return runtime;
@@ -148,6 +152,11 @@ final class PairRuntime implements AutoCloseable {
         return handler;
     }
 
+    /** Where this pair's lines go (the running carpgate's logs, or none for a private one). */
+    Logs logs() {
+        return logs;
+    }
+
 
     Optional<CarpReading> lastSeen() {
         return carp.lastSeen();
@@ -182,11 +191,13 @@ final class PairRuntime implements AutoCloseable {
     /** Says on the console when a backup's API starts or stops answering carpgate's reads (not at every read). */
     private static final class ApiHealth {
         private final String pair;
+        private final Logger log;
         private final AtomicReference<Boolean> answered = new AtomicReference<>();
 
         /** @param before the previous runtime's last reading: a reload is no change of health */
-        ApiHealth(String pair, Optional<CarpReading> before) {
+        ApiHealth(String pair, Optional<CarpReading> before, Logger log) {
             this.pair = pair;
+            this.log = log;
             before.ifPresent(r -> answered.set(r.answered()));
         }
 
@@ -196,9 +207,9 @@ final class PairRuntime implements AutoCloseable {
                 return;
             }
             if (reading.view() instanceof CarpView.Known known) {
-                LOG.info("pair {}: the backup's API answers: {} CARP VIP(s)", pair, known.vips().size());
+                log.info("pair {}: the backup's API answers: {} CARP VIP(s)", pair, known.vips().size());
             } else {
-                LOG.warn("pair {}: the backup's CARP state cannot be read ({}); starts follow on-unknown-carp until "
+                log.warn("pair {}: the backup's CARP state cannot be read ({}); starts follow on-unknown-carp until "
                         + "it can", pair, ((CarpView.Unavailable) reading.view()).reason());
             }
         }

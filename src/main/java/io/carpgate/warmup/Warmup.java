@@ -9,8 +9,8 @@ import io.carpgate.config.LogSettings;
 import io.carpgate.config.Mode;
 import io.carpgate.config.PairConfig;
 import io.carpgate.config.UpstreamTrust;
-import io.carpgate.observe.ExchangeListener;
-import io.carpgate.observe.Metrics;
+import io.carpgate.memory.PairMemories;
+import io.carpgate.observe.Sinks;
 import io.carpgate.policy.OnUnknownCarp;
 import io.carpgate.proxy.CarpgateServer;
 import io.carpgate.tls.Fingerprint;
@@ -18,6 +18,7 @@ import io.carpgate.tls.TlsContexts;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.KeyStore;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -33,9 +34,9 @@ import java.util.function.Consumer;
  * <p>It starts a second, private {@link CarpgateServer} exactly as carpgate's own is built (listener TLS with
  * carpgate's certificate, the sync path's stages, gate, patcher, CARP reading, forwarding over a pinned
  * connection), on loopback and a port the system picks, in front of a {@link StandInBackup}, and plays the
- * master ({@link WarmupClient}). No backup is contacted. Its exchanges go to no listener, so nothing reaches
- * the access log, the decision log, the metrics or the status page, and its lines stay off the console
- * ({@link QuietWarmup}). A failure never stops carpgate: it then starts cold and says why.
+ * master ({@link WarmupClient}). No backup is contacted. It is handed no sinks ({@link Sinks#none()}), so nothing
+ * reaches the access log, the decision log, the metrics, the status page or the console. A failure never stops
+ * carpgate: it then starts cold and says why.
  */
 public final class Warmup {
     /** Its pair's name: one no configured pair can have (names are letters, digits, '.', '_', '-'). */
@@ -76,7 +77,6 @@ public final class Warmup {
     public static void start(KeyStore keyStore, char[] password, Fingerprint certificate, Plan plan,
                              Consumer<Result> report) {
         CountDownLatch beforeDone = new CountDownLatch(1);
-        QuietWarmup[] quiet = new QuietWarmup[1];
         Thread thread = new Thread(() -> {
             long start = System.nanoTime();
             long deadline = start + plan.budget().toNanos();
@@ -92,12 +92,10 @@ public final class Warmup {
                 problem = Optional.of(e.toString());
             } finally {
                 beforeDone.countDown();
-                quiet[0].remove();
             }
             report.accept(new Result(calls[0], Duration.ofNanos(System.nanoTime() - start), problem));
         }, "carpgate-warmup");
         thread.setDaemon(true);
-        quiet[0] = QuietWarmup.install(thread, PAIR);
         thread.start();
         try {
             if (!beforeDone.await(plan.beforeAtMost().toMillis(), TimeUnit.MILLISECONDS)) {
@@ -131,8 +129,11 @@ public final class Warmup {
         static Rig start(KeyStore keyStore, char[] password, Fingerprint certificate) throws Exception {
             StandInBackup.Serving backup = StandInBackup.serve(TlsContexts.server(keyStore, password));
             try {
+                // A private carpgate: no sinks, so nothing of it reaches the logs, the metrics or the status page;
+                // no state folder, so what it learns is forgotten with it.
                 CarpgateServer carpgate = CarpgateServer.start(config(backup, certificate),
-                        TlsContexts.server(keyStore, password), new Metrics("warm-up"), ExchangeListener.all(List.of()));
+                        TlsContexts.server(keyStore, password), Sinks.none(),
+                        new PairMemories(Optional.empty(), Clock.systemUTC()));
                 return new Rig(backup, carpgate, new WarmupClient(carpgate.port()));
             } catch (Exception e) {
                 backup.close();

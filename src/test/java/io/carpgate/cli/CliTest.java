@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.carpgate.config.CarpgateConfig;
 import io.carpgate.config.ConfigLoader;
+import io.carpgate.runtime.Carpgate;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -175,7 +176,7 @@ class CliTest {
                     + "backup: {url: 'https://127.0.0.1:9', insecure: true, api-credentials: api.txt}\n");
             CarpgateConfig config = ConfigLoader.load(file, Map.of());
             ByteArrayOutputStream console = new ByteArrayOutputStream();
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> Launcher.start(config,
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> Carpgate.start(config,
                             new PrintStream(console, true, StandardCharsets.UTF_8)))
                     .isInstanceOf(java.io.IOException.class)
                     .hasMessageStartingWith("listen 127.0.0.1:" + taken.getLocalPort() + ": the port is in use (")

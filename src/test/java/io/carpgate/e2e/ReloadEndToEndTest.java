@@ -2,7 +2,7 @@ package io.carpgate.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.carpgate.cli.Launcher;
+import io.carpgate.runtime.Carpgate;
 import io.carpgate.observe.PairStatus;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -28,19 +28,19 @@ class ReloadEndToEndTest {
             assertThat(firmwareStatus(pair)).isEqualTo(200);
 
             Files.writeString(config, original + "allowed-users: [admin]\n");
-            assertThat(pair.carpgate.reload(Map.of())).isInstanceOf(Launcher.ReloadResult.Applied.class);
+            assertThat(pair.carpgate.reload(Map.of())).isInstanceOf(Carpgate.ReloadResult.Applied.class);
             assertThat(firmwareStatus(pair)).as("root is no longer an allowed user").isEqualTo(403);
 
             // A broken map: refused with its line, and the configuration in force (allowed-users) stays.
             Files.writeString(dir.resolve("vhid-map.yml"), "instances:\n  wg0-branches:\n    vhid: 999\n");
             Files.writeString(config, original);
-            Launcher.ReloadResult rejected = pair.carpgate.reload(Map.of());
-            assertThat(rejected).isInstanceOf(Launcher.ReloadResult.Rejected.class);
-            assertThat(((Launcher.ReloadResult.Rejected) rejected).reason()).contains("vhid-map.yml:3", "1..255");
+            Carpgate.ReloadResult rejected = pair.carpgate.reload(Map.of());
+            assertThat(rejected).isInstanceOf(Carpgate.ReloadResult.Rejected.class);
+            assertThat(((Carpgate.ReloadResult.Rejected) rejected).reason()).contains("vhid-map.yml:3", "1..255");
             assertThat(firmwareStatus(pair)).as("the running configuration is still in force").isEqualTo(403);
 
             Files.writeString(dir.resolve("vhid-map.yml"), SyncEndToEndTest.MAP);
-            assertThat(pair.carpgate.reload(Map.of())).isInstanceOf(Launcher.ReloadResult.Applied.class);
+            assertThat(pair.carpgate.reload(Map.of())).isInstanceOf(Carpgate.ReloadResult.Applied.class);
             assertThat(firmwareStatus(pair)).isEqualTo(200);
             String metrics = http.get(admin(pair, "/metrics")).text();
             assertThat(metrics).contains("carpgate_config_reloads_total{result=\"applied\"} 2.0",
@@ -59,9 +59,9 @@ class ReloadEndToEndTest {
             Path config = dir.resolve("carpgate.yml");
             Files.writeString(config, Files.readString(config).replace("limits: {carp-cache: 1ms}",
                     "# edited\nlimits: {carp-cache: 1ms, upstream-timeout: 30s}"));
-            Launcher.ReloadResult result = pair.carpgate.reload(Map.of());
-            assertThat(result).isInstanceOf(Launcher.ReloadResult.Applied.class);
-            assertThat(((Launcher.ReloadResult.Applied) result).needRestart()).isEmpty();
+            Carpgate.ReloadResult result = pair.carpgate.reload(Map.of());
+            assertThat(result).isInstanceOf(Carpgate.ReloadResult.Applied.class);
+            assertThat(((Carpgate.ReloadResult.Applied) result).needRestart()).isEmpty();
             assertThat(instanceSources(pair)).containsExactly("wg0-branches=map+sync");
         }
     }
@@ -76,8 +76,8 @@ class ReloadEndToEndTest {
                     .replace("logs: {dir: logs}", "logs: {dir: logs, retention-days: 7, level: debug}")
                     + "mode: observe\n");
             try {
-                Launcher.ReloadResult result = pair.carpgate.reload(Map.of());
-                assertThat(((Launcher.ReloadResult.Applied) result).needRestart())
+                Carpgate.ReloadResult result = pair.carpgate.reload(Map.of());
+                assertThat(((Carpgate.ReloadResult.Applied) result).needRestart())
                         .containsExactly("listen", "logs (dir, retention-days, max-file-size, total-size-cap)");
                 assertThat(pair.carpgate.server().config().mode()).isEqualTo(io.carpgate.config.Mode.OBSERVE);
                 assertThat(pair.carpgate.port()).as("still on its port until a restart").isNotEqualTo(1);
@@ -85,8 +85,8 @@ class ReloadEndToEndTest {
 
                 // Put back, those keys match what is in effect again: nothing waits for a restart any more.
                 Files.writeString(config, original);
-                Launcher.ReloadResult back = pair.carpgate.reload(Map.of());
-                assertThat(((Launcher.ReloadResult.Applied) back).needRestart()).isEmpty();
+                Carpgate.ReloadResult back = pair.carpgate.reload(Map.of());
+                assertThat(((Carpgate.ReloadResult.Applied) back).needRestart()).isEmpty();
                 assertThat(pair.carpgate.server().config().mode()).isEqualTo(io.carpgate.config.Mode.ENFORCE);
             } finally {
                 io.carpgate.observe.LogSetup.level(io.carpgate.config.LogSettings.Level.INFO);
@@ -105,7 +105,7 @@ class ReloadEndToEndTest {
             Files.delete(dir.resolve("certs/carpgate.key"));
             io.carpgate.tls.Fingerprint renewed = io.carpgate.tls.PemFiles.writeSelfSigned(dir.resolve("certs/carpgate.crt"),
                     dir.resolve("certs/carpgate.key"), "carpgate", java.util.List.of("127.0.0.1"));
-            assertThat(pair.carpgate.reload(Map.of())).isInstanceOf(Launcher.ReloadResult.Applied.class);
+            assertThat(pair.carpgate.reload(Map.of())).isInstanceOf(Carpgate.ReloadResult.Applied.class);
             assertThat(presented(pair)).isEqualTo(renewed).isNotEqualTo(first);
             assertThat(pair.carpgate.listenerFingerprint()).isEqualTo(renewed);
 
@@ -114,9 +114,9 @@ class ReloadEndToEndTest {
             Path config = dir.resolve("carpgate.yml");
             Files.writeString(config, Files.readString(config).replace("certs/carpgate.crt", "certs/next.crt")
                     .replace("certs/carpgate.key", "certs/next.key"));
-            Launcher.ReloadResult result = pair.carpgate.reload(Map.of());
-            assertThat(result).isInstanceOf(Launcher.ReloadResult.Applied.class);
-            assertThat(((Launcher.ReloadResult.Applied) result).needRestart()).anyMatch(k -> k.startsWith("tls"));
+            Carpgate.ReloadResult result = pair.carpgate.reload(Map.of());
+            assertThat(result).isInstanceOf(Carpgate.ReloadResult.Applied.class);
+            assertThat(((Carpgate.ReloadResult.Applied) result).needRestart()).anyMatch(k -> k.startsWith("tls"));
             assertThat(presented(pair)).isEqualTo(renewed);
         }
     }

@@ -251,7 +251,7 @@ class PackagingConsistencyTest {
                 + "tls: {cert: c.crt, key: c.key}\nlogs: {dir: logs}\n"
                 + "backup: {url: 'https://127.0.0.1:9', insecure: true, api-credentials: api.txt}\n");
         CarpgateConfig loaded = ConfigLoader.load(config, Map.of());
-        try (io.carpgate.cli.Launcher.Running running = io.carpgate.cli.Launcher.start(loaded,
+        try (io.carpgate.runtime.Carpgate running = io.carpgate.runtime.Carpgate.start(loaded,
                 new java.io.PrintStream(java.io.OutputStream.nullOutputStream()))) {
             assertThat(run(command)).as("healthy while carpgate runs").isZero();
         }
