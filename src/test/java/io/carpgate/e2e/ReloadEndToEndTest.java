@@ -31,13 +31,19 @@ class ReloadEndToEndTest {
             assertThat(pair.carpgate.reload(Map.of())).isInstanceOf(Carpgate.ReloadResult.Applied.class);
             assertThat(firmwareStatus(pair)).as("root is no longer an allowed user").isEqualTo(403);
 
-            // A broken map: refused with its line, and the configuration in force (allowed-users) stays.
+            // A broken map: refused with its line and column while the configuration is read, before any pair is
+            // built, and the configuration in force (allowed-users) stays, its pairs untouched.
+            io.carpgate.config.CarpgateConfig inForce = pair.carpgate.server().config();
             Files.writeString(dir.resolve("vhid-map.yml"), "instances:\n  wg0-branches:\n    vhid: 999\n");
             Files.writeString(config, original);
             Carpgate.ReloadResult rejected = pair.carpgate.reload(Map.of());
             assertThat(rejected).isInstanceOf(Carpgate.ReloadResult.Rejected.class);
-            assertThat(((Carpgate.ReloadResult.Rejected) rejected).reason()).contains("vhid-map.yml:3", "1..255");
+            assertThat(((Carpgate.ReloadResult.Rejected) rejected).reason()).contains("vhid-map.yml:3:11: ", "1..255");
+            assertThat(pair.carpgate.server().config()).as("nothing of it was applied").isSameAs(inForce);
             assertThat(firmwareStatus(pair)).as("the running configuration is still in force").isEqualTo(403);
+            String page = http.get(admin(pair, "/")).text();
+            assertThat(page).as("the status page says so")
+                    .contains("REJECTED, the configuration before it stays in force", "vhid-map.yml:3:11");
 
             Files.writeString(dir.resolve("vhid-map.yml"), SyncEndToEndTest.MAP);
             assertThat(pair.carpgate.reload(Map.of())).isInstanceOf(Carpgate.ReloadResult.Applied.class);
@@ -54,7 +60,9 @@ class ReloadEndToEndTest {
         try (Pair pair = Pair.start(dir, "", SyncEndToEndTest.MAP)) {
             http.post(pair.carpgate("/xmlrpc.php"), RawHttps.basic(Pair.SYNC_USER, Pair.SYNC_PASSWORD),
                     SyncEndToEndTestSupport.restoreWithoutVips());
-            assertThat(instanceSources(pair)).containsExactly("wg0-branches=map+sync");
+            // The memory learns when the restore's exchange is over, which may be just after the master has the answer.
+            org.awaitility.Awaitility.await("the stored restore learned").atMost(java.time.Duration.ofSeconds(10))
+                    .until(() -> instanceSources(pair), java.util.List.of("wg0-branches=map+sync")::equals);
 
             Path config = dir.resolve("carpgate.yml");
             Files.writeString(config, Files.readString(config).replace("limits: {carp-cache: 1ms}",
