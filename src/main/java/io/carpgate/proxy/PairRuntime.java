@@ -24,6 +24,7 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.component.LifeCycle;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.Scheduler;
 import org.slf4j.Logger;
 
@@ -82,26 +83,25 @@ final class PairRuntime implements AutoCloseable {
             throws Exception {
         VhidHints hints = config.vhidMap(); // loaded and checked with the configuration
         Clock clock = Clock.systemUTC();
+        ApiHealth health = new ApiHealth(config.name(), lastSeen, shared.metrics(), shared.logs().of(PairRuntime.class));
         // The API client has its own TLS context; it trusts the backup exactly as the sync path does.
         // Both hops to the backup note the certificate they accept, for its expiry metric.
         SeenCertificate backupCertificate = new SeenCertificate();
+        SslContextFactory.Client syncTls = TlsContexts.client(config.backup().trust(), backupCertificate);
         HttpClient apiClient = BackupApiClient.newHttpClient(TlsContexts.client(config.backup().trust(), backupCertificate));
         try {
             BackupApiClient api = new BackupApiClient(apiClient, config.backup().url(),
                     config.backup().apiCredentials().key(), config.backup().apiCredentials().secret(),
                     shared.limits().apiTimeout(), clock);
-            ApiHealth health = new ApiHealth(config.name(), lastSeen, shared.logs().of(PairRuntime.class));
-            CarpCache carp = new CarpCache(api::read, shared.limits().carpCacheTtl(), api.maxWait(), clock, reading -> {
-                shared.metrics().carpRead(config.name(), reading);
-                health.seen(reading);
-            }, lastSeen);
+            CarpCache carp = new CarpCache(api::read, shared.limits().carpCacheTtl(), api.maxWait(), clock, health::seen,
+                    lastSeen);
             // A call's turn waits at most for the calls before it, each bounded by the upstream timeout.
             // A stored restore may replace the backup's VIPs (uuids included): read them again for the status page.
             Gatekeeper gatekeeper = new Gatekeeper(config.name(), hints, carp, config.onUnknownCarp(), memory,
                     shared.limits().upstreamTimeout().plusSeconds(5), () -> carp.reread(clock.instant()));
             Interceptor decides = new GateInterceptor(gatekeeper);
             Forwarder forwarder = new Forwarder(new Forwarder.Upstream(config.backup().xmlrpcUri(),
-                    TlsContexts.client(config.backup().trust(), backupCertificate), shared.limits().upstreamConnectTimeout(),
+                    syncTls, shared.limits().upstreamConnectTimeout(),
                     shared.limits().upstreamTimeout()), shared.logs());
             Handler chain = new AccessGuard(shared.access(), new EndpointGuard(new EncodingGuard(
                     new BodyBuffering(shared.limits().maxBodyBytes(), shared.budget(), shared.metrics(), new Interception(
@@ -188,20 +188,26 @@ final class PairRuntime implements AutoCloseable {
         }
     }
 
-    /** Says on the console when a backup's API starts or stops answering carpgate's reads (not at every read). */
+    /**
+     * What each CARP reading of the backup tells: the metrics, and on the console when the backup's API starts or
+     * stops answering carpgate's reads (not at every read).
+     */
     private static final class ApiHealth {
         private final String pair;
+        private final Metrics metrics;
         private final Logger log;
         private final AtomicReference<Boolean> answered = new AtomicReference<>();
 
         /** @param before the previous runtime's last reading: a reload is no change of health */
-        ApiHealth(String pair, Optional<CarpReading> before, Logger log) {
+        ApiHealth(String pair, Optional<CarpReading> before, Metrics metrics, Logger log) {
             this.pair = pair;
+            this.metrics = metrics;
             this.log = log;
             before.ifPresent(r -> answered.set(r.answered()));
         }
 
         void seen(CarpReading reading) {
+            metrics.carpRead(pair, reading);
             Boolean before = answered.getAndSet(reading.answered());
             if (before != null && before == reading.answered()) {
                 return;

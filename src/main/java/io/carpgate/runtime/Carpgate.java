@@ -96,9 +96,9 @@ public final class Carpgate implements AutoCloseable {
         ListenerCertificate.ensure(config, out);
         Status status = new Status(ListenerCertificate.of(config.tls().cert()), config);
         KeyStore keyStore = PemFiles.loadKeyStore(config.tls().cert(), config.tls().key());
+        SslContextFactory.Server listenerTls = TlsContexts.server(keyStore, PemFiles.keyStorePassword());
         warmup.ifPresent(plan -> Warmup.start(keyStore, PemFiles.keyStorePassword(), status.listener.get().fingerprint(),
                 plan, result -> out.println(result.describe())));
-        SslContextFactory.Server listenerTls = TlsContexts.server(keyStore, PemFiles.keyStorePassword());
 
         for (PairConfig pair : config.pairs()) {
             out.println("pair " + pair.name() + " at " + pair.path() + " -> backup " + pair.backup().url() + ": "
