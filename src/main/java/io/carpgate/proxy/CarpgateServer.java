@@ -49,17 +49,14 @@ public final class CarpgateServer implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
     private final SslContextFactory.Server listenerTls;
     private final ClientGate clientGate;
-    /** What carpgate knows of each pair: owned above the server, so a reload never loses or copies it. */
-    private final PairMemories memories;
     /** One for all pairs and across reloads: bodies in flight during a reload still hold their share. */
     private final BodyBudget budget;
 
     private CarpgateServer(Server server, ServerConnector connector, GracefulHandler graceful, PairRouter router,
                            Sinks sinks, CarpgateConfig config, SslContextFactory.Server listenerTls,
-                           ClientGate clientGate, PairMemories memories, BodyBudget budget) {
+                           ClientGate clientGate, BodyBudget budget) {
         this.logs = sinks.logs();
         this.log = sinks.logs().of(CarpgateServer.class);
-        this.memories = memories;
         this.budget = budget;
         this.listenerTls = listenerTls;
         this.clientGate = clientGate;
@@ -133,7 +130,7 @@ public final class CarpgateServer implements AutoCloseable {
         }
         metrics.carpStateFrom(router::statuses);
         return new CarpgateServer(server, connector, graceful, router, sinks, config, listenerTls, clientGate,
-                memories, budget);
+                budget);
     }
 
     private static ClientGate.Rules rules(CarpgateConfig config) {
@@ -145,9 +142,10 @@ public final class CarpgateServer implements AutoCloseable {
      * succeed does the new set replace the running one. What a running listener cannot change (its address, its
      * timeouts at the accept) stays as it started: the caller names those settings (restart-only).
      *
+     * @param memories what carpgate knows of each pair (the running carpgate's, the same at every reload)
      * @throws Exception when a pair cannot be built; the running configuration stays in force
      */
-    public void apply(CarpgateConfig next) throws Exception {
+    public void apply(CarpgateConfig next, PairMemories memories) throws Exception {
         CarpgateConfig previous = running.get();
         List<PairRuntime> current = router.routes().pairs();
         PairRouter.Routes routes = routes(next, metrics, current, server, memories, budget, logs);

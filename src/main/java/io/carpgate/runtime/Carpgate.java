@@ -58,9 +58,12 @@ public final class Carpgate implements AutoCloseable {
     private final Status status;
     /** The configuration whose restart-only settings (listener, logs, admin...) are the ones in effect. */
     private final CarpgateConfig started;
+    /** What carpgate knows of each pair: above the pairs' runtimes, which reloads rebuild, so never lost or copied. */
+    private final PairMemories memories;
 
     private Carpgate(CarpgateServer server, Optional<AdminServer> admin, Metrics metrics, Status status,
-                     CarpgateConfig started) {
+                     CarpgateConfig started, PairMemories memories) {
+        this.memories = memories;
         this.server = server;
         this.admin = admin;
         this.metrics = metrics;
@@ -136,7 +139,7 @@ public final class Carpgate implements AutoCloseable {
             throw e;
         }
         metrics.certificatesFrom(() -> Optional.of(status.listener.get().notAfter()), server::statuses);
-        return new Carpgate(server, admin, metrics, status, config);
+        return new Carpgate(server, admin, metrics, status, config, memories);
     }
 
     /**
@@ -154,7 +157,7 @@ public final class Carpgate implements AutoCloseable {
             CarpgateConfig.TlsFiles inEffectTls = started.tls();
             ListenerCertificate certificate = ListenerCertificate.of(inEffectTls.cert());
             KeyStore keyStore = PemFiles.loadKeyStore(inEffectTls.cert(), inEffectTls.key());
-            server.apply(next);
+            server.apply(next, memories); // the same memories: each pair keeps what it knew
             List<String> restart = RestartOnly.changed(started, next);
             if (!certificate.equals(status.listener.get())) {
                 try {
