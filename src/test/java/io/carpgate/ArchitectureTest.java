@@ -100,6 +100,24 @@ class ArchitectureTest {
                 .check(MAIN);
     }
 
+    /**
+     * The composition root builds a running carpgate from the parts; only the commands use it, so no part can reach
+     * back up to the whole (its listeners, its reload), and the root knows no command.
+     */
+    @Test
+    void onlyTheCommandsUseTheCompositionRoot() {
+        noClasses().that().resideOutsideOfPackages("io.carpgate.cli..", "io.carpgate.runtime..")
+                .should().dependOnClassesThat().resideInAPackage("io.carpgate.runtime..")
+                .check(MAIN);
+    }
+
+    @Test
+    void theCompositionRootUsesNoCommand() {
+        noClasses().that().resideInAPackage("io.carpgate.runtime..")
+                .should().dependOnClassesThat().resideInAPackage("io.carpgate.cli..")
+                .check(MAIN);
+    }
+
     @Test
     void theParityReferenceImportsNoMainCode() {
         noClasses().that().resideInAPackage("io.carpgate.reference..")

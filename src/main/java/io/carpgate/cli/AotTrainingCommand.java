@@ -3,6 +3,7 @@ package io.carpgate.cli;
 import io.carpgate.config.CarpgateConfig;
 import io.carpgate.config.ConfigLoader;
 import io.carpgate.observe.LogSetup;
+import io.carpgate.runtime.Carpgate;
 import io.carpgate.tls.Fingerprint;
 import io.carpgate.tls.PemFiles;
 import io.carpgate.tls.TlsContexts;
@@ -68,7 +69,7 @@ final class AotTrainingCommand implements Callable<Integer> {
                     TlsContexts.server(PemFiles.loadKeyStore(cert, key), PemFiles.keyStorePassword()))) {
                 CarpgateConfig config = ConfigLoader.load(writeConfig(work, backup.url(), fingerprint), Map.of());
                 LogSetup.configure(config.logs());
-                try (Launcher.Running running = Launcher.start(config, new PrintStream(console, true, StandardCharsets.UTF_8), List.of(),
+                try (Carpgate running = Carpgate.start(config, new PrintStream(console, true, StandardCharsets.UTF_8), List.of(),
                         Optional.of(new Warmup.Plan(1, Duration.ofSeconds(60), 0, Duration.ofSeconds(60))))) {
                     WarmupClient master = new WarmupClient(running.port());
                     for (int round = 0; round < rounds; round++) {
@@ -87,7 +88,7 @@ final class AotTrainingCommand implements Callable<Integer> {
                             problems.add("admin " + page + " answered " + status);
                         }
                     }
-                    if (running.reload(Map.of()) instanceof Launcher.ReloadResult.Rejected rejected) {
+                    if (running.reload(Map.of()) instanceof Carpgate.ReloadResult.Rejected rejected) {
                         problems.add("reload rejected: " + rejected.reason());
                     }
                 }

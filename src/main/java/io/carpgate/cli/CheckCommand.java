@@ -6,8 +6,6 @@ import io.carpgate.carp.CarpView;
 import io.carpgate.config.CarpgateConfig;
 import io.carpgate.config.ConfigException;
 import io.carpgate.config.PairConfig;
-import io.carpgate.config.VhidMap;
-import io.carpgate.config.VhidMapEntry;
 import io.carpgate.tls.TlsContexts;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -65,12 +63,12 @@ final class CheckCommand implements Callable<Integer> {
         int status = 0;
         for (int i = 0; i < loaded.pairs().size(); i++) {
             out.println();
-            status = Math.max(status, checkPair(loaded, loaded.pairs().get(i), report.maps().get(i), out, err));
+            status = Math.max(status, checkPair(loaded, loaded.pairs().get(i), out, err));
         }
         return status;
     }
 
-    private static int checkPair(CarpgateConfig loaded, PairConfig pair, VhidMap map, PrintWriter out, PrintWriter err)
+    private static int checkPair(CarpgateConfig loaded, PairConfig pair, PrintWriter out, PrintWriter err)
             throws Exception {
         out.println("pair " + pair.name() + " at " + pair.path() + ", backup " + pair.backup().url() + ":");
         Optional<String> problem = BackupProbe.problem(pair, loaded.limits().apiTimeout());
@@ -99,7 +97,7 @@ final class CheckCommand implements Callable<Integer> {
                     state(known.statusOf(vip.vhid(), Optional.of(vip.iface()))));
         }
         out.println();
-        if (map.entries().isEmpty()) {
+        if (pair.vhidMap().all().isEmpty()) {
             out.println("No entries in the VHID map: WireGuard instances, OpenVPN instances and DHCP relays follow the VIP "
                     + "their carp_depend_on names in each sync.");
             return 0;
@@ -107,7 +105,7 @@ final class CheckCommand implements Callable<Integer> {
         boolean allResolved = true;
         out.printf("%-9s %-38s %-5s %-10s %-38s %s%n", "KIND", "ITEM (VHID MAP)", "VHID", "INTERFACE", "BACKUP VIP",
                 "CARP STATE");
-        for (VhidMapEntry entry : map.entries()) {
+        for (io.carpgate.policy.VhidHint entry : pair.vhidMap().all()) {
             CarpView.Resolved<String> vip = entry.backupVip().map(uuid -> mappedVip(uuid, known))
                     .orElseGet(() -> known.backupVipUuid(entry.vhid(), entry.iface()));
             allResolved &= vip instanceof CarpView.Resolved.Yes;

@@ -6,6 +6,7 @@ import io.carpgate.config.CarpgateConfig;
 import io.carpgate.config.ConfigLoader;
 import io.carpgate.config.LogSettings;
 import io.carpgate.observe.LogSetup;
+import io.carpgate.runtime.Carpgate;
 import io.carpgate.sim.SimVip;
 import io.carpgate.sim.SimulatedBackup;
 import java.io.ByteArrayOutputStream;
@@ -139,7 +140,7 @@ final class DemoCommand implements Callable<Integer> {
             // carpgate's access and decision logs go to the demo's folder (and go with it); the console only errors.
             LogSetup.configure(config.logs());
             ByteArrayOutputStream startup = new ByteArrayOutputStream();
-            try (Launcher.Running carpgate = Launcher.start(config, new PrintStream(startup, true, StandardCharsets.UTF_8))) {
+            try (Carpgate carpgate = Carpgate.start(config, new PrintStream(startup, true, StandardCharsets.UTF_8))) {
                 DemoMaster master = new DemoMaster("https://127.0.0.1:" + carpgate.port() + "/", USER, PASSWORD);
                 Map<Item, String> answers = master.synchronizeAndReconfigureAll();
                 Map<Item, Seen> afterSync = seen(backup, Map.of());

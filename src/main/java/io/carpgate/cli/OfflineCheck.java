@@ -6,8 +6,6 @@ import io.carpgate.config.ConfigException;
 import io.carpgate.config.ConfigLoader;
 import io.carpgate.config.ConfigWarnings;
 import io.carpgate.config.PairConfig;
-import io.carpgate.config.VhidMap;
-import io.carpgate.config.VhidMapLoader;
 import io.carpgate.tls.Fingerprint;
 import io.carpgate.tls.PemFiles;
 import java.io.IOException;
@@ -25,36 +23,31 @@ import java.util.Map;
  * are read and checked (as {@code run} and a reload read them), and summed up in a few lines with the warnings.
  */
 final class OfflineCheck {
-    /** @param maps one per pair, in the order of {@code config.pairs()} */
-    record Report(CarpgateConfig config, List<VhidMap> maps, List<String> lines, List<String> warnings) {}
+    /** @param config as loaded, each pair with its VHID map */
+    record Report(CarpgateConfig config, List<String> lines, List<String> warnings) {}
 
     private OfflineCheck() {}
 
     static Report run(Path file, Map<String, String> env, Instant now) throws ConfigException {
         CarpgateConfig config = ConfigLoader.load(file, env);
-        List<VhidMap> maps = new ArrayList<>();
-        for (PairConfig pair : config.pairs()) {
-            maps.add(pair.vhidMap().isPresent() ? VhidMapLoader.load(pair.vhidMap().get()) : VhidMap.empty());
-        }
         List<String> lines = new ArrayList<>();
         List<String> warnings = new ArrayList<>(ConfigWarnings.of(config));
         warnings.addAll(SecretFiles.worldReadable(config));
         lines.add("configuration " + config.source() + ": ok; " + config.pairs().size() + " pair(s)");
         lines.add("listen " + config.listen().host() + ":" + config.listen().port() + "; " + certificate(config, now, warnings));
         lines.add("clients: " + config.access().describe());
-        for (int i = 0; i < config.pairs().size(); i++) {
-            PairConfig pair = config.pairs().get(i);
-            VhidMap map = maps.get(i);
+        for (PairConfig pair : config.pairs()) {
+            io.carpgate.policy.VhidHints map = pair.vhidMap();
             lines.add("pair " + pair.name() + " at " + pair.path() + " -> backup " + pair.backup().url() + ": "
-                    + Launcher.describe(pair.backup().trust()) + "; on-unknown-carp "
+                    + pair.backup().trust().describe() + "; on-unknown-carp "
                     + pair.onUnknownCarp().name().toLowerCase(java.util.Locale.ROOT) + "; VHID map "
-                    + map.source().map(p -> p + " (" + map.entries().size() + (map.entries().size() == 1 ? " entry)" : " entries)")).orElse("none"));
+                    + map.source().map(p -> p + " (" + map.all().size() + (map.all().size() == 1 ? " entry)" : " entries)")).orElse("none"));
             config.stateDir().ifPresent(dir -> remembered(PairMemories.look(dir, pair.name(),
                     pair.backup().url().toString()), lines, warnings));
         }
         lines.add("mode " + config.mode().name().toLowerCase(java.util.Locale.ROOT) + "; logs " + config.logsDir()
                 + "; admin " + config.admin().map(a -> "http://" + a.host() + ":" + a.port() + "/").orElse("off"));
-        return new Report(config, maps, lines, warnings);
+        return new Report(config, lines, warnings);
     }
 
     /** What carpgate learned of the pair's items from restores the backup stored, and from where. */

@@ -5,6 +5,7 @@ import io.carpgate.config.ConfigException;
 import io.carpgate.config.ConfigLoader;
 import io.carpgate.config.ConfigWatcher;
 import io.carpgate.observe.LogSetup;
+import io.carpgate.runtime.Carpgate;
 import io.carpgate.warmup.Warmup;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -45,9 +46,9 @@ final class RunCommand implements Callable<Integer> {
         }
         LogSetup.configure(loaded.logs());
         StartupCache.describe().ifPresent(out::println);
-        Launcher.Running running;
+        Carpgate running;
         try {
-            running = Launcher.start(loaded, out, java.util.List.of(),
+            running = Carpgate.start(loaded, out, java.util.List.of(),
                     noWarmUp ? Optional.empty() : Optional.of(Warmup.Plan.DEFAULT));
         } catch (ConfigException e) {
             System.err.println("carpgate: configuration error: " + e.getMessage());

@@ -26,7 +26,7 @@ final class SecretFiles {
         notSecret.add(config.source().toAbsolutePath().normalize());
         notSecret.add(config.tls().cert().toAbsolutePath().normalize());
         for (PairConfig pair : config.pairs()) {
-            pair.vhidMap().ifPresent(map -> notSecret.add(map.toAbsolutePath().normalize()));
+            pair.vhidMap().source().ifPresent(map -> notSecret.add(map.toAbsolutePath().normalize()));
             if (pair.backup().trust() instanceof UpstreamTrust.Ca ca) {
                 notSecret.add(ca.file().toAbsolutePath().normalize());
             }

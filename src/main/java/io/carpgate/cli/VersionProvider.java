@@ -1,8 +1,6 @@
 package io.carpgate.cli;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.util.Properties;
+import io.carpgate.runtime.Carpgate;
 import picocli.CommandLine;
 
 /** The version Maven wrote into the jar. */
@@ -14,14 +12,6 @@ final class VersionProvider implements CommandLine.IVersionProvider {
 
     /** carpgate's version, as Maven wrote it into the jar ("unknown" when run from classes without it). */
     static String version() {
-        Properties properties = new Properties();
-        try (InputStream in = VersionProvider.class.getResourceAsStream("/carpgate-version.properties")) {
-            if (in != null) {
-                properties.load(in);
-            }
-        } catch (IOException e) {
-            return "unknown";
-        }
-        return properties.getProperty("version", "unknown");
+        return Carpgate.version();
     }
 }

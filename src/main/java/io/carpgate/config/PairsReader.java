@@ -1,6 +1,7 @@
 package io.carpgate.config;
 
 import io.carpgate.policy.OnUnknownCarp;
+import io.carpgate.policy.VhidHints;
 import io.carpgate.tls.Fingerprint;
 import io.carpgate.tls.PemFiles;
 import java.io.IOException;
@@ -127,7 +128,9 @@ final class PairsReader {
         }
         ApiCredentials credentials = credentials(backup, folder, env, inputs, several);
         map.ifPresent(inputs::add);
-        return new PairConfig(name, path, new Backup(url, trust, credentials), map, onUnknown);
+        // Read here, once: a bad map refuses the whole configuration (at start, or a reload) before any pair is built.
+        VhidHints loaded = map.isPresent() ? VhidMapLoader.load(map.get()) : VhidHints.none();
+        return new PairConfig(name, path, new Backup(url, trust, credentials), loaded, onUnknown);
     }
 
     private static URI url(Section backup) throws ConfigException {

@@ -1,17 +1,13 @@
 package io.carpgate.config;
 
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
 import io.carpgate.policy.ItemKind;
-import java.io.IOException;
+import io.carpgate.policy.VhidHint;
+import io.carpgate.policy.VhidHints;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -20,7 +16,8 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Reads {@code vhid-map.yml} token by token, so every problem is reported at its own line. One section per
+ * Reads {@code vhid-map.yml} from its YAML node tree (the one {@code carpgate.yml} is read from), so every problem
+ * is reported at its own line and column, and each entry keeps the place of its key. One section per
  * {@link ItemKind} (its service name); {@code instances:} is the older name of {@code wireguard:}:
  * <pre>
  * wireguard:               # or instances: (older maps)
@@ -51,46 +48,41 @@ public final class VhidMapLoader {
         return names;
     }
 
-    public static VhidMap load(Path file) throws ConfigException {
+    public static VhidHints load(Path file) throws ConfigException {
         Path source = file.toAbsolutePath().normalize();
         String expected = "a 'wireguard:', 'openvpn:' or 'dhcrelay:' mapping";
         byte[] bytes = Yaml.bytes(source, "VHID map", expected);
-        // Syntax (a tab, an unclosed '{', bad indentation) and duplicate keys first, each at its own place, so a
-        // syntax error is never mistaken for the value it runs into.
-        YamlTree.parse(source, bytes, "VHID map", expected);
-        try (JsonParser parser = Yaml.mapper().getFactory().createParser(bytes)) {
-            return new VhidMap(Optional.of(source), new Reader(source, parser).document());
-        } catch (JsonProcessingException e) {
-            throw Yaml.syntax(source, bytes, e);
-        } catch (IOException e) {
-            throw new ConfigException("cannot read the VHID map: " + FileProblem.of(source, e));
-        }
+        // Syntax (a tab, an unclosed '{', bad indentation) and duplicate keys are refused by the tree, each at its
+        // own place, so a syntax error is never mistaken for the value it runs into.
+        YamlNode root = YamlTree.parse(source, bytes, "VHID map", expected);
+        return VhidHints.of(Optional.of(source), new Reader(source).document(root));
     }
 
-    private record Reader(Path source, JsonParser parser) {
-        List<VhidMapEntry> document() throws IOException, ConfigException {
-            expect(parser.nextToken(), JsonToken.START_OBJECT,
+    private record Reader(Path source) {
+        List<VhidHint> document(YamlNode root) throws ConfigException {
+            YamlNode.Mapping top = mapping(root,
                     "the VHID map must be a mapping with sections " + String.join(", ", sections()));
-            List<VhidMapEntry> entries = new ArrayList<>();
+            List<VhidHint> entries = new ArrayList<>();
             Map<ItemKind, String> sectionsSeen = new EnumMap<>(ItemKind.class);
-            Map<String, VhidMapEntry> uuids = new HashMap<>();
-            while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                String section = parser.currentName();
+            Map<String, VhidHint> uuids = new HashMap<>();
+            for (YamlNode.Entry sectionEntry : top.entries()) {
+                String section = sectionEntry.key();
                 Optional<ItemKind> kind = section.equals(OLD_WIREGUARD_SECTION) ? Optional.of(ItemKind.WIREGUARD)
                         : ItemKind.byKey(section);
                 if (kind.isEmpty()) {
-                    throw error("unknown key '" + section + "'" + or(DidYouMean.hint(section, Set.copyOf(sections())),
+                    throw error(sectionEntry.keyAt(), "unknown key '" + section + "'"
+                            + or(DidYouMean.hint(section, Set.copyOf(sections())),
                             " (known here: " + String.join(", ", sections()) + ")"));
                 }
                 String earlier = sectionsSeen.putIfAbsent(kind.get(), section);
                 if (earlier != null) {
-                    throw error(earlier.equals(section) ? "section '" + section + "' appears twice"
+                    throw error(sectionEntry.keyAt(), earlier.equals(section) ? "section '" + section + "' appears twice"
                             : "'" + section + "' and '" + earlier + "' are the same section (" + OLD_WIREGUARD_SECTION
                             + " is the older name of wireguard); use one");
                 }
-                for (VhidMapEntry entry : section(kind.get(), section)) {
+                for (VhidHint entry : section(kind.get(), section, sectionEntry.value())) {
                     if (UUID.matcher(entry.key()).matches()) {
-                        VhidMapEntry other = uuids.putIfAbsent(entry.key().toLowerCase(Locale.ROOT), entry);
+                        VhidHint other = uuids.putIfAbsent(entry.key().toLowerCase(Locale.ROOT), entry);
                         if (other != null) {
                             throw new ConfigException(source + ":" + entry.line() + ":" + entry.column() + ": uuid " + entry.key()
                                     + " is also under '" + sectionsSeen.get(other.kind()) + "' (line " + other.line()
@@ -101,86 +93,81 @@ public final class VhidMapLoader {
                 }
             }
             if (sectionsSeen.isEmpty()) {
-                throw error("no section: the VHID map needs at least one of " + String.join(", ", sections()));
+                throw error(top.at(), "no section: the VHID map needs at least one of " + String.join(", ", sections()));
             }
             return entries;
         }
 
-        private List<VhidMapEntry> section(ItemKind kind, String section) throws IOException, ConfigException {
-            expect(parser.nextToken(), JsonToken.START_OBJECT, "'" + section + "' must map " + kind.label()
+        private List<VhidHint> section(ItemKind kind, String section, YamlNode value) throws ConfigException {
+            YamlNode.Mapping items = mapping(value, "'" + section + "' must map " + kind.label()
                     + " names (" + kind.nameField() + ") or uuids to entries");
-            List<VhidMapEntry> entries = new ArrayList<>();
-            Set<String> seen = new HashSet<>();
-            while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                String key = parser.currentName();
-                int line = parser.currentTokenLocation().getLineNr();
-                int column = parser.currentTokenLocation().getColumnNr();
-                if (!seen.add(key)) {
-                    throw error(kind.label() + " '" + key + "' appears twice in '" + section + "'");
-                }
-                entries.add(entry(kind, key, line, column));
+            List<VhidHint> entries = new ArrayList<>();
+            for (YamlNode.Entry item : items.entries()) {
+                // The tree refuses a key written twice in one mapping.
+                entries.add(entry(kind, item));
             }
             return entries;
         }
 
-        private VhidMapEntry entry(ItemKind kind, String key, int line, int column) throws IOException, ConfigException {
+        private VhidHint entry(ItemKind kind, YamlNode.Entry item) throws ConfigException {
+            String key = item.key();
             String what = kind.label() + " '" + key + "'";
-            expect(parser.nextToken(), JsonToken.START_OBJECT, what + " needs at least 'vhid:'");
+            YamlNode.Mapping fields = mapping(item.value(), what + " needs at least 'vhid:'");
             Integer vhid = null;
             String iface = null;
             String backupVip = null;
-            while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                String entryKey = parser.currentName();
+            for (YamlNode.Entry field : fields.entries()) {
+                String entryKey = field.key();
                 if (!ENTRY_KEYS.contains(entryKey)) {
-                    throw error("unknown key '" + entryKey + "' in " + what + or(DidYouMean.hint(entryKey, ENTRY_KEYS),
-                            " (known here: backup-vip, interface, vhid)"));
+                    throw error(field.keyAt(), "unknown key '" + entryKey + "' in " + what
+                            + or(DidYouMean.hint(entryKey, ENTRY_KEYS), " (known here: backup-vip, interface, vhid)"));
                 }
-                JsonToken value = parser.nextToken();
-                if (value == JsonToken.START_OBJECT || value == JsonToken.START_ARRAY) {
-                    throw error("'" + entryKey + "' of " + what + " must be a single value, not "
-                            + (value == JsonToken.START_OBJECT ? "a mapping" : "a list"));
+                YamlNode value = field.value();
+                if (!(value instanceof YamlNode.Scalar scalar)) {
+                    throw error(value.at(), "'" + entryKey + "' of " + what + " must be a single value, not "
+                            + (value instanceof YamlNode.Mapping ? "a mapping" : "a list"));
                 }
-                String text = value.isScalarValue() ? parser.getText() : null;
-                if (text == null || value == JsonToken.VALUE_NULL) {
-                    throw error("'" + entryKey + "' of " + what + " needs a value");
+                if (scalar.isNull()) {
+                    throw error(value.at(), "'" + entryKey + "' of " + what + " needs a value");
                 }
+                String text = scalar.text();
                 switch (entryKey) {
                     case "vhid" -> {
                         if (!text.matches("[0-9]{1,3}") || Integer.parseInt(text) < 1 || Integer.parseInt(text) > 255) {
-                            throw error("vhid of " + what + " must be a whole number 1..255, not '" + text + "'");
+                            throw error(value.at(), "vhid of " + what + " must be a whole number 1..255, not '" + text + "'");
                         }
                         vhid = Integer.parseInt(text);
                     }
                     case "interface" -> iface = text.trim();
                     default -> {
                         if (!UUID.matcher(text.trim()).matches()) {
-                            throw error("backup-vip of " + what + " is not a uuid");
+                            throw error(value.at(), "backup-vip of " + what + " is not a uuid");
                         }
                         backupVip = text.trim();
                     }
                 }
             }
+            YamlNode.Position at = item.keyAt();
             if (vhid == null) {
-                throw new ConfigException(source + ":" + line + ":" + column + ": " + what + " has no vhid"
-                        + " (the CARP VHID it follows, 1..255)");
+                throw error(at, what + " has no vhid (the CARP VHID it follows, 1..255)");
             }
-            return new VhidMapEntry(kind, key, vhid, Optional.ofNullable(iface).filter(s -> !s.isEmpty()),
-                    Optional.ofNullable(backupVip), line, column);
+            return new VhidHint(kind, key, vhid, Optional.ofNullable(iface).filter(s -> !s.isEmpty()),
+                    Optional.ofNullable(backupVip), source.getFileName().toString(), at.line(), at.column());
+        }
+
+        private YamlNode.Mapping mapping(YamlNode node, String problem) throws ConfigException {
+            if (node instanceof YamlNode.Mapping mapping) {
+                return mapping;
+            }
+            throw error(node.at(), problem);
         }
 
         private static String or(String hint, String otherwise) {
             return hint.isEmpty() ? otherwise : hint;
         }
 
-        private void expect(JsonToken actual, JsonToken wanted, String problem) throws ConfigException {
-            if (actual != wanted) {
-                throw error(problem);
-            }
-        }
-
-        private ConfigException error(String problem) {
-            JsonLocation location = parser.currentTokenLocation();
-            return new ConfigException(Yaml.where(source, location) + problem);
+        private ConfigException error(YamlNode.Position at, String problem) {
+            return new ConfigException(source + ":" + at + ": " + problem);
         }
     }
 }

@@ -3,15 +3,33 @@ package io.carpgate.policy;
 import java.util.Optional;
 
 /**
- * An admin's statement (the VHID map) of which VHID an item of {@code kind} follows, optionally where and which
- * VIP. {@code key} is the item's name or uuid as written in the map; {@code origin} is where ("FILE:LINE").
+ * One entry of the VHID map, the admin's statement of which VHID an item of {@code kind} follows, optionally
+ * where and which VIP. {@code key} is the item's name or uuid as written in the map; {@code file}, {@code line} and
+ * {@code column} are where its key stands (the file's name; line 0 for an entry built in code), for messages.
+ * The configuration loader builds these, the policy reads them: one type for both.
  */
 public record VhidHint(ItemKind kind, String key, int vhid, Optional<String> iface, Optional<String> backupVip,
-                       String origin) {
+                       String file, int line, int column) {
+
+    /** An entry whose place is given as written in messages ("FILE:LINE", or "" when unknown). */
+    public VhidHint(ItemKind kind, String key, int vhid, Optional<String> iface, Optional<String> backupVip,
+                    String origin) {
+        this(kind, key, vhid, iface, backupVip, origin, 0, 0);
+    }
 
     /** A WireGuard entry without a known origin (tests, and maps built in code). */
     public VhidHint(String key, int vhid, Optional<String> iface, Optional<String> backupVip) {
         this(ItemKind.WIREGUARD, key, vhid, iface, backupVip, "");
+    }
+
+    /** "vhid-map.yml:4": where the entry stands, as decisions and the status page name it. */
+    public String origin() {
+        return line > 0 ? file + ":" + line : file;
+    }
+
+    /** "vhid-map.yml:4:3": the entry's key to the column. */
+    public String place() {
+        return line > 0 ? file + ":" + line + ":" + column : file;
     }
 
     /** Whether this entry names {@code item}: same kind, and its uuid or its name. */

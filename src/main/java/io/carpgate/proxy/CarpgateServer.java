@@ -4,8 +4,10 @@ import io.carpgate.config.CarpgateConfig;
 import io.carpgate.config.PairConfig;
 import io.carpgate.observe.ExchangeCompletion;
 import io.carpgate.observe.ExchangeListener;
+import io.carpgate.observe.Logs;
 import io.carpgate.observe.Metrics;
 import io.carpgate.observe.PairStatus;
+import io.carpgate.observe.Sinks;
 import io.carpgate.memory.PairMemories;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,11 +27,13 @@ import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
-/** Puts the pieces together: the TLS listener, one sync path per pair behind a {@link PairRouter}, the logs. */
+/**
+ * The sync listener: TLS, one sync path per pair behind a {@link PairRouter}, and its live reconfiguration. What it
+ * tells (logs, metrics, exchanges) goes to the {@link Sinks} it is handed, what it remembers of each pair to the
+ * {@link PairMemories} it is handed: both are the running carpgate's, and outlive a reload.
+ */
 public final class CarpgateServer implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(CarpgateServer.class);
     /** How long a stop waits for calls in flight; the master's own timeout is 60 s. */
     private static final int STOP_SECONDS = 15;
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(STOP_SECONDS);
@@ -39,21 +43,20 @@ public final class CarpgateServer implements AutoCloseable {
     private final GracefulHandler graceful;
     private final PairRouter router;
     private final Metrics metrics;
-    /** The configuration whose restart-only settings (listener, logs, admin...) are the ones in effect. */
-    private final CarpgateConfig started;
+    private final Logs logs;
+    private final Logger log;
     private final AtomicReference<CarpgateConfig> running;
     private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
     private final SslContextFactory.Server listenerTls;
     private final ClientGate clientGate;
-    /** What carpgate knows of each pair: above the per-pair runtimes, so a reload never loses or copies it. */
-    private final PairMemories memories;
     /** One for all pairs and across reloads: bodies in flight during a reload still hold their share. */
     private final BodyBudget budget;
 
     private CarpgateServer(Server server, ServerConnector connector, GracefulHandler graceful, PairRouter router,
-                           Metrics metrics, CarpgateConfig config, SslContextFactory.Server listenerTls,
-                           ClientGate clientGate, PairMemories memories, BodyBudget budget) {
-        this.memories = memories;
+                           Sinks sinks, CarpgateConfig config, SslContextFactory.Server listenerTls,
+                           ClientGate clientGate, BodyBudget budget) {
+        this.logs = sinks.logs();
+        this.log = sinks.logs().of(CarpgateServer.class);
         this.budget = budget;
         this.listenerTls = listenerTls;
         this.clientGate = clientGate;
@@ -61,17 +64,19 @@ public final class CarpgateServer implements AutoCloseable {
         this.connector = connector;
         this.graceful = graceful;
         this.router = router;
-        this.metrics = metrics;
-        this.started = config;
+        this.metrics = sinks.metrics();
         this.running = new AtomicReference<>(config);
     }
 
     /**
      * @param listenerTls the certificate the master connects to
-     * @param listener told of every exchange on the sync listener (the logs, the metrics, the status page)
+     * @param sinks where it tells what it does (none: a private server, whose work no one reads)
+     * @param memories what carpgate knows of each pair, loaded as each pair is first built
      */
-    public static CarpgateServer start(CarpgateConfig config, SslContextFactory.Server listenerTls, Metrics metrics,
-                                       ExchangeListener listener) throws Exception {
+    public static CarpgateServer start(CarpgateConfig config, SslContextFactory.Server listenerTls, Sinks sinks,
+                                       PairMemories memories) throws Exception {
+        Metrics metrics = sinks.metrics();
+        ExchangeListener listener = sinks.exchanges();
         QueuedThreadPool threads = new QueuedThreadPool(64, 4);
         threads.setName("carpgate");
         // After a burst (many handshakes at once, an attack), idle threads go after 30 s idle; Jetty's
@@ -93,7 +98,7 @@ public final class CarpgateServer implements AutoCloseable {
         connector.setHost(config.listen().host());
         connector.setPort(config.listen().port());
         connector.setIdleTimeout(config.limits().clientIdleTimeout().toMillis());
-        ThrottledWarnings warnings = new ThrottledWarnings();
+        ThrottledWarnings warnings = new ThrottledWarnings(sinks.logs());
         // Strangers and an address over its share are closed at the accept, before a TLS byte is read.
         ClientGate clientGate = new ClientGate(rules(config), metrics, warnings);
         connector.getSelectorManager().addEventListener(clientGate);
@@ -109,10 +114,9 @@ public final class CarpgateServer implements AutoCloseable {
 
         // The server's scheduler must run before the pairs: each schedules its own reads of its backup's CARP state.
         server.getScheduler().start();
-        PairMemories memories = new PairMemories(config.stateDir(), java.time.Clock.systemUTC());
         BodyBudget budget = new BodyBudget(config.limits().bodyBudget());
-        PairRouter router = new PairRouter(routes(config, metrics, List.of(), server, memories, budget),
-                server.getScheduler(), threads, listener);
+        PairRouter router = new PairRouter(routes(config, metrics, List.of(), server, memories, budget, sinks.logs()),
+                server.getScheduler(), threads, listener, sinks.logs());
         // On stop, calls already with the backup finish (up to the stop timeout); new ones are refused.
         GracefulHandler graceful = new GracefulHandler(router);
         server.setHandler(graceful);
@@ -125,8 +129,8 @@ public final class CarpgateServer implements AutoCloseable {
             throw e;
         }
         metrics.carpStateFrom(router::statuses);
-        return new CarpgateServer(server, connector, graceful, router, metrics, config, listenerTls, clientGate,
-                memories, budget);
+        return new CarpgateServer(server, connector, graceful, router, sinks, config, listenerTls, clientGate,
+                budget);
     }
 
     private static ClientGate.Rules rules(CarpgateConfig config) {
@@ -134,65 +138,30 @@ public final class CarpgateServer implements AutoCloseable {
     }
 
     /**
-     * Builds every pair of the new configuration (loading its VHID map and credentials); only when all
-     * succeed does the new set replace the running one. What a running listener cannot change (its address,
-     * the log folder, the admin listener) waits for a restart and is named in the result: those that differ
-     * from what is in effect since the start, so a value put back is no longer named.
+     * Builds every pair of the new configuration (its VHID map and credentials were read with it); only when all
+     * succeed does the new set replace the running one. What a running listener cannot change (its address, its
+     * timeouts at the accept) stays as it started: the caller names those settings (restart-only).
      *
-     * @return the settings whose file value differs from the one in effect until a restart
+     * @param memories what carpgate knows of each pair (the running carpgate's, the same at every reload)
      * @throws Exception when a pair cannot be built; the running configuration stays in force
      */
-    public List<String> apply(CarpgateConfig next) throws Exception {
+    public void apply(CarpgateConfig next, PairMemories memories) throws Exception {
         CarpgateConfig previous = running.get();
         List<PairRuntime> current = router.routes().pairs();
-        PairRouter.Routes routes = routes(next, metrics, current, server, memories, budget);
+        PairRouter.Routes routes = routes(next, metrics, current, server, memories, budget, logs);
         budget.limit(next.limits().bodyBudget());
         router.replace(routes, previous.limits().upstreamTimeout().plusSeconds(5));
         clientGate.replace(rules(next));
         connector.setIdleTimeout(next.limits().clientIdleTimeout().toMillis());
         running.set(next);
-        return restartOnly(started, next);
-    }
-
-    /** The restart-only settings in which {@code next} differs from {@code inEffect}. */
-    static List<String> restartOnly(CarpgateConfig inEffect, CarpgateConfig next) {
-        List<String> restart = new ArrayList<>();
-        if (!inEffect.listen().equals(next.listen())) {
-            restart.add("listen");
-        }
-        if (!inEffect.logs().dir().equals(next.logs().dir())
-                || inEffect.logs().retentionDays() != next.logs().retentionDays()
-                || inEffect.logs().maxFileBytes() != next.logs().maxFileBytes()
-                || inEffect.logs().totalSizeCapBytes() != next.logs().totalSizeCapBytes()) {
-            restart.add("logs (dir, retention-days, max-file-size, total-size-cap)");
-        }
-        if (!inEffect.limits().requestReadTimeout().equals(next.limits().requestReadTimeout())) {
-            restart.add("limits.request-read-timeout");
-        }
-        if (!inEffect.limits().tlsHandshakeTimeout().equals(next.limits().tlsHandshakeTimeout())) {
-            restart.add("limits.tls-handshake-timeout");
-        }
-        if (inEffect.limits().maxConnections() != next.limits().maxConnections()) {
-            restart.add("limits.max-connections");
-        }
-        if (!inEffect.stateDir().equals(next.stateDir())) {
-            restart.add("state-dir");
-        }
-        if (!inEffect.admin().equals(next.admin()) || !inEffect.adminHosts().equals(next.adminHosts())) {
-            restart.add("admin");
-        }
-        if (!inEffect.tls().equals(next.tls())) {
-            restart.add("tls (the file names; a new certificate in the same files is used at once)");
-        }
-        return restart;
     }
 
     /** Builds the runtimes of {@code config}, each with its pair's memory (the same across reloads). */
     private static PairRouter.Routes routes(CarpgateConfig config, Metrics metrics, List<PairRuntime> previous,
-                                            Server server, PairMemories memories, BodyBudget budget)
+                                            Server server, PairMemories memories, BodyBudget budget, Logs logs)
             throws Exception {
         PairRuntime.Shared shared = new PairRuntime.Shared(config.limits(), config.access(), config.mode(), metrics,
-                server, budget);
+                server, budget, logs);
         List<PairRuntime> built = new ArrayList<>();
         try {
             for (PairConfig pair : config.pairs()) {
@@ -217,11 +186,6 @@ public final class CarpgateServer implements AutoCloseable {
 
     public CarpgateConfig config() {
         return running.get();
-    }
-
-    /** The configuration carpgate started with: its restart-only settings (listener, tls files...) are in effect. */
-    public CarpgateConfig started() {
-        return started;
     }
 
     /** Each pair's VHIDs, CARP state and instances, for the admin listener. */
@@ -257,7 +221,7 @@ public final class CarpgateServer implements AutoCloseable {
             return; // stopped already (or stopping on another thread)
         }
         long inFlight = graceful.getCurrentRequestCount();
-        LOG.info("stopping: new calls are refused; {} call(s) in flight may finish (at most {} s)", inFlight,
+        log.info("stopping: new calls are refused; {} call(s) in flight may finish (at most {} s)", inFlight,
                 STOP_TIMEOUT.toSeconds());
         boolean drained = true;
         try {
@@ -276,13 +240,13 @@ public final class CarpgateServer implements AutoCloseable {
         try {
             server.stop();
         } catch (Exception e) {
-            LOG.warn("stopping the listener: {}", e.toString());
+            log.warn("stopping the listener: {}", e.toString());
         } finally {
             org.eclipse.jetty.util.component.LifeCycle.stop(server.getScheduler()); // started before the server: not its to stop
             if (drained) {
-                LOG.info("stopped: every call in flight finished");
+                log.info("stopped: every call in flight finished");
             } else {
-                LOG.warn("stopped: {} call(s) still in flight after {} s were cut off", cut, STOP_TIMEOUT.toSeconds());
+                log.warn("stopped: {} call(s) still in flight after {} s were cut off", cut, STOP_TIMEOUT.toSeconds());
             }
         }
     }

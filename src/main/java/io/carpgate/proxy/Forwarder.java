@@ -25,7 +25,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * server→proxy its answer, proxy→client ours.
  */
 final class Forwarder extends ProxyHandler {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Forwarder.class);
+    private final org.slf4j.Logger log;
     /** XML-RPC has no standard code for "gateway failed"; this one sits in the spec's server-error range. */
     private static final int FAULT_UPSTREAM = -32300;
 
@@ -34,8 +34,9 @@ final class Forwarder extends ProxyHandler {
     /** The backup's XML-RPC endpoint and how to reach it. */
     record Upstream(URI xmlrpc, SslContextFactory.Client tls, Duration connectTimeout, Duration timeout) {}
 
-    Forwarder(Upstream upstream) {
+    Forwarder(Upstream upstream, io.carpgate.observe.Logs logs) {
         this.upstream = upstream;
+        this.log = logs.of(Forwarder.class);
         // The backup sees the Host it would see from the master pointed at it directly.
         setProxyToServerHost(upstream.xmlrpc().getRawAuthority());
     }
@@ -135,7 +136,7 @@ final class Forwarder extends ProxyHandler {
                     "the master went away before the backup's answer"));
         }
         exchange.answerNotDelivered("the backup's answer could not be delivered to the master");
-        LOG.warn("pair {}: the backup's answer could not be delivered to the master: {}", exchange.pair(),
+        log.warn("pair {}: the backup's answer could not be delivered to the master: {}", exchange.pair(),
                 failure.getClass().getSimpleName());
         super.onProxyToClientResponseFailure(clientToProxyRequest, proxyToServerRequest, serverToProxyResponse,
                 proxyToClientResponse, proxyToClientCallback, failure);

@@ -20,7 +20,7 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.Scheduler;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import io.carpgate.observe.Logs;
 
 /**
  * Begins each request's {@link Exchange} and sends the request to the pair whose path prefix it starts with
@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * deadline) and is then closed.
  */
 final class PairRouter extends Handler.Abstract {
-    private static final Logger LOG = LoggerFactory.getLogger(PairRouter.class);
+    private final Logger log;
     /**
      * A request that picked a pair just before a swap reaches that pair's handler within this; only then is
      * the retired pair shut (a shut GracefulHandler answers 503, which a master must never see for a reload).
@@ -62,7 +62,8 @@ final class PairRouter extends Handler.Abstract {
     /**
      * @param scheduler and {@code executor}: the server's own, for draining retired pairs
      */
-    PairRouter(Routes initial, Scheduler scheduler, Executor executor, ExchangeListener listener) {
+    PairRouter(Routes initial, Scheduler scheduler, Executor executor, ExchangeListener listener, Logs logs) {
+        this.log = logs.of(PairRouter.class);
         this.routes = new AtomicReference<>(initial);
         this.scheduler = scheduler;
         this.executor = executor;
@@ -96,14 +97,14 @@ final class PairRouter extends Handler.Abstract {
     }
 
     /** A path or query with more than one reading: a stranger still learns nothing (403), others get 400 and why. */
-    private static boolean rejectTarget(Request request, Response response, Callback callback, Access access,
+    private boolean rejectTarget(Request request, Response response, Callback callback, Access access,
                                         String why) {
         Optional<String> rejection = AccessCheck.rejection(request, access);
         if (rejection.isPresent()) {
             AccessGuard.reject(request, response, callback, rejection.get());
             return true;
         }
-        LOG.warn("rejected a request from {}: {}", Request.getRemoteAddr(request), why);
+        log.warn("rejected a request from {}: {}", Request.getRemoteAddr(request), why);
         Exchange.of(request).decided(java.util.List.of(Rejections.badTarget(why)), false);
         OwnAnswers.closeAfterAnswer(response);
         OwnAnswers.rejected(response, callback, HttpStatus.BAD_REQUEST_400, -32600, why);
@@ -134,7 +135,7 @@ final class PairRouter extends Handler.Abstract {
                         .orTimeout(grace.toMillis(), TimeUnit.MILLISECONDS)
                         .whenCompleteAsync((done, late) -> {
                             if (late != null) {
-                                LOG.warn("pair {}: calls of the previous configuration still in flight after {} s are "
+                                log.warn("pair {}: calls of the previous configuration still in flight after {} s are "
                                         + "cut off", pair.config().name(), grace.toSeconds());
                             }
                             if (retiring.remove(pair)) {
@@ -158,7 +159,7 @@ final class PairRouter extends Handler.Abstract {
         try {
             pair.close();
         } catch (Exception e) {
-            LOG.warn("closing the previous runtime of pair {} failed: {}", pair.config().name(), e.toString());
+            pair.logs().of(PairRouter.class).warn("closing the previous runtime of pair {} failed: {}", pair.config().name(), e.toString());
         }
     }
 

@@ -8,8 +8,7 @@ import io.carpgate.config.Access;
 import io.carpgate.config.Limits;
 import io.carpgate.config.Mode;
 import io.carpgate.config.PairConfig;
-import io.carpgate.config.VhidMap;
-import io.carpgate.config.VhidMapLoader;
+import io.carpgate.observe.Logs;
 import io.carpgate.observe.Metrics;
 import io.carpgate.observe.PairStatus;
 import io.carpgate.memory.PairMemory;
@@ -26,9 +25,9 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.component.LifeCycle;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.Scheduler;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One HA pair while carpgate runs: its sync path, the CARP view of its backup and what carpgate learned of
@@ -41,8 +40,6 @@ import org.slf4j.LoggerFactory;
  * {@link GracefulHandler} in front lets a retired pair finish its calls in flight.
  */
 final class PairRuntime implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(PairRuntime.class);
-
     private final PairConfig config;
     private final VhidHints hints;
     private final HttpClient apiClient;
@@ -53,9 +50,12 @@ final class PairRuntime implements AutoCloseable {
     private final AtomicReference<Scheduler.Task> refresh = new AtomicReference<>();
     private volatile boolean closed;
     private final SeenCertificate backupCertificate;
+    private final Logs logs;
 
     private PairRuntime(PairConfig config, VhidHints hints, HttpClient apiClient, CarpCache carp,
-                        PairMemory memory, GracefulHandler handler, Clock clock, SeenCertificate backupCertificate) {
+                        PairMemory memory, GracefulHandler handler, Clock clock, SeenCertificate backupCertificate,
+                        Logs logs) {
+        this.logs = logs;
         this.backupCertificate = backupCertificate;
         this.config = config;
         this.hints = hints;
@@ -66,11 +66,14 @@ final class PairRuntime implements AutoCloseable {
         this.clock = clock;
     }
 
-    /** What every pair shares: the limits, who may connect, the mode, the metrics and the server it runs in. */
-    record Shared(Limits limits, Access access, Mode mode, Metrics metrics, Server server, BodyBudget budget) {}
+    /**
+     * What every pair shares: the limits, who may connect, the mode, the metrics and the server it runs in, and
+     * where its own lines go.
+     */
+    record Shared(Limits limits, Access access, Mode mode, Metrics metrics, Server server, BodyBudget budget, Logs logs) {}
 
     /**
-     * Loads the pair's VHID map, starts its upstream and API clients and reads the backup's CARP state once
+     * Starts its upstream and API clients and reads the backup's CARP state once
      * (in the background), so the status page and /readyz have a reading from the start.
      *
      * @param memory what carpgate knows of the pair's items: the same object across reloads
@@ -79,29 +82,27 @@ final class PairRuntime implements AutoCloseable {
      */
     static PairRuntime start(PairConfig config, Shared shared, PairMemory memory, Optional<CarpReading> lastSeen)
             throws Exception {
-        VhidMap map = config.vhidMap().isPresent() ? VhidMapLoader.load(config.vhidMap().get()) : VhidMap.empty();
-        VhidHints hints = PolicyMapping.hints(map);
+        VhidHints hints = config.vhidMap(); // loaded and checked with the configuration
         Clock clock = Clock.systemUTC();
+        ApiHealth health = new ApiHealth(config.name(), lastSeen, shared.metrics(), shared.logs().of(PairRuntime.class));
         // The API client has its own TLS context; it trusts the backup exactly as the sync path does.
         // Both hops to the backup note the certificate they accept, for its expiry metric.
         SeenCertificate backupCertificate = new SeenCertificate();
+        SslContextFactory.Client syncTls = TlsContexts.client(config.backup().trust(), backupCertificate);
         HttpClient apiClient = BackupApiClient.newHttpClient(TlsContexts.client(config.backup().trust(), backupCertificate));
         try {
             BackupApiClient api = new BackupApiClient(apiClient, config.backup().url(),
                     config.backup().apiCredentials().key(), config.backup().apiCredentials().secret(),
                     shared.limits().apiTimeout(), clock);
-            ApiHealth health = new ApiHealth(config.name(), lastSeen);
-            CarpCache carp = new CarpCache(api::read, shared.limits().carpCacheTtl(), api.maxWait(), clock, reading -> {
-                shared.metrics().carpRead(config.name(), reading);
-                health.seen(reading);
-            }, lastSeen);
+            CarpCache carp = new CarpCache(api::read, shared.limits().carpCacheTtl(), api.maxWait(), clock, health::seen,
+                    lastSeen);
             // A call's turn waits at most for the calls before it, each bounded by the upstream timeout.
             // A stored restore may replace the backup's VIPs (uuids included): read them again for the status page.
             Gatekeeper gatekeeper = new Gatekeeper(config.name(), hints, carp, config.onUnknownCarp(), memory,
                     shared.limits().upstreamTimeout().plusSeconds(5), () -> carp.reread(clock.instant()));
             Forwarder forwarder = new Forwarder(new Forwarder.Upstream(config.backup().xmlrpcUri(),
-                    TlsContexts.client(config.backup().trust(), backupCertificate), shared.limits().upstreamConnectTimeout(),
-                    shared.limits().upstreamTimeout()));
+                    syncTls, shared.limits().upstreamConnectTimeout(),
+                    shared.limits().upstreamTimeout()), shared.logs());
             Handler chain = new AccessGuard(shared.access(), new EndpointGuard(new EncodingGuard(
                     new BodyBuffering(shared.limits().maxBodyBytes(), shared.budget(), shared.metrics(), new Deciding(
                             gatekeeper::decide, shared.mode() == Mode.OBSERVE, forwarder)))));
@@ -114,7 +115,7 @@ final class PairRuntime implements AutoCloseable {
                 throw e;
             }
             PairRuntime runtime = new PairRuntime(config, hints, apiClient, carp, memory, handler, clock,
-                    backupCertificate);
+                    backupCertificate, shared.logs());
             carp.refresh();
             runtime.refreshEvery(shared);
             return runtime;
@@ -151,6 +152,11 @@ final class PairRuntime implements AutoCloseable {
         return handler;
     }
 
+    /** Where this pair's lines go (the running carpgate's logs, or none for a private one). */
+    Logs logs() {
+        return logs;
+    }
+
 
     Optional<CarpReading> lastSeen() {
         return carp.lastSeen();
@@ -182,26 +188,34 @@ final class PairRuntime implements AutoCloseable {
         }
     }
 
-    /** Says on the console when a backup's API starts or stops answering carpgate's reads (not at every read). */
+    /**
+     * What each CARP reading of the backup tells: the metrics, and on the console when the backup's API starts or
+     * stops answering carpgate's reads (not at every read).
+     */
     private static final class ApiHealth {
         private final String pair;
+        private final Metrics metrics;
+        private final Logger log;
         private final AtomicReference<Boolean> answered = new AtomicReference<>();
 
         /** @param before the previous runtime's last reading: a reload is no change of health */
-        ApiHealth(String pair, Optional<CarpReading> before) {
+        ApiHealth(String pair, Optional<CarpReading> before, Metrics metrics, Logger log) {
             this.pair = pair;
+            this.metrics = metrics;
+            this.log = log;
             before.ifPresent(r -> answered.set(r.answered()));
         }
 
         void seen(CarpReading reading) {
+            metrics.carpRead(pair, reading);
             Boolean before = answered.getAndSet(reading.answered());
             if (before != null && before == reading.answered()) {
                 return;
             }
             if (reading.view() instanceof CarpView.Known known) {
-                LOG.info("pair {}: the backup's API answers: {} CARP VIP(s)", pair, known.vips().size());
+                log.info("pair {}: the backup's API answers: {} CARP VIP(s)", pair, known.vips().size());
             } else {
-                LOG.warn("pair {}: the backup's CARP state cannot be read ({}); starts follow on-unknown-carp until "
+                log.warn("pair {}: the backup's CARP state cannot be read ({}); starts follow on-unknown-carp until "
                         + "it can", pair, ((CarpView.Unavailable) reading.view()).reason());
             }
         }

@@ -6,14 +6,14 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import io.carpgate.observe.Logs;
 
 /**
  * One console line per reason per minute at most: 260 strangers knocking must not write 260 lines a second. The
  * line after a quiet minute says how many closes of that reason went unlogged since the last one.
  */
 final class ThrottledWarnings {
-    private static final Logger LOG = LoggerFactory.getLogger(ThrottledWarnings.class);
+    private final Logger log;
     static final Duration INTERVAL = Duration.ofMinutes(1);
 
     private final LongSupplier nanoClock;
@@ -26,12 +26,13 @@ final class ThrottledWarnings {
         boolean logged;
     }
 
-    ThrottledWarnings() {
-        this(System::nanoTime);
+    ThrottledWarnings(Logs logs) {
+        this(System::nanoTime, logs);
     }
 
-    ThrottledWarnings(LongSupplier nanoClock) {
+    ThrottledWarnings(LongSupplier nanoClock, Logs logs) {
         this.nanoClock = nanoClock;
+        this.log = logs.of(ThrottledWarnings.class);
         for (ConnectionDrop drop : ConnectionDrop.values()) {
             windows.put(drop, new Window());
         }
@@ -59,7 +60,7 @@ final class ThrottledWarnings {
             window.suppressed = 0;
             window.quietUntil = now + INTERVAL.toNanos();
         }
-        LOG.warn(line);
+        log.warn(line);
         return java.util.Optional.of(line);
     }
 }

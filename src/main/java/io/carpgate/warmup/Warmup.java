@@ -9,24 +9,22 @@ import io.carpgate.config.LogSettings;
 import io.carpgate.config.Mode;
 import io.carpgate.config.PairConfig;
 import io.carpgate.config.UpstreamTrust;
-import io.carpgate.observe.ExchangeListener;
-import io.carpgate.observe.Metrics;
+import io.carpgate.memory.PairMemories;
+import io.carpgate.observe.Sinks;
 import io.carpgate.policy.OnUnknownCarp;
 import io.carpgate.proxy.CarpgateServer;
 import io.carpgate.tls.Fingerprint;
 import io.carpgate.tls.TlsContexts;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
+import java.time.Clock;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 
 /**
  * The start-up warm-up: before carpgate listens, a round of a sync goes through the very code a master's
@@ -36,9 +34,9 @@ import java.util.stream.Stream;
  * <p>It starts a second, private {@link CarpgateServer} exactly as carpgate's own is built (listener TLS with
  * carpgate's certificate, the sync path's stages, gate, patcher, CARP reading, forwarding over a pinned
  * connection), on loopback and a port the system picks, in front of a {@link StandInBackup}, and plays the
- * master ({@link WarmupClient}). No backup is contacted. Its exchanges go to no listener, so nothing reaches
- * the access log, the decision log, the metrics or the status page, and its lines stay off the console
- * ({@link QuietWarmup}). A failure never stops carpgate: it then starts cold and says why.
+ * master ({@link WarmupClient}). No backup is contacted. It is handed no sinks ({@link Sinks#none()}), so nothing
+ * reaches the access log, the decision log, the metrics, the status page or the console. A failure never stops
+ * carpgate: it then starts cold and says why.
  */
 public final class Warmup {
     /** Its pair's name: one no configured pair can have (names are letters, digits, '.', '_', '-'). */
@@ -79,7 +77,6 @@ public final class Warmup {
     public static void start(KeyStore keyStore, char[] password, Fingerprint certificate, Plan plan,
                              Consumer<Result> report) {
         CountDownLatch beforeDone = new CountDownLatch(1);
-        QuietWarmup[] quiet = new QuietWarmup[1];
         Thread thread = new Thread(() -> {
             long start = System.nanoTime();
             long deadline = start + plan.budget().toNanos();
@@ -95,12 +92,10 @@ public final class Warmup {
                 problem = Optional.of(e.toString());
             } finally {
                 beforeDone.countDown();
-                quiet[0].remove();
             }
             report.accept(new Result(calls[0], Duration.ofNanos(System.nanoTime() - start), problem));
         }, "carpgate-warmup");
         thread.setDaemon(true);
-        quiet[0] = QuietWarmup.install(thread, PAIR);
         thread.start();
         try {
             if (!beforeDone.await(plan.beforeAtMost().toMillis(), TimeUnit.MILLISECONDS)) {
@@ -133,29 +128,30 @@ public final class Warmup {
             implements AutoCloseable {
         static Rig start(KeyStore keyStore, char[] password, Fingerprint certificate) throws Exception {
             StandInBackup.Serving backup = StandInBackup.serve(TlsContexts.server(keyStore, password));
-            // The VHID map is read while the server starts; the folder is not needed after that.
-            Path work = Files.createTempDirectory("carpgate-warmup");
             try {
-                CarpgateServer carpgate = CarpgateServer.start(config(work, backup, certificate),
-                        TlsContexts.server(keyStore, password), new Metrics("warm-up"), ExchangeListener.all(List.of()));
+                // A private carpgate: no sinks, so nothing of it reaches the logs, the metrics or the status page;
+                // no state folder, so what it learns is forgotten with it.
+                CarpgateServer carpgate = CarpgateServer.start(config(backup, certificate),
+                        TlsContexts.server(keyStore, password), Sinks.none(),
+                        new PairMemories(Optional.empty(), Clock.systemUTC()));
                 return new Rig(backup, carpgate, new WarmupClient(carpgate.port()));
             } catch (Exception e) {
                 backup.close();
                 throw e;
-            } finally {
-                removeQuietly(work);
             }
         }
 
-        /** One pair whose backup is the stand-in (pinned), its instances in a VHID map; defaults otherwise. */
-        private static CarpgateConfig config(Path work, StandInBackup.Serving backup, Fingerprint certificate)
-                throws IOException {
-            Path map = Files.writeString(work.resolve("vhid-map.yml"), WarmupCalls.VHID_MAP);
+        /**
+         * One pair whose backup is the stand-in (pinned), its instances in a VHID map; defaults otherwise. Built as
+         * the loader builds a configuration, so no file is written or read (the paths name nothing).
+         */
+        private static CarpgateConfig config(StandInBackup.Serving backup, Fingerprint certificate) {
+            Path nowhere = Path.of("(warm-up)");
             PairConfig pair = new PairConfig(PAIR, "/", new Backup(backup.url(), new UpstreamTrust.Pin(certificate),
-                    new ApiCredentials("warm-up", "warm-up")), Optional.of(map), OnUnknownCarp.SUPPRESS);
-            return new CarpgateConfig(work.resolve("warm-up.yml"), new CarpgateConfig.Listen("127.0.0.1", 0),
-                    new CarpgateConfig.TlsFiles(work.resolve("carpgate.crt"), work.resolve("carpgate.key")),
-                    List.of(pair), LogSettings.defaults(work.resolve("logs")), Limits.defaults(), Access.loopbackOnly(),
+                    new ApiCredentials("warm-up", "warm-up")), WarmupCalls.vhidMap(), OnUnknownCarp.SUPPRESS);
+            return new CarpgateConfig(nowhere.resolve("warm-up.yml"), new CarpgateConfig.Listen("127.0.0.1", 0),
+                    new CarpgateConfig.TlsFiles(nowhere.resolve("carpgate.crt"), nowhere.resolve("carpgate.key")),
+                    List.of(pair), LogSettings.defaults(nowhere.resolve("logs")), Limits.defaults(), Access.loopbackOnly(),
                     Mode.ENFORCE, Optional.empty(), List.of(), Optional.empty());
         }
 
@@ -169,11 +165,4 @@ public final class Warmup {
         }
     }
 
-    private static void removeQuietly(Path dir) {
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-        } catch (IOException e) {
-            // a temporary folder; the system cleans it eventually
-        }
-    }
 }

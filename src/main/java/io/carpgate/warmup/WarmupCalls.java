@@ -1,8 +1,12 @@
 package io.carpgate.warmup;
 
+import io.carpgate.policy.ItemKind;
+import io.carpgate.policy.VhidHint;
+import io.carpgate.policy.VhidHints;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.function.Predicate;
 
 /**
@@ -41,10 +45,22 @@ public final class WarmupCalls {
                         answer -> answer.contains("<string>")));
     }
 
-    /** The VHID map of the warm-up's carpgate (and of the AOT training's): each instance by uuid, with its interface. */
+    /**
+     * The VHID map of the AOT training's carpgate, as a file it reads (its start goes through the loader): each
+     * instance by uuid, with its interface. The warm-up's own carpgate gets the same map as loaded ({@link #vhidMap()}).
+     */
     public static final String VHID_MAP = "wireguard:\n"
             + "  " + INSTANCE_ON_MASTER + ": {vhid: " + VHID_MASTER + ", interface: opt2}\n"
             + "  " + INSTANCE_ON_BACKUP + ": {vhid: " + VHID_BACKUP + ", interface: lan}\n";
+
+    /** {@link #VHID_MAP} as the configuration loader makes it: the warm-up's carpgate needs no file. */
+    static VhidHints vhidMap() {
+        return VhidHints.of(List.of(
+                new VhidHint(ItemKind.WIREGUARD, INSTANCE_ON_MASTER, VHID_MASTER, Optional.of("opt2"), Optional.empty(),
+                        "(warm-up)"),
+                new VhidHint(ItemKind.WIREGUARD, INSTANCE_ON_BACKUP, VHID_BACKUP, Optional.of("lan"), Optional.empty(),
+                        "(warm-up)")));
+    }
 
     /** About 10 KB, the size of a small real sync: two instances, a few peers and firewall rules. */
     static byte[] restore() {

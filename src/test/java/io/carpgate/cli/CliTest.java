@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.carpgate.config.CarpgateConfig;
 import io.carpgate.config.ConfigLoader;
-import io.carpgate.config.VhidMapLoader;
+import io.carpgate.runtime.Carpgate;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -105,7 +105,7 @@ class CliTest {
         assertThat(config.listen().port()).isEqualTo(8443);
         assertThat(config.tls().cert()).isEqualTo(checkout.resolve("certs/carpgate.crt").toAbsolutePath().normalize());
         assertThat(config.logsDir()).isEqualTo(checkout.resolve("logs").toAbsolutePath().normalize());
-        assertThat(VhidMapLoader.load(config.pairs().get(0).vhidMap().orElseThrow()).entries()).hasSize(1);
+        assertThat(config.pairs().get(0).vhidMap().all()).hasSize(1);
     }
 
     /** --help and --version of every command, the hidden training run included, print and do nothing else. */
@@ -176,7 +176,7 @@ class CliTest {
                     + "backup: {url: 'https://127.0.0.1:9', insecure: true, api-credentials: api.txt}\n");
             CarpgateConfig config = ConfigLoader.load(file, Map.of());
             ByteArrayOutputStream console = new ByteArrayOutputStream();
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> Launcher.start(config,
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> Carpgate.start(config,
                             new PrintStream(console, true, StandardCharsets.UTF_8)))
                     .isInstanceOf(java.io.IOException.class)
                     .hasMessageStartingWith("listen 127.0.0.1:" + taken.getLocalPort() + ": the port is in use (")

@@ -39,6 +39,7 @@ class PairsAndOperationsConfigTest {
 
     @Test
     void eachPairHasItsPathBackupCredentialsMapAndPolicy() throws Exception {
+        Files.writeString(dir.resolve("a-map.yml"), "wireguard:\n  wg0: {vhid: 7}\n");
         CarpgateConfig config = ConfigLoader.load(write(HEAD + "on-unknown-carp: forward\npairs:\n"
                 + pair("site-a", "/site-a/", "192.0.2.2", "    vhid-map: a-map.yml\n")
                 + pair("site-b", "/dc/b", "198.51.100.2", "    on-unknown-carp: suppress\n")), Map.of());
@@ -49,7 +50,10 @@ class PairsAndOperationsConfigTest {
         assertThat(b.path()).isEqualTo("/dc/b");
         assertThat(a.backup().apiCredentials()).isEqualTo(new ApiCredentials("ka", "sa"));
         assertThat(b.backup().apiCredentials()).isEqualTo(new ApiCredentials("kb", "sb"));
-        assertThat(a.vhidMap()).contains(dir.resolve("a-map.yml").toAbsolutePath());
+        assertThat(a.vhidMap().source()).contains(dir.resolve("a-map.yml").toAbsolutePath());
+        assertThat(a.vhidMap().all()).as("loaded with the configuration, the entry's key at line 2, column 3")
+                .extracting(io.carpgate.policy.VhidHint::place).containsExactly("a-map.yml:2:3");
+        assertThat(b.vhidMap()).isEqualTo(io.carpgate.policy.VhidHints.none());
         assertThat(a.onUnknownCarp()).as("the top-level default").isEqualTo(OnUnknownCarp.FORWARD);
         assertThat(b.onUnknownCarp()).as("the pair's own").isEqualTo(OnUnknownCarp.SUPPRESS);
         assertThat(a.masterUrl("fw", 8443)).isEqualTo("https://fw:8443/site-a/");

@@ -44,7 +44,7 @@ class AccessEndToEndTest {
                 Files.writeString(file, Files.readString(file).replace("allow-from: [127.0.0.1/32]",
                         "allow-from: [192.0.2.1/32]"));
                 assertThat(pair.carpgate.reload(java.util.Map.of()))
-                        .isInstanceOf(io.carpgate.cli.Launcher.ReloadResult.Applied.class);
+                        .isInstanceOf(io.carpgate.runtime.Carpgate.ReloadResult.Applied.class);
                 String refused = raw.send("POST /xmlrpc.php HTTP/1.1\r\nHost: c\r\nContent-Type: text/xml\r\n"
                         + "Content-Length: " + call().length + "\r\n\r\n").send(call()).readAll();
                 assertThat(refused).startsWith("HTTP/1.1 403").containsIgnoringCase("Connection: close")

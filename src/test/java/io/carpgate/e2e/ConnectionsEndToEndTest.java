@@ -177,8 +177,8 @@ class ConnectionsEndToEndTest {
         Path config = dir.resolve("carpgate.yml");
         Files.writeString(config, Files.readString(config).replace("tls-handshake-timeout: 2s", "tls-handshake-timeout: 3s")
                 .replace("max-connections-per-client: 4", "max-connections-per-client: 2"));
-        io.carpgate.cli.Launcher.ReloadResult result = pair.carpgate.reload(java.util.Map.of());
-        assertThat(((io.carpgate.cli.Launcher.ReloadResult.Applied) result).needRestart())
+        io.carpgate.runtime.Carpgate.ReloadResult result = pair.carpgate.reload(java.util.Map.of());
+        assertThat(((io.carpgate.runtime.Carpgate.ReloadResult.Applied) result).needRestart())
                 .containsExactly("limits.tls-handshake-timeout");
         try (RawTls first = new RawTls(Loopback.OTHER_HOST, pair.carpgate.port(), 5_000);
              RawTls second = new RawTls(Loopback.OTHER_HOST, pair.carpgate.port(), 5_000)) {

@@ -2,7 +2,7 @@ package io.carpgate.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.carpgate.cli.Launcher;
+import io.carpgate.runtime.Carpgate;
 import io.carpgate.config.CarpgateConfig;
 import io.carpgate.config.ConfigLoader;
 import java.io.ByteArrayOutputStream;
@@ -48,7 +48,7 @@ class ExampleConfigurationTest {
     void theShippedExampleStartsServesAndKeepsOutAddressesNotInAllowFrom() throws Exception {
         CarpgateConfig config = example(yaml -> yaml);
         ByteArrayOutputStream console = new ByteArrayOutputStream();
-        try (Launcher.Running running = Launcher.start(config, new PrintStream(console, true, StandardCharsets.UTF_8))) {
+        try (Carpgate running = Carpgate.start(config, new PrintStream(console, true, StandardCharsets.UTF_8))) {
             String said = console.toString(StandardCharsets.UTF_8);
             assertThat(said).contains("created a self-signed certificate", "carpgate certificate SHA-256",
                     "pair default at / -> backup https://192.0.2.2", "clients: allow-from [192.0.2.1/32]");
@@ -76,7 +76,7 @@ class ExampleConfigurationTest {
         });
 
         ByteArrayOutputStream console = new ByteArrayOutputStream();
-        try (Launcher.Running running = Launcher.start(config, new PrintStream(console, true, StandardCharsets.UTF_8))) {
+        try (Carpgate running = Carpgate.start(config, new PrintStream(console, true, StandardCharsets.UTF_8))) {
             assertThat(running.port()).isPositive();
             // Said once, on the console the admin reads at start.
             assertThat(console.toString(StandardCharsets.UTF_8).lines()

@@ -2,7 +2,7 @@ package io.carpgate.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.carpgate.cli.Launcher;
+import io.carpgate.runtime.Carpgate;
 import io.carpgate.config.CarpgateConfig;
 import io.carpgate.config.ConfigLoader;
 import java.io.ByteArrayOutputStream;
@@ -37,7 +37,7 @@ class ExampleWarningsEndToEndTest {
         CarpgateConfig config = ConfigLoader.load(file, Map.of());
         io.carpgate.observe.LogSetup.configure(config.logs());
         ByteArrayOutputStream console = new ByteArrayOutputStream();
-        try (Launcher.Running running = Launcher.start(config, new PrintStream(console, true, StandardCharsets.UTF_8))) {
+        try (Carpgate running = Carpgate.start(config, new PrintStream(console, true, StandardCharsets.UTF_8))) {
             assertThat(console.toString(StandardCharsets.UTF_8)).contains(
                     "WARNING: pair default: backup.pin-sha256 is the example's placeholder",
                     "WARNING: pair default: the API key and secret are the example's placeholders",

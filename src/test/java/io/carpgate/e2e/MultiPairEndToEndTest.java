@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.carpgate.carp.CarpStatus;
-import io.carpgate.cli.Launcher;
+import io.carpgate.runtime.Carpgate;
 import io.carpgate.config.CarpgateConfig;
 import io.carpgate.config.ConfigLoader;
 import io.carpgate.observe.LogSetup;
@@ -54,7 +54,7 @@ class MultiPairEndToEndTest {
             LogSetup.configure(config.logs());
             ByteArrayOutputStream console = new ByteArrayOutputStream();
             ExchangeRecorder exchanges = new ExchangeRecorder();
-            try (Launcher.Running carpgate = Launcher.start(config, new PrintStream(console, true, StandardCharsets.UTF_8),
+            try (Carpgate carpgate = Carpgate.start(config, new PrintStream(console, true, StandardCharsets.UTF_8),
                     List.of(exchanges))) {
                 String base = "https://127.0.0.1:" + carpgate.port();
                 assertThat(console.toString(StandardCharsets.UTF_8))

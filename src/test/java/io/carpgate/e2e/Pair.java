@@ -1,6 +1,6 @@
 package io.carpgate.e2e;
 
-import io.carpgate.cli.Launcher;
+import io.carpgate.runtime.Carpgate;
 import io.carpgate.config.CarpgateConfig;
 import io.carpgate.config.ConfigLoader;
 import io.carpgate.observe.LogSetup;
@@ -21,13 +21,13 @@ final class Pair implements AutoCloseable {
     static final String API_SECRET = "api-secret-Zr9-never-log";
 
     final SimulatedBackup backup;
-    final Launcher.Running carpgate;
+    final Carpgate carpgate;
     final Path dir;
     final ByteArrayOutputStream console;
     /** Every finished exchange, as the logs see it: tests wait for records here, not for log lines. */
     final ExchangeRecorder exchanges;
 
-    private Pair(SimulatedBackup backup, Launcher.Running carpgate, Path dir, ByteArrayOutputStream console,
+    private Pair(SimulatedBackup backup, Carpgate carpgate, Path dir, ByteArrayOutputStream console,
                  ExchangeRecorder exchanges) {
         this.backup = backup;
         this.carpgate = carpgate;
@@ -83,7 +83,7 @@ final class Pair implements AutoCloseable {
         LogSetup.configure(config.logs());
         ByteArrayOutputStream console = new ByteArrayOutputStream();
         ExchangeRecorder exchanges = new ExchangeRecorder();
-        Launcher.Running running = Launcher.start(config, new PrintStream(console, true, StandardCharsets.UTF_8),
+        Carpgate running = Carpgate.start(config, new PrintStream(console, true, StandardCharsets.UTF_8),
                 java.util.List.of(exchanges));
         return new Pair(backup, running, dir, console, exchanges);
     }
@@ -92,7 +92,7 @@ final class Pair implements AutoCloseable {
     Pair restarted() throws Exception {
         carpgate.close();
         CarpgateConfig config = ConfigLoader.load(dir.resolve("carpgate.yml"), Map.of());
-        Launcher.Running running = Launcher.start(config, new PrintStream(console, true, StandardCharsets.UTF_8),
+        Carpgate running = Carpgate.start(config, new PrintStream(console, true, StandardCharsets.UTF_8),
                 java.util.List.of(exchanges));
         return new Pair(backup, running, dir, console, exchanges);
     }

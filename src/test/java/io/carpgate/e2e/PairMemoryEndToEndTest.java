@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.carpgate.carp.CarpStatus;
-import io.carpgate.cli.Launcher;
+import io.carpgate.runtime.Carpgate;
 import io.carpgate.memory.PairMemories;
 import io.carpgate.policy.Action;
 import io.carpgate.policy.CallOutcome;
@@ -110,7 +110,7 @@ class PairMemoryEndToEndTest {
         // The restore was decided by the runtime the reload now retires.
         Files.writeString(dir.resolve("carpgate.yml"), "# edited\n", StandardCharsets.UTF_8,
                 java.nio.file.StandardOpenOption.APPEND);
-        assertThat(pair.carpgate.reload(Map.of())).isInstanceOf(Launcher.ReloadResult.Applied.class);
+        assertThat(pair.carpgate.reload(Map.of())).isInstanceOf(Carpgate.ReloadResult.Applied.class);
         release.countDown();
         assertThat(moved.get(60, TimeUnit.SECONDS).get("answer").asBoolean()).isTrue();
 

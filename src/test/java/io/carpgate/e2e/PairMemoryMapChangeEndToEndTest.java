@@ -3,7 +3,7 @@ package io.carpgate.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.carpgate.carp.CarpStatus;
-import io.carpgate.cli.Launcher;
+import io.carpgate.runtime.Carpgate;
 import io.carpgate.policy.Action;
 import io.carpgate.policy.CallOutcome;
 import io.carpgate.sim.WireguardStart;
@@ -73,7 +73,7 @@ class PairMemoryMapChangeEndToEndTest {
 
         // The admin follows the advice and names the instance in the VHID map; no restore has come since.
         Files.writeString(dir.resolve("vhid-map.yml"), "wireguard:\n  wg0-branches: {vhid: 7, interface: opt2}\n");
-        assertThat(pair.carpgate.reload(Map.of())).isInstanceOf(Launcher.ReloadResult.Applied.class);
+        assertThat(pair.carpgate.reload(Map.of())).isInstanceOf(Carpgate.ReloadResult.Applied.class);
         CallOutcome restart = restartWg0();
         List<WireguardStart> starts = pair.backup.wireguardStarts();
         // Before a fix: FORWARDED "MASTER for VHID 7 (VHID 7 from the VHID map)", and the backup ran it with

@@ -3,7 +3,7 @@ package io.carpgate.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.carpgate.carp.CarpStatus;
-import io.carpgate.cli.Launcher;
+import io.carpgate.runtime.Carpgate;
 import io.carpgate.policy.Action;
 import io.carpgate.policy.CallOutcome;
 import io.carpgate.sim.SimVip;
@@ -304,12 +304,12 @@ class PairMemoryModelTest {
         void reloadEdit() throws Exception {
             Files.writeString(runDir.resolve("carpgate.yml"), "# edited\n", StandardCharsets.UTF_8,
                     StandardOpenOption.APPEND);
-            assertThat(pair.carpgate.reload(Map.of())).isInstanceOf(Launcher.ReloadResult.Applied.class);
+            assertThat(pair.carpgate.reload(Map.of())).isInstanceOf(Carpgate.ReloadResult.Applied.class);
         }
 
         void reloadMap(String map) throws Exception {
             Files.writeString(runDir.resolve("vhid-map.yml"), map);
-            assertThat(pair.carpgate.reload(Map.of())).isInstanceOf(Launcher.ReloadResult.Applied.class);
+            assertThat(pair.carpgate.reload(Map.of())).isInstanceOf(Carpgate.ReloadResult.Applied.class);
         }
 
         /** Wrong password: the backup says "Authentication failed", stores nothing, and carpgate learns nothing. */

@@ -2,7 +2,7 @@ package io.carpgate.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.carpgate.cli.Launcher;
+import io.carpgate.runtime.Carpgate;
 import io.carpgate.config.CarpgateConfig;
 import io.carpgate.config.ConfigLoader;
 import io.carpgate.observe.LogSetup;
@@ -33,7 +33,7 @@ class PathsAndQueriesEndToEndTest {
     Path dir;
     SimulatedBackup a;
     SimulatedBackup ab;
-    Launcher.Running carpgate;
+    Carpgate carpgate;
     byte[] firmware;
 
     @BeforeEach
@@ -53,7 +53,7 @@ class PathsAndQueriesEndToEndTest {
                 + "    backup: {url: '" + ab.baseUrl() + "', pin-sha256: '" + ab.fingerprint() + "', api-credentials: api.txt}\n");
         CarpgateConfig config = ConfigLoader.load(file, Map.of());
         LogSetup.configure(config.logs());
-        carpgate = Launcher.start(config, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+        carpgate = Carpgate.start(config, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
                 List.of());
         firmware = Files.readAllBytes(PythonMaster.fixtures().resolve("firmware_version.request.xml"));
     }

@@ -2,7 +2,7 @@ package io.carpgate.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.carpgate.cli.Launcher;
+import io.carpgate.runtime.Carpgate;
 import io.carpgate.observe.PairStatus;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -28,19 +28,25 @@ class ReloadEndToEndTest {
             assertThat(firmwareStatus(pair)).isEqualTo(200);
 
             Files.writeString(config, original + "allowed-users: [admin]\n");
-            assertThat(pair.carpgate.reload(Map.of())).isInstanceOf(Launcher.ReloadResult.Applied.class);
+            assertThat(pair.carpgate.reload(Map.of())).isInstanceOf(Carpgate.ReloadResult.Applied.class);
             assertThat(firmwareStatus(pair)).as("root is no longer an allowed user").isEqualTo(403);
 
-            // A broken map: refused with its line, and the configuration in force (allowed-users) stays.
+            // A broken map: refused with its line and column while the configuration is read, before any pair is
+            // built, and the configuration in force (allowed-users) stays, its pairs untouched.
+            io.carpgate.config.CarpgateConfig inForce = pair.carpgate.server().config();
             Files.writeString(dir.resolve("vhid-map.yml"), "instances:\n  wg0-branches:\n    vhid: 999\n");
             Files.writeString(config, original);
-            Launcher.ReloadResult rejected = pair.carpgate.reload(Map.of());
-            assertThat(rejected).isInstanceOf(Launcher.ReloadResult.Rejected.class);
-            assertThat(((Launcher.ReloadResult.Rejected) rejected).reason()).contains("vhid-map.yml:3", "1..255");
+            Carpgate.ReloadResult rejected = pair.carpgate.reload(Map.of());
+            assertThat(rejected).isInstanceOf(Carpgate.ReloadResult.Rejected.class);
+            assertThat(((Carpgate.ReloadResult.Rejected) rejected).reason()).contains("vhid-map.yml:3:11: ", "1..255");
+            assertThat(pair.carpgate.server().config()).as("nothing of it was applied").isSameAs(inForce);
             assertThat(firmwareStatus(pair)).as("the running configuration is still in force").isEqualTo(403);
+            String page = http.get(admin(pair, "/")).text();
+            assertThat(page).as("the status page says so")
+                    .contains("REJECTED, the configuration before it stays in force", "vhid-map.yml:3:11");
 
             Files.writeString(dir.resolve("vhid-map.yml"), SyncEndToEndTest.MAP);
-            assertThat(pair.carpgate.reload(Map.of())).isInstanceOf(Launcher.ReloadResult.Applied.class);
+            assertThat(pair.carpgate.reload(Map.of())).isInstanceOf(Carpgate.ReloadResult.Applied.class);
             assertThat(firmwareStatus(pair)).isEqualTo(200);
             String metrics = http.get(admin(pair, "/metrics")).text();
             assertThat(metrics).contains("carpgate_config_reloads_total{result=\"applied\"} 2.0",
@@ -54,14 +60,16 @@ class ReloadEndToEndTest {
         try (Pair pair = Pair.start(dir, "", SyncEndToEndTest.MAP)) {
             http.post(pair.carpgate("/xmlrpc.php"), RawHttps.basic(Pair.SYNC_USER, Pair.SYNC_PASSWORD),
                     SyncEndToEndTestSupport.restoreWithoutVips());
-            assertThat(instanceSources(pair)).containsExactly("wg0-branches=map+sync");
+            // The memory learns when the restore's exchange is over, which may be just after the master has the answer.
+            org.awaitility.Awaitility.await("the stored restore learned").atMost(java.time.Duration.ofSeconds(10))
+                    .until(() -> instanceSources(pair), java.util.List.of("wg0-branches=map+sync")::equals);
 
             Path config = dir.resolve("carpgate.yml");
             Files.writeString(config, Files.readString(config).replace("limits: {carp-cache: 1ms}",
                     "# edited\nlimits: {carp-cache: 1ms, upstream-timeout: 30s}"));
-            Launcher.ReloadResult result = pair.carpgate.reload(Map.of());
-            assertThat(result).isInstanceOf(Launcher.ReloadResult.Applied.class);
-            assertThat(((Launcher.ReloadResult.Applied) result).needRestart()).isEmpty();
+            Carpgate.ReloadResult result = pair.carpgate.reload(Map.of());
+            assertThat(result).isInstanceOf(Carpgate.ReloadResult.Applied.class);
+            assertThat(((Carpgate.ReloadResult.Applied) result).needRestart()).isEmpty();
             assertThat(instanceSources(pair)).containsExactly("wg0-branches=map+sync");
         }
     }
@@ -76,8 +84,8 @@ class ReloadEndToEndTest {
                     .replace("logs: {dir: logs}", "logs: {dir: logs, retention-days: 7, level: debug}")
                     + "mode: observe\n");
             try {
-                Launcher.ReloadResult result = pair.carpgate.reload(Map.of());
-                assertThat(((Launcher.ReloadResult.Applied) result).needRestart())
+                Carpgate.ReloadResult result = pair.carpgate.reload(Map.of());
+                assertThat(((Carpgate.ReloadResult.Applied) result).needRestart())
                         .containsExactly("listen", "logs (dir, retention-days, max-file-size, total-size-cap)");
                 assertThat(pair.carpgate.server().config().mode()).isEqualTo(io.carpgate.config.Mode.OBSERVE);
                 assertThat(pair.carpgate.port()).as("still on its port until a restart").isNotEqualTo(1);
@@ -85,8 +93,8 @@ class ReloadEndToEndTest {
 
                 // Put back, those keys match what is in effect again: nothing waits for a restart any more.
                 Files.writeString(config, original);
-                Launcher.ReloadResult back = pair.carpgate.reload(Map.of());
-                assertThat(((Launcher.ReloadResult.Applied) back).needRestart()).isEmpty();
+                Carpgate.ReloadResult back = pair.carpgate.reload(Map.of());
+                assertThat(((Carpgate.ReloadResult.Applied) back).needRestart()).isEmpty();
                 assertThat(pair.carpgate.server().config().mode()).isEqualTo(io.carpgate.config.Mode.ENFORCE);
             } finally {
                 io.carpgate.observe.LogSetup.level(io.carpgate.config.LogSettings.Level.INFO);
@@ -105,7 +113,7 @@ class ReloadEndToEndTest {
             Files.delete(dir.resolve("certs/carpgate.key"));
             io.carpgate.tls.Fingerprint renewed = io.carpgate.tls.PemFiles.writeSelfSigned(dir.resolve("certs/carpgate.crt"),
                     dir.resolve("certs/carpgate.key"), "carpgate", java.util.List.of("127.0.0.1"));
-            assertThat(pair.carpgate.reload(Map.of())).isInstanceOf(Launcher.ReloadResult.Applied.class);
+            assertThat(pair.carpgate.reload(Map.of())).isInstanceOf(Carpgate.ReloadResult.Applied.class);
             assertThat(presented(pair)).isEqualTo(renewed).isNotEqualTo(first);
             assertThat(pair.carpgate.listenerFingerprint()).isEqualTo(renewed);
 
@@ -114,9 +122,9 @@ class ReloadEndToEndTest {
             Path config = dir.resolve("carpgate.yml");
             Files.writeString(config, Files.readString(config).replace("certs/carpgate.crt", "certs/next.crt")
                     .replace("certs/carpgate.key", "certs/next.key"));
-            Launcher.ReloadResult result = pair.carpgate.reload(Map.of());
-            assertThat(result).isInstanceOf(Launcher.ReloadResult.Applied.class);
-            assertThat(((Launcher.ReloadResult.Applied) result).needRestart()).anyMatch(k -> k.startsWith("tls"));
+            Carpgate.ReloadResult result = pair.carpgate.reload(Map.of());
+            assertThat(result).isInstanceOf(Carpgate.ReloadResult.Applied.class);
+            assertThat(((Carpgate.ReloadResult.Applied) result).needRestart()).anyMatch(k -> k.startsWith("tls"));
             assertThat(presented(pair)).isEqualTo(renewed);
         }
     }

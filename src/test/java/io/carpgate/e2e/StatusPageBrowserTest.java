@@ -119,7 +119,7 @@ class StatusPageBrowserTest {
                 Files.writeString(dir.resolve("carpgate.yml"), Files.readString(dir.resolve("carpgate.yml"))
                         + "mode: enforcing\n");
                 assertThat(pair.carpgate.reload(java.util.Map.of()))
-                        .isInstanceOf(io.carpgate.cli.Launcher.ReloadResult.Rejected.class);
+                        .isInstanceOf(io.carpgate.runtime.Carpgate.ReloadResult.Rejected.class);
                 for (int look = 1; ; look++) {
                     try {
                         browser.navigate().refresh();

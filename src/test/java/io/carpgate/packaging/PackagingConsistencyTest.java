@@ -197,7 +197,7 @@ class PackagingConsistencyTest {
         assertThat(installed.tls().key()).isEqualTo(Paths.get(state, "carpgate.key"));
         assertThat(installed.logsDir()).isEqualTo(Paths.get(logs));
         assertThat(installed.stateDir()).contains(Paths.get(state, "state"));
-        assertThat(installed.pairs().get(0).vhidMap()).contains(stage.resolve("etc/carpgate/vhid-map.yml"));
+        assertThat(installed.pairs().get(0).vhidMap().source()).contains(stage.resolve("etc/carpgate/vhid-map.yml"));
         assertThat(installed.listen()).isEqualTo(example().listen());
         assertThat(Files.readString(stage.resolve("etc/carpgate/carpgate.yml"))
                 .replace("state-dir: " + state + "/state", "state-dir: ../state").replace(state + "/", "../certs/")
@@ -251,7 +251,7 @@ class PackagingConsistencyTest {
                 + "tls: {cert: c.crt, key: c.key}\nlogs: {dir: logs}\n"
                 + "backup: {url: 'https://127.0.0.1:9', insecure: true, api-credentials: api.txt}\n");
         CarpgateConfig loaded = ConfigLoader.load(config, Map.of());
-        try (io.carpgate.cli.Launcher.Running running = io.carpgate.cli.Launcher.start(loaded,
+        try (io.carpgate.runtime.Carpgate running = io.carpgate.runtime.Carpgate.start(loaded,
                 new java.io.PrintStream(java.io.OutputStream.nullOutputStream()))) {
             assertThat(run(command)).as("healthy while carpgate runs").isZero();
         }

@@ -78,7 +78,7 @@ class ForwardingStageTest {
     private static StageHarness forwardingTo(URI xmlrpc, Function<MethodCall, Gatekeeper.Decided> decider)
             throws Exception {
         Forwarder forwarder = new Forwarder(new Forwarder.Upstream(xmlrpc, new SslContextFactory.Client(),
-                Duration.ofSeconds(10), Duration.ofSeconds(30)));
+                Duration.ofSeconds(10), Duration.ofSeconds(30)), io.carpgate.observe.Logs.CONSOLE);
         return new StageHarness(next -> new BodyBuffering(1 << 20, new BodyBudget(1 << 20),
                 new io.carpgate.observe.Metrics("test"), new Deciding(decider, false, next)), forwarder);
     }

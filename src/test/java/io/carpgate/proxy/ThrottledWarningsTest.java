@@ -10,7 +10,7 @@ class ThrottledWarningsTest {
     @Test
     void oneLinePerReasonPerMinuteAndTheNextSaysHowManyWereLeftOut() {
         AtomicLong now = new AtomicLong(1_000);
-        ThrottledWarnings warnings = new ThrottledWarnings(now::get);
+        ThrottledWarnings warnings = new ThrottledWarnings(now::get, io.carpgate.observe.Logs.CONSOLE);
         assertThat(warnings.closed(ConnectionDrop.NOT_ALLOWED, "192.0.2.9", "")).hasValueSatisfying(
                 l -> assertThat(l).contains("192.0.2.9", "allow-from").doesNotContain("more"));
         for (int i = 0; i < 259; i++) {

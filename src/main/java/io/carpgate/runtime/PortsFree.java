@@ -1,4 +1,4 @@
-package io.carpgate.cli;
+package io.carpgate.runtime;
 
 import io.carpgate.config.CarpgateConfig;
 import java.io.IOException;
