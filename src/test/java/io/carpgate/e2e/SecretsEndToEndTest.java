@@ -64,6 +64,8 @@ class SecretsEndToEndTest {
                 Pair.API_SECRET,
                 "EXAMPLE-PRIVATE-KEY-never-log-this-value-00=",   // WireGuard private key in the fixture
                 "example-carp-secret",                             // CARP password in the fixture
+                // The backup's own VIPs' CARP password: search_item returns it in clear to every read of carpgate's.
+                io.carpgate.sim.SimVip.DEFAULT_PASSWORD,
                 "EXAMPLE-OPENVPN-PASSWORD-never-log",              // an OpenVPN client's password
                 Base64.getEncoder().encodeToString((Pair.SYNC_USER + ":" + Pair.SYNC_PASSWORD).getBytes(StandardCharsets.UTF_8)),
                 Base64.getEncoder().encodeToString((Pair.API_KEY + ":" + Pair.API_SECRET).getBytes(StandardCharsets.UTF_8)));
