@@ -95,6 +95,7 @@ final class DemoCommand implements Callable<Integer> {
         } else {
             out.println("Verdict: UNEXPECTED outcome, see above.");
         }
+        byRelease(out);
         out.flush();
         return expected ? 0 : 1;
     }
@@ -109,7 +110,15 @@ final class DemoCommand implements Callable<Integer> {
                     item.masterVip(), item.vhid()));
         }
         out.println("With VIP sync off only carpgate's VHID map can tell the VHID each follows; it names all three.");
+        out.println("The simulated backup runs as OPNsense " + options.release().version() + ".");
         out.println();
+    }
+
+    /** What the backup does without carpgate differs by release only with VIP sync on (docs/PROTOCOL.md). */
+    private static void byRelease(PrintWriter out) {
+        wrap(out, "", "By release (checked 25.7.11, 26.1.11, 26.7.2): with VIP sync off, as here, all three do the "
+                + "above; with VIP sync on, 25.7 alone still starts the OpenVPN client on a BACKUP (its start/restart "
+                + "ignore CARP). carpgate suppresses it on every release.");
     }
 
     private static String afterSync(Item item, Seen seen) {
