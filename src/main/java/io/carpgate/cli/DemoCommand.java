@@ -101,7 +101,8 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private static void intro(PrintWriter out, SimulatedBackup.Options options) {
-        out.println("carpgate demo: \"Synchronize and reconfigure all\" on a simulated HA pair with VIP sync off.");
+        out.println("carpgate demo: \"Synchronize and reconfigure all\" on a simulated HA pair (OPNsense "
+                + options.release().version() + "), VIP sync off.");
         wrap(out, "", "The backup is CARP BACKUP and its VIPs have uuids of their own ("
                 + String.join(", ", options.vips().stream().map(v -> "VHID " + v.vhid() + " on " + v.iface() + " "
                 + v.uuid()).toList()) + "). On the master:");
@@ -110,15 +111,15 @@ final class DemoCommand implements Callable<Integer> {
                     item.masterVip(), item.vhid()));
         }
         out.println("With VIP sync off only carpgate's VHID map can tell the VHID each follows; it names all three.");
-        out.println("The simulated backup runs as OPNsense " + options.release().version() + ".");
         out.println();
     }
 
-    /** What the backup does without carpgate differs by release only with VIP sync on (docs/PROTOCOL.md). */
+    /**
+     * What the backup does without carpgate differs by release only with VIP sync on (docs/PROTOCOL.md, checked
+     * on 25.7.11, 26.1.11, 26.7.2): 25.7's OpenVPN start/restart ignore CARP.
+     */
     private static void byRelease(PrintWriter out) {
-        wrap(out, "", "By release (checked 25.7.11, 26.1.11, 26.7.2): with VIP sync off, as here, all three do the "
-                + "above; with VIP sync on, 25.7 alone still starts the OpenVPN client on a BACKUP (its start/restart "
-                + "ignore CARP). carpgate suppresses it on every release.");
+        out.println("On 25.7 the backup starts the OpenVPN client with VIP sync on too; carpgate suppresses it on all.");
     }
 
     private static String afterSync(Item item, Seen seen) {

@@ -236,7 +236,9 @@ public final class SimulatedBackup implements AutoCloseable {
 
     /**
      * {@code iface} is the internal name ({@code opt2}) or the description ({@code WAN2}). A change runs the
-     * node's CARP hooks (WireGuard, OpenVPN and DHCP relay reconfiguration), as on OPNsense.
+     * node's CARP hooks (WireGuard, OpenVPN and DHCP relay reconfiguration), as on OPNsense. {@code DISABLED}
+     * stands for a configured VIP whose VHID is on no interface (not in the kernel): the backup's scripts see no
+     * live state for it.
      */
     public void setCarpStatus(int vhid, String iface, CarpStatus status) {
         state.setCarpStatus(vhid, iface, status);
