@@ -48,6 +48,8 @@ class SecretsEndToEndTest {
             // The recorder is the last listener: once it has the record, the log lines are written.
             pair.exchanges.await("the OpenVPN restore", r -> r.bytesIn() == openvpn.length);
             pair.awaitLog("access.log", "method=opnsense.firmware_version decision=forwarded ms");
+            // carpgate read the backup's search_item, whose rows carry every VIP's CARP password in clear.
+            assertThat(pair.backup.received()).anyMatch(c -> c.path().equals("/api/interfaces/vip_settings/search_item"));
             console = pair.console.toString(StandardCharsets.UTF_8);
             RawHttps http = new RawHttps();
             admin = http.get(ReloadEndToEndTest.admin(pair, "/")).text() + http.get(ReloadEndToEndTest.admin(pair, "/metrics")).text()

@@ -79,7 +79,8 @@ class ReferenceBackupTest {
     @Test
     void responsesAndFaultFixturesAreNoCalls() throws Exception {
         for (String name : List.of("list_services.response.xml", "restart_service.response.xml",
-                "auth_failed.response.xml", "fault.unknown_method.response.xml")) {
+                "auth_failed.response.xml", "fault.unknown_method.response.xml", "list_services.struct.response.xml",
+                "restart_service.named.response.xml")) {
             ReferenceBackup.Run run = BACKUP.run(fixture(name));
             assertThat(run.end()).as(name).isEqualTo("fault -32600");
             assertThat(run.calls()).as(name).isEmpty();
@@ -88,6 +89,14 @@ class ReferenceBackupTest {
         PhpArray list = (PhpArray) services.params().get(0);
         assertThat(((PhpArray) list.get(1L)).get("id")).isEqualTo(WG0);
         assertThat(((PhpArray) list.get(0L)).get("status")).isEqualTo(true);
+        // 25.7-26.7: a struct keyed by each service's place before the sort; a master's foreach walks it in the
+        // order written, so the keys are all that differ. WireGuard's entry (nocheck) reports status true.
+        PhpArray keyed = (PhpArray) IxrParse.parse(fixture("list_services.struct.response.xml")).params().get(0);
+        assertThat(((PhpArray) keyed.get("4")).get("name")).isEqualTo("cron");
+        PhpArray wireguard = keyed.values().stream().map(PhpArray.class::cast)
+                .filter(e -> "wireguard".equals(e.get("name"))).findFirst().orElseThrow();
+        assertThat(wireguard.get("id")).isEqualTo(WG0);
+        assertThat(wireguard.get("status")).isEqualTo(true);
     }
 
     @Test
