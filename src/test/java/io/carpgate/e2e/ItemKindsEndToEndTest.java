@@ -129,6 +129,7 @@ class ItemKindsEndToEndTest {
                 .contains("\"id\":\"" + CLIENT + "\",\"kind\":\"openvpn\",\"instance\":\"branch-client");
     }
 
+    /** Default release, 26.7.2; with VIP sync off the backup does the same on 25.7.11 and 26.1.11. */
     @Test
     void withoutVipSyncEachKindIsPointedAtTheBackupsOwnVipAndFailsOverWithIt() throws Exception {
         pair = Pair.start(dir, "", MAP);
@@ -170,6 +171,7 @@ class ItemKindsEndToEndTest {
                 .pollInterval(Duration.ofMillis(20)).until(() -> http.get(metrics).text(), t -> t.contains(expected));
     }
 
+    /** Default release, 26.7.2; with VIP sync off the backup does the same on 25.7.11 and 26.1.11. */
     @Test
     void withoutVipSyncOrMapTheStartsAreHeldAndTheLogSaysTheRelayWillNotFailOver() throws Exception {
         pair = Pair.start(dir, "", null);
@@ -182,6 +184,7 @@ class ItemKindsEndToEndTest {
                 .contains("WARNING DHCP relay lan depends on VIP " + MASTER_VIP2, "never starts the relay");
     }
 
+    /** Default release, 26.7.2; with VIP sync off the backup does the same on 25.7.11 and 26.1.11. */
     @Test
     void withoutCarpgateTheClientRunsOnTheBackupAndTheRelayNeverFailsOver() throws Exception {
         pair = Pair.start(dir, "", null);
