@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * An in-process OPNsense backup over HTTPS on 127.0.0.1: {@code /xmlrpc.php} as xmlrpc.php + IXR answer
  * it, and the two CARP API endpoints. It records what it received and what it did with WireGuard instances,
  * OpenVPN instances and DHCP relays, so end-to-end tests (and the demo) can show whether an item came up on a
- * CARP BACKUP node, and whether it comes up once the node is MASTER.
+ * CARP BACKUP node, and whether it comes up once the node is MASTER. It behaves as OPNsense 25.7.11, 26.1.11 or
+ * 26.7.2 ({@link Options#withRelease}, default the newest), whose own code it follows (docs/PROTOCOL.md).
  */
 public final class SimulatedBackup implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SimulatedBackup.class);
