@@ -98,6 +98,10 @@ def sync_and_reconfigure_all(server, sections):
     record("opnsense.filter_configure")
     record("opnsense.configd_reload_all_templates")
     services = record("opnsense.list_services")
+    # 25.7-26.7 answer a struct keyed "0", "4", ... (plugins_services() uasort()ed, keys kept); PHP's foreach on
+    # the master walks either shape alike.
+    if isinstance(services, dict):
+        services = list(services.values())
     if isinstance(services, list):
         for service in services:
             record("opnsense.restart_service", {"service": service["name"], "id": service.get("id", "")})

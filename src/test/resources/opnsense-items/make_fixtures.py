@@ -143,3 +143,119 @@ write("restore.no-items.request.xml", {
                              "StaticKeys": ""},
                  "DHCRelay": "", "DHCRelay@attributes": {"version": "1.0.1"}},
     "virtualip": VIPS})
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Answers of a backup running OPNsense 25.7.11-26.7.2, written as IXR_Value::getXml() and IXR_Server::serve()
+# write them (independently of the simulator, which the tests compare with these). Beside the team's byte-exact
+# originals in ../opnsense-fixtures/ (never edited) go the answers the originals predate:
+#   list_services.struct.response.xml     list_services after restore_config_section.request.xml
+#   restart_service.named.response.xml    the answer to restart_service.wireguard.request.xml (name[id])
+#   vip_settings.search_item.all-fields.response.json   search_item with every field (the password in clear)
+# and here list_services.three-kinds.response.xml (list_services after restore.three-kinds.request.xml).
+
+FIXTURE_WG0 = WG0  # the original fixtures' instance, wg0-branches
+
+
+def response(v):
+    return ('<?xml version="1.0"?>\n<methodResponse>\n  <params>\n    <param>\n      <value>\n      %s\n'
+            "      </value>\n    </param>\n  </params>\n</methodResponse>\n\n" % answer_value(v))
+
+
+def answer_value(v):
+    """IXR_Value::getXml(): a PHP array is a struct unless its keys are 0, 1, 2, ... in order (isStruct())."""
+    if isinstance(v, dict):
+        if not v:
+            return "<array><data>\n</data></array>"
+        if [str(k) for k in v] == [str(i) for i in range(len(v))]:
+            return answer_value(list(v.values()))
+        return "<struct>\n" + "".join(
+            "  <member><name>%s</name><value>%s</value></member>\n" % (k, answer_value(x))
+            for k, x in v.items()) + "</struct>"
+    if isinstance(v, list):
+        return "<array><data>\n" + "".join("  <value>%s</value>\n" % answer_value(x) for x in v) + "</data></array>"
+    if isinstance(v, bool):
+        return "<boolean>%d</boolean>" % v
+    return "<string>%s</string>" % esc(v)
+
+
+# core_services() (plugins.inc.d/core.inc) and a few other plugins of a small install, in plugins_scan() order.
+CORE = [("configd", "Configd"), ("login", "Users and Groups"), ("routing", "System routing"),
+        ("sysctl", "System tunables"), ("cron", "Cron"), ("syslog-ng", "Syslog-ng")]
+OTHERS = {"ntpd": "Network Time Daemon", "pf": "Packet Filter", "unbound": "Unbound DNS", "webgui": "Web GUI"}
+
+
+def simple(name, description):
+    return {"name": name, "description": description}
+
+
+def wireguard_service(uuid, name):
+    return {"description": "WireGuard " + name,
+            "configd": {"start": ["wireguard start " + uuid], "restart": ["wireguard restart " + uuid],
+                        "stop": ["wireguard stop " + uuid]},
+            "name": "wireguard", "nocheck": True, "id": uuid}
+
+
+def openvpn_service(uuid, role, description):
+    return {"description": "OpenVPN %s %s" % (role, description), "pidfile": "/var/run/ovpn-instance-%s.pid" % uuid,
+            "configd": {"start": ["openvpn start " + uuid], "restart": ["openvpn restart " + uuid],
+                        "stop": ["openvpn stop " + uuid]},
+            "id": uuid, "name": "openvpn"}
+
+
+def relay_service(uuid, description):
+    return {"name": "dhcrelay", "description": description,
+            "php": {"restart": ["dhcrelay_configure_id"], "start": ["dhcrelay_configure_id"], "args": ["verbose", "id"]},
+            "pidfile": "/var/run/dhcrelay-%s.pid" % uuid, "id": uuid, "verbose": False}
+
+
+def plugins_services(dhcrelay=(), openvpn_=(), wireguard_=()):
+    """plugins_scan() order (core, dhcrelay, ntpd, openvpn, pf, unbound, webgui, wireguard), then uasort() by
+    name with strcasecmp (stable), keeping the keys."""
+    scanned = ([simple(n, d) for n, d in CORE] + list(dhcrelay) + [simple("ntpd", OTHERS["ntpd"])]
+               + list(openvpn_) + [simple(n, OTHERS[n]) for n in ("pf", "unbound", "webgui")] + list(wireguard_))
+    keys = sorted(range(len(scanned)), key=lambda i: scanned[i]["name"].lower())
+    return {str(k): scanned[k] for k in keys}
+
+
+def list_services(services, running=()):
+    """list_services_xmlrpc(): status added; true for nocheck, else whether the pidfile's process runs (nothing
+    of the items runs before a restart; the other services do)."""
+    out = {}
+    for key, service in services.items():
+        service = dict(service)
+        if service.get("nocheck"):
+            service["status"] = True
+        elif service["name"] in ("openvpn", "dhcrelay"):
+            service["status"] = service["id"] in running
+        else:
+            service["status"] = True
+        out[key] = service
+    return out
+
+
+def write_answer(name, v):
+    with open(name, "w", encoding="utf-8", newline="") as f:
+        f.write(response(v))
+
+
+write_answer("../opnsense-fixtures/list_services.struct.response.xml",
+             list_services(plugins_services(wireguard_=[wireguard_service(FIXTURE_WG0, "wg0-branches")])))
+write_answer("../opnsense-fixtures/restart_service.named.response.xml",
+             "Service `wireguard[%s]' has been restarted." % FIXTURE_WG0)
+write_answer("list_services.three-kinds.response.xml", list_services(plugins_services(
+    dhcrelay=[relay_service(RELAY4, "DHCPv4 Relay (lan)")],
+    openvpn_=[openvpn_service(CLIENT, "client", "branch-client"), openvpn_service(SERVER, "server", "road-warriors")],
+    wireguard_=[wireguard_service(WG0, "wg0-branches")])))
+
+# search_item over the Vip model (searchBase): every field, subnet without its prefix, the password in clear.
+SEARCH_VIPS = [("9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d", "opt2", "198.51.100.5", "28", "7", "WAN2 CARP"),
+               ("0f1e2d3c-4b5a-4697-a8b9-cadbecfd0e1f", "lan", "192.168.1.1", "24", "2", "LAN CARP")]
+with open("../opnsense-fixtures/vip_settings.search_item.all-fields.response.json", "w", encoding="utf-8",
+          newline="") as f:
+    import json
+    rows = [{"uuid": u, "interface": i, "mode": "carp", "subnet": s, "subnet_bits": b, "gateway": "",
+             "noexpand": "0", "nobind": "0", "password": "sim-carp-password-never-show", "vhid": v,
+             "advbase": "1", "advskew": "100", "peer": "", "peer6": "", "nosync": "0", "address": "",
+             "vhid_txt": "", "descr": d} for u, i, s, b, v, d in SEARCH_VIPS]
+    f.write(json.dumps({"total": 2, "rowCount": 2, "current": 1, "rows": rows}, separators=(",", ":")))

@@ -122,10 +122,14 @@ public final class BackupApiClient {
         if (response.getStatus() != 200) {
             return new Answer<>(null, "backup API answered HTTP " + response.getStatus() + " for " + path);
         }
+        byte[] content = response.getContent();
         try {
-            return new Answer<>(parser.parse(response.getContent()), null);
+            return new Answer<>(parser.parse(content), null);
         } catch (BackupApiJson.BadAnswer e) {
             return new Answer<>(null, "backup API answer for " + path + " " + e.getMessage());
+        } finally {
+            // search_item's answer holds every VIP's CARP password in clear: keep it no longer than the parse.
+            java.util.Arrays.fill(content, (byte) 0);
         }
     }
 

@@ -1,32 +1,43 @@
 package io.carpgate.carp;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Reads the backup's two CARP answers. Rows that are not CARP, or whose VHID is not a number, are skipped:
  * a VIP we cannot place can only make a lookup fail ("no CARP VIP with VHID n"), which is the safe side.
  * Error messages never quote the body (it is the backup's data, and Jackson would echo it).
+ *
+ * <p>The answers are read as a token stream and only the fields below are ever turned into text. Every other
+ * field is stepped over unread: {@code search_item} returns each VIP's CARP {@code password} in clear, and
+ * Jackson skips a string it is never asked for without building it, so the password exists only in the
+ * answer's bytes while they are parsed (the client clears them afterwards).
  */
 final class BackupApiJson {
-    private final ObjectMapper json = new ObjectMapper();
+    /** The only fields read; anything else (the password above all) is skipped. */
+    private static final Set<String> READ = Set.of("uuid", "interface", "mode", "subnet", "vhid", "descr", "status");
+    private final JsonFactory json = new JsonFactory();
 
     /** vip_settings/search_item rows. */
     List<BackupVip> vips(byte[] body) throws BadAnswer {
         List<BackupVip> out = new ArrayList<>();
-        for (JsonNode row : rows(body)) {
+        for (Map<String, String> row : rows(body)) {
             Optional<Integer> vhid = vhid(row);
-            String uuid = row.path("uuid").asText("");
+            String uuid = field(row, "uuid");
             if (!isCarp(row) || vhid.isEmpty() || uuid.isEmpty()) {
                 continue;
             }
-            out.add(new BackupVip(uuid, row.path("interface").asText(""), vhid.get(),
-                    address(row.path("subnet").asText("")), row.path("descr").asText("")));
+            out.add(new BackupVip(uuid, field(row, "interface"), vhid.get(), address(field(row, "subnet")),
+                    field(row, "descr")));
         }
         return out;
     }
@@ -34,42 +45,85 @@ final class BackupApiJson {
     /** get_vip_status rows. */
     List<VipState> states(byte[] body) throws BadAnswer {
         List<VipState> out = new ArrayList<>();
-        for (JsonNode row : rows(body)) {
+        for (Map<String, String> row : rows(body)) {
             Optional<Integer> vhid = vhid(row);
-            if ((row.has("mode") && !isCarp(row)) || vhid.isEmpty()) {
+            if ((row.containsKey("mode") && !isCarp(row)) || vhid.isEmpty()) {
                 continue;
             }
-            out.add(new VipState(row.path("interface").asText(""), vhid.get(),
-                    address(row.path("subnet").asText("")), row.path("status").asText("")));
+            out.add(new VipState(field(row, "interface"), vhid.get(), address(field(row, "subnet")),
+                    field(row, "status")));
         }
         return out;
     }
 
-    private List<JsonNode> rows(byte[] body) throws BadAnswer {
-        JsonNode root;
-        try {
-            root = json.readTree(body);
+    /** The {@code rows} array's objects, each reduced to the {@link #READ} fields it has (last duplicate wins). */
+    private List<Map<String, String>> rows(byte[] body) throws BadAnswer {
+        try (JsonParser parser = json.createParser(body)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw new BadAnswer("has no 'rows' array");
+            }
+            List<Map<String, String>> rows = null;
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String name = parser.currentName();
+                JsonToken value = parser.nextToken();
+                if (name.equals("rows") && value == JsonToken.START_ARRAY) {
+                    rows = rowsOf(parser);
+                } else {
+                    if (name.equals("rows")) {
+                        rows = null; // a later "rows" that is no array replaces an earlier one, as a tree would
+                    }
+                    parser.skipChildren();
+                }
+            }
+            if (rows == null) {
+                throw new BadAnswer("has no 'rows' array");
+            }
+            return rows;
         } catch (IOException e) {
             throw new BadAnswer("is not valid JSON");
         }
-        if (root == null || !root.path("rows").isArray()) {
-            throw new BadAnswer("has no 'rows' array");
+    }
+
+    private static List<Map<String, String>> rowsOf(JsonParser parser) throws IOException {
+        List<Map<String, String>> rows = new ArrayList<>();
+        for (JsonToken token = parser.nextToken(); token != JsonToken.END_ARRAY; token = parser.nextToken()) {
+            if (token == null) {
+                throw new IOException("unexpected end");
+            }
+            if (token != JsonToken.START_OBJECT) {
+                parser.skipChildren(); // not a row; a tree would have read no field of it either
+                continue;
+            }
+            Map<String, String> row = new HashMap<>();
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String name = parser.currentName();
+                JsonToken value = parser.nextToken();
+                if (READ.contains(name) && value.isScalarValue()) {
+                    row.put(name, value == JsonToken.VALUE_NULL ? "" : parser.getText());
+                } else {
+                    row.remove(name);
+                    parser.skipChildren(); // containers skipped whole; a scalar's text is never asked for
+                }
+            }
+            rows.add(row);
         }
-        List<JsonNode> rows = new ArrayList<>();
-        root.path("rows").forEach(rows::add);
         return rows;
     }
 
-    private static boolean isCarp(JsonNode row) {
-        return row.path("mode").asText("").toLowerCase(Locale.ROOT).equals("carp");
+    private static String field(Map<String, String> row, String name) {
+        return row.getOrDefault(name, "");
     }
 
-    private static Optional<Integer> vhid(JsonNode row) {
-        String text = row.path("vhid").asText("").trim();
+    private static boolean isCarp(Map<String, String> row) {
+        return field(row, "mode").toLowerCase(Locale.ROOT).equals("carp");
+    }
+
+    private static Optional<Integer> vhid(Map<String, String> row) {
+        String text = field(row, "vhid").trim();
         return text.matches("\\d{1,3}") ? Optional.of(Integer.parseInt(text)) : Optional.empty();
     }
 
-    /** {@code 198.51.100.5/28} -> {@code 198.51.100.5}. */
+    /** {@code 198.51.100.5/28} -> {@code 198.51.100.5}; a bare address (search_item's {@code subnet}) as it is. */
     private static String address(String subnet) {
         int slash = subnet.indexOf('/');
         return (slash < 0 ? subnet : subnet.substring(0, slash)).trim();

@@ -96,12 +96,14 @@ final class DemoCommand implements Callable<Integer> {
         } else {
             out.println("Verdict: UNEXPECTED outcome, see above.");
         }
+        byRelease(out);
         out.flush();
         return expected ? 0 : 1;
     }
 
     private static void intro(PrintWriter out, SimulatedBackup.Options options) {
-        out.println("carpgate demo: \"Synchronize and reconfigure all\" on a simulated HA pair with VIP sync off.");
+        out.println("carpgate demo: \"Synchronize and reconfigure all\" on a simulated HA pair (OPNsense "
+                + options.release().version() + "), VIP sync off.");
         wrap(out, "", "The backup is CARP BACKUP and its VIPs have uuids of their own ("
                 + String.join(", ", options.vips().stream().map(v -> "VHID " + v.vhid() + " on " + v.iface() + " "
                 + v.uuid()).toList()) + "). On the master:");
@@ -111,6 +113,14 @@ final class DemoCommand implements Callable<Integer> {
         }
         out.println("With VIP sync off only carpgate's VHID map can tell the VHID each follows; it names all three.");
         out.println();
+    }
+
+    /**
+     * What the backup does without carpgate differs by release only with VIP sync on (docs/PROTOCOL.md, checked
+     * on 25.7.11, 26.1.11, 26.7.2): 25.7's OpenVPN start/restart ignore CARP.
+     */
+    private static void byRelease(PrintWriter out) {
+        out.println("On 25.7 the backup starts the OpenVPN client with VIP sync on too; carpgate suppresses it on all.");
     }
 
     private static String afterSync(Item item, Seen seen) {

@@ -34,6 +34,11 @@ final class ApiResponder {
         return "{\"status\":401,\"message\":\"Authentication Failed\"}".getBytes(StandardCharsets.UTF_8);
     }
 
+    /** The key authenticated but its user lacks the endpoint's privilege (ACL). */
+    static byte[] forbidden() {
+        return "{\"status\":403,\"message\":\"Forbidden\"}".getBytes(StandardCharsets.UTF_8);
+    }
+
     static byte[] unavailable() {
         return "{\"errorMessage\":\"Unexpected error, check log for details\",\"errorTitle\":\"An error occurred\"}"
                 .getBytes(StandardCharsets.UTF_8);
@@ -64,6 +69,11 @@ final class ApiResponder {
         return out;
     }
 
+    /**
+     * vip_settings/search_item (searchBase over the Vip model): every field of every VIP, as the model stores it:
+     * {@code subnet} without the prefix ({@code subnet_bits} apart), the CARP {@code password} in clear,
+     * {@code nosync}, and the volatile {@code address} and {@code vhid_txt} (empty here).
+     */
     private Map<String, Object> vipSettings() {
         List<Object> rows = new ArrayList<>();
         for (SimVip v : state.vips()) {
@@ -71,8 +81,20 @@ final class ApiResponder {
             row.put("uuid", v.uuid());
             row.put("interface", v.iface());
             row.put("mode", "carp");
-            row.put("subnet", v.address() + "/" + v.bits());
+            row.put("subnet", v.address());
+            row.put("subnet_bits", Integer.toString(v.bits()));
+            row.put("gateway", "");
+            row.put("noexpand", "0");
+            row.put("nobind", "0");
+            row.put("password", v.password());
             row.put("vhid", Integer.toString(v.vhid()));
+            row.put("advbase", "1");
+            row.put("advskew", "100");
+            row.put("peer", "");
+            row.put("peer6", "");
+            row.put("nosync", v.nosync() ? "1" : "0");
+            row.put("address", "");
+            row.put("vhid_txt", "");
             row.put("descr", v.descr());
             rows.add(row);
         }

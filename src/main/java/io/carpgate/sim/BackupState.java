@@ -21,6 +21,7 @@ import java.util.Set;
 final class BackupState {
     private List<SimVip> vips;
     private final List<SimService> otherServices;
+    private final OpnsenseRelease release;
     /** CARP state belongs to a VHID on an interface, not to a VIP's uuid: it survives a VIP sync. */
     private final Map<String, CarpStatus> statusByVhid = new HashMap<>();
     private final Map<String, Object> config = new LinkedHashMap<>();
@@ -33,11 +34,16 @@ final class BackupState {
     private final Set<String> stoppedOthers = new LinkedHashSet<>();
     private final List<ServiceEvent> events = new ArrayList<>();
     private final List<WireguardStart> wireguardStarts = new ArrayList<>();
+    /** uuids of the instances whose wgN exists (created and configured by a start or restart). */
+    private final Set<String> wireguardConfigured = new LinkedHashSet<>();
+    private long filterReloads;
     private long restoresStored;
+    private boolean wireguardEnabled;
 
-    BackupState(List<SimVip> vips, List<SimService> otherServices) {
+    BackupState(List<SimVip> vips, List<SimService> otherServices, OpnsenseRelease release) {
         this.vips = List.copyOf(vips);
         this.otherServices = List.copyOf(otherServices);
+        this.release = release;
     }
 
     synchronized List<SimVip> vips() {
@@ -71,6 +77,7 @@ final class BackupState {
         }
     }
 
+    /** DISABLED: the VIP is configured but its VHID is on no interface (not in the kernel). */
     synchronized CarpStatus statusOf(SimVip vip) {
         return statusByVhid.getOrDefault(key(vip.vhid(), vip.iface()), CarpStatus.BACKUP);
     }
@@ -111,37 +118,39 @@ final class BackupState {
         return List.copyOf(wireguardStarts);
     }
 
+    synchronized Set<String> wireguardConfigured() {
+        return Set.copyOf(wireguardConfigured);
+    }
+
+    synchronized long filterReloads() {
+        return filterReloads;
+    }
+
     synchronized void resetRecordings() {
         events.clear();
         wireguardStarts.clear();
     }
 
+    /** firmware_version_xmlrpc(): {@code opnsense-version -v base|core|kernel} of the simulated release. */
     Map<String, Object> firmwareVersion() {
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("base", Map.of("version", "25.7"));
-        out.put("firmware", Map.of("version", "25.7"));
-        out.put("kernel", Map.of("version", "25.7"));
+        out.put("base", Map.of("version", release.version()));
+        out.put("firmware", Map.of("version", release.version()));
+        out.put("kernel", Map.of("version", release.version()));
         return out;
     }
 
     /**
-     * restore_config_section: each top-level section replaces the stored one; {@code OPNsense} is merged one
-     * level deeper (per module) as the real backup does. CARP VIPs in {@code virtualip.vip} replace the
-     * node's own, uuids included, as OPNsense's restore does for VIPs not marked "No XMLRPC sync".
+     * restore_config_section_xmlrpc(): the master's sections are merged into the stored config by
+     * {@link #mergeConfigAttributes} (leaves overwritten, lists and MVC items replaced, the backup's other sections
+     * and its nosync items kept). CARP VIPs are keyed {@code carp_<interface>_vip<vhid>}: the node's VIPs become
+     * its own nosync VIPs (first) followed by the master's, uuids included, so a local VHID VIP the master does not
+     * send is dropped and a nosync one stays beside the master's VIP for the same interface and VHID.
      */
-    @SuppressWarnings("unchecked")
     synchronized boolean restoreConfigSection(Object sections) {
         restoresStored++;
         if (sections instanceof Map<?, ?> map) {
-            map.forEach((key, data) -> {
-                String section = String.valueOf(key);
-                if (section.equals("OPNsense") && data instanceof Map<?, ?> modules
-                        && config.get("OPNsense") instanceof Map<?, ?> stored) {
-                    ((Map<String, Object>) stored).putAll((Map<String, Object>) modules);
-                } else {
-                    config.put(section, data instanceof Map<?, ?> m ? new LinkedHashMap<>(m) : data);
-                }
-            });
+            mergeConfigAttributes(phpArray(map), config, "");
             reloadInstances();
             Object payloadVips = path(map, "virtualip", "vip");
             if (payloadVips != null) {
@@ -151,14 +160,82 @@ final class BackupState {
         return true;
     }
 
+    /** A value as PHP holds it: every array a map with string keys ("0", "1", ... for a list), in order. */
+    private static Object phpValue(Object value) {
+        if (value instanceof Map<?, ?> m) {
+            return phpArray(m);
+        }
+        if (value instanceof List<?> l) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            for (int i = 0; i < l.size(); i++) {
+                out.put(Integer.toString(i), phpValue(l.get(i)));
+            }
+            return out;
+        }
+        return value;
+    }
+
+    private static Map<String, Object> phpArray(Map<?, ?> map) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        map.forEach((k, v) -> out.put(String.valueOf(k), phpValue(v)));
+        return out;
+    }
+
+    /**
+     * legacy.inc's merge_config_attributes($source, $dest): a leaf overwrites; an array is merged into the stored
+     * one, which is first reset when it is new, a sequenced list ({@code isset($dest[0])}) or an MVC item
+     * ({@code @attributes.uuid}); the reset one's records marked nosync are put back in front (not for filter
+     * and NAT rules, whose order means something).
+     */
+    @SuppressWarnings("unchecked")
+    private static void mergeConfigAttributes(Map<String, Object> source, Map<String, Object> dest, String path) {
+        for (Map.Entry<String, Object> entry : source.entrySet()) {
+            String key = entry.getKey();
+            if (!(entry.getValue() instanceof Map<?, ?> value)) {
+                dest.put(key, entry.getValue());
+                continue;
+            }
+            // As in PHP, $path grows across the loop's iterations (it is reassigned, not a copy per key).
+            path = path.isEmpty() ? key : path + "." + key;
+            Object stored = dest.get(key);
+            List<Object> nosync = new ArrayList<>();
+            if (!(stored instanceof Map<?, ?> storedMap) || !storedMap.isEmpty()
+                    && (storedMap.containsKey("0") || path(storedMap, "@attributes", "uuid") != null)) {
+                boolean ordered = List.of("filter.rule", "nat.rule", "nat.outbound.rule").contains(path);
+                if (!ordered && stored instanceof Map<?, ?> old) {
+                    old.values().stream().filter(r -> r instanceof Map<?, ?> rec && !Php.empty(rec.get("nosync")))
+                            .forEach(nosync::add);
+                }
+                dest.put(key, new LinkedHashMap<String, Object>());
+            }
+            Map<String, Object> target = (Map<String, Object>) dest.get(key);
+            mergeConfigAttributes((Map<String, Object>) value, target, path);
+            if (!nosync.isEmpty()) {
+                dest.put(key, arrayMerge(nosync, target)); // local nosync items on top
+            }
+        }
+    }
+
+    /** array_merge($list, $array): numeric keys renumbered after the list, string keys kept. */
+    private static Map<String, Object> arrayMerge(List<Object> first, Map<String, Object> second) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        first.forEach(v -> out.put(Integer.toString(out.size()), v));
+        second.forEach((k, v) -> out.put(k.matches("0|[1-9][0-9]{0,8}") ? Integer.toString(out.size()) : k, v));
+        return out;
+    }
+
     private static int number(Object value) {
         String text = Php.toStringValue(value).trim();
         return text.matches("[0-9]{1,9}") ? Integer.parseInt(text) : 0;
     }
 
+    /**
+     * The node's VIPs after a restore that carries {@code virtualip.vip}: its own nosync VIPs first, then the
+     * master's CARP VIPs ({@code remove_nosync()} on the master already dropped the master's nosync ones).
+     */
     private List<SimVip> mergedVips(Object payload) {
         List<?> list = payload instanceof List<?> l ? l : List.of(payload);
-        List<SimVip> merged = new ArrayList<>();
+        List<SimVip> merged = new ArrayList<>(vips.stream().filter(SimVip::nosync).toList());
         for (Object entry : list) {
             if (entry instanceof Map<?, ?> vip && "carp".equals(Php.toStringValue(vip.get("mode")))) {
                 String iface = Php.toStringValue(vip.get("interface"));
@@ -166,7 +243,8 @@ final class BackupState {
                         .map(SimVip::ifaceDescription).findFirst().orElse(iface.toUpperCase(java.util.Locale.ROOT));
                 merged.add(new SimVip(Php.toStringValue(path(vip, "@attributes", "uuid")), iface, description,
                         number(vip.get("vhid")), Php.toStringValue(vip.get("subnet")),
-                        number(vip.get("subnet_bits")), Php.toStringValue(vip.get("descr"))));
+                        number(vip.get("subnet_bits")), Php.toStringValue(vip.get("descr")),
+                        Php.toStringValue(vip.get("password")), false));
             }
         }
         return List.copyOf(merged);
@@ -187,6 +265,8 @@ final class BackupState {
     /** What each model reads from the stored config after a restore (the models read config.xml, in order). */
     private void reloadInstances() {
         instances.clear();
+        // wireguard_services() lists no instance (and wg-service-control.php starts none) unless general.enabled.
+        wireguardEnabled = "1".equals(Php.toStringValue(path(config, "OPNsense", "wireguard", "general", "enabled")));
         for (Map<?, ?> server : items(config, "OPNsense", "wireguard", "server", "servers", "server")) {
             String uuid = Php.toStringValue(path(server, "@attributes", "uuid"));
             instances.put(uuid, new StoredInstance(uuid, Php.toStringValue(server.get("name")),
@@ -218,7 +298,8 @@ final class BackupState {
 
     /**
      * The structs at {@code keys}: each step may be one struct or a list of them (a repeated element, or one
-     * that {@code listtags()} forces into a list, as {@code servers}); an empty element ({@code ''}) has none.
+     * that {@code listtags()} forces into a list, as {@code servers}, stored as PHP holds it: keys "0", "1", ...);
+     * an empty element ({@code ''}) has none.
      */
     private static List<Map<?, ?>> items(Object root, String... keys) {
         List<Object> level = List.of(root);
@@ -228,6 +309,8 @@ final class BackupState {
                 Object value = at instanceof Map<?, ?> map ? map.get(key) : null;
                 if (value instanceof List<?> list) {
                     next.addAll(list);
+                } else if (value instanceof Map<?, ?> m && m.containsKey("0")) {
+                    next.addAll(m.values());
                 } else if (value != null) {
                     next.add(value);
                 }
@@ -248,29 +331,44 @@ final class BackupState {
         return at;
     }
 
+    /** The plugin file ({@code plugins.inc.d/NAME.inc}) a service comes from; plugins_scan() sorts by it. */
+    private static String plugin(String service) {
+        return switch (service) {
+            case "configd", "login", "routing", "sysctl", "cron", "syslog-ng" -> "core";
+            case "kea-dhcp" -> "kea";
+            case "samplicate", "flowd_aggregate" -> "netflow";
+            default -> service;
+        };
+    }
+
     /**
-     * plugins_services(): the other services, one entry per enabled WireGuard instance, OpenVPN instance and
-     * DHCP relay (with a destination), sorted by name as OPNsense sorts them (strcasecmp, stable).
+     * plugins_services(): every plugin's services in plugins_scan() order (plugin files sorted by name; the other
+     * services, one entry per enabled WireGuard instance while WireGuard is enabled, per enabled OpenVPN instance
+     * and per enabled DHCP relay whose destination exists), then uasort() by name (strcasecmp, stable), which
+     * keeps the keys: the result maps each entry's original position ("0", "4", ...) to it, in sorted order.
      */
-    synchronized List<Map<String, Object>> services() {
-        List<Map<String, Object>> out = new ArrayList<>();
+    synchronized Map<String, Map<String, Object>> services() {
+        List<Map<String, Object>> collected = new ArrayList<>();
         for (SimService s : otherServices) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("name", s.name());
             m.put("description", s.description());
             s.id().ifPresent(id -> m.put("id", id));
-            m.put("status", !stoppedOthers.contains(s.name()));
-            out.add(m);
+            collected.add(m);
         }
         for (StoredInstance i : instances.values()) {
-            if (i.enabled()) {
+            if (wireguardEnabled && i.enabled()) {
                 Map<String, Object> m = new LinkedHashMap<>();
-                m.put("description", "WireGuard " + i.name());
+                m.put("description", "WireGuard " + Php.htmlspecialchars(i.name()));
+                Map<String, Object> configd = new LinkedHashMap<>();
+                configd.put("start", List.of("wireguard start " + i.uuid()));
+                configd.put("restart", List.of("wireguard restart " + i.uuid()));
+                configd.put("stop", List.of("wireguard stop " + i.uuid()));
+                m.put("configd", configd);
                 m.put("name", "wireguard");
                 m.put("nocheck", true);
                 m.put("id", i.uuid());
-                m.put("status", wireguardUp.contains(i.uuid()));
-                out.add(m);
+                collected.add(m);
             }
         }
         for (StoredOpenVpnInstance i : openvpn.values()) {
@@ -285,8 +383,7 @@ final class BackupState {
                 m.put("configd", configd);
                 m.put("id", i.uuid());
                 m.put("name", "openvpn");
-                m.put("status", openvpnRunning.contains(i.uuid()));
-                out.add(m);
+                collected.add(m);
             }
         }
         for (StoredRelay r : relays.values()) {
@@ -302,26 +399,76 @@ final class BackupState {
                 m.put("pidfile", "/var/run/dhcrelay-" + r.uuid() + ".pid");
                 m.put("id", r.uuid());
                 m.put("verbose", false);
-                m.put("status", relaysRunning.contains(r.uuid()));
-                out.add(m);
+                collected.add(m);
             }
         }
-        out.sort(Comparator.comparing(m -> ((String) m.get("name")).toLowerCase(Locale.ROOT)));
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < collected.size(); i++) {
+            order.add(i);
+        }
+        // plugins_scan(): plugin files in name order, each plugin's services in its own order.
+        order.sort(Comparator.comparing(i -> plugin((String) collected.get(i).get("name"))));
+        List<Map<String, Object>> scanned = order.stream().map(collected::get).toList();
+        List<Integer> keys = new ArrayList<>();
+        for (int i = 0; i < scanned.size(); i++) {
+            keys.add(i);
+        }
+        keys.sort(Comparator.comparing(i -> ((String) scanned.get(i).get("name")).toLowerCase(Locale.ROOT)));
+        Map<String, Map<String, Object>> out = new LinkedHashMap<>();
+        keys.forEach(k -> out.put(Integer.toString(k), scanned.get(k)));
         return out;
     }
 
     /**
-     * start/restart/stop_service with {service, id}; the lookup walks the service list with PHP's loose
-     * {@code ==} exactly as the backup does. Returns the backup's answer text.
+     * list_services_xmlrpc() (25.7-26.7): plugins_services() with {@code status} added, keys kept: IXR writes it
+     * as a struct unless the sort moved nothing. {@code status} is service_status(): {@code true} for a nocheck
+     * entry (every WireGuard instance, up or down), else whether its process runs.
      */
-    synchronized String control(String action, Object filter) {
+    synchronized Map<String, Object> listServices() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        services().forEach((key, service) -> {
+            Map<String, Object> m = new LinkedHashMap<>(service);
+            m.put("status", status(service));
+            out.put(key, m);
+        });
+        return out;
+    }
+
+    private boolean status(Map<String, Object> service) {
+        if (Php.truthy(service.get("nocheck"))) {
+            return true;
+        }
+        String name = (String) service.get("name");
+        String id = service.containsKey("id") ? (String) service.get("id") : "";
+        return switch (name) {
+            case "openvpn" -> openvpnRunning.contains(id);
+            case "dhcrelay" -> relaysRunning.contains(id);
+            default -> !stoppedOthers.contains(name);
+        };
+    }
+
+    /** What PHP prints when {@code *_service_xmlrpc($params)} reads {@code $params["service"]} of a non-array. */
+    record Fatal(String body) {}
+
+    /**
+     * start/restart/stop_service_xmlrpc($params): the filter is {@code id} only when {@code !empty($params['id'])};
+     * service_by_name() walks the service list with PHP's loose {@code ==} exactly as the backup does. Returns the
+     * backup's answer text (the service named {@code name[id]}), or a {@link Fatal} when the parameter is a string
+     * or a date (PHP 8 throws on its offset; a number, boolean or list reads as null: "could not find").
+     */
+    synchronized Object control(String action, Object filter) {
+        if (filter instanceof String || filter instanceof IxrDate) {
+            events.add(new ServiceEvent(action, "", "", "fatal"));
+            return new Fatal(fatal(action, filter));
+        }
         Object service = filter instanceof Map<?, ?> m ? m.get("service") : null;
         Object id = filter instanceof Map<?, ?> m ? m.get("id") : null;
-        Optional<Map<String, Object>> found = find(services(), service, id);
+        Optional<Map<String, Object>> found = find(List.copyOf(services().values()), service, id);
         String serviceText = Php.toStringValue(service);
         if (found.isEmpty()) {
             events.add(new ServiceEvent(action, serviceText, Php.toStringValue(id), "not found"));
-            return "Could not " + action + " unknown service `" + Php.htmlspecialchars(serviceText) + "'";
+            String asked = serviceText + (Php.empty(id) ? "" : "[" + Php.toStringValue(id) + "]");
+            return "Could not find unknown service `" + Php.htmlspecialchars(asked) + "'";
         }
         Map<String, Object> s = found.get();
         String name = (String) s.get("name");
@@ -342,33 +489,70 @@ final class BackupState {
             case "stop" -> "stopped";
             default -> "restarted";
         };
-        return "Service `" + Php.htmlspecialchars(name) + "' has been " + done + ".";
+        // service_name(): the name, and [id] when the entry has one.
+        String named = name + (s.containsKey("id") ? "[" + sid + "]" : "");
+        return "Service `" + Php.htmlspecialchars(named) + "' has been " + done + ".";
     }
 
+    private static String fatal(String action, Object param) {
+        int line = switch (action) {
+            case "stop" -> 71;
+            case "start" -> 87;
+            default -> 103;
+        };
+        String where = "/usr/local/etc/inc/xmlrpc/service.inc";
+        String error = param instanceof IxrDate ? "Error: Cannot use object of type IXR_Date as array"
+                : "TypeError: Cannot access offset of type string on string";
+        String arg = param instanceof String text
+                ? "'" + (text.length() > 15 ? text.substring(0, 15) + "...'" : text + "'") : "Object(IXR_Date)";
+        return "<br />\n<b>Fatal error</b>:  Uncaught " + error + " in " + where + ":" + line + "\nStack trace:\n"
+                + "#0 [internal function]: " + action + "_service_xmlrpc(" + arg + ")\n"
+                + "#1 /usr/local/opnsense/contrib/IXR/IXR_Library.php(447): call_user_func('" + action
+                + "_service_xm...', " + arg + ")\n"
+                + "#2 {main}\n  thrown in <b>" + where + "</b> on line <b>" + line + "</b><br />\n";
+    }
+
+    /**
+     * util.inc's service_by_name($name, $filter): a service is skipped unless {@code $name != '*'} is false or its
+     * name loosely equals {@code $name}; with no filter the filter becomes {@code name => $name} ("force
+     * (mis)match"), so {@code *} without an id matches no service; with an id, the first whose id loosely equals it.
+     */
     static Optional<Map<String, Object>> find(List<Map<String, Object>> services, Object service, Object id) {
+        boolean byId = !Php.empty(id);
         for (Map<String, Object> s : services) {
-            boolean nameMatches = Php.looseEquals(service, "*") || Php.looseEquals(s.get("name"), service);
-            if (!nameMatches) {
+            boolean wildcard = Php.looseEquals(service, "*"); // !($name != '*')
+            if (!wildcard && !Php.looseEquals(s.get("name"), service)) {
                 continue;
             }
-            if (Php.empty(id) || (s.containsKey("id") && Php.looseEquals(s.get("id"), id))) {
+            if (byId ? s.containsKey("id") && Php.looseEquals(s.get("id"), id)
+                    : Php.looseEquals(s.get("name"), service)) {
                 return Optional.of(s);
             }
         }
         return Optional.empty();
     }
 
+    /**
+     * wg-service-control.php start/restart: the instance is always (re)configured (wg_stop, then wg_start: wgN
+     * created, {@code wg syncconf}, addresses, a route per peer network), and only the final {@code ifconfig wgN
+     * up|down} depends on CARP: down when {@code carp_depend_on} names a local CARP VIP whose VHID is not MASTER
+     * (a VIP whose VHID is on no interface counts DISABLED: down); up when MASTER, empty, unknown here or not a CARP
+     * VIP. The script then runs {@code filter reload}.
+     */
     private String wireguard(String action, StoredInstance instance) {
         if (action.equals("stop")) {
             wireguardUp.remove(instance.uuid());
             return "down";
         }
         Optional<SimVip> local = vips.stream().filter(v -> v.uuid().equals(instance.carpDependOn())).findFirst();
+        Optional<CarpStatus> carp = local.map(v -> liveStatusOfVhid(v.vhid()));
         wireguardStarts.add(new WireguardStart(action, instance.uuid(), instance.carpDependOn(),
-                local.map(SimVip::vhid), local.map(this::statusOf)));
-        if (local.isPresent() && statusOf(local.get()) != CarpStatus.MASTER) {
+                local.map(SimVip::vhid), carp));
+        wireguardConfigured.add(instance.uuid());
+        filterReloads++;
+        if (carp.isPresent() && carp.get() != CarpStatus.MASTER) {
             wireguardUp.remove(instance.uuid());
-            return "kept down: CARP " + statusOf(local.get()) + " on VHID " + local.get().vhid();
+            return "kept down: CARP " + carp.get() + " on VHID " + local.get().vhid();
         }
         // No dependency, or one on a VIP this node does not have: treated as none, so it comes up.
         wireguardUp.add(instance.uuid());
@@ -376,16 +560,17 @@ final class BackupState {
     }
 
     /**
-     * ovpn_service_control.php: a client whose carp_depend_on names a local CARP VIP that is not MASTER is not
-     * started ({@code start} leaves it as it was, {@code restart} stops it); servers and clients whose uuid is
-     * unknown here start.
+     * ovpn_service_control.php start/restart. On 25.7 the CARP state is read only for {@code configure}: a start
+     * or restart starts every instance, a client whose VIP is BACKUP included. From 26.1 a client whose
+     * carp_depend_on names a local CARP VIP that is not MASTER is not started ({@code start} leaves it as it was,
+     * {@code restart} stops it); servers and clients whose uuid is unknown here start.
      */
     private String openvpn(String action, StoredOpenVpnInstance instance) {
         if (action.equals("stop")) {
             openvpnRunning.remove(instance.uuid());
             return "down";
         }
-        Optional<String> down = openvpnCarpDown(instance);
+        Optional<String> down = release.openvpnStartsConsultCarp() ? openvpnCarpDown(instance) : Optional.empty();
         if (down.isPresent()) {
             if (action.equals("restart")) {
                 openvpnRunning.remove(instance.uuid());
@@ -411,7 +596,7 @@ final class BackupState {
             return Optional.empty(); // empty($vhids[...]): no dependency, the client starts
         }
         CarpStatus status = lastByVhid.get(local.get().vhid()) == local.get()
-                ? statusOf(local.get()) : CarpStatus.DISABLED;
+                ? liveStatusOfVhid(local.get().vhid()) : CarpStatus.DISABLED;
         return status == CarpStatus.MASTER ? Optional.empty()
                 : Optional.of("CARP " + status + " on VHID " + local.get().vhid());
     }
@@ -446,11 +631,14 @@ final class BackupState {
                 : Optional.of("CARP " + status + " on VHID " + local.get().vhid());
     }
 
-    /** What a live CARP entry says of a VHID number: the last local VIP with it wins, as the loops in OPNsense do. */
+    /**
+     * What the live CARP entries say of a VHID number: DISABLED when no interface has it (a configured VIP that
+     * is not in the kernel gives no entry), else the last entry's, as the loops in OPNsense's scripts do.
+     */
     private CarpStatus liveStatusOfVhid(int vhid) {
         CarpStatus status = CarpStatus.DISABLED;
         for (SimVip v : vips) {
-            if (v.vhid() == vhid) {
+            if (v.vhid() == vhid && statusOf(v) != CarpStatus.DISABLED) {
                 status = statusOf(v);
             }
         }
@@ -461,10 +649,10 @@ final class BackupState {
     private void carpEvent(int vhid) {
         for (StoredInstance instance : instances.values()) {
             Optional<SimVip> local = vips.stream().filter(v -> v.uuid().equals(instance.carpDependOn())).findFirst();
-            if (!instance.enabled() || local.isPresent() && local.get().vhid() != vhid) {
+            if (!wireguardEnabled || !instance.enabled() || local.isPresent() && local.get().vhid() != vhid) {
                 continue;
             }
-            boolean up = local.isEmpty() || statusOf(local.get()) == CarpStatus.MASTER;
+            boolean up = local.isEmpty() || liveStatusOfVhid(local.get().vhid()) == CarpStatus.MASTER;
             if (up) {
                 wireguardUp.add(instance.uuid());
             } else {

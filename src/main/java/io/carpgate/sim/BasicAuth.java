@@ -19,7 +19,8 @@ record BasicAuth(String user, String password) {
             return Optional.empty();
         }
         int colon = decoded.indexOf(':');
-        return colon < 0 ? Optional.of(new BasicAuth(decoded, ""))
+        // explode(':', ..., 2) must give two parts, or xmlrpc.php does not try to authenticate at all.
+        return colon < 0 ? Optional.empty()
                 : Optional.of(new BasicAuth(decoded.substring(0, colon), decoded.substring(colon + 1)));
     }
 

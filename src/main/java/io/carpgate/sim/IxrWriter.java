@@ -77,6 +77,9 @@ final class IxrWriter {
             if (map.isEmpty()) {
                 return array(List.of()); // PHP cannot tell an empty struct from an empty array
             }
+            if (!isStruct(map)) {
+                return array(List.copyOf(map.values()));
+            }
             StringBuilder out = new StringBuilder("<struct>\n");
             // Member names are not escaped by IXR.
             map.forEach((k, val) -> out.append("  <member><name>").append(k).append("</name><value>")
@@ -87,6 +90,18 @@ final class IxrWriter {
             return array(list);
         }
         return "<string>" + Php.htmlspecialchars(Php.toStringValue(v)) + "</string>";
+    }
+
+    /** IXR_Value::isStruct(): any key that is not the next of 0, 1, 2, ... (as a string) makes a struct. */
+    private static boolean isStruct(Map<?, ?> map) {
+        int expected = 0;
+        for (Object key : map.keySet()) {
+            if (!String.valueOf(key).equals(Integer.toString(expected))) {
+                return true;
+            }
+            expected++;
+        }
+        return false;
     }
 
     private static String array(List<?> list) {

@@ -85,6 +85,7 @@ final class SimHandler extends Handler.Abstract {
                 ? IxrReader.parse(body) : Optional.empty();
         record(request, path, auth, body, message);
 
+        pause(options.callDelay().toMillis()); // a real call takes 50-500 ms (PROTOCOL.md)
         if (path.equals("/xmlrpc.php")) {
             if (xmlRpcDelayMillis > 0) {
                 Thread.sleep(xmlRpcDelayMillis);
@@ -101,10 +102,24 @@ final class SimHandler extends Handler.Abstract {
         return reply(response, callback, 404, "text/plain", "Not Found".getBytes(StandardCharsets.UTF_8));
     }
 
+    private static void pause(long millis) throws InterruptedException {
+        if (millis > 0) {
+            Thread.sleep(millis);
+        }
+    }
+
     private boolean xmlRpc(Request request, Response response, Callback callback, Optional<BasicAuth> auth,
-                           Optional<IxrMessage> message) {
-        // xmlrpc.php checks the login before IXR looks at anything else.
-        if (auth.filter(a -> a.matches(options.xmlRpcUser(), options.xmlRpcPassword())).isEmpty()) {
+                           Optional<IxrMessage> message) throws InterruptedException {
+        // xmlrpc.php checks the login before IXR looks at anything else: "Local Database", then "Local API",
+        // each failure padded by Auth\Base::authenticate() (2 s on a real backup), so a wrong password costs two.
+        boolean authenticated = auth.filter(a -> a.matches(options.xmlRpcUser(), options.xmlRpcPassword())).isPresent();
+        if (auth.isPresent() && !authenticated) {
+            pause(2 * options.authFailureDelay().toMillis());
+        }
+        // ... and refuses a call from its own address (SERVER_ADDR == REMOTE_ADDR) with the same answer.
+        boolean ownAddress = options.refuseOwnAddress()
+                && Request.getLocalAddr(request).equals(Request.getRemoteAddr(request));
+        if (!authenticated || ownAddress) {
             return reply(response, callback, 200, "text/xml", IxrWriter.AUTH_FAILED.getBytes(StandardCharsets.UTF_8));
         }
         if (!request.getMethod().equals("POST")) {
@@ -119,19 +134,32 @@ final class SimHandler extends Handler.Abstract {
             return fault(response, callback, new IxrFault(-32600,
                     "server error. invalid xml-rpc. not conforming to spec. Request must be a methodCall"));
         }
-        Object result = dispatcher.call(message.get().methodName(), message.get().params());
+        Object result;
+        try {
+            result = dispatcher.call(message.get().methodName(), message.get().params());
+        } catch (XmlRpcDispatcher.PhpDied died) {
+            // PHP's fatal error is the whole answer (display_errors on): no XML, status 200.
+            return reply(response, callback, 200, "text/html; charset=UTF-8",
+                    died.body().getBytes(StandardCharsets.UTF_8));
+        }
         if (result instanceof IxrFault f) {
             return fault(response, callback, f);
         }
         return reply(response, callback, 200, "text/xml", IxrWriter.response(result));
     }
 
-    private boolean api(Request request, Response response, Callback callback, String path, Optional<BasicAuth> auth) {
+    private boolean api(Request request, Response response, Callback callback, String path, Optional<BasicAuth> auth)
+            throws InterruptedException {
         if (!apiAvailable.get()) {
             return reply(response, callback, 500, "application/json", ApiResponder.unavailable());
         }
         if (auth.filter(a -> a.matches(options.apiKey(), options.apiSecret())).isEmpty()) {
+            // "Local API" pads a failure (2 s on a real backup) before the 401.
+            pause(options.authFailureDelay().toMillis());
             return reply(response, callback, 401, "application/json", ApiResponder.unauthorized());
+        }
+        if (!options.apiPrivileged()) {
+            return reply(response, callback, 403, "application/json", ApiResponder.forbidden());
         }
         if (!request.getMethod().equals("GET")) {
             return reply(response, callback, 405, "application/json",

@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * An in-process OPNsense backup over HTTPS on 127.0.0.1: {@code /xmlrpc.php} as xmlrpc.php + IXR answer
  * it, and the two CARP API endpoints. It records what it received and what it did with WireGuard instances,
  * OpenVPN instances and DHCP relays, so end-to-end tests (and the demo) can show whether an item came up on a
- * CARP BACKUP node, and whether it comes up once the node is MASTER.
+ * CARP BACKUP node, and whether it comes up once the node is MASTER. It behaves as OPNsense 25.7.11, 26.1.11 or
+ * 26.7.2 ({@link Options#withRelease}, default the newest), whose own code it follows (docs/PROTOCOL.md).
  */
 public final class SimulatedBackup implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SimulatedBackup.class);
@@ -34,9 +35,18 @@ public final class SimulatedBackup implements AutoCloseable {
 
     /** How the simulated backup is set up; start from {@link #defaults()} and use the withers. */
     public record Options(String xmlRpcUser, String xmlRpcPassword, String apiKey, String apiSecret,
-                          List<SimVip> vips, List<SimService> services, int maxBody, boolean recording) {
+                          List<SimVip> vips, List<SimService> services, int maxBody, boolean recording,
+                          OpnsenseRelease release, java.time.Duration callDelay, java.time.Duration authFailureDelay,
+                          boolean refuseOwnAddress, boolean apiPrivileged) {
         /** Bodies larger than this get HTTP 413, unless raised with {@link #withMaxBody(int)}. */
         public static final int DEFAULT_MAX_BODY = 16 * 1024 * 1024;
+        /**
+         * What a failed login costs in the simulator by default, per authentication backend tried. OPNsense's
+         * {@code Auth\Base::authenticate()} pads a failure to 2 s ({@link #REAL_AUTH_FAILURE_DELAY}); tests keep
+         * it small so they stay fast, and one test shows a configured delay is honoured.
+         */
+        public static final java.time.Duration DEFAULT_AUTH_FAILURE_DELAY = java.time.Duration.ofMillis(20);
+        public static final java.time.Duration REAL_AUTH_FAILURE_DELAY = java.time.Duration.ofSeconds(2);
 
         public Options {
             vips = List.copyOf(vips);
@@ -44,37 +54,50 @@ public final class SimulatedBackup implements AutoCloseable {
             if (maxBody < 1) {
                 throw new IllegalArgumentException("maxBody must be positive");
             }
+            if (callDelay.isNegative() || authFailureDelay.isNegative()) {
+                throw new IllegalArgumentException("delays must not be negative");
+            }
         }
 
-        /** root/sync-password, the two VIPs of the fixtures (WAN2 VHID 7 and LAN VHID 2), unbound. */
+        /**
+         * root/sync-password, the two VIPs of the fixtures (WAN2 VHID 7 and LAN VHID 2), the services of a small
+         * install (core's six, ntpd, pf, unbound, webgui), the newest release checked, no per-call delay.
+         */
         public static Options defaults() {
             return new Options("root", "sync-password", "sim-api-key", "sim-api-secret",
                     List.of(new SimVip("9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d", "opt2", "WAN2", 7,
                                     "198.51.100.5", 28, "WAN2 CARP"),
                             new SimVip("0f1e2d3c-4b5a-4697-a8b9-cadbecfd0e1f", "lan", "LAN", 2,
                                     "192.168.1.1", 24, "LAN CARP")),
-                    List.of(SimService.of("unbound", "Unbound DNS")), DEFAULT_MAX_BODY, true);
+                    SimService.SMALL_INSTALL, DEFAULT_MAX_BODY, true, OpnsenseRelease.NEWEST,
+                    java.time.Duration.ZERO, DEFAULT_AUTH_FAILURE_DELAY, false, true);
         }
 
         public Options withXmlRpcCredentials(String user, String password) {
-            return new Options(user, password, apiKey, apiSecret, vips, services, maxBody, recording);
+            return new Options(user, password, apiKey, apiSecret, vips, services, maxBody, recording, release,
+                    callDelay, authFailureDelay, refuseOwnAddress, apiPrivileged);
         }
 
         public Options withApiCredentials(String key, String secret) {
-            return new Options(xmlRpcUser, xmlRpcPassword, key, secret, vips, services, maxBody, recording);
+            return new Options(xmlRpcUser, xmlRpcPassword, key, secret, vips, services, maxBody, recording, release,
+                    callDelay, authFailureDelay, refuseOwnAddress, apiPrivileged);
         }
 
         public Options withVips(List<SimVip> newVips) {
-            return new Options(xmlRpcUser, xmlRpcPassword, apiKey, apiSecret, newVips, services, maxBody, recording);
+            return new Options(xmlRpcUser, xmlRpcPassword, apiKey, apiSecret, newVips, services, maxBody, recording,
+                    release, callDelay, authFailureDelay, refuseOwnAddress, apiPrivileged);
         }
 
+        /** The other plugins' services, in {@code plugins_scan()} order (the items' own are added by the backup). */
         public Options withServices(List<SimService> newServices) {
-            return new Options(xmlRpcUser, xmlRpcPassword, apiKey, apiSecret, vips, newServices, maxBody, recording);
+            return new Options(xmlRpcUser, xmlRpcPassword, apiKey, apiSecret, vips, newServices, maxBody, recording,
+                    release, callDelay, authFailureDelay, refuseOwnAddress, apiPrivileged);
         }
 
         /** For large syncs (the benchmark sends 64 MiB restores). */
         public Options withMaxBody(int newMaxBody) {
-            return new Options(xmlRpcUser, xmlRpcPassword, apiKey, apiSecret, vips, services, newMaxBody, recording);
+            return new Options(xmlRpcUser, xmlRpcPassword, apiKey, apiSecret, vips, services, newMaxBody, recording,
+                    release, callDelay, authFailureDelay, refuseOwnAddress, apiPrivileged);
         }
 
         /**
@@ -82,13 +105,57 @@ public final class SimulatedBackup implements AutoCloseable {
          * tens-of-MiB restores (the benchmark) would otherwise grow the heap by every body it ever saw.
          */
         public Options withoutRecording() {
-            return new Options(xmlRpcUser, xmlRpcPassword, apiKey, apiSecret, vips, services, maxBody, false);
+            return new Options(xmlRpcUser, xmlRpcPassword, apiKey, apiSecret, vips, services, maxBody, false,
+                    release, callDelay, authFailureDelay, refuseOwnAddress, apiPrivileged);
+        }
+
+        /** The OPNsense release the backup behaves as (default {@link OpnsenseRelease#NEWEST}). */
+        public Options withRelease(OpnsenseRelease newRelease) {
+            return new Options(xmlRpcUser, xmlRpcPassword, apiKey, apiSecret, vips, services, maxBody, recording,
+                    newRelease, callDelay, authFailureDelay, refuseOwnAddress, apiPrivileged);
+        }
+
+        /**
+         * Every XML-RPC and API call takes at least this long before it is answered (default zero). A real backup
+         * takes 50-500 ms a call (a small restore about 260 ms, an authenticated firmware_version about 800 ms).
+         */
+        public Options withCallDelay(java.time.Duration delay) {
+            return new Options(xmlRpcUser, xmlRpcPassword, apiKey, apiSecret, vips, services, maxBody, recording,
+                    release, delay, authFailureDelay, refuseOwnAddress, apiPrivileged);
+        }
+
+        /**
+         * What a failed login costs, per authentication backend tried (xmlrpc.php tries "Local Database" then
+         * "Local API", so a wrong password is answered after twice this; the API tries one).
+         */
+        public Options withAuthFailureDelay(java.time.Duration delay) {
+            return new Options(xmlRpcUser, xmlRpcPassword, apiKey, apiSecret, vips, services, maxBody, recording,
+                    release, callDelay, delay, refuseOwnAddress, apiPrivileged);
+        }
+
+        /**
+         * xmlrpc.php refuses a call whose source address is the backup's own ({@code SERVER_ADDR ==
+         * REMOTE_ADDR}). Off by default: on loopback every test client shares the simulator's address.
+         */
+        public Options refusingOwnAddress() {
+            return new Options(xmlRpcUser, xmlRpcPassword, apiKey, apiSecret, vips, services, maxBody, recording,
+                    release, callDelay, authFailureDelay, true, apiPrivileged);
+        }
+
+        /**
+         * The API key's user lacks the privileges of the two endpoints ("Interfaces: Virtual IPs: Settings" and
+         * "... Status"): the API answers HTTP 403.
+         */
+        public Options withoutApiPrivilege() {
+            return new Options(xmlRpcUser, xmlRpcPassword, apiKey, apiSecret, vips, services, maxBody, recording,
+                    release, callDelay, authFailureDelay, refuseOwnAddress, false);
         }
 
         @Override
         public String toString() {
             return "Options[xmlRpcUser=" + xmlRpcUser + ", apiKey=" + apiKey + ", vips=" + vips
-                    + ", services=" + services + ", maxBody=" + maxBody + ", recording=" + recording + "]";
+                    + ", services=" + services + ", maxBody=" + maxBody + ", recording=" + recording
+                    + ", release=" + release + ", callDelay=" + callDelay + "]";
         }
     }
 
@@ -109,7 +176,7 @@ public final class SimulatedBackup implements AutoCloseable {
 
     public static SimulatedBackup start(Options options) {
         SelfSigned.Pair pair = SelfSigned.generate("backup.sim", List.of("127.0.0.1"));
-        BackupState state = new BackupState(options.vips(), options.services());
+        BackupState state = new BackupState(options.vips(), options.services(), options.release());
         SimHandler handler = new SimHandler(options, state);
         QueuedThreadPool threads = new QueuedThreadPool(16, 2);
         threads.setName("sim-backup");
@@ -170,7 +237,9 @@ public final class SimulatedBackup implements AutoCloseable {
 
     /**
      * {@code iface} is the internal name ({@code opt2}) or the description ({@code WAN2}). A change runs the
-     * node's CARP hooks (WireGuard, OpenVPN and DHCP relay reconfiguration), as on OPNsense.
+     * node's CARP hooks (WireGuard, OpenVPN and DHCP relay reconfiguration), as on OPNsense. {@code DISABLED}
+     * stands for a configured VIP whose VHID is on no interface (not in the kernel): the backup's scripts see no
+     * live state for it.
      */
     public void setCarpStatus(int vhid, String iface, CarpStatus status) {
         state.setCarpStatus(vhid, iface, status);
@@ -239,6 +308,16 @@ public final class SimulatedBackup implements AutoCloseable {
     /** How many restore_config_section calls the backup has run (stored), since it started. */
     public long restoresStored() {
         return state.restoresStored();
+    }
+
+    /** uuids of the WireGuard instances whose wgN a start or restart created and configured (up or down). */
+    public Set<String> wireguardConfigured() {
+        return state.wireguardConfigured();
+    }
+
+    /** How many times the backup ran {@code filter reload} (wg-service-control.php does after each start/restart). */
+    public long filterReloads() {
+        return state.filterReloads();
     }
 
     /** Every WireGuard start/restart the backup ran (not the CARP hooks'), with what it held then, in order. */

@@ -22,13 +22,34 @@ final class XmlRpcDispatcher {
         callbacks.put("opnsense.backup_config_section", state::backupConfigSection);
         callbacks.put("opnsense.filter_configure", args -> true);
         callbacks.put("opnsense.configd_reload_all_templates", args -> true);
-        callbacks.put("opnsense.list_services", args -> state.services());
-        callbacks.put("opnsense.start_service", args -> state.control("start", args));
-        callbacks.put("opnsense.restart_service", args -> state.control("restart", args));
-        callbacks.put("opnsense.stop_service", args -> state.control("stop", args));
+        callbacks.put("opnsense.list_services", args -> state.listServices());
+        callbacks.put("opnsense.start_service", args -> orDie(state.control("start", args)));
+        callbacks.put("opnsense.restart_service", args -> orDie(state.control("restart", args)));
+        callbacks.put("opnsense.stop_service", args -> orDie(state.control("stop", args)));
         callbacks.put("system.getCapabilities", args -> capabilities());
         callbacks.put("system.listMethods", args -> listMethods());
         callbacks.put(MULTICALL, this::multiCall);
+    }
+
+    /** PHP died with a fatal error: the rest of the request (a multicall's other entries too) never runs. */
+    static final class PhpDied extends RuntimeException {
+        private final String body;
+
+        PhpDied(String body) {
+            super("PHP fatal error", null, false, false);
+            this.body = body;
+        }
+
+        String body() {
+            return body;
+        }
+    }
+
+    private static Object orDie(Object result) {
+        if (result instanceof BackupState.Fatal fatal) {
+            throw new PhpDied(fatal.body());
+        }
+        return result;
     }
 
     /** IXR_Server::call(): a single parameter is passed as itself, otherwise the list of parameters. */

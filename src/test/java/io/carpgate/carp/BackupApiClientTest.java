@@ -182,6 +182,66 @@ class BackupApiClientTest {
     }
 
     @Test
+    void aMissingPrivilegeIsAnHttp403NotARefusedKey() throws Exception {
+        backup.close();
+        backup = SimulatedBackup.start(SimulatedBackup.Options.defaults().withoutApiPrivilege());
+        http.stop();
+        http = PinnedTls.jettyClient(backup.fingerprint());
+        assertThat(client().readNow()).isEqualTo(new CarpView.Unavailable(
+                "backup API answered HTTP 403 for /api/interfaces/vip_settings/search_item"));
+    }
+
+    @Test
+    void aFailedLoginIsAnsweredAfterTheConfiguredDelay() throws Exception {
+        // OPNsense pads a failed API login to about 2 s; the simulator's delay is configurable (default small).
+        backup.close();
+        backup = SimulatedBackup.start(SimulatedBackup.Options.defaults().withAuthFailureDelay(Duration.ofMillis(700)));
+        http.stop();
+        http = PinnedTls.jettyClient(backup.fingerprint());
+        long started = System.nanoTime();
+        CarpView view = client(backup.baseUrl(), "wrong", Duration.ofSeconds(10)).readNow();
+        assertThat(view).isEqualTo(new CarpView.Unavailable("backup API refused the credentials (HTTP 401)"));
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(700));
+    }
+
+    @Test
+    void theCarpPasswordOfTheAnswerIsKeptInNoObjectTheReadLeaves() throws Exception {
+        String password = "KNOWN-carp-password-4711";
+        backup.close();
+        backup = SimulatedBackup.start(SimulatedBackup.Options.defaults().withVips(List.of(
+                new io.carpgate.sim.SimVip("9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d", "opt2", "WAN2", 7, "198.51.100.5",
+                        28, "WAN2 CARP", password, false))));
+        http.stop();
+        http = PinnedTls.jettyClient(backup.fingerprint());
+        List<CarpReading> reads = new ArrayList<>();
+        CarpCache cache = cache(reads);
+        CarpView view = cache.current();
+        assertThat(view).isInstanceOf(CarpView.Known.class); // the answer with the password was read
+        assertThat(((CarpView.Known) view).vips()).hasSize(1);
+        assertThat(reads).isNotEmpty();
+        for (Object kept : List.of(view, reads, cache.lastSeen())) {
+            assertThat(Retained.strings(kept)).as("strings reachable from " + kept.getClass().getSimpleName())
+                    .isNotEmpty().noneMatch(text -> text.contains(password));
+            assertThat(String.valueOf(kept)).doesNotContain(password);
+        }
+    }
+
+    @Test
+    void theAllFieldsAnswerParsesAndItsPasswordIsNotRead() throws Exception {
+        byte[] answer = Fixtures.bytes("vip_settings.search_item.all-fields.response.json");
+        List<BackupVip> vips = new BackupApiJson().vips(answer);
+        assertThat(vips).containsExactly(
+                new BackupVip("9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d", "opt2", 7, "198.51.100.5", "WAN2 CARP"),
+                new BackupVip("0f1e2d3c-4b5a-4697-a8b9-cadbecfd0e1f", "lan", 2, "192.168.1.1", "LAN CARP"));
+        assertThat(Retained.strings(vips)).noneMatch(text -> text.contains("sim-carp-password-never-show"));
+        // A password that is not a string, or a row with odd members, still parses to the same rows.
+        byte[] odd = ("{\"rows\":[{\"password\":{\"a\":[1,\"x\"]},\"uuid\":\"c\",\"interface\":\"lan\","
+                + "\"mode\":\"carp\",\"subnet\":\"10.0.0.3\",\"subnet_bits\":\"24\",\"vhid\":3,\"descr\":null},"
+                + "7,[\"x\"]],\"total\":1}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(new BackupApiJson().vips(odd)).containsExactly(new BackupVip("c", "lan", 3, "10.0.0.3", ""));
+    }
+
+    @Test
     void fixtureJsonParses() throws Exception {
         BackupApiJson json = new BackupApiJson();
         assertThat(json.vips(Fixtures.bytes("vip_settings.search_item.response.json"))).hasSize(2)

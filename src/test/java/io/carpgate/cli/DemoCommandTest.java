@@ -45,6 +45,8 @@ class DemoCommandTest {
                 + ".*after the sync, backup BACKUP +\\| down +\\| down\\n"
                 + ".*once the backup is MASTER +\\| down: never starts, no failover +\\| UP\\n");
         assertThat(printed).contains("  openvpn   carpgate suppressed opnsense.restart_service(openvpn,");
+        // The simulated backup's release (the default, the newest checked) and what differs by release.
+        assertThat(printed).contains("simulated HA pair (OPNsense 26.7.2)", "On 25.7 the backup starts the OpenVPN client");
 
         // One screen, nothing cut off, nothing but the story.
         String[] lines = printed.split("\n");

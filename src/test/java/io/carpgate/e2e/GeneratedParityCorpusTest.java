@@ -33,7 +33,10 @@ class GeneratedParityCorpusTest {
     static final String WG0 = ParityCorpusTest.WG0;
     static final int CANDIDATES = 360;
     static final long SEED = 20240603L;
-    /** The simulated backup's service list once the restore has stored WG0: unbound first, then WG0. */
+    /**
+     * The part of the simulated backup's service list that decides whether WireGuard starts once the restore
+     * has stored WG0: a service without id before WG0 (the simulator lists a small install's, configd first).
+     */
     static final ReferenceBackup REFERENCE = new ReferenceBackup(List.of(Service.of("unbound"), Service.of("wireguard", WG0)));
 
     @TempDir
@@ -98,8 +101,8 @@ class GeneratedParityCorpusTest {
             assertThat(answer.text()).as(spelling.label()).containsAnyOf("carpgate suppressed", "carpgate rejected");
         }
         assertThat(disagreements).as("simulated backup vs reference backup").isEmpty();
-        // Many combinations still start WireGuard on the backup; the rest (padded values, "*" without an id
-        // picking unbound, a wrong duplicate last...) do not, and only the reference says which.
+        // Many combinations still start WireGuard on the backup; the rest (padded values, "*" without an id,
+        // which matches no service, a wrong duplicate last...) do not, and only the reference says which.
         assertThat(kept).hasSizeGreaterThan(CANDIDATES / 3);
         assertThat(kept).contains("plain");
         System.out.println("generated parity corpus: " + candidates.size() + " candidates, " + kept.size() + " start WireGuard on the reference backup");

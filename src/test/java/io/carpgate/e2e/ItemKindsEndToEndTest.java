@@ -76,6 +76,26 @@ class ItemKindsEndToEndTest {
     }
 
     @Test
+    void on25_7WithVipSyncTheOpenVpnClientComesUpStraightOnTheBackupAndCarpgateAloneKeepsItDown() throws Exception {
+        // Runs against OPNsense 25.7.11: ovpn_service_control.php reads CARP only for "configure", so a restart
+        // starts the client on a BACKUP even though its carp_depend_on names a VIP the backup has.
+        io.carpgate.sim.SimulatedBackup.Options v25 = io.carpgate.sim.SimulatedBackup.Options.defaults()
+                .withXmlRpcCredentials(Pair.SYNC_USER, Pair.SYNC_PASSWORD).withApiCredentials(Pair.API_KEY, Pair.API_SECRET)
+                .withRelease(io.carpgate.sim.OpnsenseRelease.V25_7);
+        try (io.carpgate.sim.SimulatedBackup straight = io.carpgate.sim.SimulatedBackup.start(v25)) {
+            PythonMaster.run(straight.baseUrl() + "/", Pair.SYNC_USER, Pair.SYNC_PASSWORD, "reconfigure-all-three-kinds");
+            assertThat(straight.openvpnRunning()).as("straight to the backup").containsExactlyInAnyOrder(CLIENT, SERVER);
+            assertThat(straight.wireguardUp()).isEmpty();
+        }
+        io.carpgate.sim.SimulatedBackup backup = io.carpgate.sim.SimulatedBackup.start(v25);
+        pair = Pair.start(dir, backup, backup.baseUrl(), backup.fingerprint().toString(), "", null);
+        JsonNode run = master("reconfigure-all-three-kinds");
+        assertThat(answer(run, "openvpn", CLIENT)).contains("carpgate suppressed", "BACKUP for VHID 7");
+        assertThat(pair.backup.openvpnRunning()).as("through carpgate").containsExactly(SERVER);
+    }
+
+    /** Runs against the simulator's default release, 26.7.2 (the same on 26.1.11; 25.7.11: the test above). */
+    @Test
     void withVipSyncNothingThatFollowsCarpStartsOnTheBackupAndEverythingDoesOnceItIsMaster() throws Exception {
         pair = Pair.start(dir, "", null);
         JsonNode run = master("reconfigure-all-three-kinds");
@@ -109,6 +129,7 @@ class ItemKindsEndToEndTest {
                 .contains("\"id\":\"" + CLIENT + "\",\"kind\":\"openvpn\",\"instance\":\"branch-client");
     }
 
+    /** Default release, 26.7.2; with VIP sync off the backup does the same on 25.7.11 and 26.1.11. */
     @Test
     void withoutVipSyncEachKindIsPointedAtTheBackupsOwnVipAndFailsOverWithIt() throws Exception {
         pair = Pair.start(dir, "", MAP);
@@ -150,6 +171,7 @@ class ItemKindsEndToEndTest {
                 .pollInterval(Duration.ofMillis(20)).until(() -> http.get(metrics).text(), t -> t.contains(expected));
     }
 
+    /** Default release, 26.7.2; with VIP sync off the backup does the same on 25.7.11 and 26.1.11. */
     @Test
     void withoutVipSyncOrMapTheStartsAreHeldAndTheLogSaysTheRelayWillNotFailOver() throws Exception {
         pair = Pair.start(dir, "", null);
@@ -162,6 +184,7 @@ class ItemKindsEndToEndTest {
                 .contains("WARNING DHCP relay lan depends on VIP " + MASTER_VIP2, "never starts the relay");
     }
 
+    /** Default release, 26.7.2; with VIP sync off the backup does the same on 25.7.11 and 26.1.11. */
     @Test
     void withoutCarpgateTheClientRunsOnTheBackupAndTheRelayNeverFailsOver() throws Exception {
         pair = Pair.start(dir, "", null);

@@ -48,6 +48,8 @@ class SecretsEndToEndTest {
             // The recorder is the last listener: once it has the record, the log lines are written.
             pair.exchanges.await("the OpenVPN restore", r -> r.bytesIn() == openvpn.length);
             pair.awaitLog("access.log", "method=opnsense.firmware_version decision=forwarded ms");
+            // carpgate read the backup's search_item, whose rows carry every VIP's CARP password in clear.
+            assertThat(pair.backup.received()).anyMatch(c -> c.path().equals("/api/interfaces/vip_settings/search_item"));
             console = pair.console.toString(StandardCharsets.UTF_8);
             RawHttps http = new RawHttps();
             admin = http.get(ReloadEndToEndTest.admin(pair, "/")).text() + http.get(ReloadEndToEndTest.admin(pair, "/metrics")).text()
@@ -64,6 +66,8 @@ class SecretsEndToEndTest {
                 Pair.API_SECRET,
                 "EXAMPLE-PRIVATE-KEY-never-log-this-value-00=",   // WireGuard private key in the fixture
                 "example-carp-secret",                             // CARP password in the fixture
+                // The backup's own VIPs' CARP password: search_item returns it in clear to every read of carpgate's.
+                io.carpgate.sim.SimVip.DEFAULT_PASSWORD,
                 "EXAMPLE-OPENVPN-PASSWORD-never-log",              // an OpenVPN client's password
                 Base64.getEncoder().encodeToString((Pair.SYNC_USER + ":" + Pair.SYNC_PASSWORD).getBytes(StandardCharsets.UTF_8)),
                 Base64.getEncoder().encodeToString((Pair.API_KEY + ":" + Pair.API_SECRET).getBytes(StandardCharsets.UTF_8)));

@@ -36,6 +36,24 @@ public final class ReferenceBackup {
         public boolean startsWireGuard() {
             return !verb.equals("stop") && service.name().equals("wireguard");
         }
+
+        /** util.inc's answer: service_name() is the name and, when the entry has one, [id]. */
+        public String answer() {
+            String done = switch (verb) {
+                case "start" -> "started";
+                case "stop" -> "stopped";
+                default -> "restarted";
+            };
+            return "Service `" + service.name() + service.id().map(id -> "[" + id + "]").orElse("")
+                    + "' has been " + done + ".";
+        }
+    }
+
+    /** PHP died (a fatal error printed as the whole answer): nothing after it in the request ran. */
+    private static final class Died extends RuntimeException {
+        Died() {
+            super("PHP fatal error", null, false, false);
+        }
     }
 
     /**
@@ -71,8 +89,12 @@ public final class ReferenceBackup {
                 params.append(p);
             }
         }
-        String end = call(message.methodName(), params, calls, actions);
-        return new Run(calls, actions, end);
+        try {
+            String end = call(message.methodName(), params, calls, actions);
+            return new Run(calls, actions, end);
+        } catch (Died died) {
+            return new Run(calls, actions, "fatal");
+        }
     }
 
     /** IXR_Server::call($methodname, $args). Returns "ok" or the fault. */
@@ -118,22 +140,29 @@ public final class ReferenceBackup {
     }
 
     /**
-     * start/restart/stop_service_xmlrpc($params) and the lookup: {@code service} equal to '*' matches every
-     * name, otherwise names compare with loose ==; an empty() id picks the first matching name, any other
-     * id the first service whose id loosely equals it; no match does nothing.
+     * start/restart/stop_service_xmlrpc($params) and util.inc's service_by_name(): a service is looked at when
+     * {@code service} loosely equals '*' or its name; the filter is the id when {@code !empty($params['id'])},
+     * else {@code name => service} ("force (mis)match": so '*' without an id matches no service); the first
+     * service the filter matches (loose ==) is the one; no match does nothing. A string or date parameter makes
+     * PHP 8 die on {@code $params["service"]}; a number, boolean or none reads as null and matches nothing.
      */
     private void control(String verb, Object params, List<Action> actions) {
+        if (params instanceof String || params instanceof PhpValues.PhpDate) {
+            throw new Died();
+        }
         if (!(params instanceof PhpArray p)) {
-            return; // $params['service'] of a scalar is no service name
+            return;
         }
         Object name = p.get("service");
         Object id = p.get("id");
+        boolean wildcard = PhpValues.looseEquals(name, "*");
         for (Service s : services) {
-            boolean nameMatches = PhpValues.looseEquals(name, "*") || PhpValues.looseEquals(s.name(), name);
-            if (!nameMatches) {
+            if (!wildcard && !PhpValues.looseEquals(s.name(), name)) {
                 continue;
             }
-            if (PhpValues.empty(id) || (s.id().isPresent() && PhpValues.looseEquals(s.id().get(), id))) {
+            boolean match = PhpValues.empty(id) ? PhpValues.looseEquals(s.name(), name)
+                    : s.id().isPresent() && PhpValues.looseEquals(s.id().get(), id);
+            if (match) {
                 actions.add(new Action(verb, s));
                 return;
             }

@@ -79,7 +79,8 @@ class ReferenceBackupTest {
     @Test
     void responsesAndFaultFixturesAreNoCalls() throws Exception {
         for (String name : List.of("list_services.response.xml", "restart_service.response.xml",
-                "auth_failed.response.xml", "fault.unknown_method.response.xml")) {
+                "auth_failed.response.xml", "fault.unknown_method.response.xml", "list_services.struct.response.xml",
+                "restart_service.named.response.xml")) {
             ReferenceBackup.Run run = BACKUP.run(fixture(name));
             assertThat(run.end()).as(name).isEqualTo("fault -32600");
             assertThat(run.calls()).as(name).isEmpty();
@@ -88,6 +89,14 @@ class ReferenceBackupTest {
         PhpArray list = (PhpArray) services.params().get(0);
         assertThat(((PhpArray) list.get(1L)).get("id")).isEqualTo(WG0);
         assertThat(((PhpArray) list.get(0L)).get("status")).isEqualTo(true);
+        // 25.7-26.7: a struct keyed by each service's place before the sort; a master's foreach walks it in the
+        // order written, so the keys are all that differ. WireGuard's entry (nocheck) reports status true.
+        PhpArray keyed = (PhpArray) IxrParse.parse(fixture("list_services.struct.response.xml")).params().get(0);
+        assertThat(((PhpArray) keyed.get("4")).get("name")).isEqualTo("cron");
+        PhpArray wireguard = keyed.values().stream().map(PhpArray.class::cast)
+                .filter(e -> "wireguard".equals(e.get("name"))).findFirst().orElseThrow();
+        assertThat(wireguard.get("id")).isEqualTo(WG0);
+        assertThat(wireguard.get("status")).isEqualTo(true);
     }
 
     @Test
@@ -156,8 +165,11 @@ class ReferenceBackupTest {
         String m = "opnsense.restart_service";
         assertThat(actions(call(m, control(member("service", "<string>*</string>") + member("id", "<string>" + WG1 + "</string>")))))
                 .containsExactly(new Action("restart", Service.of("wireguard", WG1)));
-        // '*' with no id: the first service of the list, whatever its name.
-        assertThat(actions(call(m, control(member("service", "<string>*</string>")))))
+        // '*' with no id: service_by_name() then filters on name == '*', which no service has (this test
+        // expected the first service of the list before util.inc was read).
+        assertThat(actions(call(m, control(member("service", "<string>*</string>"))))).isEmpty();
+        // true == '*' is a wildcard too, but its filter name == true matches the first non-empty name.
+        assertThat(actions(call(m, control(member("service", "<boolean>1</boolean>")))))
                 .containsExactly(new Action("restart", Service.of("unbound")));
         // A boolean true equals any non-empty name.
         assertThat(actions(call(m, control(member("service", "<boolean>1</boolean>") + member("id", "<string>" + WG1 + "</string>")))))
@@ -168,6 +180,31 @@ class ReferenceBackupTest {
         }
         assertThat(actions(call(m, control(member("service", "wireguard") + member("id", "<string>nope</string>"))))).isEmpty();
         assertThat(actions(call(m, control(member("service", "Wireguard"))))).isEmpty();
+    }
+
+    @Test
+    void answersNameTheServiceWithItsIdAndAStringParameterKillsTheRequest() throws Exception {
+        ReferenceBackup.Run run = BACKUP.run(fixture("restart_service.wireguard.request.xml"));
+        // The answer the backup writes (restart_service.named.response.xml), not the older fixture's.
+        assertThat(run.actions().get(0).answer()).isEqualTo("Service `wireguard[" + WG0 + "]' has been restarted.");
+        assertThat(new String(fixture("restart_service.named.response.xml"), StandardCharsets.UTF_8))
+                .contains(run.actions().get(0).answer().replace("'", "&#039;"));
+        assertThat(new Action("restart", Service.of("unbound")).answer()).isEqualTo("Service `unbound' has been restarted.");
+
+        String m = "opnsense.restart_service";
+        assertThat(BACKUP.run(bytes(call(m, "<param><value><string>wireguard</string></value></param>"))).end())
+                .isEqualTo("fatal");
+        assertThat(BACKUP.run(bytes(call(m, "<param><value><int>1</int></value></param>"))).end()).isEqualTo("ok");
+        // Inside a multicall the fatal error ends the whole request: the start after it never runs.
+        String entry = "<value><struct>" + member("methodName", "<string>opnsense.start_service</string>")
+                + member("params", "<array><data><value>%s</value></data></array>") + "</struct></value>";
+        String body = call("system.multicall", "<param><value><array><data>"
+                + entry.formatted("<string>wireguard</string>")
+                + entry.formatted("<struct>" + member("service", "wireguard") + "</struct>")
+                + "</data></array></value></param>");
+        ReferenceBackup.Run multicall = BACKUP.run(bytes(body));
+        assertThat(multicall.end()).isEqualTo("fatal");
+        assertThat(multicall.actions()).isEmpty();
     }
 
     @Test

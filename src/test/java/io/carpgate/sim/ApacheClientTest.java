@@ -56,7 +56,8 @@ class ApacheClientTest {
     void callsFirmwareVersionListMethodsAndRestart() throws Exception {
         Object version = client.execute("opnsense.firmware_version", List.of());
         assertThat(version).isInstanceOf(Map.class);
-        assertThat(((Map<?, ?>) ((Map<?, ?>) version).get("firmware")).get("version")).isEqualTo("25.7");
+        // The default simulated release is the newest checked, 26.7.2 (firmware_version_xmlrpc: opnsense-version).
+        assertThat(((Map<?, ?>) ((Map<?, ?>) version).get("firmware")).get("version")).isEqualTo("26.7.2");
 
         Object[] methods = (Object[]) client.execute("system.listMethods", List.of());
         assertThat(methods).contains("system.multicall", "opnsense.restart_service");
@@ -71,8 +72,10 @@ class ApacheClientTest {
     void restoreConfigSectionReturnsTrue() throws Exception {
         Map<String, Object> server = Map.of("@attributes", Map.of("uuid", "u-1"), "enabled", "1", "name", "wg9",
                 "carp_depend_on", "");
-        Map<String, Object> sections = Map.of("OPNsense", Map.of("wireguard",
-                Map.of("server", Map.of("servers", Map.of("server", server)))));
+        // WireGuard's general.enabled must be on: wireguard_services() lists (and wg-service-control.php starts)
+        // no instance otherwise.
+        Map<String, Object> sections = Map.of("OPNsense", Map.of("wireguard", Map.of("general", Map.of("enabled", "1"),
+                "server", Map.of("servers", Map.of("server", server)))));
         assertThat(client.execute("opnsense.restore_config_section", List.of(sections))).isEqualTo(Boolean.TRUE);
         assertThat(backup.wireguardInstances()).containsEntry("u-1", new StoredInstance("u-1", "wg9", true, ""));
         client.execute("opnsense.start_service", List.of(Map.of("service", "wireguard", "id", "u-1")));

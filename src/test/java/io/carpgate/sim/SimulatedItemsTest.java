@@ -101,6 +101,7 @@ class SimulatedItemsTest {
                 StandardCharsets.UTF_8));
     }
 
+    /** Runs against the default release, 26.7.2: from 26.1 OpenVPN's start/restart consult CARP. */
     @Test
     void withTheMastersVipsSyncedNothingThatDependsOnCarpStartsOnTheBackup() throws Exception {
         post(restore("restore.three-kinds.request.xml"));
@@ -139,6 +140,7 @@ class SimulatedItemsTest {
         assertThat(backup.relaysRunning()).as("failover silently breaks: the relay stays DISABLED").isEmpty();
     }
 
+    /** Runs against the default release, 26.7.2 (the OpenVPN client's restart is held down from 26.1 on). */
     @Test
     void dependenciesOnTheBackupsOwnVipsKeepEverythingDownUntilMaster() throws Exception {
         post(withoutVips(restore("restore.three-kinds.request.xml"))
@@ -185,6 +187,7 @@ class SimulatedItemsTest {
         assertThat(backup.wireguardInstances()).containsKey(WG0); // no wireguard section: stays as it was
     }
 
+    /** Runs against the default release, 26.7.2 (on 25.7 a start or restart ignores CARP altogether). */
     @Test
     void aStartOfAHeldClientLeavesItAsItWasARestartStopsIt() throws Exception {
         post(withoutVips(restore("restore.three-kinds.request.xml")));
@@ -214,5 +217,134 @@ class SimulatedItemsTest {
         backup.setCarpStatus(7, "opt3", CarpStatus.MASTER);
         assertThat(backup.wireguardUp()).containsExactly(WG0);
         assertThat(backup.openvpnRunning()).doesNotContain(CLIENT);
+    }
+
+    private void restartWith(SimulatedBackup.Options options) {
+        backup.close();
+        backup = SimulatedBackup.start(options);
+        http = HttpClient.newBuilder().sslContext(PinnedTls.context(backup.fingerprint()))
+                .connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    @Test
+    void on25_7AnOpenVpnClientComesUpOnABackupEvenWithVipSync() throws Exception {
+        // Runs against 25.7.11: ovpn_service_control.php reads CARP only for "configure", so the master's restart
+        // starts the client although its (synced) VIP is BACKUP here; only a CARP event takes it down again.
+        restartWith(SimulatedBackup.Options.defaults().withRelease(OpnsenseRelease.V25_7));
+        post(restore("restore.three-kinds.request.xml"));
+        restartAll();
+        assertThat(backup.openvpnRunning()).containsExactlyInAnyOrder(CLIENT, SERVER);
+        assertThat(backup.wireguardUp()).isEmpty(); // WireGuard and the relay consult CARP on every release
+        assertThat(backup.relaysRunning()).isEmpty();
+        backup.setCarpStatus(7, "opt2", CarpStatus.MASTER);
+        backup.setCarpStatus(7, "opt2", CarpStatus.BACKUP); // 20-openvpn-instances: configure stops it
+        assertThat(backup.openvpnRunning()).containsExactly(SERVER);
+    }
+
+    @Test
+    void from26_1TheSameClientIsHeldDownAndAnUnknownUuidStillStarts() throws Exception {
+        for (OpnsenseRelease release : List.of(OpnsenseRelease.V26_1, OpnsenseRelease.V26_7)) {
+            restartWith(SimulatedBackup.Options.defaults().withRelease(release));
+            post(restore("restore.three-kinds.request.xml"));
+            restartAll();
+            assertThat(backup.openvpnRunning()).as(release.version()).containsExactly(SERVER);
+            post(withoutVips(restore("restore.three-kinds.request.xml")).replace(MASTER_VIP7, "0badc0de-0000-4000-8000-00000000beef"));
+            // Without VIP sync the backup keeps its own VIPs: the master's uuid is unknown, treated as none.
+            restart("openvpn", CLIENT);
+            assertThat(backup.openvpnRunning()).as(release.version()).contains(CLIENT);
+        }
+    }
+
+    @Test
+    void aWireGuardRestartAlwaysReconfiguresOnlyTheInterfaceFlagFollowsCarpThenTheFilterReloads() throws Exception {
+        post(restore("restore.three-kinds.request.xml")); // WG0 depends on the synced VIP of VHID 7, BACKUP here
+        long reloads = backup.filterReloads();
+        assertThat(restart("wireguard", WG0)).isEqualTo(answer("Service `wireguard[" + WG0 + "]&#039; has been restarted."));
+        assertThat(backup.wireguardConfigured()).containsExactly(WG0); // wgN created, syncconf, addresses, routes
+        assertThat(backup.wireguardUp()).isEmpty(); // ... and ifconfig wgN down
+        assertThat(backup.filterReloads()).isEqualTo(reloads + 1);
+
+        // A known VIP whose VHID is on no interface (not in the kernel) counts as DISABLED: down as well.
+        backup.setCarpStatus(7, "opt2", CarpStatus.DISABLED);
+        restart("wireguard", WG0);
+        assertThat(backup.wireguardUp()).isEmpty();
+        assertThat(backup.wireguardStarts()).last().extracting(WireguardStart::carp).isEqualTo(java.util.Optional.of(CarpStatus.DISABLED));
+        backup.setCarpStatus(7, "opt2", CarpStatus.MASTER);
+        restart("wireguard", WG0);
+        assertThat(backup.wireguardUp()).containsExactly(WG0);
+    }
+
+    @Test
+    void aRelayWithoutDependencyRunsOneWithAnUnknownDependencyNeverDoes() throws Exception {
+        // RELAY4 without a dependency (its carp_depend_on emptied), RELAY6 on the master's VIP, unknown here.
+        post(withoutVips(restore("restore.single-client-two-relays.request.xml"))
+                .replaceFirst("(?s)(" + RELAY4 + ".*?carp_depend_on</name><value><string>)" + MASTER_VIP2, "$1"));
+        restart("dhcrelay", RELAY4);
+        restart("dhcrelay", RELAY6);
+        assertThat(backup.relaysRunning()).containsExactly(RELAY4); // RELAY6 follows the master's unknown uuid
+        backup.setCarpStatus(2, "lan", CarpStatus.MASTER);
+        restart("dhcrelay", RELAY6);
+        assertThat(backup.relaysRunning()).as("unknown: never, also as MASTER").containsExactly(RELAY4);
+    }
+
+    private static String answer(String text) {
+        return "<?xml version=\"1.0\"?>\n<methodResponse>\n  <params>\n    <param>\n      <value>\n      <string>" + text
+                + "</string>\n      </value>\n    </param>\n  </params>\n</methodResponse>\n\n";
+    }
+
+    @Test
+    void anEmptyIdOfAnyKindRestartsTheFirstInstanceAndAnUnknownOneIsNamedWithIt() throws Exception {
+        post(restore("restore.three-kinds.request.xml"));
+        backup.reset();
+        for (String emptyId : List.of("<string>0</string>", "<int>0</int>", "<boolean>0</boolean>", "<string></string>")) {
+            post("<?xml version=\"1.0\"?>\n<methodCall><methodName>opnsense.restart_service</methodName><params><param>"
+                    + "<value><struct><member><name>service</name><value>openvpn</value></member><member><name>id</name>"
+                    + "<value>" + emptyId + "</value></member></struct></value></param></params></methodCall>");
+        }
+        assertThat(backup.serviceEvents()).extracting(ServiceEvent::id).containsOnly(CLIENT); // !empty($params['id'])
+        assertThat(restart("wireguard", "nope")).contains("Could not find unknown service `wireguard[nope]&#039;");
+        assertThat(restart("*", "")).contains("Could not find unknown service `*&#039;"); // '*' needs an id
+    }
+
+    @Test
+    void aParameterThatIsNotAStructMakesPhpDieWithTheErrorAsTheBody() throws Exception {
+        post(restore("restore.three-kinds.request.xml"));
+        String body = post("<?xml version=\"1.0\"?>\n<methodCall><methodName>opnsense.restart_service</methodName>"
+                + "<params><param><value><string>wireguard</string></value></param></params></methodCall>");
+        assertThat(body).startsWith("<br />\n<b>Fatal error</b>:  Uncaught TypeError: Cannot access offset of type "
+                + "string on string in /usr/local/etc/inc/xmlrpc/service.inc:103").doesNotContain("<methodResponse>");
+        assertThat(backup.wireguardConfigured()).isEmpty();
+    }
+
+    @Test
+    void listServicesIsAStructUnlessTheSortMovedNothing() throws Exception {
+        String list = "<?xml version=\"1.0\"?>\n<methodCall>\n<methodName>opnsense.list_services</methodName>\n"
+                + "<params>\n</params></methodCall>";
+        assertThat(post(list)).contains("<struct>\n  <member><name>0</name><value><struct>",
+                "<member><name>4</name><value><struct>\n  <member><name>name</name><value><string>cron</string>");
+        restartWith(SimulatedBackup.Options.defaults().withServices(List.of(SimService.of("unbound", "Unbound DNS"))));
+        post(restore("restore.three-kinds.request.xml")); // dhcrelay, openvpn x2, unbound, wireguard: already sorted
+        assertThat(post(list)).contains("      <array><data>\n  <value><struct>\n  <member><name>name</name><value><string>dhcrelay");
+    }
+
+    @Test
+    void aRestoreMergesTheBackupsOtherSectionsAndNosyncVipsSurvive() throws Exception {
+        String localNosync = "11111111-2222-4333-8444-555555555555";
+        restartWith(SimulatedBackup.Options.defaults().withVips(List.of(
+                new SimVip(BACKUP_VIP7, "opt2", "WAN2", 7, "198.51.100.5", 28, "WAN2 CARP"),
+                new SimVip(localNosync, "opt2", "WAN2", 7, "198.51.100.6", 28, "kept here").markedNosync(),
+                new SimVip(BACKUP_VIP2, "opt9", "WAN9", 9, "203.0.113.9", 28, "not on the master"))));
+        post("<?xml version=\"1.0\"?>\n<methodCall><methodName>opnsense.restore_config_section</methodName><params>"
+                + "<param><value><struct><member><name>OPNsense</name><value><struct><member><name>Local</name><value>"
+                + "<struct><member><name>only</name><value>here</value></member></struct></value></member></struct>"
+                + "</value></member></struct></value></param></params></methodCall>");
+        post(restore("restore.three-kinds.request.xml"));
+        // merge_config_attributes(): the backup's other OPNsense models survive the master's sections.
+        assertThat(post("<?xml version=\"1.0\"?>\n<methodCall><methodName>opnsense.backup_config_section</methodName>"
+                + "<params><param><value><string>OPNsense</string></value></param></params></methodCall>"))
+                .contains("<member><name>Local</name>", "<member><name>OpenVPN</name>");
+        // carp_opt2_vip7: the master's VIP replaces the local one, the nosync one stays (first), VHID 9 is dropped.
+        assertThat(backup.vips()).extracting(SimVip::uuid).containsExactly(localNosync, MASTER_VIP7, MASTER_VIP2);
+        assertThat(backup.vips().get(0).nosync()).isTrue();
     }
 }
