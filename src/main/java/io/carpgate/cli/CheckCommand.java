@@ -105,7 +105,7 @@ final class CheckCommand implements Callable<Integer> {
         boolean allResolved = true;
         out.printf("%-9s %-38s %-5s %-10s %-38s %s%n", "KIND", "ITEM (VHID MAP)", "VHID", "INTERFACE", "BACKUP VIP",
                 "CARP STATE");
-        for (io.carpgate.policy.VhidHint entry : pair.vhidMap().all()) {
+        for (io.carpgate.policy.VhidMapEntry entry : pair.vhidMap().all()) {
             CarpView.Resolved<String> vip = entry.backupVip().map(uuid -> mappedVip(uuid, known))
                     .orElseGet(() -> known.backupVipUuid(entry.vhid(), entry.iface()));
             allResolved &= vip instanceof CarpView.Resolved.Yes;

@@ -37,7 +37,7 @@ final class OfflineCheck {
         lines.add("listen " + config.listen().host() + ":" + config.listen().port() + "; " + certificate(config, now, warnings));
         lines.add("clients: " + config.access().describe());
         for (PairConfig pair : config.pairs()) {
-            io.carpgate.policy.VhidHints map = pair.vhidMap();
+            io.carpgate.policy.VhidMap map = pair.vhidMap();
             lines.add("pair " + pair.name() + " at " + pair.path() + " -> backup " + pair.backup().url() + ": "
                     + pair.backup().trust().describe() + "; on-unknown-carp "
                     + pair.onUnknownCarp().name().toLowerCase(java.util.Locale.ROOT) + "; VHID map "

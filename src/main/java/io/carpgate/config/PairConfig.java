@@ -1,7 +1,7 @@
 package io.carpgate.config;
 
 import io.carpgate.policy.OnUnknownCarp;
-import io.carpgate.policy.VhidHints;
+import io.carpgate.policy.VhidMap;
 import java.util.regex.Pattern;
 
 /**
@@ -9,9 +9,9 @@ import java.util.regex.Pattern;
  * {@code backup}. A single-pair configuration is one pair named {@code default} at {@code /}.
  *
  * @param path "/" or a prefix like "/site-a" (no trailing slash)
- * @param vhidMap the pair's VHID map, read and checked with the configuration ({@link VhidHints#none()}: no map)
+ * @param vhidMap the pair's VHID map, read and checked with the configuration ({@link VhidMap#none()}: no map)
  */
-public record PairConfig(String name, String path, Backup backup, VhidHints vhidMap, OnUnknownCarp onUnknownCarp) {
+public record PairConfig(String name, String path, Backup backup, VhidMap vhidMap, OnUnknownCarp onUnknownCarp) {
     public static final String DEFAULT_NAME = "default";
     private static final Pattern PATH = Pattern.compile("/|(/[A-Za-z0-9._~-]+)+/?");
 

@@ -1,7 +1,7 @@
 package io.carpgate.config;
 
 import io.carpgate.policy.OnUnknownCarp;
-import io.carpgate.policy.VhidHints;
+import io.carpgate.policy.VhidMap;
 import io.carpgate.tls.Fingerprint;
 import io.carpgate.tls.PemFiles;
 import java.io.IOException;
@@ -129,7 +129,7 @@ final class PairsReader {
         ApiCredentials credentials = credentials(backup, folder, env, inputs, several);
         map.ifPresent(inputs::add);
         // Read here, once: a bad map refuses the whole configuration (at start, or a reload) before any pair is built.
-        VhidHints loaded = map.isPresent() ? VhidMapLoader.load(map.get()) : VhidHints.none();
+        VhidMap loaded = map.isPresent() ? VhidMapLoader.load(map.get()) : VhidMap.none();
         return new PairConfig(name, path, new Backup(url, trust, credentials), loaded, onUnknown);
     }
 

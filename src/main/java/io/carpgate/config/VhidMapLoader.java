@@ -1,8 +1,8 @@
 package io.carpgate.config;
 
 import io.carpgate.policy.ItemKind;
-import io.carpgate.policy.VhidHint;
-import io.carpgate.policy.VhidHints;
+import io.carpgate.policy.VhidMapEntry;
+import io.carpgate.policy.VhidMap;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -48,23 +48,23 @@ public final class VhidMapLoader {
         return names;
     }
 
-    public static VhidHints load(Path file) throws ConfigException {
+    public static VhidMap load(Path file) throws ConfigException {
         Path source = file.toAbsolutePath().normalize();
         String expected = "a 'wireguard:', 'openvpn:' or 'dhcrelay:' mapping";
         byte[] bytes = Yaml.bytes(source, "VHID map", expected);
         // Syntax (a tab, an unclosed '{', bad indentation) and duplicate keys are refused by the tree, each at its
         // own place, so a syntax error is never mistaken for the value it runs into.
         YamlNode root = YamlTree.parse(source, bytes, "VHID map", expected);
-        return VhidHints.of(Optional.of(source), new Reader(source).document(root));
+        return VhidMap.of(Optional.of(source), new Reader(source).document(root));
     }
 
     private record Reader(Path source) {
-        List<VhidHint> document(YamlNode root) throws ConfigException {
+        List<VhidMapEntry> document(YamlNode root) throws ConfigException {
             YamlNode.Mapping top = mapping(root,
                     "the VHID map must be a mapping with sections " + String.join(", ", sections()));
-            List<VhidHint> entries = new ArrayList<>();
+            List<VhidMapEntry> entries = new ArrayList<>();
             Map<ItemKind, String> sectionsSeen = new EnumMap<>(ItemKind.class);
-            Map<String, VhidHint> uuids = new HashMap<>();
+            Map<String, VhidMapEntry> uuids = new HashMap<>();
             for (YamlNode.Entry sectionEntry : top.entries()) {
                 String section = sectionEntry.key();
                 Optional<ItemKind> kind = section.equals(OLD_WIREGUARD_SECTION) ? Optional.of(ItemKind.WIREGUARD)
@@ -80,9 +80,9 @@ public final class VhidMapLoader {
                             : "'" + section + "' and '" + earlier + "' are the same section (" + OLD_WIREGUARD_SECTION
                             + " is the older name of wireguard); use one");
                 }
-                for (VhidHint entry : section(kind.get(), section, sectionEntry.value())) {
+                for (VhidMapEntry entry : section(kind.get(), section, sectionEntry.value())) {
                     if (UUID.matcher(entry.key()).matches()) {
-                        VhidHint other = uuids.putIfAbsent(entry.key().toLowerCase(Locale.ROOT), entry);
+                        VhidMapEntry other = uuids.putIfAbsent(entry.key().toLowerCase(Locale.ROOT), entry);
                         if (other != null) {
                             throw new ConfigException(source + ":" + entry.line() + ":" + entry.column() + ": uuid " + entry.key()
                                     + " is also under '" + sectionsSeen.get(other.kind()) + "' (line " + other.line()
@@ -98,10 +98,10 @@ public final class VhidMapLoader {
             return entries;
         }
 
-        private List<VhidHint> section(ItemKind kind, String section, YamlNode value) throws ConfigException {
+        private List<VhidMapEntry> section(ItemKind kind, String section, YamlNode value) throws ConfigException {
             YamlNode.Mapping items = mapping(value, "'" + section + "' must map " + kind.label()
                     + " names (" + kind.nameField() + ") or uuids to entries");
-            List<VhidHint> entries = new ArrayList<>();
+            List<VhidMapEntry> entries = new ArrayList<>();
             for (YamlNode.Entry item : items.entries()) {
                 // The tree refuses a key written twice in one mapping.
                 entries.add(entry(kind, item));
@@ -109,7 +109,7 @@ public final class VhidMapLoader {
             return entries;
         }
 
-        private VhidHint entry(ItemKind kind, YamlNode.Entry item) throws ConfigException {
+        private VhidMapEntry entry(ItemKind kind, YamlNode.Entry item) throws ConfigException {
             String key = item.key();
             String what = kind.label() + " '" + key + "'";
             YamlNode.Mapping fields = mapping(item.value(), what + " needs at least 'vhid:'");
@@ -151,7 +151,7 @@ public final class VhidMapLoader {
             if (vhid == null) {
                 throw error(at, what + " has no vhid (the CARP VHID it follows, 1..255)");
             }
-            return new VhidHint(kind, key, vhid, Optional.ofNullable(iface).filter(s -> !s.isEmpty()),
+            return new VhidMapEntry(kind, key, vhid, Optional.ofNullable(iface).filter(s -> !s.isEmpty()),
                     Optional.ofNullable(backupVip), source.getFileName().toString(), at.line(), at.column());
         }
 

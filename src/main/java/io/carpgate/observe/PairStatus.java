@@ -5,7 +5,7 @@ import io.carpgate.carp.CarpReading;
 import io.carpgate.carp.CarpStatus;
 import io.carpgate.carp.CarpView;
 import io.carpgate.policy.CarpItem;
-import io.carpgate.policy.VhidHint;
+import io.carpgate.policy.VhidMapEntry;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,9 +46,9 @@ public record PairStatus(String name, String path, URI backup, Optional<String> 
                               Optional<String> iface, String state, boolean gated, String basis) {}
 
     /** Where the VHID an item follows comes from, in words: the map entry, the restore and when the backup stored it. */
-    private static String basis(Optional<VhidHint> hint, List<CarpItem> synced) {
+    private static String basis(Optional<VhidMapEntry> mapped, List<CarpItem> synced) {
         List<String> parts = new ArrayList<>();
-        hint.ifPresent(h -> parts.add("VHID " + h.vhid() + " from the VHID map" + (h.origin().isEmpty() ? ""
+        mapped.ifPresent(h -> parts.add("VHID " + h.vhid() + " from the VHID map" + (h.origin().isEmpty() ? ""
                 : ", " + h.origin())));
         for (CarpItem item : synced) {
             String restore = item.basis().isEmpty() ? "seen in a restore" : item.basis();
@@ -65,7 +65,7 @@ public record PairStatus(String name, String path, URI backup, Optional<String> 
      * @param lastSeen carpgate's last reading of the backup's CARP state (the status never reads one itself)
      */
     public static PairStatus of(String name, String path, URI backup, Optional<CarpReading> lastSeen, Instant now,
-                                List<VhidHint> mapped, Collection<CarpItem> learned, String onUnknownCarp,
+                                List<VhidMapEntry> mapped, Collection<CarpItem> learned, String onUnknownCarp,
                                 Optional<Instant> backupCertificateNotAfter) {
         CarpView view = lastSeen.map(CarpReading::view)
                 .orElseGet(() -> new CarpView.Unavailable("no CARP state read from the backup yet"));
@@ -80,15 +80,15 @@ public record PairStatus(String name, String path, URI backup, Optional<String> 
             problem = Optional.of(((CarpView.Unavailable) view).reason());
         }
         List<InstanceRow> instances = new ArrayList<>();
-        for (VhidHint hint : mapped) {
-            List<CarpItem> synced = learned.stream().filter(hint::names).toList();
-            boolean gated = synced.isEmpty() ? hint.kind().startsGated() : synced.stream().anyMatch(CarpItem::gated);
+        for (VhidMapEntry entry : mapped) {
+            List<CarpItem> synced = learned.stream().filter(entry::names).toList();
+            boolean gated = synced.isEmpty() ? entry.kind().startsGated() : synced.stream().anyMatch(CarpItem::gated);
             // As the gate decides: what a stored restore left on the backup outranks the map entry.
             Optional<CarpItem> stored = synced.stream().filter(i -> i.learnedAt().isPresent()).findFirst();
-            Optional<Integer> vhid = stored.isPresent() ? stored.get().vhid() : Optional.of(hint.vhid());
-            Optional<String> iface = stored.isPresent() ? stored.get().iface() : hint.iface();
-            instances.add(new InstanceRow(hint.kind().key(), hint.key(), synced.isEmpty() ? "map" : "map+sync",
-                    vhid, iface, state(view, vhid, iface), gated, basis(Optional.of(hint), synced)));
+            Optional<Integer> vhid = stored.isPresent() ? stored.get().vhid() : Optional.of(entry.vhid());
+            Optional<String> iface = stored.isPresent() ? stored.get().iface() : entry.iface();
+            instances.add(new InstanceRow(entry.kind().key(), entry.key(), synced.isEmpty() ? "map" : "map+sync",
+                    vhid, iface, state(view, vhid, iface), gated, basis(Optional.of(entry), synced)));
         }
         learned.stream()
                 .filter(k -> mapped.stream().noneMatch(h -> h.names(k)))

@@ -10,10 +10,10 @@ import java.util.Optional;
  *     backup is still in flight and its outcome not known in time): every gated start is then decided as
  *     unknown, which {@code onUnknownCarp} governs
  */
-public record GateInputs(VhidHints hints, ItemBook book, CarpView carp, OnUnknownCarp onUnknownCarp,
+public record GateInputs(VhidMap vhidMap, ItemBook book, CarpView carp, OnUnknownCarp onUnknownCarp,
                          Optional<String> unsettled) {
 
-    public GateInputs(VhidHints hints, ItemBook book, CarpView carp, OnUnknownCarp onUnknownCarp) {
-        this(hints, book, carp, onUnknownCarp, Optional.empty());
+    public GateInputs(VhidMap vhidMap, ItemBook book, CarpView carp, OnUnknownCarp onUnknownCarp) {
+        this(vhidMap, book, carp, onUnknownCarp, Optional.empty());
     }
 }

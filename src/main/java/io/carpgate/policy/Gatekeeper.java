@@ -22,7 +22,7 @@ public final class Gatekeeper {
     private static final Logger LOG = LoggerFactory.getLogger(Gatekeeper.class);
 
     private final String pair;
-    private final VhidHints hints;
+    private final VhidMap vhidMap;
     private final CarpSource carp;
     private final OnUnknownCarp onUnknownCarp;
     private final PairMemory memory;
@@ -33,11 +33,11 @@ public final class Gatekeeper {
      * @param turnWait how long a call waits for its turn: the upstream timeout, which bounds every call before it
      * @param restoreStored told when the backup has stored a restore (its VIPs may have changed)
      */
-    public Gatekeeper(String pair, VhidHints hints, CarpSource carp, OnUnknownCarp onUnknownCarp, PairMemory memory,
+    public Gatekeeper(String pair, VhidMap vhidMap, CarpSource carp, OnUnknownCarp onUnknownCarp, PairMemory memory,
                Duration turnWait, Runnable restoreStored) {
         this.restoreStored = restoreStored;
         this.pair = pair;
-        this.hints = hints;
+        this.vhidMap = vhidMap;
         this.carp = carp;
         this.onUnknownCarp = onUnknownCarp;
         this.memory = memory;
@@ -109,6 +109,6 @@ public final class Gatekeeper {
 
     private Verdict decideNow(MethodCall call, Optional<String> unsettled) {
         CarpView view = Gate.needsCarp(call) ? carp.current() : new CarpView.Unavailable("not needed for this call");
-        return Gate.decide(call, new GateInputs(hints, memory.book(), view, onUnknownCarp, unsettled));
+        return Gate.decide(call, new GateInputs(vhidMap, memory.book(), view, onUnknownCarp, unsettled));
     }
 }

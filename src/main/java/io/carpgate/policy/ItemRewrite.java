@@ -103,9 +103,9 @@ final class ItemRewrite {
         boolean gated = kind.startsGated();
         Optional<XmlRpcValue> dependOn = item.get("carp_depend_on");
         String masterVip = dependOn.filter(Str.class::isInstance).map(v -> ((Str) v).text()).orElse("");
-        Optional<VhidHint> hint = in.hints().find(kind, uuid, name);
+        Optional<VhidMapEntry> mapped = in.vhidMap().find(kind, uuid, name);
 
-        Optional<Follow> follow = hint.map(h -> new Follow(h.vhid(), h.iface(), fromMap(h)))
+        Optional<Follow> follow = mapped.map(h -> new Follow(h.vhid(), h.iface(), fromMap(h)))
                 .or(() -> payloadVips.stream().filter(v -> !masterVip.isEmpty() && v.uuid().equals(masterVip))
                         .findFirst().map(v -> new Follow(v.vhid(), Optional.of(v.iface()), "the master's VIP in the restore")));
         if (follow.isEmpty()) {
@@ -126,7 +126,7 @@ final class ItemRewrite {
         String basis = "VHID " + f.vhid() + " from " + f.source();
         CarpItem known = new CarpItem(kind, uuid, name, gated, Optional.of(f.vhid()), f.iface(), Optional.empty(),
                 basis, Optional.empty());
-        Resolved<String> target = targetVip(f, hint, payloadVips, in.carp());
+        Resolved<String> target = targetVip(f, mapped, payloadVips, in.carp());
         if (target instanceof Resolved.No<String> no) {
             // Like every other WARNING of a restore: what the backup will do with the item left as sent.
             String effect = masterVip.isEmpty() ? "" : " (if the backup has no VIP " + masterVip + ", "
@@ -151,7 +151,7 @@ final class ItemRewrite {
                     + ": carp_depend_on is missing or not a string and cannot be set in place; left as sent");
         }
         // An admin's backup-vip the backup does not have (a typo, a VIP since removed) would dangle: say so.
-        String dangling = unknownToTheBackup(backupVip, hint, payloadVips, in.carp())
+        String dangling = unknownToTheBackup(backupVip, mapped, payloadVips, in.carp())
                 ? "WARNING the VHID map's backup-vip " + backupVip + " is neither a VIP of the backup (per its API) "
                         + "nor in this restore, so the dependency will not resolve there; " : "";
         if (str.text().equals(backupVip)) {
@@ -182,22 +182,22 @@ final class ItemRewrite {
     }
 
     /** The map's backup-vip is the target, the backup's VIPs are known, and neither they nor the restore have it. */
-    private static boolean unknownToTheBackup(String target, Optional<VhidHint> hint, List<PayloadVip> payloadVips,
+    private static boolean unknownToTheBackup(String target, Optional<VhidMapEntry> mapped, List<PayloadVip> payloadVips,
                                               CarpView carp) {
-        boolean fromMap = hint.flatMap(VhidHint::backupVip).filter(target::equals).isPresent();
+        boolean fromMap = mapped.flatMap(VhidMapEntry::backupVip).filter(target::equals).isPresent();
         return fromMap && carp instanceof CarpView.Known known
                 && known.vips().stream().noneMatch(v -> v.uuid().equals(target))
                 && payloadVips.stream().noneMatch(v -> v.uuid().equals(target));
     }
 
-    private static String fromMap(VhidHint hint) {
-        return hint.origin().isEmpty() ? "the VHID map" : "the VHID map, " + hint.origin();
+    private static String fromMap(VhidMapEntry mapped) {
+        return mapped.origin().isEmpty() ? "the VHID map" : "the VHID map, " + mapped.origin();
     }
 
-    private static Resolved<String> targetVip(Follow follow, Optional<VhidHint> hint, List<PayloadVip> payloadVips,
+    private static Resolved<String> targetVip(Follow follow, Optional<VhidMapEntry> mapped, List<PayloadVip> payloadVips,
                                               CarpView carp) {
-        if (hint.isPresent() && hint.get().backupVip().isPresent()) {
-            return new Resolved.Yes<>(hint.get().backupVip().get());
+        if (mapped.isPresent() && mapped.get().backupVip().isPresent()) {
+            return new Resolved.Yes<>(mapped.get().backupVip().get());
         }
         List<PayloadVip> arriving = payloadVips.stream()
                 .filter(v -> v.vhid() == follow.vhid() && v.on(follow.iface())).toList();

@@ -99,9 +99,9 @@ final class ServiceGate {
             return targets;
         }
         for (ItemKind kind : reach) {
-            Optional<VhidHint> hint = in.hints().find(kind, uuid, "");
-            if (hint.isPresent()) {
-                return List.of(fromMap(hint.get(), uuid));
+            Optional<VhidMapEntry> mapped = in.vhidMap().find(kind, uuid, "");
+            if (mapped.isPresent()) {
+                return List.of(fromMap(mapped.get(), uuid));
             }
         }
         Optional<ItemKind> only = reach.size() == 1 ? Optional.of(reach.get(0)) : Optional.empty();
@@ -120,11 +120,11 @@ final class ServiceGate {
         // What a restore the backup stored left there is what the backup follows, whatever the VHID map says now: a
         // map entry added or changed since applies to the item's next restore (which carpgate then rewrites by it),
         // not to what the backup already holds. Only an item not known from a stored restore goes by the map.
-        Optional<VhidHint> hint = item.learnedAt().isPresent() ? Optional.empty()
-                : in.hints().find(item.kind(), item.uuid(), item.name());
-        if (hint.isPresent()) {
-            return new Target(kind, item.uuid(), item.name(), true, Optional.of(hint.get().vhid()), hint.get().iface(),
-                    "", "", mapBasis(hint.get()));
+        Optional<VhidMapEntry> mapped = item.learnedAt().isPresent() ? Optional.empty()
+                : in.vhidMap().find(item.kind(), item.uuid(), item.name());
+        if (mapped.isPresent()) {
+            return new Target(kind, item.uuid(), item.name(), true, Optional.of(mapped.get().vhid()), mapped.get().iface(),
+                    "", "", mapBasis(mapped.get()));
         }
         String learned = item.basis().isEmpty() ? "the last restore" : item.basis()
                 + item.learnedAt().map(at -> ", restore stored " + at).orElse("");
@@ -137,14 +137,14 @@ final class ServiceGate {
                         + (item.learnedAt().isPresent() ? "; a sync puts it right" : "") + ")", "", "");
     }
 
-    private static String mapBasis(VhidHint hint) {
-        return "VHID " + hint.vhid() + " from the VHID map" + (hint.origin().isEmpty() ? "" : ", " + hint.origin());
+    private static String mapBasis(VhidMapEntry mapped) {
+        return "VHID " + mapped.vhid() + " from the VHID map" + (mapped.origin().isEmpty() ? "" : ", " + mapped.origin());
     }
 
-    private static Target fromMap(VhidHint hint, String uuid) {
-        return new Target(Optional.of(hint.kind()), uuid, uuid.equals(hint.key()) ? "" : hint.key(),
-                hint.kind().startsGated(), Optional.of(hint.vhid()), hint.iface(), "",
-                hint.kind().startsPassBecause().orElse(""), mapBasis(hint));
+    private static Target fromMap(VhidMapEntry mapped, String uuid) {
+        return new Target(Optional.of(mapped.kind()), uuid, uuid.equals(mapped.key()) ? "" : mapped.key(),
+                mapped.kind().startsGated(), Optional.of(mapped.vhid()), mapped.iface(), "",
+                mapped.kind().startsPassBecause().orElse(""), mapBasis(mapped));
     }
 
     /** The backup starts the first matching service of its own list; carpgate cannot know which, so all count. */
@@ -155,10 +155,10 @@ final class ServiceGate {
         for (CarpItem item : known) {
             targets.put(item.kind().key() + "/uuid:" + item.uuid(), target(item, in));
         }
-        for (VhidHint hint : in.hints().all()) {
-            boolean covered = known.stream().anyMatch(hint::names);
-            if (reach.contains(hint.kind()) && hint.kind().startsGated() && !covered) {
-                targets.put(hint.kind().key() + "/map:" + hint.key(), fromMap(hint, ""));
+        for (VhidMapEntry mapped : in.vhidMap().all()) {
+            boolean covered = known.stream().anyMatch(mapped::names);
+            if (reach.contains(mapped.kind()) && mapped.kind().startsGated() && !covered) {
+                targets.put(mapped.kind().key() + "/map:" + mapped.key(), fromMap(mapped, ""));
             }
         }
         if (targets.isEmpty()) {

@@ -13,7 +13,7 @@ import io.carpgate.observe.Metrics;
 import io.carpgate.observe.PairStatus;
 import io.carpgate.memory.PairMemory;
 import io.carpgate.policy.Gatekeeper;
-import io.carpgate.policy.VhidHints;
+import io.carpgate.policy.VhidMap;
 import io.carpgate.tls.SeenCertificate;
 import io.carpgate.tls.TlsContexts;
 import java.time.Clock;
@@ -41,7 +41,7 @@ import org.slf4j.Logger;
  */
 final class PairRuntime implements AutoCloseable {
     private final PairConfig config;
-    private final VhidHints hints;
+    private final VhidMap vhidMap;
     private final HttpClient apiClient;
     private final CarpCache carp;
     private final PairMemory memory;
@@ -52,13 +52,13 @@ final class PairRuntime implements AutoCloseable {
     private final SeenCertificate backupCertificate;
     private final Logs logs;
 
-    private PairRuntime(PairConfig config, VhidHints hints, HttpClient apiClient, CarpCache carp,
+    private PairRuntime(PairConfig config, VhidMap vhidMap, HttpClient apiClient, CarpCache carp,
                         PairMemory memory, GracefulHandler handler, Clock clock, SeenCertificate backupCertificate,
                         Logs logs) {
         this.logs = logs;
         this.backupCertificate = backupCertificate;
         this.config = config;
-        this.hints = hints;
+        this.vhidMap = vhidMap;
         this.apiClient = apiClient;
         this.carp = carp;
         this.memory = memory;
@@ -82,7 +82,7 @@ final class PairRuntime implements AutoCloseable {
      */
     static PairRuntime start(PairConfig config, Shared shared, PairMemory memory, Optional<CarpReading> lastSeen)
             throws Exception {
-        VhidHints hints = config.vhidMap(); // loaded and checked with the configuration
+        VhidMap vhidMap = config.vhidMap(); // loaded and checked with the configuration
         Clock clock = Clock.systemUTC();
         ApiHealth health = new ApiHealth(config.name(), lastSeen, shared.metrics(), shared.logs().of(PairRuntime.class));
         // The API client has its own TLS context; it trusts the backup exactly as the sync path does.
@@ -98,7 +98,7 @@ final class PairRuntime implements AutoCloseable {
                     lastSeen);
             // A call's turn waits at most for the calls before it, each bounded by the upstream timeout.
             // A stored restore may replace the backup's VIPs (uuids included): read them again for the status page.
-            Gatekeeper gatekeeper = new Gatekeeper(config.name(), hints, carp, config.onUnknownCarp(), memory,
+            Gatekeeper gatekeeper = new Gatekeeper(config.name(), vhidMap, carp, config.onUnknownCarp(), memory,
                     shared.limits().upstreamTimeout().plusSeconds(5), () -> carp.reread(clock.instant()));
             Forwarder forwarder = new Forwarder(new Forwarder.Upstream(config.backup().xmlrpcUri(),
                     syncTls, shared.limits().upstreamConnectTimeout(),
@@ -114,7 +114,7 @@ final class PairRuntime implements AutoCloseable {
                 LifeCycle.stop(handler); // the forwarder's client and threads, if they started
                 throw e;
             }
-            PairRuntime runtime = new PairRuntime(config, hints, apiClient, carp, memory, handler, clock,
+            PairRuntime runtime = new PairRuntime(config, vhidMap, apiClient, carp, memory, handler, clock,
                     backupCertificate, shared.logs());
             carp.refresh();
             runtime.refreshEvery(shared);
@@ -165,7 +165,7 @@ final class PairRuntime implements AutoCloseable {
     /** A snapshot for the admin listener, from the last CARP reading; reads nothing from the backup. */
     PairStatus status() {
         return PairStatus.of(config.name(), config.path(), config.backup().url(), carp.lastSeen(), clock.instant(),
-                hints.all(), memory.book().all(), config.onUnknownCarp().name().toLowerCase(java.util.Locale.ROOT),
+                vhidMap.all(), memory.book().all(), config.onUnknownCarp().name().toLowerCase(java.util.Locale.ROOT),
                 backupCertificate.notAfter());
     }
 

@@ -1,8 +1,8 @@
 package io.carpgate.warmup;
 
 import io.carpgate.policy.ItemKind;
-import io.carpgate.policy.VhidHint;
-import io.carpgate.policy.VhidHints;
+import io.carpgate.policy.VhidMapEntry;
+import io.carpgate.policy.VhidMap;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
@@ -54,11 +54,11 @@ public final class WarmupCalls {
             + "  " + INSTANCE_ON_BACKUP + ": {vhid: " + VHID_BACKUP + ", interface: lan}\n";
 
     /** {@link #VHID_MAP} as the configuration loader makes it: the warm-up's carpgate needs no file. */
-    static VhidHints vhidMap() {
-        return VhidHints.of(List.of(
-                new VhidHint(ItemKind.WIREGUARD, INSTANCE_ON_MASTER, VHID_MASTER, Optional.of("opt2"), Optional.empty(),
+    static VhidMap vhidMap() {
+        return VhidMap.of(List.of(
+                new VhidMapEntry(ItemKind.WIREGUARD, INSTANCE_ON_MASTER, VHID_MASTER, Optional.of("opt2"), Optional.empty(),
                         "(warm-up)"),
-                new VhidHint(ItemKind.WIREGUARD, INSTANCE_ON_BACKUP, VHID_BACKUP, Optional.of("lan"), Optional.empty(),
+                new VhidMapEntry(ItemKind.WIREGUARD, INSTANCE_ON_BACKUP, VHID_BACKUP, Optional.of("lan"), Optional.empty(),
                         "(warm-up)")));
     }
 

@@ -66,7 +66,7 @@ class ConfigLoaderTest {
         assertThat(config.limits().maxBodyBytes()).isEqualTo(2L << 20);
         assertThat(config.limits().upstreamTimeout()).isEqualTo(Duration.ofMillis(1500));
         assertThat(config.limits().apiTimeout()).isEqualTo(Duration.ofSeconds(5));
-        assertThat(config.pairs().get(0).vhidMap()).isEqualTo(io.carpgate.policy.VhidHints.none());
+        assertThat(config.pairs().get(0).vhidMap()).isEqualTo(io.carpgate.policy.VhidMap.none());
     }
 
     @Test

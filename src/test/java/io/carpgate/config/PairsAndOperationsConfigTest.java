@@ -52,8 +52,8 @@ class PairsAndOperationsConfigTest {
         assertThat(b.backup().apiCredentials()).isEqualTo(new ApiCredentials("kb", "sb"));
         assertThat(a.vhidMap().source()).contains(dir.resolve("a-map.yml").toAbsolutePath());
         assertThat(a.vhidMap().all()).as("loaded with the configuration, the entry's key at line 2, column 3")
-                .extracting(io.carpgate.policy.VhidHint::place).containsExactly("a-map.yml:2:3");
-        assertThat(b.vhidMap()).isEqualTo(io.carpgate.policy.VhidHints.none());
+                .extracting(io.carpgate.policy.VhidMapEntry::place).containsExactly("a-map.yml:2:3");
+        assertThat(b.vhidMap()).isEqualTo(io.carpgate.policy.VhidMap.none());
         assertThat(a.onUnknownCarp()).as("the top-level default").isEqualTo(OnUnknownCarp.FORWARD);
         assertThat(b.onUnknownCarp()).as("the pair's own").isEqualTo(OnUnknownCarp.SUPPRESS);
         assertThat(a.masterUrl("fw", 8443)).isEqualTo("https://fw:8443/site-a/");

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.carpgate.policy.ItemKind;
-import io.carpgate.policy.VhidHint;
-import io.carpgate.policy.VhidHints;
+import io.carpgate.policy.VhidMapEntry;
+import io.carpgate.policy.VhidMap;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -24,15 +24,15 @@ class VhidMapLoaderTest {
 
     @Test
     void entriesAreFoundByUuidFirstThenName() throws Exception {
-        VhidHints map = VhidMapLoader.load(write("instances:\n"
+        VhidMap map = VhidMapLoader.load(write("instances:\n"
                 + "  wg0-branches:\n    vhid: 7\n    interface: opt2\n"
                 + "  3d2c1b0a-9f8e-4d7c-a6b5-4c3d2e1f0a9b:\n    vhid: 2\n"
                 + "    backup-vip: 0f1e2d3c-4b5a-4697-a8b9-cadbecfd0e1f\n"));
         assertThat(map.all()).hasSize(2);
-        assertThat(map.find(ItemKind.WIREGUARD, "x", "wg0-branches")).get().extracting(VhidHint::vhid, VhidHint::iface, VhidHint::line)
+        assertThat(map.find(ItemKind.WIREGUARD, "x", "wg0-branches")).get().extracting(VhidMapEntry::vhid, VhidMapEntry::iface, VhidMapEntry::line)
                 .containsExactly(7, Optional.of("opt2"), 2);
         assertThat(map.find(ItemKind.WIREGUARD, "3d2c1b0a-9f8e-4d7c-a6b5-4c3d2e1f0a9b", "wg0-branches")).get()
-                .extracting(VhidHint::vhid).isEqualTo(2);
+                .extracting(VhidMapEntry::vhid).isEqualTo(2);
         assertThat(map.find(ItemKind.WIREGUARD, "y", "other")).isEmpty();
     }
 
@@ -63,26 +63,26 @@ class VhidMapLoaderTest {
 
     @Test
     void oneSectionPerKindAndANameBelongsToItsSection() throws Exception {
-        VhidHints map = VhidMapLoader.load(write("wireguard:\n  branch:\n    vhid: 7\n"
+        VhidMap map = VhidMapLoader.load(write("wireguard:\n  branch:\n    vhid: 7\n"
                 + "openvpn:\n  branch:\n    vhid: 2\n    interface: lan\n"
                 + "dhcrelay:\n  lan: {vhid: 2}\n  9f40ad51-6e70-4182-bdce-3f4051627d8e: {vhid: 3}\n"));
-        assertThat(map.all()).extracting(VhidHint::kind, VhidHint::key, VhidHint::vhid, VhidHint::line)
+        assertThat(map.all()).extracting(VhidMapEntry::kind, VhidMapEntry::key, VhidMapEntry::vhid, VhidMapEntry::line)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(ItemKind.WIREGUARD, "branch", 7, 2),
                         org.assertj.core.groups.Tuple.tuple(ItemKind.OPENVPN, "branch", 2, 5),
                         org.assertj.core.groups.Tuple.tuple(ItemKind.DHCRELAY, "lan", 2, 9),
                         org.assertj.core.groups.Tuple.tuple(ItemKind.DHCRELAY, "9f40ad51-6e70-4182-bdce-3f4051627d8e", 3, 10));
-        assertThat(map.find(ItemKind.WIREGUARD, "u", "branch")).get().extracting(VhidHint::vhid).isEqualTo(7);
-        assertThat(map.find(ItemKind.OPENVPN, "u", "branch")).get().extracting(VhidHint::vhid).isEqualTo(2);
+        assertThat(map.find(ItemKind.WIREGUARD, "u", "branch")).get().extracting(VhidMapEntry::vhid).isEqualTo(7);
+        assertThat(map.find(ItemKind.OPENVPN, "u", "branch")).get().extracting(VhidMapEntry::vhid).isEqualTo(2);
         assertThat(map.find(ItemKind.DHCRELAY, "9f40ad51-6e70-4182-bdce-3f4051627d8e", "lan")).get()
-                .extracting(VhidHint::vhid).isEqualTo(3);
+                .extracting(VhidMapEntry::vhid).isEqualTo(3);
         assertThat(map.find(ItemKind.OPENVPN, "u", "lan")).isEmpty();
         assertThat(map.all().get(1).origin()).isEqualTo("vhid-map.yml:5");
     }
 
     @Test
     void instancesIsTheOlderNameOfTheWireGuardSection() throws Exception {
-        VhidHints old = VhidMapLoader.load(write("instances:\n  wg0-branches:\n    vhid: 7\n"));
-        assertThat(old.all()).singleElement().extracting(VhidHint::kind).isEqualTo(ItemKind.WIREGUARD);
+        VhidMap old = VhidMapLoader.load(write("instances:\n  wg0-branches:\n    vhid: 7\n"));
+        assertThat(old.all()).singleElement().extracting(VhidMapEntry::kind).isEqualTo(ItemKind.WIREGUARD);
         Path both = write("instances:\n  wg0:\n    vhid: 7\nwireguard:\n  wg1:\n    vhid: 2\n");
         assertThatThrownBy(() -> VhidMapLoader.load(both)).hasMessageStartingWith(both + ":4:")
                 .hasMessageContaining("'wireguard' and 'instances' are the same section");

@@ -59,10 +59,10 @@ class GateExhaustiveTest {
             RELAY.uuid(), "", "0", ABSENT, UNKNOWN_UUID);
 
     /** The VHID map: the client by name on another VHID than the restore said, the relay and wg1 by uuid. */
-    static final List<VhidHint> MAP = List.of(
-            new VhidHint(ItemKind.OPENVPN, CLIENT.name(), 7, Optional.empty(), Optional.empty(), "map:1"),
-            new VhidHint(ItemKind.DHCRELAY, RELAY.uuid(), 2, Optional.empty(), Optional.empty(), "map:2"),
-            new VhidHint(ItemKind.WIREGUARD, WG1.uuid(), 2, Optional.of("lan"), Optional.empty(), "map:3"));
+    static final List<VhidMapEntry> MAP = List.of(
+            new VhidMapEntry(ItemKind.OPENVPN, CLIENT.name(), 7, Optional.empty(), Optional.empty(), "map:1"),
+            new VhidMapEntry(ItemKind.DHCRELAY, RELAY.uuid(), 2, Optional.empty(), Optional.empty(), "map:2"),
+            new VhidMapEntry(ItemKind.WIREGUARD, WG1.uuid(), 2, Optional.of("lan"), Optional.empty(), "map:3"));
 
     /** A CARP view by what it says of VHID 7 and VHID 2; empty = not in the backup's status. */
     record View(String name, CarpView view, Optional<String> vhid7, Optional<String> vhid2, boolean available) {}
@@ -83,10 +83,10 @@ class GateExhaustiveTest {
             for (String service : SERVICES) {
                 for (String id : IDS) {
                     for (List<Item> known : books()) {
-                        for (List<VhidHint> map : List.of(List.<VhidHint>of(), MAP)) {
+                        for (List<VhidMapEntry> map : List.of(List.<VhidMapEntry>of(), MAP)) {
                             for (View view : views()) {
                                 for (OnUnknownCarp policy : OnUnknownCarp.values()) {
-                                    GateInputs in = new GateInputs(VhidHints.of(map),
+                                    GateInputs in = new GateInputs(VhidMap.of(map),
                                             ItemBook.empty().with(known.stream().map(Item::learned).toList()),
                                             view.view(), policy);
                                     Outcome expected = oracle(method, service, id, known, map, view, policy);
@@ -127,7 +127,7 @@ class GateExhaustiveTest {
     }
 
     /** The rule from the README and PROTOCOL.md, spelled out without looking at Gate. */
-    static Outcome oracle(String method, String service, String id, List<Item> known, List<VhidHint> map, View view,
+    static Outcome oracle(String method, String service, String id, List<Item> known, List<VhidMapEntry> map, View view,
                           OnUnknownCarp policy) {
         boolean starts = method.equals("opnsense.start_service") || method.equals("opnsense.restart_service");
         boolean any = service.equals("*");
@@ -146,7 +146,7 @@ class GateExhaustiveTest {
                 affected.add(Optional.of(placed(item, map)));
             }
         }
-        for (VhidHint entry : map) {
+        for (VhidMapEntry entry : map) {
             boolean namesKnownItem = known.stream().anyMatch(i -> i.kind() == entry.kind()
                     && (i.uuid().equals(entry.key()) || i.name().equals(entry.key())));
             if (!kinds.contains(entry.kind()) || namesKnownItem) {
@@ -184,12 +184,12 @@ class GateExhaustiveTest {
         return Outcome.FORWARD;
     }
 
-    private static Affected placed(Item item, List<VhidHint> map) {
+    private static Affected placed(Item item, List<VhidMapEntry> map) {
         boolean gated = item.kind() == ItemKind.WIREGUARD || item.kind() == ItemKind.OPENVPN && item.role().equals("client");
         Optional<Integer> fromMap = map.stream().filter(e -> e.kind() == item.kind() && e.key().equals(item.uuid()))
                 .findFirst().or(() -> map.stream().filter(e -> e.kind() == item.kind() && e.key().equals(item.name()))
                         .findFirst())
-                .map(VhidHint::vhid);
+                .map(VhidMapEntry::vhid);
         return new Affected(gated, fromMap.or(() -> Optional.of(item.vhid())));
     }
 

@@ -40,7 +40,7 @@ class GateReadsTest {
         for (GateInputs in : new GateInputs[] {
             GateTest.inputs(GateTest.book(GateTest.wg0()), GateTest.view("BACKUP", "BACKUP")),
             GateTest.inputs(GateTest.book(), GateTest.view("MASTER", "BACKUP")),
-            new GateInputs(GateTest.hints(new VhidHint("wg0-branches", 7, Optional.of("opt2"),
+            new GateInputs(GateTest.vhidMap(new VhidMapEntry("wg0-branches", 7, Optional.of("opt2"),
                     Optional.of(GateTest.BACKUP_VIP7))),
                     GateTest.book(), GateTest.view("BACKUP", "BACKUP"), OnUnknownCarp.SUPPRESS),
         }) {

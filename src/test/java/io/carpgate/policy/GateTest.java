@@ -54,11 +54,11 @@ class GateTest {
     }
 
     static GateInputs inputs(ItemBook book, CarpView carp) {
-        return new GateInputs(VhidHints.none(), book, carp, OnUnknownCarp.SUPPRESS);
+        return new GateInputs(VhidMap.none(), book, carp, OnUnknownCarp.SUPPRESS);
     }
 
-    static VhidHints hints(VhidHint... entries) {
-        return VhidHints.of(List.of(entries));
+    static VhidMap vhidMap(VhidMapEntry... entries) {
+        return VhidMap.of(List.of(entries));
     }
 
     @Nested
@@ -143,7 +143,7 @@ class GateTest {
             assertThat(suppressed).isInstanceOf(Verdict.Suppress.class);
             assertThat(suppressed.calls().get(0).reason()).contains("CARP state unknown", WG1);
 
-            GateInputs forward = new GateInputs(VhidHints.none(), book(wg0()), view("MASTER", "MASTER"), OnUnknownCarp.FORWARD);
+            GateInputs forward = new GateInputs(VhidMap.none(), book(wg0()), view("MASTER", "MASTER"), OnUnknownCarp.FORWARD);
             Verdict forwarded = Gate.decide(call, forward);
             assertThat(forwarded).isInstanceOf(Verdict.Forward.class);
             assertThat(forwarded.calls().get(0).reason()).contains("on-unknown-carp is forward");
@@ -168,7 +168,7 @@ class GateTest {
 
         @Test
         void theMapNamesTheVhidOfAnInstanceNeverSeenInARestore() {
-            GateInputs in = new GateInputs(hints(new VhidHint(WG1, 2, Optional.empty(), Optional.empty())),
+            GateInputs in = new GateInputs(vhidMap(new VhidMapEntry(WG1, 2, Optional.empty(), Optional.empty())),
                     ItemBook.empty(), view("BACKUP", "MASTER"), OnUnknownCarp.SUPPRESS);
             assertThat(Gate.decide(c.service("opnsense.restart_service", "wireguard", WG1), in))
                     .isInstanceOf(Verdict.Forward.class);
@@ -253,7 +253,7 @@ class GateTest {
     class Rewrite {
         @Test
         void vipNotInThePayloadIsReplacedByTheBackupsOwnVip() {
-            GateInputs in = new GateInputs(hints(new VhidHint("wg0-branches", 7, Optional.empty(), Optional.empty())),
+            GateInputs in = new GateInputs(vhidMap(new VhidMapEntry("wg0-branches", 7, Optional.empty(), Optional.empty())),
                     ItemBook.empty(), view("BACKUP", "BACKUP"), OnUnknownCarp.SUPPRESS);
             XmlRpcValue.Struct instance = c.wgInstance(WG0, "wg0-branches", MASTER_VIP7);
             Verdict verdict = Gate.decide(c.restore(List.of(instance), List.of()), in);
@@ -282,7 +282,7 @@ class GateTest {
         @Test
         void mapBackupVipWinsOverEverything() {
             String chosen = "abcdefab-0000-4000-8000-000000000001";
-            GateInputs in = new GateInputs(hints(new VhidHint(WG0, 7, Optional.of("opt2"), Optional.of(chosen))),
+            GateInputs in = new GateInputs(vhidMap(new VhidMapEntry(WG0, 7, Optional.of("opt2"), Optional.of(chosen))),
                     ItemBook.empty(), new CarpView.Unavailable("down"), OnUnknownCarp.SUPPRESS);
             XmlRpcValue.Struct instance = c.wgInstance(WG0, "wg0", MASTER_VIP7);
             Verdict verdict = Gate.decide(c.restore(List.of(instance), List.of(c.vip(MASTER_VIP7, "opt2", "7"))), in);
@@ -292,14 +292,14 @@ class GateTest {
         @Test
         void aMapBackupVipTheBackupDoesNotHaveIsWrittenAsAskedButWarnedAboutAsDangling() {
             String typo = "abcdefab-0000-4000-8000-000000000001";
-            GateInputs known = new GateInputs(hints(new VhidHint(WG0, 7, Optional.of("opt2"), Optional.of(typo))),
+            GateInputs known = new GateInputs(vhidMap(new VhidMapEntry(WG0, 7, Optional.of("opt2"), Optional.of(typo))),
                     ItemBook.empty(), view("BACKUP", "BACKUP"), OnUnknownCarp.SUPPRESS);
             Verdict verdict = Gate.decide(c.restore(List.of(c.wgInstance(WG0, "wg0", MASTER_VIP7)), List.of()), known);
             assertThat(((Verdict.Rewrite) verdict).changes()).extracting(BodyPatcher.Replacement::newText).containsExactly(typo);
             assertThat(verdict.calls().get(0).reason()).startsWith("WARNING the VHID map's backup-vip " + typo)
                     .contains("will not resolve");
             // One of the backup's own VIPs: no warning.
-            GateInputs right = new GateInputs(hints(new VhidHint(WG0, 7, Optional.of("opt2"), Optional.of(BACKUP_VIP7))),
+            GateInputs right = new GateInputs(vhidMap(new VhidMapEntry(WG0, 7, Optional.of("opt2"), Optional.of(BACKUP_VIP7))),
                     ItemBook.empty(), view("BACKUP", "BACKUP"), OnUnknownCarp.SUPPRESS);
             assertThat(Gate.decide(c.restore(List.of(c.wgInstance(WG0, "wg0", MASTER_VIP7)), List.of()), right)
                     .calls().get(0).reason()).doesNotContain("WARNING");
@@ -307,7 +307,7 @@ class GateTest {
 
         @Test
         void severalInstancesEachGetTheirOwnVhidsVip() {
-            GateInputs in = new GateInputs(hints(new VhidHint("wg1-lan", 2, Optional.of("lan"), Optional.empty())),
+            GateInputs in = new GateInputs(vhidMap(new VhidMapEntry("wg1-lan", 2, Optional.of("lan"), Optional.empty())),
                     ItemBook.empty(), view("BACKUP", "MASTER"), OnUnknownCarp.SUPPRESS);
             XmlRpcValue.Struct a = c.wgInstance(WG0, "wg0", MASTER_VIP7);
             XmlRpcValue.Struct b = c.wgInstance(WG1, "wg1-lan", "");
@@ -343,7 +343,7 @@ class GateTest {
         void aVipUuidThePatcherCannotWriteLeavesTheInstanceAsSentWithAWarning() {
             // A restore whose VIP uuid is spelled with &#13; reads as a uuid ending in CR: no text written into
             // the body reads back as that on the backup, so the gate must not plan that rewrite.
-            GateInputs in = new GateInputs(hints(new VhidHint("wg0", 7, Optional.empty(), Optional.empty())),
+            GateInputs in = new GateInputs(vhidMap(new VhidMapEntry("wg0", 7, Optional.empty(), Optional.empty())),
                     ItemBook.empty(), view("BACKUP", "BACKUP"), OnUnknownCarp.SUPPRESS);
             Verdict verdict = Gate.decide(c.restore(List.of(c.wgInstance(WG0, "wg0", "")),
                     List.of(c.vip(MASTER_VIP7 + "\r", "opt2", "7"))), in);
@@ -357,7 +357,7 @@ class GateTest {
 
         @Test
         void aPayloadVipWithoutUuidIsNeverTheTargetForThatWouldMeanNoDependency() {
-            GateInputs in = new GateInputs(hints(new VhidHint("wg0", 7, Optional.empty(), Optional.empty())),
+            GateInputs in = new GateInputs(vhidMap(new VhidMapEntry("wg0", 7, Optional.empty(), Optional.empty())),
                     ItemBook.empty(), view("BACKUP", "BACKUP"), OnUnknownCarp.SUPPRESS);
             for (String blank : List.of("", "  ")) {
                 Verdict verdict = Gate.decide(c.restore(List.of(c.wgInstance(WG0, "wg0", MASTER_VIP7)),
@@ -371,7 +371,7 @@ class GateTest {
         void aBackupVipUuidFromTheApiThatCannotBeWrittenIsNotPlannedEither() {
             CarpView odd = new CarpView.Known(List.of(new BackupVip(BACKUP_VIP7 + "\u0001", "opt2", 7, "198.51.100.5", "")),
                     List.of(new VipState("WAN2", 7, "198.51.100.5", "BACKUP")), Instant.EPOCH);
-            GateInputs in = new GateInputs(hints(new VhidHint("wg0", 7, Optional.empty(), Optional.empty())),
+            GateInputs in = new GateInputs(vhidMap(new VhidMapEntry("wg0", 7, Optional.empty(), Optional.empty())),
                     ItemBook.empty(), odd, OnUnknownCarp.SUPPRESS);
             Verdict verdict = Gate.decide(c.restore(List.of(c.wgInstance(WG0, "wg0", MASTER_VIP7)), List.of()), in);
             assertThat(verdict).isInstanceOf(Verdict.Forward.class);
@@ -380,7 +380,7 @@ class GateTest {
 
         @Test
         void apiDownWithoutMapVipLeavesTheInstanceAndSaysWhy() {
-            GateInputs in = new GateInputs(hints(new VhidHint("wg0", 7, Optional.empty(), Optional.empty())),
+            GateInputs in = new GateInputs(vhidMap(new VhidMapEntry("wg0", 7, Optional.empty(), Optional.empty())),
                     ItemBook.empty(), new CarpView.Unavailable("connection refused"), OnUnknownCarp.SUPPRESS);
             Verdict verdict = Gate.decide(c.restore(List.of(c.wgInstance(WG0, "wg0", MASTER_VIP7)), List.of()), in);
             assertThat(verdict).isInstanceOf(Verdict.Forward.class);
@@ -396,7 +396,7 @@ class GateTest {
                     List.of(new BackupVip(BACKUP_VIP7, "opt2", 7, "198.51.100.5", ""),
                             new BackupVip(BACKUP_VIP2, "lan", 7, "192.168.1.1", "")),
                     List.of(), Instant.EPOCH);
-            GateInputs in = new GateInputs(hints(new VhidHint("wg0", 7, Optional.empty(), Optional.empty())),
+            GateInputs in = new GateInputs(vhidMap(new VhidMapEntry("wg0", 7, Optional.empty(), Optional.empty())),
                     ItemBook.empty(), twoSevens, OnUnknownCarp.SUPPRESS);
             Verdict verdict = Gate.decide(c.restore(List.of(c.wgInstance(WG0, "wg0", MASTER_VIP7)), List.of()), in);
             assertThat(verdict).isInstanceOf(Verdict.Forward.class);

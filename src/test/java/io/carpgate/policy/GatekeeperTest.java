@@ -40,7 +40,7 @@ class GatekeeperTest {
     void aRestoreThatCannotHaveItsTurnInTimeIsRejectedAndHoldsNoPlace() throws Exception {
         PairMemory memory = PairMemory.inProcess("default", Clock.systemUTC());
         CallOrder.Ticket start = memory.order().admit(CallOrder.Role.READS, Duration.ZERO); // still with the backup
-        Gatekeeper gatekeeper = new Gatekeeper("default", VhidHints.none(), NO_CARP, OnUnknownCarp.SUPPRESS, memory,
+        Gatekeeper gatekeeper = new Gatekeeper("default", VhidMap.none(), NO_CARP, OnUnknownCarp.SUPPRESS, memory,
                 Duration.ofMillis(50), () -> { });
 
         Gatekeeper.Decided decided = gatekeeper.decide(restore());

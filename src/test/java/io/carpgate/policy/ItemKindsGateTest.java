@@ -55,12 +55,12 @@ class ItemKindsGateTest {
         return (text.substring(0, at) + text.substring(end)).getBytes(StandardCharsets.UTF_8);
     }
 
-    static GateInputs mapped(CarpView view, VhidHint... entries) {
-        return new GateInputs(VhidHints.of(List.of(entries)), ItemBook.empty(), view, OnUnknownCarp.SUPPRESS);
+    static GateInputs mapped(CarpView view, VhidMapEntry... entries) {
+        return new GateInputs(VhidMap.of(List.of(entries)), ItemBook.empty(), view, OnUnknownCarp.SUPPRESS);
     }
 
-    static VhidHint entry(ItemKind kind, String key, int vhid) {
-        return new VhidHint(kind, key, vhid, Optional.empty(), Optional.empty(), "vhid-map.yml:1");
+    static VhidMapEntry entry(ItemKind kind, String key, int vhid) {
+        return new VhidMapEntry(kind, key, vhid, Optional.empty(), Optional.empty(), "vhid-map.yml:1");
     }
 
     static byte[] patched(byte[] body, Verdict.Rewrite rewrite) {

@@ -3,7 +3,7 @@ package io.carpgate.warmup;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.carpgate.config.VhidMapLoader;
-import io.carpgate.policy.VhidHint;
+import io.carpgate.policy.VhidMapEntry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -11,7 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class WarmupCallsTest {
     /** An entry but its place. */
-    private static String what(VhidHint entry) {
+    private static String what(VhidMapEntry entry) {
         return entry.kind() + " " + entry.key() + " " + entry.vhid() + " " + entry.iface() + " " + entry.backupVip();
     }
 
@@ -24,7 +24,7 @@ class WarmupCallsTest {
         Path file = Files.writeString(dir.resolve("vhid-map.yml"), WarmupCalls.VHID_MAP);
         assertThat(VhidMapLoader.load(file).all()).hasSize(2).extracting(WarmupCallsTest::what)
                 .containsExactlyElementsOf(WarmupCalls.vhidMap().all().stream().map(WarmupCallsTest::what).toList());
-        assertThat(WarmupCalls.vhidMap().all()).extracting(VhidHint::vhid)
+        assertThat(WarmupCalls.vhidMap().all()).extracting(VhidMapEntry::vhid)
                 .containsExactly(WarmupCalls.VHID_MASTER, WarmupCalls.VHID_BACKUP);
     }
 }

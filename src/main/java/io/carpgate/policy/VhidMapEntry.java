@@ -8,17 +8,17 @@ import java.util.Optional;
  * {@code column} are where its key stands (the file's name; line 0 for an entry built in code), for messages.
  * The configuration loader builds these, the policy reads them: one type for both.
  */
-public record VhidHint(ItemKind kind, String key, int vhid, Optional<String> iface, Optional<String> backupVip,
+public record VhidMapEntry(ItemKind kind, String key, int vhid, Optional<String> iface, Optional<String> backupVip,
                        String file, int line, int column) {
 
     /** An entry whose place is given as written in messages ("FILE:LINE", or "" when unknown). */
-    public VhidHint(ItemKind kind, String key, int vhid, Optional<String> iface, Optional<String> backupVip,
+    public VhidMapEntry(ItemKind kind, String key, int vhid, Optional<String> iface, Optional<String> backupVip,
                     String origin) {
         this(kind, key, vhid, iface, backupVip, origin, 0, 0);
     }
 
     /** A WireGuard entry without a known origin (tests, and maps built in code). */
-    public VhidHint(String key, int vhid, Optional<String> iface, Optional<String> backupVip) {
+    public VhidMapEntry(String key, int vhid, Optional<String> iface, Optional<String> backupVip) {
         this(ItemKind.WIREGUARD, key, vhid, iface, backupVip, "");
     }
 

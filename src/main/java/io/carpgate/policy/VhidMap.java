@@ -12,45 +12,45 @@ import java.util.Optional;
  * A pair's VHID map, loaded once with its configuration: its entries in the map's order, indexed by kind and key
  * (a key is the item's uuid or its name, so one index serves the lookup by uuid and the one by name).
  */
-public final class VhidHints {
-    private static final VhidHints NONE = new VhidHints(Optional.empty(), List.of());
+public final class VhidMap {
+    private static final VhidMap NONE = new VhidMap(Optional.empty(), List.of());
 
     private final Optional<Path> source;
-    private final List<VhidHint> entries;
-    private final Map<ItemKind, Map<String, VhidHint>> byKey = new EnumMap<>(ItemKind.class);
+    private final List<VhidMapEntry> entries;
+    private final Map<ItemKind, Map<String, VhidMapEntry>> byKey = new EnumMap<>(ItemKind.class);
 
-    private VhidHints(Optional<Path> source, List<VhidHint> entries) {
+    private VhidMap(Optional<Path> source, List<VhidMapEntry> entries) {
         this.source = source;
         this.entries = List.copyOf(entries);
-        for (VhidHint entry : this.entries) {
+        for (VhidMapEntry entry : this.entries) {
             // The first entry of a key wins, as a walk through the list in the map's order would find it.
             byKey.computeIfAbsent(entry.kind(), k -> new HashMap<>()).putIfAbsent(entry.key(), entry);
         }
     }
 
     /** @param source the map's file, when it was read from one */
-    public static VhidHints of(Optional<Path> source, List<VhidHint> entries) {
-        return new VhidHints(source, entries);
+    public static VhidMap of(Optional<Path> source, List<VhidMapEntry> entries) {
+        return new VhidMap(source, entries);
     }
 
-    public static VhidHints of(List<VhidHint> entries) {
-        return new VhidHints(Optional.empty(), entries);
+    public static VhidMap of(List<VhidMapEntry> entries) {
+        return new VhidMap(Optional.empty(), entries);
     }
 
     /** A pair without a VHID map. */
-    public static VhidHints none() {
+    public static VhidMap none() {
         return NONE;
     }
 
     /** The entry for an item of {@code kind}, by uuid first, then by name (empty name: uuid only). */
-    public Optional<VhidHint> find(ItemKind kind, String uuid, String name) {
-        Map<String, VhidHint> ofKind = byKey.getOrDefault(kind, Map.of());
-        Optional<VhidHint> byUuid = uuid.isEmpty() ? Optional.empty() : Optional.ofNullable(ofKind.get(uuid));
+    public Optional<VhidMapEntry> find(ItemKind kind, String uuid, String name) {
+        Map<String, VhidMapEntry> ofKind = byKey.getOrDefault(kind, Map.of());
+        Optional<VhidMapEntry> byUuid = uuid.isEmpty() ? Optional.empty() : Optional.ofNullable(ofKind.get(uuid));
         return byUuid.or(() -> name.isEmpty() ? Optional.empty() : Optional.ofNullable(ofKind.get(name)));
     }
 
     /** Every entry, in the map's order, for starts that may hit any item. */
-    public List<VhidHint> all() {
+    public List<VhidMapEntry> all() {
         return entries;
     }
 
@@ -61,7 +61,7 @@ public final class VhidHints {
 
     @Override
     public boolean equals(Object other) {
-        return other instanceof VhidHints that && source.equals(that.source) && entries.equals(that.entries);
+        return other instanceof VhidMap that && source.equals(that.source) && entries.equals(that.entries);
     }
 
     @Override
