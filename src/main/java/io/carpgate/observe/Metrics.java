@@ -49,7 +49,7 @@ public final class Metrics implements ExchangeListener {
     private final Histogram upstream;
     private final Counter carpApiErrors;
     private final Counter reloads;
-    private final Counter bodyBudgetRefusals;
+    private final Counter bodyBudgetRejections;
     private final Gauge lastReloadOk;
     private final Gauge lastReloadSuccess;
     private final Counter connectionsDropped;
@@ -75,7 +75,7 @@ public final class Metrics implements ExchangeListener {
                 .labelNames("pair").register(registry);
         carpApiErrors = Counter.builder().name("carpgate_carp_api_errors")
                 .help("Failed reads of the backup's CARP state from its API").labelNames("pair").register(registry);
-        bodyBudgetRefusals = Counter.builder().name("carpgate_body_budget_refusals")
+        bodyBudgetRejections = Counter.builder().name("carpgate_body_budget_rejections")
                 .help("Requests answered 503 because the bodies in flight held all of limits.body-budget, by pair")
                 .labelNames("pair").register(registry);
         reloads = Counter.builder().name("carpgate_config_reloads")
@@ -130,7 +130,7 @@ public final class Metrics implements ExchangeListener {
                 suppressedStarts.labelValues(pair, kind, mode);
             }
             carpApiErrors.labelValues(pair);
-            bodyBudgetRefusals.labelValues(pair);
+            bodyBudgetRejections.labelValues(pair);
             upstream.labelValues(pair);
         }
     }
@@ -174,8 +174,8 @@ public final class Metrics implements ExchangeListener {
     }
 
     /** Counts a request refused because the body budget was spent. */
-    public void bodyBudgetRefused(String pair) {
-        bodyBudgetRefusals.labelValues(pair).inc();
+    public void bodyBudgetRejected(String pair) {
+        bodyBudgetRejections.labelValues(pair).inc();
     }
 
     /** Counts a failed read of a pair's CARP state; only carpgate's own reads come here, never an observer's. */

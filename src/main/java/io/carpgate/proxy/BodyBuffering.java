@@ -70,7 +70,7 @@ final class BodyBuffering extends Handler.Wrapper {
 
     private void overBudget(Request request, Response response, Callback callback) {
         Exchange exchange = Exchange.of(request);
-        metrics.bodyBudgetRefused(exchange.pair());
+        metrics.bodyBudgetRejected(exchange.pair());
         String why = "carpgate is holding as many request bodies as limits.body-budget allows; retry shortly";
         exchange.decided(List.of(Rejections.overBudget(why)), false);
         OwnAnswers.closeAfterAnswer(response);
