@@ -43,7 +43,7 @@ final class OfflineCheck {
                     + pair.onUnknownCarp().name().toLowerCase(java.util.Locale.ROOT) + "; VHID map "
                     + map.source().map(p -> p + " (" + map.all().size() + (map.all().size() == 1 ? " entry)" : " entries)")).orElse("none"));
             config.stateDir().ifPresent(dir -> remembered(PairMemories.look(dir, pair.name(),
-                    pair.backup().url().toString()), lines, warnings));
+                    pair.backup().identity()), lines, warnings));
         }
         lines.add("mode " + config.mode().name().toLowerCase(java.util.Locale.ROOT) + "; logs " + config.logsDir()
                 + "; admin " + config.admin().map(a -> "http://" + a.host() + ":" + a.port() + "/").orElse("off"));

@@ -12,7 +12,6 @@ import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -80,7 +79,7 @@ final class PairsReader {
             PairConfig pair = pair(backup, name, path, map, policy, folder, env, inputs, true);
             // Two entries on one backup would each keep their own memory and call order of the same items: a start
             // through one could pass a restore through the other, and what one learned the other would not know.
-            String sameBackup = backups.putIfAbsent(backupKey(pair.backup().url()), name);
+            String sameBackup = backups.putIfAbsent(pair.backup().identity(), name);
             if (sameBackup != null) {
                 throw backup.error(backup.valueAt("url"), "pairs: " + name + " and " + sameBackup + " name the same backup "
                         + pair.backup().url() + " (one backup is one pair: point both masters' paths at one entry, "
@@ -89,12 +88,6 @@ final class PairsReader {
             pairs.add(pair);
         }
         return pairs;
-    }
-
-    /** The backup a URL reaches: scheme, host (without case) and port; a path or a default port written out differ not. */
-    private static String backupKey(URI url) {
-        int port = url.getPort() == -1 ? 443 : url.getPort();
-        return url.getHost().toLowerCase(Locale.ROOT) + ":" + port;
     }
 
     /**

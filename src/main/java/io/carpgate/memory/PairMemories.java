@@ -26,7 +26,9 @@ public final class PairMemories {
 
     private final Optional<Path> stateDir;
     private final Clock clock;
-    private final Map<String, PairMemory> memories = new LinkedHashMap<>();
+    private final Map<String, Kept> memories = new LinkedHashMap<>();
+
+    private record Kept(String name, String backup, PairMemory memory) {}
 
     /** @param stateDir where memories are kept between runs; empty: in this process only */
     public PairMemories(Optional<Path> stateDir, Clock clock) {
@@ -34,9 +36,29 @@ public final class PairMemories {
         this.clock = clock;
     }
 
-    /** The memory of the pair {@code name} whose backup is at {@code backupUrl}: the same object for as long as it runs. */
+    /**
+     * The memory of the pair {@code name} whose backup is {@code backupUrl} (as the configuration identifies it): the
+     * same object for as long as the pair keeps that name and backup. A memory of the same name under another backup,
+     * or of the same backup under another name, is what an earlier configuration learned: it is retired here (its
+     * file is set aside by {@link #load}), so a reload that puts the old backup back later starts from the file, never
+     * from what this process learned before the backup changed.
+     */
     public synchronized PairMemory of(String name, String backupUrl) {
-        return memories.computeIfAbsent(key(name, backupUrl), k -> load(name, backupUrl, k));
+        String key = key(name, backupUrl);
+        Kept kept = memories.get(key);
+        if (kept != null) {
+            return kept.memory();
+        }
+        memories.values().removeIf(other -> {
+            boolean earlier = other.name().equals(name) || other.backup().equals(backupUrl);
+            if (earlier) {
+                other.memory().retire();
+            }
+            return earlier;
+        });
+        PairMemory memory = load(name, backupUrl, key);
+        memories.put(key, new Kept(name, backupUrl, memory));
+        return memory;
     }
 
     /** What a pair's memory file holds, read without changing anything (for {@code check}). */

@@ -28,6 +28,8 @@ public final class PairMemory {
     private final CallOrder order = new CallOrder();
     private final Clock clock;
     private volatile boolean writeFailed;
+    /** Another name or backup took this pair's place: what it still learns (calls in flight) is not written. */
+    private volatile boolean retired;
 
     PairMemory(String pair, ItemBook loaded, Optional<MemoryFile> file, Clock clock) {
         this.pair = pair;
@@ -71,9 +73,17 @@ public final class PairMemory {
         change(book.get().with(taught.stream().map(i -> i.inDoubt(now, basis)).toList()));
     }
 
+    /**
+     * The configuration moved on to another backup or name for this pair: a call of the old runtime still finishing
+     * may change the book, but nothing of it reaches the state folder, where a later start could load it.
+     */
+    void retire() {
+        retired = true;
+    }
+
     private void change(ItemBook next) {
         book.set(next);
-        if (file.isEmpty()) {
+        if (file.isEmpty() || retired) {
             return;
         }
         try {

@@ -14,7 +14,8 @@ import java.util.Set;
  * Whether a state folder can be trusted with what carpgate remembers of a pair. A remembered item's VHID decides
  * whether its start passes: whoever can write a file there could teach carpgate that an item depends on a VHID the
  * backup is MASTER for. So, as OpenSSH's {@code StrictModes} does with {@code ~/.ssh}, a folder (or a memory file)
- * that its group or others may write is not read and not written. A folder that does not exist yet is fine (carpgate
+ * that its group or others may write, or that belongs to another user than carpgate's (or root), is not read and not
+ * written. A folder that does not exist yet is fine (carpgate
  * creates it), and a file system without POSIX permissions says nothing either way.
  */
 final class StateFolder {
@@ -22,6 +23,24 @@ final class StateFolder {
             Set.of(PosixFilePermission.GROUP_WRITE, PosixFilePermission.OTHERS_WRITE);
 
     private StateFolder() {}
+
+    /**
+     * The uid owning {@code path} when it is neither carpgate's own nor root's (who may write anything anyway). The
+     * process's uid is read as the owner of {@code /proc/self}; where there is no such thing (not Linux), or no uids,
+     * nothing is said.
+     */
+    private static Optional<String> foreignOwner(Path path) {
+        try {
+            Object mine = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+            Object theirs = Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+            if (theirs.equals(mine) || Integer.valueOf(0).equals(theirs)) {
+                return Optional.empty();
+            }
+            return Optional.of(String.valueOf(theirs));
+        } catch (UnsupportedOperationException | IllegalArgumentException | IOException e) {
+            return Optional.empty();
+        }
+    }
 
     /** Why {@code path} (a folder or a file in it) is not to be trusted, or empty when it is (or is not there yet). */
     static Optional<String> untrusted(Path path) {
@@ -32,6 +51,11 @@ final class StateFolder {
             return Optional.empty();
         } catch (UnsupportedOperationException | IOException e) {
             return Optional.empty();
+        }
+        Optional<String> owner = foreignOwner(path);
+        if (owner.isPresent()) {
+            return Optional.of(path + " belongs to " + attributes.owner().getName() + " (uid " + owner.get()
+                    + "), not to carpgate's user or root; run: chown " + "$(id -u): " + path);
         }
         Set<PosixFilePermission> writable = attributes.permissions();
         writable.retainAll(OTHERS_WRITE);

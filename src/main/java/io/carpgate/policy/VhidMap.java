@@ -45,7 +45,7 @@ public final class VhidMap {
     /** The entry for an item of {@code kind}, by uuid first, then by name (empty name: uuid only). */
     public Optional<VhidMapEntry> find(ItemKind kind, String uuid, String name) {
         Map<String, VhidMapEntry> ofKind = byKey.getOrDefault(kind, Map.of());
-        Optional<VhidMapEntry> byUuid = uuid.isEmpty() ? Optional.empty() : Optional.ofNullable(ofKind.get(uuid));
+        Optional<VhidMapEntry> byUuid = uuid.isEmpty() ? Optional.empty() : Optional.ofNullable(ofKind.get(VhidMapEntry.uuidLowerCase(uuid)));
         return byUuid.or(() -> name.isEmpty() ? Optional.empty() : Optional.ofNullable(ofKind.get(name)));
     }
 

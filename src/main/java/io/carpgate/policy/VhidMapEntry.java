@@ -1,6 +1,8 @@
 package io.carpgate.policy;
 
+import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * One entry of the VHID map, the admin's statement of which VHID an item of {@code kind} follows, optionally
@@ -10,6 +12,21 @@ import java.util.Optional;
  */
 public record VhidMapEntry(ItemKind kind, String key, int vhid, Optional<String> iface, Optional<String> backupVip,
                        String file, int line, int column) {
+    private static final Pattern UUID =
+            Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
+    /**
+     * A uuid is kept in lower case, as OPNsense writes every uuid and the master sends it: an admin who typed one in
+     * upper case means the same item (the loader already refuses one uuid in two sections whatever its case).
+     */
+    public VhidMapEntry {
+        key = uuidLowerCase(key);
+    }
+
+    /** {@code text} in lower case when it is a uuid, else as it is. */
+    static String uuidLowerCase(String text) {
+        return UUID.matcher(text).matches() ? text.toLowerCase(Locale.ROOT) : text;
+    }
 
     /** An entry whose place is given as written in messages ("FILE:LINE", or "" when unknown). */
     public VhidMapEntry(ItemKind kind, String key, int vhid, Optional<String> iface, Optional<String> backupVip,
@@ -34,6 +51,6 @@ public record VhidMapEntry(ItemKind kind, String key, int vhid, Optional<String>
 
     /** Whether this entry names {@code item}: same kind, and its uuid or its name. */
     public boolean names(CarpItem item) {
-        return kind == item.kind() && (key.equals(item.uuid()) || (!item.name().isEmpty() && key.equals(item.name())));
+        return kind == item.kind() && (key.equals(uuidLowerCase(item.uuid())) || (!item.name().isEmpty() && key.equals(item.name())));
     }
 }

@@ -166,7 +166,7 @@ public final class CarpgateServer implements AutoCloseable {
         try {
             for (PairConfig pair : config.pairs()) {
                 java.util.Optional<PairRuntime> same = previous.stream().filter(p -> p.sameBackupAs(pair)).findFirst();
-                built.add(PairRuntime.start(pair, shared, memories.of(pair.name(), pair.backup().url().toString()),
+                built.add(PairRuntime.start(pair, shared, memories.of(pair.name(), pair.backup().identity()),
                         same.flatMap(PairRuntime::lastSeen)));
             }
         } catch (Exception e) {

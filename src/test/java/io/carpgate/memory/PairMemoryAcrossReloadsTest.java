@@ -14,15 +14,14 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Review of the reload/memory seam: what the running carpgate's one PairMemories hands out across reloads. */
-class ReviewMemoryFindingsTest {
+/** What the running carpgate's one PairMemories hands out across reloads. */
+class PairMemoryAcrossReloadsTest {
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-12-01T10:00:00Z"), ZoneOffset.UTC);
     private static final String URL = "https://192.0.2.2";
-    /** The same backup as {@link #URL} for PairsReader.backupKey (default port written out). */
+    /** The same backup as {@link #URL} for the configuration (default port written out), spelled differently. */
     private static final String SAME_BACKUP = "https://192.0.2.2:443";
 
     @TempDir
@@ -35,11 +34,6 @@ class ReviewMemoryFindingsTest {
     }
 
     @Test
-    @Disabled("REVIEW start-reaches-backup: PairMemories caches every memory for the life of the process; a reload "
-            + "that puts back an earlier backup URL of the pair gets the earlier in-process memory (VHID 7) although "
-            + "the backup has since stored VHID 9 through the other URL. retireOthers() sets the FILE aside for exactly "
-            + "this reason, the in-process cache defeats it. Fix: on of(name,url), drop (or empty) cached memories of the "
-            + "same name or the same backup, as retireOthers does on disk; and key memories by PairsReader's backupKey")
     void aUrlPutBackByAReloadDoesNotBringBackWhatTheEarlierUrlLearned() {
         PairMemories memories = new PairMemories(Optional.of(dir), CLOCK); // one per running carpgate, across reloads
         memories.of("default", URL).stored(List.of(wg0(7)));
@@ -55,23 +49,6 @@ class ReviewMemoryFindingsTest {
     }
 
     @Test
-    @Disabled("REVIEW lesser: one backup, two memories (two call orders): config calls https://H and https://H:443 the "
-            + "same backup (pairs naming one backup are refused), the memory key does not; a reload that only writes the "
-            + "port out forgets everything learned (starts suppressed until the next restore) and, while calls of the "
-            + "old runtime are in flight, a start via the new runtime does not wait for a restore via the old one. Fix: "
-            + "key PairMemories by the same normalised backup key as PairsReader.backupKey")
-    void theSameBackupWrittenTwoWaysIsOneMemory() {
-        PairMemories memories = new PairMemories(Optional.of(dir), CLOCK);
-        assertThat(memories.of("default", SAME_BACKUP)).isSameAs(memories.of("default", URL));
-    }
-
-    @Test
-    @Disabled("REVIEW start-reaches-backup (local attacker): StateFolder trusts a folder or memory file OWNED by "
-            + "another user as long as its group/others write bits are clear; that owner can write a memory that "
-            + "teaches a VHID the backup is MASTER for (e.g. state-dir under /tmp pre-created by another user, as "
-            + "OpenSSH StrictModes also checks the owner). Fix: untrusted() also when owner is neither the process's "
-            + "user nor root (compare attributes.owner() with Files.getOwner of a file carpgate just created, or the "
-            + "user.name principal)")
     void aStateFolderOwnedByAnotherUserIsNotTrusted() throws Exception {
         assumeTrue("root".equals(System.getProperty("user.name")), "needs root to give the folder to another user");
         UserPrincipal nobody = dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");

@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
-/** Review: odd or hostile CARP answers are read as the tree parser read them, never as a MASTER they do not say. */
-class ReviewBackupApiJsonTest {
+/** Odd or hostile CARP answers are read as the tree parser read them, never as a MASTER they do not say. */
+class BackupApiJsonOddAnswersTest {
     private final BackupApiJson json = new BackupApiJson();
 
     private static byte[] b(String s) {
