@@ -152,7 +152,7 @@ public final class Launcher {
         Overview overview() {
             ListenerCertificate certificate = listener.get();
             return new Overview(version, modeWord(config.get()), certificate.fingerprint().toString(),
-                    certificate.notAfter(), rejected.get());
+                    certificate.notAfter(), rejected.get(), LogSetup.health().problems());
         }
     }
 
@@ -232,6 +232,7 @@ public final class Launcher {
             server.close();
             throw e;
         }
+        metrics.logWritesFrom(LogSetup::health);
         metrics.certificatesFrom(() -> Optional.of(status.listener.get().notAfter()), server::statuses);
         return new Running(server, admin, metrics, status);
     }

@@ -30,13 +30,22 @@ public final class Exchange {
     private volatile Optional<Duration> upstreamTime = Optional.empty();
     private volatile boolean sentWhole;
 
-    private Exchange(ExchangeListener listener, long startNanos) {
+    /** Ties the decision log's lines of one request together (written when sent, and when done). */
+    private final String id;
+    private final String client;
+    private final Optional<String> user;
+
+    private Exchange(ExchangeListener listener, long startNanos, Request request) {
         this.listener = listener;
         this.startNanos = startNanos;
+        this.id = String.format("%012x", java.util.concurrent.ThreadLocalRandom.current().nextLong() >>> 16);
+        this.client = io.carpgate.xmlrpc.Clip.to(io.carpgate.xmlrpc.Clip.SHORT, Request.getRemoteAddr(request));
+        this.user = BasicAuthUser.of(request.getHeaders().get(HttpHeader.AUTHORIZATION))
+                .map(u -> io.carpgate.xmlrpc.Clip.to(io.carpgate.xmlrpc.Clip.SHORT, u));
     }
 
     public static Exchange begin(Request request, ExchangeListener listener) {
-        Exchange exchange = new Exchange(listener, System.nanoTime());
+        Exchange exchange = new Exchange(listener, System.nanoTime(), request);
         request.setAttribute(ATTRIBUTE, exchange);
         return exchange;
     }
@@ -115,6 +124,23 @@ public final class Exchange {
         return pair;
     }
 
+    /** A random id, the same in every line of this request's record. */
+    public String id() {
+        return id;
+    }
+
+    public String client() {
+        return client;
+    }
+
+    public Optional<String> user() {
+        return user;
+    }
+
+    public long bodyBytes() {
+        return bodyBytes;
+    }
+
     public List<CallOutcome> calls() {
         return calls;
     }
@@ -125,8 +151,7 @@ public final class Exchange {
 
     /** The request is over: the record goes to the listener. Called once, by Jetty's request log hook. */
     void complete(Request request, Response response) {
-        listener.onComplete(new ExchangeRecord(ZonedDateTime.now(), pair, Request.getRemoteAddr(request),
-                BasicAuthUser.of(request.getHeaders().get(HttpHeader.AUTHORIZATION)),
+        listener.onComplete(new ExchangeRecord(id, ZonedDateTime.now(), pair, client, user,
                 request.getMethod() + " " + request.getHttpURI().getPathQuery() + " "
                         + request.getConnectionMetaData().getProtocol(),
                 response.getStatus(), bodyBytes, Response.getContentBytesWritten(response),
