@@ -149,6 +149,35 @@ class TruthfulRecordEndToEndTest {
         }
     }
 
+    @Test
+    void aFullDiskUnderTheDecisionLogIsCountedAndMakesReadyzAndTheStatusPageSaySo() throws Exception {
+        Path fullDisk = Path.of("/dev/full");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isWritable(fullDisk), "/dev/full (Linux): ENOSPC on write");
+        Files.createDirectories(dir.resolve("logs"));
+        Files.createSymbolicLink(dir.resolve("logs/decisions.jsonl"), fullDisk);
+        try (Pair pair = Pair.start(dir, "", null)) {
+            assertThat(call(pair).status()).as("enforcement does not wait for the logs").isEqualTo(200);
+            pair.exchanges.awaitCall("opnsense.firmware_version", "forwarded");
+            int port = pair.carpgate.admin().orElseThrow().port();
+            HttpClient client = HttpClient.newHttpClient();
+            String metrics = org.awaitility.Awaitility.await("the lost lines are counted").atMost(ExchangeRecorder.DEADLINE)
+                    .until(() -> get(client, port, "/metrics").body(),
+                            m -> m.contains("carpgate_log_write_errors_total{log=\"decision\"} 2.0"));
+            assertThat(metrics).as("the access log is written").contains("carpgate_log_write_errors_total{log=\"access\"} 0.0");
+            HttpResponse<String> readyz = get(client, port, "/readyz");
+            assertThat(readyz.statusCode()).isEqualTo(503);
+            assertThat(readyz.body()).contains("logs: NOT READY - decision log NOT written since",
+                    "No space left on device");
+            assertThat(get(client, port, "/").body()).contains("logs-failing", "No space left on device");
+            assertThat(pair.awaitLog("access.log", "opnsense.firmware_version")).contains("decision=forwarded");
+        }
+    }
+
+    private static HttpResponse<String> get(HttpClient client, int port, String path) throws Exception {
+        return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     private static String readyz(Pair pair) throws Exception {
         int port = pair.carpgate.admin().orElseThrow().port();
         // The CARP read runs in the background: /readyz says NOT READY once its first read has failed.
