@@ -29,6 +29,7 @@ public final class Exchange {
     private volatile long forwardedAtNanos;
     private volatile Optional<Duration> upstreamTime = Optional.empty();
     private volatile boolean sentWhole;
+    private volatile Optional<ConnectionDrop> closedBy = Optional.empty();
 
     /** Ties the decision log's lines of one request together (written when sent, and when done). */
     private final String id;
@@ -59,6 +60,20 @@ public final class Exchange {
     static Optional<Exchange> find(Request request) {
         return Optional.ofNullable(request.getAttribute(ATTRIBUTE))
                 .filter(Exchange.class::isInstance).map(Exchange.class::cast);
+    }
+
+    /**
+     * carpgate closes the connection of {@code request} on its own (a guard's deadline): the record says so,
+     * rather than the HTTP 500 Jetty notes for a request whose connection went away. No-op for a request no
+     * handler has seen.
+     */
+    public static void closedByCarpgate(Request request, ConnectionDrop drop) {
+        find(request).ifPresent(exchange -> exchange.closedBy = Optional.of(drop));
+    }
+
+    /** Whether carpgate closed this request's connection on its own ({@link #closedByCarpgate(Request, ConnectionDrop)}). */
+    public boolean closedByCarpgate() {
+        return closedBy.isPresent();
     }
 
     /** The pair whose path the request came in on. */
@@ -157,6 +172,6 @@ public final class Exchange {
                 response.getStatus(), bodyBytes, Response.getContentBytesWritten(response),
                 Duration.ofNanos(System.nanoTime() - startNanos), calls, observed, upstreamStatus, upstreamTime,
                 failure, Optional.ofNullable(request.getHeaders().get(HttpHeader.REFERER)),
-                Optional.ofNullable(request.getHeaders().get(HttpHeader.USER_AGENT))));
+                Optional.ofNullable(request.getHeaders().get(HttpHeader.USER_AGENT)), closedBy));
     }
 }

@@ -17,12 +17,14 @@ import java.util.Optional;
  * @param requestLine HTTP method, path with query, protocol
  * @param calls one outcome per XML-RPC call (a multicall's inner calls each), empty when none was read
  * @param observed observe mode: the calls were decided and logged, the request went on unchanged
+ * @param closedBy why carpgate closed the connection before the request was complete (nothing was answered;
+ *     {@code status} is then only what Jetty noted)
  */
 public record ExchangeRecord(String id, ZonedDateTime time, String pair, String client, Optional<String> user,
                              String requestLine, int status, long bytesIn, long bytesOut, Duration elapsed,
                              List<CallOutcome> calls, boolean observed, Optional<Integer> upstreamStatus,
                              Optional<Duration> upstreamTime, Optional<String> failure, Optional<String> referer,
-                             Optional<String> userAgent) {
+                             Optional<String> userAgent, Optional<ConnectionDrop> closedBy) {
     public ExchangeRecord {
         calls = List.copyOf(calls);
         // What the client chose (its user name, path and query, headers) is cut before any log or page sees it.
@@ -44,6 +46,9 @@ public record ExchangeRecord(String id, ZonedDateTime time, String pair, String 
 
     /** The request's overall decision: the strongest action of its calls. */
     public String decisionSummary() {
+        if (closedBy.isPresent()) {
+            return "closed";
+        }
         if (calls.isEmpty()) {
             return failure.isPresent() ? Action.FAILED.word() : "-";
         }

@@ -196,7 +196,9 @@ public final class Metrics implements ExchangeListener {
 
     @Override
     public void onComplete(ExchangeRecord record) {
-        requests.labelValues(record.pair(), Integer.toString(record.status())).inc();
+        if (record.closedBy().isEmpty()) { // carpgate closed it unanswered: carpgate_connections_dropped has it
+            requests.labelValues(record.pair(), Integer.toString(record.status())).inc();
+        }
         for (CallOutcome call : record.calls()) {
             calls.labelValues(record.pair(), methodLabel(call.method()), call.action().word(), record.mode()).inc();
             if (call.action() == Action.SUPPRESSED) {
