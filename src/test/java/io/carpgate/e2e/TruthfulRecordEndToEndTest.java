@@ -111,6 +111,15 @@ class TruthfulRecordEndToEndTest {
         }
     }
 
+    /** Takes the connection and never says a word (no TLS), until the client gives up. */
+    private static void silent(Socket s) {
+        try {
+            s.getInputStream().transferTo(OutputStream.nullOutputStream());
+        } catch (IOException e) {
+            // the client gave up
+        }
+    }
+
     private static void resetAtOnce(Socket s) {
         try {
             s.setSoLinger(true, 0);
@@ -125,23 +134,30 @@ class TruthfulRecordEndToEndTest {
         try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closedPort = probe.getLocalPort();
         }
-        record Kind(String name, String expected) {}
-        for (Kind kind : new Kind[] {new Kind("refused", "connection refused"),
-                new Kind("not-tls", "TLS handshake failed"), new Kind("reset", "connection reset by the backup")}) {
+        record Kind(String name, String expected, Consumer<Socket> behaviour, String yaml) {}
+        for (Kind kind : new Kind[] {
+                new Kind("refused", "connection refused", TruthfulRecordEndToEndTest::notTls, ""),
+                new Kind("not-tls", "TLS handshake failed", TruthfulRecordEndToEndTest::notTls, ""),
+                new Kind("reset", "connection reset by the backup", TruthfulRecordEndToEndTest::resetAtOnce, ""),
+                new Kind("silent", "timed out after 1 s", TruthfulRecordEndToEndTest::silent,
+                        "limits: {upstream-timeout: 1s}\n"),
+                new Kind("wrong-pin", "backup TLS certificate rejected", TruthfulRecordEndToEndTest::notTls, "")}) {
             Path here = Files.createDirectories(dir.resolve(kind.name()));
             try (SimulatedBackup sim = SimulatedBackup.start(SimulatedBackup.Options.defaults());
-                 FakeBackup fake = new FakeBackup(kind.name().equals("reset") ? TruthfulRecordEndToEndTest::resetAtOnce
-                         : TruthfulRecordEndToEndTest::notTls);
-                 Pair pair = Pair.start(here, sim, kind.name().equals("refused")
-                                 ? URI.create("https://127.0.0.1:" + closedPort) : fake.url(),
-                         sim.fingerprint().toString(), "", null)) {
+                 FakeBackup fake = new FakeBackup(kind.behaviour());
+                 Pair pair = Pair.start(here, sim, switch (kind.name()) {
+                             case "refused" -> URI.create("https://127.0.0.1:" + closedPort);
+                             case "wrong-pin" -> sim.baseUrl();
+                             default -> fake.url();
+                         }, kind.name().equals("wrong-pin") ? FailuresEndToEndTest.OTHER_PIN : sim.fingerprint().toString(),
+                         kind.yaml(), null)) {
                 RawHttps.Answer answer = call(pair);
                 assertThat(answer.status()).as(kind.name()).isEqualTo(502);
                 assertThat(answer.text()).as(kind.name()).contains("could not deliver the call", kind.expected());
                 CallOutcome logged = pair.exchanges.awaitCall("opnsense.firmware_version", "failed");
                 assertThat(logged.action()).isEqualTo(Action.FAILED);
                 String readyz = readyz(pair);
-                assertThat(readyz).as(kind.name()).contains("NOT READY", "backup API at");
+                assertThat(readyz).as(kind.name()).contains("NOT READY");
                 assertPlain(answer.text(), logged.reason(), readyz,
                         pair.awaitLog("decisions.jsonl", "the backup did not get the whole call"),
                         pair.log("access.log"), pair.console.toString(StandardCharsets.UTF_8));
@@ -184,7 +200,8 @@ class TruthfulRecordEndToEndTest {
         return org.awaitility.Awaitility.await("readyz reports the failed API read").atMost(ExchangeRecorder.DEADLINE)
                 .until(() -> HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                                 URI.create("http://127.0.0.1:" + port + "/readyz")).build(),
-                        HttpResponse.BodyHandlers.ofString()).body(), b -> b.contains("NOT READY"));
+                        HttpResponse.BodyHandlers.ofString()).body(),
+                        b -> b.contains("NOT READY") && !b.contains("no CARP state read from the backup yet"));
     }
 
     static void assertPlain(String... texts) {
