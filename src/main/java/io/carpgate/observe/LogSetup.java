@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.slf4j.LoggerFactory;
 
 /** Points Logback at the configured log folder: access.log and decisions.jsonl there, the rest on the console. */
@@ -114,10 +113,5 @@ public final class LogSetup {
     public static void level(LogSettings.Level level) {
         LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
         context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(ch.qos.logback.classic.Level.toLevel(level.name()));
-    }
-
-    /** For a test that must see a reopen fail: unused otherwise. */
-    static Optional<WatchedFileAppender> file(String log) {
-        return files().stream().filter(f -> f.log().equals(log)).findFirst();
     }
 }

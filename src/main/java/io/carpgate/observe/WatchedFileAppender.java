@@ -27,10 +27,6 @@ public final class WatchedFileAppender extends RollingFileAppender<ILoggingEvent
         this.log = log;
     }
 
-    String log() {
-        return log;
-    }
-
     /** Why the file is not being written now; empty while it is. */
     Optional<String> failing() {
         return failing;

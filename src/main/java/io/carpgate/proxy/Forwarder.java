@@ -174,6 +174,9 @@ final class Forwarder extends ProxyHandler {
             // What of the answer came through is read; a cut-off answer reads as unknown.
             Settling.of(clientToProxyRequest).ifPresent(s -> s.answered(serverToProxyResponse));
         } else {
+            if (mayHaveRun(exchange, proxyToServerRequest)) {
+                exchange.sentWhole();
+            }
             Settling.of(clientToProxyRequest).ifPresent(s -> s.failed(exchange.wasSentWhole(),
                     "the master went away before the backup's answer"));
         }
