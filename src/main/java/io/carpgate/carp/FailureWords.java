@@ -65,7 +65,11 @@ public final class FailureWords {
                 return "connection closed by the backup";
             }
         }
-        return "the connection to the backup failed" + detail(failure);
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause(); // wrappers' messages are their cause's toString(): a class name
+        }
+        return "the connection to the backup failed" + detail(root);
     }
 
     /** ": message" when the message is plain text an admin can read, else nothing. */
