@@ -117,7 +117,7 @@ public final class AdminServer implements AutoCloseable {
                 case "/healthz" -> send(response, callback, HttpStatus.OK_200, "text/plain; charset=utf-8",
                         "ok\n".getBytes(StandardCharsets.UTF_8));
                 case "/readyz" -> {
-                    Readiness readiness = Readiness.of(pairs.get());
+                    Readiness readiness = Readiness.of(pairs.get(), overview.get().logProblems());
                     send(response, callback, readiness.ready() ? HttpStatus.OK_200 : HttpStatus.SERVICE_UNAVAILABLE_503,
                             "text/plain; charset=utf-8", readiness.text().getBytes(StandardCharsets.UTF_8));
                 }

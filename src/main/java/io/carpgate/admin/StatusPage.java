@@ -63,7 +63,11 @@ final class StatusPage {
         } else {
             html.append("<dd class=\"reload-ok\">in force</dd>");
         }
-        html.append("</div></dl></section>");
+        html.append("</div>");
+        for (String problem : overview.logProblems()) {
+            html.append("<div><dt>Logs</dt><dd class=\"logs-failing\">").append(esc(problem)).append("</dd></div>");
+        }
+        html.append("</dl></section>");
     }
 
     private static void pair(StringBuilder html, PairStatus pair) {
@@ -191,7 +195,7 @@ final class StatusPage {
             + ".state-disabled{background:#fde2c8}.api-down{color:#a00;font-weight:bold}.api-up{color:#070}"
             + ".updated,.age,.vips-from{color:#666}.vips-from{font-size:.85em;margin-top:-1em}"
             + ".overview dl{display:flex;flex-wrap:wrap;gap:.4em 2em;margin:0 0 1em}.overview dt{color:#666;font-size:.85em}"
-            + ".overview dd{margin:0;font-weight:bold}.mode-observe,.reload-rejected{color:#a00}.mode-enforce,.reload-ok{color:#070}"
+            + ".overview dd{margin:0;font-weight:bold}.mode-observe,.reload-rejected,.logs-failing{color:#a00}.mode-enforce,.reload-ok{color:#070}"
             // One line per decision: fixed columns, every cell cut with an ellipsis (the whole text on hover).
             + "table.decisions{table-layout:fixed;width:100%;font-size:.85em}"
             + "table.decisions td,table.decisions th{white-space:nowrap;overflow:hidden;text-overflow:ellipsis}"

@@ -150,12 +150,7 @@ public final class BackupApiClient {
                 return REFUSED;
             }
         }
-        Throwable root = cause;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String detail = root.getMessage() == null ? "" : ": " + root.getMessage();
-        return "backup API at " + backupBaseUrl + " unreachable (" + root.getClass().getSimpleName() + detail + ")";
+        return "backup API at " + backupBaseUrl + " unreachable (" + FailureWords.of(cause, timeout) + ")";
     }
 
     private String noAnswer() {

@@ -7,7 +7,10 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** SIGHUP means "reload", as for most daemons ({@code systemctl reload}, {@code docker kill -s HUP}). */
+/**
+ * SIGHUP means "reload", as for most daemons ({@code systemctl reload}, {@code docker kill -s HUP}); carpgate also
+ * reopens its log files then (logrotate's {@code postrotate}).
+ */
 final class Hangup {
     private static final Logger LOG = LoggerFactory.getLogger(Hangup.class);
 
@@ -34,7 +37,7 @@ final class Hangup {
             Object handler = Proxy.newProxyInstance(Hangup.class.getClassLoader(), new Class<?>[] {handlerClass},
                     (proxy, method, args) -> {
                         if (method.getName().equals("handle")) {
-                            LOG.info("SIGHUP: reloading the configuration");
+                            LOG.info("SIGHUP: reloading the configuration and reopening the log files");
                             action.run();
                             return null;
                         }

@@ -15,8 +15,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "run", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = "Start the proxy. Exit status 2 on a configuration or map error, 1 when it cannot start.")
+        description = "Start the proxy. Exit status 2 on a configuration or map error, 1 when it cannot start "
+                + "(a port taken, a certificate or log folder it cannot write).")
 final class RunCommand implements Callable<Integer> {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RunCommand.class);
     /** How often the configuration's files are compared with what is in force. */
     static final java.time.Duration WATCH_INTERVAL = java.time.Duration.ofSeconds(2);
 
@@ -44,7 +46,12 @@ final class RunCommand implements Callable<Integer> {
             System.err.println("carpgate: configuration error: " + e.getMessage());
             return 2;
         }
-        LogSetup.configure(loaded.logs());
+        try {
+            LogSetup.configure(loaded.logs());
+        } catch (LogSetup.Unwritable e) {
+            System.err.println("carpgate: cannot start: " + e.getMessage());
+            return 1;
+        }
         StartupCache.describe().ifPresent(out::println);
         Carpgate running;
         try {
@@ -68,7 +75,11 @@ final class RunCommand implements Callable<Integer> {
         // Both ways of asking for a reload run it on the watcher's one thread: never two at once, never twice.
         ConfigWatcher watcher = ConfigWatcher.start(() -> running.server().config().inputs(), WATCH_INTERVAL,
                 () -> running.reload(System.getenv()));
-        java.util.Optional<String> noSignal = Hangup.onHangup(watcher::reloadNow);
+        // SIGHUP also reopens the log files, as nginx does on USR1: an external rotation by rename loses nothing.
+        java.util.Optional<String> noSignal = Hangup.onHangup(() -> {
+            LogSetup.reopen().forEach(problem -> LOG.error("SIGHUP: a log file could not be reopened: {}", problem));
+            watcher.reloadNow();
+        });
         String files = loaded.source().getFileName() + " or a file it names changes";
         if (noSignal.isPresent()) {
             out.println("WARNING: " + noSignal.get());

@@ -24,11 +24,13 @@ public final class AccessLog implements ExchangeListener {
     static String line(ExchangeRecord r) {
         return r.client() + " - " + r.user().orElse("-")
                 + " [" + r.time().format(NCSA_TIME) + "] "
-                + quote(r.requestLine()) + " " + r.status() + " " + (r.bytesOut() == 0 ? "-" : r.bytesOut())
+                + quote(r.requestLine()) + " " + r.closedBy().map(c -> "-").orElse(Integer.toString(r.status()))
+                + " " + (r.bytesOut() == 0 ? "-" : r.bytesOut())
                 + " " + quote(dash(r.referer())) + " " + quote(dash(r.userAgent()))
                 + " method=" + r.methodSummary()
                 + " decision=" + r.decisionSummary()
                 + (r.observed() ? " mode=observe" : "")
+                + r.closedBy().map(c -> " closed=" + c.word() + " \"" + c.why() + "\"").orElse("")
                 + " ms=" + r.elapsed().toMillis();
     }
 

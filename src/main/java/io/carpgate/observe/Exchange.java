@@ -29,14 +29,24 @@ public final class Exchange {
     private volatile long forwardedAtNanos;
     private volatile Optional<Duration> upstreamTime = Optional.empty();
     private volatile boolean sentWhole;
+    private volatile Optional<ConnectionDrop> closedBy = Optional.empty();
 
-    private Exchange(ExchangeListener listener, long startNanos) {
+    /** Ties the decision log's lines of one request together (written when sent, and when done). */
+    private final String id;
+    private final String client;
+    private final Optional<String> user;
+
+    private Exchange(ExchangeListener listener, long startNanos, Request request) {
         this.listener = listener;
         this.startNanos = startNanos;
+        this.id = String.format("%012x", java.util.concurrent.ThreadLocalRandom.current().nextLong() >>> 16);
+        this.client = io.carpgate.xmlrpc.Clip.to(io.carpgate.xmlrpc.Clip.SHORT, Request.getRemoteAddr(request));
+        this.user = BasicAuthUser.of(request.getHeaders().get(HttpHeader.AUTHORIZATION))
+                .map(u -> io.carpgate.xmlrpc.Clip.to(io.carpgate.xmlrpc.Clip.SHORT, u));
     }
 
     public static Exchange begin(Request request, ExchangeListener listener) {
-        Exchange exchange = new Exchange(listener, System.nanoTime());
+        Exchange exchange = new Exchange(listener, System.nanoTime(), request);
         request.setAttribute(ATTRIBUTE, exchange);
         return exchange;
     }
@@ -50,6 +60,20 @@ public final class Exchange {
     static Optional<Exchange> find(Request request) {
         return Optional.ofNullable(request.getAttribute(ATTRIBUTE))
                 .filter(Exchange.class::isInstance).map(Exchange.class::cast);
+    }
+
+    /**
+     * carpgate closes the connection of {@code request} on its own (a guard's deadline): the record says so,
+     * rather than the HTTP 500 Jetty notes for a request whose connection went away. No-op for a request no
+     * handler has seen.
+     */
+    public static void closedByCarpgate(Request request, ConnectionDrop drop) {
+        find(request).ifPresent(exchange -> exchange.closedBy = Optional.of(drop));
+    }
+
+    /** Whether carpgate closed this request's connection on its own ({@link #closedByCarpgate(Request, ConnectionDrop)}). */
+    public boolean closedByCarpgate() {
+        return closedBy.isPresent();
     }
 
     /** The pair whose path the request came in on. */
@@ -115,6 +139,23 @@ public final class Exchange {
         return pair;
     }
 
+    /** A random id, the same in every line of this request's record. */
+    public String id() {
+        return id;
+    }
+
+    public String client() {
+        return client;
+    }
+
+    public Optional<String> user() {
+        return user;
+    }
+
+    public long bodyBytes() {
+        return bodyBytes;
+    }
+
     public List<CallOutcome> calls() {
         return calls;
     }
@@ -125,13 +166,12 @@ public final class Exchange {
 
     /** The request is over: the record goes to the listener. Called once, by Jetty's request log hook. */
     void complete(Request request, Response response) {
-        listener.onComplete(new ExchangeRecord(ZonedDateTime.now(), pair, Request.getRemoteAddr(request),
-                BasicAuthUser.of(request.getHeaders().get(HttpHeader.AUTHORIZATION)),
+        listener.onComplete(new ExchangeRecord(id, ZonedDateTime.now(), pair, client, user,
                 request.getMethod() + " " + request.getHttpURI().getPathQuery() + " "
                         + request.getConnectionMetaData().getProtocol(),
                 response.getStatus(), bodyBytes, Response.getContentBytesWritten(response),
                 Duration.ofNanos(System.nanoTime() - startNanos), calls, observed, upstreamStatus, upstreamTime,
                 failure, Optional.ofNullable(request.getHeaders().get(HttpHeader.REFERER)),
-                Optional.ofNullable(request.getHeaders().get(HttpHeader.USER_AGENT))));
+                Optional.ofNullable(request.getHeaders().get(HttpHeader.USER_AGENT)), closedBy));
     }
 }

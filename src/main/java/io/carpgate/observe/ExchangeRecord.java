@@ -12,16 +12,19 @@ import java.util.Optional;
  * A finished exchange: what the access log, the decision log, the metrics and the status page record. Holds
  * names, ids, states and counts only: never a body, an Authorization value or a payload value.
  *
+ * @param id the request's id, as the decision log's line written when the call was sent has it
  * @param pair the pair whose path the request came in on, {@code -} when none matched
  * @param requestLine HTTP method, path with query, protocol
  * @param calls one outcome per XML-RPC call (a multicall's inner calls each), empty when none was read
  * @param observed observe mode: the calls were decided and logged, the request went on unchanged
+ * @param closedBy why carpgate closed the connection before the request was complete (nothing was answered;
+ *     {@code status} is then only what Jetty noted)
  */
-public record ExchangeRecord(ZonedDateTime time, String pair, String client, Optional<String> user,
+public record ExchangeRecord(String id, ZonedDateTime time, String pair, String client, Optional<String> user,
                              String requestLine, int status, long bytesIn, long bytesOut, Duration elapsed,
                              List<CallOutcome> calls, boolean observed, Optional<Integer> upstreamStatus,
                              Optional<Duration> upstreamTime, Optional<String> failure, Optional<String> referer,
-                             Optional<String> userAgent) {
+                             Optional<String> userAgent, Optional<ConnectionDrop> closedBy) {
     public ExchangeRecord {
         calls = List.copyOf(calls);
         // What the client chose (its user name, path and query, headers) is cut before any log or page sees it.
@@ -43,6 +46,9 @@ public record ExchangeRecord(ZonedDateTime time, String pair, String client, Opt
 
     /** The request's overall decision: the strongest action of its calls. */
     public String decisionSummary() {
+        if (closedBy.isPresent()) {
+            return "closed";
+        }
         if (calls.isEmpty()) {
             return failure.isPresent() ? Action.FAILED.word() : "-";
         }

@@ -153,6 +153,15 @@ public final class Metrics implements ExchangeListener {
                 .register(registry);
     }
 
+    /** Lines the access and decision logs could not write (a full disk, a removed folder), as of each scrape. */
+    public void logWritesFrom(Supplier<LogHealth> health) {
+        io.prometheus.metrics.core.metrics.CounterWithCallback.builder().name("carpgate_log_write_errors")
+                .help("Log lines not written (the file could not be written or opened), by log: decision, access")
+                .labelNames("log")
+                .callback(cb -> LogHealth.LOGS.forEach(log -> cb.call(health.get().lost(log), log)))
+                .register(registry);
+    }
+
     private static double secondsUntil(Instant notAfter) {
         return Duration.between(Instant.now(), notAfter).toMillis() / 1000.0;
     }
@@ -187,7 +196,9 @@ public final class Metrics implements ExchangeListener {
 
     @Override
     public void onComplete(ExchangeRecord record) {
-        requests.labelValues(record.pair(), Integer.toString(record.status())).inc();
+        if (record.closedBy().isEmpty()) { // carpgate closed it unanswered: carpgate_connections_dropped has it
+            requests.labelValues(record.pair(), Integer.toString(record.status())).inc();
+        }
         for (CallOutcome call : record.calls()) {
             calls.labelValues(record.pair(), methodLabel(call.method()), call.action().word(), record.mode()).inc();
             if (call.action() == Action.SUPPRESSED) {

@@ -1,6 +1,7 @@
 package io.carpgate.observe;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -12,4 +13,9 @@ import java.util.Optional;
  *     empty when the last one was applied or none was tried
  */
 public record Overview(String version, String mode, String listenerFingerprint, Instant listenerNotAfter,
-                       Optional<String> lastReloadRejected) {}
+                       Optional<String> lastReloadRejected, List<String> logProblems) {
+    /** @param logProblems one line per log file not being written now ({@link LogHealth#problems()}) */
+    public Overview {
+        logProblems = List.copyOf(logProblems);
+    }
+}

@@ -106,6 +106,11 @@ final class BodyBuffering extends Handler.Wrapper {
                     return;
                 }
                 if (Content.Chunk.isFailure(chunk)) {
+                    if (Exchange.of(request).closedByCarpgate()) {
+                        // The guard closed it and said so: a quiet failure, or Jetty warns of its 500 "writeError".
+                        done.failed(new org.eclipse.jetty.io.QuietException.Exception(chunk.getFailure()));
+                        return;
+                    }
                     LOG.info("reading the request from {} failed: {}", Request.getRemoteAddr(request),
                             String.valueOf(chunk.getFailure()));
                     done.failed(chunk.getFailure());

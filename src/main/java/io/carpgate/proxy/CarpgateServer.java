@@ -118,7 +118,7 @@ public final class CarpgateServer implements AutoCloseable {
         PairRouter router = new PairRouter(routes(config, metrics, List.of(), server, memories, budget, sinks.logs()),
                 server.getScheduler(), threads, listener, sinks.logs());
         // On stop, calls already with the backup finish (up to the stop timeout); new ones are refused.
-        GracefulHandler graceful = new GracefulHandler(router);
+        GracefulHandler graceful = new StoppingGate(router);
         server.setHandler(graceful);
         server.setRequestLog(new ExchangeCompletion(listener));
         server.setStopTimeout(STOP_TIMEOUT.toMillis());

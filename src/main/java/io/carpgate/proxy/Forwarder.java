@@ -10,6 +10,7 @@ import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.http.HttpURI;
+import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.proxy.ProxyHandler;
 import org.eclipse.jetty.server.Request;
@@ -28,6 +29,8 @@ final class Forwarder extends ProxyHandler {
     private final org.slf4j.Logger log;
     /** XML-RPC has no standard code for "gateway failed"; this one sits in the spec's server-error range. */
     private static final int FAULT_UPSTREAM = -32300;
+
+    private static final String LAST_BYTE_HANDED = Forwarder.class.getName() + ".lastByteHanded";
 
     private final Upstream upstream;
 
@@ -72,6 +75,46 @@ final class Forwarder extends ProxyHandler {
                 .timeout(upstream.timeout().toMillis(), TimeUnit.MILLISECONDS)
                 // Once the whole request has gone out, the backup may run it whatever happens to its answer.
                 .onRequestSuccess(request -> exchange.sentWhole());
+    }
+
+    /**
+     * Notes on the proxy→server request when its last byte is handed to the connection. Jetty's request-success
+     * event races a backup that reads the whole call and closes or resets at once, and loses: it alone would say
+     * "not delivered" of a call the backup has (see {@link #mayHaveRun}).
+     */
+    @Override
+    protected org.eclipse.jetty.client.Request.Content newProxyToServerRequestContent(
+            Request clientToProxyRequest, Response proxyToClientResponse,
+            org.eclipse.jetty.client.Request proxyToServerRequest) {
+        return new ProxyRequestContent(clientToProxyRequest) {
+            @Override
+            public Content.Chunk read() {
+                Content.Chunk chunk = super.read();
+                if (chunk != null && chunk.isLast() && !Content.Chunk.isFailure(chunk)) {
+                    proxyToServerRequest.attribute(LAST_BYTE_HANDED, Boolean.TRUE);
+                }
+                return chunk;
+            }
+        };
+    }
+
+    /**
+     * Whether the backup may have the whole call: Jetty said so, or the last byte went to a connection whose TLS
+     * handshake had finished (before it, a write only waits in the TLS layer and nothing reaches the backup). JSSE
+     * names the cipher suite SSL_NULL_WITH_NULL_NULL until the first handshake completes.
+     */
+    private static boolean mayHaveRun(Exchange exchange, org.eclipse.jetty.client.Request proxyToServerRequest) {
+        if (exchange.wasSentWhole()) {
+            return true;
+        }
+        if (!Boolean.TRUE.equals(proxyToServerRequest.getAttributes().get(LAST_BYTE_HANDED))) {
+            return false;
+        }
+        if (proxyToServerRequest.getConnection() instanceof org.eclipse.jetty.io.Connection connection
+                && connection.getEndPoint() instanceof org.eclipse.jetty.io.ssl.SslConnection.SslEndPoint tls) {
+            return !"SSL_NULL_WITH_NULL_NULL".equals(tls.getSslConnection().getSSLEngine().getSession().getCipherSuite());
+        }
+        return true; // not a connection carpgate knows: say the safe thing
     }
 
     /** Only a Via header: the backup learns nothing about the master's address it does not already know. */
@@ -132,6 +175,9 @@ final class Forwarder extends ProxyHandler {
             // What of the answer came through is read; a cut-off answer reads as unknown.
             Settling.of(clientToProxyRequest).ifPresent(s -> s.answered(serverToProxyResponse));
         } else {
+            if (mayHaveRun(exchange, proxyToServerRequest)) {
+                exchange.sentWhole();
+            }
             Settling.of(clientToProxyRequest).ifPresent(s -> s.failed(exchange.wasSentWhole(),
                     "the master went away before the backup's answer"));
         }
@@ -160,19 +206,19 @@ final class Forwarder extends ProxyHandler {
                     proxyToClientResponse, proxyToClientCallback, failure);
             return;
         }
-        String reason = UpstreamFailure.describe(failure);
-        Settling.of(clientToProxyRequest).ifPresent(s -> s.failed(Exchange.of(clientToProxyRequest).wasSentWhole(),
-                reason));
-        Exchange.of(clientToProxyRequest).failed(reason);
+        Exchange exchange = Exchange.of(clientToProxyRequest);
+        if (mayHaveRun(exchange, proxyToServerRequest)) {
+            exchange.sentWhole();
+        }
+        UpstreamFailure said = UpstreamFailure.of(failure, upstream.timeout(), exchange.wasSentWhole());
+        Settling.of(clientToProxyRequest).ifPresent(s -> s.failed(exchange.wasSentWhole(), said.reason()));
+        exchange.failed(said.reason());
         if (proxyToClientResponse.isCommitted()) {
             proxyToClientCallback.failed(failure);
             return;
         }
         proxyToClientResponse.reset();
-        // A call that timed out may still have run on the backup; one that never got there did not.
-        String message = Exchange.of(clientToProxyRequest).wasSentWhole()
-                ? "carpgate got no answer from the backup in time (the backup may still have run the call): " + reason
-                : "carpgate could not deliver the call to the backup: " + reason;
+        String message = said.fault();
         OwnAnswers.fault(proxyToClientResponse, proxyToClientCallback, HttpStatus.BAD_GATEWAY_502, FAULT_UPSTREAM,
                 message);
     }

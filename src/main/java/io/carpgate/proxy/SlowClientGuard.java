@@ -96,6 +96,10 @@ final class SlowClientGuard extends AbstractLifeCycle implements Connection.List
                 warnings.closed(ConnectionDrop.REQUEST_READ_TIMEOUT,
                         HandshakeGuard.address(connection.getEndPoint().getRemoteSocketAddress()),
                         " (" + deadline.toMillis() / 1000.0 + " s)");
+                org.eclipse.jetty.server.Request request = connection.getHttpChannel().getRequest();
+                if (request != null) {
+                    io.carpgate.observe.Exchange.closedByCarpgate(request, ConnectionDrop.REQUEST_READ_TIMEOUT);
+                }
                 connection.getEndPoint().close();
                 return 0L;
             }

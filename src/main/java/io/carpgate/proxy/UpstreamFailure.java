@@ -1,37 +1,27 @@
 package io.carpgate.proxy;
 
-import java.net.ConnectException;
-import java.net.UnknownHostException;
-import java.nio.channels.UnresolvedAddressException;
-import java.security.cert.CertificateException;
-import java.util.concurrent.TimeoutException;
-import javax.net.ssl.SSLException;
+import io.carpgate.carp.FailureWords;
+import java.time.Duration;
 
-/** Words for why the proxy→backup hop failed, fit to show the master and the admin (no payload, no secret). */
-final class UpstreamFailure {
-    private UpstreamFailure() {}
-
-    static String describe(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof CertificateException) {
-                return "backup TLS certificate rejected: " + t.getMessage();
-            }
+/**
+ * What the master and the record are told when the proxy→backup hop failed: in plain words (no payload, no
+ * secret, no Jetty internals), and truthful about the one thing that matters after a failure: whether the
+ * backup may have run the call. Only a failure before the request's last byte was handed to the connection
+ * may say the call was not delivered.
+ *
+ * @param reason for the decision log and the console
+ * @param fault for the master's XML-RPC fault
+ */
+record UpstreamFailure(String reason, String fault) {
+    static UpstreamFailure of(Throwable failure, Duration timeout, boolean sentWhole) {
+        String words = FailureWords.of(failure, timeout);
+        if (sentWhole) {
+            String reason = words + " after the request was sent; the backup may have run the call";
+            return new UpstreamFailure(reason,
+                    "carpgate got no answer from the backup (the backup may still have run the call): " + words
+                            + " after the request was sent");
         }
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof TimeoutException) {
-                return "the backup did not answer in time";
-            }
-            if (t instanceof ConnectException) {
-                return "cannot connect to the backup: " + t.getMessage();
-            }
-            if (t instanceof UnknownHostException || t instanceof UnresolvedAddressException) {
-                return "cannot resolve the backup's address";
-            }
-            if (t instanceof SSLException) {
-                return "TLS with the backup failed: " + t.getMessage();
-            }
-        }
-        return "the backup could not be reached: " + failure.getClass().getSimpleName()
-                + (failure.getMessage() == null ? "" : ": " + failure.getMessage());
+        String reason = words + "; the backup did not get the whole call";
+        return new UpstreamFailure(reason, "carpgate could not deliver the call to the backup: " + reason);
     }
 }

@@ -138,6 +138,7 @@ public final class Carpgate implements AutoCloseable {
             server.close();
             throw e;
         }
+        metrics.logWritesFrom(LogSetup::health);
         metrics.certificatesFrom(() -> Optional.of(status.listener.get().notAfter()), server::statuses);
         return new Carpgate(server, admin, metrics, status, config, memories);
     }
@@ -234,7 +235,7 @@ public final class Carpgate implements AutoCloseable {
         Overview overview() {
             ListenerCertificate certificate = listener.get();
             return new Overview(version, modeWord(config.get()), certificate.fingerprint().toString(),
-                    certificate.notAfter(), rejected.get());
+                    certificate.notAfter(), rejected.get(), LogSetup.health().problems());
         }
     }
 

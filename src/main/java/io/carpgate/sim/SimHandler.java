@@ -52,6 +52,23 @@ final class SimHandler extends Handler.Abstract {
 
     private volatile Optional<Held> held = Optional.empty();
 
+    private volatile SimulatedBackup.Cut cut = SimulatedBackup.Cut.NONE;
+
+    void cutAfterReading(SimulatedBackup.Cut how) {
+        cut = how;
+    }
+
+    /** Closes (TLS close, then FIN) or resets (SO_LINGER 0: RST) the call's connection; nothing is answered. */
+    private static boolean cut(Request request, Callback callback, SimulatedBackup.Cut how) throws java.io.IOException {
+        org.eclipse.jetty.io.EndPoint endPoint = request.getConnectionMetaData().getConnection().getEndPoint();
+        if (how == SimulatedBackup.Cut.RESET && endPoint.getTransport() instanceof java.nio.channels.SocketChannel tcp) {
+            tcp.setOption(java.net.StandardSocketOptions.SO_LINGER, 0);
+        }
+        endPoint.close();
+        callback.succeeded();
+        return true;
+    }
+
     void setXmlRpcDelay(java.time.Duration delay) {
         xmlRpcDelayMillis = delay.toMillis();
     }
@@ -87,6 +104,10 @@ final class SimHandler extends Handler.Abstract {
 
         pause(options.callDelay().toMillis()); // a real call takes 50-500 ms (PROTOCOL.md)
         if (path.equals("/xmlrpc.php")) {
+            SimulatedBackup.Cut how = cut;
+            if (how != SimulatedBackup.Cut.NONE) {
+                return cut(request, callback, how);
+            }
             if (xmlRpcDelayMillis > 0) {
                 Thread.sleep(xmlRpcDelayMillis);
             }

@@ -261,6 +261,14 @@ public final class SimulatedBackup implements AutoCloseable {
         handler.unhold();
     }
 
+    /** What the backup does with a call's connection once it has read the whole body, instead of answering. */
+    public enum Cut { NONE, CLOSE, RESET }
+
+    /** From now on every XML-RPC call is read whole and recorded, then its connection closed or reset (NONE: answered). */
+    public void cutAfterReading(Cut cut) {
+        handler.cutAfterReading(cut);
+    }
+
     /** Every XML-RPC answer is delayed by this much (zero: none). */
     public void setXmlRpcDelay(java.time.Duration delay) {
         handler.setXmlRpcDelay(delay);

@@ -604,6 +604,9 @@ public final class Bench {
         try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             for (String line = r.readLine(); line != null; line = r.readLine()) {
                 JsonNode d = JSON.readTree(line);
+                if (!"done".equals(d.path("stage").asText())) {
+                    continue; // a forwarded call's line written as it was sent
+                }
                 String method = d.path("method").asText() + (d.has("id") ? " " + d.path("id").asText() : "");
                 tally.computeIfAbsent(method, k -> new TreeMap<>()).merge(d.path("decision").asText(), 1, Integer::sum);
             }

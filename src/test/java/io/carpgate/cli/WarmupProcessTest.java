@@ -67,8 +67,9 @@ class WarmupProcessTest {
 
                 assertThat(CarpgateProcess.firmware(URI.create("https://127.0.0.1:" + port + "/xmlrpc.php"))).isEqualTo(200);
                 assertThat(backup.received()).filteredOn(c -> c.path().endsWith("/xmlrpc.php")).hasSize(1);
+                // One call forwarded: its line written as it was sent, and its line when done.
                 Awaitility.await("the real call in the decision log").atMost(Duration.ofSeconds(30))
-                        .until(() -> lines(dir.resolve("logs/decisions.jsonl")) == 1);
+                        .until(() -> lines(dir.resolve("logs/decisions.jsonl")) == 2);
                 assertThat(samples(get(URI.create("http://127.0.0.1:" + admin + "/metrics")), "carpgate_calls_total")
                         .stream().mapToDouble(Double::doubleValue).sum()).isEqualTo(1.0);
             } finally {

@@ -40,6 +40,7 @@ class GracefulStopTest {
     Path dir;
 
     private final CountDownLatch arrived = new CountDownLatch(1);
+    private final java.util.concurrent.atomic.AtomicInteger arrivals = new java.util.concurrent.atomic.AtomicInteger();
     private final CountDownLatch release = new CountDownLatch(1);
     private final RawHttps http = new RawHttps();
     private Server slowBackup;
@@ -71,6 +72,7 @@ class GracefulStopTest {
                     Response.writeError(request, response, callback, 404);
                     return true;
                 }
+                arrivals.incrementAndGet();
                 arrived.countDown();
                 if (!release.await(60, TimeUnit.SECONDS)) {
                     throw new IllegalStateException("the test never released the answer");
@@ -122,14 +124,15 @@ class GracefulStopTest {
         Awaitility.await("carpgate starts draining").atMost(Duration.ofSeconds(20))
                 .until(running.carpgate.server()::draining);
         assertThat(stopping).as("the stop waits for the call in flight").isNotDone();
-        // A new call while stopping is not taken: refused connection or 503, never forwarded.
-        boolean refused;
-        try {
-            refused = http.post(endpoint, RawHttps.basic("root", "pw"), call).status() == 503;
-        } catch (java.io.IOException e) {
-            refused = true;
-        }
-        assertThat(refused).as("a new call during the stop is refused").isTrue();
+        // A new call while stopping is not taken: the master's own XML-RPC client reads carpgate's fault.
+        com.fasterxml.jackson.databind.JsonNode refused = PythonMaster.run(running.base(), "root", "pw", "firmware")
+                .get("answer");
+        assertThat(refused.has("fault")).as("an XML-RPC Fault, not a protocol error: " + refused).isTrue();
+        assertThat(refused.get("message").asText()).isEqualTo("carpgate is stopping; nothing was sent to the backup");
+        assertThat(arrivals.get()).as("only the call in flight reached the backup").isEqualTo(1);
+        RawHttps.Answer raw = http.post(endpoint, RawHttps.basic("root", "pw"), call);
+        assertThat(raw.status()).isEqualTo(200);
+        assertThat(raw.contentType()).startsWith("text/xml");
         assertThat(stopping).as("still waiting for the backup's answer").isNotDone();
         release.countDown();
 

@@ -2,6 +2,12 @@ package io.carpgate.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import io.carpgate.observe.ExchangeRecord;
+import org.slf4j.LoggerFactory;
+
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,10 +27,24 @@ class SlowClientsEndToEndTest {
     Pair pair;
     byte[] firmware;
 
+    final ListAppender<ILoggingEvent> console = new ListAppender<>();
+
     @BeforeEach
     void start() throws Exception {
         pair = Pair.start(dir, "limits: {client-idle-timeout: 1s, request-read-timeout: 3s}\n", SyncEndToEndTest.MAP);
         firmware = Files.readAllBytes(PythonMaster.fixtures().resolve("firmware_version.request.xml"));
+        // What the console gets (WARN and up, as an admin's console): Jetty's own lines included.
+        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+        console.setContext(context);
+        console.addFilter(new ch.qos.logback.core.filter.Filter<>() {
+            @Override
+            public ch.qos.logback.core.spi.FilterReply decide(ILoggingEvent event) {
+                return event.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.WARN)
+                        ? ch.qos.logback.core.spi.FilterReply.NEUTRAL : ch.qos.logback.core.spi.FilterReply.DENY;
+            }
+        });
+        console.start();
+        context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).addAppender(console);
     }
 
     @AfterEach
@@ -66,6 +86,14 @@ class SlowClientsEndToEndTest {
             stillServing(pair);
         }
         assertThat(pair.xmlrpcCalls()).hasSize(1);
+        // What it is: closed unanswered at the request deadline, not an HTTP 500.
+        ExchangeRecord closed = pair.exchanges.await("the trickled body's record", r -> r.closedBy().isPresent());
+        assertThat(closed.decisionSummary()).isEqualTo("closed");
+        assertThat(pair.awaitLog("access.log", "closed=request-read-timeout"))
+                .contains("\"POST /xmlrpc.php HTTP/1.1\" - - ", "decision=closed closed=request-read-timeout")
+                .doesNotContain(" 500 ");
+        assertThat(console.list).extracting(ILoggingEvent::getFormattedMessage).as("no Jetty noise on the console")
+                .noneMatch(m -> m.contains("writeError") || m.contains("ClosedChannelException"));
     }
 
     /** The deadline is for receiving the request: a backup that takes longer to answer is waited for. */

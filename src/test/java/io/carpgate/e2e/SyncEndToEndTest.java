@@ -247,7 +247,7 @@ class SyncEndToEndTest {
                 .doesNotContainKey("Transfer-Encoding");
         assertThat(pair.backup.wireguardInstances().get(WG0).carpDependOn()).isEqualTo(BACKUP_VIP7);
         // The decision log's format, on the line of this very call (waited for: it is written after the answer).
-        pair.awaitLog("decisions.jsonl", "\"bytes_in\":" + sentBytes.length + ",");
+        pair.awaitLog("decisions.jsonl", "\"bytes_in\":" + sentBytes.length + ",\"bytes_out\"");
         assertThat(decisions()).filteredOn(d -> d.get("bytes_in").asLong() == sentBytes.length).singleElement().satisfies(d -> {
             assertThat(d.get("decision").asText()).isEqualTo("rewritten");
             assertThat(d.get("mode").asText()).isEqualTo("enforce");
@@ -266,6 +266,10 @@ class SyncEndToEndTest {
             assertThat(d.get("ms").isIntegralNumber()).isTrue();
             assertThat(d.get("ms").asLong()).isBetween(0L, 60_000L);
             assertThat(d.get("reason").asText()).isNotBlank();
+            assertThat(d.get("stage").asText()).isEqualTo("done");
+            // Written as it was sent, before the answer: the same request, what was decided, that it went out.
+            assertThat(pair.log("decisions.jsonl")).contains("\"request\":\"" + d.get("request").asText()
+                    + "\",\"stage\":\"sent\"");
         });
     }
 
@@ -331,7 +335,8 @@ class SyncEndToEndTest {
         ObjectMapper json = new ObjectMapper();
         List<JsonNode> lines = new ArrayList<>();
         for (String line : pair.log("decisions.jsonl").split("\n")) {
-            if (!line.isBlank()) {
+            // One line per call when done; a forwarded call's line written as it was sent comes before it.
+            if (!line.isBlank() && line.contains("\"stage\":\"done\"")) {
                 lines.add(json.readTree(line));
             }
         }

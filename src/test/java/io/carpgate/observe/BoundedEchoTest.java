@@ -21,9 +21,9 @@ class BoundedEchoTest {
     }
 
     private static ExchangeRecord record(CallOutcome call) {
-        return new ExchangeRecord(ZonedDateTime.now(), "p", HUGE, Optional.of(HUGE), HUGE, 200, 1, 1, Duration.ZERO,
+        return new ExchangeRecord("0123456789ab", ZonedDateTime.now(), "p", HUGE, Optional.of(HUGE), HUGE, 200, 1, 1, Duration.ZERO,
                 List.of(call), false, Optional.empty(), Optional.empty(), Optional.of(HUGE), Optional.of(HUGE),
-                Optional.of(HUGE));
+                Optional.of(HUGE), Optional.empty());
     }
 
     @Test

@@ -39,9 +39,9 @@ class MetricsLabelsTest {
     }
 
     private static ExchangeRecord record(CallOutcome call) {
-        return new ExchangeRecord(ZonedDateTime.now(), "p", "127.0.0.1", Optional.empty(), "POST /xmlrpc.php HTTP/1.1",
+        return new ExchangeRecord("0123456789ab", ZonedDateTime.now(), "p", "127.0.0.1", Optional.empty(), "POST /xmlrpc.php HTTP/1.1",
                 200, 10, 10, Duration.ofMillis(1), List.of(call), false, Optional.empty(), Optional.empty(),
-                Optional.empty(), Optional.empty(), Optional.empty());
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
     }
 
     private static String scrape(Metrics metrics) throws Exception {
