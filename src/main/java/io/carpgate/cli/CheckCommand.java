@@ -1,6 +1,10 @@
 package io.carpgate.cli;
 
 import io.carpgate.carp.BackupApiClient;
+import io.carpgate.memory.PairMemories;
+import io.carpgate.watch.Conflict;
+import io.carpgate.watch.ConflictDetector;
+import io.carpgate.watch.WatchReader;
 import io.carpgate.carp.BackupVip;
 import io.carpgate.carp.CarpView;
 import io.carpgate.config.CarpgateConfig;
@@ -80,9 +84,14 @@ final class CheckCommand implements Callable<Integer> {
         }
         HttpClient http = BackupApiClient.newHttpClient(TlsContexts.client(pair.backup().trust()));
         CarpView view;
+        Optional<WatchReader.Answer> network = Optional.empty();
         try {
             view = new BackupApiClient(http, pair.backup().url(), pair.backup().apiCredentials().key(),
                     pair.backup().apiCredentials().secret(), loaded.limits().apiTimeout(), Clock.systemUTC()).readNow();
+            if (!loaded.watch().off() && view instanceof CarpView.Known) {
+                network = Optional.of(new WatchReader(http, pair.backup().url(), pair.backup().apiCredentials().key(),
+                        pair.backup().apiCredentials().secret(), loaded.limits().apiTimeout()).readNow());
+            }
         } finally {
             http.stop();
         }
@@ -99,10 +108,11 @@ final class CheckCommand implements Callable<Integer> {
                     state(known.statusOf(vip.vhid(), Optional.of(vip.iface()))));
         }
         out.println();
+        int watched = watch(loaded, pair, known, network, out, err);
         if (map.entries().isEmpty()) {
             out.println("No entries in the VHID map: WireGuard instances, OpenVPN instances and DHCP relays follow the VIP "
                     + "their carp_depend_on names in each sync.");
-            return 0;
+            return watched;
         }
         boolean allResolved = true;
         out.printf("%-9s %-38s %-5s %-10s %-38s %s%n", "KIND", "ITEM (VHID MAP)", "VHID", "INTERFACE", "BACKUP VIP",
@@ -122,7 +132,41 @@ final class CheckCommand implements Callable<Integer> {
                     + "resolve (see above)");
             return 1;
         }
-        return 0;
+        return watched;
+    }
+
+    /**
+     * The watch, once: the backup's interfaces and routes against what carpgate remembers of the pair's items (the
+     * state folder's file; a running carpgate keeps it). 1 when a conflict stands or the read failed, else 0.
+     */
+    private static int watch(CarpgateConfig loaded, PairConfig pair, CarpView.Known known,
+                             Optional<WatchReader.Answer> network, PrintWriter out, PrintWriter err) {
+        if (network.isEmpty()) {
+            out.println("watch: off (watch.interval)");
+            out.println();
+            return 0;
+        }
+        if (network.get() instanceof WatchReader.Answer.Failed failed) {
+            err.println("carpgate: pair " + pair.name() + ": watch: " + failed.reason());
+            return 1;
+        }
+        java.util.Collection<io.carpgate.policy.CarpItem> items = loaded.stateDir()
+                .map(dir -> PairMemories.look(dir, pair.name(), pair.backup().url().toString()))
+                .filter(PairMemories.Remembered.Items.class::isInstance)
+                .map(r -> ((PairMemories.Remembered.Items) r).book().all())
+                .orElse(java.util.List.of());
+        java.util.List<Conflict> conflicts = ConflictDetector.detect(items, known,
+                ((WatchReader.Answer.Read) network.get()).network());
+        if (conflicts.isEmpty()) {
+            out.println("watch: no conflict on the backup (" + items.size() + " item(s) known from syncs)");
+            out.println();
+            return 0;
+        }
+        out.println("CONFLICTS ON THE BACKUP:");
+        conflicts.forEach(c -> out.println("  " + c.kind().key() + " " + c.item() + ": " + c.text()));
+        out.println();
+        err.println("carpgate: pair " + pair.name() + ": " + conflicts.size() + " conflict(s) on the backup (see above)");
+        return 1;
     }
 
     /** A map's backup-vip must be a VIP the backup has: else carpgate would write a dependency that dangles. */

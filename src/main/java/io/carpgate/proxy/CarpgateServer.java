@@ -7,6 +7,7 @@ import io.carpgate.observe.ExchangeListener;
 import io.carpgate.observe.Metrics;
 import io.carpgate.observe.PairStatus;
 import io.carpgate.memory.PairMemories;
+import io.carpgate.watch.PairWatches;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,13 +48,16 @@ public final class CarpgateServer implements AutoCloseable {
     private final ClientGate clientGate;
     /** What carpgate knows of each pair: above the per-pair runtimes, so a reload never loses or copies it. */
     private final PairMemories memories;
+    /** What the watch found on each pair's backup: above the runtimes too, so a conflict's since-when survives a reload. */
+    private final PairWatches watches;
     /** One for all pairs and across reloads: bodies in flight during a reload still hold their share. */
     private final BodyBudget budget;
 
     private CarpgateServer(Server server, ServerConnector connector, GracefulHandler graceful, PairRouter router,
                            Metrics metrics, CarpgateConfig config, SslContextFactory.Server listenerTls,
-                           ClientGate clientGate, PairMemories memories, BodyBudget budget) {
+                           ClientGate clientGate, PairMemories memories, BodyBudget budget, PairWatches watches) {
         this.memories = memories;
+        this.watches = watches;
         this.budget = budget;
         this.listenerTls = listenerTls;
         this.clientGate = clientGate;
@@ -111,7 +115,8 @@ public final class CarpgateServer implements AutoCloseable {
         server.getScheduler().start();
         PairMemories memories = new PairMemories(config.stateDir(), java.time.Clock.systemUTC());
         BodyBudget budget = new BodyBudget(config.limits().bodyBudget());
-        PairRouter router = new PairRouter(routes(config, metrics, List.of(), server, memories, budget),
+        PairWatches watches = new PairWatches();
+        PairRouter router = new PairRouter(routes(config, metrics, List.of(), server, memories, budget, watches),
                 server.getScheduler(), threads, listener);
         // On stop, calls already with the backup finish (up to the stop timeout); new ones are refused.
         GracefulHandler graceful = new GracefulHandler(router);
@@ -125,8 +130,9 @@ public final class CarpgateServer implements AutoCloseable {
             throw e;
         }
         metrics.carpStateFrom(router::statuses);
+        metrics.conflictsFrom(router::statuses);
         return new CarpgateServer(server, connector, graceful, router, metrics, config, listenerTls, clientGate,
-                memories, budget);
+                memories, budget, watches);
     }
 
     private static ClientGate.Rules rules(CarpgateConfig config) {
@@ -145,7 +151,7 @@ public final class CarpgateServer implements AutoCloseable {
     public List<String> apply(CarpgateConfig next) throws Exception {
         CarpgateConfig previous = running.get();
         List<PairRuntime> current = router.routes().pairs();
-        PairRouter.Routes routes = routes(next, metrics, current, server, memories, budget);
+        PairRouter.Routes routes = routes(next, metrics, current, server, memories, budget, watches);
         budget.limit(next.limits().bodyBudget());
         router.replace(routes, previous.limits().upstreamTimeout().plusSeconds(5));
         clientGate.replace(rules(next));
@@ -189,10 +195,11 @@ public final class CarpgateServer implements AutoCloseable {
 
     /** Builds the runtimes of {@code config}, each with its pair's memory (the same across reloads). */
     private static PairRouter.Routes routes(CarpgateConfig config, Metrics metrics, List<PairRuntime> previous,
-                                            Server server, PairMemories memories, BodyBudget budget)
+                                            Server server, PairMemories memories, BodyBudget budget,
+                                            PairWatches watches)
             throws Exception {
         PairRuntime.Shared shared = new PairRuntime.Shared(config.limits(), config.access(), config.mode(), metrics,
-                server, budget);
+                server, budget, config.watch(), watches);
         List<PairRuntime> built = new ArrayList<>();
         try {
             for (PairConfig pair : config.pairs()) {

@@ -16,6 +16,11 @@ import io.carpgate.memory.PairMemory;
 import io.carpgate.policy.VhidHints;
 import io.carpgate.tls.SeenCertificate;
 import io.carpgate.tls.TlsContexts;
+import io.carpgate.config.WatchSettings;
+import io.carpgate.watch.BackupWatch;
+import io.carpgate.watch.PairWatches;
+import io.carpgate.watch.WatchBook;
+import io.carpgate.watch.WatchReader;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -52,10 +57,15 @@ final class PairRuntime implements AutoCloseable {
     private final AtomicReference<Scheduler.Task> refresh = new AtomicReference<>();
     private volatile boolean closed;
     private final SeenCertificate backupCertificate;
+    private final BackupWatch watch;
+    private final WatchBook watchBook;
 
     private PairRuntime(PairConfig config, VhidHints hints, HttpClient apiClient, CarpCache carp,
-                        PairMemory memory, GracefulHandler handler, Clock clock, SeenCertificate backupCertificate) {
+                        PairMemory memory, GracefulHandler handler, Clock clock, SeenCertificate backupCertificate,
+                        BackupWatch watch, WatchBook watchBook) {
         this.backupCertificate = backupCertificate;
+        this.watch = watch;
+        this.watchBook = watchBook;
         this.config = config;
         this.hints = hints;
         this.apiClient = apiClient;
@@ -65,8 +75,12 @@ final class PairRuntime implements AutoCloseable {
         this.clock = clock;
     }
 
-    /** What every pair shares: the limits, who may connect, the mode, the metrics and the server it runs in. */
-    record Shared(Limits limits, Access access, Mode mode, Metrics metrics, Server server, BodyBudget budget) {}
+    /**
+     * What every pair shares: the limits, who may connect, the mode, the metrics and the server it runs in, and the
+     * watch's settings and each pair's watch book (owned above the runtimes, as the memories are).
+     */
+    record Shared(Limits limits, Access access, Mode mode, Metrics metrics, Server server, BodyBudget budget,
+                  WatchSettings watch, PairWatches watches) {}
 
     /**
      * Loads the pair's VHID map, starts its upstream and API clients and reads the backup's CARP state once
@@ -94,10 +108,21 @@ final class PairRuntime implements AutoCloseable {
                 shared.metrics().carpRead(config.name(), reading);
                 health.seen(reading);
             }, lastSeen);
+            // The read-only watch of the backup's interfaces and routes; its book outlives this runtime.
+            WatchBook watchBook = shared.watches().of(config.name(), config.backup().url().toString());
+            BackupWatch watch = new BackupWatch(config.name(), watchBook, () -> memory.book().all(), carp::fresh,
+                    new WatchReader(apiClient, config.backup().url(), config.backup().apiCredentials().key(),
+                            config.backup().apiCredentials().secret(), shared.limits().apiTimeout()),
+                    shared.server().getScheduler(), shared.watch().interval(), BackupWatch.AFTER_SYNC, clock,
+                    () -> shared.metrics().watchError(config.name()));
             // A call's turn waits at most for the calls before it, each bounded by the upstream timeout.
-            // A stored restore may replace the backup's VIPs (uuids included): read them again for the status page.
+            // A stored restore may replace the backup's VIPs (uuids included): read them again for the status page,
+            // and let the watch look a few seconds later, once the burst's starts have had their effect.
             Gatekeeper gatekeeper = new Gatekeeper(config.name(), hints, carp, config.onUnknownCarp(), memory,
-                    shared.limits().upstreamTimeout().plusSeconds(5), () -> carp.reread(clock.instant()));
+                    shared.limits().upstreamTimeout().plusSeconds(5), () -> {
+                        carp.reread(clock.instant());
+                        watch.afterSync();
+                    });
             Interceptor decides = new GateInterceptor(gatekeeper);
             Forwarder forwarder = new Forwarder(new Forwarder.Upstream(config.backup().xmlrpcUri(),
                     TlsContexts.client(config.backup().trust(), backupCertificate), shared.limits().upstreamConnectTimeout(),
@@ -114,9 +139,10 @@ final class PairRuntime implements AutoCloseable {
                 throw e;
             }
             PairRuntime runtime = new PairRuntime(config, hints, apiClient, carp, memory, handler, clock,
-                    backupCertificate);
+                    backupCertificate, watch, watchBook);
             carp.refresh();
             runtime.refreshEvery(shared);
+            watch.start();
             return runtime;
         } catch (Exception e) {
             apiClient.stop();
@@ -160,7 +186,7 @@ final class PairRuntime implements AutoCloseable {
     PairStatus status() {
         return PairStatus.of(config.name(), config.path(), config.backup().url(), carp.lastSeen(), clock.instant(),
                 hints.all(), memory.book().all(), config.onUnknownCarp().name().toLowerCase(java.util.Locale.ROOT),
-                backupCertificate.notAfter());
+                backupCertificate.notAfter(), WatchRows.of(watch.enabled(), watchBook));
     }
 
     /** Same pair and backup: what an earlier runtime learned still holds. */
@@ -171,6 +197,7 @@ final class PairRuntime implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        watch.close();
         Scheduler.Task task = refresh.getAndSet(null);
         if (task != null) {
             task.cancel();
