@@ -107,12 +107,11 @@ public final class SimNetwork {
         java.util.Set<String> wgUp = state.wireguardUp();
         java.util.Set<String> ovpnUp = state.openvpnRunning();
         state.readConfig(config -> {
-            Map<String, Object> wg = path(config, "OPNsense", "wireguard");
             Map<String, List<String>> peerNets = new LinkedHashMap<>();
-            for (Map<String, Object> peer : items(path(wg, "client", "clients"), "client")) {
+            for (Map<?, ?> peer : walk(config, "OPNsense", "wireguard", "client", "clients", "client")) {
                 peerNets.put(uuid(peer), networks(text(peer, "tunneladdress")));
             }
-            for (Map<String, Object> server : items(path(wg, "server", "servers"), "server")) {
+            for (Map<?, ?> server : walk(config, "OPNsense", "wireguard", "server", "servers", "server")) {
                 String instance = text(server, "instance");
                 if (!instance.matches("\\d+")) {
                     continue;
@@ -123,12 +122,12 @@ public final class SimNetwork {
                 }
                 out.add(new Tunnel("wg" + instance, wgUp.contains(uuid(server)), nets));
             }
-            for (Map<String, Object> instance : items(path(config, "OPNsense", "OpenVPN", "Instances"), "Instance")) {
+            for (Map<?, ?> instance : walk(config, "OPNsense", "OpenVPN", "Instances", "Instance")) {
                 String vpnid = text(instance, "vpnid");
                 if (!vpnid.matches("\\d+") || !ovpnUp.contains(uuid(instance))) {
                     continue; // openvpn creates its device when it starts and destroys it when it stops
                 }
-                String role = text(instance, "role").equals("client") ? "c" : "s";
+                String role = text(instance, "role").equals("client") ? "c" : "s"; // the model's default: server
                 out.add(new Tunnel("ovpn" + role + vpnid, true, networks(text(instance, "route"))));
             }
             return null;
@@ -163,37 +162,37 @@ public final class SimNetwork {
         return r;
     }
 
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> path(Map<String, Object> from, String... steps) {
-        Object at = from;
-        for (String step : steps) {
-            at = at instanceof Map<?, ?> m ? m.get(step) : null;
+    /**
+     * The structs at {@code keys} below {@code root}: any step may be one struct or an array of them (OPNsense's
+     * {@code listtags()} makes WireGuard's {@code servers} an array, docs/PROTOCOL.md).
+     */
+    private static List<Map<?, ?>> walk(Object root, String... keys) {
+        List<Object> level = List.of(root);
+        for (String key : keys) {
+            List<Object> next = new ArrayList<>();
+            for (Object at : level) {
+                Object value = at instanceof Map<?, ?> m ? m.get(key) : null;
+                if (value instanceof List<?> many) {
+                    next.addAll(many);
+                } else if (value != null) {
+                    next.add(value);
+                }
+            }
+            level = next;
         }
-        return at instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
-    }
-
-    /** The items under {@code name}: one struct or an array of them (docs/PROTOCOL.md). */
-    @SuppressWarnings("unchecked")
-    private static List<Map<String, Object>> items(Map<String, Object> parent, String name) {
-        Object value = parent.get(name);
-        List<Map<String, Object>> out = new ArrayList<>();
-        if (value instanceof Map<?, ?> one) {
-            out.add((Map<String, Object>) one);
-        } else if (value instanceof List<?> many) {
-            many.stream().filter(Map.class::isInstance).forEach(m -> out.add((Map<String, Object>) m));
-        }
+        List<Map<?, ?>> out = new ArrayList<>();
+        level.stream().filter(Map.class::isInstance).forEach(m -> out.add((Map<?, ?>) m));
         return out;
     }
 
-    private static String uuid(Map<String, Object> item) {
+    private static String uuid(Map<?, ?> item) {
         Object attributes = item.get("@attributes");
-        return Optional.ofNullable(attributes instanceof Map<?, ?> a ? a.get("uuid") : null).map(Object::toString)
+        return Optional.ofNullable(attributes instanceof Map<?, ?> a ? a.get("uuid") : null).map(Php::toStringValue)
                 .orElse("");
     }
 
-    private static String text(Map<String, Object> item, String field) {
-        Object value = item.get(field);
-        return value instanceof String s ? s.trim() : "";
+    private static String text(Map<?, ?> item, String field) {
+        return item.containsKey(field) ? Php.toStringValue(item.get(field)).trim() : "";
     }
 
     /** {@code 10.77.0.2/32,10.20.0.0/24} → each network as written. */
