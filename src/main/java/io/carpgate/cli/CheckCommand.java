@@ -29,7 +29,9 @@ import picocli.CommandLine.Spec;
         description = {"Read and validate the configuration, each VHID map and every file they name (API credentials, "
                 + "backup.ca, the listener's certificate and key when present) and print what was found, with warnings "
                 + "for values left as in the example. Then reach each pair's backup API with the configured TLS trust "
-                + "and credentials and print the backup's CARP VIPs and the items of the VHID map (by kind).",
+                + "and credentials and print the backup's CARP VIPs, the items of the VHID map (by kind) and, unless "
+                + "watch.interval is off, the conflicts the watch finds on the backup (items carpgate remembers in "
+                + "state-dir whose interface is up while the backup is not MASTER, relays down while it is).",
                 "With --offline nothing is contacted: for guarding a reload (systemd ExecReload=) or a CI job.",
                 "Exit status 0 when all is well, 2 for a configuration or map error, 1 for a backup or API problem "
                         + "(never with --offline)."})

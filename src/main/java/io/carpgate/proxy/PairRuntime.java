@@ -112,7 +112,7 @@ final class PairRuntime implements AutoCloseable {
             WatchBook watchBook = shared.watches().of(config.name(), config.backup().url().toString());
             BackupWatch watch = new BackupWatch(config.name(), watchBook, () -> memory.book().all(), carp::fresh,
                     new WatchReader(apiClient, config.backup().url(), config.backup().apiCredentials().key(),
-                            config.backup().apiCredentials().secret(), shared.limits().apiTimeout()),
+                            config.backup().apiCredentials().secret(), shared.limits().apiTimeout())::read,
                     shared.server().getScheduler(), shared.watch().interval(), BackupWatch.AFTER_SYNC, clock,
                     () -> shared.metrics().watchError(config.name()));
             // A call's turn waits at most for the calls before it, each bounded by the upstream timeout.

@@ -31,7 +31,7 @@ public final class BackupWatch implements AutoCloseable {
     private final WatchBook book;
     private final Supplier<Collection<CarpItem>> items;
     private final Supplier<CompletableFuture<CarpReading>> carp;
-    private final WatchReader reader;
+    private final Supplier<CompletableFuture<WatchReader.Answer>> reader;
     private final Scheduler scheduler;
     private final Duration interval;
     private final Duration afterSync;
@@ -48,11 +48,13 @@ public final class BackupWatch implements AutoCloseable {
     /**
      * @param items what carpgate knows of the pair's items now
      * @param carp a CARP reading at most one cache period old (shared with the sync path's reads)
+     * @param reader starts one read of the backup's network ({@link WatchReader#read}); never completes exceptionally
      * @param interval {@link Duration#ZERO}: off (no reads at all)
      * @param onError told of each failed read of the backup's network (the metric)
      */
     public BackupWatch(String pair, WatchBook book, Supplier<Collection<CarpItem>> items,
-                       Supplier<CompletableFuture<CarpReading>> carp, WatchReader reader, Scheduler scheduler,
+                       Supplier<CompletableFuture<CarpReading>> carp,
+                       Supplier<CompletableFuture<WatchReader.Answer>> reader, Scheduler scheduler,
                        Duration interval, Duration afterSync, Clock clock, Runnable onError) {
         this.pair = pair;
         this.book = book;
@@ -116,7 +118,7 @@ public final class BackupWatch implements AutoCloseable {
         CompletableFuture<WatchReader.Answer> networkRead;
         try {
             carpRead = carp.get();
-            networkRead = reader.read();
+            networkRead = reader.get();
         } catch (RuntimeException e) {
             inFlight.set(false);
             failed("the read could not start: " + e.getClass().getSimpleName(), true);
