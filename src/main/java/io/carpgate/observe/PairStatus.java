@@ -41,12 +41,16 @@ public record PairStatus(String name, String path, URI backup, Optional<String> 
         }
     }
 
-    /** A conflict on the backup: the item's kind and name (as in {@link InstanceRow}), what is wrong, since when. */
-    public record ConflictRow(String kind, String item, String text, Instant since) {}
+    /** A conflict on the backup: the item's kind, name and uuid, what is wrong, since when. */
+    public record ConflictRow(String kind, String item, String uuid, String text, Instant since) {}
 
-    /** 1 or 0 for every item carpgate knows: whether a conflict stands for it (the metric, from the start). */
+    /**
+     * 1 or 0 for every item carpgate knows: whether a conflict stands for it (the metric, from the start). A row
+     * names its item by name or, for a VHID map entry keyed so, by uuid.
+     */
     public boolean inConflict(InstanceRow row) {
-        return watch.conflicts().stream().anyMatch(c -> c.kind().equals(row.kind()) && c.item().equals(row.instance()));
+        return watch.conflicts().stream().anyMatch(c -> c.kind().equals(row.kind())
+                && (c.item().equals(row.instance()) || c.uuid().equals(row.instance())));
     }
 
     public PairStatus {

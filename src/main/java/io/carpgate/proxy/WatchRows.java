@@ -10,7 +10,7 @@ final class WatchRows {
     static PairStatus.Watch of(boolean enabled, WatchBook book) {
         return new PairStatus.Watch(enabled, book.standing().stream()
                 .map(s -> new PairStatus.ConflictRow(s.conflict().kind().key(), s.conflict().item(),
-                        s.conflict().text(), s.since()))
+                        s.conflict().uuid(), s.conflict().text(), s.since()))
                 .toList(), book.lastRead().map(WatchBook.LastRead::at),
                 book.lastRead().flatMap(WatchBook.LastRead::problem));
     }

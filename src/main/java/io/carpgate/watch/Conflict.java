@@ -22,11 +22,17 @@ public record Conflict(ItemKind kind, String uuid, String item, String device, P
         return kind.key() + "/" + uuid + "/" + problem.name();
     }
 
+    /** More networks than a line can usefully list: the rest are counted (the backup's table is not ours to bound). */
+    static final int NETWORKS_SHOWN = 8;
+
     /** In the admin's words: what is up or down, and what it does to traffic. */
     public String text() {
+        String routed = networks.size() <= NETWORKS_SHOWN ? String.join(", ", networks)
+                : String.join(", ", networks.subList(0, NETWORKS_SHOWN)) + " and " + (networks.size() - NETWORKS_SHOWN)
+                + " more";
         return switch (problem) {
             case UP_WHILE_NOT_MASTER -> device + " (" + kind.label() + " " + item + ") is UP on the backup"
-                    + (networks.isEmpty() ? "" : " and routes " + String.join(", ", networks) + " into it")
+                    + (networks.isEmpty() ? "" : " and routes " + routed + " into it")
                     + " while the backup is " + carpState + " for VHID " + vhid
                     + ": replies to those networks leave through a tunnel that cannot reach its peers";
             case RELAY_DOWN_WHILE_MASTER -> kind.label() + " " + item + " (on " + device

@@ -159,6 +159,14 @@ class ConflictDetectorTest {
     }
 
     @Test
+    void aLongRoutingTableIsCountedNotListed() {
+        List<String> many = java.util.stream.IntStream.range(0, 20).mapToObj(i -> "10." + i + ".0.0/16").toList();
+        Conflict c = new Conflict(ItemKind.WIREGUARD, "u", "wg-sites", "wg0", Problem.UP_WHILE_NOT_MASTER, 7, "BACKUP",
+                many);
+        assertThat(c.text()).contains("10.7.0.0/16 and 12 more into it").doesNotContain("10.8.0.0/16");
+    }
+
+    @Test
     void routesIntoATunnelKeptDownAreNoConflict() {
         // OPNsense installs an instance's peer routes even while it keeps the interface down.
         CarpItem wg = new CarpItem(ItemKind.WIREGUARD, "uuid-wg", "wg-sites", true, Optional.of(7),
