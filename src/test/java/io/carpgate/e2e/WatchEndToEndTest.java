@@ -194,10 +194,14 @@ class WatchEndToEndTest {
         pair.close();
         pair = Pair.start(java.nio.file.Files.createDirectories(dir.resolve("hourly")), "watch: {interval: 60m}\n",
                 null);
-        awaitReads(1); // the read at start
+        // The read at start (it may have landed already: counted from zero, not from now).
+        Awaitility.await("the read at start").atMost(DEADLINE).pollInterval(Duration.ofMillis(100))
+                .until(() -> reads() >= 1);
         // Each stored restore is followed by one read within BackupWatch.AFTER_SYNC, not an hour later.
+        long start = reads();
         PythonMaster.run(pair.base(), Pair.SYNC_USER, Pair.SYNC_PASSWORD, "reconfigure-all-three-kinds");
-        awaitReads(1);
+        Awaitility.await("the read after the first sync").atMost(DEADLINE).pollInterval(Duration.ofMillis(100))
+                .until(() -> reads() >= start + 1);
         long before = reads();
         pair.backup.startOnOwnGui(ItemKindsEndToEndTest.WG0);
         PythonMaster.run(pair.base(), Pair.SYNC_USER, Pair.SYNC_PASSWORD, "reconfigure-all-three-kinds");
