@@ -93,6 +93,23 @@ class ArchitectureTest {
                 .check(MAIN);
     }
 
+    /**
+     * The watch reads the backup and names conflicts from what carpgate knows (policy's items, the CARP view): it
+     * depends on nothing of the sync path, the admin listener or the commands, so it cannot write to the backup
+     * through them, and only the composition (proxy), the status (observe's rows come from proxy) and check use it.
+     */
+    @Test
+    void theWatchDependsOnlyOnTheCarpViewAndTheDecisionsItems() {
+        noClasses().that().resideInAPackage("io.carpgate.watch..")
+                .should().dependOnClassesThat(carpgateOutside("watch", "carp", "policy"))
+                .check(MAIN);
+        noClasses().that().resideInAPackage("io.carpgate..")
+                .and(DescribedPredicate.not(JavaClass.Predicates.resideInAnyPackage("io.carpgate.watch..",
+                        "io.carpgate.proxy..", "io.carpgate.cli..")))
+                .should().dependOnClassesThat().resideInAPackage("io.carpgate.watch..")
+                .check(MAIN);
+    }
+
     @Test
     void onlyTheCommandsUseTheSimulatedBackup() {
         noClasses().that().resideOutsideOfPackages("io.carpgate.cli..", "io.carpgate.sim..")

@@ -34,12 +34,36 @@ final class StatusPage {
                 .append("<h1>carpgate</h1><p class=\"updated\">Updated ")
                 .append(esc(ZonedDateTime.now(clock).format(TIME))).append(" &middot; refreshes every ")
                 .append(REFRESH_SECONDS).append(" s</p>");
+        conflicts(html, pairs, clock);
         overview(html, overview, pairs, zone);
         for (PairStatus pair : pairs) {
             pair(html, pair);
         }
         decisions(html, decisions, zone);
         return html.append("</body></html>").toString();
+    }
+
+    /**
+     * Above everything, one red row per conflict the watch found on a backup, with since when: the one thing on
+     * the page that means traffic is being lost now. Nothing at all when there is none.
+     */
+    private static void conflicts(StringBuilder html, List<PairStatus> pairs, Clock clock) {
+        List<String> rows = new java.util.ArrayList<>();
+        for (PairStatus pair : pairs) {
+            for (PairStatus.ConflictRow c : pair.watch().conflicts()) {
+                rows.add("<tr class=\"conflict\"><td>" + esc(pair.name()) + "</td><td>" + esc(c.text())
+                        + "</td><td class=\"since\" title=\"" + esc(c.since().atZone(clock.getZone()).format(TIME))
+                        + "\">since " + esc(c.since().atZone(clock.getZone()).format(TIME)) + " ("
+                        + ago(java.time.Duration.between(c.since(), clock.instant()).abs()) + ")</td></tr>");
+            }
+        }
+        if (rows.isEmpty()) {
+            return;
+        }
+        html.append("<section class=\"conflicts\"><table class=\"conflicts\"><thead><tr><th>Pair</th>")
+                .append("<th>Conflict on the backup</th><th>Since</th></tr></thead><tbody>");
+        rows.forEach(html::append);
+        html.append("</tbody></table></section>");
     }
 
     /** What an admin checks first: is it enforcing, which version, what happens when CARP is unknown, which pin. */
@@ -84,7 +108,9 @@ final class StatusPage {
         // The page never reads the backup itself: it shows carpgate's last read, and how old it is.
         pair.carpAge().ifPresent(age -> html.append(" <span class=\"age\">(CARP state read ")
                 .append(ago(age)).append(")</span>"));
-        html.append("</p><h3>VHIDs on the backup</h3>");
+        html.append("</p>");
+        watch(html, pair.watch());
+        html.append("<h3>VHIDs on the backup</h3>");
         table(html, "vhids", List.of("VHID", "Interface", "Backup VIP uuid", "CARP state"), pair.vhids(),
                 row -> "<td>" + row.vhid() + "</td><td>" + esc(row.iface()) + "</td><td class=\"uuid\">"
                         + esc(row.backupVipUuid()) + "</td>" + state(row.state()),
@@ -105,6 +131,25 @@ final class StatusPage {
                 "None yet: WireGuard instances, OpenVPN instances and DHCP relays appear from the VHID map and from "
                         + "the first sync.");
         html.append("</section>");
+    }
+
+    /** How the watch of this backup goes: off, not read yet, its last read and, when it failed, why. */
+    private static void watch(StringBuilder html, PairStatus.Watch watch) {
+        html.append("<p class=\"watch\">Watch: ");
+        if (!watch.enabled()) {
+            html.append("off (watch.interval)</p>");
+            return;
+        }
+        if (watch.lastRead().isEmpty()) {
+            html.append("no read of the backup's interfaces and routes yet</p>");
+            return;
+        }
+        html.append(watch.conflicts().isEmpty() ? "<span class=\"api-up\">no conflict</span>"
+                : "<span class=\"api-down\">" + watch.conflicts().size() + " conflict(s), see the top of the page</span>");
+        watch.problem().ifPresent(p -> html.append("; <span class=\"api-down\">last read failed: ").append(esc(p))
+                .append("</span>"));
+        html.append(" <span class=\"age\">(last read ").append(esc(watch.lastRead().get().toString()))
+                .append(")</span></p>");
     }
 
     /**
@@ -193,6 +238,7 @@ final class StatusPage {
             + "text-align:left}th{background:#f3f3f3}.uuid{font-family:monospace}.path{color:#666;font-weight:normal}"
             + ".state-master{background:#d9f2d9}.state-backup{background:#e8eefc}.state-unknown,.state-init,"
             + ".state-disabled{background:#fde2c8}.api-down{color:#a00;font-weight:bold}.api-up{color:#070}"
+            + "table.conflicts{width:100%}tr.conflict td{background:#f8d7da;color:#700;font-weight:bold}"
             + ".updated,.age,.vips-from{color:#666}.vips-from{font-size:.85em;margin-top:-1em}"
             + ".overview dl{display:flex;flex-wrap:wrap;gap:.4em 2em;margin:0 0 1em}.overview dt{color:#666;font-size:.85em}"
             + ".overview dd{margin:0;font-weight:bold}.mode-observe,.reload-rejected,.logs-failing{color:#a00}.mode-enforce,.reload-ok{color:#070}"

@@ -100,6 +100,15 @@ public final class CarpCache implements CarpSource {
         }
     }
 
+    /**
+     * The last reading when it is fresh, else the read on its way or a new one, as a future: for a caller that must
+     * not wait on a thread (carpgate's watch of the backup). Completes within the read's bound, never exceptionally.
+     */
+    public CompletableFuture<CarpReading> fresh() {
+        CarpReading seen = last.get();
+        return isFresh(seen) ? CompletableFuture.completedFuture(seen) : shared();
+    }
+
     /** Starts a read unless one is on its way or the last one is fresh; never waits for it. */
     public void refresh() {
         if (!isFresh(last.get())) {

@@ -1,6 +1,10 @@
 package io.carpgate.cli;
 
 import io.carpgate.carp.BackupApiClient;
+import io.carpgate.memory.PairMemories;
+import io.carpgate.watch.Conflict;
+import io.carpgate.watch.ConflictDetector;
+import io.carpgate.watch.WatchReader;
 import io.carpgate.carp.BackupVip;
 import io.carpgate.carp.CarpView;
 import io.carpgate.config.CarpgateConfig;
@@ -23,7 +27,9 @@ import picocli.CommandLine.Spec;
         description = {"Read and validate the configuration, each VHID map and every file they name (API credentials, "
                 + "backup.ca, the listener's certificate and key when present) and print what was found, with warnings "
                 + "for values left as in the example. Then reach each pair's backup API with the configured TLS trust "
-                + "and credentials and print the backup's CARP VIPs and the items of the VHID map (by kind).",
+                + "and credentials and print the backup's CARP VIPs, the items of the VHID map (by kind) and, unless "
+                + "watch.interval is off, the conflicts the watch finds on the backup (items carpgate remembers in "
+                + "state-dir whose interface is up while the backup is not MASTER, relays down while it is).",
                 "With --offline nothing is contacted: for guarding a reload (systemd ExecReload=) or a CI job.",
                 "Exit status 0 when all is well, 2 for a configuration or map error, 1 for a backup or API problem "
                         + "(never with --offline)."})
@@ -78,9 +84,14 @@ final class CheckCommand implements Callable<Integer> {
         }
         HttpClient http = BackupApiClient.newHttpClient(TlsContexts.client(pair.backup().trust()));
         CarpView view;
+        Optional<WatchReader.Answer> network = Optional.empty();
         try {
             view = new BackupApiClient(http, pair.backup().url(), pair.backup().apiCredentials().key(),
                     pair.backup().apiCredentials().secret(), loaded.limits().apiTimeout(), Clock.systemUTC()).readNow();
+            if (!loaded.watch().off() && view instanceof CarpView.Known) {
+                network = Optional.of(new WatchReader(http, pair.backup().url(), pair.backup().apiCredentials().key(),
+                        pair.backup().apiCredentials().secret(), loaded.limits().apiTimeout()).readNow());
+            }
         } finally {
             http.stop();
         }
@@ -97,10 +108,11 @@ final class CheckCommand implements Callable<Integer> {
                     state(known.statusOf(vip.vhid(), Optional.of(vip.iface()))));
         }
         out.println();
+        int watched = watch(loaded, pair, known, network, out, err);
         if (pair.vhidMap().all().isEmpty()) {
             out.println("No entries in the VHID map: WireGuard instances, OpenVPN instances and DHCP relays follow the VIP "
                     + "their carp_depend_on names in each sync.");
-            return 0;
+            return watched;
         }
         boolean allResolved = true;
         out.printf("%-9s %-38s %-5s %-10s %-38s %s%n", "KIND", "ITEM (VHID MAP)", "VHID", "INTERFACE", "BACKUP VIP",
@@ -120,7 +132,41 @@ final class CheckCommand implements Callable<Integer> {
                     + "resolve (see above)");
             return 1;
         }
-        return 0;
+        return watched;
+    }
+
+    /**
+     * The watch, once: the backup's interfaces and routes against what carpgate remembers of the pair's items (the
+     * state folder's file; a running carpgate keeps it). 1 when a conflict stands or the read failed, else 0.
+     */
+    private static int watch(CarpgateConfig loaded, PairConfig pair, CarpView.Known known,
+                             Optional<WatchReader.Answer> network, PrintWriter out, PrintWriter err) {
+        if (network.isEmpty()) {
+            out.println("watch: off (watch.interval)");
+            out.println();
+            return 0;
+        }
+        if (network.get() instanceof WatchReader.Answer.Failed failed) {
+            err.println("carpgate: pair " + pair.name() + ": watch: " + failed.reason());
+            return 1;
+        }
+        java.util.Collection<io.carpgate.policy.CarpItem> items = loaded.stateDir()
+                .map(dir -> PairMemories.look(dir, pair.name(), pair.backup().url().toString()))
+                .filter(PairMemories.Remembered.Items.class::isInstance)
+                .map(r -> ((PairMemories.Remembered.Items) r).book().all())
+                .orElse(java.util.List.of());
+        java.util.List<Conflict> conflicts = ConflictDetector.detect(items, known,
+                ((WatchReader.Answer.Read) network.get()).network());
+        if (conflicts.isEmpty()) {
+            out.println("watch: no conflict on the backup (" + items.size() + " item(s) known from syncs)");
+            out.println();
+            return 0;
+        }
+        out.println("CONFLICTS ON THE BACKUP:");
+        conflicts.forEach(c -> out.println("  " + c.kind().key() + " " + c.item() + ": " + c.text()));
+        out.println();
+        err.println("carpgate: pair " + pair.name() + ": " + conflicts.size() + " conflict(s) on the backup (see above)");
+        return 1;
     }
 
     /** A map's backup-vip must be a VIP the backup has: else carpgate would write a dependency that dangles. */

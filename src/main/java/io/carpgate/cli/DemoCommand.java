@@ -18,7 +18,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
@@ -28,8 +30,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "demo", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Run carpgate's main job on an embedded simulated HA pair: \"Synchronize and reconfigure all\" "
                 + "of a WireGuard instance, an OpenVPN client and a DHCP relay straight to a BACKUP node and through "
-                + "carpgate, then with the backup MASTER. Needs nothing but the jar; exit status 0 when every outcome "
-                + "is the expected one.")
+                + "carpgate, then with the backup MASTER; then a start pressed on the backup's own GUI while it is "
+                + "BACKUP, which carpgate's read-only watch names. Needs nothing but the jar; exit status 0 when every "
+                + "outcome is the expected one.")
 final class DemoCommand implements Callable<Integer> {
     private static final String USER = "root";
     private static final String PASSWORD = "demo-sync-password";
@@ -88,7 +91,9 @@ final class DemoCommand implements Callable<Integer> {
         gated.answersAsMaster().forEach((item, answer) -> wrap(out, "  " + String.format("%-10s", item.kind()), answer));
         out.println();
 
-        boolean expected = expectedWithout(direct) && expectedWith(gated, options);
+        Optional<String> watched = watchScene(out, options, work);
+
+        boolean expected = expectedWithout(direct) && expectedWith(gated, options) && watched.isPresent();
         if (expected) {
             wrap(out, "", "Verdict: without carpgate the WireGuard instance and the OpenVPN client came up on the BACKUP "
                     + "and the DHCP relay never failed over; with carpgate each was stored with the backup's own VIP, "
@@ -158,6 +163,46 @@ final class DemoCommand implements Callable<Integer> {
                 Thread.sleep(50); // past the demo's 10 ms CARP cache
                 Map<Item, String> asMaster = master.restartItems();
                 return new Run(seen(backup, afterSync), answers, asMaster);
+            }
+        }
+    }
+
+    /** The demo's watch interval: short, so the scene takes seconds (production's default is 60 s). */
+    static final Duration WATCH_INTERVAL = Duration.ofSeconds(1);
+
+    /**
+     * The scene no sync path can prevent: someone presses Start for the WireGuard instance on the backup's own GUI
+     * while it is BACKUP. carpgate's read-only watch names the conflict within one interval (and its read). Returns
+     * the conflict as the watch named it, empty when it did not in time.
+     */
+    private static Optional<String> watchScene(PrintWriter out, SimulatedBackup.Options options, Path work)
+            throws Exception {
+        try (SimulatedBackup backup = SimulatedBackup.start(options)) {
+            CarpgateConfig config = ConfigLoader.load(writeConfig(Files.createDirectories(work.resolve("watch")),
+                    backup, "watch: {interval: " + WATCH_INTERVAL.toSeconds() + "s}\n"), Map.of());
+            LogSetup.configure(config.logs());
+            ByteArrayOutputStream startup = new ByteArrayOutputStream();
+            try (Carpgate carpgate = Carpgate.start(config, new PrintStream(startup, true, StandardCharsets.UTF_8))) {
+                new DemoMaster("https://127.0.0.1:" + carpgate.port() + "/", USER, PASSWORD).synchronizeAndReconfigureAll();
+                backup.network().route("10.77.0.0/24", "wg0"); // the peer's network, as the instance's peer adds it
+                long pressed = System.nanoTime();
+                backup.startOnOwnGui(DemoMaster.WIREGUARD.uuid());
+                // One interval, the read itself (the API timeout and a little), and the slack of a loaded machine.
+                long deadline = pressed + WATCH_INTERVAL.plus(config.limits().apiTimeout()).plusSeconds(2).toNanos();
+                while (System.nanoTime() - deadline < 0) {
+                    Optional<String> named = carpgate.server().statuses().stream()
+                            .flatMap(p -> p.watch().conflicts().stream()).map(c -> c.text()).findFirst();
+                    if (named.isPresent()) {
+                        long millis = (System.nanoTime() - pressed) / 1_000_000;
+                        out.println("Start pressed on the backup's own GUI while BACKUP: carpgate's read-only watch "
+                                + "(every " + WATCH_INTERVAL.toSeconds() + " s here) said " + millis + " ms later:");
+                        wrap(out, "  ", named.get());
+                        return named;
+                    }
+                    Thread.sleep(50); // polls carpgate's own status, never the backup
+                }
+                out.println("Start pressed on the backup's own GUI while BACKUP: the watch named no conflict in time");
+                return Optional.empty();
             }
         }
     }
@@ -233,6 +278,10 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private static Path writeConfig(Path work, SimulatedBackup backup) throws IOException {
+        return writeConfig(work, backup, "");
+    }
+
+    private static Path writeConfig(Path work, SimulatedBackup backup, String extra) throws IOException {
         Files.writeString(work.resolve("backup-api.txt"), API_KEY + ":" + API_SECRET + "\n");
         StringBuilder map = new StringBuilder();
         for (Item item : DemoMaster.ITEMS) {
@@ -251,7 +300,7 @@ final class DemoCommand implements Callable<Integer> {
                 + "state-dir: state\n"
                 + "admin: {enabled: false}\n"
                 // The demo flips CARP state and asks again at once; production keeps the 2 s default.
-                + "limits: {carp-cache: 10ms}\n");
+                + "limits: {carp-cache: 10ms}\n" + extra);
         return file;
     }
 

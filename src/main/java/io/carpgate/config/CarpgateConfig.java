@@ -15,10 +15,11 @@ import java.util.Optional;
  *               empty when not configured, then {@link #DEFAULT_ADMIN_HOSTS}
  * @param stateDir where carpgate keeps what it learned of each pair between runs ({@code state-dir}); empty: in
  *               the process only (the warm-up's private server)
+ * @param watch  {@code watch}: the read-only watch of each backup for conflicts with its CARP state
  */
 public record CarpgateConfig(Path source, Listen listen, TlsFiles tls, List<PairConfig> pairs, LogSettings logs,
                              Limits limits, Access access, Mode mode, Optional<Listen> admin, List<Path> inputs,
-                             List<String> adminHosts, Optional<Path> stateDir) {
+                             List<String> adminHosts, Optional<Path> stateDir, WatchSettings watch) {
     /** The names a browser on the admin's own machine uses; {@code admin.hosts} replaces them. */
     public static final List<String> DEFAULT_ADMIN_HOSTS = List.of("localhost", "127.0.0.1", "[::1]");
 
@@ -29,6 +30,14 @@ public record CarpgateConfig(Path source, Listen listen, TlsFiles tls, List<Pair
         pairs = List.copyOf(pairs);
         inputs = List.copyOf(inputs);
         adminHosts = List.copyOf(adminHosts);
+    }
+
+    /** With the watch's defaults. */
+    public CarpgateConfig(Path source, Listen listen, TlsFiles tls, List<PairConfig> pairs, LogSettings logs,
+                          Limits limits, Access access, Mode mode, Optional<Listen> admin, List<Path> inputs,
+                          List<String> adminHosts, Optional<Path> stateDir) {
+        this(source, listen, tls, pairs, logs, limits, access, mode, admin, inputs, adminHosts, stateDir,
+                WatchSettings.defaults());
     }
 
     /**

@@ -12,7 +12,7 @@ import java.util.stream.Collectors;
 final class ConfigKeys {
     static final String TOP_NAME = "the top level";
     static final List<String> TOP = List.of("listen", "allow-from", "allowed-users", "tls", "backup", "vhid-map",
-            "pairs", "on-unknown-carp", "mode", "logs", "limits", "admin", "state-dir");
+            "pairs", "on-unknown-carp", "mode", "logs", "limits", "admin", "state-dir", "watch");
     static final List<String> LISTEN = List.of("host", "port");
     static final List<String> TLS = List.of("cert", "key");
     static final List<String> BACKUP = List.of("url", "pin-sha256", "ca", "insecure", "api-credentials");
@@ -23,6 +23,7 @@ final class ConfigKeys {
             "carp-cache", "client-idle-timeout", "request-read-timeout", "max-connections", "carp-refresh",
             "tls-handshake-timeout", "max-connections-per-client", "body-budget");
     static final List<String> ADMIN = List.of("enabled", "host", "port", "hosts");
+    static final List<String> WATCH = List.of("interval");
 
     /** Every mapping by the name a message gives it. */
     private static final Map<String, List<String>> ALL = all();
@@ -39,6 +40,7 @@ final class ConfigKeys {
         all.put("logs", LOGS);
         all.put("limits", LIMITS);
         all.put("admin", ADMIN);
+        all.put("watch", WATCH);
         return all;
     }
 

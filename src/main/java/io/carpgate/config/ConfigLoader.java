@@ -50,8 +50,9 @@ public final class ConfigLoader {
         Optional<Section> adminSection = top.section("admin", ConfigKeys.ADMIN);
         Optional<CarpgateConfig.Listen> admin = admin(adminSection).map(a -> adminHost(env, a));
         Path stateDir = stateDir(top, folder, env);
+        WatchSettings watch = WatchSettings.read(top.section("watch", ConfigKeys.WATCH));
         return new CarpgateConfig(source, listen, tls, pairs, logs, limitValues, access, mode, admin,
-                inputs.stream().distinct().toList(), adminHosts(adminSection), Optional.of(stateDir));
+                inputs.stream().distinct().toList(), adminHosts(adminSection), Optional.of(stateDir), watch);
     }
 
     /** Set by systemd for a unit's StateDirectory= (the shipped unit's is /var/lib/carpgate). */

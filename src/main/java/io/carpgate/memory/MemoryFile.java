@@ -193,13 +193,13 @@ final class MemoryFile {
     /** One item as written; every field is checked when read back. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record StoredItem(String kind, String uuid, String name, boolean gated, Integer vhid, String iface, String vip,
-                      String basis, String learnedAt) {
+                      String basis, String learnedAt, String device) {
 
         static StoredItem of(CarpItem item) {
             return new StoredItem(item.kind().key(), cut(item.uuid()), cut(item.name()), item.gated(),
                     item.vhid().orElse(null), item.iface().map(StoredItem::cut).orElse(null),
                     item.vip().map(StoredItem::cut).orElse(null), cut(item.basis()),
-                    item.learnedAt().map(Instant::toString).orElse(null));
+                    item.learnedAt().map(Instant::toString).orElse(null), item.device().map(StoredItem::cut).orElse(null));
         }
 
         /** No real name, uuid or reason is this long; a longer one is kept cut, so the file always reads back. */
@@ -220,7 +220,7 @@ final class MemoryFile {
                 throw new Corrupt("a time that is not one: " + learnedAt);
             }
             return new CarpItem(itemKind, text("uuid", uuid), text("name", name), gated, Optional.ofNullable(vhid),
-                    optional("iface", iface), optional("vip", vip), text("basis", basis), at);
+                    optional("iface", iface), optional("vip", vip), text("basis", basis), at, optional("device", device));
         }
 
         private static String text(String field, String value) throws Corrupt {

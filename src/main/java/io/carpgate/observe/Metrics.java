@@ -48,6 +48,7 @@ public final class Metrics implements ExchangeListener {
     private static final String NO_KIND = "-";
     private final Histogram upstream;
     private final Counter carpApiErrors;
+    private final Counter watchErrors;
     private final Counter reloads;
     private final Counter bodyBudgetRejections;
     private final Gauge lastReloadOk;
@@ -75,6 +76,9 @@ public final class Metrics implements ExchangeListener {
                 .labelNames("pair").register(registry);
         carpApiErrors = Counter.builder().name("carpgate_carp_api_errors")
                 .help("Failed reads of the backup's CARP state from its API").labelNames("pair").register(registry);
+        watchErrors = Counter.builder().name("carpgate_watch_errors")
+                .help("Failed reads of the backup's interfaces and routes by carpgate's watch").labelNames("pair")
+                .register(registry);
         bodyBudgetRejections = Counter.builder().name("carpgate_body_budget_rejections")
                 .help("Requests answered 503 because the bodies in flight held all of limits.body-budget, by pair")
                 .labelNames("pair").register(registry);
@@ -130,6 +134,7 @@ public final class Metrics implements ExchangeListener {
                 suppressedStarts.labelValues(pair, kind, mode);
             }
             carpApiErrors.labelValues(pair);
+            watchErrors.labelValues(pair);
             bodyBudgetRejections.labelValues(pair);
             upstream.labelValues(pair);
         }
@@ -180,6 +185,25 @@ public final class Metrics implements ExchangeListener {
                 .labelNames("pair")
                 .callback(cb -> pairs.get().forEach(p -> cb.call(p.ready() ? 1 : 0, p.name())))
                 .register(registry);
+    }
+
+    /**
+     * Publishes, for every item carpgate knows of each pair, whether the watch finds it in conflict with the backup's
+     * CARP state (1) or not (0); from what the watch last found, so a scrape reads nothing from a backup.
+     */
+    public void conflictsFrom(Supplier<List<PairStatus>> pairs) {
+        GaugeWithCallback.builder().name("carpgate_backup_conflicts")
+                .help("1 while the backup runs an item against its CARP state (a tunnel up while not MASTER, a relay "
+                        + "down while MASTER), else 0; every item carpgate knows")
+                .labelNames("pair", "kind", "item")
+                .callback(cb -> pairs.get().forEach(p -> p.instances().forEach(i ->
+                        cb.call(p.inConflict(i) ? 1 : 0, p.name(), i.kind(), i.instance()))))
+                .register(registry);
+    }
+
+    /** Counts a failed read of a pair's backup by the watch (only the watch's own reads come here). */
+    public void watchError(String pair) {
+        watchErrors.labelValues(pair).inc();
     }
 
     /** Counts a request refused because the body budget was spent. */

@@ -23,10 +23,35 @@ import java.util.Optional;
  * @param carpAge how old carpgate's last read of the CARP state is, empty before the first one
  * @param onUnknownCarp this pair's policy for starts whose CARP state cannot be known ({@code suppress}, {@code forward})
  * @param backupCertificateNotAfter when the backup's certificate, as carpgate last accepted it, expires
+ * @param watch what carpgate's read-only watch of the backup found
  */
 public record PairStatus(String name, String path, URI backup, Optional<String> carpProblem, Optional<Duration> carpAge,
                          List<VhidRow> vhids, List<InstanceRow> instances, String onUnknownCarp,
-                         Optional<Instant> backupCertificateNotAfter) {
+                         Optional<Instant> backupCertificateNotAfter, Watch watch) {
+
+    /**
+     * The watch of the backup: whether it runs, the conflicts standing (oldest first) and its last read.
+     *
+     * @param problem why the last read found nothing, empty when it answered (or none was made)
+     */
+    public record Watch(boolean enabled, List<ConflictRow> conflicts, Optional<Instant> lastRead,
+                        Optional<String> problem) {
+        public Watch {
+            conflicts = List.copyOf(conflicts);
+        }
+    }
+
+    /** A conflict on the backup: the item's kind, name and uuid, what is wrong, since when. */
+    public record ConflictRow(String kind, String item, String uuid, String text, Instant since) {}
+
+    /**
+     * 1 or 0 for every item carpgate knows: whether a conflict stands for it (the metric, from the start). A row
+     * names its item by name or, for a VHID map entry keyed so, by uuid.
+     */
+    public boolean inConflict(InstanceRow row) {
+        return watch.conflicts().stream().anyMatch(c -> c.kind().equals(row.kind())
+                && (c.item().equals(row.instance()) || c.uuid().equals(row.instance())));
+    }
 
     public PairStatus {
         vhids = List.copyOf(vhids);
@@ -66,7 +91,7 @@ public record PairStatus(String name, String path, URI backup, Optional<String> 
      */
     public static PairStatus of(String name, String path, URI backup, Optional<CarpReading> lastSeen, Instant now,
                                 List<VhidMapEntry> mapped, Collection<CarpItem> learned, String onUnknownCarp,
-                                Optional<Instant> backupCertificateNotAfter) {
+                                Optional<Instant> backupCertificateNotAfter, Watch watch) {
         CarpView view = lastSeen.map(CarpReading::view)
                 .orElseGet(() -> new CarpView.Unavailable("no CARP state read from the backup yet"));
         Optional<Duration> age = lastSeen.map(r -> r.age(now));
@@ -96,7 +121,7 @@ public record PairStatus(String name, String path, URI backup, Optional<String> 
                 .forEach(k -> instances.add(new InstanceRow(k.kind().key(), k.shownName(), "sync", k.vhid(),
                         k.iface(), state(view, k.vhid(), k.iface()), k.gated(), basis(Optional.empty(), List.of(k)))));
         return new PairStatus(name, path, backup, problem, age, vhids, instances, onUnknownCarp,
-                backupCertificateNotAfter);
+                backupCertificateNotAfter, watch);
     }
 
     private static String state(CarpView view, Optional<Integer> vhid, Optional<String> iface) {

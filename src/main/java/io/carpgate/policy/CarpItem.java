@@ -13,9 +13,18 @@ import java.util.Optional;
  *     "the master's VIP in the restore", ...; empty when not said
  * @param learnedAt when the backup confirmed the restore that taught it (empty until then: the gate's own
  *     reading of a restore has no time, the pair's memory stamps it when the backup has answered)
+ * @param device the network interface the backup gives it ({@code wg0}, {@code ovpnc1}), as its restore names it
+ *     (see {@link ItemKind#device}); empty when the restore does not say (a relay, an older memory file)
  */
 public record CarpItem(ItemKind kind, String uuid, String name, boolean gated, Optional<Integer> vhid,
-                       Optional<String> iface, Optional<String> vip, String basis, Optional<Instant> learnedAt) {
+                       Optional<String> iface, Optional<String> vip, String basis, Optional<Instant> learnedAt,
+                       Optional<String> device) {
+
+    /** Without a device (the restore did not say, or the caller does not care). */
+    public CarpItem(ItemKind kind, String uuid, String name, boolean gated, Optional<Integer> vhid,
+                    Optional<String> iface, Optional<String> vip, String basis, Optional<Instant> learnedAt) {
+        this(kind, uuid, name, gated, vhid, iface, vip, basis, learnedAt, Optional.empty());
+    }
 
     public CarpItem(ItemKind kind, String uuid, String name, boolean gated, Optional<Integer> vhid,
                     Optional<String> iface) {
@@ -29,7 +38,12 @@ public record CarpItem(ItemKind kind, String uuid, String name, boolean gated, O
 
     /** As the pair's memory keeps it: taught by a restore the backup stored at {@code at}. */
     public CarpItem learnedAt(Instant at) {
-        return new CarpItem(kind, uuid, name, gated, vhid, iface, vip, basis, Optional.of(at));
+        return new CarpItem(kind, uuid, name, gated, vhid, iface, vip, basis, Optional.of(at), device);
+    }
+
+    /** The same item on the network interface its restore names (an interface is the item's, not its VHID's). */
+    public CarpItem withDevice(Optional<String> onDevice) {
+        return new CarpItem(kind, uuid, name, gated, vhid, iface, vip, basis, learnedAt, onDevice);
     }
 
     /**
@@ -38,6 +52,6 @@ public record CarpItem(ItemKind kind, String uuid, String name, boolean gated, O
      */
     public CarpItem inDoubt(Instant at, String why) {
         return new CarpItem(kind, uuid, name, gated, Optional.empty(), Optional.empty(), Optional.empty(), why,
-                Optional.of(at));
+                Optional.of(at), device);
     }
 }

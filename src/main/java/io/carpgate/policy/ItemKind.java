@@ -139,6 +139,32 @@ public enum ItemKind {
         return level;
     }
 
+    /**
+     * The network interface the backup gives the item, as its restore names it: a WireGuard instance's is
+     * {@code wg} and its {@code instance} number ({@code ServerField.php}), an OpenVPN instance's {@code ovpn}, the
+     * first letter of its role and its {@code vpnid} ({@code InstanceField.php}, {@code __devname}). A DHCP relay
+     * creates none: it listens on an interface of the node, given as OPNsense's name ({@code lan}), and only when the
+     * relay is enabled ({@code enabled} = {@code 1}, as the backup's own service list requires), so the watch never
+     * expects a disabled relay to run (it finds the interface's device through the relay's VIP). Empty when the field
+     * is missing or not a plain value, so a master's odd value never names a device.
+     */
+    public Optional<String> device(Struct item) {
+        return switch (this) {
+            case WIREGUARD -> number(item, "instance").map(n -> "wg" + n);
+            case OPENVPN -> number(item, "vpnid").map(n -> "ovpn" + (openVpnServer(item).isEmpty() ? "c" : "s") + n);
+            case DHCRELAY -> text(item, "enabled").filter("1"::equals).flatMap(on -> text(item, "interface"))
+                    .filter(t -> t.matches("[A-Za-z0-9_.-]{1,32}"));
+        };
+    }
+
+    private static Optional<String> number(Struct item, String field) {
+        return text(item, field).filter(t -> t.matches("\\d{1,5}"));
+    }
+
+    private static Optional<String> text(Struct item, String field) {
+        return item.get(field).filter(Str.class::isInstance).map(v -> ((Str) v).text().trim());
+    }
+
     /** OpenVPN's model defaults {@code role} to server; only {@code role == 'client'} makes the dependency count. */
     private static Optional<String> openVpnServer(Struct item) {
         Optional<XmlRpcValue> role = item.get("role");

@@ -44,7 +44,10 @@ final class ItemRewrite {
                     notes.add("a " + kind.label() + " entry (" + kind.path() + ") is not a struct; left as sent");
                     continue;
                 }
-                ItemResult result = item(kind, item, payloadVips, in);
+                ItemResult found = item(kind, item, payloadVips, in);
+                // The interface the backup gives the item does not depend on how its VHID was found.
+                ItemResult result = new ItemResult(found.item().withDevice(kind.device(item)), found.change(),
+                        found.note());
                 names.add(result.item().shownName());
                 result.item().vhid().ifPresent(v -> vhids.add(String.valueOf(v)));
                 result.change().ifPresent(changes::add);
@@ -81,7 +84,7 @@ final class ItemRewrite {
             } else {
                 byKey.put(key, new CarpItem(item.kind(), item.uuid(), item.name(), before.gated() || item.gated(),
                         Optional.empty(), Optional.empty(), Optional.empty(), "listed twice in the restore, with "
-                        + "different CARP dependencies", Optional.empty()));
+                        + "different CARP dependencies", Optional.empty(), item.device()));
             }
         }
         return List.copyOf(byKey.values());

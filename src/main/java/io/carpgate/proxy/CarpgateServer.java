@@ -9,6 +9,7 @@ import io.carpgate.observe.Metrics;
 import io.carpgate.observe.PairStatus;
 import io.carpgate.observe.Sinks;
 import io.carpgate.memory.PairMemories;
+import io.carpgate.watch.PairWatches;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,13 +50,16 @@ public final class CarpgateServer implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
     private final SslContextFactory.Server listenerTls;
     private final ClientGate clientGate;
+    /** What the watch found on each pair's backup: above the runtimes, so a conflict's since-when survives a reload. */
+    private final PairWatches watches;
     /** One for all pairs and across reloads: bodies in flight during a reload still hold their share. */
     private final BodyBudget budget;
 
     private CarpgateServer(Server server, ServerConnector connector, GracefulHandler graceful, PairRouter router,
                            Sinks sinks, CarpgateConfig config, SslContextFactory.Server listenerTls,
-                           ClientGate clientGate, BodyBudget budget) {
+                           ClientGate clientGate, BodyBudget budget, PairWatches watches) {
         this.logs = sinks.logs();
+        this.watches = watches;
         this.log = sinks.logs().of(CarpgateServer.class);
         this.budget = budget;
         this.listenerTls = listenerTls;
@@ -115,7 +119,8 @@ public final class CarpgateServer implements AutoCloseable {
         // The server's scheduler must run before the pairs: each schedules its own reads of its backup's CARP state.
         server.getScheduler().start();
         BodyBudget budget = new BodyBudget(config.limits().bodyBudget());
-        PairRouter router = new PairRouter(routes(config, metrics, List.of(), server, memories, budget, sinks.logs()),
+        PairWatches watches = new PairWatches();
+        PairRouter router = new PairRouter(routes(config, metrics, List.of(), server, memories, budget, sinks.logs(), watches),
                 server.getScheduler(), threads, listener, sinks.logs());
         // On stop, calls already with the backup finish (up to the stop timeout); new ones are refused.
         GracefulHandler graceful = new StoppingGate(router);
@@ -129,8 +134,9 @@ public final class CarpgateServer implements AutoCloseable {
             throw e;
         }
         metrics.carpStateFrom(router::statuses);
+        metrics.conflictsFrom(router::statuses);
         return new CarpgateServer(server, connector, graceful, router, sinks, config, listenerTls, clientGate,
-                budget);
+                budget, watches);
     }
 
     private static ClientGate.Rules rules(CarpgateConfig config) {
@@ -148,7 +154,7 @@ public final class CarpgateServer implements AutoCloseable {
     public void apply(CarpgateConfig next, PairMemories memories) throws Exception {
         CarpgateConfig previous = running.get();
         List<PairRuntime> current = router.routes().pairs();
-        PairRouter.Routes routes = routes(next, metrics, current, server, memories, budget, logs);
+        PairRouter.Routes routes = routes(next, metrics, current, server, memories, budget, logs, watches);
         budget.limit(next.limits().bodyBudget());
         router.replace(routes, previous.limits().upstreamTimeout().plusSeconds(5));
         clientGate.replace(rules(next));
@@ -158,10 +164,11 @@ public final class CarpgateServer implements AutoCloseable {
 
     /** Builds the runtimes of {@code config}, each with its pair's memory (the same across reloads). */
     private static PairRouter.Routes routes(CarpgateConfig config, Metrics metrics, List<PairRuntime> previous,
-                                            Server server, PairMemories memories, BodyBudget budget, Logs logs)
+                                            Server server, PairMemories memories, BodyBudget budget, Logs logs,
+                                            PairWatches watches)
             throws Exception {
         PairRuntime.Shared shared = new PairRuntime.Shared(config.limits(), config.access(), config.mode(), metrics,
-                server, budget, logs);
+                server, budget, logs, config.watch(), watches);
         List<PairRuntime> built = new ArrayList<>();
         try {
             for (PairConfig pair : config.pairs()) {

@@ -16,6 +16,11 @@ import io.carpgate.policy.Gatekeeper;
 import io.carpgate.policy.VhidMap;
 import io.carpgate.tls.SeenCertificate;
 import io.carpgate.tls.TlsContexts;
+import io.carpgate.config.WatchSettings;
+import io.carpgate.watch.BackupWatch;
+import io.carpgate.watch.PairWatches;
+import io.carpgate.watch.WatchBook;
+import io.carpgate.watch.WatchReader;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -51,12 +56,16 @@ final class PairRuntime implements AutoCloseable {
     private volatile boolean closed;
     private final SeenCertificate backupCertificate;
     private final Logs logs;
+    private final BackupWatch watch;
+    private final WatchBook watchBook;
 
     private PairRuntime(PairConfig config, VhidMap vhidMap, HttpClient apiClient, CarpCache carp,
                         PairMemory memory, GracefulHandler handler, Clock clock, SeenCertificate backupCertificate,
-                        Logs logs) {
+                        Logs logs, BackupWatch watch, WatchBook watchBook) {
         this.logs = logs;
         this.backupCertificate = backupCertificate;
+        this.watch = watch;
+        this.watchBook = watchBook;
         this.config = config;
         this.vhidMap = vhidMap;
         this.apiClient = apiClient;
@@ -67,10 +76,11 @@ final class PairRuntime implements AutoCloseable {
     }
 
     /**
-     * What every pair shares: the limits, who may connect, the mode, the metrics and the server it runs in, and
-     * where its own lines go.
+     * What every pair shares: the limits, who may connect, the mode, the metrics and the server it runs in, where
+     * its own lines go, and the watch's settings and each pair's watch book (owned above the runtimes).
      */
-    record Shared(Limits limits, Access access, Mode mode, Metrics metrics, Server server, BodyBudget budget, Logs logs) {}
+    record Shared(Limits limits, Access access, Mode mode, Metrics metrics, Server server, BodyBudget budget, Logs logs,
+                  WatchSettings watch, PairWatches watches) {}
 
     /**
      * Starts its upstream and API clients and reads the backup's CARP state once
@@ -96,10 +106,21 @@ final class PairRuntime implements AutoCloseable {
                     shared.limits().apiTimeout(), clock);
             CarpCache carp = new CarpCache(api::read, shared.limits().carpCacheTtl(), api.maxWait(), clock, health::seen,
                     lastSeen);
+            // The read-only watch of the backup's interfaces and routes; its book outlives this runtime.
+            WatchBook watchBook = shared.watches().of(config.name(), config.backup().identity());
+            BackupWatch watch = new BackupWatch(config.name(), watchBook, () -> memory.book().all(), carp::fresh,
+                    new WatchReader(apiClient, config.backup().url(), config.backup().apiCredentials().key(),
+                            config.backup().apiCredentials().secret(), shared.limits().apiTimeout())::read,
+                    shared.server().getScheduler(), shared.watch().interval(), BackupWatch.AFTER_SYNC, clock,
+                    () -> shared.metrics().watchError(config.name()));
             // A call's turn waits at most for the calls before it, each bounded by the upstream timeout.
-            // A stored restore may replace the backup's VIPs (uuids included): read them again for the status page.
+            // A stored restore may replace the backup's VIPs (uuids included): read them again for the status page,
+            // and let the watch look a few seconds later, once the burst's starts have had their effect.
             Gatekeeper gatekeeper = new Gatekeeper(config.name(), vhidMap, carp, config.onUnknownCarp(), memory,
-                    shared.limits().upstreamTimeout().plusSeconds(5), () -> carp.reread(clock.instant()));
+                    shared.limits().upstreamTimeout().plusSeconds(5), () -> {
+                        carp.reread(clock.instant());
+                        watch.afterSync();
+                    });
             Forwarder forwarder = new Forwarder(new Forwarder.Upstream(config.backup().xmlrpcUri(),
                     syncTls, shared.limits().upstreamConnectTimeout(),
                     shared.limits().upstreamTimeout()), shared.logs());
@@ -115,9 +136,10 @@ final class PairRuntime implements AutoCloseable {
                 throw e;
             }
             PairRuntime runtime = new PairRuntime(config, vhidMap, apiClient, carp, memory, handler, clock,
-                    backupCertificate, shared.logs());
+                    backupCertificate, shared.logs(), watch, watchBook);
             carp.refresh();
             runtime.refreshEvery(shared);
+            watch.start();
             return runtime;
         } catch (Exception e) {
             apiClient.stop();
@@ -166,7 +188,7 @@ final class PairRuntime implements AutoCloseable {
     PairStatus status() {
         return PairStatus.of(config.name(), config.path(), config.backup().url(), carp.lastSeen(), clock.instant(),
                 vhidMap.all(), memory.book().all(), config.onUnknownCarp().name().toLowerCase(java.util.Locale.ROOT),
-                backupCertificate.notAfter());
+                backupCertificate.notAfter(), WatchRows.of(watch.enabled(), watchBook));
     }
 
     /** Same pair and backup: what an earlier runtime learned still holds. */
@@ -177,6 +199,7 @@ final class PairRuntime implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        watch.close();
         Scheduler.Task task = refresh.getAndSet(null);
         if (task != null) {
             task.cancel();

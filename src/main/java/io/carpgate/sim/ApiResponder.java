@@ -26,6 +26,9 @@ final class ApiResponder {
         return switch (path) {
             case VIP_STATUS -> Optional.of(write(vipStatus()));
             case VIP_SETTINGS -> Optional.of(write(vipSettings()));
+            case SimNetwork.INTERFACES -> Optional.of(write(state.network().interfaceStatistics()));
+            case SimNetwork.BPF -> Optional.of(write(state.network().bpfStatistics()));
+            case SimNetwork.ROUTES -> Optional.of(write(state.network().routes()));
             default -> Optional.empty();
         };
     }

@@ -39,6 +39,8 @@ final class BackupState {
     private long filterReloads;
     private long restoresStored;
     private boolean wireguardEnabled;
+    /** Interfaces, routes and listeners as the node's read-only API shows them (the watch's view); its own file. */
+    private final SimNetwork network = new SimNetwork(this);
 
     BackupState(List<SimVip> vips, List<SimService> otherServices, OpnsenseRelease release) {
         this.vips = List.copyOf(vips);
@@ -48,6 +50,38 @@ final class BackupState {
 
     synchronized List<SimVip> vips() {
         return vips;
+    }
+
+    SimNetwork network() {
+        return network;
+    }
+
+    /** Reads the stored config under this object's monitor (SimNetwork derives devices and routes from it). */
+    synchronized <T> T readConfig(java.util.function.Function<Map<String, Object>, T> reader) {
+        return reader.apply(config);
+    }
+
+    /**
+     * Start pressed on the node's own GUI (or its shell): the WireGuard instance or OpenVPN instance with this uuid
+     * comes up whatever CARP says, with no call through carpgate. Returns whether the node has such an item.
+     */
+    synchronized boolean startedOutsideSync(String uuid) {
+        if (instances.containsKey(uuid)) {
+            wireguardUp.add(uuid);
+            events.add(new ServiceEvent("gui-start", "wireguard", uuid, "up"));
+        } else if (openvpn.containsKey(uuid)) {
+            openvpnRunning.add(uuid);
+            events.add(new ServiceEvent("gui-start", "openvpn", uuid, "up"));
+        } else {
+            return false;
+        }
+        return true;
+    }
+
+    /** A DHCP relay's process ended on the node (killed, crashed): nothing starts it until its next configure. */
+    synchronized void relayEnded(String uuid) {
+        relaysRunning.remove(uuid);
+        events.add(new ServiceEvent("ended", "dhcrelay", uuid, "down"));
     }
 
     private static String key(int vhid, String iface) {

@@ -338,6 +338,24 @@ public final class SimulatedBackup implements AutoCloseable {
         return state.wireguardUp();
     }
 
+    /**
+     * Start pressed on the backup's own GUI (or its shell): the WireGuard or OpenVPN instance with this uuid comes
+     * up whatever CARP says, with no call through carpgate. False when the backup has no such item.
+     */
+    public boolean startOnOwnGui(String uuid) {
+        return state.startedOutsideSync(uuid);
+    }
+
+    /** The DHCP relay's process ends on the backup (killed, crashed): it stays down until its next configure. */
+    public void relayProcessEnded(String uuid) {
+        state.relayEnded(uuid);
+    }
+
+    /** The backup's interfaces, listeners and routes as its diagnostics API shows them (routes can be added). */
+    public SimNetwork network() {
+        return state.network();
+    }
+
     /** Forgets received calls and service events; config, instances, CARP states and wg state stay. */
     public void reset() {
         handler.reset();

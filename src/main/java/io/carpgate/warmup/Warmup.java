@@ -152,7 +152,8 @@ public final class Warmup {
             return new CarpgateConfig(nowhere.resolve("warm-up.yml"), new CarpgateConfig.Listen("127.0.0.1", 0),
                     new CarpgateConfig.TlsFiles(nowhere.resolve("carpgate.crt"), nowhere.resolve("carpgate.key")),
                     List.of(pair), LogSettings.defaults(nowhere.resolve("logs")), Limits.defaults(), Access.loopbackOnly(),
-                    Mode.ENFORCE, Optional.empty(), List.of(), Optional.empty());
+                    Mode.ENFORCE, Optional.empty(), List.of(), List.of(), Optional.empty(),
+                    new io.carpgate.config.WatchSettings(java.time.Duration.ZERO)); // the stand-in has no network to watch
         }
 
         @Override

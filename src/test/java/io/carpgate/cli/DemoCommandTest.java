@@ -47,6 +47,10 @@ class DemoCommandTest {
         assertThat(printed).contains("  openvpn   carpgate suppressed opnsense.restart_service(openvpn,");
         // The simulated backup's release (the default, the newest checked) and what differs by release.
         assertThat(printed).contains("simulated HA pair (OPNsense 26.7.2)", "On 25.7 the backup starts the OpenVPN client");
+        // The scene no sync path can prevent: a start on the backup's own GUI, named by the watch within one interval.
+        assertThat(printed).containsPattern("Start pressed on the backup's own GUI while BACKUP: carpgate's read-only "
+                + "watch \\(every 1 s here\\) said \\d+ ms later:\n  wg0 \\(WireGuard instance wg0-branches\\) is UP on "
+                + "the backup and routes 10.77.0.0/24 into it while the backup is BACKUP\n  for VHID 7");
 
         // One screen, nothing cut off, nothing but the story.
         String[] lines = printed.split("\n");

@@ -161,6 +161,10 @@ class ConfigErrorTableTest {
                 "limits.carp-refresh must be at least 5s, or off"));
         rows.add(row("limits.carp-refresh a word", BASE + "limits: {carp-refresh: «never}\n",
                 "limits.carp-refresh: 'never' is not a duration"));
+        rows.add(row("watch.interval too often", BASE + "watch: {interval: «500ms}\n",
+                "watch.interval must be at least 1s, or off"));
+        rows.add(row("watch.interval a word", BASE + "watch: {interval: «hourly}\n",
+                "watch.interval: 'hourly' is not a duration"));
         rows.add(row("limits key with underscore", BASE + "limits: {«max_body: 1MiB}\n", "did you mean 'max-body'?"));
         rows.add(row("admin.port", BASE + "admin: {port: «70000}\n", "admin.port must be 1..65535"));
         rows.add(row("limits.max-connections-per-client", BASE + "limits: {max-connections-per-client: «0}\n",
@@ -290,6 +294,16 @@ class ConfigErrorTableTest {
         for (String[] given : new String[][] {{"off", "PT0S"}, {"'off'", "PT0S"}, {"30s", "PT30S"}, {"2m", "PT2M"}}) {
             Path file = Files.writeString(dir.resolve("carpgate.yml"), BASE + "limits: {carp-refresh: " + given[0] + "}\n");
             assertThat(ConfigLoader.load(file, Map.of()).limits().carpRefresh()).as(given[0]).hasToString(given[1]);
+        }
+    }
+
+    @Test
+    void watchIntervalIsADurationOrOffAndOneMinuteWithoutTheKey() throws Exception {
+        Path plain = Files.writeString(dir.resolve("carpgate.yml"), BASE);
+        assertThat(ConfigLoader.load(plain, Map.of()).watch().interval()).hasToString("PT1M");
+        for (String[] given : new String[][] {{"off", "PT0S"}, {"'off'", "PT0S"}, {"1s", "PT1S"}, {"5m", "PT5M"}}) {
+            Path file = Files.writeString(dir.resolve("carpgate.yml"), BASE + "watch: {interval: " + given[0] + "}\n");
+            assertThat(ConfigLoader.load(file, Map.of()).watch().interval()).as(given[0]).hasToString(given[1]);
         }
     }
 

@@ -26,7 +26,7 @@ class AdminEndToEndTest {
     @BeforeEach
     void start() throws Exception {
         // carpgate's own periodic read off: the test counts the backup's API requests.
-        pair = Pair.start(dir, "limits: {carp-refresh: off}\n", SyncEndToEndTest.MAP);
+        pair = Pair.start(dir, "watch: {interval: off}\nlimits: {carp-refresh: off}\n", SyncEndToEndTest.MAP);
     }
 
     @AfterEach

@@ -102,10 +102,16 @@ class ItemKindsGateTest {
                     "OpenVPN instance road-warriors: left as sent, it is not a client",
                     "DHCP relay lan already follows VIP " + MASTER_VIP2);
             assertThat(verdict.learned()).usingRecursiveFieldByFieldElementComparatorIgnoringFields("vip", "basis", "learnedAt").containsExactly(
-                    new CarpItem(ItemKind.WIREGUARD, WG0, "wg0-branches", true, Optional.of(7), Optional.of("opt2")),
-                    new CarpItem(ItemKind.OPENVPN, CLIENT, "branch-client", true, Optional.of(7), Optional.of("opt2")),
-                    new CarpItem(ItemKind.OPENVPN, SERVER, "road-warriors", false, Optional.empty(), Optional.empty()),
-                    new CarpItem(ItemKind.DHCRELAY, RELAY4, "lan", false, Optional.of(2), Optional.of("lan")));
+                    // Each with the interface the backup gives it, from the restore: WireGuard's instance field,
+                    // OpenVPN's role and vpnid, an enabled relay's interface.
+                    new CarpItem(ItemKind.WIREGUARD, WG0, "wg0-branches", true, Optional.of(7), Optional.of("opt2"))
+                            .withDevice(Optional.of("wg0")),
+                    new CarpItem(ItemKind.OPENVPN, CLIENT, "branch-client", true, Optional.of(7), Optional.of("opt2"))
+                            .withDevice(Optional.of("ovpnc1")),
+                    new CarpItem(ItemKind.OPENVPN, SERVER, "road-warriors", false, Optional.empty(), Optional.empty())
+                            .withDevice(Optional.of("ovpns2")),
+                    new CarpItem(ItemKind.DHCRELAY, RELAY4, "lan", false, Optional.of(2), Optional.of("lan"))
+                            .withDevice(Optional.of("lan")));
             assertThat(outcome.reason()).doesNotContain("EXAMPLE", "never-log", "example-carp-secret");
         }
 

@@ -1,0 +1,34 @@
+package io.carpgate.watch;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What the backup's read-only API says of its network at one moment (besides CARP).
+ *
+ * @param up every interface the backup lists, and whether it is up ({@code IFF_UP})
+ * @param addresses which interface holds each address (a CARP VIP's address sits on its parent interface)
+ * @param routes the routing table
+ * @param relayDevices the interfaces a {@code dhcrelay} process listens on (its BPF descriptors), empty when the
+ *     backup's answer did not say
+ */
+public record BackupNetwork(Map<String, Boolean> up, Map<String, String> addresses, List<Route> routes,
+                            Optional<Set<String>> relayDevices) {
+    public BackupNetwork {
+        up = Map.copyOf(up);
+        addresses = Map.copyOf(addresses);
+        routes = List.copyOf(routes);
+        relayDevices = relayDevices.map(Set::copyOf);
+    }
+
+    public boolean isUp(String device) {
+        return up.getOrDefault(device, false);
+    }
+
+    /** The destinations routed into {@code device}, in the table's order, each once. */
+    public List<String> routedInto(String device) {
+        return routes.stream().filter(r -> r.device().equals(device)).map(Route::destination).distinct().toList();
+    }
+}

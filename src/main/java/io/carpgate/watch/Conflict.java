@@ -1,0 +1,43 @@
+package io.carpgate.watch;
+
+import io.carpgate.policy.ItemKind;
+import java.util.List;
+
+/**
+ * One conflict between what the backup runs and its CARP state, named for the admin.
+ *
+ * @param item the name an admin knows the item by (its uuid when it has none)
+ * @param device the backup's interface concerned ({@code wg0}, {@code ovpnc1}, the relay's interface)
+ * @param carpState the backup's CARP state for {@code vhid}
+ * @param networks the destinations the backup routes into {@code device} (for a tunnel up while not MASTER)
+ */
+public record Conflict(ItemKind kind, String uuid, String item, String device, Problem problem, int vhid,
+                       String carpState, List<String> networks) {
+    public Conflict {
+        networks = List.copyOf(networks);
+    }
+
+    /** The same conflict across reads: the item and what is wrong with it (its routes may change meanwhile). */
+    public String key() {
+        return kind.key() + "/" + uuid + "/" + problem.name();
+    }
+
+    /** More networks than a line can usefully list: the rest are counted (the backup's table is not ours to bound). */
+    static final int NETWORKS_SHOWN = 8;
+
+    /** In the admin's words: what is up or down, and what it does to traffic. */
+    public String text() {
+        String routed = networks.size() <= NETWORKS_SHOWN ? String.join(", ", networks)
+                : String.join(", ", networks.subList(0, NETWORKS_SHOWN)) + " and " + (networks.size() - NETWORKS_SHOWN)
+                + " more";
+        return switch (problem) {
+            case UP_WHILE_NOT_MASTER -> device + " (" + kind.label() + " " + item + ") is UP on the backup"
+                    + (networks.isEmpty() ? "" : " and routes " + routed + " into it")
+                    + " while the backup is " + carpState + " for VHID " + vhid
+                    + ": replies to those networks leave through a tunnel that cannot reach its peers";
+            case RELAY_DOWN_WHILE_MASTER -> kind.label() + " " + item + " (on " + device
+                    + ") does not run while the backup is MASTER for VHID " + vhid
+                    + ": DHCP requests on that network go unanswered";
+        };
+    }
+}
