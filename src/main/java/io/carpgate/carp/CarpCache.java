@@ -65,6 +65,9 @@ public final class CarpCache implements CarpSource {
         if (isFresh(fresh)) {
             return fresh.view();
         }
+        CarpWaitEvent waited = new CarpWaitEvent();
+        waited.begin();
+        Read before = inFlight.get();
         CompletableFuture<CarpReading> shared = shared();
         try {
             return shared.get(maxWait.toMillis(), TimeUnit.MILLISECONDS).view();
@@ -75,6 +78,11 @@ public final class CarpCache implements CarpSource {
             return new CarpView.Unavailable("interrupted while waiting for the backup API");
         } catch (ExecutionException e) {
             return new CarpView.Unavailable("the backup API read failed: " + e.getCause().getClass().getSimpleName());
+        } finally {
+            if (waited.shouldCommit()) {
+                waited.joined = before != null && before.answer() == shared;
+                waited.commit();
+            }
         }
     }
 

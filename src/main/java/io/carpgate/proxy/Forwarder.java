@@ -69,6 +69,8 @@ final class Forwarder extends ProxyHandler {
         Exchange exchange = Exchange.of(clientToProxyRequest);
         return super.newProxyToServerRequest(clientToProxyRequest, newHttpURI)
                 .timeout(upstream.timeout().toMillis(), TimeUnit.MILLISECONDS)
+                .onRequestBegin(request -> exchange.upstreamBegun())
+                .onResponseBegin(answer -> exchange.upstreamHead())
                 // Once the whole request has gone out, the backup may run it whatever happens to its answer.
                 .onRequestSuccess(request -> exchange.sentWhole());
     }

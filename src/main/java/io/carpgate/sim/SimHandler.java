@@ -26,6 +26,8 @@ final class SimHandler extends Handler.Abstract {
     private final ApiResponder api;
     private final AtomicBoolean apiAvailable = new AtomicBoolean(true);
     private volatile long xmlRpcDelayMillis;
+    private volatile java.util.function.BiFunction<String, Integer, java.time.Duration> callDelay =
+            (call, bytes) -> java.time.Duration.ZERO;
     private final List<ReceivedCall> received = new ArrayList<>();
 
     SimHandler(SimulatedBackup.Options options, BackupState state) {
@@ -51,6 +53,10 @@ final class SimHandler extends Handler.Abstract {
     private record Held(String method, java.util.concurrent.CountDownLatch release) {}
 
     private volatile Optional<Held> held = Optional.empty();
+
+    void setCallDelay(java.util.function.BiFunction<String, Integer, java.time.Duration> byCall) {
+        callDelay = byCall;
+    }
 
     void setXmlRpcDelay(java.time.Duration delay) {
         xmlRpcDelayMillis = delay.toMillis();
@@ -85,6 +91,11 @@ final class SimHandler extends Handler.Abstract {
                 ? IxrReader.parse(body) : Optional.empty();
         record(request, path, auth, body, message);
 
+        long takes = callDelay.apply(path.equals("/xmlrpc.php") ? message.map(IxrMessage::methodName).orElse("-") : path,
+                body.length).toMillis();
+        if (takes > 0) {
+            Thread.sleep(takes);
+        }
         if (path.equals("/xmlrpc.php")) {
             if (xmlRpcDelayMillis > 0) {
                 Thread.sleep(xmlRpcDelayMillis);

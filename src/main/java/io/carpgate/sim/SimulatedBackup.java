@@ -192,6 +192,15 @@ public final class SimulatedBackup implements AutoCloseable {
         handler.unhold();
     }
 
+    /**
+     * How long the backup takes for each call, as OPNsense's PHP does (tens to hundreds of ms): {@code byCall} gets
+     * the XML-RPC method name ({@code "-"} when the body is no call) or the API path, and the body's size in bytes,
+     * and its answer is added to (not instead of) {@link #setXmlRpcDelay}. The benchmark's backup sets it.
+     */
+    public void setCallDelay(java.util.function.BiFunction<String, Integer, java.time.Duration> byCall) {
+        handler.setCallDelay(byCall);
+    }
+
     /** Every XML-RPC answer is delayed by this much (zero: none). */
     public void setXmlRpcDelay(java.time.Duration delay) {
         handler.setXmlRpcDelay(delay);
