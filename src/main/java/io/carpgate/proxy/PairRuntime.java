@@ -143,6 +143,13 @@ final class PairRuntime implements AutoCloseable {
         }
     }
 
+    /** An allowed client connected: starts a CARP read unless the last reading is fresh or one is on its way; never waits. */
+    void prepare() {
+        if (!closed) {
+            carp.refresh();
+        }
+    }
+
     PairConfig config() {
         return config;
     }
