@@ -125,8 +125,8 @@ public final class CarpgateServer implements AutoCloseable {
             throw e;
         }
         metrics.carpStateFrom(router::statuses);
-        // A sync call from an allowed client will likely need the backup's CARP state: its read starts at the accept,
-        // overlapping the master's TLS handshake and request.
+        // A sync call from an allowed client will likely need the backup's CARP state and a connection to the backup:
+        // both start at the accept, overlapping the master's TLS handshake and request.
         clientGate.whenAdmitted(router::prepare);
         return new CarpgateServer(server, connector, graceful, router, metrics, config, listenerTls, clientGate,
                 memories, budget);

@@ -46,6 +46,7 @@ final class PairRuntime implements AutoCloseable {
     private final VhidHints hints;
     private final HttpClient apiClient;
     private final CarpCache carp;
+    private final Forwarder forwarder;
     private final PairMemory memory;
     private final GracefulHandler handler;
     private final Clock clock;
@@ -53,8 +54,9 @@ final class PairRuntime implements AutoCloseable {
     private volatile boolean closed;
     private final SeenCertificate backupCertificate;
 
-    private PairRuntime(PairConfig config, VhidHints hints, HttpClient apiClient, CarpCache carp,
+    private PairRuntime(PairConfig config, VhidHints hints, HttpClient apiClient, CarpCache carp, Forwarder forwarder,
                         PairMemory memory, GracefulHandler handler, Clock clock, SeenCertificate backupCertificate) {
+        this.forwarder = forwarder;
         this.backupCertificate = backupCertificate;
         this.config = config;
         this.hints = hints;
@@ -113,7 +115,7 @@ final class PairRuntime implements AutoCloseable {
                 LifeCycle.stop(handler); // the forwarder's client and threads, if they started
                 throw e;
             }
-            PairRuntime runtime = new PairRuntime(config, hints, apiClient, carp, memory, handler, clock,
+            PairRuntime runtime = new PairRuntime(config, hints, apiClient, carp, forwarder, memory, handler, clock,
                     backupCertificate);
             carp.refresh();
             runtime.refreshEvery(shared);
@@ -143,10 +145,14 @@ final class PairRuntime implements AutoCloseable {
         }
     }
 
-    /** An allowed client connected: starts a CARP read unless the last reading is fresh or one is on its way; never waits. */
+    /**
+     * An allowed client connected: starts a CARP read unless the last reading is fresh or one is on its way, and a
+     * connection to the backup unless one is ready; never waits.
+     */
     void prepare() {
         if (!closed) {
             carp.refresh();
+            forwarder.prepare();
         }
     }
 

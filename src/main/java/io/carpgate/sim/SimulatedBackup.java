@@ -201,6 +201,16 @@ public final class SimulatedBackup implements AutoCloseable {
         handler.setCallDelay(byCall);
     }
 
+    /** How long a kept-alive connection may sit unused before the backup closes it (lighttpd: 5 s by default). */
+    public void setIdleTimeout(java.time.Duration idle) {
+        ((ServerConnector) server.getConnectors()[0]).setIdleTimeout(idle.toMillis());
+    }
+
+    /** Connections open to the backup now (kept-alive ones included). */
+    public int openConnections() {
+        return ((ServerConnector) server.getConnectors()[0]).getConnectedEndPoints().size();
+    }
+
     /** Every XML-RPC answer is delayed by this much (zero: none). */
     public void setXmlRpcDelay(java.time.Duration delay) {
         handler.setXmlRpcDelay(delay);
