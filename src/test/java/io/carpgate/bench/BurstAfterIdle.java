@@ -107,9 +107,9 @@ final class BurstAfterIdle {
         Path jfr = out.resolve("carpgate.jfr");
         Files.deleteIfExists(jfr);
         List<Step> steps = sequence();
-        // As shipped, with the benchmark's heap and a recording of carpgate's phase events only.
-        Map<String, String> env = Map.of("CARPGATE_JAVA_OPTS", "-Xmx128m -Xms16m -XX:StartFlightRecording=name=phases,"
-                + "settings=" + jfc + ",filename=" + jfr + ",dumponexit=true");
+        // As shipped, with the benchmark's heap. The recording of carpgate's phase events starts once it listens
+        // (jcmd JFR.start): a recording started with the JVM makes it refuse its start-up cache.
+        Map<String, String> env = Map.of("CARPGATE_JAVA_OPTS", "-Xmx128m -Xms16m");
         List<String> command = List.of(wrapper.toString(), "run", "--config", config.toString());
         Files.writeString(out.resolve("carpgate.cmd"), "CARPGATE_JAVA_OPTS='" + env.get("CARPGATE_JAVA_OPTS") + "' "
                 + String.join(" ", command) + "\n");
@@ -121,13 +121,17 @@ final class BurstAfterIdle {
         List<Measured> calls = new ArrayList<>();
         List<ObjectNode> restores = new ArrayList<>();
         Path jfrTool;
+        Path jcmd;
         double listenMs;
         String warmup;
         try {
             Bench.awaitPort(carpgatePort, carpgate, "carpgate (see " + console + ")", Duration.ofMillis(2));
             listenMs = (System.nanoTime() - began) / 1e6;
             Bench.awaitPort(nginxPort, ngx, "nginx", Duration.ofMillis(10));
-            jfrTool = Paths.get("/proc", String.valueOf(carpgate.pid()), "exe").toRealPath().getParent().resolve("jfr");
+            Path bin = Paths.get("/proc", String.valueOf(carpgate.pid()), "exe").toRealPath().getParent();
+            jfrTool = bin.resolve("jfr");
+            jcmd = bin.resolve("jcmd");
+            jcmd(jcmd, carpgate.pid(), "JFR.start", "name=phases", "settings=" + jfc);
             warmup = awaitWarmup(console, carpgate);
             log("burst: carpgate listening after " + Math.round(listenMs) + " ms; " + warmup);
             for (int b = 1; b <= bursts; b++) {
@@ -146,9 +150,10 @@ final class BurstAfterIdle {
                 }
             }
             restores = slowRestores();
+            jcmd(jcmd, carpgate.pid(), "JFR.dump", "name=phases", "filename=" + jfr);
         } finally {
             stop(ngx);
-            stop(carpgate); // the recording is written on the way out (dumponexit)
+            stop(carpgate);
         }
         Phases phases = Phases.read(jfrTool, jfr, out.resolve("phases.json"));
         return report(steps, calls, phases, listenMs, warmup, restores);
@@ -254,6 +259,17 @@ final class BurstAfterIdle {
         return root;
     }
 
+    /** One jcmd command to carpgate's JVM (its own JDK's jcmd); fails when it does. */
+    private static void jcmd(Path jcmd, long pid, String... command) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(jcmd.toString(), String.valueOf(pid)));
+        cmd.addAll(List.of(command));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(2, TimeUnit.MINUTES) || p.exitValue() != 0 || output.contains("Could not")) {
+            throw new IllegalStateException("jcmd " + String.join(" ", command) + " failed: " + output);
+        }
+    }
+
     private int port(String target) {
         return target.equals(CARPGATE) ? carpgatePort : nginxPort;
     }
@@ -356,7 +372,7 @@ final class BurstAfterIdle {
             return new Phases(events);
         }
 
-        /** carpgate's exchange (not the warm-up's) that ended in [from, to], its CARP waits and compilations then. */
+        /** carpgate's exchange (not the warm-up's) that began in [from, to], its CARP waits and compilations then. */
         Call during(Instant from, Instant to) {
             Map<String, Double> ms = new LinkedHashMap<>();
             double carp = 0;
@@ -365,7 +381,10 @@ final class BurstAfterIdle {
                 boolean inside = !e.start().isBefore(from) && !e.start().isAfter(to);
                 switch (e.type()) {
                     case "io.carpgate.ExchangePhases" -> {
-                        if (inside && !e.values().path("pair").asText().startsWith("(")) {
+                        // Committed when the exchange ends, which may be just after curl has its answer (a restore's
+                        // memory is written then): matched by when it began, its end less its length.
+                        Instant began = e.start().minusNanos(Math.max(0, (long) (nanos(e.values().path("totalNanos")) * 1e6)));
+                        if (!began.isBefore(from) && !began.isAfter(to) && !e.values().path("pair").asText().startsWith("(")) {
                             FIELDS.forEach((name, field) -> ms.put(name, nanos(e.values().path(field))));
                         }
                     }
