@@ -63,8 +63,14 @@ public final class CarpCache implements CarpSource {
     public CarpView current() {
         CarpReading fresh = last.get();
         if (isFresh(fresh)) {
+            if (fresh.answered() && pastHalfTtl(fresh)) {
+                readAhead();
+            }
             return fresh.view();
         }
+        CarpWaitEvent waited = new CarpWaitEvent();
+        waited.begin();
+        Read before = inFlight.get();
         CompletableFuture<CarpReading> shared = shared();
         try {
             return shared.get(maxWait.toMillis(), TimeUnit.MILLISECONDS).view();
@@ -75,6 +81,11 @@ public final class CarpCache implements CarpSource {
             return new CarpView.Unavailable("interrupted while waiting for the backup API");
         } catch (ExecutionException e) {
             return new CarpView.Unavailable("the backup API read failed: " + e.getCause().getClass().getSimpleName());
+        } finally {
+            if (waited.shouldCommit()) {
+                waited.joined = before != null && before.answer() == shared;
+                waited.commit();
+            }
         }
     }
 
@@ -113,6 +124,28 @@ public final class CarpCache implements CarpSource {
     public void refresh() {
         if (!isFresh(last.get())) {
             shared();
+        }
+    }
+
+    private boolean pastHalfTtl(CarpReading reading) {
+        return Duration.between(reading.at(), clock.instant()).compareTo(ttl.dividedBy(2)) >= 0;
+    }
+
+    /**
+     * A decision used a reading past half its period: the next read starts now, in the background, so that the calls
+     * of a burst that follow find a fresh one instead of each waiting out the backup's API (tens to hundreds of ms on
+     * OPNsense). Only for a decision (an authenticated call that needs the state), only for an answered reading (a
+     * failure stays remembered for the whole period), never while a read is on its way: at most one read per half period.
+     */
+    private void readAhead() {
+        Read running = inFlight.get();
+        java.time.Instant now = clock.instant();
+        if (running != null && Duration.between(running.sent(), now).compareTo(ttl) < 0) {
+            return;
+        }
+        Read mine = new Read(new CompletableFuture<>(), now);
+        if (inFlight.compareAndSet(running, mine)) {
+            start(mine);
         }
     }
 

@@ -30,6 +30,12 @@ public final class Exchange {
     private volatile Optional<Duration> upstreamTime = Optional.empty();
     private volatile boolean sentWhole;
     private volatile Optional<ConnectionDrop> closedBy = Optional.empty();
+    /** When each phase ended (System.nanoTime(); 0: not reached), for {@link PhaseEvent} only: a read each, no more. */
+    private volatile long bodyAtNanos;
+    private volatile long decidedAtNanos;
+    private volatile long upstreamBegunAtNanos;
+    private volatile long sentAtNanos;
+    private volatile long headAtNanos;
 
     /** Ties the decision log's lines of one request together (written when sent, and when done). */
     private final String id;
@@ -83,6 +89,7 @@ public final class Exchange {
 
     public void bodyBytes(long bytes) {
         this.bodyBytes = bytes;
+        this.bodyAtNanos = System.nanoTime();
     }
 
     /**
@@ -91,6 +98,7 @@ public final class Exchange {
     public void decided(List<CallOutcome> outcomes, boolean observed) {
         this.calls = List.copyOf(outcomes);
         this.observed = observed;
+        this.decidedAtNanos = System.nanoTime();
         listener.onDecided(this);
     }
 
@@ -103,6 +111,20 @@ public final class Exchange {
     /** The whole request has gone out to the backup: from now on the backup may run it. */
     public void sentWhole() {
         this.sentWhole = true;
+        this.sentAtNanos = System.nanoTime();
+    }
+
+    /**
+     * The upstream connection is there (pooled, or newly connected: its TLS handshake runs as the request goes out)
+     * and the request begins to go out.
+     */
+    public void upstreamBegun() {
+        this.upstreamBegunAtNanos = System.nanoTime();
+    }
+
+    /** The head of the backup's answer arrived. */
+    public void upstreamHead() {
+        this.headAtNanos = System.nanoTime();
     }
 
     public boolean wasSentWhole() {
@@ -166,12 +188,36 @@ public final class Exchange {
 
     /** The request is over: the record goes to the listener. Called once, by Jetty's request log hook. */
     void complete(Request request, Response response) {
+        long end = System.nanoTime();
+        PhaseEvent phases = new PhaseEvent();
+        if (phases.shouldCommit()) {
+            phases(phases, response.getStatus(), end);
+        }
         listener.onComplete(new ExchangeRecord(id, ZonedDateTime.now(), pair, client, user,
                 request.getMethod() + " " + request.getHttpURI().getPathQuery() + " "
                         + request.getConnectionMetaData().getProtocol(),
                 response.getStatus(), bodyBytes, Response.getContentBytesWritten(response),
-                Duration.ofNanos(System.nanoTime() - startNanos), calls, observed, upstreamStatus, upstreamTime,
+                Duration.ofNanos(end - startNanos), calls, observed, upstreamStatus, upstreamTime,
                 failure, Optional.ofNullable(request.getHeaders().get(HttpHeader.REFERER)),
                 Optional.ofNullable(request.getHeaders().get(HttpHeader.USER_AGENT)), closedBy));
+    }
+
+    private void phases(PhaseEvent e, int status, long end) {
+        e.pair = pair;
+        e.method = calls.isEmpty() ? "-" : calls.get(0).method();
+        e.status = status;
+        e.bodyBytes = bodyBytes;
+        e.readNanos = span(startNanos, bodyAtNanos);
+        e.decideNanos = span(bodyAtNanos, decidedAtNanos);
+        e.connectNanos = span(forwardedAtNanos, upstreamBegunAtNanos);
+        e.sendNanos = span(upstreamBegunAtNanos, sentAtNanos);
+        e.backupNanos = span(sentAtNanos, headAtNanos);
+        e.answerNanos = span(headAtNanos, end);
+        e.totalNanos = end - startNanos;
+        e.commit();
+    }
+
+    private static long span(long from, long to) {
+        return from == 0 || to == 0 ? -1 : to - from;
     }
 }

@@ -135,6 +135,9 @@ public final class CarpgateServer implements AutoCloseable {
         }
         metrics.carpStateFrom(router::statuses);
         metrics.conflictsFrom(router::statuses);
+        // A sync call from an allowed client will likely need the backup's CARP state and a connection to the backup:
+        // both start at the accept, overlapping the master's TLS handshake and request.
+        clientGate.whenAdmitted(router::prepare);
         return new CarpgateServer(server, connector, graceful, router, sinks, config, listenerTls, clientGate,
                 budget, watches);
     }

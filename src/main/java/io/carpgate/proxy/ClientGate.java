@@ -34,6 +34,8 @@ final class ClientGate implements SelectorManager.AcceptListener {
     private final Map<SelectableChannel, InetAddress> admitted = new ConcurrentHashMap<>();
     /** How many connections each address holds; an address with none has no entry. */
     private final Map<InetAddress, Integer> held = new ConcurrentHashMap<>();
+    /** Told of each connection admitted (an allowed address within its share), before any TLS byte is read. */
+    private final AtomicReference<Runnable> onAdmitted = new AtomicReference<>(() -> { });
 
     ClientGate(Rules rules, Metrics metrics, ThrottledWarnings warnings) {
         this.rules = new AtomicReference<>(rules);
@@ -43,6 +45,15 @@ final class ClientGate implements SelectorManager.AcceptListener {
 
     void replace(Rules next) {
         rules.set(next);
+    }
+
+    /**
+     * What to do for each admitted connection: the server starts its pairs' CARP reads there, so that a read overlaps
+     * the master's TLS handshake and request instead of following them. Called on the accepting thread: it must only
+     * start work, never wait.
+     */
+    void whenAdmitted(Runnable action) {
+        onAdmitted.set(action);
     }
 
     @Override
@@ -67,6 +78,11 @@ final class ClientGate implements SelectorManager.AcceptListener {
             return;
         }
         admitted.put(channel, client.get());
+        try {
+            onAdmitted.get().run();
+        } catch (RuntimeException e) {
+            // A CARP read that cannot start now is started by the decision that needs it; the connection goes on.
+        }
     }
 
     @Override

@@ -4,6 +4,8 @@ import io.carpgate.observe.Exchange;
 import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.client.AbstractConnectionPool;
+import org.eclipse.jetty.client.Destination;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.transport.HttpClientTransportDynamic;
 import org.eclipse.jetty.http.HttpField;
@@ -31,6 +33,12 @@ final class Forwarder extends ProxyHandler {
     private static final int FAULT_UPSTREAM = -32300;
 
     private static final String LAST_BYTE_HANDED = Forwarder.class.getName() + ".lastByteHanded";
+    /**
+     * How long a connection to the backup stays open unused: through a burst of the master's calls (they follow each
+     * other at once), and shorter than lighttpd's own keep-alive idle time (5 s by default), so it is carpgate, not the
+     * backup, that closes an idle one: a call never goes out on a connection the backup is closing for idleness.
+     */
+    static final Duration UPSTREAM_IDLE = Duration.ofSeconds(4);
 
     private final Upstream upstream;
 
@@ -60,6 +68,24 @@ final class Forwarder extends ProxyHandler {
         super.configureHttpClient(httpClient);
         httpClient.setConnectTimeout(upstream.connectTimeout().toMillis());
         httpClient.setUserAgentField(null); // the master's User-Agent goes through, not Jetty's
+        httpClient.setIdleTimeout(UPSTREAM_IDLE.toMillis());
+    }
+
+    /**
+     * A connection from an allowed client was accepted: unless one to the backup is idle in the pool or on its way,
+     * one is opened now (TCP and TLS handshake), so that it overlaps the master's own handshake and request instead of
+     * following them. At most one per accept and only when none is ready, within the client's connection limit.
+     */
+    void prepare() {
+        HttpClient client = getHttpClient();
+        if (client == null || !client.isRunning()) {
+            return;
+        }
+        Destination destination = client.resolveDestination(client.newRequest(upstream.xmlrpc()));
+        if (destination.getConnectionPool() instanceof AbstractConnectionPool pool
+                && pool.getIdleConnectionCount() == 0 && pool.getPendingConnectionCount() == 0) {
+            pool.preCreateConnections(1);
+        }
     }
 
     @Override
@@ -73,6 +99,11 @@ final class Forwarder extends ProxyHandler {
         Exchange exchange = Exchange.of(clientToProxyRequest);
         return super.newProxyToServerRequest(clientToProxyRequest, newHttpURI)
                 .timeout(upstream.timeout().toMillis(), TimeUnit.MILLISECONDS)
+                // While a call is with the backup its connection may stay silent up to the upstream timeout (a large
+                // restore, a slow restart); UPSTREAM_IDLE is for a connection kept open between calls only.
+                .idleTimeout(upstream.timeout().toMillis(), TimeUnit.MILLISECONDS)
+                .onRequestBegin(request -> exchange.upstreamBegun())
+                .onResponseBegin(answer -> exchange.upstreamHead())
                 // Once the whole request has gone out, the backup may run it whatever happens to its answer.
                 .onRequestSuccess(request -> exchange.sentWhole());
     }

@@ -145,6 +145,16 @@ final class PairRouter extends Handler.Abstract {
                 SWAP_SETTLE.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * A connection from an allowed address was accepted: each pair's CARP reading is brought up to date in the
+     * background unless it is fresh or a read is on its way ({@code CarpCache.refresh}: one read in flight, the cache
+     * period, failures remembered), so a client, whatever it sends, drives no more API reads than the cache allows;
+     * and a connection to each backup is opened unless one is ready.
+     */
+    void prepare() {
+        routes.get().pairs().forEach(PairRuntime::prepare);
+    }
+
     List<PairStatus> statuses() {
         return routes.get().pairs().stream()
                 .sorted(Comparator.comparing((PairRuntime p) -> p.config().path()))

@@ -49,6 +49,7 @@ final class PairRuntime implements AutoCloseable {
     private final VhidMap vhidMap;
     private final HttpClient apiClient;
     private final CarpCache carp;
+    private final Forwarder forwarder;
     private final PairMemory memory;
     private final GracefulHandler handler;
     private final Clock clock;
@@ -59,10 +60,11 @@ final class PairRuntime implements AutoCloseable {
     private final BackupWatch watch;
     private final WatchBook watchBook;
 
-    private PairRuntime(PairConfig config, VhidMap vhidMap, HttpClient apiClient, CarpCache carp,
+    private PairRuntime(PairConfig config, VhidMap vhidMap, HttpClient apiClient, CarpCache carp, Forwarder forwarder,
                         PairMemory memory, GracefulHandler handler, Clock clock, SeenCertificate backupCertificate,
                         Logs logs, BackupWatch watch, WatchBook watchBook) {
         this.logs = logs;
+        this.forwarder = forwarder;
         this.backupCertificate = backupCertificate;
         this.watch = watch;
         this.watchBook = watchBook;
@@ -135,7 +137,7 @@ final class PairRuntime implements AutoCloseable {
                 LifeCycle.stop(handler); // the forwarder's client and threads, if they started
                 throw e;
             }
-            PairRuntime runtime = new PairRuntime(config, vhidMap, apiClient, carp, memory, handler, clock,
+            PairRuntime runtime = new PairRuntime(config, vhidMap, apiClient, carp, forwarder, memory, handler, clock,
                     backupCertificate, shared.logs(), watch, watchBook);
             carp.refresh();
             runtime.refreshEvery(shared);
@@ -163,6 +165,17 @@ final class PairRuntime implements AutoCloseable {
         }, millis, TimeUnit.MILLISECONDS));
         if (closed) {
             refresh.get().cancel(); // scheduled while close() ran
+        }
+    }
+
+    /**
+     * An allowed client connected: starts a CARP read unless the last reading is fresh or one is on its way, and a
+     * connection to the backup unless one is ready; never waits.
+     */
+    void prepare() {
+        if (!closed) {
+            carp.refresh();
+            forwarder.prepare();
         }
     }
 

@@ -26,6 +26,8 @@ final class SimHandler extends Handler.Abstract {
     private final ApiResponder api;
     private final AtomicBoolean apiAvailable = new AtomicBoolean(true);
     private volatile long xmlRpcDelayMillis;
+    private volatile java.util.function.BiFunction<String, Integer, java.time.Duration> callDelay =
+            (call, bytes) -> java.time.Duration.ZERO;
     private final List<ReceivedCall> received = new ArrayList<>();
 
     SimHandler(SimulatedBackup.Options options, BackupState state) {
@@ -67,6 +69,11 @@ final class SimHandler extends Handler.Abstract {
         endPoint.close();
         callback.succeeded();
         return true;
+
+    }
+
+    void setCallDelay(java.util.function.BiFunction<String, Integer, java.time.Duration> byCall) {
+        callDelay = byCall;
     }
 
     void setXmlRpcDelay(java.time.Duration delay) {
@@ -103,6 +110,11 @@ final class SimHandler extends Handler.Abstract {
         record(request, path, auth, body, message);
 
         pause(options.callDelay().toMillis()); // a real call takes 50-500 ms (PROTOCOL.md)
+        long takes = callDelay.apply(path.equals("/xmlrpc.php") ? message.map(IxrMessage::methodName).orElse("-") : path,
+                body.length).toMillis();
+        if (takes > 0) {
+            Thread.sleep(takes);
+        }
         if (path.equals("/xmlrpc.php")) {
             SimulatedBackup.Cut how = cut;
             if (how != SimulatedBackup.Cut.NONE) {

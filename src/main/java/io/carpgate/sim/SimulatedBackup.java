@@ -267,6 +267,26 @@ public final class SimulatedBackup implements AutoCloseable {
     /** From now on every XML-RPC call is read whole and recorded, then its connection closed or reset (NONE: answered). */
     public void cutAfterReading(Cut cut) {
         handler.cutAfterReading(cut);
+
+    }
+
+    /**
+     * How long the backup takes for each call, as OPNsense's PHP does (tens to hundreds of ms): {@code byCall} gets
+     * the XML-RPC method name ({@code "-"} when the body is no call) or the API path, and the body's size in bytes,
+     * and its answer is added to (not instead of) {@link #setXmlRpcDelay}. The benchmark's backup sets it.
+     */
+    public void setCallDelay(java.util.function.BiFunction<String, Integer, java.time.Duration> byCall) {
+        handler.setCallDelay(byCall);
+    }
+
+    /** How long a kept-alive connection may sit unused before the backup closes it (lighttpd: 5 s by default). */
+    public void setIdleTimeout(java.time.Duration idle) {
+        ((ServerConnector) server.getConnectors()[0]).setIdleTimeout(idle.toMillis());
+    }
+
+    /** Connections open to the backup now (kept-alive ones included). */
+    public int openConnections() {
+        return ((ServerConnector) server.getConnectors()[0]).getConnectedEndPoints().size();
     }
 
     /** Every XML-RPC answer is delayed by this much (zero: none). */

@@ -100,6 +100,10 @@ public final class StandInBackup extends Handler.Abstract {
 
     private static boolean answer(Response response, Callback callback, int status, String type, byte[] body) {
         response.setStatus(status);
+        // Every answer closes its connection, so each warm-up call opens a new one to this backup, TLS handshake and
+        // all: the first call of a burst after idle opens one to the real backup, and finds that path compiled
+        // (kept-alive connections left carpgate's TLS client handshake interpreted until a sync's first call).
+        response.getHeaders().put(HttpHeader.CONNECTION, "close");
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, type);
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
         response.write(true, ByteBuffer.wrap(body), callback);

@@ -51,7 +51,7 @@ public final class Warmup {
         /**
          * One round before listening takes the first call from about 150 to about 75 ms for some 0.4 s more
          * start-up; the rest leave the JIT compilers warm within seconds, so that a sync that comes later is
-         * served about as fast as by a long-running carpgate (BENCHMARKS.md, "Cold start").
+         * served about as fast as by a long-running carpgate (docs/benchmarks.md, "Cold start").
          */
         public static final Plan DEFAULT = new Plan(1, Duration.ofSeconds(5), 60, Duration.ofSeconds(60));
     }

@@ -73,8 +73,12 @@ public final class Bench {
     /**
      * @param cold {@code all}: every workload; {@code only}: the cold one (issue #12) alone; {@code none}: all but it
      */
+    /**
+     * @param burst {@code all}: with the burst-after-idle workload (issue #20); {@code only}: it alone; {@code none}
+     */
     private record Options(boolean quick, Path out, Path jar, String nginx, boolean jfr, String xmx, String cold,
-                           int coldSamples, int coldIdleSeconds, String launcher) {
+                           int coldSamples, int coldIdleSeconds, String launcher, String burst, int burstIdleSeconds,
+                           int bursts, int restoreSamples) {
         static Options parse(String[] args) {
             boolean quick = false;
             boolean jfr = false;
@@ -82,6 +86,10 @@ public final class Bench {
             int coldSamples = -1;
             int coldIdle = 10;
             String launcher = "shipped";
+            String burst = "all";
+            int burstIdle = 60;
+            int bursts = 5;
+            int restoreSamples = -1;
             Path out = Paths.get("target/bench");
             Path jar = Paths.get("target/carpgate.jar");
             String nginx = "nginx";
@@ -99,8 +107,14 @@ public final class Bench {
                     case "--cold-samples" -> coldSamples = Integer.parseInt(args[++i]);
                     case "--cold-idle" -> coldIdle = Integer.parseInt(args[++i]);
                     case "--launcher" -> launcher = args[++i];
+                    case "--burst" -> burst = "only";
+                    case "--no-burst" -> burst = "none";
+                    case "--burst-idle" -> burstIdle = Integer.parseInt(args[++i]);
+                    case "--bursts" -> bursts = Integer.parseInt(args[++i]);
+                    case "--restore-samples" -> restoreSamples = Integer.parseInt(args[++i]);
                     default -> throw new IllegalArgumentException("unknown argument " + args[i]
                             + " (known: --quick --jfr --cold --no-cold --cold-samples N --cold-idle S --launcher shipped|java17"
+                            + " --burst --no-burst --burst-idle S --bursts N --restore-samples N"
                             + " --out DIR --jar FILE --nginx BIN --xmx SIZE)");
                 }
             }
@@ -110,8 +124,14 @@ public final class Bench {
             if (!launcher.equals("shipped") && !launcher.equals("java17")) {
                 throw new IllegalArgumentException("--launcher is shipped (bin/carpgate) or java17 (java -jar, as before)");
             }
+            if (restoreSamples < 0) {
+                restoreSamples = quick ? 3 : 5;
+            }
+            if (burst.equals("only") && cold.equals("only")) {
+                throw new IllegalArgumentException("--burst and --cold each run one workload alone: give one of them");
+            }
             return new Options(quick, out.toAbsolutePath(), jar.toAbsolutePath(), nginx, jfr, xmx, cold, coldSamples,
-                    coldIdle, launcher);
+                    coldIdle, launcher, burst, burstIdle, bursts, restoreSamples);
         }
     }
 
@@ -144,7 +164,16 @@ public final class Bench {
         }
         log("output in " + out + (options.quick() ? " (quick run)" : ""));
 
-        int backupPort = startBackup();
+        if (options.burst().equals("only")) {
+            ObjectNode report = JSON.createObjectNode();
+            report.put("date", java.time.LocalDate.now().toString());
+            report.set("machine", machine());
+            report.set("burst", burst());
+            write(report, Markdown.renderBurst(report));
+            return 0;
+        }
+        JsonNode burst = options.burst().equals("none") || options.cold().equals("only") ? null : burst();
+        int backupPort = startBackup(List.of());
         String pin = backupPin;
         JsonNode cold = null;
         if (!options.cold().equals("none")) {
@@ -247,7 +276,12 @@ public final class Bench {
         if (cold != null) {
             report.set("cold", cold);
         }
-        write(report, Markdown.render(report));
+        String markdown = Markdown.render(report);
+        if (burst != null) {
+            report.set("burst", burst);
+            markdown += "\n" + Markdown.renderBurstSection(burst);
+        }
+        write(report, markdown);
         boolean clean = report.get("errors").asInt() == 0 && alive;
         return clean ? 0 : 1;
     }
@@ -324,11 +358,27 @@ public final class Bench {
     private int carpgatePort;
     private Path nginxDir;
 
-    private int startBackup() throws IOException {
+    /**
+     * The burst-after-idle workload and the slow-backup restores (issue #20), on a backup of their own that takes as
+     * long per call as OPNsense's PHP, run before the other workloads (nothing else is running then).
+     */
+    private JsonNode burst() throws Exception {
+        int slowPort = startBackup(List.of("--opnsense-delays"));
+        log("burst-after-idle workload (issue #20): " + options.bursts() + " bursts, " + options.burstIdleSeconds()
+                + " s idle before each, against the backup with OPNsense's per-call delays");
+        return new BurstAfterIdle(out, slowPort, backupPin, options.nginx(),
+                options.jar().getParent().getParent().resolve("bin/carpgate"),
+                java.time.Duration.ofSeconds(options.burstIdleSeconds()), options.bursts(), options.restoreSamples(),
+                Bench::log).run();
+    }
+
+    private int startBackup(List<String> args) throws IOException {
         Path javaBin = Paths.get(System.getProperty("java.home"), "bin", "java");
-        ProcessBuilder pb = new ProcessBuilder(javaBin.toString(), "-Xmx2g", "-cp",
-                System.getProperty("java.class.path"), BenchBackup.class.getName());
-        pb.redirectError(out.resolve("backup.log").toFile());
+        List<String> cmd = new ArrayList<>(List.of(javaBin.toString(), "-Xmx2g", "-cp",
+                System.getProperty("java.class.path"), BenchBackup.class.getName()));
+        cmd.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.redirectError(out.resolve(args.isEmpty() ? "backup.log" : "slow-backup.log").toFile());
         Process p = start(pb);
         BufferedReader lines = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         Integer port = null;

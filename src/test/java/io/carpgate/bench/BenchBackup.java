@@ -3,11 +3,13 @@ package io.carpgate.bench;
 import io.carpgate.carp.CarpStatus;
 import io.carpgate.sim.SimulatedBackup;
 import java.io.IOException;
+import java.time.Duration;
 
 /**
  * The benchmark's backup, in a JVM of its own so that neither the load generator nor carpgate shares its
  * heap or GC. Prints {@code PORT n} and {@code PIN fingerprint} on stdout, then serves until its stdin
- * closes (the driver holds it open; when the driver exits, so does this).
+ * closes (the driver holds it open; when the driver exits, so does this). {@code --opnsense-delays}: each call
+ * takes as long as on OPNsense ({@link #opnsenseDelay}).
  */
 public final class BenchBackup {
     static final String USER = "root";
@@ -18,6 +20,25 @@ public final class BenchBackup {
 
     private BenchBackup() {}
 
+    /**
+     * What OPNsense's PHP takes per call (with {@code --opnsense-delays}): each call starts PHP and loads the
+     * configuration (tens of ms), the API's MVC stack more, and a restore's IXR parser works through the body
+     * at about 5 MiB/s. Fixed, not random, so that medians of a few samples compare.
+     */
+    static Duration opnsenseDelay(String call, int bodyBytes) {
+        return switch (call) {
+            case "opnsense.firmware_version" -> Duration.ofMillis(75);
+            case "opnsense.restore_config_section" -> Duration.ofMillis(150 + bodyBytes / (5 * 1024 * 1024 / 1000));
+            case "opnsense.filter_configure" -> Duration.ofMillis(300);
+            case "opnsense.configd_reload_all_templates" -> Duration.ofMillis(500);
+            case "opnsense.list_services" -> Duration.ofMillis(150);
+            case "opnsense.restart_service", "opnsense.start_service" -> Duration.ofMillis(250);
+            case "/api/diagnostics/interface/get_vip_status" -> Duration.ofMillis(100);
+            case "/api/interfaces/vip_settings/search_item" -> Duration.ofMillis(75);
+            default -> Duration.ofMillis(50);
+        };
+    }
+
     public static void main(String[] args) throws IOException {
         try (SimulatedBackup backup = SimulatedBackup.start(SimulatedBackup.Options.defaults()
                 .withXmlRpcCredentials(USER, PASSWORD)
@@ -26,6 +47,9 @@ public final class BenchBackup {
                 .withoutRecording())) {
             // wg0 (VHID 7 on opt2) may start, wg1 (VHID 2 on lan) stays BACKUP.
             backup.setCarpStatus(7, "opt2", CarpStatus.MASTER);
+            if (java.util.List.of(args).contains("--opnsense-delays")) {
+                backup.setCallDelay(BenchBackup::opnsenseDelay);
+            }
             System.out.println("PORT " + backup.baseUrl().getPort());
             System.out.println("PIN " + backup.fingerprint());
             System.out.flush();

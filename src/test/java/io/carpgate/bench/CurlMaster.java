@@ -17,8 +17,12 @@ import java.util.concurrent.TimeUnit;
 final class CurlMaster {
     private static final int TIMEOUT_S = 120;
 
-    /** HTTP status, the TLS handshake done ({@code appconnect}) and the whole call, in ms; the answer's text. */
-    record Call(int status, double tlsMs, double totalMs, String answer) {}
+    /**
+     * HTTP status, the TLS handshake done ({@code appconnect}), the answer's first byte ({@code starttransfer}) and
+     * the whole call, in ms from curl's start; the answer's text; when curl was started and when it ended.
+     */
+    record Call(int status, double tlsMs, double firstByteMs, double totalMs, String answer, java.time.Instant began,
+                java.time.Instant ended) {}
 
     private final Path body;
     private final Path answer;
@@ -32,8 +36,9 @@ final class CurlMaster {
 
     Call call(int port) throws IOException, InterruptedException {
         Files.deleteIfExists(answer);
+        java.time.Instant began = java.time.Instant.now();
         Process curl = new ProcessBuilder(List.of("curl", "-sSk", "--max-time", String.valueOf(TIMEOUT_S),
-                "-o", answer.toString(), "-w", "%{http_code} %{time_appconnect} %{time_total}",
+                "-o", answer.toString(), "-w", "%{http_code} %{time_appconnect} %{time_starttransfer} %{time_total}",
                 "-u", BenchBackup.USER + ":" + BenchBackup.PASSWORD, "-A", "XML_RPC", "-H", "Content-Type: text/xml",
                 "--data-binary", "@" + body, "https://127.0.0.1:" + port + "/xmlrpc.php"))
                 .redirectErrorStream(true).start();
@@ -42,12 +47,14 @@ final class CurlMaster {
             curl.destroyForcibly();
             throw new IOException("curl did not finish");
         }
+        java.time.Instant ended = java.time.Instant.now();
         String[] fields = out.split(" ");
-        if (curl.exitValue() != 0 || fields.length != 3) {
+        if (curl.exitValue() != 0 || fields.length != 4) {
             throw new IOException("curl failed (exit " + curl.exitValue() + "): " + out);
         }
         String text = Files.exists(answer) ? Files.readString(answer, StandardCharsets.UTF_8) : "";
-        return new Call(Integer.parseInt(fields[0]), seconds(fields[1]), seconds(fields[2]), text);
+        return new Call(Integer.parseInt(fields[0]), seconds(fields[1]), seconds(fields[2]), seconds(fields[3]), text,
+                began, ended);
     }
 
     static boolean available() {

@@ -93,6 +93,79 @@ final class Markdown {
                 + cold(r.get("cold"));
     }
 
+    /** A run of the burst-after-idle workload alone ({@code bench/run --burst}). */
+    static String renderBurst(JsonNode r) {
+        JsonNode m = r.get("machine");
+        return "Run of " + r.get("date").asText() + " (`--burst`): " + m.get("nproc").asInt() + " CPUs ("
+                + m.get("cpu").asText() + "), " + m.get("memory").asText() + " RAM, " + m.get("os").asText()
+                + ", nginx " + m.get("nginx").asText()
+                + (m.has("load") ? ", load average at start " + m.get("load").asText() : "") + ".\n\n"
+                + renderBurstSection(r.get("burst"));
+    }
+
+    /** Issue #20: bursts after idle, per burst and per call with carpgate's phases, and restores against a slow backup. */
+    static String renderBurstSection(JsonNode b) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("Burst after idle (issue #20): carpgate as shipped listened after ").append(f0(b.get("listen_ms").asDouble()))
+                .append(" ms; after its warm-up (`").append(b.get("warm_up").asText()).append("`), ")
+                .append(b.get("bursts").asInt()).append(" bursts of ").append(b.get("calls_per_burst").asInt())
+                .append(" calls (Synchronize and reconfigure all), each after ").append(b.get("idle_s").asInt())
+                .append(" s idle, against ").append(b.get("backup").asText())
+                .append("; carpgate and nginx in turns (who goes first alternates). Times in ms (curl's).\n\n");
+        sb.append("| burst | first | nginx | carpgate | c/n | nginx first call | carpgate first call | c/n |\n");
+        sb.append("|--:|---|--:|--:|--:|--:|--:|--:|\n");
+        for (JsonNode r : b.get("per_burst")) {
+            sb.append("| ").append(r.get("burst").asInt()).append(" | ").append(r.get("first").asText())
+                    .append(" | ").append(f1(r.get("nginx_ms").asDouble())).append(" | ").append(f1(r.get("carpgate_ms").asDouble()))
+                    .append(" | ").append(f2(r.get("ratio").asDouble())).append("×")
+                    .append(" | ").append(f1(r.get("nginx_first_ms").asDouble()))
+                    .append(" | ").append(f1(r.get("carpgate_first_ms").asDouble()))
+                    .append(" | ").append(f2(r.get("first_ratio").asDouble())).append("× |\n");
+        }
+        sb.append("\nMedian ratios: burst ").append(f2(b.get("burst_ratio_median").asDouble())).append("× (goal ≤ 1.3×), "
+                + "first call ").append(f2(b.get("first_call_ratio_median").asDouble())).append("× (goal ≤ 2×).\n\n");
+        sb.append("Per call, medians over the bursts; carpgate's phases from its flight recording (`read`: the body, "
+                + "`decide`: reading and deciding, `carp`: of which waiting for the CARP reading, `connect`: an upstream "
+                + "connection (pooled, or a new TCP connect), `send`: the request going out (a new connection's TLS "
+                + "handshake included), `backup`: sent whole to the answer's head, `answer`: "
+                + "streaming it back; `jit`: methods compiled during the call).\n\n");
+        sb.append("| call | nginx | carpgate | c/n | TLS n / c | read | decide | carp | connect | send | backup | answer | jit |\n");
+        sb.append("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
+        for (JsonNode r : b.get("per_call")) {
+            JsonNode p = r.get("carpgate_phases_ms_median");
+            sb.append("| ").append(r.get("call").asText()).append(" | ").append(f1(r.get("nginx_ms_median").asDouble()))
+                    .append(" | ").append(f1(r.get("carpgate_ms_median").asDouble()))
+                    .append(" | ").append(f2(r.get("ratio").asDouble())).append("×")
+                    .append(" | ").append(f1(r.get("nginx_tls_ms_median").asDouble())).append(" / ")
+                    .append(f1(r.get("carpgate_tls_ms_median").asDouble()));
+            for (String phase : List.of("read", "decide", "carp_wait", "upstream_connect", "send", "at_backup", "answer")) {
+                sb.append(" | ").append(f1(p.path(phase).asDouble(Double.NaN)));
+            }
+            sb.append(" | ").append(f0(p.path("compilations").asDouble())).append(" |\n");
+        }
+        sb.append("\nThe first call of each burst, carpgate's phases:\n\n");
+        sb.append("| burst | total | TLS | read | decide | carp | connect | send | backup | answer | jit |\n");
+        sb.append("|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
+        for (JsonNode r : b.get("first_calls")) {
+            sb.append("| ").append(r.get("burst").asInt()).append(" | ").append(f1(r.get("total_ms").asDouble()))
+                    .append(" | ").append(f1(r.get("tls_ms").asDouble()));
+            for (String phase : List.of("read", "decide", "carp_wait", "upstream_connect", "send", "at_backup", "answer")) {
+                sb.append(" | ").append(f1(r.path(phase).asDouble(Double.NaN)));
+            }
+            sb.append(" | ").append(r.get("compilations").asInt()).append(" |\n");
+        }
+        sb.append("\nRestores against the same backup (medians; carpgate and nginx in turns):\n\n");
+        sb.append("| restore | bytes | samples | nginx | carpgate | c/n |\n|---|--:|--:|--:|--:|--:|\n");
+        for (JsonNode r : b.get("slow_backup_restores")) {
+            sb.append("| ").append(r.get("workload").asText()).append(" | ").append(r.get("body_bytes").asLong())
+                    .append(" | ").append(r.get("samples").asInt())
+                    .append(" | ").append(f1(r.get("nginx_ms_median").asDouble()))
+                    .append(" | ").append(f1(r.get("carpgate_ms_median").asDouble()))
+                    .append(" | ").append(f2(r.get("ratio").asDouble())).append("× |\n");
+        }
+        return sb.toString();
+    }
+
     /** Issue #12: start to listening, the first call and calls 2-10 of new processes, and warm. */
     static String cold(JsonNode c) {
         StringBuilder sb = new StringBuilder();

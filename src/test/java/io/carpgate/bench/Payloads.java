@@ -20,6 +20,9 @@ final class Payloads {
     static final String WG_MASTER = "3d2c1b0a-9f8e-4d7c-a6b5-4c3d2e1f0a9b";
     /** Follows VHID 2 on lan, BACKUP on the benchmark backup: its restarts are suppressed. */
     static final String WG_BACKUP = "11111111-2222-4333-8444-555555555555";
+    /** Two more instances following VHID 7 (MASTER): their restarts are forwarded. */
+    static final String WG_SITE_B = "22222222-3333-4444-8555-666666666666";
+    static final String WG_SITE_C = "33333333-4444-4555-8666-777777777777";
     private static final String MASTER_VIP7 = "5f3c1a9e-8d2b-4c7a-9e1f-2a3b4c5d6e7f";
     private static final String MASTER_VIP2 = "6a4d2b0f-9e3c-4d8b-a0f2-3b4c5d6e7f80";
 
@@ -41,6 +44,26 @@ final class Payloads {
                 <methodName>opnsense.firmware_version</methodName>
                 <params>
                 </params></methodCall>""".getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A call without parameters, as IXR writes one (filter_configure, list_services, ...). */
+    static byte[] plain(String method) {
+        return ("<?xml version=\"1.0\"?>\n<methodCall>\n<methodName>" + method + "</methodName>\n<params>\n"
+                + "</params></methodCall>").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** restart_service of {@code service} (and an instance id, empty for a plain service such as unbound). */
+    static byte[] restartService(String service, String id) {
+        return ("""
+                <?xml version="1.0"?>
+                <methodCall>
+                <methodName>opnsense.restart_service</methodName>
+                <params>
+                <param><value><struct>
+                  <member><name>service</name><value><string>%s</string></value></member>
+                  <member><name>id</name><value><string>%s</string></value></member>
+                </struct></value></param>
+                </params></methodCall>""").formatted(service, id).getBytes(StandardCharsets.UTF_8);
     }
 
     static byte[] restartWireGuard(String instanceUuid) {
@@ -69,8 +92,8 @@ final class Payloads {
         String[][] instances = {
             {WG_MASTER, "wg0-branches", MASTER_VIP7},
             {WG_BACKUP, "wg1-lan", MASTER_VIP2},
-            {"22222222-3333-4444-8555-666666666666", "wg2-site-b", MASTER_VIP7},
-            {"33333333-4444-4555-8666-777777777777", "wg3-site-c", MASTER_VIP7},
+            {WG_SITE_B, "wg2-site-b", MASTER_VIP7},
+            {WG_SITE_C, "wg3-site-c", MASTER_VIP7},
         };
         StringBuilder head = new StringBuilder(64 * 1024);
         head.append("<?xml version=\"1.0\"?>\n<methodCall>\n<methodName>opnsense.restore_config_section</methodName>\n")

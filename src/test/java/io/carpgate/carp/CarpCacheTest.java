@@ -165,6 +165,45 @@ class CarpCacheTest {
     }
 
     @Test
+    void aDecisionPastHalfThePeriodStartsTheNextReadWithoutWaitingForIt() {
+        MovingClock moving = new MovingClock();
+        CarpCache cache = cache(moving);
+        cache.refresh();
+        started.get(0).complete(KNOWN);
+        moving.advance(Duration.ofMillis(900)); // under half the period: nothing ahead
+        assertThat(cache.current()).isSameAs(KNOWN);
+        assertThat(started).hasSize(1);
+        moving.advance(Duration.ofMillis(200));
+        // Past half: the fresh reading answers at once, and the next read is on its way for the calls that follow.
+        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> assertThat(cache.current()).isSameAs(KNOWN));
+        assertThat(started).hasSize(2);
+        for (int i = 0; i < 5; i++) {
+            assertThat(cache.current()).isSameAs(KNOWN);
+        }
+        assertThat(started).as("one read on its way at a time").hasSize(2);
+        CarpView newer = new CarpView.Known(List.of(), List.of(), Instant.EPOCH.plusSeconds(1));
+        started.get(1).complete(newer);
+        moving.advance(Duration.ofMillis(950)); // 2.05 s after the first read's request: stale; the ahead one is not
+        assertThat(cache.current()).isSameAs(newer);
+        assertThat(started).hasSize(2);
+        // refresh() (the accept, the periodic read) never reads ahead: only a fresh-enough check.
+        moving.advance(Duration.ofMillis(100));
+        cache.refresh();
+        assertThat(started).hasSize(2);
+    }
+
+    @Test
+    void aFailedReadingIsNotReadAhead() {
+        MovingClock moving = new MovingClock();
+        CarpCache cache = cache(moving);
+        cache.refresh();
+        started.get(0).complete(new CarpView.Unavailable("backup API answered HTTP 500"));
+        moving.advance(Duration.ofMillis(1500));
+        assertThat(cache.current()).isInstanceOf(CarpView.Unavailable.class);
+        assertThat(started).as("a failure stays remembered for the whole period").hasSize(1);
+    }
+
+    @Test
     void aFailedReadIsRememberedLikeAnAnswer() {
         CarpCache cache = cache(Duration.ofSeconds(30));
         cache.refresh();
