@@ -95,9 +95,8 @@ final class DemoCommand implements Callable<Integer> {
 
         boolean expected = expectedWithout(direct) && expectedWith(gated, options) && watched.isPresent();
         if (expected) {
-            wrap(out, "", "Verdict: without carpgate the WireGuard instance and the OpenVPN client came up on the BACKUP "
-                    + "and the DHCP relay never failed over; with carpgate each was stored with the backup's own VIP, "
-                    + "kept down while BACKUP and started once MASTER.");
+            out.println("Verdict: without carpgate two items came up on the BACKUP and the relay never failed over; "
+                    + "through it, none.");
         } else {
             out.println("Verdict: UNEXPECTED outcome, see above.");
         }
@@ -117,7 +116,6 @@ final class DemoCommand implements Callable<Integer> {
                     item.masterVip(), item.vhid()));
         }
         out.println("With VIP sync off only carpgate's VHID map can tell the VHID each follows; it names all three.");
-        out.println();
     }
 
     /**

@@ -335,7 +335,11 @@ final class BackupState {
      * that {@code listtags()} forces into a list, as {@code servers}, stored as PHP holds it: keys "0", "1", ...);
      * an empty element ({@code ''}) has none.
      */
-    private static List<Map<?, ?>> items(Object root, String... keys) {
+    /**
+     * The structs at {@code keys} below {@code root}: a list (or a PHP array keyed "0", "1", …, as a restore stores
+     * one) stands for each of its members.
+     */
+    static List<Map<?, ?>> items(Object root, String... keys) {
         List<Object> level = List.of(root);
         for (String key : keys) {
             List<Object> next = new ArrayList<>();

@@ -108,10 +108,10 @@ public final class SimNetwork {
         java.util.Set<String> ovpnUp = state.openvpnRunning();
         state.readConfig(config -> {
             Map<String, List<String>> peerNets = new LinkedHashMap<>();
-            for (Map<?, ?> peer : walk(config, "OPNsense", "wireguard", "client", "clients", "client")) {
+            for (Map<?, ?> peer : BackupState.items(config, "OPNsense", "wireguard", "client", "clients", "client")) {
                 peerNets.put(uuid(peer), networks(text(peer, "tunneladdress")));
             }
-            for (Map<?, ?> server : walk(config, "OPNsense", "wireguard", "server", "servers", "server")) {
+            for (Map<?, ?> server : BackupState.items(config, "OPNsense", "wireguard", "server", "servers", "server")) {
                 String instance = text(server, "instance");
                 if (!instance.matches("\\d+")) {
                     continue;
@@ -122,7 +122,7 @@ public final class SimNetwork {
                 }
                 out.add(new Tunnel("wg" + instance, wgUp.contains(uuid(server)), nets));
             }
-            for (Map<?, ?> instance : walk(config, "OPNsense", "OpenVPN", "Instances", "Instance")) {
+            for (Map<?, ?> instance : BackupState.items(config, "OPNsense", "OpenVPN", "Instances", "Instance")) {
                 String vpnid = text(instance, "vpnid");
                 if (!vpnid.matches("\\d+") || !ovpnUp.contains(uuid(instance))) {
                     continue; // openvpn creates its device when it starts and destroys it when it stops
@@ -166,25 +166,6 @@ public final class SimNetwork {
      * The structs at {@code keys} below {@code root}: any step may be one struct or an array of them (OPNsense's
      * {@code listtags()} makes WireGuard's {@code servers} an array, docs/PROTOCOL.md).
      */
-    private static List<Map<?, ?>> walk(Object root, String... keys) {
-        List<Object> level = List.of(root);
-        for (String key : keys) {
-            List<Object> next = new ArrayList<>();
-            for (Object at : level) {
-                Object value = at instanceof Map<?, ?> m ? m.get(key) : null;
-                if (value instanceof List<?> many) {
-                    next.addAll(many);
-                } else if (value != null) {
-                    next.add(value);
-                }
-            }
-            level = next;
-        }
-        List<Map<?, ?>> out = new ArrayList<>();
-        level.stream().filter(Map.class::isInstance).forEach(m -> out.add((Map<?, ?>) m));
-        return out;
-    }
-
     private static String uuid(Map<?, ?> item) {
         Object attributes = item.get("@attributes");
         return Optional.ofNullable(attributes instanceof Map<?, ?> a ? a.get("uuid") : null).map(Php::toStringValue)
