@@ -74,12 +74,13 @@ class BackupApiClientTest {
         cache.current();
         assertThat(backup.received()).hasSize(2);
         backup.setCarpStatus(7, "WAN2", CarpStatus.MASTER);
-        clock.advance(Duration.ofSeconds(4));
+        // Within the first half of the period: the reading is used as it is (past half, a read ahead would start).
+        clock.advance(Duration.ofSeconds(2));
         CarpView cached = cache.current();
         assertThat(backup.received()).hasSize(2);
         assertThat(((CarpView.Known) cached).statusOf(7, Optional.empty()))
                 .isEqualTo(new CarpView.Resolved.Yes<>(CarpStatus.BACKUP));
-        clock.advance(Duration.ofSeconds(1));
+        clock.advance(Duration.ofSeconds(3));
         CarpView fresh = cache.current();
         assertThat(backup.received()).hasSize(4);
         assertThat(((CarpView.Known) fresh).statusOf(7, Optional.empty()))

@@ -101,7 +101,7 @@ class BackupByReleaseEndToEndTest {
                     RawHttps.basic(Pair.SYNC_USER, Pair.SYNC_PASSWORD), body);
             // A start or restart whose parameter is no struct: carpgate refuses it with a fault, sending nothing
             // (on the backup it would have been a PHP fatal error, which a master cannot parse either).
-            assertThat(answer.text()).contains("<fault>", "carpgate rejected the call, nothing was sent to the backup")
+            assertThat(answer.text()).contains("<fault>", "carpgate rejected the request, nothing was sent to the backup")
                     .doesNotContain("has been restarted");
             assertThat(pair.xmlrpcCalls()).hasSize(1); // the restore only
             // A stop is no start: it goes to the backup, whose fatal error reaches the master as it was written,
