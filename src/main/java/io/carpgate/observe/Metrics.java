@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.Map;
+import java.util.LinkedHashMap;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
@@ -196,8 +198,14 @@ public final class Metrics implements ExchangeListener {
                 .help("1 while the backup runs an item against its CARP state (a tunnel up while not MASTER, a relay "
                         + "down while MASTER), else 0; every item carpgate knows")
                 .labelNames("pair", "kind", "item")
-                .callback(cb -> pairs.get().forEach(p -> p.instances().forEach(i ->
-                        cb.call(p.inConflict(i) ? 1 : 0, p.name(), i.kind(), i.instance()))))
+                .callback(cb -> {
+                    // One series per pair, kind and name: an item the VHID map names and a restore taught is one
+                    // row each on the status page, and two items may share a name; a series may appear only once.
+                    Map<List<String>, Integer> series = new LinkedHashMap<>();
+                    pairs.get().forEach(p -> p.instances().forEach(i -> series.merge(
+                            List.of(p.name(), i.kind(), i.instance()), p.inConflict(i) ? 1 : 0, Math::max)));
+                    series.forEach((labels, value) -> cb.call(value, labels.get(0), labels.get(1), labels.get(2)));
+                })
                 .register(registry);
     }
 

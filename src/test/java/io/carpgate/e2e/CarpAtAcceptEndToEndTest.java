@@ -22,7 +22,7 @@ class CarpAtAcceptEndToEndTest {
     @SuppressWarnings("try") // the connection is held open on purpose while the read it started is awaited
     void anAllowedConnectionStartsARead() throws Exception {
         // carp-cache 1ms: every reading is stale by the next connection; no periodic read to confuse the count.
-        try (Pair pair = Pair.start(dir, "limits: {carp-cache: 1ms, carp-refresh: off}\n", null)) {
+        try (Pair pair = Pair.start(dir, "limits: {carp-cache: 1ms, carp-refresh: off}\nwatch: {interval: off}\n", null)) {
             int atStart = awaitApiRequests(pair, 2, "the start-up read (two endpoints)");
             try (Socket bare = new Socket(InetAddress.getLoopbackAddress(), pair.carpgate.port())) {
                 // Not one TLS byte sent: the read starts at the accept.
@@ -34,7 +34,7 @@ class CarpAtAcceptEndToEndTest {
     @Test
     @SuppressWarnings("try")
     void connectionsWithinTheCachePeriodShareTheReading() throws Exception {
-        try (Pair pair = Pair.start(dir, "limits: {carp-cache: 2s, carp-refresh: off}\n", null)) {
+        try (Pair pair = Pair.start(dir, "limits: {carp-cache: 2s, carp-refresh: off}\nwatch: {interval: off}\n", null)) {
             awaitApiRequests(pair, 2, "the start-up read");
             // Ten connections at once: at most one read on its way and the cache period hold, so they start at
             // most one more read between them (two requests), however many there are.

@@ -87,11 +87,12 @@ class StatusPageBrowserTest {
                                 assertThat(row.getSize().getHeight()).as("row height").isBetween(lineHeight - 3, lineHeight + 3));
                         assertThat(table.getSize().getWidth()).as("no sideways scrolling").isLessThanOrEqualTo(1280);
                         // Nothing but the item and the reason is ever cut: the short columns show their whole text.
-                        for (WebElement cell : table.findElements(By.cssSelector("th, td:nth-child(1), td:nth-child(2), "
-                                + "td:nth-child(3), td:nth-child(4), td:nth-child(6), td:nth-child(7), td:nth-child(8)"))) {
-                            Object cut = browser.executeScript("return arguments[0].scrollWidth > arguments[0].clientWidth;", cell);
-                            assertThat(cut).as("'" + cell.getText() + "' is cut off").isEqualTo(Boolean.FALSE);
-                        }
+                        // In one script, not one round trip per cell: the page refreshes itself every 5 s.
+                        Object cutCells = browser.executeScript("return Array.from(arguments[0].querySelectorAll("
+                                + "'th, td:nth-child(1), td:nth-child(2), td:nth-child(3), td:nth-child(4), td:nth-child(6),"
+                                + " td:nth-child(7), td:nth-child(8)')).filter(c => c.scrollWidth > c.clientWidth)"
+                                + ".map(c => c.textContent);", table);
+                        assertThat((List<?>) cutCells).as("cells cut off").isEmpty();
                         // The CARP column fits its longest word, UNKNOWN, whole (set into a cell as the page would show it).
                         WebElement carp = table.findElement(By.cssSelector("tbody td:nth-child(7)"));
                         Object unknownCut = browser.executeScript("arguments[0].textContent = 'UNKNOWN';"
@@ -108,7 +109,9 @@ class StatusPageBrowserTest {
                         Files.createDirectories(Path.of("target"));
                         Files.write(Path.of("target", "status-page.png"), browser.getScreenshotAs(OutputType.BYTES));
                         break;
-                    } catch (org.openqa.selenium.StaleElementReferenceException refreshedMeanwhile) {
+                    } catch (org.openqa.selenium.WebDriverException refreshedMeanwhile) {
+                        // The page refreshed itself (every 5 s) under the test's feet: a stale element, or Chrome's
+                        // "node does not belong to the document". Look again, at most five times.
                         if (look == 5) {
                             throw refreshedMeanwhile;
                         }
@@ -128,7 +131,9 @@ class StatusPageBrowserTest {
                         assertThat(rejected.findElement(By.cssSelector("dd.reload-rejected")).getCssValue("color"))
                                 .isEqualTo("rgba(170, 0, 0, 1)");
                         break;
-                    } catch (org.openqa.selenium.StaleElementReferenceException refreshedMeanwhile) {
+                    } catch (org.openqa.selenium.WebDriverException refreshedMeanwhile) {
+                        // The page refreshed itself (every 5 s) under the test's feet: a stale element, or Chrome's
+                        // "node does not belong to the document". Look again, at most five times.
                         if (look == 5) {
                             throw refreshedMeanwhile;
                         }
@@ -149,7 +154,9 @@ class StatusPageBrowserTest {
                         WebElement state = refreshed.findElement(By.cssSelector("table.instances td.state"));
                         assertThat(state.getCssValue("background-color")).isEqualTo("rgba(217, 242, 217, 1)");
                         break;
-                    } catch (org.openqa.selenium.StaleElementReferenceException refreshedMeanwhile) {
+                    } catch (org.openqa.selenium.WebDriverException refreshedMeanwhile) {
+                        // The page refreshed itself (every 5 s) under the test's feet: a stale element, or Chrome's
+                        // "node does not belong to the document". Look again, at most five times.
                         if (look == 5) {
                             throw refreshedMeanwhile;
                         }
