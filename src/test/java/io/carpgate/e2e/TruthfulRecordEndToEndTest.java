@@ -153,7 +153,15 @@ class TruthfulRecordEndToEndTest {
                          kind.yaml(), null)) {
                 RawHttps.Answer answer = call(pair);
                 assertThat(answer.status()).as(kind.name()).isEqualTo(502);
-                assertThat(answer.text()).as(kind.name()).contains("could not deliver the call", kind.expected());
+                assertThat(answer.text()).as(kind.name()).contains("could not deliver the call");
+                if (kind.name().equals("reset")) {
+                    // A reset during the TLS handshake reaches the JDK as ECONNRESET or, when the RST overtakes the
+                    // read, as an end of stream ("Abruptly closed by peer"): both are said in plain words.
+                    assertThat(answer.text()).as(kind.name())
+                            .containsPattern("connection reset by the backup|TLS handshake failed: Abruptly closed by peer");
+                } else {
+                    assertThat(answer.text()).as(kind.name()).contains(kind.expected());
+                }
                 CallOutcome logged = pair.exchanges.awaitCall("opnsense.firmware_version", "failed");
                 assertThat(logged.action()).isEqualTo(Action.FAILED);
                 String readyz = readyz(pair);
