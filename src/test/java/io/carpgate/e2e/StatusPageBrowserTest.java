@@ -183,18 +183,25 @@ class StatusPageBrowserTest {
 
     /** The value shown under a label of the overview. */
     private static String value(WebElement overview, String label) {
-        for (WebElement pair : overview.findElements(By.cssSelector("dl > div"))) {
-            if (pair.findElement(By.tagName("dt")).getText().equals(label)) {
-                return pair.findElement(By.tagName("dd")).getText();
-            }
+        // One script, not a round trip per element: the page refreshes itself every 5 s.
+        Object found = script(overview, "for (const d of arguments[0].querySelectorAll('dl > div')) {"
+                + " if (d.querySelector('dt').innerText.trim() === arguments[1]) return d.querySelector('dd').innerText.trim(); }"
+                + " return null;", label);
+        if (found == null) {
+            throw new AssertionError("no '" + label + "' at the top of the page: " + overview.getText());
         }
-        throw new AssertionError("no '" + label + "' at the top of the page: " + overview.getText());
+        return (String) found;
     }
 
-    /** The visible text of each body row's cells. */
+    /** The visible text of each body row's cells, read in one script (the page refreshes itself every 5 s). */
     private static List<List<String>> rows(WebElement scope, String table) {
-        return scope.findElement(By.cssSelector(table)).findElements(By.cssSelector("tbody tr")).stream()
-                .map(r -> r.findElements(By.tagName("td")).stream().map(WebElement::getText).toList())
-                .toList();
+        Object rows = script(scope, "return Array.from(arguments[0].querySelector(arguments[1]).querySelectorAll('tbody tr'))"
+                + ".map(r => Array.from(r.querySelectorAll('td')).map(td => td.innerText.trim()));", table);
+        return ((List<?>) rows).stream().map(r -> ((List<?>) r).stream().map(String::valueOf).toList()).toList();
+    }
+
+    private static Object script(WebElement scope, String script, Object argument) {
+        org.openqa.selenium.WebDriver driver = ((org.openqa.selenium.WrapsDriver) scope).getWrappedDriver();
+        return ((org.openqa.selenium.JavascriptExecutor) driver).executeScript(script, scope, argument);
     }
 }
