@@ -76,12 +76,24 @@ class TruthfulRecordEndToEndTest {
         FakeBackup(Consumer<Socket> behaviour) throws IOException {
             socket = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
             Thread acceptor = new Thread(() -> {
-                while (!socket.isClosed()) {
-                    try (Socket s = socket.accept()) {
-                        behaviour.accept(s);
+                // Each connection on its own thread, as a real backup serves them: carpgate opens one to the backup
+                // when the master connects, and its API client others, so one the fake waits on must not hold the rest.
+                for (int served = 0; served < 64 && !socket.isClosed(); served++) {
+                    Socket s;
+                    try {
+                        s = socket.accept();
                     } catch (IOException e) {
                         return; // closed at the end of the test
                     }
+                    Thread one = new Thread(() -> {
+                        try (s) {
+                            behaviour.accept(s);
+                        } catch (IOException e) {
+                            // the client is gone: nothing to serve
+                        }
+                    }, "fake-backup-connection");
+                    one.setDaemon(true);
+                    one.start();
                 }
             }, "fake-backup");
             acceptor.setDaemon(true);
