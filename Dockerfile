@@ -3,12 +3,17 @@
 # Base images are pinned to exact versions; the runtime's Java build is the one the AOT cache is made for.
 FROM maven:3.9.12-eclipse-temurin-25 AS build
 WORKDIR /src
+# The poms first, so that the layer of the product's dependencies is rebuilt only when a pom changes.
 COPY pom.xml .
-RUN mvn -B -q dependency:go-offline
-COPY src ./src
+COPY core/pom.xml core/pom.xml
+COPY sim/pom.xml sim/pom.xml
+RUN mvn -B -q -pl core dependency:go-offline
+COPY core ./core
+COPY sim ./sim
 COPY bin ./bin
-# No tests here (CI runs them) and no start-up cache: that belongs to the runtime image's JVM, built below.
-RUN mvn -B -q package -Dmaven.test.skip=true -Dcarpgate.aot.skip=true
+# No tests run here (CI runs them; they are compiled, for the test jar the sim module's build names) and no
+# start-up cache: that belongs to the runtime image's JVM, built below. The sim module shades target/carpgate.jar.
+RUN mvn -B -q package -DskipTests -Dcarpgate.aot.skip=true
 
 FROM eclipse-temurin:25.0.3_9-jre-noble
 RUN groupadd --system --gid 10001 carpgate \
