@@ -7,6 +7,8 @@ import java.io.File;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 
@@ -70,6 +72,20 @@ public final class WatchedFileAppender extends RollingFileAppender<ILoggingEvent
             names.remove(getName());
         }
         start();
+    }
+
+    /**
+     * A log file that is not a regular file is never rolled over: a link to {@code /dev/stdout} (as containers
+     * link nginx's logs) or to a pipe a log shipper reads. Renaming the link would not move a line, and compressing
+     * it would read the device or the pipe for ever. Logback decides to roll a file over when its time is in an
+     * earlier period than now, and a device's time is when it was created (at boot).
+     */
+    @Override
+    public void rollover() {
+        if (!Files.isRegularFile(Path.of(getFile()))) {
+            return;
+        }
+        super.rollover();
     }
 
     @Override

@@ -45,6 +45,49 @@ class LogSetupTest {
                 });
     }
 
+    /**
+     * A decision log linked to a pipe (or /dev/stdout, as containers do) whose time is days old: Logback would roll
+     * it over at the first line (rename the link, then gzip the pipe for ever); carpgate keeps writing into it.
+     */
+    @Test
+    void aLogLinkedToAPipeIsNeverRolledOverAndEveryLineGoesThrough() throws Exception {
+        Path fifo = dir.resolve("shipper.fifo");
+        // touch, not Files.setLastModifiedTime: the JDK opens the file to set its time, and opening a pipe waits.
+        Process mkfifo = new ProcessBuilder("sh", "-c", "mkfifo \"$0\" && touch -d '3 days ago' \"$0\"", fifo.toString())
+                .start();
+        org.junit.jupiter.api.Assumptions.assumeTrue(mkfifo.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)
+                && mkfifo.exitValue() == 0, "mkfifo and touch (POSIX) make a named pipe three days old");
+        assertThat(Files.getLastModifiedTime(fifo, java.nio.file.LinkOption.NOFOLLOW_LINKS).toInstant())
+                .isBefore(java.time.Instant.now().minus(java.time.Duration.ofDays(2)));
+        Files.createSymbolicLink(dir.resolve("decisions.jsonl"), fifo);
+        java.util.List<String> shipped = new java.util.concurrent.CopyOnWriteArrayList<>();
+        // The shipper: opening a pipe waits for its other end, so it starts first and reads until the writer closes.
+        Thread shipper = new Thread(() -> {
+            try (java.io.BufferedReader in = Files.newBufferedReader(fifo)) {
+                for (String line = in.readLine(); line != null; line = in.readLine()) {
+                    shipped.add(line);
+                }
+            } catch (java.io.IOException e) {
+                shipped.add("read failed: " + e);
+            }
+        }, "log-shipper");
+        shipper.setDaemon(true);
+        shipper.start();
+        LogSetup.configure(LogSettings.defaults(dir));
+        Logger decisions = LoggerFactory.getLogger(DecisionLog.LOGGER);
+        for (int i = 0; i < 3; i++) {
+            decisions.info("{\"line\":" + i + "}");
+        }
+        org.awaitility.Awaitility.await("the shipper reads every line").atMost(java.time.Duration.ofSeconds(20))
+                .until(() -> shipped.size() >= 3);
+        assertThat(shipped).containsExactly("{\"line\":0}", "{\"line\":1}", "{\"line\":2}");
+        assertThat(Files.isSymbolicLink(dir.resolve("decisions.jsonl"))).as("the link is where it was").isTrue();
+        try (Stream<Path> files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("decisions.")))
+                    .as("nothing rolled over").containsExactly("decisions.jsonl");
+        }
+    }
+
     private long rolled() throws Exception {
         try (Stream<Path> files = Files.list(dir)) {
             return files.map(p -> p.getFileName().toString())
