@@ -25,7 +25,8 @@ class DemoOnTheCommandLineTest {
     @Test
     void theDemoIsACommandOfCarpgateWithItsHelpAndVersion() {
         assertThat(Main.commandLine().getSubcommands()).containsKey("demo");
-        assertThat(Main.commandLine().getSubcommands().get("demo").getCommand()).isInstanceOf(DemoCommand.class);
+        Object demo = Main.commandLine().getSubcommands().get("demo").getCommand();
+        assertThat(demo).isInstanceOf(DemoCommand.class);
         assertThat(run("demo", "--help")).contains("Usage: carpgate demo", "--help", "--version");
         assertThat(run("demo", "--version")).startsWith("carpgate ");
         assertThat(run("--help")).contains("demo", "run", "check");
