@@ -97,7 +97,9 @@ class ArchitectureTest {
     /**
      * The watch reads the backup and names conflicts from what carpgate knows (policy's items, the CARP view): it
      * depends on nothing of the sync path, the admin listener or the commands, so it cannot write to the backup
-     * through them, and only the composition (proxy), the status (observe's rows come from proxy) and check use it.
+     * through them, and only the composition (proxy), the composition root (runtime, which owns the watch book as it
+     * owns the memories), the warm-up (its private server's own book), the status (observe's rows come from proxy)
+     * and check use it.
      */
     @Test
     void theWatchDependsOnlyOnTheCarpViewAndTheDecisionsItems() {
@@ -106,7 +108,7 @@ class ArchitectureTest {
                 .check(MAIN);
         noClasses().that().resideInAPackage("io.carpgate..")
                 .and(DescribedPredicate.not(JavaClass.Predicates.resideInAnyPackage("io.carpgate.watch..",
-                        "io.carpgate.proxy..", "io.carpgate.cli..")))
+                        "io.carpgate.proxy..", "io.carpgate.runtime..", "io.carpgate.warmup..", "io.carpgate.cli..")))
                 .should().dependOnClassesThat().resideInAPackage("io.carpgate.watch..")
                 .check(MAIN);
     }

@@ -11,6 +11,7 @@ import java.nio.channels.UnresolvedAddressException;
 import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLException;
@@ -50,7 +51,8 @@ public final class FailureWords {
                 return "cannot resolve the backup's address";
             }
             if (t instanceof SSLHandshakeException) {
-                return "TLS handshake failed" + detail(t);
+                // A handshake the backup cut short by a reset or a close is a reset or a close, not a TLS problem.
+                return peerEnded(t).orElse("TLS handshake failed" + detail(t));
             }
             if (t instanceof SSLException) {
                 return "TLS with the backup failed" + detail(t);
@@ -70,6 +72,27 @@ public final class FailureWords {
             root = root.getCause(); // wrappers' messages are their cause's toString(): a class name
         }
         return "the connection to the backup failed" + detail(root);
+    }
+
+    /**
+     * The plain words for a handshake that failed because the backup reset or closed the connection: the JDK says
+     * so in the handshake exception's message ("Connection reset by peer", "Abruptly closed by peer"), in its
+     * cause (a SocketException, an end of stream), or both.
+     */
+    private static Optional<String> peerEnded(Throwable handshake) {
+        for (Throwable t = handshake; t != null; t = t.getCause()) {
+            String message = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
+            if (message.contains("connection reset")) {
+                return Optional.of("connection reset by the backup");
+            }
+            if (message.contains("closed by peer") || t instanceof EOFException || t instanceof ClosedChannelException) {
+                return Optional.of("connection closed by the backup");
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return Optional.empty();
     }
 
     /** ": message" when the message is plain text an admin can read, else nothing. */

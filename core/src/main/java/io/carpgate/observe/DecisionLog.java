@@ -4,9 +4,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.carpgate.policy.CallOutcome;
 import io.carpgate.xmlrpc.Clip;
+import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,41 +39,61 @@ public final class DecisionLog implements ExchangeListener {
     @Override
     public void onForwarded(Exchange exchange) {
         for (CallOutcome call : exchange.calls()) {
-            Map<String, Object> line = new LinkedHashMap<>();
-            line.put("time", java.time.ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
-            line.put("request", exchange.id());
-            line.put("stage", "sent");
-            line.put("pair", exchange.pair());
-            line.put("client", exchange.client());
-            line.put("user", exchange.user().orElse(null));
-            call(line, call);
-            line.put("mode", exchange.observed() ? "observe" : "enforce");
-            line.put("bytes_in", exchange.bodyBytes());
-            decisions.info(written(line, call));
+            decisions.info(line(Stage.sent(exchange, ZonedDateTime.now()), call));
         }
     }
 
     @Override
     public void onComplete(ExchangeRecord record) {
         for (CallOutcome call : record.calls()) {
-            decisions.info(line(call, record));
+            decisions.info(line(Stage.done(record), call));
         }
     }
 
-    String line(CallOutcome call, ExchangeRecord r) {
+    /**
+     * What a line says of its request at one of its two stages. Both stages say the same of the request (and of the
+     * call), in the same order, so a reader joins them by {@code request}; each adds what is measured by then (sent:
+     * the size; done: the backup's status, both sizes and the time taken).
+     *
+     * @param measures the stage's own fields, in their order, after the call's (a value may be null: written as null)
+     */
+    record Stage(String word, ZonedDateTime time, String request, String pair, String client, Optional<String> user,
+                 String mode, Map<String, Object> measures) {
+        Stage {
+            measures = Collections.unmodifiableMap(new LinkedHashMap<>(measures));
+        }
+
+        /** As the request leaves for the backup. */
+        static Stage sent(Exchange exchange, ZonedDateTime time) {
+            Map<String, Object> measures = new LinkedHashMap<>();
+            measures.put("bytes_in", exchange.bodyBytes());
+            return new Stage("sent", time, exchange.id(), exchange.pair(), exchange.client(), exchange.user(),
+                    exchange.observed() ? "observe" : "enforce", measures);
+        }
+
+        /** When the request is over. */
+        static Stage done(ExchangeRecord r) {
+            Map<String, Object> measures = new LinkedHashMap<>();
+            measures.put("upstream_status", r.upstreamStatus().orElse(null));
+            measures.put("bytes_in", r.bytesIn());
+            measures.put("bytes_out", r.bytesOut());
+            measures.put("ms", r.elapsed().toMillis());
+            return new Stage("done", r.time(), r.id(), r.pair(), r.client(), r.user(), r.mode(), measures);
+        }
+    }
+
+    /** One line of either stage: the request's fields, the call's, the mode, then the stage's measures. */
+    String line(Stage stage, CallOutcome call) {
         Map<String, Object> line = new LinkedHashMap<>();
-        line.put("time", r.time().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
-        line.put("request", r.id());
-        line.put("stage", "done");
-        line.put("pair", r.pair());
-        line.put("client", r.client());
-        line.put("user", r.user().orElse(null));
+        line.put("time", stage.time().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
+        line.put("request", stage.request());
+        line.put("stage", stage.word());
+        line.put("pair", stage.pair());
+        line.put("client", stage.client());
+        line.put("user", stage.user().orElse(null));
         call(line, call);
-        line.put("mode", r.mode());
-        line.put("upstream_status", r.upstreamStatus().orElse(null));
-        line.put("bytes_in", r.bytesIn());
-        line.put("bytes_out", r.bytesOut());
-        line.put("ms", r.elapsed().toMillis());
+        line.put("mode", stage.mode());
+        line.putAll(stage.measures());
         return written(line, call);
     }
 

@@ -32,7 +32,8 @@ import org.slf4j.Logger;
 /**
  * The sync listener: TLS, one sync path per pair behind a {@link PairRouter}, and its live reconfiguration. What it
  * tells (logs, metrics, exchanges) goes to the {@link Sinks} it is handed, what it remembers of each pair to the
- * {@link PairMemories} it is handed: both are the running carpgate's, and outlive a reload.
+ * {@link PairMemories} it is handed, what the watch finds on each backup to the {@link PairWatches} it is handed: all
+ * three are the running carpgate's, and outlive a reload.
  */
 public final class CarpgateServer implements AutoCloseable {
     /** How long a stop waits for calls in flight; the master's own timeout is 60 s. */
@@ -50,16 +51,13 @@ public final class CarpgateServer implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
     private final SslContextFactory.Server listenerTls;
     private final ClientGate clientGate;
-    /** What the watch found on each pair's backup: above the runtimes, so a conflict's since-when survives a reload. */
-    private final PairWatches watches;
     /** One for all pairs and across reloads: bodies in flight during a reload still hold their share. */
     private final BodyBudget budget;
 
     private CarpgateServer(Server server, ServerConnector connector, GracefulHandler graceful, PairRouter router,
                            Sinks sinks, CarpgateConfig config, SslContextFactory.Server listenerTls,
-                           ClientGate clientGate, BodyBudget budget, PairWatches watches) {
+                           ClientGate clientGate, BodyBudget budget) {
         this.logs = sinks.logs();
-        this.watches = watches;
         this.log = sinks.logs().of(CarpgateServer.class);
         this.budget = budget;
         this.listenerTls = listenerTls;
@@ -76,9 +74,11 @@ public final class CarpgateServer implements AutoCloseable {
      * @param listenerTls the certificate the master connects to
      * @param sinks where it tells what it does (none: a private server, whose work no one reads)
      * @param memories what carpgate knows of each pair, loaded as each pair is first built
+     * @param watches what the watch found on each pair's backup, kept by the caller so that a conflict's since-when
+     *     outlives every reload
      */
     public static CarpgateServer start(CarpgateConfig config, SslContextFactory.Server listenerTls, Sinks sinks,
-                                       PairMemories memories) throws Exception {
+                                       PairMemories memories, PairWatches watches) throws Exception {
         Metrics metrics = sinks.metrics();
         ExchangeListener listener = sinks.exchanges();
         QueuedThreadPool threads = new QueuedThreadPool(64, 4);
@@ -119,7 +119,6 @@ public final class CarpgateServer implements AutoCloseable {
         // The server's scheduler must run before the pairs: each schedules its own reads of its backup's CARP state.
         server.getScheduler().start();
         BodyBudget budget = new BodyBudget(config.limits().bodyBudget());
-        PairWatches watches = new PairWatches();
         PairRouter router = new PairRouter(routes(config, metrics, List.of(), server, memories, budget, sinks.logs(), watches),
                 server.getScheduler(), threads, listener, sinks.logs());
         // On stop, calls already with the backup finish (up to the stop timeout); new ones are refused.
@@ -139,7 +138,7 @@ public final class CarpgateServer implements AutoCloseable {
         // both start at the accept, overlapping the master's TLS handshake and request.
         clientGate.whenAdmitted(router::prepare);
         return new CarpgateServer(server, connector, graceful, router, sinks, config, listenerTls, clientGate,
-                budget, watches);
+                budget);
     }
 
     private static ClientGate.Rules rules(CarpgateConfig config) {
@@ -152,9 +151,10 @@ public final class CarpgateServer implements AutoCloseable {
      * timeouts at the accept) stays as it started: the caller names those settings (restart-only).
      *
      * @param memories what carpgate knows of each pair (the running carpgate's, the same at every reload)
+     * @param watches what the watch found on each pair's backup (likewise the running carpgate's)
      * @throws Exception when a pair cannot be built; the running configuration stays in force
      */
-    public void apply(CarpgateConfig next, PairMemories memories) throws Exception {
+    public void apply(CarpgateConfig next, PairMemories memories, PairWatches watches) throws Exception {
         CarpgateConfig previous = running.get();
         List<PairRuntime> current = router.routes().pairs();
         PairRouter.Routes routes = routes(next, metrics, current, server, memories, budget, logs, watches);

@@ -23,6 +23,7 @@ import io.carpgate.tls.Fingerprint;
 import io.carpgate.tls.PemFiles;
 import io.carpgate.tls.TlsContexts;
 import io.carpgate.warmup.Warmup;
+import io.carpgate.watch.PairWatches;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -60,10 +61,16 @@ public final class Carpgate implements AutoCloseable {
     private final CarpgateConfig started;
     /** What carpgate knows of each pair: above the pairs' runtimes, which reloads rebuild, so never lost or copied. */
     private final PairMemories memories;
+    /**
+     * What the watch found on each pair's backup, and since when: above the runtimes as the memories are, so a
+     * reload keeps a standing conflict's since-when.
+     */
+    private final PairWatches watches;
 
     private Carpgate(CarpgateServer server, Optional<AdminServer> admin, Metrics metrics, Status status,
-                     CarpgateConfig started, PairMemories memories) {
+                     CarpgateConfig started, PairMemories memories, PairWatches watches) {
         this.memories = memories;
+        this.watches = watches;
         this.server = server;
         this.admin = admin;
         this.metrics = metrics;
@@ -125,7 +132,9 @@ public final class Carpgate implements AutoCloseable {
         Sinks sinks = new Sinks(ExchangeListener.all(listeners), metrics, Logs.CONSOLE);
         // What carpgate knows of each pair lives here, above the pairs' runtimes: the same objects across reloads.
         PairMemories memories = new PairMemories(config.stateDir(), Clock.systemUTC());
-        CarpgateServer server = CarpgateServer.start(config, listenerTls, sinks, memories);
+        // So does what the watch found on each backup (a conflict's since-when).
+        PairWatches watches = new PairWatches();
+        CarpgateServer server = CarpgateServer.start(config, listenerTls, sinks, memories, watches);
         Optional<AdminServer> admin = Optional.empty();
         try {
             if (config.admin().isPresent()) {
@@ -140,7 +149,7 @@ public final class Carpgate implements AutoCloseable {
         }
         metrics.logWritesFrom(LogSetup::health);
         metrics.certificatesFrom(() -> Optional.of(status.listener.get().notAfter()), server::statuses);
-        return new Carpgate(server, admin, metrics, status, config, memories);
+        return new Carpgate(server, admin, metrics, status, config, memories, watches);
     }
 
     /**
@@ -158,7 +167,7 @@ public final class Carpgate implements AutoCloseable {
             CarpgateConfig.TlsFiles inEffectTls = started.tls();
             ListenerCertificate certificate = ListenerCertificate.of(inEffectTls.cert());
             KeyStore keyStore = PemFiles.loadKeyStore(inEffectTls.cert(), inEffectTls.key());
-            server.apply(next, memories); // the same memories: each pair keeps what it knew
+            server.apply(next, memories, watches); // the same memories and watches: each pair keeps what it knew and found
             List<String> restart = RestartOnly.changed(started, next);
             if (!certificate.equals(status.listener.get())) {
                 try {

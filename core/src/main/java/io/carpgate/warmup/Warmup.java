@@ -15,6 +15,7 @@ import io.carpgate.policy.OnUnknownCarp;
 import io.carpgate.proxy.CarpgateServer;
 import io.carpgate.tls.Fingerprint;
 import io.carpgate.tls.TlsContexts;
+import io.carpgate.watch.PairWatches;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.KeyStore;
@@ -130,10 +131,10 @@ public final class Warmup {
             StandInBackup.Serving backup = StandInBackup.serve(TlsContexts.server(keyStore, password));
             try {
                 // A private carpgate: no sinks, so nothing of it reaches the logs, the metrics or the status page;
-                // no state folder, so what it learns is forgotten with it.
+                // no state folder and a watch book of its own, so what it learns is forgotten with it.
                 CarpgateServer carpgate = CarpgateServer.start(config(backup, certificate),
                         TlsContexts.server(keyStore, password), Sinks.none(),
-                        new PairMemories(Optional.empty(), Clock.systemUTC()));
+                        new PairMemories(Optional.empty(), Clock.systemUTC()), new PairWatches());
                 return new Rig(backup, carpgate, new WarmupClient(carpgate.port()));
             } catch (Exception e) {
                 backup.close();

@@ -35,6 +35,29 @@ class FailureWordsTest {
     }
 
     @Test
+    void aHandshakeTheBackupResetOrClosedIsSaidAsAResetOrACloseNotAsTls() {
+        // As the JDK reports them: the reset as the handshake exception's cause, or only in its message.
+        SSLHandshakeException resetWithCause = new SSLHandshakeException("Connection reset by peer");
+        resetWithCause.initCause(new SocketException("Connection reset by peer"));
+        assertThat(words(resetWithCause)).isEqualTo("connection reset by the backup");
+        assertThat(words(new SSLHandshakeException("Connection reset by peer"))).isEqualTo("connection reset by the backup");
+
+        assertThat(words(new SSLHandshakeException("Abruptly closed by peer"))).isEqualTo("connection closed by the backup");
+        SSLHandshakeException closedWithCause = new SSLHandshakeException("Abruptly closed by peer");
+        closedWithCause.initCause(new EOFException());
+        assertThat(words(closedWithCause)).isEqualTo("connection closed by the backup");
+        // The JDK's SSLSocket says an end of stream in the handshake so, the end of stream its cause.
+        SSLHandshakeException terminated = new SSLHandshakeException("Remote host terminated the handshake");
+        terminated.initCause(new EOFException("SSL peer shut down incorrectly"));
+        assertThat(words(terminated)).isEqualTo("connection closed by the backup");
+
+        // A handshake that failed on TLS itself stays a TLS failure, with its detail.
+        SSLHandshakeException alert = new SSLHandshakeException("Received fatal alert: protocol_version");
+        alert.initCause(new javax.net.ssl.SSLException("Received fatal alert: protocol_version"));
+        assertThat(words(alert)).isEqualTo("TLS handshake failed: Received fatal alert: protocol_version");
+    }
+
+    @Test
     void aMessageWithJettyInternalsIsLeftOut() {
         assertThat(words(new IOException(DUMP))).isEqualTo("the connection to the backup failed");
         assertThat(words(new IOException("oejcti.HttpConnectionOverHTTP closed"))).isEqualTo("the connection to the backup failed");

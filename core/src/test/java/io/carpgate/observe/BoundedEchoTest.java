@@ -28,7 +28,7 @@ class BoundedEchoTest {
 
     @Test
     void aDecisionLineIsBoundedEvenWhenEveryTextIsControlCharacters() {
-        String line = new DecisionLog().line(huge(), record(huge()));
+        String line = new DecisionLog().line(DecisionLog.Stage.done(record(huge())), huge());
         assertThat(line.length()).isLessThanOrEqualTo(DecisionLog.MAX_LINE);
         assertThat(line).contains("bytes)");
     }

@@ -26,8 +26,6 @@ final class SimHandler extends Handler.Abstract {
     private final ApiResponder api;
     private final AtomicBoolean apiAvailable = new AtomicBoolean(true);
     private volatile long xmlRpcDelayMillis;
-    private volatile java.util.function.BiFunction<String, Integer, java.time.Duration> callDelay =
-            (call, bytes) -> java.time.Duration.ZERO;
     private final List<ReceivedCall> received = new ArrayList<>();
 
     SimHandler(SimulatedBackup.Options options, BackupState state) {
@@ -72,10 +70,6 @@ final class SimHandler extends Handler.Abstract {
 
     }
 
-    void setCallDelay(java.util.function.BiFunction<String, Integer, java.time.Duration> byCall) {
-        callDelay = byCall;
-    }
-
     void setXmlRpcDelay(java.time.Duration delay) {
         xmlRpcDelayMillis = delay.toMillis();
     }
@@ -109,12 +103,9 @@ final class SimHandler extends Handler.Abstract {
                 ? IxrReader.parse(body) : Optional.empty();
         record(request, path, auth, body, message);
 
-        pause(options.callDelay().toMillis()); // a real call takes 50-500 ms (PROTOCOL.md)
-        long takes = callDelay.apply(path.equals("/xmlrpc.php") ? message.map(IxrMessage::methodName).orElse("-") : path,
-                body.length).toMillis();
-        if (takes > 0) {
-            Thread.sleep(takes);
-        }
+        // A real call takes 50-500 ms (PROTOCOL.md).
+        pause(options.callDelay().of(path.equals("/xmlrpc.php") ? message.map(IxrMessage::methodName).orElse("-") : path,
+                body.length).toMillis());
         if (path.equals("/xmlrpc.php")) {
             SimulatedBackup.Cut how = cut;
             if (how != SimulatedBackup.Cut.NONE) {

@@ -36,7 +36,7 @@ public final class SimulatedBackup implements AutoCloseable {
     /** How the simulated backup is set up; start from {@link #defaults()} and use the withers. */
     public record Options(String xmlRpcUser, String xmlRpcPassword, String apiKey, String apiSecret,
                           List<SimVip> vips, List<SimService> services, int maxBody, boolean recording,
-                          OpnsenseRelease release, java.time.Duration callDelay, java.time.Duration authFailureDelay,
+                          OpnsenseRelease release, CallDelay callDelay, java.time.Duration authFailureDelay,
                           boolean refuseOwnAddress, boolean apiPrivileged) {
         /** Bodies larger than this get HTTP 413, unless raised with {@link #withMaxBody(int)}. */
         public static final int DEFAULT_MAX_BODY = 16 * 1024 * 1024;
@@ -54,7 +54,7 @@ public final class SimulatedBackup implements AutoCloseable {
             if (maxBody < 1) {
                 throw new IllegalArgumentException("maxBody must be positive");
             }
-            if (callDelay.isNegative() || authFailureDelay.isNegative()) {
+            if (authFailureDelay.isNegative()) {
                 throw new IllegalArgumentException("delays must not be negative");
             }
         }
@@ -70,7 +70,7 @@ public final class SimulatedBackup implements AutoCloseable {
                             new SimVip("0f1e2d3c-4b5a-4697-a8b9-cadbecfd0e1f", "lan", "LAN", 2,
                                     "192.168.1.1", 24, "LAN CARP")),
                     SimService.SMALL_INSTALL, DEFAULT_MAX_BODY, true, OpnsenseRelease.NEWEST,
-                    java.time.Duration.ZERO, DEFAULT_AUTH_FAILURE_DELAY, false, true);
+                    CallDelay.NONE, DEFAULT_AUTH_FAILURE_DELAY, false, true);
         }
 
         public Options withXmlRpcCredentials(String user, String password) {
@@ -116,12 +116,18 @@ public final class SimulatedBackup implements AutoCloseable {
         }
 
         /**
-         * Every XML-RPC and API call takes at least this long before it is answered (default zero). A real backup
-         * takes 50-500 ms a call (a small restore about 260 ms, an authenticated firmware_version about 800 ms).
+         * How long each XML-RPC and API call takes before it is answered, by call and body size (default
+         * {@link CallDelay#NONE}); added to (not instead of) {@link SimulatedBackup#setXmlRpcDelay} and a failed
+         * login's delay. A real backup takes 50-500 ms a call.
          */
-        public Options withCallDelay(java.time.Duration delay) {
+        public Options withCallDelay(CallDelay byCall) {
             return new Options(xmlRpcUser, xmlRpcPassword, apiKey, apiSecret, vips, services, maxBody, recording,
-                    release, delay, authFailureDelay, refuseOwnAddress, apiPrivileged);
+                    release, byCall, authFailureDelay, refuseOwnAddress, apiPrivileged);
+        }
+
+        /** Every XML-RPC and API call takes {@code delay} ({@link CallDelay#constant}). */
+        public Options withCallDelay(java.time.Duration delay) {
+            return withCallDelay(CallDelay.constant(delay));
         }
 
         /**
@@ -268,15 +274,6 @@ public final class SimulatedBackup implements AutoCloseable {
     public void cutAfterReading(Cut cut) {
         handler.cutAfterReading(cut);
 
-    }
-
-    /**
-     * How long the backup takes for each call, as OPNsense's PHP does (tens to hundreds of ms): {@code byCall} gets
-     * the XML-RPC method name ({@code "-"} when the body is no call) or the API path, and the body's size in bytes,
-     * and its answer is added to (not instead of) {@link #setXmlRpcDelay}. The benchmark's backup sets it.
-     */
-    public void setCallDelay(java.util.function.BiFunction<String, Integer, java.time.Duration> byCall) {
-        handler.setCallDelay(byCall);
     }
 
     /** How long a kept-alive connection may sit unused before the backup closes it (lighttpd: 5 s by default). */

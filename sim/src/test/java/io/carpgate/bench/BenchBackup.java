@@ -1,6 +1,7 @@
 package io.carpgate.bench;
 
 import io.carpgate.carp.CarpStatus;
+import io.carpgate.sim.CallDelay;
 import io.carpgate.sim.SimulatedBackup;
 import java.io.IOException;
 import java.time.Duration;
@@ -44,12 +45,11 @@ public final class BenchBackup {
                 .withXmlRpcCredentials(USER, PASSWORD)
                 .withApiCredentials(API_KEY, API_SECRET)
                 .withMaxBody(MAX_BODY)
-                .withoutRecording())) {
+                .withoutRecording()
+                .withCallDelay(java.util.List.of(args).contains("--opnsense-delays")
+                        ? BenchBackup::opnsenseDelay : CallDelay.NONE))) {
             // wg0 (VHID 7 on opt2) may start, wg1 (VHID 2 on lan) stays BACKUP.
             backup.setCarpStatus(7, "opt2", CarpStatus.MASTER);
-            if (java.util.List.of(args).contains("--opnsense-delays")) {
-                backup.setCallDelay(BenchBackup::opnsenseDelay);
-            }
             System.out.println("PORT " + backup.baseUrl().getPort());
             System.out.println("PIN " + backup.fingerprint());
             System.out.flush();

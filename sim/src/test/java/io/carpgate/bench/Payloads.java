@@ -38,12 +38,7 @@ final class Payloads {
     private Payloads() {}
 
     static byte[] firmwareVersion() {
-        return """
-                <?xml version="1.0"?>
-                <methodCall>
-                <methodName>opnsense.firmware_version</methodName>
-                <params>
-                </params></methodCall>""".getBytes(StandardCharsets.UTF_8);
+        return plain("opnsense.firmware_version");
     }
 
     /** A call without parameters, as IXR writes one (filter_configure, list_services, ...). */
@@ -67,16 +62,7 @@ final class Payloads {
     }
 
     static byte[] restartWireGuard(String instanceUuid) {
-        return ("""
-                <?xml version="1.0"?>
-                <methodCall>
-                <methodName>opnsense.restart_service</methodName>
-                <params>
-                <param><value><struct>
-                  <member><name>service</name><value><string>wireguard</string></value></member>
-                  <member><name>id</name><value><string>%s</string></value></member>
-                </struct></value></param>
-                </params></methodCall>""").formatted(instanceUuid).getBytes(StandardCharsets.UTF_8);
+        return restartService("wireguard", instanceUuid);
     }
 
     /** A restore of at least {@code targetBytes} (and at most a few hundred bytes more), with 200 peers. */

@@ -2,6 +2,7 @@ package io.carpgate.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.carpgate.sim.CallDelay;
 import io.carpgate.sim.SimService;
 import io.carpgate.sim.SimulatedBackup;
 import java.net.URI;
@@ -65,6 +66,30 @@ class BackupByReleaseEndToEndTest {
             assertThat(http.post(xmlrpc, RawHttps.basic(Pair.SYNC_USER, Pair.SYNC_PASSWORD), firmware()).text())
                     .contains("<member><name>firmware</name>");
             assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(callDelay);
+        }
+    }
+
+    @Test
+    void aByCallDelayIsAskedWithEachCallsNameAndSizeAndHeldToItsAnswer() throws Exception {
+        // The benchmark's backup takes as long per call as OPNsense's PHP: the delay is chosen by call and size.
+        Duration firmwareDelay = Duration.ofMillis(300);
+        List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+        CallDelay byCall = (call, bytes) -> {
+            asked.add(call + " " + bytes);
+            return call.equals("opnsense.firmware_version") ? firmwareDelay : Duration.ZERO;
+        };
+        try (SimulatedBackup backup = SimulatedBackup.start(options().withCallDelay(byCall))) {
+            URI xmlrpc = URI.create(backup.baseUrl() + "/xmlrpc.php");
+            RawHttps http = new RawHttps();
+            byte[] list = LIST.getBytes(StandardCharsets.UTF_8);
+            assertThat(http.post(xmlrpc, RawHttps.basic(Pair.SYNC_USER, Pair.SYNC_PASSWORD), list).text())
+                    .contains("<methodResponse>");
+            long started = System.nanoTime();
+            assertThat(http.post(xmlrpc, RawHttps.basic(Pair.SYNC_USER, Pair.SYNC_PASSWORD), firmware()).text())
+                    .contains("<member><name>firmware</name>");
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(firmwareDelay);
+            assertThat(asked).containsExactly("opnsense.list_services " + list.length,
+                    "opnsense.firmware_version " + firmware().length);
         }
     }
 

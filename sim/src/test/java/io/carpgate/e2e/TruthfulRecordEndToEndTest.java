@@ -169,9 +169,9 @@ class TruthfulRecordEndToEndTest {
                 if (kind.name().equals("reset")) {
                     // A reset reaches the JDK as ECONNRESET before or during the TLS handshake, or, when the RST
                     // overtakes the read, as an end of stream ("Abruptly closed by peer", or Jetty's own EOF when the
-                    // connection is closed before its handshake began): each is said in plain words, as not delivered.
-                    assertThat(answer.text()).as(kind.name()).containsPattern("connection (reset|closed) by the backup"
-                            + "|TLS handshake failed: (Abruptly closed by peer|Connection reset by peer)");
+                    // connection is closed before its handshake began): each is said as the reset or close it is
+                    // (never as a TLS failure, FailureWords), in plain words, as not delivered.
+                    assertThat(answer.text()).as(kind.name()).containsPattern("connection (reset|closed) by the backup");
                 } else {
                     assertThat(answer.text()).as(kind.name()).contains(kind.expected());
                 }
