@@ -26,7 +26,7 @@ class AotTrainingCommandTest {
     @Test
     void itIsNotAmongTheCommandsAnAdminIsShown() {
         CliRun help = CliRun.of("--help");
-        assertThat(help.out()).contains("run", "check", "demo").doesNotContain("aot-training");
+        assertThat(help.out()).contains("run", "check").doesNotContain("aot-training");
     }
 
     private static List<Path> leftovers() throws Exception {
