@@ -3,6 +3,7 @@ package io.carpgate.proxy;
 import io.carpgate.observe.Exchange;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.client.AbstractConnectionPool;
 import org.eclipse.jetty.client.Destination;
@@ -13,13 +14,17 @@ import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.http.HttpURI;
 import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.io.ClientConnectionFactory;
 import org.eclipse.jetty.io.ClientConnector;
+import org.eclipse.jetty.io.ssl.SslClientConnectionFactory;
+import org.eclipse.jetty.io.ssl.SslConnection;
 import org.eclipse.jetty.proxy.ProxyHandler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import javax.net.ssl.SSLException;
 
 /**
  * The last stage: sends the request, whose body the earlier stages serve through its own {@code read()}, to
@@ -55,12 +60,44 @@ final class Forwarder extends ProxyHandler {
     /** ProxyHandler configures this client for proxying (no content decoding, proxy protocol handlers). */
     @Override
     protected HttpClient newHttpClient() {
-        ClientConnector connector = new ClientConnector();
+        ClientConnector connector = new HandshakingConnector();
         connector.setSslContextFactory(upstream.tls());
         QueuedThreadPool threads = new QueuedThreadPool();
         threads.setName("carpgate-upstream");
         connector.setExecutor(threads);
         return new HttpClient(new HttpClientTransportDynamic(connector));
+    }
+
+    /**
+     * Starts each connection's TLS handshake with the backup as soon as its TCP connect completes. Jetty's client
+     * otherwise leaves a new engine untouched until the first request is written (its read interest alone sends
+     * nothing, and the server speaks only after the ClientHello), so the connection {@link #prepare} opens at the accept
+     * would hold just a TCP connect, and the whole handshake would follow the master's request instead of overlapping
+     * it ({@code PreparedUpstreamEndToEndTest}). Only the first flight is started earlier; no request byte is sent.
+     */
+    private static final class HandshakingConnector extends ClientConnector {
+        @Override
+        public ClientConnectionFactory newSslClientConnectionFactory(SslContextFactory.Client tls,
+                                                                     ClientConnectionFactory http) {
+            return new SslClientConnectionFactory(tls == null ? getSslContextFactory() : tls, getByteBufferPool(),
+                    getExecutor(), http) {
+                @Override
+                public org.eclipse.jetty.io.Connection customize(org.eclipse.jetty.io.Connection connection,
+                                                                 Map<String, Object> context) {
+                    org.eclipse.jetty.io.Connection customized = super.customize(connection, context);
+                    if (connection instanceof SslConnection tlsConnection) {
+                        try {
+                            // Before the connection opens: its first read interest then sees NEED_WRAP and flushes the
+                            // ClientHello (SslConnection.needsFillInterest), on Jetty's threads.
+                            tlsConnection.getSSLEngine().beginHandshake();
+                        } catch (SSLException e) {
+                            throw new IllegalStateException("cannot start the TLS handshake with the backup", e);
+                        }
+                    }
+                    return customized;
+                }
+            };
+        }
     }
 
     @Override
@@ -76,7 +113,7 @@ final class Forwarder extends ProxyHandler {
      * one is opened now (TCP and TLS handshake), so that it overlaps the master's own handshake and request instead of
      * following them. At most one per accept and only when none is ready, within the client's connection limit.
      */
-    void prepare() {
+    synchronized void prepare() { // the check and the pre-create as one step: one pending connection at most
         HttpClient client = getHttpClient();
         if (client == null || !client.isRunning()) {
             return;
