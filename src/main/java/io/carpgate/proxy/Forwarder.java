@@ -178,11 +178,42 @@ final class Forwarder extends ProxyHandler {
         if (!Boolean.TRUE.equals(proxyToServerRequest.getAttributes().get(LAST_BYTE_HANDED))) {
             return false;
         }
+        return handshakeFinished(proxyToServerRequest).orElse(true); // not a connection carpgate knows: the safe thing
+    }
+
+    /**
+     * Whether the TLS handshake of the connection the request went to has finished, when it is a TLS connection of this
+     * client. JSSE names the cipher suite SSL_NULL_WITH_NULL_NULL until the first handshake completes.
+     */
+    private static java.util.Optional<Boolean> handshakeFinished(org.eclipse.jetty.client.Request proxyToServerRequest) {
         if (proxyToServerRequest.getConnection() instanceof org.eclipse.jetty.io.Connection connection
                 && connection.getEndPoint() instanceof org.eclipse.jetty.io.ssl.SslConnection.SslEndPoint tls) {
-            return !"SSL_NULL_WITH_NULL_NULL".equals(tls.getSslConnection().getSSLEngine().getSession().getCipherSuite());
+            return java.util.Optional.of(!"SSL_NULL_WITH_NULL_NULL".equals(
+                    tls.getSslConnection().getSSLEngine().getSession().getCipherSuite()));
         }
-        return true; // not a connection carpgate knows: say the safe thing
+        return java.util.Optional.empty();
+    }
+
+    /**
+     * A TLS failure on a connection whose handshake never finished is the handshake's failure, and is said so. Jetty
+     * names it so itself only on some paths: with the handshake started at the connect ({@link HandshakingConnector}),
+     * the response side may get JSSE's bare {@link SSLException} (a backup that answers plain HTTP: "Unrecognized SSL
+     * message").
+     */
+    private static Throwable asHandshakeFailure(Throwable failure, org.eclipse.jetty.client.Request proxyToServerRequest) {
+        SSLException tls = null;
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof javax.net.ssl.SSLHandshakeException) {
+                return failure;
+            }
+            if (tls == null && t instanceof SSLException e) {
+                tls = e;
+            }
+        }
+        if (tls == null || !handshakeFinished(proxyToServerRequest).map(done -> !done).orElse(false)) {
+            return failure;
+        }
+        return new javax.net.ssl.SSLHandshakeException(tls.getMessage()).initCause(failure);
     }
 
     /** Only a Via header: the backup learns nothing about the master's address it does not already know. */
@@ -278,7 +309,8 @@ final class Forwarder extends ProxyHandler {
         if (mayHaveRun(exchange, proxyToServerRequest)) {
             exchange.sentWhole();
         }
-        UpstreamFailure said = UpstreamFailure.of(failure, upstream.timeout(), exchange.wasSentWhole());
+        UpstreamFailure said = UpstreamFailure.of(asHandshakeFailure(failure, proxyToServerRequest), upstream.timeout(),
+                exchange.wasSentWhole());
         Settling.of(clientToProxyRequest).ifPresent(s -> s.failed(exchange.wasSentWhole(), said.reason()));
         exchange.failed(said.reason());
         if (proxyToClientResponse.isCommitted()) {
