@@ -3,6 +3,7 @@ package io.carpgate.proxy;
 import io.carpgate.observe.Exchange;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.client.AbstractConnectionPool;
 import org.eclipse.jetty.client.Destination;
@@ -13,13 +14,17 @@ import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.http.HttpURI;
 import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.io.ClientConnectionFactory;
 import org.eclipse.jetty.io.ClientConnector;
+import org.eclipse.jetty.io.ssl.SslClientConnectionFactory;
+import org.eclipse.jetty.io.ssl.SslConnection;
 import org.eclipse.jetty.proxy.ProxyHandler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import javax.net.ssl.SSLException;
 
 /**
  * The last stage: sends the request, whose body the earlier stages serve through its own {@code read()}, to
@@ -55,12 +60,44 @@ final class Forwarder extends ProxyHandler {
     /** ProxyHandler configures this client for proxying (no content decoding, proxy protocol handlers). */
     @Override
     protected HttpClient newHttpClient() {
-        ClientConnector connector = new ClientConnector();
+        ClientConnector connector = new HandshakingConnector();
         connector.setSslContextFactory(upstream.tls());
         QueuedThreadPool threads = new QueuedThreadPool();
         threads.setName("carpgate-upstream");
         connector.setExecutor(threads);
         return new HttpClient(new HttpClientTransportDynamic(connector));
+    }
+
+    /**
+     * Starts each connection's TLS handshake with the backup as soon as its TCP connect completes. Jetty's client
+     * otherwise leaves a new engine untouched until the first request is written (its read interest alone sends
+     * nothing, and the server speaks only after the ClientHello), so the connection {@link #prepare} opens at the accept
+     * would hold just a TCP connect, and the whole handshake would follow the master's request instead of overlapping
+     * it ({@code PreparedUpstreamEndToEndTest}). Only the first flight is started earlier; no request byte is sent.
+     */
+    private static final class HandshakingConnector extends ClientConnector {
+        @Override
+        public ClientConnectionFactory newSslClientConnectionFactory(SslContextFactory.Client tls,
+                                                                     ClientConnectionFactory http) {
+            return new SslClientConnectionFactory(tls == null ? getSslContextFactory() : tls, getByteBufferPool(),
+                    getExecutor(), http) {
+                @Override
+                public org.eclipse.jetty.io.Connection customize(org.eclipse.jetty.io.Connection connection,
+                                                                 Map<String, Object> context) {
+                    org.eclipse.jetty.io.Connection customized = super.customize(connection, context);
+                    if (connection instanceof SslConnection tlsConnection) {
+                        try {
+                            // Before the connection opens: its first read interest then sees NEED_WRAP and flushes the
+                            // ClientHello (SslConnection.needsFillInterest), on Jetty's threads.
+                            tlsConnection.getSSLEngine().beginHandshake();
+                        } catch (SSLException e) {
+                            throw new IllegalStateException("cannot start the TLS handshake with the backup", e);
+                        }
+                    }
+                    return customized;
+                }
+            };
+        }
     }
 
     @Override
@@ -76,7 +113,7 @@ final class Forwarder extends ProxyHandler {
      * one is opened now (TCP and TLS handshake), so that it overlaps the master's own handshake and request instead of
      * following them. At most one per accept and only when none is ready, within the client's connection limit.
      */
-    void prepare() {
+    synchronized void prepare() { // the check and the pre-create as one step: one pending connection at most
         HttpClient client = getHttpClient();
         if (client == null || !client.isRunning()) {
             return;
@@ -141,11 +178,42 @@ final class Forwarder extends ProxyHandler {
         if (!Boolean.TRUE.equals(proxyToServerRequest.getAttributes().get(LAST_BYTE_HANDED))) {
             return false;
         }
+        return handshakeFinished(proxyToServerRequest).orElse(true); // not a connection carpgate knows: the safe thing
+    }
+
+    /**
+     * Whether the TLS handshake of the connection the request went to has finished, when it is a TLS connection of this
+     * client. JSSE names the cipher suite SSL_NULL_WITH_NULL_NULL until the first handshake completes.
+     */
+    private static java.util.Optional<Boolean> handshakeFinished(org.eclipse.jetty.client.Request proxyToServerRequest) {
         if (proxyToServerRequest.getConnection() instanceof org.eclipse.jetty.io.Connection connection
                 && connection.getEndPoint() instanceof org.eclipse.jetty.io.ssl.SslConnection.SslEndPoint tls) {
-            return !"SSL_NULL_WITH_NULL_NULL".equals(tls.getSslConnection().getSSLEngine().getSession().getCipherSuite());
+            return java.util.Optional.of(!"SSL_NULL_WITH_NULL_NULL".equals(
+                    tls.getSslConnection().getSSLEngine().getSession().getCipherSuite()));
         }
-        return true; // not a connection carpgate knows: say the safe thing
+        return java.util.Optional.empty();
+    }
+
+    /**
+     * A TLS failure on a connection whose handshake never finished is the handshake's failure, and is said so. Jetty
+     * names it so itself only on some paths: with the handshake started at the connect ({@link HandshakingConnector}),
+     * the response side may get JSSE's bare {@link SSLException} (a backup that answers plain HTTP: "Unrecognized SSL
+     * message").
+     */
+    private static Throwable asHandshakeFailure(Throwable failure, org.eclipse.jetty.client.Request proxyToServerRequest) {
+        SSLException tls = null;
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof javax.net.ssl.SSLHandshakeException) {
+                return failure;
+            }
+            if (tls == null && t instanceof SSLException e) {
+                tls = e;
+            }
+        }
+        if (tls == null || !handshakeFinished(proxyToServerRequest).map(done -> !done).orElse(false)) {
+            return failure;
+        }
+        return new javax.net.ssl.SSLHandshakeException(tls.getMessage()).initCause(failure);
     }
 
     /** Only a Via header: the backup learns nothing about the master's address it does not already know. */
@@ -241,7 +309,8 @@ final class Forwarder extends ProxyHandler {
         if (mayHaveRun(exchange, proxyToServerRequest)) {
             exchange.sentWhole();
         }
-        UpstreamFailure said = UpstreamFailure.of(failure, upstream.timeout(), exchange.wasSentWhole());
+        UpstreamFailure said = UpstreamFailure.of(asHandshakeFailure(failure, proxyToServerRequest), upstream.timeout(),
+                exchange.wasSentWhole());
         Settling.of(clientToProxyRequest).ifPresent(s -> s.failed(exchange.wasSentWhole(), said.reason()));
         exchange.failed(said.reason());
         if (proxyToClientResponse.isCommitted()) {

@@ -1,0 +1,138 @@
+package io.carpgate.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.carpgate.sim.SimulatedBackup;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The connection to the backup that an allowed client's accept opens is ready when the call needs it: its TLS
+ * handshake with the backup has completed while the master is still sending, not at the call's first request byte;
+ * and a later connection to the backup, after the kept one expired, resumes the TLS session instead of a full
+ * handshake. The backup is the JDK's own TLS server, recording per connection when its handshake completed and when
+ * the first request byte came.
+ */
+@EndToEnd
+class PreparedUpstreamEndToEndTest {
+    /** Nothing reads the backup's API on its own: only an accept starts a CARP read. */
+    private static final String QUIET = "limits: {carp-cache: 2s, carp-refresh: off}\nwatch: {interval: off}\n";
+    private static final String XMLRPC = "POST /xmlrpc.php ";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void theConnectionOpenedAtTheAcceptHasFinishedItsHandshakeWhileTheMasterIsStillSending() throws Exception {
+        // The backup closes the sync path's connection after each answer and keeps the API's open, so an accept's CARP
+        // read goes out on a kept connection and the only new connection is the one the accept opens for the call.
+        try (HandshakeTimedBackup backup = new HandshakeTimedBackup(line -> line.startsWith(XMLRPC));
+             SimulatedBackup unused = SimulatedBackup.start(SimulatedBackup.Options.defaults());
+             Pair pair = Pair.start(dir, unused, backup.url(), backup.fingerprint().toString(), QUIET, null)) {
+            byte[] call = Files.readAllBytes(PythonMaster.fixtures().resolve("firmware_version.request.xml"));
+            // A first call settles what start-up and the first accept open (the API's connections); the sync path's
+            // connection it used is closed by the backup, so none is ready for the call under test.
+            assertThat(post(pair, call, null, 0).text()).startsWith("HTTP/1.1 200");
+            Awaitility.await("the sync path's connections closed").atMost(ExchangeRecorder.DEADLINE)
+                    .pollInterval(Duration.ofMillis(5)).until(() -> backup.connections().stream()
+                            .allMatch(c -> c.closedByClientNanos.get() != null || c.carries("GET /api/")));
+            int before = backup.connections().size();
+
+            Sent sent = post(pair, call, backup, before);
+            List<HandshakeTimedBackup.Connection> since = backup.connections().subList(before,
+                    backup.connections().size());
+            assertThat(sent.text()).startsWith("HTTP/1.1 200").contains("<name>firmware</name>");
+            List<HandshakeTimedBackup.Connection> sync = since.stream().filter(c -> c.carries(XMLRPC)).toList();
+            assertThat(sync).as("the call went out on one new connection: " + since).hasSize(1);
+            assertThat(since).as("every other new connection is the API's").allMatch(c -> c.carries(XMLRPC)
+                    || c.requestLines.stream().allMatch(line -> line.startsWith("GET /api/")));
+            HandshakeTimedBackup.Connection used = sync.get(0);
+            assertThat(used.requestLines).containsExactly("POST /xmlrpc.php HTTP/1.1");
+            assertThat(used.handshakeDoneNanos.get()).as("the handshake completed before the master's last byte")
+                    .isLessThan(sent.lastByteNanos());
+            assertThat(used.firstByteNanos.get()).as("nothing was sent on it before the master's last byte")
+                    .isGreaterThan(sent.lastByteNanos());
+        }
+    }
+
+    @Test
+    void aConnectionToTheBackupAfterTheKeptOneExpiredResumesTheTlsSession() throws Exception {
+        // The backup keeps every connection open: the sync path's is closed by carpgate, after 4 s unused.
+        try (HandshakeTimedBackup backup = new HandshakeTimedBackup(line -> false);
+             SimulatedBackup unused = SimulatedBackup.start(SimulatedBackup.Options.defaults());
+             Pair pair = Pair.start(dir, unused, backup.url(), backup.fingerprint().toString(), QUIET, null)) {
+            byte[] call = Files.readAllBytes(PythonMaster.fixtures().resolve("firmware_version.request.xml"));
+            assertThat(post(pair, call, null, 0).text()).startsWith("HTTP/1.1 200");
+            HandshakeTimedBackup.Connection first = syncConnections(backup).get(0);
+            assertThat(first.fullHandshake).as("the sync path's first connection: a full handshake").isTrue();
+            long answered = System.nanoTime();
+            Awaitility.await("carpgate closed its unused connection to the backup").atMost(ExchangeRecorder.DEADLINE)
+                    .pollInterval(Duration.ofMillis(20)).until(() -> first.closedByClientNanos.get() != null);
+            assertThat(Duration.ofNanos(first.closedByClientNanos.get() - answered))
+                    .as("closed for idleness, not at once").isGreaterThan(Duration.ofSeconds(3));
+
+            assertThat(post(pair, call, null, 0).text()).startsWith("HTTP/1.1 200");
+            List<HandshakeTimedBackup.Connection> sync = syncConnections(backup);
+            assertThat(sync).as("the second call went out on a new connection").hasSize(2);
+            assertThat(sync.get(1).handshaken()).isTrue();
+            assertThat(sync.get(1).fullHandshake).as("the new connection resumed the session (no certificate sent)")
+                    .isFalse();
+        }
+    }
+
+    private static List<HandshakeTimedBackup.Connection> syncConnections(HandshakeTimedBackup backup) {
+        return backup.connections().stream().filter(c -> c.carries(XMLRPC)).toList();
+    }
+
+    /**
+     * Handshaken 50 ms ago and no request since: the connection the accept opened, not one of the API's (whose request
+     * follows its handshake at once); the assertions after the call check which connection the call used.
+     */
+    private static boolean quietSinceItsHandshake(HandshakeTimedBackup.Connection c) {
+        Long done = c.handshakeDoneNanos.get();
+        return done != null && c.firstByteNanos.get() == null
+                && System.nanoTime() - done > Duration.ofMillis(50).toNanos();
+    }
+
+    record Sent(String text, long lastByteNanos) {}
+
+    /**
+     * The master's call through carpgate, on one TLS connection. With a {@code backup}, the master sends the head and
+     * half the body, waits until the backup has seen a connection past {@code connectionsBefore} finish its TLS
+     * handshake (the one the accept opened), and only then sends the rest: a handshake that waited for the call's
+     * first request byte never completes before the deadline, and fails the test.
+     */
+    private static Sent post(Pair pair, byte[] body, HandshakeTimedBackup backup, int connectionsBefore)
+            throws Exception {
+        String head = "POST /xmlrpc.php HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: XML_RPC\r\nContent-Type: text/xml\r\n"
+                + "Authorization: " + RawHttps.basic(Pair.SYNC_USER, Pair.SYNC_PASSWORD) + "\r\n"
+                + "Content-Length: " + body.length + "\r\nConnection: close\r\n\r\n";
+        try (RawTls master = new RawTls(pair.carpgate.port(), 30_000)) {
+            int half = body.length / 2;
+            master.send(head.getBytes(StandardCharsets.US_ASCII));
+            master.send(Arrays.copyOfRange(body, 0, half));
+            if (backup != null) {
+                try {
+                    Awaitility.await("a connection to the backup handshaken while the master is still sending")
+                            .atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(2))
+                            .until(() -> backup.connections().stream().skip(connectionsBefore)
+                                    .anyMatch(PreparedUpstreamEndToEndTest::quietSinceItsHandshake));
+                } catch (org.awaitility.core.ConditionTimeoutException e) {
+                    throw new AssertionError("no connection to the backup finished its TLS handshake while the master "
+                            + "held the rest of its body; new connections: "
+                            + backup.connections().subList(connectionsBefore, backup.connections().size()), e);
+                }
+            }
+            long lastByte = System.nanoTime();
+            master.send(Arrays.copyOfRange(body, half, body.length));
+            return new Sent(master.readAll(), lastByte);
+        }
+    }
+}
