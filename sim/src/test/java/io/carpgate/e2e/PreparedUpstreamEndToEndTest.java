@@ -63,6 +63,40 @@ class PreparedUpstreamEndToEndTest {
     }
 
     @Test
+    @SuppressWarnings("try") // the bare connections are held open on purpose: their accepts are what is tested
+    void manyAcceptsAtOnceOpenOneConnectionToTheBackupAndSendNothingOnIt() throws Exception {
+        try (HandshakeTimedBackup backup = new HandshakeTimedBackup(line -> line.startsWith(XMLRPC));
+             SimulatedBackup unused = SimulatedBackup.start(SimulatedBackup.Options.defaults());
+             Pair pair = Pair.start(dir, unused, backup.url(), backup.fingerprint().toString(), QUIET, null)) {
+            byte[] call = Files.readAllBytes(PythonMaster.fixtures().resolve("firmware_version.request.xml"));
+            assertThat(post(pair, call, null, 0).text()).startsWith("HTTP/1.1 200");
+            Awaitility.await("the sync path's connections closed").atMost(ExchangeRecorder.DEADLINE)
+                    .pollInterval(Duration.ofMillis(5)).until(() -> backup.connections().stream()
+                            .allMatch(c -> c.closedByClientNanos.get() != null || c.carries("GET /api/")));
+            int before = backup.connections().size();
+            List<java.net.Socket> bare = new java.util.ArrayList<>();
+            try {
+                for (int i = 0; i < 6; i++) { // within the per-client limit; no TLS byte is sent on any of them
+                    bare.add(new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), pair.carpgate.port()));
+                }
+                java.util.function.Supplier<Long> prepared = () -> backup.connections().stream().skip(before)
+                        .filter(PreparedUpstreamEndToEndTest::quietSinceItsHandshake).count();
+                Awaitility.await("a connection to the backup opened and handshaken for the accepts")
+                        .atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(5)).until(() -> prepared.get() == 1);
+                // Held for a second (shorter than the 4 s an unused one is kept): never a second one, nothing sent.
+                Awaitility.await("still one, and nothing sent on it").during(Duration.ofSeconds(1))
+                        .atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(20))
+                        .until(() -> prepared.get() == 1 && backup.connections().stream().skip(before)
+                                .noneMatch(c -> c.carries(XMLRPC)));
+            } finally {
+                for (java.net.Socket socket : bare) {
+                    socket.close();
+                }
+            }
+        }
+    }
+
+    @Test
     void aConnectionToTheBackupAfterTheKeptOneExpiredResumesTheTlsSession() throws Exception {
         // The backup keeps every connection open: the sync path's is closed by carpgate, after 4 s unused.
         try (HandshakeTimedBackup backup = new HandshakeTimedBackup(line -> false);
