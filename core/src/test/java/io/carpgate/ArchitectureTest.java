@@ -1,6 +1,5 @@
 package io.carpgate;
 
-import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 import com.tngtech.archunit.base.DescribedPredicate;
@@ -8,8 +7,8 @@ import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
-import io.carpgate.e2e.EndToEnd;
 import io.carpgate.policy.Gatekeeper;
+import io.carpgate.testkit.ArchRules;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,25 +34,18 @@ class ArchitectureTest {
                         source.getUri()))).orElse(false));
     }
 
-    /** A class of carpgate's own outside the given packages. */
-    private static DescribedPredicate<JavaClass> carpgateOutside(String... packages) {
-        String[] patterns = java.util.Arrays.stream(packages).map(p -> "io.carpgate." + p + "..").toArray(String[]::new);
-        return JavaClass.Predicates.resideInAPackage("io.carpgate..")
-                .and(DescribedPredicate.not(JavaClass.Predicates.resideInAnyPackage(patterns)))
-                .as("carpgate classes outside " + String.join(", ", packages));
-    }
 
     @Test
     void readingRequestsDependsOnNoOtherPackageOfCarpgate() {
         noClasses().that().resideInAPackage("io.carpgate.xmlrpc..")
-                .should().dependOnClassesThat(carpgateOutside("xmlrpc"))
+                .should().dependOnClassesThat(ArchRules.carpgateOutside("xmlrpc"))
                 .check(MAIN);
     }
 
     @Test
     void theCarpViewDependsOnNoOtherPackageOfCarpgate() {
         noClasses().that().resideInAPackage("io.carpgate.carp..")
-                .should().dependOnClassesThat(carpgateOutside("carp"))
+                .should().dependOnClassesThat(ArchRules.carpgateOutside("carp"))
                 .check(MAIN);
     }
 
@@ -61,7 +53,7 @@ class ArchitectureTest {
     @Test
     void theDecisionDependsOnlyOnReadingAndTheCarpView() {
         noClasses().that().resideInAPackage("io.carpgate.policy..").and().doNotBelongToAnyOf(Gatekeeper.class)
-                .should().dependOnClassesThat(carpgateOutside("policy", "xmlrpc", "carp"))
+                .should().dependOnClassesThat(ArchRules.carpgateOutside("policy", "xmlrpc", "carp"))
                 .orShould().dependOnClassesThat().belongToAnyOf(Gatekeeper.class)
                 .check(MAIN);
     }
@@ -70,7 +62,7 @@ class ArchitectureTest {
     @Test
     void theGatekeeperDependsOnlyOnTheDecisionThePairMemoryReadingAndTheCarpView() {
         noClasses().that().belongToAnyOf(Gatekeeper.class)
-                .should().dependOnClassesThat(carpgateOutside("policy", "memory", "xmlrpc", "carp"))
+                .should().dependOnClassesThat(ArchRules.carpgateOutside("policy", "memory", "xmlrpc", "carp"))
                 .check(MAIN);
     }
 
@@ -89,7 +81,7 @@ class ArchitectureTest {
     @Test
     void thePairMemoryDependsOnlyOnTheDecisionAndReading() {
         noClasses().that().resideInAPackage("io.carpgate.memory..")
-                .should().dependOnClassesThat(carpgateOutside("memory", "policy", "xmlrpc", "carp"))
+                .should().dependOnClassesThat(ArchRules.carpgateOutside("memory", "policy", "xmlrpc", "carp"))
                 .orShould().dependOnClassesThat().belongToAnyOf(Gatekeeper.class)
                 .check(MAIN);
     }
@@ -104,7 +96,7 @@ class ArchitectureTest {
     @Test
     void theWatchDependsOnlyOnTheCarpViewAndTheDecisionsItems() {
         noClasses().that().resideInAPackage("io.carpgate.watch..")
-                .should().dependOnClassesThat(carpgateOutside("watch", "carp", "policy"))
+                .should().dependOnClassesThat(ArchRules.carpgateOutside("watch", "carp", "policy"))
                 .check(MAIN);
         noClasses().that().resideInAPackage("io.carpgate..")
                 .and(DescribedPredicate.not(JavaClass.Predicates.resideInAnyPackage("io.carpgate.watch..",
@@ -134,15 +126,12 @@ class ArchitectureTest {
     @Test
     void theParityReferenceImportsNoMainCode() {
         noClasses().that().resideInAPackage("io.carpgate.reference..")
-                .should().dependOnClassesThat(carpgateOutside("reference"))
+                .should().dependOnClassesThat(ArchRules.carpgateOutside("reference"))
                 .check(TESTS);
     }
 
     @Test
     void everyTestOfTheEndToEndPackageIsTaggedSoMvnTestLeavesItOut() {
-        classes().that().resideInAPackage("io.carpgate.e2e..").and().haveSimpleNameEndingWith("Test")
-                .and().areTopLevelClasses()
-                .should().beAnnotatedWith(EndToEnd.class)
-                .check(TESTS);
+        ArchRules.END_TO_END_TESTS_ARE_TAGGED.check(TESTS);
     }
 }

@@ -1,16 +1,13 @@
 package io.carpgate.sim;
 
-import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
-import com.tngtech.archunit.base.DescribedPredicate;
-import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import io.carpgate.demo.DemoCommand;
-import io.carpgate.e2e.EndToEnd;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
+import io.carpgate.testkit.ArchRules;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,17 +28,11 @@ class SimArchitectureTest {
         }
     }
 
-    private static DescribedPredicate<JavaClass> carpgateOutside(String... packages) {
-        String[] patterns = java.util.Arrays.stream(packages).map(p -> "io.carpgate." + p + "..").toArray(String[]::new);
-        return JavaClass.Predicates.resideInAPackage("io.carpgate..")
-                .and(DescribedPredicate.not(JavaClass.Predicates.resideInAnyPackage(patterns)))
-                .as("carpgate classes outside " + String.join(", ", packages));
-    }
 
     @Test
     void theSimulatedBackupUsesOfTheProductOnlyTheCarpWordsAndTls() {
         noClasses().that().resideInAPackage("io.carpgate.sim..")
-                .should().dependOnClassesThat(carpgateOutside("sim", "carp", "tls"))
+                .should().dependOnClassesThat(ArchRules.carpgateOutside("sim", "carp", "tls"))
                 .check(MAIN);
     }
 
@@ -55,9 +46,6 @@ class SimArchitectureTest {
 
     @Test
     void everyTestOfTheEndToEndPackageIsTaggedSoMvnTestLeavesItOut() {
-        classes().that().resideInAPackage("io.carpgate.e2e..").and().haveSimpleNameEndingWith("Test")
-                .and().areTopLevelClasses()
-                .should().beAnnotatedWith(EndToEnd.class)
-                .check(TESTS);
+        ArchRules.END_TO_END_TESTS_ARE_TAGGED.check(TESTS);
     }
 }
