@@ -20,7 +20,6 @@ import org.junit.jupiter.api.io.TempDir;
 @EndToEnd
 class SlowClientsEndToEndTest {
     static final String AUTH = RawHttps.basic(Pair.SYNC_USER, Pair.SYNC_PASSWORD);
-    static final RawHttps HTTP = new RawHttps();
 
     @TempDir
     Path dir;
@@ -54,7 +53,7 @@ class SlowClientsEndToEndTest {
 
     private void stillServing(Pair pair) throws Exception {
         pair.backup.reset();
-        RawHttps.Answer answer = HTTP.post(pair.carpgate("/xmlrpc.php"), AUTH, firmware);
+        RawHttps.Answer answer = new RawHttps().post(pair.carpgate("/xmlrpc.php"), AUTH, firmware);
         assertThat(answer.status()).isEqualTo(200);
         assertThat(new String(answer.body(), StandardCharsets.UTF_8)).contains("firmware");
     }
@@ -101,7 +100,7 @@ class SlowClientsEndToEndTest {
     void aBackupSlowerThanTheRequestDeadlineIsStillWaitedFor() throws Exception {
         pair.backup.setXmlRpcDelay(java.time.Duration.ofMillis(4500));
         try {
-            RawHttps.Answer answer = HTTP.post(pair.carpgate("/xmlrpc.php"), AUTH, firmware);
+            RawHttps.Answer answer = new RawHttps().post(pair.carpgate("/xmlrpc.php"), AUTH, firmware);
             assertThat(answer.status()).isEqualTo(200);
             assertThat(answer.text()).contains("firmware");
         } finally {
