@@ -173,8 +173,9 @@ public final class Bench {
             return 0;
         }
         JsonNode burst = options.burst().equals("none") || options.cold().equals("only") ? null : burst();
-        int backupPort = startBackup(List.of());
-        String pin = backupPin;
+        StartedBackup started = startBackup(List.of());
+        int backupPort = started.port();
+        String pin = started.pin();
         JsonNode cold = null;
         if (!options.cold().equals("none")) {
             log("cold workload (issue #12): " + options.coldSamples() + " samples per variant");
@@ -354,7 +355,8 @@ public final class Bench {
 
     // ------------------------------------------------------------------------------------------ processes
 
-    private String backupPin;
+    /** A simulated backup this run started: where it listens and the pin of its certificate. */
+    private record StartedBackup(int port, String pin) {}
     private int carpgatePort;
     private Path nginxDir;
 
@@ -363,16 +365,20 @@ public final class Bench {
      * long per call as OPNsense's PHP, run before the other workloads (nothing else is running then).
      */
     private JsonNode burst() throws Exception {
-        int slowPort = startBackup(List.of("--opnsense-delays"));
+        StartedBackup slow = startBackup(List.of("--opnsense-delays"));
         log("burst-after-idle workload (issue #20): " + options.bursts() + " bursts, " + options.burstIdleSeconds()
                 + " s idle before each, against the backup with OPNsense's per-call delays");
-        return new BurstAfterIdle(out, slowPort, backupPin, options.nginx(),
+        return new BurstAfterIdle(out, slow.port(), slow.pin(), options.nginx(),
                 options.jar().getParent().getParent().resolve("bin/carpgate"),
                 java.time.Duration.ofSeconds(options.burstIdleSeconds()), options.bursts(), options.restoreSamples(),
                 Bench::log).run();
     }
 
-    private int startBackup(List<String> args) throws IOException {
+    /**
+     * Each backup prints its own port and pin: both are read from its own output (a pin kept from the backup before
+     * it pinned the next run's carpgate to a certificate it does not have).
+     */
+    private StartedBackup startBackup(List<String> args) throws IOException {
         Path javaBin = Paths.get(System.getProperty("java.home"), "bin", "java");
         List<String> cmd = new ArrayList<>(List.of(javaBin.toString(), "-Xmx2g", "-cp",
                 System.getProperty("java.class.path"), BenchBackup.class.getName()));
@@ -382,6 +388,7 @@ public final class Bench {
         Process p = start(pb);
         BufferedReader lines = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         Integer port = null;
+        String backupPin = null;
         for (int i = 0; i < 200 && (port == null || backupPin == null); i++) {
             String line = lines.readLine();
             if (line == null) {
@@ -400,7 +407,7 @@ public final class Bench {
         drain.setDaemon(true);
         drain.start();
         log("simulated backup on 127.0.0.1:" + port + " (pid " + p.pid() + ")");
-        return port;
+        return new StartedBackup(port, backupPin);
     }
 
     private int startNginx(int backupPort) throws Exception {

@@ -180,8 +180,10 @@ final class BurstAfterIdle {
             row.put("samples", restoreSamples);
             row.put("body_bytes", Files.size(out.resolve("master").resolve("restore" + s).resolve("request.xml")));
             for (String target : byTarget.keySet()) {
-                row.put(target + "_ms_median", ColdStart.median(byTarget.get(target).stream()
-                        .map(CurlMaster.Call::totalMs).toList()));
+                List<Double> totals = byTarget.get(target).stream().map(CurlMaster.Call::totalMs).toList();
+                row.put(target + "_ms_median", ColdStart.median(totals));
+                // Every sample in the order taken: a backup (or a proxy) still warming shows as a trend here.
+                totals.forEach(row.putArray(target + "_ms_samples")::add);
             }
             row.put("ratio", row.get(CARPGATE + "_ms_median").asDouble() / row.get(NGINX + "_ms_median").asDouble());
             log(String.format(Locale.ROOT, "%-16s nginx %8.1f ms  carpgate %8.1f ms  (%.2fx, medians of %d)", names[s],
