@@ -36,7 +36,7 @@ final class LexicalCheck {
         int i = start;
         while (i < end) {
             byte b = body[i];
-            if (b == (byte) 0xEF || (b >= 0 && b < 0x20)) {
+            if (mayBeNotXmlChar(b)) {
                 rejectIfNotXmlChar(body, i, end);
                 i++;
             } else if (b == '<') {
@@ -51,10 +51,12 @@ final class LexicalCheck {
 
     /** From a '<', returns the index just after the markup it opens (or {@code end}). */
     private static int skipMarkup(byte[] body, int at, int end) throws Rejection {
-        if (DocumentRange.startsWith(body, at, end, COMMENT_OPEN)) {
+        // Almost every '<' opens a tag: one byte tells the others ("<!", "<?") apart before any prefix compare.
+        byte second = at + 1 < end ? body[at + 1] : 0;
+        if (second == '!' && DocumentRange.startsWith(body, at, end, COMMENT_OPEN)) {
             return skipPast(body, at + COMMENT_OPEN.length, end, COMMENT_CLOSE);
         }
-        if (DocumentRange.startsWith(body, at, end, CDATA_OPEN)) {
+        if (second == '!' && DocumentRange.startsWith(body, at, end, CDATA_OPEN)) {
             int after = skipPast(body, at + CDATA_OPEN.length, end, CDATA_END);
             for (int i = at + CDATA_OPEN.length; i < after; i++) {
                 if (body[i] == '\r') {
@@ -64,14 +66,16 @@ final class LexicalCheck {
             }
             return after;
         }
-        if (DocumentRange.startsWith(body, at, end, PI_OPEN)) {
+        if (second == '?' && DocumentRange.startsWith(body, at, end, PI_OPEN)) {
             return skipPast(body, at + PI_OPEN.length, end, PI_CLOSE);
         }
         // A tag: '>' ends it unless inside a quoted attribute value.
         byte quote = 0;
         for (int i = at + 1; i < end; i++) {
             byte b = body[i];
-            rejectIfNotXmlChar(body, i, end);
+            if (mayBeNotXmlChar(b)) {
+                rejectIfNotXmlChar(body, i, end);
+            }
             if (quote != 0) {
                 if (b == quote) {
                     quote = 0;
@@ -87,12 +91,19 @@ final class LexicalCheck {
 
     private static int skipPast(byte[] body, int from, int end, byte[] terminator) throws Rejection {
         for (int i = from; i < end; i++) {
-            rejectIfNotXmlChar(body, i, end);
+            if (mayBeNotXmlChar(body[i])) {
+                rejectIfNotXmlChar(body, i, end);
+            }
             if (body[i] == terminator[0] && DocumentRange.startsWith(body, i, end, terminator)) {
                 return i + terminator.length;
             }
         }
         return end;
+    }
+
+    /** The only bytes {@link #rejectIfNotXmlChar} can reject: a C0 control, or the lead byte of U+FFFE/U+FFFF. */
+    private static boolean mayBeNotXmlChar(byte b) {
+        return b == (byte) 0xEF || (b >= 0 && b < 0x20);
     }
 
     private static void rejectIfNotXmlChar(byte[] body, int at, int end) throws Rejection {
