@@ -25,8 +25,19 @@ final class ByteOffsets {
             pos = base;
         }
         while (chars < charOffset && pos < end) {
+            // An ASCII byte is one char: most of an XML-RPC body is passed in this tight loop.
+            int stop = (int) Math.min(end, pos + (charOffset - chars));
+            int at = pos;
+            while (at < stop && body[at] >= 0) {
+                at++;
+            }
+            chars += at - pos;
+            pos = at;
+            if (chars == charOffset || pos >= end || body[pos] >= 0) {
+                continue; // done, or out of room: the loop's condition decides
+            }
             int lead = body[pos] & 0xFF;
-            int length = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
+            int length = lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
             chars += length == 4 ? 2 : 1; // four-byte sequences are surrogate pairs in Java
             pos += length;
         }

@@ -219,7 +219,8 @@ final class CallWalker {
                 throw new Rejection(Rejection.INVALID_REQUEST, "member without name");
             }
             requireElement("name", "member");
-            String name = name(readText("name"), "name");
+            // Below a value nothing of which is kept, the name chooses nothing: it is checked, never built.
+            String name = members == null ? skipName("name") : name(readText("name"), "name");
             if (!nextChild("member")) {
                 throw new Rejection(Rejection.INVALID_REQUEST, "member without value");
             }
@@ -260,10 +261,48 @@ final class CallWalker {
 
     private String name(String raw, String element) throws Rejection {
         String trimmed = PhpScalars.trim(raw);
-        if (trimmed.length() > limits.maxNameLength()) {
+        requireNameLength(trimmed.length(), element);
+        return trimmed;
+    }
+
+    private void requireNameLength(long trimmedLength, String element) throws Rejection {
+        if (trimmedLength > limits.maxNameLength()) {
             throw new Rejection(Rejection.INVALID_REQUEST, element + " longer than " + limits.maxNameLength());
         }
-        return trimmed;
+    }
+
+    /**
+     * The same reading and checks as {@code name(readText(element), element)}, in the same order and with the same
+     * words, without gathering the text: its length against the kept-text bound as each piece comes, then its
+     * length once PHP-trimmed against the name bound. Returns "" (the name of a member nothing of which is kept).
+     */
+    private String skipName(String element) throws XMLStreamException, Rejection {
+        long length = 0;
+        long leading = 0; // trim space before the first other char
+        long trailing = 0; // trim space after the last other char so far
+        boolean other = false;
+        while (next() == CHARACTERS) {
+            if (length + xml.getTextLength() > limits.maxKeptChars()) {
+                throw keptTooLong(element);
+            }
+            length += xml.getTextLength();
+            char[] chars = xml.getTextCharacters();
+            for (int i = xml.getTextStart(), end = i + xml.getTextLength(); i < end; i++) {
+                if (!PhpScalars.isTrimSpace(chars[i])) {
+                    other = true;
+                    trailing = 0;
+                } else if (other) {
+                    trailing++;
+                } else {
+                    leading++;
+                }
+            }
+        }
+        if (xml.getEventType() != END_ELEMENT) {
+            throw new Rejection(Rejection.INVALID_REQUEST, "element inside " + element);
+        }
+        requireNameLength(other ? length - leading - trailing : 0, element);
+        return "";
     }
 
     /**
@@ -297,10 +336,14 @@ final class CallWalker {
     /** Appends the current text event, rejecting past the kept-text bound (the gate never decides on a cut value). */
     private void appendKept(StringBuilder text, String element) throws Rejection {
         if ((long) text.length() + xml.getTextLength() > limits.maxKeptChars()) {
-            throw new Rejection(Rejection.INVALID_REQUEST, element + " text longer than " + limits.maxKeptChars()
-                    + " chars in a value carpgate reads to decide");
+            throw keptTooLong(element);
         }
         text.append(xml.getTextCharacters(), xml.getTextStart(), xml.getTextLength());
+    }
+
+    private Rejection keptTooLong(String element) {
+        return new Rejection(Rejection.INVALID_REQUEST, element + " text longer than " + limits.maxKeptChars()
+                + " chars in a value carpgate reads to decide");
     }
 
     /**

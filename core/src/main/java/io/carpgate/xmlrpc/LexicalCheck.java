@@ -26,6 +26,23 @@ final class LexicalCheck {
     private static final byte[] PI_OPEN = ascii("<?");
     private static final byte[] PI_CLOSE = ascii("?>");
 
+    /** What a byte inside a tag may be to the scan ({@link #IN_TAG}). */
+    private static final byte OTHER = 0;
+    private static final byte MAYBE_NOT_XML = 1;
+    private static final byte QUOTE = 2;
+    private static final byte TAG_END = 3;
+    private static final byte[] IN_TAG = new byte[256];
+
+    static {
+        for (int b = 0; b < 0x20; b++) {
+            IN_TAG[b] = MAYBE_NOT_XML;
+        }
+        IN_TAG[0xEF] = MAYBE_NOT_XML;
+        IN_TAG['"'] = QUOTE;
+        IN_TAG['\''] = QUOTE;
+        IN_TAG['>'] = TAG_END;
+    }
+
     private LexicalCheck() {}
 
     private static byte[] ascii(String text) {
@@ -69,21 +86,24 @@ final class LexicalCheck {
         if (second == '?' && DocumentRange.startsWith(body, at, end, PI_OPEN)) {
             return skipPast(body, at + PI_OPEN.length, end, PI_CLOSE);
         }
-        // A tag: '>' ends it unless inside a quoted attribute value.
+        // A tag: '>' ends it unless inside a quoted attribute value. One table look-up per byte; most are OTHER.
         byte quote = 0;
         for (int i = at + 1; i < end; i++) {
             byte b = body[i];
-            if (mayBeNotXmlChar(b)) {
-                rejectIfNotXmlChar(body, i, end);
+            byte kind = IN_TAG[b & 0xFF];
+            if (kind == OTHER) {
+                continue;
             }
-            if (quote != 0) {
+            if (kind == MAYBE_NOT_XML) {
+                rejectIfNotXmlChar(body, i, end);
+            } else if (quote != 0) {
                 if (b == quote) {
                     quote = 0;
                 }
-            } else if (b == '"' || b == '\'') {
+            } else if (kind == QUOTE) {
                 quote = b;
-            } else if (b == '>') {
-                return i + 1;
+            } else {
+                return i + 1; // TAG_END
             }
         }
         return end;

@@ -68,6 +68,42 @@ class BackupReaderKeptValuesTest {
         assertThat(BackupReader.read(body, WIREGUARD_AND_VIPS)).isEqualTo(full);
     }
 
+    /** Names of a member in a section not kept: built there by neither reading, but bounded and checked alike. */
+    static java.util.stream.Stream<String> memberNames() {
+        String max = "x".repeat(ReaderLimits.defaults().maxNameLength());
+        return java.util.stream.Stream.of(
+                max, max + "x", "  " + max + " \t\n", "  " + max + "x\n", " " + "a b ".repeat(300) + " ",
+                " ".repeat(5000), "", "a<b/>c", "<b/>", "a<!-- c -->b", " a<![CDATA[ b ]]>c ", "&#32;" + max + "&#32;",
+                "&#32;" + max + "x", "&lt;" + "y".repeat(1023), "&lt;" + "y".repeat(1024),
+                " ".repeat(ReaderLimits.DEFAULT_MAX_KEPT_CHARS) + "a", " ".repeat(ReaderLimits.DEFAULT_MAX_KEPT_CHARS));
+    }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.MethodSource("memberNames")
+    void anUnkeptMembersNameIsCheckedAsAKeptOnesIs(String name) {
+        byte[] body = utf8(padded("<member><name>" + name + "</name><value><int>1</int></value></member>"));
+        ReadResult full = BackupReader.read(body);
+        ReadResult kept = BackupReader.read(body, WIREGUARD_AND_VIPS);
+        if (full instanceof ReadResult.Unreadable) {
+            assertThat(kept).isEqualTo(full);
+        } else {
+            assertThat(kept).isInstanceOf(ReadResult.Call.class);
+        }
+    }
+
+    @Test
+    void theNameBoundsRejectInAnUnkeptSectionWithTheirOwnWords() {
+        String max = "x".repeat(ReaderLimits.defaults().maxNameLength());
+        assertThat(BackupReader.read(utf8(padded("<member><name> " + max + "x </name><value><int>1</int></value></member>")),
+                WIREGUARD_AND_VIPS)).isEqualTo(new ReadResult.Unreadable(Rejection.INVALID_REQUEST, "name longer than 1024"));
+        assertThat(BackupReader.read(utf8(padded("<member><name>" + " ".repeat(ReaderLimits.DEFAULT_MAX_KEPT_CHARS + 1)
+                + "</name><value><int>1</int></value></member>")), WIREGUARD_AND_VIPS))
+                .isEqualTo(new ReadResult.Unreadable(Rejection.INVALID_REQUEST,
+                        "name text longer than 1048576 chars in a value carpgate reads to decide"));
+        assertThat(BackupReader.read(utf8(padded("<member><name> " + max + " </name><value><int>1</int></value></member>")),
+                WIREGUARD_AND_VIPS)).isInstanceOf(ReadResult.Call.class);
+    }
+
     @Test
     void otherMethodsKeepEverything() {
         byte[] body = fixture("restart_service.wireguard.request.xml");
