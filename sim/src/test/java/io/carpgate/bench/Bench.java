@@ -47,7 +47,7 @@ import java.util.regex.Pattern;
  * Not a JUnit test: {@code mvn verify} does not run it.
  */
 public final class Bench {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final int MIB = 1024 * 1024;
     private static final String CARPGATE = "carpgate";
     private static final List<String> TARGETS = List.of("direct", "nginx", CARPGATE);

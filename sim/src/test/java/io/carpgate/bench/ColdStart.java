@@ -243,12 +243,22 @@ final class ColdStart {
         }
     }
 
+    /**
+     * How many calls the decision log tells of: a forwarded call has two lines (sent, then done) under one request id,
+     * an answered-by-carpgate one a single line; the warm-up's calls must add none.
+     */
     private static long lines(Path file) throws IOException {
         if (!Files.exists(file)) {
             return 0;
         }
         try (var l = Files.lines(file)) {
-            return l.count();
+            return l.map(line -> {
+                try {
+                    return Bench.JSON.readTree(line).path("request").asText();
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }).distinct().count();
         }
     }
 

@@ -228,7 +228,7 @@ final class Markdown {
         out.add(new String[] {"warm within 1.2× nginx", f2(warm) + "×", verdict(warm <= 1.2)});
         out.add(new String[] {"from `run` to listening ≤ 1.5 s (certificate present)", f0(listen) + " ms (max "
                 + f0(shipped.get("listen_ms_max").asDouble()) + ")", verdict(listen <= 1500)});
-        out.add(new String[] {"the warm-up leaves nothing in the decision log", "lines per process: " + lines
+        out.add(new String[] {"the warm-up leaves nothing in the decision log", "calls in it per process: " + lines
                 + " for " + c.get("calls_per_sample").asInt() + " calls", verdict(logsClean)});
         return out;
     }
