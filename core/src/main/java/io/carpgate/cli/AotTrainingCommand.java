@@ -70,7 +70,7 @@ final class AotTrainingCommand implements Callable<Integer> {
                 CarpgateConfig config = ConfigLoader.load(writeConfig(work, backup.url(), fingerprint), Map.of());
                 LogSetup.configure(config.logs());
                 try (Carpgate running = Carpgate.start(config, new PrintStream(console, true, StandardCharsets.UTF_8), List.of(),
-                        Optional.of(new Warmup.Plan(1, Duration.ofSeconds(60), 0, Duration.ofSeconds(60))))) {
+                        Optional.of(new Warmup.Plan(1, Duration.ofSeconds(60), 0, Duration.ofSeconds(60), Duration.ZERO)))) {
                     WarmupClient master = new WarmupClient(running.port());
                     for (int round = 0; round < rounds; round++) {
                         for (WarmupCalls.Call call : WarmupCalls.all()) {

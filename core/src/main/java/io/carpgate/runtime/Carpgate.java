@@ -10,6 +10,7 @@ import io.carpgate.memory.PairMemories;
 import io.carpgate.observe.AccessLog;
 import io.carpgate.observe.ConsoleLines;
 import io.carpgate.observe.DecisionLog;
+import io.carpgate.observe.ExchangeActivity;
 import io.carpgate.observe.ExchangeListener;
 import io.carpgate.observe.LogSetup;
 import io.carpgate.observe.Logs;
@@ -107,8 +108,10 @@ public final class Carpgate implements AutoCloseable {
         Status status = new Status(ListenerCertificate.of(config.tls().cert()), config);
         KeyStore keyStore = PemFiles.loadKeyStore(config.tls().cert(), config.tls().key());
         SslContextFactory.Server listenerTls = TlsContexts.server(keyStore, PemFiles.keyStorePassword());
+        // The warm-up's background rounds stand aside while a master's exchanges come and go.
+        ExchangeActivity activity = new ExchangeActivity();
         warmup.ifPresent(plan -> Warmup.start(keyStore, PemFiles.keyStorePassword(), status.listener.get().fingerprint(),
-                plan, result -> out.println(result.describe())));
+                plan, activity, result -> out.println(result.describe())));
 
         for (PairConfig pair : config.pairs()) {
             out.println("pair " + pair.name() + " at " + pair.path() + " -> backup " + pair.backup().url() + ": "
@@ -127,7 +130,7 @@ public final class Carpgate implements AutoCloseable {
         metrics.knownPairs(pairNames(config), modeWord(config), kindKeys());
         RecentDecisions recent = new RecentDecisions(RECENT_DECISIONS);
         List<ExchangeListener> listeners = new ArrayList<>(List.of(new AccessLog(), new DecisionLog(), metrics, recent,
-                new ConsoleLines()));
+                new ConsoleLines(), activity));
         listeners.addAll(watchers);
         Sinks sinks = new Sinks(ExchangeListener.all(listeners), metrics, Logs.CONSOLE);
         // What carpgate knows of each pair lives here, above the pairs' runtimes: the same objects across reloads.

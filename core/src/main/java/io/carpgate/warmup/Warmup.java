@@ -10,6 +10,7 @@ import io.carpgate.config.Mode;
 import io.carpgate.config.PairConfig;
 import io.carpgate.config.UpstreamTrust;
 import io.carpgate.memory.PairMemories;
+import io.carpgate.observe.ExchangeActivity;
 import io.carpgate.observe.Sinks;
 import io.carpgate.policy.OnUnknownCarp;
 import io.carpgate.proxy.CarpgateServer;
@@ -42,19 +43,22 @@ import java.util.function.Consumer;
 public final class Warmup {
     /** Its pair's name: one no configured pair can have (names are letters, digits, '.', '_', '-'). */
     static final String PAIR = "(warm-up)";
+    /** How often a background round standing aside looks again whether the master's sync is over. */
+    private static final Duration STAND_ASIDE_STEP = Duration.ofMillis(50);
 
     /**
      * How much warm-up: {@code before} rounds of the four calls before carpgate listens (waited for at most
      * {@code beforeAtMost}; past it they go on in the background), {@code after} more in the background, none
      * begun after {@code budget}.
      */
-    public record Plan(int before, Duration beforeAtMost, int after, Duration budget) {
+    public record Plan(int before, Duration beforeAtMost, int after, Duration budget, Duration standAside) {
         /**
          * One round before listening takes the first call from about 150 to about 75 ms for some 0.4 s more
          * start-up; the rest leave the JIT compilers warm within seconds, so that a sync that comes later is
          * served about as fast as by a long-running carpgate (docs/benchmarks.md, "Cold start").
          */
-        public static final Plan DEFAULT = new Plan(1, Duration.ofSeconds(5), 60, Duration.ofSeconds(60));
+        public static final Plan DEFAULT = new Plan(1, Duration.ofSeconds(5), 60, Duration.ofSeconds(60),
+                Duration.ofSeconds(1));
     }
 
     /** @param problem what went wrong, if anything (carpgate runs anyway) */
@@ -76,7 +80,7 @@ public final class Warmup {
      * @param report gets the result once every round is done
      */
     public static void start(KeyStore keyStore, char[] password, Fingerprint certificate, Plan plan,
-                             Consumer<Result> report) {
+                             ExchangeActivity activity, Consumer<Result> report) {
         CountDownLatch beforeDone = new CountDownLatch(1);
         Thread thread = new Thread(() -> {
             long start = System.nanoTime();
@@ -84,10 +88,10 @@ public final class Warmup {
             int[] calls = {0};
             Optional<String> problem = Optional.empty();
             try (Rig rig = Rig.start(keyStore, password, certificate)) {
-                problem = rounds(rig, plan.before(), deadline, calls);
+                problem = rounds(rig, plan.before(), deadline, calls, () -> true);
                 beforeDone.countDown();
                 if (problem.isEmpty()) {
-                    problem = rounds(rig, plan.after(), deadline, calls);
+                    problem = rounds(rig, plan.after(), deadline, calls, () -> awaitQuiet(activity, plan, deadline));
                 }
             } catch (Exception e) {
                 problem = Optional.of(e.toString());
@@ -107,10 +111,34 @@ public final class Warmup {
         }
     }
 
-    private static Optional<String> rounds(Rig rig, int rounds, long deadline, int[] calls) {
+    /**
+     * Waits until no master's exchange was seen for {@code plan.standAside()} (a master's calls come tens of ms
+     * apart during a sync), so that the background rounds never take the CPU of a real sync; false when the
+     * budget ran out meanwhile.
+     */
+    private static boolean awaitQuiet(ExchangeActivity activity, Plan plan, long deadline) {
+        while (!activity.quietFor(plan.standAside())) {
+            if (System.nanoTime() >= deadline) {
+                return false;
+            }
+            try {
+                Thread.sleep(STAND_ASIDE_STEP.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Optional<String> rounds(Rig rig, int rounds, long deadline, int[] calls,
+                                           java.util.function.BooleanSupplier mayGoOn) {
         try {
             for (int round = 0; round < rounds && System.nanoTime() < deadline; round++) {
                 for (WarmupCalls.Call call : WarmupCalls.all()) {
+                    if (!mayGoOn.getAsBoolean()) {
+                        return Optional.empty();
+                    }
                     String answer = rig.master().call(call.body());
                     calls[0]++;
                     if (!answer.startsWith("HTTP/1.1 200") || !call.expected().test(answer)) {

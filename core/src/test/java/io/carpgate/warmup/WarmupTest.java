@@ -45,7 +45,8 @@ class WarmupTest {
         AtomicReference<Warmup.Result> result = new AtomicReference<>();
         try {
             Warmup.start(PemFiles.loadKeyStore(cert, key), PemFiles.keyStorePassword(), fingerprint,
-                    new Warmup.Plan(2, Duration.ofSeconds(60), 3, Duration.ofSeconds(120)), result::set);
+                    new Warmup.Plan(2, Duration.ofSeconds(60), 3, Duration.ofSeconds(120), Duration.ZERO),
+                    new io.carpgate.observe.ExchangeActivity(), result::set);
             assertThat(result.get()).as("the first rounds are done when start returns; the rest go on").isNull();
             Awaitility.await("the warm-up's report").atMost(Duration.ofSeconds(120)).until(() -> result.get() != null);
         } finally {
@@ -71,10 +72,48 @@ class WarmupTest {
         Fingerprint other = PemFiles.writeSelfSigned(dir.resolve("o.crt"), dir.resolve("o.key"), "other", List.of());
         AtomicReference<Warmup.Result> result = new AtomicReference<>();
         Warmup.start(PemFiles.loadKeyStore(cert, key), PemFiles.keyStorePassword(), other,
-                new Warmup.Plan(1, Duration.ofSeconds(60), 5, Duration.ofSeconds(120)), result::set);
+                new Warmup.Plan(1, Duration.ofSeconds(60), 5, Duration.ofSeconds(120), Duration.ZERO),
+                new io.carpgate.observe.ExchangeActivity(), result::set);
         Awaitility.await("the warm-up's report").atMost(Duration.ofSeconds(60)).until(() -> result.get() != null);
         assertThat(result.get().problem()).hasValueSatisfying(p -> assertThat(p).contains("not answered as expected"));
         assertThat(result.get().describe()).contains("; stopped: ");
+    }
+
+    /**
+     * A master syncing while the background rounds are due: they wait until its exchanges have stopped for the plan's
+     * stand-aside time, then all of them run. Without standing aside the rounds end long before the master does.
+     */
+    @Test
+    void theBackgroundRoundsStandAsideWhileAMasterSyncs() throws Exception {
+        Path cert = dir.resolve("carpgate.crt");
+        Path key = dir.resolve("carpgate.key");
+        Fingerprint fingerprint = PemFiles.writeSelfSigned(cert, key, "carpgate", List.of("127.0.0.1"));
+        io.carpgate.observe.ExchangeActivity activity = new io.carpgate.observe.ExchangeActivity();
+        AtomicReference<Warmup.Result> result = new AtomicReference<>();
+        // The master: an exchange each 100 ms for 3 s.
+        Thread master = new Thread(() -> {
+            for (int i = 0; i < 30; i++) {
+                activity.seen();
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        long begun = System.nanoTime();
+        master.start();
+        Warmup.start(PemFiles.loadKeyStore(cert, key), PemFiles.keyStorePassword(), fingerprint,
+                new Warmup.Plan(1, Duration.ofSeconds(60), 3, Duration.ofSeconds(120), Duration.ofMillis(500)),
+                activity, result::set);
+        master.join(30_000);
+        assertThat(master.isAlive()).isFalse();
+        assertThat(result.get()).as("no background round ends while the master syncs").isNull();
+        long syncEnded = System.nanoTime();
+        Awaitility.await("the warm-up's report").atMost(Duration.ofSeconds(120)).until(() -> result.get() != null);
+        assertThat(result.get().problem()).isEmpty();
+        assertThat(result.get().calls()).as("every round ran once the master was done").isEqualTo(4 * WarmupCalls.all().size());
+        assertThat(result.get().took()).isGreaterThanOrEqualTo(Duration.ofNanos(syncEnded - begun));
     }
 
     /**
