@@ -49,7 +49,8 @@ public final class Warmup {
     /**
      * How much warm-up: {@code before} rounds of the four calls before carpgate listens (waited for at most
      * {@code beforeAtMost}; past it they go on in the background), {@code after} more in the background, none
-     * begun after {@code budget}.
+     * begun after {@code budget}; a background call waits until the real listener has seen no exchange for
+     * {@code standAside} (zero: never waits).
      */
     public record Plan(int before, Duration beforeAtMost, int after, Duration budget, Duration standAside) {
         /**
