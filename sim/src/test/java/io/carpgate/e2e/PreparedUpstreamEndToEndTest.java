@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,16 +37,10 @@ class PreparedUpstreamEndToEndTest {
         try (HandshakeTimedBackup backup = new HandshakeTimedBackup(line -> line.startsWith(XMLRPC));
              SimulatedBackup unused = SimulatedBackup.start(SimulatedBackup.Options.defaults());
              Pair pair = Pair.start(dir, unused, backup.url(), backup.fingerprint().toString(), QUIET, null)) {
-            byte[] call = Files.readAllBytes(PythonMaster.fixtures().resolve("firmware_version.request.xml"));
-            // A first call settles what start-up and the first accept open (the API's connections); the sync path's
-            // connection it used is closed by the backup, so none is ready for the call under test.
-            assertThat(post(pair, call, null, 0).text()).startsWith("HTTP/1.1 200");
-            Awaitility.await("the sync path's connections closed").atMost(ExchangeRecorder.DEADLINE)
-                    .pollInterval(Duration.ofMillis(5)).until(() -> backup.connections().stream()
-                            .allMatch(c -> c.closedByClientNanos.get() != null || c.carries("GET /api/")));
-            int before = backup.connections().size();
+            byte[] call = firmwareVersion();
+            int before = afterAFirstCallSettled(pair, backup, call);
 
-            Sent sent = post(pair, call, backup, before);
+            Sent sent = postHoldingHalf(pair, call, backup, before);
             List<HandshakeTimedBackup.Connection> since = backup.connections().subList(before,
                     backup.connections().size());
             assertThat(sent.text()).startsWith("HTTP/1.1 200").contains("<name>firmware</name>");
@@ -68,12 +63,7 @@ class PreparedUpstreamEndToEndTest {
         try (HandshakeTimedBackup backup = new HandshakeTimedBackup(line -> line.startsWith(XMLRPC));
              SimulatedBackup unused = SimulatedBackup.start(SimulatedBackup.Options.defaults());
              Pair pair = Pair.start(dir, unused, backup.url(), backup.fingerprint().toString(), QUIET, null)) {
-            byte[] call = Files.readAllBytes(PythonMaster.fixtures().resolve("firmware_version.request.xml"));
-            assertThat(post(pair, call, null, 0).text()).startsWith("HTTP/1.1 200");
-            Awaitility.await("the sync path's connections closed").atMost(ExchangeRecorder.DEADLINE)
-                    .pollInterval(Duration.ofMillis(5)).until(() -> backup.connections().stream()
-                            .allMatch(c -> c.closedByClientNanos.get() != null || c.carries("GET /api/")));
-            int before = backup.connections().size();
+            int before = afterAFirstCallSettled(pair, backup, firmwareVersion());
             List<java.net.Socket> bare = new java.util.ArrayList<>();
             try {
                 for (int i = 0; i < 6; i++) { // within the per-client limit; no TLS byte is sent on any of them
@@ -102,8 +92,8 @@ class PreparedUpstreamEndToEndTest {
         try (HandshakeTimedBackup backup = new HandshakeTimedBackup(line -> false);
              SimulatedBackup unused = SimulatedBackup.start(SimulatedBackup.Options.defaults());
              Pair pair = Pair.start(dir, unused, backup.url(), backup.fingerprint().toString(), QUIET, null)) {
-            byte[] call = Files.readAllBytes(PythonMaster.fixtures().resolve("firmware_version.request.xml"));
-            assertThat(post(pair, call, null, 0).text()).startsWith("HTTP/1.1 200");
+            byte[] call = firmwareVersion();
+            assertThat(post(pair, call).text()).startsWith("HTTP/1.1 200");
             HandshakeTimedBackup.Connection first = syncConnections(backup).get(0);
             assertThat(first.fullHandshake).as("the sync path's first connection: a full handshake").isTrue();
             long answered = System.nanoTime();
@@ -112,13 +102,30 @@ class PreparedUpstreamEndToEndTest {
             assertThat(Duration.ofNanos(first.closedByClientNanos.get() - answered))
                     .as("closed for idleness, not at once").isGreaterThan(Duration.ofSeconds(3));
 
-            assertThat(post(pair, call, null, 0).text()).startsWith("HTTP/1.1 200");
+            assertThat(post(pair, call).text()).startsWith("HTTP/1.1 200");
             List<HandshakeTimedBackup.Connection> sync = syncConnections(backup);
             assertThat(sync).as("the second call went out on a new connection").hasSize(2);
             assertThat(sync.get(1).handshaken()).isTrue();
             assertThat(sync.get(1).fullHandshake).as("the new connection resumed the session (no certificate sent)")
                     .isFalse();
         }
+    }
+
+    private static byte[] firmwareVersion() throws java.io.IOException {
+        return Files.readAllBytes(PythonMaster.fixtures().resolve("firmware_version.request.xml"));
+    }
+
+    /**
+     * A first call settles what start-up and the first accept open (the API's connections); the sync path's connection
+     * it used is closed by the backup, so none is ready for the call under test. Returns how many connections the
+     * backup has seen by then.
+     */
+    private static int afterAFirstCallSettled(Pair pair, HandshakeTimedBackup backup, byte[] call) throws Exception {
+        assertThat(post(pair, call).text()).startsWith("HTTP/1.1 200");
+        Awaitility.await("the sync path's connections closed").atMost(ExchangeRecorder.DEADLINE)
+                .pollInterval(Duration.ofMillis(5)).until(() -> backup.connections().stream()
+                        .allMatch(c -> c.closedByClientNanos.get() != null || c.carries("GET /api/")));
+        return backup.connections().size();
     }
 
     private static List<HandshakeTimedBackup.Connection> syncConnections(HandshakeTimedBackup backup) {
@@ -137,13 +144,23 @@ class PreparedUpstreamEndToEndTest {
 
     record Sent(String text, long lastByteNanos) {}
 
+    /** The master's call through carpgate, on one TLS connection, sent without a pause. */
+    private static Sent post(Pair pair, byte[] body) throws Exception {
+        return post(pair, body, Optional.empty(), 0);
+    }
+
     /**
-     * The master's call through carpgate, on one TLS connection. With a {@code backup}, the master sends the head and
-     * half the body, waits until the backup has seen a connection past {@code connectionsBefore} finish its TLS
-     * handshake (the one the accept opened), and only then sends the rest: a handshake that waited for the call's
-     * first request byte never completes before the deadline, and fails the test.
+     * The master's call through carpgate, on one TLS connection: the master sends the head and half the body, waits
+     * until {@code backup} has seen a connection past {@code connectionsBefore} finish its TLS handshake (the one the
+     * accept opened), and only then sends the rest: a handshake that waited for the call's first request byte never
+     * completes before the deadline, and fails the test.
      */
-    private static Sent post(Pair pair, byte[] body, HandshakeTimedBackup backup, int connectionsBefore)
+    private static Sent postHoldingHalf(Pair pair, byte[] body, HandshakeTimedBackup backup, int connectionsBefore)
+            throws Exception {
+        return post(pair, body, Optional.of(backup), connectionsBefore);
+    }
+
+    private static Sent post(Pair pair, byte[] body, Optional<HandshakeTimedBackup> heldFor, int connectionsBefore)
             throws Exception {
         String head = "POST /xmlrpc.php HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: XML_RPC\r\nContent-Type: text/xml\r\n"
                 + "Authorization: " + RawHttps.basic(Pair.SYNC_USER, Pair.SYNC_PASSWORD) + "\r\n"
@@ -152,7 +169,8 @@ class PreparedUpstreamEndToEndTest {
             int half = body.length / 2;
             master.send(head.getBytes(StandardCharsets.US_ASCII));
             master.send(Arrays.copyOfRange(body, 0, half));
-            if (backup != null) {
+            if (heldFor.isPresent()) {
+                HandshakeTimedBackup backup = heldFor.get();
                 try {
                     Awaitility.await("a connection to the backup handshaken while the master is still sending")
                             .atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(2))
