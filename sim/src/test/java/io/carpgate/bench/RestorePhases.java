@@ -11,6 +11,7 @@ import io.carpgate.policy.OnUnknownCarp;
 import io.carpgate.policy.Verdict;
 import io.carpgate.policy.VhidMap;
 import io.carpgate.tls.NoVerification;
+import io.carpgate.testkit.SelfSignedKeys;
 import io.carpgate.tls.SelfSigned;
 import io.carpgate.xmlrpc.BackupReader;
 import io.carpgate.xmlrpc.BodyPatcher;
@@ -22,8 +23,6 @@ import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -32,7 +31,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
@@ -55,7 +53,6 @@ import javax.net.ssl.SSLSocket;
  */
 public final class RestorePhases {
     private static final int WRITE_CHUNK = 16 * 1024;
-    private static final char[] PASSWORD = "bench-only".toCharArray();
 
     private RestorePhases() {}
 
@@ -229,14 +226,8 @@ public final class RestorePhases {
     }
 
     private static SSLContext serverContext() throws Exception {
-        SelfSigned.Pair pair = SelfSigned.generate("bench", List.of("127.0.0.1"));
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        store.load(null, null);
-        store.setKeyEntry("bench", pair.keyPair().getPrivate(), PASSWORD, new Certificate[] {pair.certificate()});
-        KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        keys.init(store, PASSWORD);
         SSLContext context = SSLContext.getInstance("TLS");
-        context.init(keys.getKeyManagers(), null, null);
+        context.init(SelfSignedKeys.keyManagers(SelfSigned.generate("bench", List.of("127.0.0.1"))), null, null);
         return context;
     }
 

@@ -3,15 +3,12 @@ package io.carpgate.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.carpgate.sim.SimulatedBackup;
-import io.carpgate.tls.PemFiles;
 import io.carpgate.tls.SelfSigned;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -53,12 +50,9 @@ class GracefulStopTest {
     @BeforeEach
     void start() throws Exception {
         SelfSigned.Pair pair = SelfSigned.generate("slow-backup", List.of("127.0.0.1"));
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        store.load(null, null);
-        store.setKeyEntry("k", pair.keyPair().getPrivate(), "pw".toCharArray(), new Certificate[] {pair.certificate()});
         SslContextFactory.Server tls = new SslContextFactory.Server();
-        tls.setKeyStore(store);
-        tls.setKeyStorePassword("pw");
+        tls.setKeyStore(io.carpgate.testkit.SelfSignedKeys.keyStore(pair));
+        tls.setKeyStorePassword(String.valueOf(io.carpgate.testkit.SelfSignedKeys.PASSWORD));
         slowBackup = new Server();
         ServerConnector connector = new ServerConnector(slowBackup, tls);
         connector.setHost("127.0.0.1");

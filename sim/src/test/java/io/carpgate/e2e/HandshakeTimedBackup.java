@@ -1,6 +1,7 @@
 package io.carpgate.e2e;
 
 import io.carpgate.tls.Fingerprint;
+import io.carpgate.testkit.SelfSignedKeys;
 import io.carpgate.tls.SelfSigned;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -10,10 +11,8 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.security.KeyStore;
 import java.security.Principal;
 import java.security.PrivateKey;
-import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Locale;
@@ -24,7 +23,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import javax.net.ssl.KeyManager;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLServerSocket;
@@ -39,7 +37,6 @@ import javax.net.ssl.X509ExtendedKeyManager;
  * its own thread; every request gets a small XML-RPC answer.
  */
 final class HandshakeTimedBackup implements AutoCloseable {
-    private static final char[] PASSWORD = "test-only".toCharArray();
     private static final int MAX_CONNECTIONS = 64;
     private static final int MAX_REQUESTS_PER_CONNECTION = 64;
     private static final byte[] ANSWER_BODY = ("<?xml version=\"1.0\"?>\n<methodResponse><params><param><value><struct>"
@@ -89,12 +86,7 @@ final class HandshakeTimedBackup implements AutoCloseable {
         this.closeAfter = closeAfter;
         SelfSigned.Pair pair = SelfSigned.generate("backup.test", List.of("127.0.0.1"));
         fingerprint = pair.fingerprint();
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        store.load(null, null);
-        store.setKeyEntry("backup", pair.keyPair().getPrivate(), PASSWORD, new Certificate[] {pair.certificate()});
-        KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        factory.init(store, PASSWORD);
-        X509ExtendedKeyManager keys = (X509ExtendedKeyManager) factory.getKeyManagers()[0];
+        X509ExtendedKeyManager keys = (X509ExtendedKeyManager) SelfSignedKeys.keyManagers(pair)[0];
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(new KeyManager[] {new Marking(keys)}, null, null);
         socket = (SSLServerSocket) context.getServerSocketFactory().createServerSocket(0, 16,
