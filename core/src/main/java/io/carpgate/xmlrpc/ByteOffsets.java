@@ -33,8 +33,8 @@ final class ByteOffsets {
             }
             chars += at - pos;
             pos = at;
-            if (chars == charOffset || pos >= end || body[pos] >= 0) {
-                continue; // done, or out of room: the loop's condition decides
+            if (chars == charOffset || pos >= end) {
+                break; // otherwise the run ended at a multi-byte sequence's lead byte
             }
             int lead = body[pos] & 0xFF;
             int length = lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;

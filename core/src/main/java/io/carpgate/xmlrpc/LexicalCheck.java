@@ -26,7 +26,7 @@ final class LexicalCheck {
     private static final byte[] PI_OPEN = ascii("<?");
     private static final byte[] PI_CLOSE = ascii("?>");
 
-    /** What a byte inside a tag may be to the scan ({@link #IN_TAG}). */
+    /** What a byte inside a tag may be to the scan ({@link #IN_TAG}); the set of MAYBE_NOT_XML is the same outside. */
     private static final byte OTHER = 0;
     private static final byte MAYBE_NOT_XML = 1;
     private static final byte QUOTE = 2;
@@ -123,7 +123,7 @@ final class LexicalCheck {
 
     /** The only bytes {@link #rejectIfNotXmlChar} can reject: a C0 control, or the lead byte of U+FFFE/U+FFFF. */
     private static boolean mayBeNotXmlChar(byte b) {
-        return b == (byte) 0xEF || (b >= 0 && b < 0x20);
+        return IN_TAG[b & 0xFF] == MAYBE_NOT_XML;
     }
 
     private static void rejectIfNotXmlChar(byte[] body, int at, int end) throws Rejection {
