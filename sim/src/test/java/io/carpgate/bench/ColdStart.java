@@ -208,7 +208,8 @@ final class ColdStart {
         } finally {
             stop(p);
         }
-        long lines = v.key().equals(NGINX) ? 0 : lines(carpgateDir.resolve("logs").resolve("decisions.jsonl"));
+        long lines = v.key().equals(NGINX) ? 0
+                : callsInDecisionLog(carpgateDir.resolve("logs").resolve("decisions.jsonl"));
         String first = Files.readAllLines(console, StandardCharsets.UTF_8).stream().findFirst().orElse("");
         // bin/carpgate's runs say which Java and start-up cache they use; a plain java -jar says nothing.
         String runtime = first.startsWith("Java ") ? first : "";
@@ -247,7 +248,7 @@ final class ColdStart {
      * How many calls the decision log tells of: a forwarded call has two lines (sent, then done) under one request id,
      * an answered-by-carpgate one a single line; the warm-up's calls must add none.
      */
-    private static long lines(Path file) throws IOException {
+    private static long callsInDecisionLog(Path file) throws IOException {
         if (!Files.exists(file)) {
             return 0;
         }
