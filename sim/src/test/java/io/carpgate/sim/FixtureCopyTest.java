@@ -1,6 +1,7 @@
 package io.carpgate.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -38,9 +39,8 @@ class FixtureCopyTest {
 
     @Test
     void theCopyIsByteIdenticalToSharedWhereThatExists() throws IOException {
-        if (!Files.isDirectory(SHARED)) {
-            return; // a plain clone: the copy is all there is, checked above
-        }
+        // A plain clone has no ../shared: the copy is all there is (checked above), and this reports as skipped, not passed.
+        assumeTrue(Files.isDirectory(SHARED), "no ../shared beside the repository to compare the copy with");
         try (Stream<Path> shared = Files.list(SHARED)) {
             List<Path> files = shared.filter(Files::isRegularFile).toList();
             assertThat(files).isNotEmpty();
