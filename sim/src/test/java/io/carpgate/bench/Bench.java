@@ -574,10 +574,15 @@ public final class Bench {
             }
             try (Socket s = new Socket()) {
                 s.connect(new InetSocketAddress("127.0.0.1", port), 500);
-                return;
+                // The port is in the ephemeral range: while nothing listens, a connect to it can be given that very
+                // port as its source and connect to itself (a TCP simultaneous open), which is not a listener.
+                if (s.getLocalPort() != port) {
+                    return;
+                }
             } catch (IOException notYet) {
-                Thread.sleep(poll.toMillis());
+                // not listening yet
             }
+            Thread.sleep(poll.toMillis());
         }
         throw new IllegalStateException(what + " did not listen on port " + port + " within 60 s");
     }
