@@ -71,6 +71,8 @@ public final class CarpgateServer implements AutoCloseable {
     }
 
     /**
+     * Builds and starts the sync listener and opens its port: {@link #prepare} then {@link #open}.
+     *
      * @param listenerTls the certificate the master connects to
      * @param sinks where it tells what it does (none: a private server, whose work no one reads)
      * @param memories what carpgate knows of each pair, loaded as each pair is first built
@@ -79,6 +81,23 @@ public final class CarpgateServer implements AutoCloseable {
      */
     public static CarpgateServer start(CarpgateConfig config, SslContextFactory.Server listenerTls, Sinks sinks,
                                        PairMemories memories, PairWatches watches) throws Exception {
+        CarpgateServer server = prepare(config, listenerTls, sinks, memories, watches);
+        try {
+            server.open();
+        } catch (Exception e) {
+            server.close();
+            throw e;
+        }
+        return server;
+    }
+
+    /**
+     * Builds and starts everything of the sync listener but its port: the pairs (each begins reading its backup),
+     * the threads, the handlers. Nothing is accepted until {@link #open}, so that a start can do its other work (the
+     * warm-up) meanwhile and open the port only when calls will be served at once.
+     */
+    public static CarpgateServer prepare(CarpgateConfig config, SslContextFactory.Server listenerTls, Sinks sinks,
+                                         PairMemories memories, PairWatches watches) throws Exception {
         Metrics metrics = sinks.metrics();
         ExchangeListener listener = sinks.exchanges();
         QueuedThreadPool threads = new QueuedThreadPool(64, 4);
@@ -112,7 +131,7 @@ public final class CarpgateServer implements AutoCloseable {
                 metrics, warnings);
         connector.addEventListener(slowClients);
         server.addBean(slowClients);
-        server.addConnector(connector);
+        // The connector joins the server only at open(): started with it, it would bind the port now.
         // Past this many open connections Jetty stops accepting; the rest wait in the kernel's queue.
         server.addBean(new org.eclipse.jetty.server.NetworkConnectionLimit(config.limits().maxConnections(), connector));
 
@@ -203,6 +222,20 @@ public final class CarpgateServer implements AutoCloseable {
         return router.statuses();
     }
 
+    /**
+     * Binds the port and starts accepting. The server is started already, so the connector is not one of the beans
+     * its start starts: it is started here; the server's stop stops it with the others (Jetty's {@code Server} stops
+     * every connector it holds).
+     */
+    public void open() throws Exception {
+        if (server.getConnectors().length > 0) {
+            throw new IllegalStateException("the sync listener is open already");
+        }
+        server.addConnector(connector);
+        connector.start();
+    }
+
+    /** The port the sync listener took; -1 until {@link #open}. */
     public int port() {
         return connector.getLocalPort();
     }
