@@ -110,9 +110,23 @@ public final class Carpgate implements AutoCloseable {
         SslContextFactory.Server listenerTls = TlsContexts.server(keyStore, PemFiles.keyStorePassword());
         // The warm-up's background rounds stand aside while a master's exchanges come and go.
         ExchangeActivity activity = new ExchangeActivity();
-        warmup.ifPresent(plan -> Warmup.start(keyStore, PemFiles.keyStorePassword(), status.listener.get().fingerprint(),
-                plan, activity, result -> out.println(result.describe())));
+        // The warm-up's first rounds run while the rest is built; the listener opens once they are done.
+        Optional<Warmup.Running> warming = warmup.map(plan -> Warmup.start(keyStore, PemFiles.keyStorePassword(),
+                status.listener.get().fingerprint(), plan, activity, result -> out.println(result.describe())));
+        try {
+            Carpgate running = start(config, out, watchers, status, listenerTls, activity, warming);
+            warming.ifPresent(Warmup.Running::listening);
+            return running;
+        } catch (Exception | Error e) {
+            warming.ifPresent(Warmup.Running::abandon);
+            throw e;
+        }
+    }
 
+    /** Builds everything, waits for the warm-up's first rounds (if any), then opens the listeners. */
+    private static Carpgate start(CarpgateConfig config, PrintStream out, List<ExchangeListener> watchers, Status status,
+                                  SslContextFactory.Server listenerTls, ExchangeActivity activity,
+                                  Optional<Warmup.Running> warming) throws Exception {
         for (PairConfig pair : config.pairs()) {
             out.println("pair " + pair.name() + " at " + pair.path() + " -> backup " + pair.backup().url() + ": "
                     + pair.backup().trust().describe());
@@ -137,9 +151,11 @@ public final class Carpgate implements AutoCloseable {
         PairMemories memories = new PairMemories(config.stateDir(), Clock.systemUTC());
         // So does what the watch found on each backup (a conflict's since-when).
         PairWatches watches = new PairWatches();
-        CarpgateServer server = CarpgateServer.start(config, listenerTls, sinks, memories, watches);
+        CarpgateServer server = CarpgateServer.prepare(config, listenerTls, sinks, memories, watches);
         Optional<AdminServer> admin = Optional.empty();
         try {
+            warming.ifPresent(Warmup.Running::awaitBefore);
+            server.open();
             if (config.admin().isPresent()) {
                 admin = Optional.of(AdminServer.start(config.admin().get(), config.adminHostNames(), metrics,
                         server::statuses, recent, status::overview));

@@ -47,10 +47,10 @@ public final class Warmup {
     private static final Duration STAND_ASIDE_STEP = Duration.ofMillis(50);
 
     /**
-     * How much warm-up: {@code before} rounds of the four calls before carpgate listens (waited for at most
-     * {@code beforeAtMost}; past it they go on in the background), {@code after} more in the background, none
-     * begun after {@code budget}; a background call waits until the real listener has seen no exchange for
-     * {@code standAside} (zero: never waits).
+     * How much warm-up: {@code before} rounds of the four calls while carpgate builds the rest of itself, which then
+     * waits for them before it listens (at most {@code beforeAtMost}; past it they go on in the background),
+     * {@code after} more in the background once it listens, none begun after {@code budget}; a background call waits
+     * until the real listener has seen no exchange for {@code standAside} (zero: never waits).
      */
     public record Plan(int before, Duration beforeAtMost, int after, Duration budget, Duration standAside) {
         /**
@@ -73,16 +73,18 @@ public final class Warmup {
     private Warmup() {}
 
     /**
-     * Runs {@code plan.before()} rounds and returns, leaving {@code plan.after()} more to a daemon thread (the
-     * caller meanwhile goes on starting and may already listen).
+     * Starts the warm-up on a daemon thread and returns at once: {@code plan.before()} rounds run while the caller goes
+     * on starting, which then waits for them ({@link Running#awaitBefore}) before it opens its listener and says so
+     * ({@link Running#listening}); only then may the {@code plan.after()} background rounds begin, so that they never
+     * take the CPU of the start itself.
      *
      * @param keyStore the listener's certificate and key, as the real listener uses them
      * @param certificate their fingerprint: the stand-in backup presents the same pair, and the warm-up pins it
      * @param report gets the result once every round is done
      */
-    public static void start(KeyStore keyStore, char[] password, Fingerprint certificate, Plan plan,
-                             ExchangeActivity activity, Consumer<Result> report) {
-        CountDownLatch beforeDone = new CountDownLatch(1);
+    public static Running start(KeyStore keyStore, char[] password, Fingerprint certificate, Plan plan,
+                                ExchangeActivity activity, Consumer<Result> report) {
+        Running running = new Running(plan.beforeAtMost());
         Thread thread = new Thread(() -> {
             long start = System.nanoTime();
             long deadline = start + plan.budget().toNanos();
@@ -90,25 +92,66 @@ public final class Warmup {
             Optional<String> problem = Optional.empty();
             try (Rig rig = Rig.start(keyStore, password, certificate)) {
                 problem = rounds(rig, plan.before(), deadline, calls, () -> true);
-                beforeDone.countDown();
-                if (problem.isEmpty()) {
-                    problem = rounds(rig, plan.after(), deadline, calls, () -> awaitQuiet(activity, plan, deadline));
+                running.beforeDone.countDown();
+                if (problem.isEmpty() && plan.after() > 0) {
+                    problem = running.awaitListening(deadline)
+                            ? rounds(rig, plan.after(), deadline, calls, () -> awaitQuiet(activity, plan, deadline))
+                            : Optional.of(running.abandoned ? "carpgate did not start" : "carpgate did not listen in time");
                 }
             } catch (Exception e) {
                 problem = Optional.of(e.toString());
             } finally {
-                beforeDone.countDown();
+                running.beforeDone.countDown();
             }
             report.accept(new Result(calls[0], Duration.ofNanos(System.nanoTime() - start), problem));
         }, "carpgate-warmup");
         thread.setDaemon(true);
         thread.start();
-        try {
-            if (!beforeDone.await(plan.beforeAtMost().toMillis(), TimeUnit.MILLISECONDS)) {
-                return; // it goes on in the background; the listener opens now
+        return running;
+    }
+
+    /** A warm-up under way, as its starter sees it. */
+    public static final class Running {
+        private final Duration beforeAtMost;
+        private final CountDownLatch beforeDone = new CountDownLatch(1);
+        private final CountDownLatch listening = new CountDownLatch(1);
+        private volatile boolean abandoned;
+
+        private Running(Duration beforeAtMost) {
+            this.beforeAtMost = beforeAtMost;
+        }
+
+        /**
+         * Waits until the rounds before listening are done, at most {@code plan.beforeAtMost()}: past it they go on in
+         * the background and the caller listens anyway.
+         */
+        public void awaitBefore() {
+            try {
+                beforeDone.await(beforeAtMost.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        }
+
+        /** The listener is open: the background rounds may begin (each still stands aside while a master syncs). */
+        public void listening() {
+            listening.countDown();
+        }
+
+        /** The start failed: no background round begins, and the rig closes after the round under way. */
+        public void abandon() {
+            abandoned = true;
+            listening.countDown();
+        }
+
+        /** False when abandoned, interrupted or out of budget before the listener opened. */
+        private boolean awaitListening(long deadline) {
+            try {
+                return listening.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS) && !abandoned;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
         }
     }
 

@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The warm-up against its own carpgate and stand-in backup, over real TLS on loopback: every call answered as
  * the gate must answer it (a restore rewritten to the stand-in's VIPs, a restart suppressed for a BACKUP VHID,
- * forwarded for a MASTER one), the first rounds done before {@code start} returns, nothing logged, and nothing
- * left behind: no thread, no folder.
+ * forwarded for a MASTER one), the first rounds done before the listener opens and the rest only after it, nothing
+ * logged, and nothing left behind: no thread, no folder.
  */
 @EndToEnd
 class WarmupTest {
@@ -44,10 +44,12 @@ class WarmupTest {
         java.util.Set<Thread> threadsBefore = Thread.getAllStackTraces().keySet();
         AtomicReference<Warmup.Result> result = new AtomicReference<>();
         try {
-            Warmup.start(PemFiles.loadKeyStore(cert, key), PemFiles.keyStorePassword(), fingerprint,
-                    new Warmup.Plan(2, Duration.ofSeconds(60), 3, Duration.ofSeconds(120), Duration.ZERO),
+            Warmup.Running running = Warmup.start(PemFiles.loadKeyStore(cert, key), PemFiles.keyStorePassword(),
+                    fingerprint, new Warmup.Plan(2, Duration.ofSeconds(60), 3, Duration.ofSeconds(120), Duration.ZERO),
                     new io.carpgate.observe.ExchangeActivity(), result::set);
-            assertThat(result.get()).as("the first rounds are done when start returns; the rest go on").isNull();
+            running.awaitBefore();
+            assertThat(result.get()).as("the first rounds are done; the rest wait for the listener").isNull();
+            running.listening();
             Awaitility.await("the warm-up's report").atMost(Duration.ofSeconds(120)).until(() -> result.get() != null);
         } finally {
             root.detachAppender(logged);
@@ -73,7 +75,7 @@ class WarmupTest {
         AtomicReference<Warmup.Result> result = new AtomicReference<>();
         Warmup.start(PemFiles.loadKeyStore(cert, key), PemFiles.keyStorePassword(), other,
                 new Warmup.Plan(1, Duration.ofSeconds(60), 5, Duration.ofSeconds(120), Duration.ZERO),
-                new io.carpgate.observe.ExchangeActivity(), result::set);
+                new io.carpgate.observe.ExchangeActivity(), result::set).listening();
         Awaitility.await("the warm-up's report").atMost(Duration.ofSeconds(60)).until(() -> result.get() != null);
         assertThat(result.get().problem()).hasValueSatisfying(p -> assertThat(p).contains("not answered as expected"));
         assertThat(result.get().describe()).contains("; stopped: ");
@@ -105,7 +107,7 @@ class WarmupTest {
         master.start();
         Warmup.start(PemFiles.loadKeyStore(cert, key), PemFiles.keyStorePassword(), fingerprint,
                 new Warmup.Plan(1, Duration.ofSeconds(60), 3, Duration.ofSeconds(120), Duration.ofMillis(500)),
-                activity, result::set);
+                activity, result::set).listening();
         master.join(30_000);
         assertThat(master.isAlive()).isFalse();
         assertThat(result.get()).as("no background round ends while the master syncs").isNull();
@@ -114,6 +116,27 @@ class WarmupTest {
         assertThat(result.get().problem()).isEmpty();
         assertThat(result.get().calls()).as("every round ran once the master was done").isEqualTo(4 * WarmupCalls.all().size());
         assertThat(result.get().took()).isGreaterThanOrEqualTo(Duration.ofNanos(syncEnded - begun));
+    }
+
+    /**
+     * A start that fails after the first rounds: the background rounds never begin (they wait for the listener, and
+     * none comes), the report says why, and the rig is gone. Were they to begin as soon as the first rounds are done,
+     * the report would count them.
+     */
+    @Test
+    void anAbandonedStartRunsNoBackgroundRound() throws Exception {
+        Path cert = dir.resolve("carpgate.crt");
+        Path key = dir.resolve("carpgate.key");
+        Fingerprint fingerprint = PemFiles.writeSelfSigned(cert, key, "carpgate", List.of("127.0.0.1"));
+        AtomicReference<Warmup.Result> result = new AtomicReference<>();
+        Warmup.Running running = Warmup.start(PemFiles.loadKeyStore(cert, key), PemFiles.keyStorePassword(),
+                fingerprint, new Warmup.Plan(1, Duration.ofSeconds(60), 3, Duration.ofSeconds(120), Duration.ZERO),
+                new io.carpgate.observe.ExchangeActivity(), result::set);
+        running.awaitBefore();
+        running.abandon();
+        Awaitility.await("the warm-up's report").atMost(Duration.ofSeconds(60)).until(() -> result.get() != null);
+        assertThat(result.get().calls()).as("only the first round ran").isEqualTo(WarmupCalls.all().size());
+        assertThat(result.get().problem()).contains("carpgate did not start");
     }
 
     /**
