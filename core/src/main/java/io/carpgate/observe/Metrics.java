@@ -39,6 +39,9 @@ public final class Metrics implements ExchangeListener {
     private static final Pattern METHOD = Pattern.compile("[A-Za-z0-9_.]{1,64}|\\([a-z ]{1,20}\\)");
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
+    private volatile boolean jvmWanted;
+    /** Guarded by {@code this}: two first scrapes at once register the JVM's metrics once. */
+    private boolean jvmRegistered;
     private final Set<String> methods = ConcurrentHashMap.newKeySet();
     private final Counter requests;
     private final Counter calls;
@@ -112,10 +115,21 @@ public final class Metrics implements ExchangeListener {
 
     /**
      * Adds the JVM and the process (memory, GC, threads, classes, CPU, open files), by the Prometheus client's own
-     * instrumentation. Only for the metrics an admin scrapes: the start-up warm-up's private metrics skip its cost.
+     * instrumentation, from the first scrape on. Registering it reads the JVM's management beans, some 0.2 s of a
+     * cold start's CPU (docs/benchmarks.md, "Where start-up goes"): the first scrape pays that, not the start a
+     * master waits for. Every one of these series is read from the JVM as of the scrape (totals since the JVM
+     * began), so none loses anything by being added later. Only for the metrics an admin scrapes: the start-up
+     * warm-up's private metrics never get them.
      */
     public void instrumentJvm() {
-        JvmMetrics.builder().register(registry);
+        jvmWanted = true;
+    }
+
+    private synchronized void registerJvmIfWanted() {
+        if (jvmWanted && !jvmRegistered) {
+            JvmMetrics.builder().register(registry);
+            jvmRegistered = true;
+        }
     }
 
     /**
@@ -289,6 +303,7 @@ public final class Metrics implements ExchangeListener {
     }
 
     public void write(OutputStream out) throws IOException {
+        registerJvmIfWanted();
         PrometheusTextFormatWriter.create().write(out, registry.scrape());
     }
 }
