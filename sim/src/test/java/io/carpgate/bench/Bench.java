@@ -78,7 +78,7 @@ public final class Bench {
      */
     private record Options(boolean quick, Path out, Path jar, String nginx, boolean jfr, String xmx, String cold,
                            int coldSamples, int coldIdleSeconds, String launcher, String burst, int burstIdleSeconds,
-                           int bursts, int restoreSamples) {
+                           int bursts, int restoreSamples, String coldTry, List<String> coldOnly) {
         static Options parse(String[] args) {
             boolean quick = false;
             boolean jfr = false;
@@ -90,6 +90,8 @@ public final class Bench {
             int burstIdle = 60;
             int bursts = 5;
             int restoreSamples = -1;
+            String coldTry = "";
+            List<String> coldOnly = List.of();
             Path out = Paths.get("target/bench");
             Path jar = Paths.get("target/carpgate.jar");
             String nginx = "nginx";
@@ -112,8 +114,10 @@ public final class Bench {
                     case "--burst-idle" -> burstIdle = Integer.parseInt(args[++i]);
                     case "--bursts" -> bursts = Integer.parseInt(args[++i]);
                     case "--restore-samples" -> restoreSamples = Integer.parseInt(args[++i]);
+                    case "--cold-try" -> coldTry = args[++i];
+                    case "--cold-only" -> coldOnly = List.of(args[++i].split(","));
                     default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                            + " (known: --quick --jfr --cold --no-cold --cold-samples N --cold-idle S --launcher shipped|java17"
+                            + " (known: --quick --jfr --cold --no-cold --cold-samples N --cold-idle S --cold-try OPTS --cold-only KEYS --launcher shipped|java17"
                             + " --burst --no-burst --burst-idle S --bursts N --restore-samples N"
                             + " --out DIR --jar FILE --nginx BIN --xmx SIZE)");
                 }
@@ -131,7 +135,7 @@ public final class Bench {
                 throw new IllegalArgumentException("--burst and --cold each run one workload alone: give one of them");
             }
             return new Options(quick, out.toAbsolutePath(), jar.toAbsolutePath(), nginx, jfr, xmx, cold, coldSamples,
-                    coldIdle, launcher, burst, burstIdle, bursts, restoreSamples);
+                    coldIdle, launcher, burst, burstIdle, bursts, restoreSamples, coldTry, coldOnly);
         }
     }
 
@@ -182,7 +186,8 @@ public final class Bench {
             Path java17 = Paths.get(System.getProperty("java.home"), "bin", "java");
             cold = new ColdStart(out, backupPort, pin, options.nginx(), options.jar(),
                     options.jar().getParent().getParent().resolve("bin/carpgate"), java17,
-                    java.time.Duration.ofSeconds(options.coldIdleSeconds()), Bench::log).run(options.coldSamples());
+                    java.time.Duration.ofSeconds(options.coldIdleSeconds()), options.coldTry(), options.coldOnly(),
+                    Bench::log).run(options.coldSamples());
         }
         if (options.cold().equals("only")) {
             ObjectNode report = JSON.createObjectNode();
