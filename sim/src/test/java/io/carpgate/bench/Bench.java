@@ -78,7 +78,7 @@ public final class Bench {
      */
     private record Options(boolean quick, Path out, Path jar, String nginx, boolean jfr, String xmx, String cold,
                            int coldSamples, int coldIdleSeconds, String launcher, String burst, int burstIdleSeconds,
-                           int bursts, int restoreSamples, String coldTry, List<String> coldOnly) {
+                           int bursts, int restoreSamples, String coldTry, List<String> coldOnly, String carpgateOpts) {
         static Options parse(String[] args) {
             boolean quick = false;
             boolean jfr = false;
@@ -92,6 +92,7 @@ public final class Bench {
             int restoreSamples = -1;
             String coldTry = "";
             List<String> coldOnly = List.of();
+            String carpgateOpts = "";
             Path out = Paths.get("target/bench");
             Path jar = Paths.get("target/carpgate.jar");
             String nginx = "nginx";
@@ -116,8 +117,9 @@ public final class Bench {
                     case "--restore-samples" -> restoreSamples = Integer.parseInt(args[++i]);
                     case "--cold-try" -> coldTry = args[++i];
                     case "--cold-only" -> coldOnly = List.of(args[++i].split(","));
+                    case "--carpgate-opts" -> carpgateOpts = args[++i];
                     default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                            + " (known: --quick --jfr --cold --no-cold --cold-samples N --cold-idle S --cold-try OPTS --cold-only KEYS --launcher shipped|java17"
+                            + " (known: --quick --jfr --cold --no-cold --cold-samples N --cold-idle S --cold-try OPTS --cold-only KEYS --carpgate-opts OPTS --launcher shipped|java17"
                             + " --burst --no-burst --burst-idle S --bursts N --restore-samples N"
                             + " --out DIR --jar FILE --nginx BIN --xmx SIZE)");
                 }
@@ -135,7 +137,7 @@ public final class Bench {
                 throw new IllegalArgumentException("--burst and --cold each run one workload alone: give one of them");
             }
             return new Options(quick, out.toAbsolutePath(), jar.toAbsolutePath(), nginx, jfr, xmx, cold, coldSamples,
-                    coldIdle, launcher, burst, burstIdle, bursts, restoreSamples, coldTry, coldOnly);
+                    coldIdle, launcher, burst, burstIdle, bursts, restoreSamples, coldTry, coldOnly, carpgateOpts);
         }
     }
 
@@ -497,6 +499,9 @@ public final class Bench {
         // gc+cpu gives each pause's user/sys/real time: real far above user+sys is a GC thread waiting for a CPU.
         List<String> jvm = new ArrayList<>(List.of("-Xmx" + options.xmx(),
                 "-Xlog:gc,gc+cpu:file=" + out.resolve("carpgate-gc.log") + ":time"));
+        if (!options.carpgateOpts().isBlank()) {
+            jvm.addAll(List.of(options.carpgateOpts().trim().split("\\s+")));
+        }
         if (options.jfr()) {
             jvm.add("-XX:StartFlightRecording=filename=" + out.resolve("carpgate.jfr") + ",settings=profile,dumponexit=true");
         }

@@ -35,6 +35,7 @@ final class ColdStart {
     private static final int WARM_CALLS = 100;
     static final String NGINX = "nginx";
     static final String SHIPPED = "shipped";
+    private static final String TRY = "try";
 
     /** One way of starting carpgate (or nginx), and how long it sits idle before the first call. */
     private record Variant(String key, String label, List<String> command, Map<String, String> env, Duration idle) {}
@@ -95,9 +96,12 @@ final class ColdStart {
                 Map.of(), idle));
         if (!tryOptions.isBlank()) {
             // An experiment: the shipped start with more JVM options (after the launcher's default heap options).
-            variants.add(new Variant("try", "`bin/carpgate run` as shipped with `" + tryOptions + "`",
-                    List.of(wrapper.toString(), "run", "--config", cfg),
-                    Map.of("CARPGATE_JAVA_OPTS", "-Xmx256m -Xms16m " + tryOptions), Duration.ZERO));
+            Map<String, String> opts = Map.of("CARPGATE_JAVA_OPTS", "-Xmx256m -Xms16m " + tryOptions);
+            variants.add(new Variant(TRY, "`bin/carpgate run` as shipped with `" + tryOptions + "`",
+                    List.of(wrapper.toString(), "run", "--config", cfg), opts, Duration.ZERO));
+            variants.add(new Variant("try-idle", "`bin/carpgate run` as shipped with `" + tryOptions + "`, first call "
+                    + idle.toSeconds() + " s after listening", List.of(wrapper.toString(), "run", "--config", cfg), opts,
+                    idle));
         }
         // nginx is always measured: every ratio is to it.
         variants.stream().filter(v -> only.isEmpty() || v.key().equals(NGINX) || only.contains(v.key()))
@@ -162,9 +166,12 @@ final class ColdStart {
         return cold;
     }
 
-    /** One process of carpgate as shipped and one nginx, each warmed with 1,000 calls, then measured in turns. */
+    /**
+     * One process of carpgate as shipped (or as {@code --cold-try} has it, when given) and one nginx, each warmed with
+     * 1,000 calls, then measured in turns.
+     */
     private ObjectNode warm() throws Exception {
-        Variant shipped = variant(SHIPPED);
+        Variant shipped = variants.stream().anyMatch(v -> v.key().equals(TRY)) ? variant(TRY) : variant(SHIPPED);
         Variant nginxVariant = variant(NGINX);
         Process carpgate = start(shipped, out.resolve("warm-carpgate.out"));
         Process ngx = start(nginxVariant, out.resolve("warm-nginx.out"));
@@ -189,7 +196,8 @@ final class ColdStart {
             warm.put("carpgate_ms_median", median(c));
             warm.put("nginx_ms_median", median(n));
             warm.put("ratio", median(c) / median(n));
-            log(String.format(Locale.ROOT, "warm: carpgate %.2f ms, nginx %.2f ms (medians of %d calls each, after %d)",
+            warm.put("variant", shipped.key());
+            log(String.format(Locale.ROOT, "warm (" + shipped.key() + "): carpgate %.2f ms, nginx %.2f ms (medians of %d calls each, after %d)",
                     median(c), median(n), WARM_CALLS, WARM_UP_CALLS));
             return warm;
         } finally {

@@ -187,7 +187,8 @@ final class Markdown {
                     .append(" | ").append(f2(v.get("rest_ratio_to_nginx").asDouble())).append("×").append(" |\n");
         }
         JsonNode w = c.get("warm");
-        sb.append("\nWarm, after ").append(w.get("calls_before").asInt()).append(" calls: carpgate (as shipped) ")
+        sb.append("\nWarm, after ").append(w.get("calls_before").asInt()).append(" calls: carpgate (")
+                .append(w.path("variant").asText("shipped").equals("try") ? "with the tried options" : "as shipped").append(") ")
                 .append(f2(w.get("carpgate_ms_median").asDouble())).append(" ms, nginx ")
                 .append(f2(w.get("nginx_ms_median").asDouble())).append(" ms (medians of ")
                 .append(w.get("calls_measured").asInt()).append(" calls each, in turns): ")
