@@ -136,10 +136,17 @@ public final class CarpgateServer implements AutoCloseable {
         server.addBean(new org.eclipse.jetty.server.NetworkConnectionLimit(config.limits().maxConnections(), connector));
 
         // The server's scheduler must run before the pairs: each schedules its own reads of its backup's CARP state.
+        // Started before the server, it is not the server's to stop: every failure from here on stops it.
         server.getScheduler().start();
         BodyBudget budget = new BodyBudget(config.limits().bodyBudget());
-        PairRouter router = new PairRouter(routes(config, metrics, List.of(), server, memories, budget, sinks.logs(), watches),
-                server.getScheduler(), threads, listener, sinks.logs());
+        PairRouter router;
+        try {
+            router = new PairRouter(routes(config, metrics, List.of(), server, memories, budget, sinks.logs(), watches),
+                    server.getScheduler(), threads, listener, sinks.logs());
+        } catch (Exception | Error e) {
+            org.eclipse.jetty.util.component.LifeCycle.stop(server.getScheduler());
+            throw e;
+        }
         // On stop, calls already with the backup finish (up to the stop timeout); new ones are refused.
         GracefulHandler graceful = new StoppingGate(router);
         server.setHandler(graceful);
@@ -147,8 +154,10 @@ public final class CarpgateServer implements AutoCloseable {
         server.setStopTimeout(STOP_TIMEOUT.toMillis());
         try {
             server.start();
-        } catch (Exception e) {
+        } catch (Exception | Error e) {
             router.routes().pairs().forEach(PairRouter::closeQuietly);
+            org.eclipse.jetty.util.component.LifeCycle.stop(server);
+            org.eclipse.jetty.util.component.LifeCycle.stop(server.getScheduler());
             throw e;
         }
         metrics.carpStateFrom(router::statuses);
@@ -228,11 +237,20 @@ public final class CarpgateServer implements AutoCloseable {
      * every connector it holds).
      */
     public void open() throws Exception {
+        if (closing.get()) {
+            throw new IllegalStateException("the sync listener is stopped");
+        }
         if (server.getConnectors().length > 0) {
             throw new IllegalStateException("the sync listener is open already");
         }
         server.addConnector(connector);
-        connector.start();
+        try {
+            connector.start();
+        } catch (Exception | Error e) {
+            // Not open: a later open may try again, and a stop has no connector of it to stop.
+            server.removeConnector(connector);
+            throw e;
+        }
     }
 
     /** The port the sync listener took; -1 until {@link #open}. */

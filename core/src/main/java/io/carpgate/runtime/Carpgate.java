@@ -162,7 +162,7 @@ public final class Carpgate implements AutoCloseable {
                 out.println("admin listener on http://" + config.admin().get().host() + ":" + admin.get().port()
                         + "/ (status page, /metrics, /healthz, /readyz)");
             }
-        } catch (Exception e) {
+        } catch (Exception | Error e) {
             server.close();
             throw e;
         }
