@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
@@ -88,14 +89,14 @@ public final class Warmup {
         Thread thread = new Thread(() -> {
             long start = System.nanoTime();
             long deadline = start + plan.budget().toNanos();
-            int[] calls = {0};
             Optional<String> problem = Optional.empty();
             try (Rig rig = Rig.start(keyStore, password, certificate)) {
-                problem = rounds(rig, plan.before(), deadline, calls, () -> true);
+                problem = rounds(rig, plan.before(), deadline, running.calls, () -> !running.abandoned);
                 running.beforeDone.countDown();
                 if (problem.isEmpty() && plan.after() > 0) {
                     problem = running.awaitListening(deadline)
-                            ? rounds(rig, plan.after(), deadline, calls, () -> awaitQuiet(activity, plan, deadline))
+                            ? rounds(rig, plan.after(), deadline, running.calls,
+                                    () -> !running.abandoned && awaitQuiet(activity, plan, deadline))
                             : Optional.of(running.abandoned ? "carpgate did not start" : "carpgate did not listen in time");
                 }
             } catch (Exception e) {
@@ -103,7 +104,7 @@ public final class Warmup {
             } finally {
                 running.beforeDone.countDown();
             }
-            report.accept(new Result(calls[0], Duration.ofNanos(System.nanoTime() - start), problem));
+            report.accept(new Result(running.calls.get(), Duration.ofNanos(System.nanoTime() - start), problem));
         }, "carpgate-warmup");
         thread.setDaemon(true);
         thread.start();
@@ -116,6 +117,8 @@ public final class Warmup {
         private final CountDownLatch beforeDone = new CountDownLatch(1);
         private final CountDownLatch listening = new CountDownLatch(1);
         private volatile boolean abandoned;
+        /** Calls made so far (by the warm-up's thread; read by tests). */
+        private final AtomicInteger calls = new AtomicInteger();
 
         private Running(Duration beforeAtMost) {
             this.beforeAtMost = beforeAtMost;
@@ -138,10 +141,18 @@ public final class Warmup {
             listening.countDown();
         }
 
-        /** The start failed: no background round begins, and the rig closes after the round under way. */
+        /**
+         * The start failed: no further call is made (the one under way finishes), no background round begins, and the
+         * rig closes; the report says so.
+         */
         public void abandon() {
             abandoned = true;
             listening.countDown();
+        }
+
+        /** The calls made so far. */
+        int calls() {
+            return calls.get();
         }
 
         /** False when abandoned, interrupted or out of budget before the listener opened. */
@@ -175,7 +186,7 @@ public final class Warmup {
         return true;
     }
 
-    private static Optional<String> rounds(Rig rig, int rounds, long deadline, int[] calls,
+    private static Optional<String> rounds(Rig rig, int rounds, long deadline, AtomicInteger calls,
                                            java.util.function.BooleanSupplier mayGoOn) {
         try {
             for (int round = 0; round < rounds && System.nanoTime() < deadline; round++) {
@@ -184,7 +195,7 @@ public final class Warmup {
                         return Optional.empty();
                     }
                     String answer = rig.master().call(call.body());
-                    calls[0]++;
+                    calls.incrementAndGet();
                     if (!answer.startsWith("HTTP/1.1 200") || !call.expected().test(answer)) {
                         return Optional.of(call.name() + " was not answered as expected");
                     }

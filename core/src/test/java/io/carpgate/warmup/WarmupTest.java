@@ -11,6 +11,7 @@ import io.carpgate.tls.PemFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
@@ -48,7 +49,9 @@ class WarmupTest {
                     fingerprint, new Warmup.Plan(2, Duration.ofSeconds(60), 3, Duration.ofSeconds(120), Duration.ZERO),
                     new io.carpgate.observe.ExchangeActivity(), result::set);
             running.awaitBefore();
-            assertThat(result.get()).as("the first rounds are done; the rest wait for the listener").isNull();
+            assertThat(running.calls()).as("the first rounds are done, and no background round has begun")
+                    .isEqualTo(2 * WarmupCalls.all().size());
+            assertThat(result.get()).as("the rest wait for the listener").isNull();
             running.listening();
             Awaitility.await("the warm-up's report").atMost(Duration.ofSeconds(120)).until(() -> result.get() != null);
         } finally {
@@ -65,8 +68,29 @@ class WarmupTest {
         assertThat(warmupFolders()).as("its temporary folder is gone").isEqualTo(foldersBefore);
     }
 
+    /**
+     * A warm-up whose own carpgate cannot start (a key store without a key) lets the listener open at once, not after
+     * {@code beforeAtMost}, and says why.
+     */
     @Test
-    void aFailureIsReportedAndStartReturnsAtOnce() throws Exception {
+    void aRigThatCannotStartHoldsNothingUp() throws Exception {
+        KeyStore empty = KeyStore.getInstance("PKCS12");
+        empty.load(null, null);
+        Fingerprint any = PemFiles.writeSelfSigned(dir.resolve("c.crt"), dir.resolve("c.key"), "carpgate", List.of());
+        AtomicReference<Warmup.Result> result = new AtomicReference<>();
+        Warmup.Running running = Warmup.start(empty, PemFiles.keyStorePassword(), any,
+                new Warmup.Plan(1, Duration.ofSeconds(600), 3, Duration.ofSeconds(600), Duration.ZERO),
+                new io.carpgate.observe.ExchangeActivity(), result::set);
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(60), running::awaitBefore,
+                "the listener waited for a warm-up that had failed");
+        running.listening();
+        Awaitility.await("the warm-up's report").atMost(Duration.ofSeconds(60)).until(() -> result.get() != null);
+        assertThat(result.get().calls()).isZero();
+        assertThat(result.get().problem()).isPresent();
+    }
+
+    @Test
+    void aFailedCallIsReported() throws Exception {
         Path cert = dir.resolve("carpgate.crt");
         Path key = dir.resolve("carpgate.key");
         PemFiles.writeSelfSigned(cert, key, "carpgate", List.of("127.0.0.1"));
