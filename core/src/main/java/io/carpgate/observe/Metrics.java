@@ -125,6 +125,11 @@ public final class Metrics implements ExchangeListener {
         jvmWanted = true;
     }
 
+    /** Whether the JVM's metrics are in the registry now (they are added at the first scrape after the ask). */
+    synchronized boolean jvmRegistered() {
+        return jvmRegistered;
+    }
+
     private synchronized void registerJvmIfWanted() {
         if (jvmWanted && !jvmRegistered) {
             JvmMetrics.builder().register(registry);
