@@ -144,7 +144,7 @@ public final class CarpgateServer implements AutoCloseable {
             router = new PairRouter(routes(config, metrics, List.of(), server, memories, budget, sinks.logs(), watches),
                     server.getScheduler(), threads, listener, sinks.logs());
         } catch (Exception | Error e) {
-            org.eclipse.jetty.util.component.LifeCycle.stop(server.getScheduler());
+            stopScheduler(server);
             throw e;
         }
         // On stop, calls already with the backup finish (up to the stop timeout); new ones are refused.
@@ -157,7 +157,7 @@ public final class CarpgateServer implements AutoCloseable {
         } catch (Exception | Error e) {
             router.routes().pairs().forEach(PairRouter::closeQuietly);
             org.eclipse.jetty.util.component.LifeCycle.stop(server);
-            org.eclipse.jetty.util.component.LifeCycle.stop(server.getScheduler());
+            stopScheduler(server);
             throw e;
         }
         metrics.carpStateFrom(router::statuses);
@@ -167,6 +167,11 @@ public final class CarpgateServer implements AutoCloseable {
         clientGate.whenAdmitted(router::prepare);
         return new CarpgateServer(server, connector, graceful, router, sinks, config, listenerTls, clientGate,
                 budget);
+    }
+
+    /** The scheduler is started before the server (the pairs need it first), so the server's stop leaves it running. */
+    private static void stopScheduler(Server server) {
+        org.eclipse.jetty.util.component.LifeCycle.stop(server.getScheduler());
     }
 
     private static ClientGate.Rules rules(CarpgateConfig config) {
@@ -303,7 +308,7 @@ public final class CarpgateServer implements AutoCloseable {
         } catch (Exception e) {
             log.warn("stopping the listener: {}", e.toString());
         } finally {
-            org.eclipse.jetty.util.component.LifeCycle.stop(server.getScheduler()); // started before the server: not its to stop
+            stopScheduler(server); // started before the server: not its to stop
             if (drained) {
                 log.info("stopped: every call in flight finished");
             } else {

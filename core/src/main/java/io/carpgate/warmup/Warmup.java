@@ -55,8 +55,8 @@ public final class Warmup {
      */
     public record Plan(int before, Duration beforeAtMost, int after, Duration budget, Duration standAside) {
         /**
-         * One round before listening takes the first call from about 150 to about 75 ms for some 0.4 s more
-         * start-up; the rest leave the JIT compilers warm within seconds, so that a sync that comes later is
+         * One round before listening takes the first call from about 250 to about 70 ms; it runs beside the building
+         * of the rest of carpgate, which then waits for it, and the start takes some 0.5 s longer; the rest leave the JIT compilers warm within seconds, so that a sync that comes later is
          * served about as fast as by a long-running carpgate (docs/benchmarks.md, "Cold start").
          */
         public static final Plan DEFAULT = new Plan(1, Duration.ofSeconds(5), 60, Duration.ofSeconds(60),

@@ -42,7 +42,7 @@ class WarmupTest {
         logged.start();
         root.addAppender(logged);
         List<Path> foldersBefore = warmupFolders();
-        java.util.Set<Thread> threadsBefore = Thread.getAllStackTraces().keySet();
+        java.util.Set<Thread> threadsBefore = io.carpgate.testkit.NewThreads.now();
         AtomicReference<Warmup.Result> result = new AtomicReference<>();
         try {
             Warmup.Running running = Warmup.start(PemFiles.loadKeyStore(cert, key), PemFiles.keyStorePassword(),
@@ -64,7 +64,7 @@ class WarmupTest {
         assertThat(logged.list).as("the warm-up's own carpgate logs nothing (it would read as the real one)")
                 .noneMatch(e -> e.getLoggerName().startsWith("io.carpgate."));
         Awaitility.await("the warm-up's threads end").pollInSameThread().atMost(Duration.ofSeconds(30))
-                .until(() -> newThreads(threadsBefore), List::isEmpty);
+                .until(() -> io.carpgate.testkit.NewThreads.since(threadsBefore), List::isEmpty);
         assertThat(warmupFolders()).as("its temporary folder is gone").isEqualTo(foldersBefore);
     }
 
@@ -161,16 +161,6 @@ class WarmupTest {
         Awaitility.await("the warm-up's report").atMost(Duration.ofSeconds(60)).until(() -> result.get() != null);
         assertThat(result.get().calls()).as("only the first round ran").isEqualTo(WarmupCalls.all().size());
         assertThat(result.get().problem()).contains("carpgate did not start");
-    }
-
-    /**
-     * Threads started since, but for the JVM's and the Prometheus client's own, which they start once for good
-     * when first needed (whoever needs them first).
-     */
-    private static List<String> newThreads(java.util.Set<Thread> before) {
-        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.isAlive() && !before.contains(t))
-                .map(Thread::getName).filter(n -> !n.equals("CompletableFutureDelayScheduler")
-                        && !n.startsWith("prometheus-metrics-scheduler")).sorted().toList();
     }
 
     private static List<Path> warmupFolders() throws Exception {
