@@ -25,7 +25,16 @@ public final class ConfigWarnings {
     private ConfigWarnings() {}
 
     public static List<String> of(CarpgateConfig config) {
+        return of(config, EphemeralPorts.ofThisSystem());
+    }
+
+    /** @param ephemeral the system's range of ports it hands out itself (empty: not known) */
+    public static List<String> of(CarpgateConfig config, Optional<EphemeralPorts> ephemeral) {
         List<String> warnings = new ArrayList<>();
+        ephemeral.ifPresent(range -> {
+            ephemeralPort("listen", config.listen(), range, 8443).ifPresent(warnings::add);
+            config.admin().flatMap(admin -> ephemeralPort("admin", admin, range, 9180)).ifPresent(warnings::add);
+        });
         if (config.mode() == Mode.OBSERVE) {
             warnings.add("mode: observe - carpgate decides and logs but forwards everything unchanged; "
                     + "WireGuard starts are NOT suppressed");
@@ -58,6 +67,17 @@ public final class ConfigWarnings {
         config.admin().filter(a -> !isLoopback(a.host())).ifPresent(a -> warnings.add("admin listener on " + a.host()
                 + ": it is plain HTTP without authentication; keep it on a management network"));
         return warnings;
+    }
+
+    /** @param usual the example configuration's port for {@code key} */
+    private static Optional<String> ephemeralPort(String key, CarpgateConfig.Listen listen, EphemeralPorts range,
+                                                  int usual) {
+        if (listen.port() == 0 || !range.contains(listen.port())) {
+            return Optional.empty();
+        }
+        return Optional.of(key + ".port " + listen.port() + " is in this system's ephemeral port range (" + range
+                + "), from which it gives ports to outgoing connections and to carpgate's own warm-up: one may hold it "
+                + "when carpgate starts, and the start then fails; set a port outside it (the example's is " + usual + ")");
     }
 
     /** The RFC that reserves a literal address for documentation; host names are never looked up. */

@@ -155,10 +155,14 @@ public final class Carpgate implements AutoCloseable {
         Optional<AdminServer> admin = Optional.empty();
         try {
             warming.ifPresent(Warmup.Running::awaitBefore);
-            server.open();
+            PortsFree.open("listen", config.listen(), () -> {
+                server.open();
+                return server;
+            });
             if (config.admin().isPresent()) {
-                admin = Optional.of(AdminServer.start(config.admin().get(), config.adminHostNames(), metrics,
-                        server::statuses, recent, status::overview));
+                CarpgateConfig.Listen adminListen = config.admin().get();
+                admin = Optional.of(PortsFree.open("admin", adminListen, () -> AdminServer.start(adminListen,
+                        config.adminHostNames(), metrics, server::statuses, recent, status::overview)));
                 out.println("admin listener on http://" + config.admin().get().host() + ":" + admin.get().port()
                         + "/ (status page, /metrics, /healthz, /readyz)");
             }

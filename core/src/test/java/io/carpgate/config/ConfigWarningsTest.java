@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -69,5 +70,37 @@ class ConfigWarningsTest {
                         "backup.url https://[2001:db8::2] is a documentation address (RFC 3849)",
                         "allow-from 2001:db8::5/128 is a documentation address (RFC 3849)",
                         "allow-from 203.0.113.0/24 is a documentation address (RFC 5737)", "admin listener on 0.0.0.0");
+    }
+
+    /**
+     * A listener in the range the system hands out itself can be taken while carpgate starts (its own warm-up binds
+     * two such ports meanwhile): each listener there is named, with the range; none outside it, nor port 0.
+     */
+    @Test
+    void aListenerInTheEphemeralRangeIsWarnedAbout() throws Exception {
+        Files.writeString(dir.resolve("api.txt"), "real-key:real-secret\n");
+        String rest = "tls: {cert: c.crt, key: c.key}\nlogs: {dir: logs}\nallow-from: [10.0.0.1/32]\n"
+                + "backup: {url: 'https://backup.invalid:4443', pin-sha256: '" + ConfigLoaderTest.PIN
+                + "', api-credentials: api.txt}\n";
+        Optional<EphemeralPorts> linux = Optional.of(new EphemeralPorts(32768, 60999));
+        Path inside = Files.writeString(dir.resolve("inside.yml"), "listen: {host: 0.0.0.0, port: 32768}\n"
+                + "admin: {host: 127.0.0.1, port: 60999}\n" + rest);
+        assertThat(ConfigWarnings.of(ConfigLoader.load(inside, Map.of()), linux)).containsExactly(
+                "listen.port 32768 is in this system's ephemeral port range (32768-60999), from which it gives ports to "
+                        + "outgoing connections and to carpgate's own warm-up: one may hold it when carpgate starts, "
+                        + "and the start then fails; set a port outside it (the example's is 8443)",
+                "admin.port 60999 is in this system's ephemeral port range (32768-60999), from which it gives ports to "
+                        + "outgoing connections and to carpgate's own warm-up: one may hold it when carpgate starts, "
+                        + "and the start then fails; set a port outside it (the example's is 9180)");
+
+        Path outside = Files.writeString(dir.resolve("outside.yml"), "listen: {host: 0.0.0.0, port: 32767}\n"
+                + "admin: {host: 127.0.0.1, port: 61000}\n" + rest);
+        assertThat(ConfigWarnings.of(ConfigLoader.load(outside, Map.of()), linux)).isEmpty();
+        Path any = Files.writeString(dir.resolve("any.yml"), "listen: {host: 0.0.0.0, port: 0}\n"
+                + "admin: {host: 127.0.0.1, port: 0}\n" + rest);
+        assertThat(ConfigWarnings.of(ConfigLoader.load(any, Map.of()), linux)).as("port 0: any free port, by intent")
+                .isEmpty();
+        assertThat(ConfigWarnings.of(ConfigLoader.load(inside, Map.of()), Optional.empty()))
+                .as("a system whose range is not known").isEmpty();
     }
 }

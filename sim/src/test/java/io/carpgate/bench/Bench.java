@@ -584,8 +584,8 @@ public final class Bench {
             }
             try (Socket s = new Socket()) {
                 s.connect(new InetSocketAddress("127.0.0.1", port), 500);
-                // The port is in the ephemeral range: while nothing listens, a connect to it can be given that very
-                // port as its source and connect to itself (a TCP simultaneous open), which is not a listener.
+                // Were the port in the ephemeral range (freePort keeps below it), a connect to it while nothing
+                // listens could be given that very port as its source and connect to itself (a TCP simultaneous open).
                 if (s.getLocalPort() != port) {
                     return;
                 }
@@ -597,9 +597,42 @@ public final class Bench {
         throw new IllegalStateException(what + " did not listen on port " + port + " within 60 s");
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
+    /**
+     * A free loopback port below the system's ephemeral range, none of {@code notThese}. A port from that range (what
+     * binding port 0 gives) can be handed out again before the process told to listen on it binds it: carpgate's
+     * warm-up binds two such ports (its own listener and the stand-in backup) while carpgate starts, and one of them
+     * taking the very port makes the start fail and the poll meet the warm-up's listener instead.
+     */
+    static int freePort(int... notThese) throws IOException {
+        int ephemeralLow = ephemeralLow();
+        int from = Math.max(10_000, ephemeralLow - 15_000);
+        java.util.Random random = new java.util.Random();
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int port = from + random.nextInt(ephemeralLow - from);
+            if (java.util.Arrays.stream(notThese).anyMatch(p -> p == port)) {
+                continue;
+            }
+            try (ServerSocket s = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+                return s.getLocalPort();
+            } catch (IOException taken) {
+                // in use: try another
+            }
+        }
+        throw new IOException("no free loopback port between " + from + " and " + ephemeralLow + " in 200 attempts");
+    }
+
+    /**
+     * The first port of the ephemeral range (Linux); 32768, its default, where it cannot be read or leaves no room
+     * below it.
+     */
+    private static int ephemeralLow() {
+        try {
+            // Not Files.readString: it reads as many bytes as the file's size, and /proc says 0.
+            String range = Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0).trim();
+            int low = Integer.parseInt(range.split("\\s+")[0]);
+            return low > 11_024 ? low : 32_768;
+        } catch (IOException | RuntimeException unreadable) {
+            return 32_768;
         }
     }
 

@@ -71,7 +71,7 @@ final class BurstAfterIdle {
         this.carpgateDir = this.out.resolve("carpgate");
         this.nginxDir = this.out.resolve("nginx");
         this.carpgatePort = Bench.freePort();
-        this.nginxPort = Bench.freePort();
+        this.nginxPort = Bench.freePort(carpgatePort);
         this.config = Bench.writeCarpgateConfig(carpgateDir, carpgatePort, backupPort, pin);
         Files.createDirectories(nginxDir);
         Path cert = nginxDir.resolve("nginx.crt");

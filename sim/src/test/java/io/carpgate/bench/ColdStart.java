@@ -69,7 +69,7 @@ final class ColdStart {
         this.carpgateDir = this.out.resolve("carpgate");
         this.nginxDir = this.out.resolve("nginx");
         this.carpgatePort = Bench.freePort();
-        this.nginxPort = Bench.freePort();
+        this.nginxPort = Bench.freePort(carpgatePort);
         Path config = Bench.writeCarpgateConfig(carpgateDir, carpgatePort, backupPort, pin);
         Files.createDirectories(nginxDir);
         Path cert = nginxDir.resolve("nginx.crt");
