@@ -107,10 +107,15 @@ final class MemoryFile {
         return Optional.of(new ItemBook(items));
     }
 
-    void write(ItemBook book) throws IOException {
+    /** The file's bytes for {@code book}: what {@link #write} puts on the disk, and nothing else. */
+    static byte[] encode(String pair, String backup, ItemBook book) throws IOException {
         List<StoredItem> items = new ArrayList<>();
         book.all().forEach(i -> items.add(StoredItem.of(i)));
-        byte[] bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(new Stored(FORMAT, pair, backup, items));
+        return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(new Stored(FORMAT, pair, backup, items));
+    }
+
+    void write(ItemBook book) throws IOException {
+        byte[] bytes = encode(pair, backup, book);
         Path folder = file.toAbsolutePath().getParent();
         boolean posix = folder.getFileSystem().supportedFileAttributeViews().contains("posix");
         // Created for the owner alone (the umask can only take more away): a memory file or folder its group or

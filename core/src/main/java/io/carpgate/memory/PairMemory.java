@@ -17,7 +17,11 @@ import org.slf4j.LoggerFactory;
  * runtime (never a copy), so a restore still finishing in the old runtime teaches the new one. It learns only what
  * the backup stored: a restore the backup answered with success ({@link #stored}); one whose outcome is not known
  * makes its items unknown ({@link #inDoubt}); one the backup refused, or that never reached it, changes nothing.
- * Every change is written to the state folder (when there is one) before the next call is admitted.
+ * Every change of what it knows is written to the state folder (when there is one) before the next call is
+ * admitted. A restore that only confirms it (the same items, VHIDs and VIPs; only the time of the restore is new,
+ * as in nearly every sync) is written once its call has let the next one go ({@link #saveConfirmed}): a crash
+ * in between leaves the file with the time of the restore before, which is still true, and the next call does not
+ * wait for the disk.
  */
 public final class PairMemory {
     private static final Logger LOG = LoggerFactory.getLogger(PairMemory.class);
@@ -25,22 +29,42 @@ public final class PairMemory {
     private final String pair;
     private final AtomicReference<ItemBook> book;
     private final Optional<MemoryFile> file;
+    /** No file, but each change encoded as one would hold it, then dropped (the warm-up's private carpgate). */
+    private final boolean rehearsed;
     private final CallOrder order = new CallOrder();
     private final Clock clock;
+    /** One write at a time, each of the book as it is when the write begins (so the last write is the newest). */
+    private final Object saving = new Object();
+    /** A confirmation is in the book but not yet on the disk. */
+    private volatile boolean confirmedUnsaved;
     private volatile boolean writeFailed;
     /** Another name or backup took this pair's place: what it still learns (calls in flight) is not written. */
     private volatile boolean retired;
 
     PairMemory(String pair, ItemBook loaded, Optional<MemoryFile> file, Clock clock) {
+        this(pair, loaded, file, false, clock);
+    }
+
+    private PairMemory(String pair, ItemBook loaded, Optional<MemoryFile> file, boolean rehearsed, Clock clock) {
         this.pair = pair;
         this.book = new AtomicReference<>(loaded);
         this.file = file;
+        this.rehearsed = rehearsed;
         this.clock = clock;
     }
 
-    /** A memory that lives only in this process (the warm-up's private server, tests). */
+    /** A memory that lives only in this process (no state folder, or one carpgate will not use; tests). */
     public static PairMemory inProcess(String pair, Clock clock) {
-        return new PairMemory(pair, ItemBook.empty(), Optional.empty(), clock);
+        return new PairMemory(pair, ItemBook.empty(), Optional.empty(), false, clock);
+    }
+
+    /**
+     * A memory that lives only in this process but encodes each change as its file would (and drops the bytes):
+     * the warm-up's private carpgate, so that the first restore a real pair stores does not meet that code cold
+     * (some 60 ms of a cold JVM, while the master's next call waits for its turn).
+     */
+    static PairMemory rehearsal(String pair, Clock clock) {
+        return new PairMemory(pair, ItemBook.empty(), Optional.empty(), true, clock);
     }
 
     public ItemBook book() {
@@ -57,7 +81,24 @@ public final class PairMemory {
             return;
         }
         Instant now = clock.instant();
-        change(book.get().with(taught.stream().map(i -> i.learnedAt(now)).toList()));
+        ItemBook before = book.get();
+        ItemBook next = before.with(taught.stream().map(i -> i.learnedAt(now)).toList());
+        if (next.sameButForTimes(before)) {
+            book.set(next);
+            confirmedUnsaved = true;
+            return;
+        }
+        change(next);
+    }
+
+    /**
+     * Writes a confirmation {@link #stored} kept in the book only: called once the call that brought it has let
+     * the next one go. Nothing to do when a later write has already saved it.
+     */
+    void saveConfirmed() {
+        if (confirmedUnsaved) {
+            save();
+        }
     }
 
     /**
@@ -83,6 +124,26 @@ public final class PairMemory {
 
     private void change(ItemBook next) {
         book.set(next);
+        save();
+    }
+
+    /** Writes the book as it is now; whoever calls it holds no other lock of this memory's but perhaps its own. */
+    private void save() {
+        synchronized (saving) {
+            confirmedUnsaved = false;
+            saveNow(book.get());
+        }
+    }
+
+    private void saveNow(ItemBook next) {
+        if (rehearsed) {
+            try {
+                MemoryFile.encode(pair, "rehearsal", next);
+            } catch (IOException e) {
+                // bytes that are dropped: nothing is lost
+            }
+            return;
+        }
         if (file.isEmpty() || retired) {
             return;
         }

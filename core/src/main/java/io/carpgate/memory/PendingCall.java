@@ -80,7 +80,10 @@ public final class PendingCall {
                 .orElseGet(() -> RestoreAnswer.ofSingle(status, read));
     }
 
-    /** The outcome is known: the memory learns what it says, then the next call in the order may go. */
+    /**
+     * The outcome is known: the memory learns what it says (a change on the disk before), then the next call in
+     * the order may go.
+     */
     public void settle(BackupOutcome outcome) {
         if (!settled.compareAndSet(false, true)) {
             return;
@@ -99,6 +102,8 @@ public final class PendingCall {
             }
         } finally {
             ticket.ifPresent(CallOrder.Ticket::settle);
+            // A restore that only confirmed what was known goes to the disk now that the next call may go.
+            memory.ifPresent(PairMemory::saveConfirmed);
         }
     }
 }

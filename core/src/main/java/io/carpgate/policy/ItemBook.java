@@ -53,6 +53,19 @@ public record ItemBook(Map<String, CarpItem> byKindAndUuid) {
         return byKindAndUuid.values();
     }
 
+    /**
+     * Whether {@code other} holds the same items in the same order, each the same but perhaps for when it was
+     * learned: a restore that taught nothing new, only confirmed what was known.
+     */
+    public boolean sameButForTimes(ItemBook other) {
+        return untimed(all()).equals(untimed(other.all()));
+    }
+
+    private static List<CarpItem> untimed(Collection<CarpItem> items) {
+        return items.stream().map(i -> new CarpItem(i.kind(), i.uuid(), i.name(), i.gated(), i.vhid(), i.iface(),
+                i.vip(), i.basis(), Optional.empty(), i.device())).toList();
+    }
+
     public ItemBook with(Collection<CarpItem> learned) {
         if (learned.isEmpty()) {
             return this;

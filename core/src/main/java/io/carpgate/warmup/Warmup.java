@@ -214,10 +214,12 @@ public final class Warmup {
             StandInBackup.Serving backup = StandInBackup.serve(TlsContexts.server(keyStore, password));
             try {
                 // A private carpgate: no sinks, so nothing of it reaches the logs, the metrics or the status page;
-                // no state folder and a watch book of its own, so what it learns is forgotten with it.
+                // no state folder and a watch book of its own, so what it learns is forgotten with it (its memory
+                // encodes each change as a file would hold it, and drops it: that code is warm for the first
+                // restore a real pair stores).
                 CarpgateServer carpgate = CarpgateServer.start(config(backup, certificate),
                         TlsContexts.server(keyStore, password), Sinks.none(),
-                        new PairMemories(Optional.empty(), Clock.systemUTC()), new PairWatches());
+                        PairMemories.rehearsal(Clock.systemUTC()), new PairWatches());
                 return new Rig(backup, carpgate, new WarmupClient(carpgate.port()));
             } catch (Exception e) {
                 backup.close();
