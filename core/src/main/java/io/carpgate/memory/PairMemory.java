@@ -18,10 +18,10 @@ import org.slf4j.LoggerFactory;
  * the backup stored: a restore the backup answered with success ({@link #stored}); one whose outcome is not known
  * makes its items unknown ({@link #inDoubt}); one the backup refused, or that never reached it, changes nothing.
  * Every change of what it knows is written to the state folder (when there is one) before the next call is
- * admitted. A restore that only confirms it (the same items, VHIDs and VIPs; only the time of the restore is new,
- * as in nearly every sync) is written once its call has let the next one go ({@link #saveConfirmed}): a crash
- * in between leaves the file with the time of the restore before, which is still true, and the next call does not
- * wait for the disk.
+ * admitted. A restore that only confirms it (the same items in the same order, with the same VHIDs, VIPs and
+ * basis; only the time of the restore is new, as in nearly every sync) is written once its call has let the next
+ * one go ({@link #saveConfirmed}): a crash in between leaves the file with the time of the restore before, which is
+ * still true, and the next call does not wait for the disk.
  */
 public final class PairMemory {
     private static final Logger LOG = LoggerFactory.getLogger(PairMemory.class);

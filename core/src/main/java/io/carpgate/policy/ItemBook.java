@@ -1,5 +1,6 @@
 package io.carpgate.policy;
 
+import java.time.Instant;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -55,7 +56,8 @@ public record ItemBook(Map<String, CarpItem> byKindAndUuid) {
 
     /**
      * Whether {@code other} holds the same items in the same order, each the same but perhaps for when it was
-     * learned: a restore that taught nothing new, only confirmed what was known.
+     * learned: a restore that taught nothing new, only confirmed what was known. Whether an item has a time at all
+     * is not a time but what it rests on (a stored restore, or the VHID map alone), so that counts as a change.
      */
     public boolean sameButForTimes(ItemBook other) {
         return untimed(all()).equals(untimed(other.all()));
@@ -63,7 +65,7 @@ public record ItemBook(Map<String, CarpItem> byKindAndUuid) {
 
     private static List<CarpItem> untimed(Collection<CarpItem> items) {
         return items.stream().map(i -> new CarpItem(i.kind(), i.uuid(), i.name(), i.gated(), i.vhid(), i.iface(),
-                i.vip(), i.basis(), Optional.empty(), i.device())).toList();
+                i.vip(), i.basis(), i.learnedAt().map(t -> Instant.EPOCH), i.device())).toList();
     }
 
     public ItemBook with(Collection<CarpItem> learned) {

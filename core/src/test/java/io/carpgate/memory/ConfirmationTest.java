@@ -142,6 +142,7 @@ class ConfirmationTest {
                         go.await();
                         for (int i = 0; i < 150; i++) {
                             memory.stored(List.of(i % 2 == 0 ? WG0 : WG0_ON_8));
+                            memory.saveConfirmed(); // as every call's settle does after it
                         }
                         return null;
                     }));

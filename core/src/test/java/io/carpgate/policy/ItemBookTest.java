@@ -24,7 +24,6 @@ class ItemBookTest {
     void onlyTheTimesDifferingIsAConfirmation() {
         assertThat(of(WG0.learnedAt(T1), OVPN.learnedAt(T1)).sameButForTimes(of(WG0.learnedAt(T2), OVPN.learnedAt(T2))))
                 .isTrue();
-        assertThat(of(WG0).sameButForTimes(of(WG0.learnedAt(T2)))).as("a time where there was none").isTrue();
         assertThat(ItemBook.empty().sameButForTimes(ItemBook.empty())).isTrue();
     }
 
@@ -40,5 +39,20 @@ class ItemBookTest {
         assertThat(of(WG0).sameButForTimes(of(WG0.inDoubt(T1, "no answer")))).as("in doubt").isFalse();
         assertThat(of(WG0).sameButForTimes(of(WG0, OVPN))).as("an item more").isFalse();
         assertThat(of(WG0, OVPN).sameButForTimes(of(OVPN, WG0))).as("another order (the oldest goes first)").isFalse();
+        // An item without a time follows the VHID map; with one, what the stored restore said: not the same.
+        assertThat(of(WG0).sameButForTimes(of(WG0.learnedAt(T2)))).as("a time where there was none").isFalse();
+        assertThat(of(WG0.learnedAt(T1)).sameButForTimes(of(WG0))).as("no time where there was one").isFalse();
+        assertThat(of(WG0).sameButForTimes(of(new CarpItem(WG0.kind(), WG0.uuid(), "wg1", WG0.gated(), WG0.vhid(),
+                WG0.iface(), WG0.vip(), WG0.basis(), WG0.learnedAt())))).as("another name").isFalse();
+        assertThat(of(WG0).sameButForTimes(of(new CarpItem(WG0.kind(), WG0.uuid(), WG0.name(), false, WG0.vhid(),
+                WG0.iface(), WG0.vip(), WG0.basis(), WG0.learnedAt())))).as("no longer gated").isFalse();
+        assertThat(of(WG0).sameButForTimes(of(new CarpItem(WG0.kind(), WG0.uuid(), WG0.name(), WG0.gated(),
+                WG0.vhid(), Optional.of("opt3"), WG0.vip(), WG0.basis(), WG0.learnedAt())))).as("another interface")
+                .isFalse();
+        assertThat(of(WG0).sameButForTimes(of(new CarpItem(WG0.kind(), WG0.uuid(), WG0.name(), WG0.gated(),
+                WG0.vhid(), WG0.iface(), WG0.vip(), "the VHID map, vhid-map.yml:4:5", WG0.learnedAt()))))
+                .as("another basis").isFalse();
+        assertThat(of(WG0).sameButForTimes(of(new CarpItem(ItemKind.OPENVPN, WG0.uuid(), WG0.name(), WG0.gated(),
+                WG0.vhid(), WG0.iface(), WG0.vip(), WG0.basis(), WG0.learnedAt())))).as("another kind").isFalse();
     }
 }
