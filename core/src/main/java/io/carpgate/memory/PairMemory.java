@@ -119,7 +119,10 @@ public final class PairMemory {
      * may change the book, but nothing of it reaches the state folder, where a later start could load it.
      */
     void retire() {
-        retired = true;
+        // Under the write's lock: a write under way finishes first, so none lands after the caller sets the file aside.
+        synchronized (saving) {
+            retired = true;
+        }
     }
 
     private void change(ItemBook next) {
@@ -153,7 +156,7 @@ public final class PairMemory {
                 writeFailed = false;
                 LOG.info("pair {}: what carpgate knows of its items is saved again in {}", pair, file.get().path());
             }
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             // Enforcement goes on from memory. The file on disk is now stale: a restart must not load it.
             boolean forgotten = file.get().forget();
             if (!forgotten) {

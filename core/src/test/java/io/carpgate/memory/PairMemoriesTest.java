@@ -11,6 +11,12 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -115,6 +121,41 @@ class PairMemoriesTest {
         new PairMemories(Optional.of(dir), CLOCK).of("default", "https://backup.example.net");
         assertThat(PairMemories.fileIn(dir, "default", URL)).doesNotExist();
         assertThat(new PairMemories(Optional.of(dir), CLOCK).of("default", URL).book().all()).isEmpty();
+    }
+
+    @Test
+    void aWriteUnderWayWhenThePairMovesToAnotherBackupLandsBeforeItsFileIsSetAside() throws Exception {
+        CarpItem wg0On8 = new CarpItem(ItemKind.WIREGUARD, "3d2c1b0a", "wg0-branches", true, Optional.of(8),
+                Optional.of("opt2"), Optional.of("1f2e3d4c"), "VHID 8 from the master's VIP in the restore",
+                Optional.empty());
+        ExecutorService writer = Executors.newSingleThreadExecutor();
+        try {
+            // Each round: a call of the old configuration keeps teaching changes (each one written) while a reload
+            // moves the pair to another backup. Whatever the old call still learns must not bring its file back.
+            for (int round = 0; round < 20; round++) {
+                Path folder = Files.createDirectories(dir.resolve("round-" + round));
+                PairMemories memories = new PairMemories(Optional.of(folder), CLOCK);
+                PairMemory old = memories.of("default", URL);
+                Path oldFile = PairMemories.fileIn(folder, "default", URL);
+                CountDownLatch written = new CountDownLatch(1);
+                AtomicBoolean stop = new AtomicBoolean();
+                Future<?> teaching = writer.submit(() -> {
+                    for (int i = 0; i < 5_000 && !stop.get(); i++) {
+                        old.stored(List.of(i % 2 == 0 ? WG0 : wg0On8));
+                        written.countDown();
+                    }
+                });
+                assertThat(written.await(30, TimeUnit.SECONDS)).as("the old call wrote").isTrue();
+                assertThat(oldFile).exists();
+                memories.of("default", "https://192.0.2.3");
+                stop.set(true);
+                teaching.get(60, TimeUnit.SECONDS);
+                assertThat(oldFile).as("round %d: the old backup's file, set aside at the reload", round)
+                        .doesNotExist();
+            }
+        } finally {
+            writer.shutdownNow();
+        }
     }
 
     @Test
