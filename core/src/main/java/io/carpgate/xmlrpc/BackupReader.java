@@ -39,20 +39,30 @@ public final class BackupReader {
     private BackupReader() {}
 
     public static ReadResult read(byte[] body) {
-        return read(body, ReaderLimits.defaults(), DEFAULT_FACTORY, KeptValues.ALL);
+        return read(body, ReaderLimits.defaults(), DEFAULT_FACTORY, KeptValues.ALL, KeptBudget.UNBOUNDED);
     }
 
     public static ReadResult read(byte[] body, ReaderLimits limits) {
         return read(body, limits, limits.equals(ReaderLimits.defaults()) ? DEFAULT_FACTORY : factory(limits),
-                KeptValues.ALL);
+                KeptValues.ALL, KeptBudget.UNBOUNDED);
     }
 
     /** Reads and checks everything, and keeps only what {@code kept} names (see {@link KeptValues}). */
     public static ReadResult read(byte[] body, KeptValues kept) {
-        return read(body, ReaderLimits.defaults(), DEFAULT_FACTORY, kept);
+        return read(body, kept, KeptBudget.UNBOUNDED);
     }
 
-    private static ReadResult read(byte[] body, ReaderLimits limits, XMLInputFactory2 factory, KeptValues kept) {
+    /**
+     * The same, asking {@code budget} for the heap of what it keeps as it goes (an estimate: a fixed cost per kept
+     * value, 2 bytes per kept char; values not kept cost nothing): {@link ReadResult.OverBudget} as soon as the
+     * budget refuses.
+     */
+    public static ReadResult read(byte[] body, KeptValues kept, KeptBudget budget) {
+        return read(body, ReaderLimits.defaults(), DEFAULT_FACTORY, kept, budget);
+    }
+
+    private static ReadResult read(byte[] body, ReaderLimits limits, XMLInputFactory2 factory, KeptValues kept,
+                                   KeptBudget budget) {
         DocumentRange range;
         try {
             range = DocumentRange.locate(body);
@@ -63,9 +73,11 @@ public final class BackupReader {
         XMLStreamReader2 xml = null;
         try {
             xml = (XMLStreamReader2) factory.createXMLStreamReader(utf8Reader(body, range));
-            return new ReadResult.Call(new CallWalker(xml, offsets, limits, kept).readCall());
+            return new ReadResult.Call(new CallWalker(xml, offsets, limits, kept, budget).readCall());
         } catch (Rejection rejection) {
             return rejection.toResult();
+        } catch (BudgetRefused refused) {
+            return new ReadResult.OverBudget();
         } catch (XMLStreamException | WstxLazyException e) {
             // Woodstox messages quote body text; only the position is passed on.
             return new ReadResult.Unreadable(Rejection.NOT_WELL_FORMED, "not well-formed XML" + near(e, offsets));

@@ -31,16 +31,19 @@ final class CallWalker {
     private final ByteOffsets offsets;
     private final ReaderLimits limits;
     private final KeptValues kept;
+    /** What is kept costs heap until the decision is done: it is asked of the caller's budget as it grows. */
+    private final KeptTally tally;
     private long values;
 
-    CallWalker(XMLStreamReader2 xml, ByteOffsets offsets, ReaderLimits limits, KeptValues kept) {
+    CallWalker(XMLStreamReader2 xml, ByteOffsets offsets, ReaderLimits limits, KeptValues kept, KeptBudget budget) {
         this.xml = xml;
         this.offsets = offsets;
         this.limits = limits;
         this.kept = kept;
+        this.tally = new KeptTally(budget);
     }
 
-    MethodCall readCall() throws XMLStreamException, Rejection {
+    MethodCall readCall() throws XMLStreamException, Rejection, BudgetRefused {
         requireUtf8Declaration();
         if (!nextChild("document")) {
             throw new Rejection(Rejection.INVALID_REQUEST, "no root element");
@@ -66,6 +69,7 @@ final class CallWalker {
         while (next() != END_DOCUMENT) {
             // nothing but misc content can appear here; the parser rejects anything else
         }
+        tally.settle();
         return new MethodCall(methodName, params);
     }
 
@@ -87,7 +91,8 @@ final class CallWalker {
         }
     }
 
-    private void readParams(List<XmlRpcValue> params, KeptValues.Node keep) throws XMLStreamException, Rejection {
+    private void readParams(List<XmlRpcValue> params, KeptValues.Node keep)
+            throws XMLStreamException, Rejection, BudgetRefused {
         while (nextChild("params")) {
             requireElement("param", "params");
             if (!nextChild("param")) {
@@ -98,7 +103,10 @@ final class CallWalker {
             if (nextChild("param")) {
                 throw new Rejection(Rejection.INVALID_REQUEST, "param with more than one child");
             }
-            value.ifPresent(params::add); // IXR drops an untyped blank value entirely
+            if (value.isPresent()) { // IXR drops an untyped blank value entirely
+                tally.value();
+                params.add(value.get());
+            }
         }
     }
 
@@ -106,7 +114,8 @@ final class CallWalker {
      * At the start of {@code <value>}; returns empty when IXR drops the value (untyped and blank), and
      * {@link XmlRpcValue.Unread} for a value read and checked but not kept.
      */
-    private Optional<XmlRpcValue> readValue(KeptValues.Node keep) throws XMLStreamException, Rejection {
+    private Optional<XmlRpcValue> readValue(KeptValues.Node keep)
+            throws XMLStreamException, Rejection, BudgetRefused {
         if (++values > limits.maxValues()) {
             throw new Rejection(Rejection.INVALID_REQUEST, "more than " + limits.maxValues() + " values");
         }
@@ -157,7 +166,7 @@ final class CallWalker {
         }
     }
 
-    private XmlRpcValue readTyped(KeptValues.Node keep) throws XMLStreamException, Rejection {
+    private XmlRpcValue readTyped(KeptValues.Node keep) throws XMLStreamException, Rejection, BudgetRefused {
         String type = xml.getLocalName();
         if (keep.keepsNothing()) {
             return readUnkept(type);
@@ -187,7 +196,7 @@ final class CallWalker {
     }
 
     /** The same reading and checks as {@link #readTyped}, keeping nothing (scalar conversions never reject). */
-    private XmlRpcValue readUnkept(String type) throws XMLStreamException, Rejection {
+    private XmlRpcValue readUnkept(String type) throws XMLStreamException, Rejection, BudgetRefused {
         switch (type) {
             case "string", "int", "i4", "double", "boolean", "base64", "dateTime.iso8601" -> skipText(type);
             case "struct" -> readStruct(KeptValues.Node.NONE);
@@ -197,7 +206,7 @@ final class CallWalker {
         return XmlRpcValue.Unread.VALUE;
     }
 
-    private XmlRpcValue.Str readString() throws XMLStreamException, Rejection {
+    private XmlRpcValue.Str readString() throws XMLStreamException, Rejection, BudgetRefused {
         if (xml.isEmptyElement()) {
             long start = offsets.byteOffset(xml.getLocationInfo().getStartingCharOffset());
             long end = offsets.byteOffset(xml.getLocationInfo().getEndingCharOffset());
@@ -211,7 +220,7 @@ final class CallWalker {
     }
 
     /** A {@link XmlRpcValue.Struct}, or {@link XmlRpcValue.Unread} when nothing of it is kept. */
-    private XmlRpcValue readStruct(KeptValues.Node keep) throws XMLStreamException, Rejection {
+    private XmlRpcValue readStruct(KeptValues.Node keep) throws XMLStreamException, Rejection, BudgetRefused {
         Map<String, XmlRpcValue> members = keep.keepsNothing() ? null : new LinkedHashMap<>();
         while (nextChild("struct")) {
             requireElement("member", "struct");
@@ -230,15 +239,16 @@ final class CallWalker {
                 throw new Rejection(Rejection.INVALID_REQUEST, "member with more than name and value");
             }
             // PHP array assignment: a repeated name replaces the value in the first one's position.
-            if (members != null) {
-                value.ifPresent(v -> members.put(name, v));
+            if (members != null && value.isPresent()) {
+                tally.value(); // an Unread member too: its entry and name are held
+                members.put(name, value.get());
             }
         }
         return members == null ? XmlRpcValue.Unread.VALUE : new XmlRpcValue.Struct(members);
     }
 
     /** A {@link XmlRpcValue.Array}, or {@link XmlRpcValue.Unread} when nothing of it is kept. */
-    private XmlRpcValue readArray(KeptValues.Node keep) throws XMLStreamException, Rejection {
+    private XmlRpcValue readArray(KeptValues.Node keep) throws XMLStreamException, Rejection, BudgetRefused {
         // IXR only acts on <data>: an array without exactly one data would vanish or merge, so reject.
         if (!nextChild("array")) {
             throw new Rejection(Rejection.INVALID_REQUEST, "array without data");
@@ -249,8 +259,9 @@ final class CallWalker {
         while (nextChild("data")) {
             requireElement("value", "data");
             Optional<XmlRpcValue> item = readValue(itemKeep);
-            if (items != null) {
-                item.ifPresent(items::add);
+            if (items != null && item.isPresent()) {
+                tally.value();
+                items.add(item.get());
             }
         }
         if (nextChild("array")) {
@@ -309,7 +320,7 @@ final class CallWalker {
      * Collects the text of an element that must hold text only (at most {@code limits.maxKeptChars()}); leaves
      * the reader at its end tag.
      */
-    private String readText(String element) throws XMLStreamException, Rejection {
+    private String readText(String element) throws XMLStreamException, Rejection, BudgetRefused {
         StringBuilder text = new StringBuilder();
         while (next() == CHARACTERS) {
             appendKept(text, element);
@@ -334,10 +345,11 @@ final class CallWalker {
     }
 
     /** Appends the current text event, rejecting past the kept-text bound (the gate never decides on a cut value). */
-    private void appendKept(StringBuilder text, String element) throws Rejection {
+    private void appendKept(StringBuilder text, String element) throws Rejection, BudgetRefused {
         if ((long) text.length() + xml.getTextLength() > limits.maxKeptChars()) {
             throw keptTooLong(element);
         }
+        tally.chars(xml.getTextLength());
         text.append(xml.getTextCharacters(), xml.getTextStart(), xml.getTextLength());
     }
 
