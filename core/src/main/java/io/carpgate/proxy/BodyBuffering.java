@@ -68,10 +68,15 @@ final class BodyBuffering extends Handler.Wrapper {
                 "body larger than " + maxBody + " bytes");
     }
 
-    private void overBudget(Request request, Response response, Callback callback) {
+    /**
+     * The answer to a request the budget cannot hold now: its body (here), or what carpgate would keep of it to
+     * decide ({@link Deciding}). Nothing was sent; the master is asked to come back once others have passed.
+     */
+    static void overBudget(Metrics metrics, Request request, Response response, Callback callback) {
         Exchange exchange = Exchange.of(request);
         metrics.bodyBudgetRejected(exchange.pair());
-        String why = "carpgate is holding as many request bodies as limits.body-budget allows; retry shortly";
+        String why = "carpgate is holding as much of the requests in flight (their bodies and what it reads of them)"
+                + " as limits.body-budget allows; retry shortly";
         exchange.decided(List.of(Rejections.overBudget(why)), false);
         OwnAnswers.closeAfterAnswer(response);
         response.getHeaders().put(HttpHeader.RETRY_AFTER, RETRY_AFTER_SECONDS);
@@ -142,7 +147,7 @@ final class BodyBuffering extends Handler.Wrapper {
             if (size + length > buffer.length) {
                 int capacity = grownCapacity(size + length);
                 if (!budget.reserve(capacity - buffer.length)) {
-                    overBudget(request, response, done);
+                    overBudget(metrics, request, response, done);
                     return false;
                 }
                 reserved += capacity - buffer.length;

@@ -3,6 +3,7 @@ package io.carpgate.proxy;
 import io.carpgate.memory.BackupOutcome;
 import io.carpgate.memory.PendingCall;
 import io.carpgate.observe.Exchange;
+import io.carpgate.observe.Metrics;
 import io.carpgate.policy.Action;
 import io.carpgate.policy.Gate;
 import io.carpgate.policy.Gatekeeper;
@@ -42,15 +43,21 @@ final class Deciding extends Handler.Wrapper {
 
     private final Function<MethodCall, Gatekeeper.Decided> decider;
     private final boolean observe;
+    private final BodyBudget budget;
+    private final Metrics metrics;
 
     /**
      * @param decider the pair's {@link Gatekeeper#decide} (a test may pass one that breaks)
      * @param observe observe mode: decide and log, then send the master's bytes on unchanged
+     * @param budget  the bodies' budget, which what the reader keeps of a body is charged to while it is decided
      */
-    Deciding(Function<MethodCall, Gatekeeper.Decided> decider, boolean observe, Handler next) {
+    Deciding(Function<MethodCall, Gatekeeper.Decided> decider, boolean observe, BodyBudget budget, Metrics metrics,
+             Handler next) {
         super(next);
         this.decider = decider;
         this.observe = observe;
+        this.budget = budget;
+        this.metrics = metrics;
     }
 
     @Override
@@ -67,6 +74,9 @@ final class Deciding extends Handler.Wrapper {
         try {
             decided = decide(body);
             toSend = toSend(body, decided);
+        } catch (NoRoomNow e) {
+            BodyBuffering.overBudget(metrics, request, response, callback);
+            return true;
         } catch (RuntimeException | Error e) {
             // An Error too (a stack overflow, no heap for a huge body): whatever it is, nothing goes on.
             decided = internalError(exchange, e);
@@ -98,14 +108,42 @@ final class Deciding extends Handler.Wrapper {
         if (body.length == 0) {
             return NOTHING_TO_DECIDE;
         }
-        // Only what the gate reads is kept: a 50 MiB restore's tree would otherwise outweigh the body.
-        ReadResult read = BackupReader.read(body, Gate.READS);
-        if (read instanceof ReadResult.Unreadable unreadable) {
-            return new Gatekeeper.Decided(new Verdict.Reject(unreadable.faultCode(),
-                    unreadable.reason(), List.of(Rejections.unreadable(unreadable.reason()))),
-                    PendingCall.none());
+        // Only what the gate reads is kept: a 50 MiB restore's tree would otherwise outweigh the body. What is kept
+        // (all of any other call's values) is charged beside the bodies while the decision, which may wait for its
+        // turn, holds it; nothing of the tree outlives the decision, and all of it is given back, however it ends.
+        try (KeptCharge kept = new KeptCharge(budget)) {
+            ReadResult read = BackupReader.read(body, Gate.READS, kept);
+            if (read instanceof ReadResult.OverBudget) {
+                return overBudget(kept, body.length);
+            }
+            if (read instanceof ReadResult.Unreadable unreadable) {
+                return new Gatekeeper.Decided(new Verdict.Reject(unreadable.faultCode(),
+                        unreadable.reason(), List.of(Rejections.unreadable(unreadable.reason()))),
+                        PendingCall.none());
+            }
+            return decider.apply(((ReadResult.Call) read).call());
         }
-        return decider.apply(((ReadResult.Call) read).call());
+    }
+
+    /**
+     * A call whose kept values do not fit: answered as a body that does not (503, retry) while others hold the
+     * budget; a fault when even alone it could not fit, as retrying would only be refused again.
+     */
+    private Gatekeeper.Decided overBudget(KeptCharge kept, long body) {
+        if (kept.couldFitWith(body)) {
+            throw new NoRoomNow();
+        }
+        String why = "the values carpgate reads to decide this call need more heap than limits.body-budget allows"
+                + " beside its body, even with no other request in flight";
+        return new Gatekeeper.Decided(new Verdict.Reject(OwnAnswers.INTERNAL_ERROR, why,
+                List.of(Rejections.overBudget(why))), PendingCall.none());
+    }
+
+    /** The budget has no room now for what the reader keeps of this call; thrown once the charge is given back. */
+    private static final class NoRoomNow extends RuntimeException {
+        NoRoomNow() {
+            super("no room in limits.body-budget", null, false, false);
+        }
     }
 
     /** The body for the backup, or empty when carpgate answers itself; in observe mode always the master's. */

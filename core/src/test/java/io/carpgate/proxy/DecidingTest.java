@@ -36,8 +36,10 @@ class DecidingTest {
 
     private static StageHarness harness(Function<MethodCall, Gatekeeper.Decided> decider, boolean observe,
                                         Handler forwarder) throws Exception {
-        return new StageHarness(next -> new BodyBuffering(1 << 20, new BodyBudget(1 << 20),
-                new io.carpgate.observe.Metrics("test"), new Deciding(decider, observe, next)), forwarder);
+        BodyBudget budget = new BodyBudget(1 << 20);
+        io.carpgate.observe.Metrics metrics = new io.carpgate.observe.Metrics("test");
+        return new StageHarness(next -> new BodyBuffering(1 << 20, budget, metrics,
+                new Deciding(decider, observe, budget, metrics, next)), forwarder);
     }
 
     private static Gatekeeper.Decided decided(Verdict verdict) {

@@ -79,8 +79,10 @@ class ForwardingStageTest {
             throws Exception {
         Forwarder forwarder = new Forwarder(new Forwarder.Upstream(xmlrpc, new SslContextFactory.Client(),
                 Duration.ofSeconds(10), Duration.ofSeconds(30)), io.carpgate.observe.Logs.CONSOLE);
-        return new StageHarness(next -> new BodyBuffering(1 << 20, new BodyBudget(1 << 20),
-                new io.carpgate.observe.Metrics("test"), new Deciding(decider, false, next)), forwarder);
+        BodyBudget budget = new BodyBudget(1 << 20);
+        io.carpgate.observe.Metrics metrics = new io.carpgate.observe.Metrics("test");
+        return new StageHarness(next -> new BodyBuffering(1 << 20, budget, metrics,
+                new Deciding(decider, false, budget, metrics, next)), forwarder);
     }
 
     private static CallOutcome outcome(Action action) {

@@ -57,9 +57,10 @@ class GuardStagesTest {
                 new io.carpgate.observe.Metrics("test"), new Deciding(call -> {
                     heldWhileDeciding.set(budget.inUse());
                     throw new IllegalStateException("breaks after the body was read");
-                }, false, next)))) {
+                }, false, budget, new io.carpgate.observe.Metrics("test"), next)))) {
             assertThat(stage.post(CALL).getContent()).contains("internal error in carpgate");
-            assertThat(heldWhileDeciding).hasValue(CALL.length()); // the exact announced length, reserved once
+            // The exact announced length, reserved once, and what the reader keeps of the call while it is decided.
+            assertThat(heldWhileDeciding).hasValue(CALL.length() + DecidingBudgetTest.kept(CALL));
             org.awaitility.Awaitility.await("the body's share is given back").atMost(java.time.Duration.ofSeconds(30))
                     .until(() -> budget.inUse() == 0);
         }

@@ -1,0 +1,46 @@
+package io.carpgate.proxy;
+
+import io.carpgate.xmlrpc.KeptBudget;
+
+/**
+ * What the reader keeps of one request, charged to the shared {@link BodyBudget} beside the bodies: taken as the
+ * tree grows, all given back at {@link #close()}, once the decision that reads the tree is done. One request's,
+ * used by one thread.
+ */
+final class KeptCharge implements KeptBudget, AutoCloseable {
+    private final BodyBudget budget;
+    private long taken;
+    private long refused;
+
+    KeptCharge(BodyBudget budget) {
+        this.budget = budget;
+    }
+
+    @Override
+    public boolean take(long bytes) {
+        if (budget.reserve(bytes)) {
+            taken += bytes;
+            return true;
+        }
+        refused = bytes;
+        return false;
+    }
+
+    /**
+     * Whether what was kept, with the charge refused and the request's own body, fits the budget at all: false,
+     * and no retry can help, when even with nothing else in flight it would not.
+     */
+    boolean couldFitWith(long body) {
+        return taken + refused + body <= budget.limit();
+    }
+
+    long taken() {
+        return taken;
+    }
+
+    @Override
+    public void close() {
+        budget.release(taken);
+        taken = 0;
+    }
+}
