@@ -21,7 +21,9 @@ import org.slf4j.LoggerFactory;
  * admitted. A restore that only confirms it (the same items in the same order, with the same VHIDs, VIPs and
  * basis; only the time of the restore is new, as in nearly every sync) is written once its call has let the next
  * one go ({@link #saveConfirmed}): a crash in between leaves the file with the time of the restore before, which is
- * still true, and the next call does not wait for the disk.
+ * still true, and the next call does not wait for the disk. A restore that would change what is known is on the disk
+ * before it goes to the backup, its items in doubt ({@link #sending}): a crash before its answer leaves a file that
+ * says so, not one that still holds what the backup may no longer hold.
  */
 public final class PairMemory {
     private static final Logger LOG = LoggerFactory.getLogger(PairMemory.class);
@@ -37,6 +39,11 @@ public final class PairMemory {
     private final Object saving = new Object();
     /** A confirmation is in the book but not yet on the disk. */
     private volatile boolean confirmedUnsaved;
+    /**
+     * The items of a restore on its way to the backup, in doubt: what the file says of them until the answer comes
+     * (the book keeps what the backup held). One at a time: a restore waits for every call before it.
+     */
+    private volatile List<CarpItem> sentInDoubt = List.of();
     private volatile boolean writeFailed;
     /** Another name or backup took this pair's place: what it still learns (calls in flight) is not written. */
     private volatile boolean retired;
@@ -75,15 +82,49 @@ public final class PairMemory {
         return order;
     }
 
-    /** The backup answered a restore with success: what the gate read of it is now what the backup holds. */
-    public synchronized void stored(List<CarpItem> taught) {
+    /**
+     * A restore that would teach {@code taught} is about to go to the backup. When that would change what is known,
+     * the file says its items are in doubt before it goes (the book is unchanged: until the backup answers, what it
+     * held before is what starts are decided on), so a crash before the answer cannot leave a file that a restart
+     * takes as what the backup holds. A restore that only confirms what is known writes nothing: stored or not, the
+     * backup holds the same VHIDs.
+     */
+    public synchronized void sending(List<CarpItem> taught) {
         if (taught.isEmpty()) {
             return;
         }
         Instant now = clock.instant();
         ItemBook before = book.get();
+        if (before.with(taught.stream().map(i -> i.learnedAt(now)).toList()).sameButForTimes(before)) {
+            return;
+        }
+        String basis = "a restore sent at " + now + " had not been answered when carpgate last saved this file";
+        sentInDoubt = taught.stream().map(i -> i.inDoubt(now, basis)).toList();
+        save();
+    }
+
+    /** The restore of {@link #sending} was not stored (refused, or it never reached the backup): the file as before. */
+    public synchronized void notStored() {
+        if (!sentInDoubt.isEmpty()) {
+            sentInDoubt = List.of();
+            save();
+        }
+    }
+
+    /** The backup answered a restore with success: what the gate read of it is now what the backup holds. */
+    public synchronized void stored(List<CarpItem> taught) {
+        boolean wasInDoubt = !sentInDoubt.isEmpty();
+        sentInDoubt = List.of();
+        if (taught.isEmpty()) {
+            if (wasInDoubt) {
+                save();
+            }
+            return;
+        }
+        Instant now = clock.instant();
+        ItemBook before = book.get();
         ItemBook next = before.with(taught.stream().map(i -> i.learnedAt(now)).toList());
-        if (next.sameButForTimes(before)) {
+        if (next.sameButForTimes(before) && !wasInDoubt) {
             book.set(next);
             confirmedUnsaved = true;
             return;
@@ -106,6 +147,7 @@ public final class PairMemory {
      * items on the backup are unknown until a restore seen stored says again; their starts follow on-unknown-carp.
      */
     public synchronized void inDoubt(List<CarpItem> taught, String why) {
+        sentInDoubt = List.of(); // the book says it now
         if (taught.isEmpty()) {
             return;
         }
@@ -130,11 +172,14 @@ public final class PairMemory {
         save();
     }
 
-    /** Writes the book as it is now; whoever calls it holds no other lock of this memory's but perhaps its own. */
+    /**
+     * Writes the book as it is now, with the items of a restore on its way in doubt; whoever calls it holds no other
+     * lock of this memory's but perhaps its own.
+     */
     private void save() {
         synchronized (saving) {
             confirmedUnsaved = false;
-            saveNow(book.get());
+            saveNow(book.get().with(sentInDoubt));
         }
     }
 

@@ -98,6 +98,8 @@ public final class PendingCall {
                     afterStored.run();
                 } else if (outcome instanceof BackupOutcome.Unknown unknown) {
                     memory.get().inDoubt(taught, unknown.why());
+                } else if (!taught.isEmpty()) {
+                    memory.get().notStored();
                 }
             }
         } finally {

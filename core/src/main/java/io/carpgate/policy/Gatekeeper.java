@@ -94,6 +94,8 @@ public final class Gatekeeper {
         if (!restores) {
             return PendingCall.reading(memory, ticket);
         }
+        // On the disk before it goes: a crash before the backup's answer must not leave the file as if it never went.
+        memory.sending(verdict.learned());
         return PendingCall.restoring(memory, ticket, verdict.learned(),
                 entries.isEmpty() ? Optional.empty() : Optional.of(entries), restoreStored);
     }
