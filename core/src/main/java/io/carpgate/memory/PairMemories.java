@@ -52,10 +52,9 @@ public final class PairMemories {
 
     /**
      * The memory of the pair {@code name} whose backup is {@code backupUrl} (as the configuration identifies it): the
-     * same object for as long as the pair keeps that name and backup. A memory of the same name under another backup,
-     * or of the same backup under another name, is what an earlier configuration learned: it is retired here (its
-     * file is set aside by {@link #load}), so a reload that puts the old backup back later starts from the file, never
-     * from what this process learned before the backup changed.
+     * same object for as long as the pair keeps that name and backup. Looking one up changes nothing else: a
+     * configuration being built may still be refused, and the running one must keep its memories and files as they
+     * are. What the new one replaces is retired once it is in effect ({@link #inEffect}).
      */
     public synchronized PairMemory of(String name, String backupUrl) {
         String key = key(name, backupUrl);
@@ -63,16 +62,33 @@ public final class PairMemories {
         if (kept != null) {
             return kept.memory();
         }
-        memories.values().removeIf(other -> {
-            boolean earlier = other.name().equals(name) || other.backup().equals(backupUrl);
-            if (earlier) {
-                other.memory().retire();
-            }
-            return earlier;
-        });
         PairMemory memory = load(name, backupUrl, key);
         memories.put(key, new Kept(name, backupUrl, memory));
         return memory;
+    }
+
+    /**
+     * A configuration with these pairs (name to backup URL, as the configuration identifies it) is now in effect. A
+     * memory of the same name under another backup, or of the same backup under another name, is what an earlier
+     * configuration learned: it is retired (a call of the old runtime still finishing writes nothing more) and its
+     * file set aside, so a reload that puts the old backup back later starts from the file (set aside, so empty),
+     * never from what this process learned before the backup changed.
+     */
+    public synchronized void inEffect(Map<String, String> backupByPair) {
+        backupByPair.forEach((name, backupUrl) -> {
+            String key = key(name, backupUrl);
+            memories.entrySet().removeIf(other -> {
+                boolean earlier = !other.getKey().equals(key)
+                        && (other.getValue().name().equals(name) || other.getValue().backup().equals(backupUrl));
+                if (earlier) {
+                    other.getValue().memory().retire();
+                }
+                return earlier;
+            });
+            if (!rehearsal && stateDir.isPresent()) {
+                retireOthers(stateDir.get(), fileIn(stateDir.get(), name, backupUrl), name, backupUrl);
+            }
+        });
     }
 
     /** What a pair's memory file holds, read without changing anything (for {@code check}). */
@@ -126,7 +142,6 @@ public final class PairMemories {
             return PairMemory.inProcess(name, clock);
         }
         MemoryFile file = new MemoryFile(path, name, backupUrl);
-        retireOthers(stateDir.get(), file.path(), name, backupUrl);
         ItemBook loaded = ItemBook.empty();
         try {
             Optional<ItemBook> read = file.read();
@@ -150,7 +165,7 @@ public final class PairMemories {
     /**
      * Another file of the same pair name (under another backup URL) or of the same backup URL (under another pair
      * name) is what an earlier configuration learned: if it were loaded again later (the URL or the name put back),
-     * it would be older than what the backup stores. It is set aside now, as the configuration moves on.
+     * it would be older than what the backup stores. It is set aside once the configuration that moved on is in effect.
      */
     private static void retireOthers(Path dir, Path mine, String name, String backupUrl) {
         try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(dir)) {

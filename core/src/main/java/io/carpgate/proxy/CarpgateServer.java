@@ -147,6 +147,7 @@ public final class CarpgateServer implements AutoCloseable {
             stopScheduler(server);
             throw e;
         }
+        memories.inEffect(backupByPair(config));
         // On stop, calls already with the backup finish (up to the stop timeout); new ones are refused.
         GracefulHandler graceful = new StoppingGate(router);
         server.setHandler(graceful);
@@ -193,9 +194,17 @@ public final class CarpgateServer implements AutoCloseable {
         PairRouter.Routes routes = routes(next, metrics, current, server, memories, budget, logs, watches);
         budget.limit(next.limits().bodyBudget());
         router.replace(routes, previous.limits().upstreamTimeout().plusSeconds(5));
+        // Only now, with the new pairs in effect, is what they replace retired: a refused reload changes nothing.
+        memories.inEffect(backupByPair(next));
         clientGate.replace(rules(next));
         connector.setIdleTimeout(next.limits().clientIdleTimeout().toMillis());
         running.set(next);
+    }
+
+    private static java.util.Map<String, String> backupByPair(CarpgateConfig config) {
+        java.util.Map<String, String> byPair = new java.util.LinkedHashMap<>();
+        config.pairs().forEach(pair -> byPair.put(pair.name(), pair.backup().identity()));
+        return byPair;
     }
 
     /** Builds the runtimes of {@code config}, each with its pair's memory (the same across reloads). */

@@ -118,7 +118,11 @@ class PairMemoriesTest {
     @Test
     void whatAnEarlierUrlOfThePairLearnedIsSetAsideNotLoadedLater() throws Exception {
         new PairMemories(Optional.of(dir), CLOCK).of("default", URL).stored(List.of(WG0));
-        new PairMemories(Optional.of(dir), CLOCK).of("default", "https://backup.example.net");
+        PairMemories moved = new PairMemories(Optional.of(dir), CLOCK);
+        moved.of("default", "https://backup.example.net");
+        assertThat(PairMemories.fileIn(dir, "default", URL)).as("not while the new configuration is being built")
+                .exists();
+        moved.inEffect(java.util.Map.of("default", "https://backup.example.net"));
         assertThat(PairMemories.fileIn(dir, "default", URL)).doesNotExist();
         assertThat(new PairMemories(Optional.of(dir), CLOCK).of("default", URL).book().all()).isEmpty();
     }
@@ -148,6 +152,7 @@ class PairMemoriesTest {
                 assertThat(written.await(30, TimeUnit.SECONDS)).as("the old call wrote").isTrue();
                 assertThat(oldFile).exists();
                 memories.of("default", "https://192.0.2.3");
+                memories.inEffect(java.util.Map.of("default", "https://192.0.2.3"));
                 stop.set(true);
                 teaching.get(60, TimeUnit.SECONDS);
                 assertThat(oldFile).as("round %d: the old backup's file, set aside at the reload", round)

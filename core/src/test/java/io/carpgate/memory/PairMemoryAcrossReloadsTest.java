@@ -39,9 +39,11 @@ class PairMemoryAcrossReloadsTest {
         memories.of("default", URL).stored(List.of(wg0(7)));
         // Reload 1: the admin writes the default port out (the same backup); a restore then moves wg0 to VHID 9.
         PairMemory second = memories.of("default", SAME_BACKUP);
+        memories.inEffect(java.util.Map.of("default", SAME_BACKUP));
         second.stored(List.of(wg0(9)));
         // Reload 2: the URL as it was. The backup's wg0 follows VHID 9.
         PairMemory back = memories.of("default", URL);
+        memories.inEffect(java.util.Map.of("default", URL));
         assertThat(back.book().find(ItemKind.WIREGUARD, "3d2c1b0a").flatMap(CarpItem::vhid))
                 .as("a memory older than what the backup stores must not decide a start (start of wg0 would be "
                         + "gated on VHID 7 while the backup runs it on VHID 9)")
