@@ -34,6 +34,8 @@ public final class CarpCache implements CarpSource {
     private final Consumer<CarpReading> onRead;
     private final AtomicReference<CarpReading> last = new AtomicReference<>();
     private final AtomicReference<Read> inFlight = new AtomicReference<>();
+    /** When the backup last stored a restore ({@link #reread}): a reading sent before it may name VIPs it replaced. */
+    private final AtomicReference<java.time.Instant> restoreStored = new AtomicReference<>(java.time.Instant.MIN);
 
     /** A read on its way, and when its request was sent. */
     private record Read(CompletableFuture<CarpReading> answer, java.time.Instant sent) {}
@@ -68,10 +70,34 @@ public final class CarpCache implements CarpSource {
             }
             return fresh.view();
         }
+        Read before = inFlight.get();
+        return await(shared(), before);
+    }
+
+    /**
+     * As {@link #current()}, but never a reading sent before the backup last stored a restore: that one waits for the
+     * read {@link #reread} started then (or starts one), within the same bound.
+     */
+    @Override
+    public CarpView currentSinceRestore() {
+        java.time.Instant stored = restoreStored.get();
+        CarpReading seen = last.get();
+        if (seen == null || !seen.at().isBefore(stored)) {
+            return current();
+        }
+        reread(stored); // starts a read unless one sent since is on its way or has landed
+        Read running = inFlight.get();
+        if (running != null && !running.sent().isBefore(stored)) {
+            return await(running.answer(), running);
+        }
+        CarpReading landed = last.get();
+        return landed != null && !landed.at().isBefore(stored) ? landed.view() : current();
+    }
+
+    /** @param before the read on its way when the caller looked (whether it joined one or started its own) */
+    private CarpView await(CompletableFuture<CarpReading> shared, Read before) {
         CarpWaitEvent waited = new CarpWaitEvent();
         waited.begin();
-        Read before = inFlight.get();
-        CompletableFuture<CarpReading> shared = shared();
         try {
             return shared.get(maxWait.toMillis(), TimeUnit.MILLISECONDS).view();
         } catch (TimeoutException e) {
@@ -97,9 +123,11 @@ public final class CarpCache implements CarpSource {
     /**
      * Starts a read now unless one was sent since {@code since}, fresh or not: what the backup holds has just changed
      * (a restore that syncs VIPs replaces their uuids), so the status page must not show the old uuids for the rest
-     * of the refresh period. Never waits for it.
+     * of the refresh period, and the next restore must not be decided on them ({@link #currentSinceRestore}). Never
+     * waits for it.
      */
     public void reread(java.time.Instant since) {
+        restoreStored.accumulateAndGet(since, (before, now) -> now.isAfter(before) ? now : before);
         Read running = inFlight.get();
         CarpReading seen = last.get();
         if ((running != null && !running.sent().isBefore(since)) || (seen != null && !seen.at().isBefore(since))) {

@@ -11,6 +11,15 @@ public interface CarpSource {
     /** A view at most one cache period old, read now if needed. Never throws: failures come back as {@link CarpView.Unavailable}. */
     CarpView current();
 
+    /**
+     * A view for deciding a restore: read after the last restore the backup stored, which may have replaced its VIPs
+     * (uuids and all), so a restore's items are never pointed at a VIP an earlier restore removed; read now if
+     * needed, with the bounds of {@link #current()}. A source that knows of no stored restore answers as current().
+     */
+    default CarpView currentSinceRestore() {
+        return current();
+    }
+
     /** The last reading carpgate made, whatever its age; empty before the first one completes. Never reads. */
     Optional<CarpReading> lastSeen();
 }

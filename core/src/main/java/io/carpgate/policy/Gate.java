@@ -116,6 +116,14 @@ public final class Gate {
             return new Verdict.Reject(Methods.INVALID_PARAMS, message,
                     List.of(CallOutcome.plain(Methods.MULTICALL, Action.REJECTED, message)));
         }
+        if (restoreEntries(call).size() > 1) {
+            // The backup stores them one after the other: the VIPs an earlier one replaces (uuids and all) decide
+            // where a later one's items must point, and the gate reads each against the backup's VIPs as they are.
+            String message = "a system.multicall with more than one " + Methods.RESTORE + " is not accepted (a master "
+                    + "sends one restore per sync); send them one at a time";
+            return new Verdict.Reject(Methods.INVALID_REQUEST, message,
+                    List.of(CallOutcome.plain(Methods.MULTICALL, Action.REJECTED, message)));
+        }
         List<CallDecision> decisions = new ArrayList<>();
         for (XmlRpcValue entry : entries.get()) {
             decisions.add(multicallEntry(entry, in));

@@ -110,7 +110,9 @@ public final class Gatekeeper {
     }
 
     private Verdict decideNow(MethodCall call, Optional<String> unsettled) {
-        CarpView view = Gate.needsCarp(call) ? carp.current() : new CarpView.Unavailable("not needed for this call");
+        // A restore reads the backup's VIPs (uuids and all) as an earlier stored restore may have left them.
+        CarpView view = !Gate.needsCarp(call) ? new CarpView.Unavailable("not needed for this call")
+                : Gate.restores(call) ? carp.currentSinceRestore() : carp.current();
         return Gate.decide(call, new GateInputs(vhidMap, memory.book(), view, onUnknownCarp, unsettled));
     }
 }

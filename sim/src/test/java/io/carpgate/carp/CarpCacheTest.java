@@ -75,12 +75,12 @@ class CarpCacheTest {
         assertThat(cache.lastSeen()).get().extracting(CarpReading::view).isSameAs(KNOWN);
     }
 
-    /** The states of the caller threads that are inside {@link CarpCache#current()}. */
+    /** The states of the caller threads that are inside {@link CarpCache#current()} or its restore's variant. */
     private static List<Thread.State> waitingCallers() {
         List<Thread.State> states = new ArrayList<>();
         for (java.util.Map.Entry<Thread, StackTraceElement[]> thread : Thread.getAllStackTraces().entrySet()) {
             if (java.util.Arrays.stream(thread.getValue()).anyMatch(f -> f.getClassName().equals(CarpCache.class.getName())
-                    && f.getMethodName().equals("current"))) {
+                    && (f.getMethodName().equals("current") || f.getMethodName().equals("currentSinceRestore")))) {
                 states.add(thread.getKey().getState());
             }
         }
@@ -134,6 +134,52 @@ class CarpCacheTest {
         org.awaitility.Awaitility.await("a second read").atMost(Duration.ofSeconds(30)).until(() -> started.size() == 2);
         started.get(1).complete(KNOWN);
         assertThat(next.join()).isSameAs(KNOWN);
+    }
+
+    @Test
+    void aRestoreIsNotDecidedOnAReadingSentBeforeTheBackupStoredTheLastOne() {
+        MovingClock moving = new MovingClock();
+        CarpCache cache = cache(moving);
+        cache.refresh();
+        started.get(0).complete(KNOWN);
+        moving.advance(Duration.ofMillis(200));
+        // The backup stored a restore, which may have replaced its VIPs (uuids and all): a read starts at once.
+        cache.reread(moving.instant());
+        assertThat(started).hasSize(2);
+        // A start's decision may still use the fresh reading (its VHIDs' states are what it reads)...
+        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> assertThat(cache.current()).isSameAs(KNOWN));
+        // ...but the next restore waits for the read sent after the store, and gets its answer.
+        CompletableFuture<CarpView> restore = CompletableFuture.supplyAsync(cache::currentSinceRestore, callers);
+        org.awaitility.Awaitility.await("the restore waits for the read after the store")
+                .atMost(Duration.ofSeconds(30)).until(() -> waitingCallers().size() == 1);
+        assertThat(restore).isNotDone();
+        CarpView after = new CarpView.Known(List.of(), List.of(), Instant.EPOCH.plusSeconds(2));
+        started.get(1).complete(after);
+        assertThat(restore.join()).isSameAs(after);
+        assertThat(started).as("no read beyond the one the store started").hasSize(2);
+        // Once it has landed, a restore uses it at once.
+        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> assertThat(cache.currentSinceRestore()).isSameAs(after));
+    }
+
+    @Test
+    void aRestoreAfterAStoreWhoseReadHasGoneReadsAgain() {
+        MovingClock moving = new MovingClock();
+        CarpCache cache = cache(moving);
+        cache.refresh();
+        started.get(0).complete(KNOWN);
+        moving.advance(Duration.ofMillis(100));
+        cache.reread(moving.instant());
+        // The read the store started answered, then an older read answering late cannot stand in for it: the reading
+        // kept is the newest, sent after the store.
+        CarpView after = new CarpView.Known(List.of(), List.of(), Instant.EPOCH.plusSeconds(3));
+        started.get(1).complete(after);
+        assertThat(cache.currentSinceRestore()).isSameAs(after);
+        // No reading yet from after a second store, and no read on its way (a cache without reread's read): one starts.
+        moving.advance(Duration.ofMillis(100));
+        cache.reread(moving.instant());
+        started.get(2).complete(new CarpView.Unavailable("backup API answered HTTP 500"));
+        assertThat(cache.currentSinceRestore()).as("a failed read after the store is what a restore gets, not the "
+                + "reading before it").isInstanceOf(CarpView.Unavailable.class);
     }
 
     @Test
