@@ -157,6 +157,17 @@ public final class PairMemory {
     }
 
     /**
+     * A call that may have held a restore went to the backup without the gate's reading of it (observe mode sends on
+     * what enforce mode would have rejected, or a body carpgate could not read), and the backup may have stored it:
+     * which VHID any item follows there is unknown until a restore is seen stored.
+     */
+    public synchronized void allInDoubt(String why) {
+        Instant now = clock.instant();
+        String basis = "at " + now + " " + why;
+        change(book.get().with(book.get().all().stream().map(i -> i.inDoubt(now, basis)).toList()));
+    }
+
+    /**
      * The configuration moved on to another backup or name for this pair: a call of the old runtime still finishing
      * may change the book, but nothing of it reaches the state folder, where a later start could load it.
      */

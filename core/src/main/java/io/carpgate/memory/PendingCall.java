@@ -23,6 +23,8 @@ public final class PendingCall {
     private final Runnable afterStored;
     /** Why what the gate read of the restore is not what the backup stores even when it stores it. */
     private final Optional<String> notAsRead;
+    /** Why the call went to the backup without the gate's reading of it (it may have held any restore). */
+    private final Optional<String> unjudged;
 
     private PendingCall(Optional<PairMemory> memory, Optional<CallOrder.Ticket> ticket, List<CarpItem> taught,
                         Optional<List<Integer>> multicallRestores, Runnable afterStored) {
@@ -31,6 +33,13 @@ public final class PendingCall {
 
     private PendingCall(Optional<PairMemory> memory, Optional<CallOrder.Ticket> ticket, List<CarpItem> taught,
                         Optional<List<Integer>> multicallRestores, Runnable afterStored, Optional<String> notAsRead) {
+        this(memory, ticket, taught, multicallRestores, afterStored, notAsRead, Optional.empty());
+    }
+
+    private PendingCall(Optional<PairMemory> memory, Optional<CallOrder.Ticket> ticket, List<CarpItem> taught,
+                        Optional<List<Integer>> multicallRestores, Runnable afterStored, Optional<String> notAsRead,
+                        Optional<String> unjudged) {
+        this.unjudged = unjudged;
         this.notAsRead = notAsRead;
         this.afterStored = afterStored;
         this.memory = memory;
@@ -60,12 +69,24 @@ public final class PendingCall {
     }
 
     /**
+     * A call observe mode sends on although the gate would have rejected or suppressed it, or could not read it, and
+     * that may hold a restore ({@code why}): it holds a restore's place in the order, and unless it is known not to
+     * have been stored, every item the memory knows is in doubt afterwards.
+     *
+     * @param afterStored run unless it is known not to have been stored (the backup's VIPs may have changed)
+     */
+    public static PendingCall unjudged(PairMemory memory, CallOrder.Ticket ticket, String why, Runnable afterStored) {
+        return new PendingCall(Optional.of(memory), Optional.of(ticket), List.of(), Optional.empty(), afterStored,
+                Optional.empty(), Optional.of(why));
+    }
+
+    /**
      * The same call, but the backup gets the master's bytes, not the ones the gate planned (observe mode after a
      * rewrite): once stored, its items' VHIDs on the backup are not known ({@code why}).
      */
     public PendingCall notAsRead(String why) {
         return this == NONE ? NONE
-                : new PendingCall(memory, ticket, taught, multicallRestores, afterStored, Optional.of(why));
+                : new PendingCall(memory, ticket, taught, multicallRestores, afterStored, Optional.of(why), unjudged);
     }
 
     /** Whether the backup's answer must be read to settle this call. */
@@ -89,7 +110,12 @@ public final class PendingCall {
             return;
         }
         try {
-            if (memory.isPresent()) {
+            if (memory.isPresent() && unjudged.isPresent()) {
+                if (!(outcome instanceof BackupOutcome.NotStored)) {
+                    memory.get().allInDoubt(unjudged.get());
+                    afterStored.run();
+                }
+            } else if (memory.isPresent()) {
                 if (outcome instanceof BackupOutcome.Stored && notAsRead.isPresent()) {
                     memory.get().inDoubt(taught, notAsRead.get());
                     afterStored.run();

@@ -90,6 +90,20 @@ public final class Gatekeeper {
         }
     }
 
+    /**
+     * Observe mode sends on a call the gate would have rejected or suppressed, or could not read ({@code call} empty),
+     * that may hold a restore ({@code why} says which): the backup may store what carpgate did not read. It takes a restore's turn
+     * (calls after it wait for its answer) and, unless it is known not to have been stored, leaves every item the
+     * pair's memory knows in doubt, so that enforce mode, once switched on, suppresses their starts until a restore is
+     * seen stored. Past the turn's wait it goes anyway: observe mode does not hold calls back.
+     */
+    public PendingCall sentUnjudged(Optional<MethodCall> call, String why) {
+        if (call.isPresent() && !Gate.restores(call.get())) {
+            return PendingCall.none(); // a start or another call: the backup stores nothing of the items
+        }
+        return PendingCall.unjudged(memory, admit(CallOrder.Role.CHANGES), why, restoreStored);
+    }
+
     private PendingCall pendingFor(boolean restores, CallOrder.Ticket ticket, Verdict verdict, List<Integer> entries) {
         if (!restores) {
             return PendingCall.reading(memory, ticket);

@@ -15,6 +15,7 @@ import io.carpgate.xmlrpc.ReadResult;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Handler;
@@ -42,6 +43,7 @@ final class Deciding extends Handler.Wrapper {
             new Gatekeeper.Decided(new Verdict.Forward(List.of(), List.of()), PendingCall.none());
 
     private final Function<MethodCall, Gatekeeper.Decided> decider;
+    private final BiFunction<Optional<MethodCall>, String, PendingCall> unjudged;
     private final boolean observe;
     private final BodyBudget budget;
     private final Metrics metrics;
@@ -53,8 +55,19 @@ final class Deciding extends Handler.Wrapper {
      */
     Deciding(Function<MethodCall, Gatekeeper.Decided> decider, boolean observe, BodyBudget budget, Metrics metrics,
              Handler next) {
+        this(decider, (call, why) -> PendingCall.none(), observe, budget, metrics, next);
+    }
+
+    /**
+     * @param unjudged the pair's {@link Gatekeeper#sentUnjudged}: what its memory waits to hear of a call observe mode
+     *     sends on although the gate would not have (rejected, suppressed, or not read: then no call)
+     */
+    Deciding(Function<MethodCall, Gatekeeper.Decided> decider,
+             BiFunction<Optional<MethodCall>, String, PendingCall> unjudged, boolean observe, BodyBudget budget,
+             Metrics metrics, Handler next) {
         super(next);
         this.decider = decider;
+        this.unjudged = unjudged;
         this.observe = observe;
         this.budget = budget;
         this.metrics = metrics;
@@ -114,15 +127,33 @@ final class Deciding extends Handler.Wrapper {
         try (KeptCharge kept = new KeptCharge(budget)) {
             ReadResult read = BackupReader.read(body, Gate.READS, kept);
             if (read instanceof ReadResult.OverBudget) {
-                return overBudget(kept, body.length);
+                return sentAnyway(overBudget(kept, body.length), Optional.empty());
             }
             if (read instanceof ReadResult.Unreadable unreadable) {
-                return new Gatekeeper.Decided(new Verdict.Reject(unreadable.faultCode(),
+                return sentAnyway(new Gatekeeper.Decided(new Verdict.Reject(unreadable.faultCode(),
                         unreadable.reason(), List.of(Rejections.unreadable(unreadable.reason()))),
-                        PendingCall.none());
+                        PendingCall.none()), Optional.empty());
             }
-            return decider.apply(((ReadResult.Call) read).call());
+            MethodCall call = ((ReadResult.Call) read).call();
+            return sentAnyway(decider.apply(call), Optional.of(call));
         }
+    }
+
+    /**
+     * In observe mode a call the gate would have rejected or suppressed, or could not read, still goes to the backup,
+     * which may store a restore in it that carpgate did not read: the pair's memory must hear of it, or enforce mode,
+     * switched on later, would decide starts on what the backup held before. Asked while the call's tree is charged.
+     */
+    private Gatekeeper.Decided sentAnyway(Gatekeeper.Decided decided, Optional<MethodCall> call) {
+        boolean answeredByCarpgate = decided.verdict().fold(forward -> false, rewrite -> false,
+                suppress -> true, reject -> true);
+        if (!observe || !answeredByCarpgate) {
+            return decided;
+        }
+        String why = call.isPresent()
+                ? "observe mode sent the backup a call that holds a restore, which enforce mode would have rejected"
+                : "observe mode sent the backup a body carpgate could not read, which may have held a restore";
+        return new Gatekeeper.Decided(decided.verdict(), unjudged.apply(call, why));
     }
 
     /**

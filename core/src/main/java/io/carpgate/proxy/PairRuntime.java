@@ -128,8 +128,8 @@ final class PairRuntime implements AutoCloseable {
                     shared.limits().upstreamTimeout()), shared.logs());
             Handler chain = new AccessGuard(shared.access(), new EndpointGuard(new EncodingGuard(
                     new BodyBuffering(shared.limits().maxBodyBytes(), shared.budget(), shared.metrics(), new Deciding(
-                            gatekeeper::decide, shared.mode() == Mode.OBSERVE, shared.budget(), shared.metrics(),
-                            forwarder)))));
+                            gatekeeper::decide, gatekeeper::sentUnjudged, shared.mode() == Mode.OBSERVE,
+                            shared.budget(), shared.metrics(), forwarder)))));
             GracefulHandler handler = new DrainingPair(chain);
             handler.setServer(shared.server());
             try {
