@@ -34,7 +34,7 @@ public final class CarpCache implements CarpSource {
     private final Consumer<CarpReading> onRead;
     private final AtomicReference<CarpReading> last = new AtomicReference<>();
     private final AtomicReference<Read> inFlight = new AtomicReference<>();
-    /** When the backup last stored a restore ({@link #reread}): a reading sent before it may name VIPs it replaced. */
+    /** When the backup last stored a restore that may have replaced its VIPs ({@link #vipsReplaced}). */
     private final AtomicReference<java.time.Instant> restoreStored = new AtomicReference<>(java.time.Instant.MIN);
 
     /** A read on its way, and when its request was sent. */
@@ -75,8 +75,8 @@ public final class CarpCache implements CarpSource {
     }
 
     /**
-     * As {@link #current()}, but never a reading sent before the backup last stored a restore: that one waits for the
-     * read {@link #reread} started then (or starts one), within the same bound.
+     * As {@link #current()}, but never a reading sent before the backup last stored a restore that may have replaced
+     * its VIPs: that one waits for the read {@link #vipsReplaced} started then (or starts one), within the same bound.
      */
     @Override
     public CarpView currentSinceRestore() {
@@ -121,13 +121,20 @@ public final class CarpCache implements CarpSource {
     }
 
     /**
+     * The backup stored, at {@code since}, a restore that may have replaced its VIPs (uuids and all): the next restore
+     * is decided on a reading sent after that ({@link #currentSinceRestore}), and one starts now ({@link #reread}).
+     */
+    public void vipsReplaced(java.time.Instant since) {
+        restoreStored.accumulateAndGet(since, (before, now) -> now.isAfter(before) ? now : before);
+        reread(since);
+    }
+
+    /**
      * Starts a read now unless one was sent since {@code since}, fresh or not: what the backup holds has just changed
      * (a restore that syncs VIPs replaces their uuids), so the status page must not show the old uuids for the rest
-     * of the refresh period, and the next restore must not be decided on them ({@link #currentSinceRestore}). Never
-     * waits for it.
+     * of the refresh period. Never waits for it.
      */
     public void reread(java.time.Instant since) {
-        restoreStored.accumulateAndGet(since, (before, now) -> now.isAfter(before) ? now : before);
         Read running = inFlight.get();
         CarpReading seen = last.get();
         if ((running != null && !running.sent().isBefore(since)) || (seen != null && !seen.at().isBefore(since))) {

@@ -49,6 +49,27 @@ public final class Gate {
         return call.methodName().equals(Methods.RESTORE) || !restoreEntries(call).isEmpty();
     }
 
+    /**
+     * Whether the call, once stored, may have replaced the backup's VIPs (uuids and all): a restore, or a multicall
+     * restore entry, that carries a {@code virtualip} section, or whose sections carpgate cannot tell.
+     */
+    static boolean replacesVips(MethodCall call) {
+        if (call.methodName().equals(Methods.RESTORE)) {
+            return carriesVips(received(call.params()));
+        }
+        List<Integer> positions = restoreEntries(call);
+        if (positions.isEmpty()) {
+            return false;
+        }
+        List<XmlRpcValue> entries = ((Array) call.params().get(0)).items();
+        return positions.stream().map(i -> ((Struct) entries.get(i)).get("params"))
+                .anyMatch(params -> !(params.orElse(null) instanceof Array list) || carriesVips(received(list.items())));
+    }
+
+    private static boolean carriesVips(XmlRpcValue sections) {
+        return !(sections instanceof Struct struct) || struct.get("virtualip").isPresent();
+    }
+
     /** The positions of the restore entries of a {@code system.multicall} (none for any other call). */
     static List<Integer> restoreEntries(MethodCall call) {
         if (!call.methodName().equals(Methods.MULTICALL) || call.params().size() != 1

@@ -27,14 +27,14 @@ public final class Gatekeeper {
     private final OnUnknownCarp onUnknownCarp;
     private final PairMemory memory;
     private final Duration turnWait;
-    private final Runnable restoreStored;
+    private final RestoreStored restoreStored;
 
     /**
      * @param turnWait how long a call waits for its turn: the upstream timeout, which bounds every call before it
-     * @param restoreStored told when the backup has stored a restore (its VIPs may have changed)
+     * @param restoreStored told when the backup has stored a restore, and whether it may have replaced its VIPs
      */
     public Gatekeeper(String pair, VhidMap vhidMap, CarpSource carp, OnUnknownCarp onUnknownCarp, PairMemory memory,
-               Duration turnWait, Runnable restoreStored) {
+               Duration turnWait, RestoreStored restoreStored) {
         this.restoreStored = restoreStored;
         this.pair = pair;
         this.vhidMap = vhidMap;
@@ -76,8 +76,8 @@ public final class Gatekeeper {
             }
             Verdict verdict = decideNow(call, unsettled);
             Optional<PendingCall> pending = verdict.fold(
-                    forward -> Optional.of(pendingFor(restores, ticket, verdict, multicallRestores)),
-                    rewrite -> Optional.of(pendingFor(restores, ticket, verdict, multicallRestores)),
+                    forward -> Optional.of(pendingFor(call, restores, ticket, verdict, multicallRestores)),
+                    rewrite -> Optional.of(pendingFor(call, restores, ticket, verdict, multicallRestores)),
                     suppress -> Optional.empty(),
                     reject -> Optional.empty());
             if (pending.isEmpty()) {
@@ -101,17 +101,19 @@ public final class Gatekeeper {
         if (call.isPresent() && !Gate.restores(call.get())) {
             return PendingCall.none(); // a start or another call: the backup stores nothing of the items
         }
-        return PendingCall.unjudged(memory, admit(CallOrder.Role.CHANGES), why, restoreStored);
+        return PendingCall.unjudged(memory, admit(CallOrder.Role.CHANGES), why, () -> restoreStored.stored(true));
     }
 
-    private PendingCall pendingFor(boolean restores, CallOrder.Ticket ticket, Verdict verdict, List<Integer> entries) {
+    private PendingCall pendingFor(MethodCall call, boolean restores, CallOrder.Ticket ticket, Verdict verdict,
+                                   List<Integer> entries) {
         if (!restores) {
             return PendingCall.reading(memory, ticket);
         }
         // On the disk before it goes: a crash before the backup's answer must not leave the file as if it never went.
         memory.sending(verdict.learned());
         return PendingCall.restoring(memory, ticket, verdict.learned(),
-                entries.isEmpty() ? Optional.empty() : Optional.of(entries), restoreStored);
+                entries.isEmpty() ? Optional.empty() : Optional.of(entries),
+                () -> restoreStored.stored(Gate.replacesVips(call)));
     }
 
     private CallOrder.Ticket admit(CallOrder.Role role) {

@@ -119,8 +119,12 @@ final class PairRuntime implements AutoCloseable {
             // A stored restore may replace the backup's VIPs (uuids included): read them again for the status page,
             // and let the watch look a few seconds later, once the burst's starts have had their effect.
             Gatekeeper gatekeeper = new Gatekeeper(config.name(), vhidMap, carp, config.onUnknownCarp(), memory,
-                    shared.limits().upstreamTimeout().plusSeconds(5), () -> {
-                        carp.reread(clock.instant());
+                    shared.limits().upstreamTimeout().plusSeconds(5), vips -> {
+                        if (vips) {
+                            carp.vipsReplaced(clock.instant());
+                        } else {
+                            carp.reread(clock.instant());
+                        }
                         watch.afterSync();
                     });
             Forwarder forwarder = new Forwarder(new Forwarder.Upstream(config.backup().xmlrpcUri(),

@@ -234,6 +234,25 @@ class GateTest {
         }
 
         @Test
+        void whatMayReplaceTheBackupsVipsIsARestoreWithVipsOrOneCarpgateCannotTell() {
+            MethodCall withVips = c.restore(List.of(c.wgInstance(WG0, "wg0", MASTER_VIP7)),
+                    List.of(c.vip(MASTER_VIP7, "opt2", "7")));
+            MethodCall withoutVips = c.restore(List.of(c.wgInstance(WG0, "wg0", MASTER_VIP7)), List.of());
+            assertThat(Gate.replacesVips(withVips)).isTrue();
+            assertThat(Gate.replacesVips(withoutVips)).as("VIP sync off: the backup's VIPs stay").isFalse();
+            assertThat(Gate.replacesVips(c.call("opnsense.restore_config_section", c.str("odd"))))
+                    .as("sections carpgate cannot read as a struct").isTrue();
+            assertThat(Gate.replacesVips(c.call("system.multicall", c.array(
+                    c.struct("methodName", "opnsense.firmware_version", "params", c.array()),
+                    c.struct("methodName", "opnsense.restore_config_section",
+                            "params", c.array(withVips.params().get(0))))))).isTrue();
+            assertThat(Gate.replacesVips(c.call("system.multicall", c.array(
+                    c.struct("methodName", "opnsense.restore_config_section",
+                            "params", c.array(withoutVips.params().get(0))))))).isFalse();
+            assertThat(Gate.replacesVips(c.service("opnsense.restart_service", "wireguard", WG0))).isFalse();
+        }
+
+        @Test
         void malformedBatchesAreRejected() {
             GateInputs in = inputs(book(wg0()), view("MASTER", "MASTER"));
             List<MethodCall> odd = List.of(

@@ -41,7 +41,7 @@ class GatekeeperTest {
         PairMemory memory = PairMemory.inProcess("default", Clock.systemUTC());
         CallOrder.Ticket start = memory.order().admit(CallOrder.Role.READS, Duration.ZERO); // still with the backup
         Gatekeeper gatekeeper = new Gatekeeper("default", VhidMap.none(), NO_CARP, OnUnknownCarp.SUPPRESS, memory,
-                Duration.ofMillis(50), () -> { });
+                Duration.ofMillis(50), vips -> { });
 
         Gatekeeper.Decided decided = gatekeeper.decide(restore());
         assertThat(decided.verdict()).isInstanceOfSatisfying(Verdict.Reject.class,

@@ -80,7 +80,7 @@ class RestoreAfterStoredRestoreTest {
         VhidMap map = GateTest.vhidMap(new VhidMapEntry("wg0-branches", 7, java.util.Optional.empty(),
                 java.util.Optional.empty()));
         Gatekeeper gatekeeper = new Gatekeeper("default", map, carp, OnUnknownCarp.SUPPRESS, memory,
-                Duration.ofSeconds(5), () -> carp.reread(clock.instant()));
+                Duration.ofSeconds(5), vips -> carp.vipsReplaced(clock.instant()));
 
         // 1. VIP sync on: the restore carries the master's VIP for VHID 7, and wg0 on it.
         Gatekeeper.Decided first = gatekeeper.decide(c.restore(
@@ -111,5 +111,36 @@ class RestoreAfterStoredRestoreTest {
         } finally {
             master.shutdownNow();
         }
+    }
+    @Test
+    void aRestoreWithoutVipsLeavesTheReadingAsItWasAndTheNextRestoreDoesNotWait() {
+        Clock clock = new Ticking();
+        List<CompletableFuture<CarpView>> reads = new java.util.concurrent.CopyOnWriteArrayList<>();
+        CarpCache carp = new CarpCache(() -> {
+            CompletableFuture<CarpView> read = reads.isEmpty()
+                    ? CompletableFuture.completedFuture(backupWith(GateTest.BACKUP_VIP7)) : new CompletableFuture<>();
+            reads.add(read);
+            return read;
+        }, Duration.ofMinutes(1), Duration.ofSeconds(30), clock, reading -> { });
+        VhidMap map = GateTest.vhidMap(new VhidMapEntry("wg0-branches", 7, java.util.Optional.empty(),
+                java.util.Optional.empty()));
+        Gatekeeper gatekeeper = new Gatekeeper("default", map, carp, OnUnknownCarp.SUPPRESS,
+                PairMemory.inProcess("default", clock), Duration.ofSeconds(5), vips -> {
+                    if (vips) {
+                        carp.vipsReplaced(clock.instant());
+                    } else {
+                        carp.reread(clock.instant());
+                    }
+                });
+        // VIP sync off: the restores carry no VIPs, so the backup's stay as they are.
+        java.util.function.Supplier<io.carpgate.xmlrpc.MethodCall> restore = () -> c.restore(
+                List.of(c.wgInstance(GateTest.WG0, "wg0-branches", GateTest.MASTER_VIP7)), List.of());
+        gatekeeper.decide(restore.get()).pending().settle(new BackupOutcome.Stored());
+        assertThat(reads).as("the status page's read after a store").hasSize(2);
+
+        Verdict next = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(10),
+                () -> gatekeeper.decide(restore.get()).verdict(), "a restore after one without VIPs waits for nothing");
+        assertThat(next).isInstanceOfSatisfying(Verdict.Rewrite.class, rewrite -> assertThat(rewrite.changes())
+                .extracting(BodyPatcher.Replacement::newText).containsExactly(GateTest.BACKUP_VIP7));
     }
 }

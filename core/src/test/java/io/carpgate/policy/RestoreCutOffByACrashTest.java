@@ -60,7 +60,7 @@ class RestoreCutOffByACrashTest {
 
     private Gatekeeper gatekeeper(PairMemory memory) {
         return new Gatekeeper("default", VhidMap.none(), CARP, OnUnknownCarp.SUPPRESS, memory, Duration.ofSeconds(5),
-                () -> { });
+                vips -> { });
     }
 
     @Test

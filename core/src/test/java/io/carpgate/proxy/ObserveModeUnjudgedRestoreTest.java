@@ -116,7 +116,7 @@ class ObserveModeUnjudgedRestoreTest {
         memory.stored(List.of(new CarpItem(ItemKind.WIREGUARD, WG0, "wg0-branches", true, Optional.of(7),
                 Optional.of("opt2"), Optional.of(VIP7), "VHID 7 from the master's VIP in the restore", Optional.empty())));
         Gatekeeper gatekeeper = new Gatekeeper("default", VhidMap.none(), CARP, OnUnknownCarp.SUPPRESS, memory,
-                Duration.ofSeconds(5), () -> { });
+                Duration.ofSeconds(5), vips -> { });
 
         try (StageHarness observe = observing(gatekeeper, backup())) {
             observe.post(MULTICALL);
@@ -178,7 +178,7 @@ class ObserveModeUnjudgedRestoreTest {
 
     private static Gatekeeper gatekeeper(PairMemory memory) {
         return new Gatekeeper("default", VhidMap.none(), CARP, OnUnknownCarp.SUPPRESS, memory, Duration.ofSeconds(5),
-                () -> { });
+                vips -> { });
     }
 
     @Test
@@ -215,7 +215,7 @@ class ObserveModeUnjudgedRestoreTest {
             public Optional<CarpReading> lastSeen() {
                 return Optional.empty();
             }
-        }, OnUnknownCarp.SUPPRESS, memory, Duration.ofSeconds(5), () -> { });
+        }, OnUnknownCarp.SUPPRESS, memory, Duration.ofSeconds(5), vips -> { });
         List<CarpItem> before = List.copyOf(memory.book().all());
         try (StageHarness observe = observing(gatekeeper, backup())) {
             observe.post(RESTART);

@@ -144,7 +144,7 @@ class CarpCacheTest {
         started.get(0).complete(KNOWN);
         moving.advance(Duration.ofMillis(200));
         // The backup stored a restore, which may have replaced its VIPs (uuids and all): a read starts at once.
-        cache.reread(moving.instant());
+        cache.vipsReplaced(moving.instant());
         assertThat(started).hasSize(2);
         // A start's decision may still use the fresh reading (its VHIDs' states are what it reads)...
         assertTimeoutPreemptively(Duration.ofSeconds(10), () -> assertThat(cache.current()).isSameAs(KNOWN));
@@ -168,7 +168,7 @@ class CarpCacheTest {
         cache.refresh();
         started.get(0).complete(KNOWN);
         moving.advance(Duration.ofMillis(100));
-        cache.reread(moving.instant());
+        cache.vipsReplaced(moving.instant());
         // The read the store started answered, then an older read answering late cannot stand in for it: the reading
         // kept is the newest, sent after the store.
         CarpView after = new CarpView.Known(List.of(), List.of(), Instant.EPOCH.plusSeconds(3));
@@ -176,7 +176,7 @@ class CarpCacheTest {
         assertThat(cache.currentSinceRestore()).isSameAs(after);
         // No reading yet from after a second store, and no read on its way (a cache without reread's read): one starts.
         moving.advance(Duration.ofMillis(100));
-        cache.reread(moving.instant());
+        cache.vipsReplaced(moving.instant());
         started.get(2).complete(new CarpView.Unavailable("backup API answered HTTP 500"));
         assertThat(cache.currentSinceRestore()).as("a failed read after the store is what a restore gets, not the "
                 + "reading before it").isInstanceOf(CarpView.Unavailable.class);
