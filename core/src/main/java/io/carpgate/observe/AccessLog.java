@@ -38,8 +38,8 @@ public final class AccessLog implements ExchangeListener {
         return value.orElse("-");
     }
 
-    /** NCSA quoting; control characters are replaced so one request stays one line. */
+    /** NCSA quoting; what could end or reorder the line is replaced, so one request stays one line. */
     private static String quote(String value) {
-        return "\"" + value.replace("\\", "\\\\").replace("\"", "\\\"").replaceAll("\\p{Cntrl}", "?") + "\"";
+        return "\"" + LogText.oneLine(value.replace("\\", "\\\\").replace("\"", "\\\"")) + "\"";
     }
 }

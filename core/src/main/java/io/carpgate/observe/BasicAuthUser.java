@@ -21,8 +21,8 @@ public final class BasicAuthUser {
                 return Optional.of("(malformed)");
             }
             String user = decoded.substring(0, colon);
-            // Printable, bounded: the name lands in logs an admin reads.
-            String clean = user.replaceAll("[^\\p{Graph}]", "?");
+            // Printable, bounded: the name lands in logs an admin reads, unquoted.
+            String clean = LogText.token(user);
             return Optional.of(clean.length() > 64 ? clean.substring(0, 64) + "..." : clean)
                     .filter(u -> !u.isEmpty());
         } catch (IllegalArgumentException e) {

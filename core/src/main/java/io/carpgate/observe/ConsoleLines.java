@@ -11,19 +11,15 @@ public final class ConsoleLines implements ExchangeListener {
     public void onDecided(Exchange exchange) {
         if (LOG.isDebugEnabled()) {
             // Names, ids and reasons only, as in the decision log: never a value from the payload.
-            // Control characters from the request (a CR in an id) cannot start a forged line on the console.
-            exchange.calls().forEach(c -> LOG.debug("pair {}: {} {}: {} ({}){}", exchange.pair(), oneLine(c.method()),
-                    oneLine(c.service().orElse("")), c.action().word(), oneLine(c.reason()),
-                    exchange.observed() ? " [observe]" : ""));
+            // A line end from the request (an LF or U+2028 in a method name or id) cannot start a forged line.
+            exchange.calls().forEach(c -> LOG.debug("pair {}: {} {}: {} ({}){}", exchange.pair(),
+                    LogText.oneLine(c.method()), LogText.oneLine(c.service().orElse("")), c.action().word(),
+                    LogText.oneLine(c.reason()), exchange.observed() ? " [observe]" : ""));
         }
     }
 
     @Override
     public void onFailed(Exchange exchange, String reason) {
-        LOG.warn("pair {}: call to the backup failed: {}", exchange.pair(), oneLine(reason));
-    }
-
-    static String oneLine(String text) {
-        return text.replaceAll("\\p{Cntrl}", "?");
+        LOG.warn("pair {}: call to the backup failed: {}", exchange.pair(), LogText.oneLine(reason));
     }
 }

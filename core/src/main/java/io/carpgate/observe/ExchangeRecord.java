@@ -36,12 +36,16 @@ public record ExchangeRecord(String id, ZonedDateTime time, String pair, String 
         userAgent = userAgent.map(a -> Clip.to(Clip.SHORT, a));
     }
 
-    /** The method(s) for the access log: one name, or the names of a multicall's calls joined by '+'. */
+    /**
+     * The method(s) for the access log, where they stand unquoted: one name, or the names of a multicall's calls joined
+     * by '+', each as a {@link LogText#token} (a line feed or a space in a name the client chose cannot end the field or
+     * the line, nor start a forged one).
+     */
     public String methodSummary() {
         if (calls.isEmpty()) {
             return "-";
         }
-        return String.join("+", calls.stream().map(CallOutcome::method).distinct().toList());
+        return String.join("+", calls.stream().map(CallOutcome::method).distinct().map(LogText::token).toList());
     }
 
     /** The request's overall decision: the strongest action of its calls. */

@@ -142,6 +142,6 @@ public final class WatchedFileAppender extends RollingFileAppender<ILoggingEvent
         if (e instanceof java.nio.file.AccessDeniedException || (message != null && message.contains("Permission denied"))) {
             return "permission denied";
         }
-        return message == null ? e.getClass().getSimpleName() : message.replaceAll("\\p{Cntrl}", "?");
+        return message == null ? e.getClass().getSimpleName() : LogText.oneLine(message);
     }
 }

@@ -117,7 +117,7 @@ final class BodyBuffering extends Handler.Wrapper {
                         return;
                     }
                     LOG.info("reading the request from {} failed: {}", Request.getRemoteAddr(request),
-                            String.valueOf(chunk.getFailure()));
+                            io.carpgate.observe.LogText.oneLine(String.valueOf(chunk.getFailure())));
                     done.failed(chunk.getFailure());
                     return;
                 }
