@@ -27,6 +27,16 @@ public final class Gate {
     public static final KeptValues READS = KeptValues.only(Methods.RESTORE, Stream.concat(
             Arrays.stream(ItemKind.values()).map(ItemKind::module), Stream.of(List.of("virtualip"))).toList());
 
+    /**
+     * The most calls one {@code system.multicall} may carry. An OPNsense master never sends a multicall to sync
+     * (PROTOCOL.md, "Call sequences a master sends"): only a hand-made client would, and a whole "Synchronize and
+     * reconfigure all" in one batch (five steps and one restart per listed service, 14-16 on a small install) fits
+     * in 64 with room. Each call inside is decided, kept, counted and logged on its own (two decision-log lines
+     * each), so without a bound one request of a few MiB would write tens of MiB of logs. Past it the batch is
+     * rejected whole, before any call in it is decided, and recorded as one call.
+     */
+    public static final int MAX_MULTICALL_CALLS = 64;
+
     private Gate() {}
 
     /** Whether deciding this call may need the backup's CARP view (so the shell asks the API only then). */
@@ -135,6 +145,12 @@ public final class Gate {
         if (entries.isEmpty() || call.params().size() != 1) {
             String message = "system.multicall takes exactly one array of {methodName, params} structs";
             return new Verdict.Reject(Methods.INVALID_PARAMS, message,
+                    List.of(CallOutcome.plain(Methods.MULTICALL, Action.REJECTED, message)));
+        }
+        if (entries.get().size() > MAX_MULTICALL_CALLS) {
+            String message = "system.multicall of " + entries.get().size() + " calls; carpgate accepts at most "
+                    + MAX_MULTICALL_CALLS + " in one (an OPNsense master sends none)";
+            return new Verdict.Reject(Methods.INVALID_REQUEST, message,
                     List.of(CallOutcome.plain(Methods.MULTICALL, Action.REJECTED, message)));
         }
         if (restoreEntries(call).size() > 1) {

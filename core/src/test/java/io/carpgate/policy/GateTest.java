@@ -234,6 +234,29 @@ class GateTest {
         }
 
         @Test
+        void aBatchOfMoreCallsThanTheBoundIsRejectedWholeAsOneCall() {
+            GateInputs in = inputs(book(wg0()), view("MASTER", "MASTER"));
+            XmlRpcValue.Struct harmless = c.struct("methodName", "opnsense.firmware_version", "params", c.array());
+            MethodCall atTheBound = c.call("system.multicall",
+                    c.array(java.util.Collections.nCopies(Gate.MAX_MULTICALL_CALLS, harmless).toArray(XmlRpcValue[]::new)));
+            assertThat(Gate.decide(atTheBound, in)).isInstanceOf(Verdict.Forward.class);
+            assertThat(Gate.decide(atTheBound, in).calls()).hasSize(Gate.MAX_MULTICALL_CALLS);
+
+            MethodCall over = c.call("system.multicall",
+                    c.array(java.util.Collections.nCopies(20_000, harmless).toArray(XmlRpcValue[]::new)));
+            Verdict verdict = Gate.decide(over, in);
+            assertThat(verdict).isInstanceOf(Verdict.Reject.class);
+            assertThat(((Verdict.Reject) verdict).message())
+                    .isEqualTo("system.multicall of 20000 calls; carpgate accepts at most 64 in one (an OPNsense master "
+                            + "sends none)");
+            assertThat(verdict.calls()).as("one record, not one per call inside")
+                    .singleElement().satisfies(call -> {
+                        assertThat(call.method()).isEqualTo("system.multicall");
+                        assertThat(call.action()).isEqualTo(Action.REJECTED);
+                    });
+        }
+
+        @Test
         void whatMayReplaceTheBackupsVipsIsARestoreWithVipsOrOneCarpgateCannotTell() {
             MethodCall withVips = c.restore(List.of(c.wgInstance(WG0, "wg0", MASTER_VIP7)),
                     List.of(c.vip(MASTER_VIP7, "opt2", "7")));

@@ -64,6 +64,39 @@ class HostileInputEndToEndTest {
                 + params + "</param></params></methodCall>";
     }
 
+    /**
+     * The review's case: one multicall of 20,000 calls wrote 12 MB of decision lines and a 5 MB access-log line. Past
+     * the bound it is rejected whole, as one call: one decision line, a short access-log line, nothing forwarded.
+     */
+    @Test
+    void aMulticallOfManyCallsIsRejectedAsOneAndWritesLittle() throws Exception {
+        StringBuilder body = new StringBuilder("<?xml version=\"1.0\"?><methodCall><methodName>system.multicall"
+                + "</methodName><params><param><value><array><data>");
+        for (int i = 0; i < 20_000; i++) {
+            body.append("<value><struct><member><name>methodName</name><value><string>opnsense.m").append(i)
+                    .append("</string></value></member><member><name>params</name><value><array><data></data>"
+                            + "</array></value></member></struct></value>");
+        }
+        body.append("</data></array></value></param></params></methodCall>");
+        long decisionsBefore = pair.log("decisions.jsonl").lines().count();
+
+        RawHttps.Answer answer = post(body.toString());
+        rejectedAndNothingForwarded(answer);
+        assertThat(answer.text()).contains("system.multicall of 20000 calls; carpgate accepts at most 64");
+        io.carpgate.observe.ExchangeRecord record = pair.exchanges.await("the big multicall",
+                r -> r.bytesIn() == body.length());
+        assertThat(record.calls()).singleElement().satisfies(c -> {
+            assertThat(c.method()).isEqualTo("system.multicall");
+            assertThat(c.action()).isEqualTo(io.carpgate.policy.Action.REJECTED);
+        });
+        String line = pair.log("access.log").lines().filter(l -> l.contains("method=system.multicall ")).reduce((a, b) -> b)
+                .orElseThrow();
+        assertThat(line).contains("decision=rejected").hasSizeLessThan(1024);
+        assertThat(pair.log("decisions.jsonl").lines().count() - decisionsBefore).as("one line, no sent line")
+                .isEqualTo(1);
+        stillServing();
+    }
+
     @Test
     void externalEntitiesAreNeverFetched() throws Exception {
         AtomicInteger contacted = new AtomicInteger();
