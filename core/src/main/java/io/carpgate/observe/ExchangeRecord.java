@@ -37,15 +37,24 @@ public record ExchangeRecord(String id, ZonedDateTime time, String pair, String 
     }
 
     /**
-     * The method(s) for the access log, where they stand unquoted: one name, or the names of a multicall's calls joined
-     * by '+', each as a {@link LogText#token} (a line feed or a space in a name the client chose cannot end the field or
-     * the line, nor start a forged one).
+     * The most distinct names {@link #methodSummary} writes: a multicall a hand-made client sends holds a few kinds
+     * (the six of a full sync), while one of many names would make one access-log line of megabytes.
+     */
+    static final int SUMMARY_NAMES = 8;
+
+    /**
+     * The method(s) for the access log, where they stand unquoted: one name, or the distinct names of a multicall's
+     * calls joined by '+', at most {@value #SUMMARY_NAMES} of them and then {@code +(N-more)}; each name is a
+     * {@link LogText#token} (a line feed or a space in a name the client chose cannot end the field or the line, nor
+     * start a forged one), and already cut ({@link CallOutcome}), so the summary is a few KiB at most.
      */
     public String methodSummary() {
         if (calls.isEmpty()) {
             return "-";
         }
-        return String.join("+", calls.stream().map(CallOutcome::method).distinct().map(LogText::token).toList());
+        List<String> names = calls.stream().map(CallOutcome::method).distinct().toList();
+        String shown = String.join("+", names.stream().limit(SUMMARY_NAMES).map(LogText::token).toList());
+        return names.size() <= SUMMARY_NAMES ? shown : shown + "+(" + (names.size() - SUMMARY_NAMES) + "-more)";
     }
 
     /** The request's overall decision: the strongest action of its calls. */

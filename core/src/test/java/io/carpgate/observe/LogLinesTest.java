@@ -45,6 +45,24 @@ class LogLinesTest {
     }
 
     @Test
+    void theMethodsOfAMulticallAreSummedUpInABoundedField() {
+        List<CallOutcome> calls = new java.util.ArrayList<>();
+        for (int i = 0; i < 20_000; i++) {
+            calls.add(call("m" + i + "x".repeat(1000)));
+        }
+        String summary = record(calls, "-").methodSummary();
+        assertThat(summary).startsWith("m0xxx").endsWith("+(19992-more)");
+        assertThat(summary.split("\\+m")).hasSize(ExchangeRecord.SUMMARY_NAMES);
+        assertThat(summary.length()).isLessThan(ExchangeRecord.SUMMARY_NAMES * 300);
+        assertThat(AccessLog.line(record(calls, "-")).length()).isLessThan(4 * 1024);
+
+        List<CallOutcome> few = List.of(call("opnsense.firmware_version"), call("opnsense.restart_service"),
+                call("opnsense.restart_service"), call("opnsense.filter_configure"));
+        assertThat(record(few, "-").methodSummary())
+                .isEqualTo("opnsense.firmware_version+opnsense.restart_service+opnsense.filter_configure");
+    }
+
+    @Test
     void aTokenIsPrintableAsciiAndALineKeepsEverythingButWhatBreaksOrReordersIt() {
         assertThat(LogText.token("r\u00f6ot x\u2028")).isEqualTo("r?ot?x?");
         assertThat(LogText.oneLine("wg0 \u2192 caf\u00e9\u2026\n\u0085\u2028\u2029\u202e\u0000\u007f"))
