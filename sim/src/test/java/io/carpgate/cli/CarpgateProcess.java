@@ -36,8 +36,16 @@ final class CarpgateProcess {
         return run(prefix, List.of(), config, console);
     }
 
-    /** The same, with options for its JVM (a heap size, GC logging). */
+    /**
+     * The same, with options for its JVM (a heap size, GC logging). The configuration must name a {@code state-dir}:
+     * the default, {@code ../state} beside the configuration's folder, is outside the test's own (a test in /tmp/x
+     * would write /tmp/state).
+     */
     static Process run(List<String> prefix, List<String> jvmOptions, Path config, Path console) throws IOException {
+        if (!Files.readString(config).contains("\nstate-dir: ")) {
+            throw new IllegalArgumentException(config + " names no state-dir: carpgate would write outside the test's "
+                    + "folder");
+        }
         List<String> command = new ArrayList<>(prefix);
         command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);

@@ -76,7 +76,7 @@ class HeapBoundsProcessTest {
                 .withXmlRpcCredentials("root", "pw").withApiCredentials("key", "secret").withMaxBody(80 * MIB))) {
             Files.writeString(dir.resolve("api.txt"), "key:secret\n");
             Path config = Files.writeString(dir.resolve("carpgate.yml"), "listen: {host: 127.0.0.1, port: 0}\n"
-                    + "tls: {cert: c.crt, key: c.key}\nlogs: {dir: logs}\n"
+                    + "tls: {cert: c.crt, key: c.key}\nlogs: {dir: logs}\nstate-dir: state\nadmin: {enabled: false}\n"
                     + "backup: {url: '" + backup.baseUrl() + "', pin-sha256: '" + backup.fingerprint()
                     + "', api-credentials: api.txt}\n");
             Path console = dir.resolve("console.txt");

@@ -96,7 +96,7 @@ class RunProcessTest {
     private String baseConfig(SimulatedBackup backup) throws IOException {
         Files.writeString(dir.resolve("api.txt"), "key:secret\n");
         String base = "listen: {host: 127.0.0.1, port: 0}\ntls: {cert: c.crt, key: c.key}\nlogs: {dir: logs}\n"
-                + "admin: {enabled: false}\n"
+                + "admin: {enabled: false}\nstate-dir: state\n"
                 + "backup: {url: '" + backup.baseUrl() + "', pin-sha256: '" + backup.fingerprint()
                 + "', api-credentials: api.txt}\n";
         Files.writeString(dir.resolve("carpgate.yml"), base);

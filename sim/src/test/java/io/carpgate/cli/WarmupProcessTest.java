@@ -42,6 +42,7 @@ class WarmupProcessTest {
             Files.writeString(dir.resolve("api.txt"), "key:secret\n");
             Path config = Files.writeString(dir.resolve("carpgate.yml"), "listen: {host: 127.0.0.1, port: 0}\n"
                     + "tls: {cert: c.crt, key: c.key}\nlogs: {dir: logs}\nadmin: {host: 127.0.0.1, port: 0}\n"
+                    + "state-dir: state\n"
                     + "backup: {url: '" + backup.baseUrl() + "', pin-sha256: '" + backup.fingerprint()
                     + "', api-credentials: api.txt}\n");
             Path console = dir.resolve("console.txt");

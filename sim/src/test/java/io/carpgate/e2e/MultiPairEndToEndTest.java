@@ -45,6 +45,7 @@ class MultiPairEndToEndTest {
                     + "tls: {cert: certs/c.crt, key: certs/c.key}\n"
                     + "logs: {dir: logs}\n"
                     + "admin: {enabled: false}\n"
+                    + "state-dir: state\n"
                     + "pairs:\n"
                     + "  - name: site-a\n    path: /site-a/\n    vhid-map: a-map.yml\n"
                     + "    backup: {url: '" + a.baseUrl() + "', pin-sha256: '" + a.fingerprint() + "', api-credentials: api.txt}\n"

@@ -46,6 +46,7 @@ class PathsAndQueriesEndToEndTest {
                 + "tls: {cert: certs/c.crt, key: certs/c.key}\n"
                 + "logs: {dir: logs}\n"
                 + "admin: {enabled: false}\n"
+                + "state-dir: state\n"
                 + "pairs:\n"
                 + "  - name: a\n    path: /a\n"
                 + "    backup: {url: '" + a.baseUrl() + "', pin-sha256: '" + a.fingerprint() + "', api-credentials: api.txt}\n"

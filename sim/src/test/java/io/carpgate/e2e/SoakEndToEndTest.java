@@ -59,7 +59,8 @@ class SoakEndToEndTest {
                     + "backup: {url: '" + backup.baseUrl() + "', pin-sha256: '" + backup.fingerprint()
                     + "', api-credentials: api.txt}\n"
                     + "logs: {dir: logs}\n"
-                    + "admin: {enabled: false}\n");
+                    + "admin: {enabled: false}\n"
+                    + "state-dir: state\n");
             Path console = dir.resolve("console.txt");
             Process carpgate = start(config, console);
             try {
