@@ -2,6 +2,7 @@ package io.carpgate.observe;
 
 import io.carpgate.carp.CarpReading;
 import io.carpgate.policy.Action;
+import io.carpgate.policy.BackupMethods;
 import io.carpgate.policy.CallOutcome;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
@@ -18,31 +19,31 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.Map;
 import java.util.LinkedHashMap;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 
 /**
  * carpgate's Prometheus metrics, one registry per running carpgate (no global state). The README lists
  * every metric. Label values come from carpgate's own vocabulary, except the XML-RPC method name, which
- * the master chooses: it is kept only when it looks like a method name, and only the first
- * {@value #MAX_METHODS} distinct ones get their own series, so no client can grow the registry unbounded.
+ * the client chooses: it is a label only when it is a method the backup has ({@link BackupMethods}) or carpgate's
+ * own word for a request without a call ({@link RequestRejected}), and {@code other} otherwise, so no client can
+ * grow the registry, nor take the place of a real method.
  */
 public final class Metrics implements ExchangeListener {
-    static final int MAX_METHODS = 64;
+    /** Every value of the {@code method} label but {@code other}. */
+    static final Set<String> METHOD_LABELS = java.util.stream.Stream.concat(BackupMethods.NAMES.stream(),
+            java.util.Arrays.stream(RequestRejected.values()).map(RequestRejected::word))
+            .collect(java.util.stream.Collectors.toUnmodifiableSet());
     /** The methods a master sends (PROTOCOL.md): their series exist from the start, at 0. */
     static final List<String> KNOWN_METHODS = List.of("opnsense.firmware_version", "opnsense.restore_config_section",
             "opnsense.filter_configure", "opnsense.configd_reload_all_templates", "opnsense.list_services",
             "opnsense.start_service", "opnsense.restart_service", "opnsense.stop_service", "system.multicall");
-    private static final Pattern METHOD = Pattern.compile("[A-Za-z0-9_.]{1,64}|\\([a-z ]{1,20}\\)");
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private volatile boolean jvmWanted;
     /** Guarded by {@code this}: two first scrapes at once register the JVM's metrics once. */
     private boolean jvmRegistered;
-    private final Set<String> methods = ConcurrentHashMap.newKeySet();
     private final Counter requests;
     private final Counter calls;
     private final Counter suppressedStarts;
@@ -146,7 +147,6 @@ public final class Metrics implements ExchangeListener {
         for (String pair : pairs) {
             requests.labelValues(pair, "200");
             for (String method : KNOWN_METHODS) {
-                methods.add(method);
                 for (Action action : Action.values()) {
                     calls.labelValues(pair, method, action.word(), mode);
                 }
@@ -287,20 +287,8 @@ public final class Metrics implements ExchangeListener {
         }
     }
 
-    String methodLabel(String method) {
-        if (!METHOD.matcher(method).matches()) {
-            return "other";
-        }
-        if (methods.contains(method)) {
-            return method;
-        }
-        synchronized (methods) {
-            if (methods.size() < MAX_METHODS) {
-                methods.add(method);
-                return method;
-            }
-        }
-        return methods.contains(method) ? method : "other";
+    static String methodLabel(String method) {
+        return METHOD_LABELS.contains(method) ? method : "other";
     }
 
     public String contentType() {

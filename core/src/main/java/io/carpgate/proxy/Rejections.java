@@ -1,5 +1,6 @@
 package io.carpgate.proxy;
 
+import io.carpgate.observe.RequestRejected;
 import io.carpgate.policy.Action;
 import io.carpgate.policy.CallOutcome;
 import java.util.Optional;
@@ -9,31 +10,31 @@ final class Rejections {
     private Rejections() {}
 
     static CallOutcome unreadable(String reason) {
-        return rejected("(unreadable)", reason);
+        return rejected(RequestRejected.UNREADABLE, reason);
     }
 
     static CallOutcome tooLarge(long maxBody) {
-        return rejected("(too large)", "body larger than " + maxBody + " bytes");
+        return rejected(RequestRejected.TOO_LARGE, "body larger than " + maxBody + " bytes");
     }
 
     static CallOutcome overBudget(String reason) {
-        return rejected("(body budget)", reason);
+        return rejected(RequestRejected.BODY_BUDGET, reason);
     }
 
     static CallOutcome internalError(String reason) {
-        return rejected("(internal error)", reason);
+        return rejected(RequestRejected.INTERNAL_ERROR, reason);
     }
 
     static CallOutcome badTarget(String reason) {
-        return rejected("(bad request line)", reason);
+        return rejected(RequestRejected.BAD_REQUEST_LINE, reason);
     }
 
     static CallOutcome notAllowed(String reason) {
-        return rejected("(not allowed)", reason);
+        return rejected(RequestRejected.NOT_ALLOWED, reason);
     }
 
-    private static CallOutcome rejected(String method, String reason) {
-        return new CallOutcome(method, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+    private static CallOutcome rejected(RequestRejected method, String reason) {
+        return new CallOutcome(method.word(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
                 Optional.empty(), Action.REJECTED, reason);
     }
 }

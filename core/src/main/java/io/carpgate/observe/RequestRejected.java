@@ -1,0 +1,25 @@
+package io.carpgate.observe;
+
+/**
+ * What the logs and the metrics name as the method of a request carpgate rejected before it had a call to decide
+ * (or that it failed on itself): carpgate's own words, in parentheses, so none is a method the backup has.
+ */
+public enum RequestRejected {
+    UNREADABLE("(unreadable)"),
+    TOO_LARGE("(too large)"),
+    BODY_BUDGET("(body budget)"),
+    INTERNAL_ERROR("(internal error)"),
+    BAD_REQUEST_LINE("(bad request line)"),
+    NOT_ALLOWED("(not allowed)");
+
+    private final String word;
+
+    RequestRejected(String word) {
+        this.word = word;
+    }
+
+    /** The method field of the request's one call record. */
+    public String word() {
+        return word;
+    }
+}
