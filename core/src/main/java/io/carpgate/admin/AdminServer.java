@@ -1,14 +1,18 @@
 package io.carpgate.admin;
 
 import io.carpgate.config.CarpgateConfig;
+import io.carpgate.observe.ConnectionDrop;
+import io.carpgate.observe.Logs;
 import io.carpgate.observe.Metrics;
 import io.carpgate.observe.Overview;
 import io.carpgate.observe.PairStatus;
 import io.carpgate.observe.RecentDecisions;
+import io.carpgate.proxy.PlainListenerGuards;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpHeader;
@@ -30,6 +34,16 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * status page. Plain HTTP, read-only, GET only; it shows names, uuids and states, never a secret.
  */
 public final class AdminServer implements AutoCloseable {
+    /**
+     * What one client may hold of the admin listener. Prometheus keeps one or two connections, a browser six per
+     * host; a request is a GET of a few hundred bytes, sent at once. So: 32 connections in all, 8 per address (one
+     * address cannot take them all), 10 s for a request to arrive (headers are never trickled by a real client) and
+     * 10 s idle (a scraper that keeps its connection longer simply opens a new one).
+     */
+    static final PlainListenerGuards.Limits LIMITS = new PlainListenerGuards.Limits(32, 8, Duration.ofSeconds(10),
+            ConnectionDrop.ADMIN_PER_CLIENT_LIMIT, ConnectionDrop.ADMIN_REQUEST_READ_TIMEOUT);
+    static final Duration IDLE_TIMEOUT = Duration.ofSeconds(10);
+
     private final Server server;
     private final ServerConnector connector;
 
@@ -41,7 +55,14 @@ public final class AdminServer implements AutoCloseable {
     /** @param hostNames the Host names answered besides {@code listen}'s own address ({@code admin.hosts}) */
     public static AdminServer start(CarpgateConfig.Listen listen, List<String> hostNames, Metrics metrics,
                                     Supplier<List<PairStatus>> pairs, RecentDecisions recent,
-                                    Supplier<Overview> overview) throws Exception {
+                                    Supplier<Overview> overview, Logs logs) throws Exception {
+        return start(listen, hostNames, metrics, pairs, recent, overview, logs, LIMITS, IDLE_TIMEOUT);
+    }
+
+    /** The same with other limits (tests: a short deadline, so that they need not wait out 10 s). */
+    static AdminServer start(CarpgateConfig.Listen listen, List<String> hostNames, Metrics metrics,
+                             Supplier<List<PairStatus>> pairs, RecentDecisions recent, Supplier<Overview> overview,
+                             Logs logs, PlainListenerGuards.Limits limits, Duration idleTimeout) throws Exception {
         QueuedThreadPool threads = new QueuedThreadPool(8, 2);
         threads.setName("carpgate-admin");
         Server server = new Server(threads);
@@ -50,7 +71,8 @@ public final class AdminServer implements AutoCloseable {
         ServerConnector connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
         connector.setHost(listen.host());
         connector.setPort(listen.port());
-        connector.setIdleTimeout(30_000);
+        connector.setIdleTimeout(idleTimeout.toMillis());
+        PlainListenerGuards.guard(server, connector, limits, metrics, logs);
         server.addConnector(connector);
         server.setHandler(new Endpoints(new AdminHosts(listen.host(), hostNames), metrics, pairs, recent, overview,
                 Clock.systemDefaultZone()));

@@ -19,6 +19,11 @@ public record Access(Optional<List<Cidr>> allowFrom, Optional<Set<String>> allow
         return new Access(Optional.empty(), Optional.empty());
     }
 
+    /** Every address, IPv4 and IPv6: for a listener that leaves who may connect to the network (the admin one). */
+    public static Access anyAddress() {
+        return new Access(Optional.of(List.of(Cidr.parse("0.0.0.0/0"), Cidr.parse("::/0"))), Optional.empty());
+    }
+
     public boolean addressAllowed(InetAddress client) {
         return allowFrom.map(blocks -> blocks.stream().anyMatch(b -> b.contains(client)))
                 .orElseGet(() -> Cidr.isLoopback(client));

@@ -9,7 +9,12 @@ public enum ConnectionDrop {
     /** The TLS handshake had not finished within {@code limits.tls-handshake-timeout}. */
     TLS_HANDSHAKE_TIMEOUT("tls-handshake-timeout", "TLS handshake not finished within limits.tls-handshake-timeout"),
     /** The request had not fully arrived within {@code limits.request-read-timeout}. */
-    REQUEST_READ_TIMEOUT("request-read-timeout", "request not fully received within limits.request-read-timeout");
+    REQUEST_READ_TIMEOUT("request-read-timeout", "request not fully received within limits.request-read-timeout"),
+    /** At accept on the admin listener: the address already holds the admin listener's share of connections. */
+    ADMIN_PER_CLIENT_LIMIT("admin-per-client-limit", "the address already holds as many admin connections as one "
+            + "address may"),
+    /** On the admin listener: the request had not fully arrived within the admin listener's deadline. */
+    ADMIN_REQUEST_READ_TIMEOUT("admin-request-read-timeout", "admin request not fully received in time");
 
     private final String word;
     private final String why;

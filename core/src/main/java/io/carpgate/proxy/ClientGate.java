@@ -28,6 +28,8 @@ final class ClientGate implements SelectorManager.AcceptListener {
     record Rules(Access access, int perClient) {}
 
     private final AtomicReference<Rules> rules;
+    /** What a close of an address over its share is counted and logged as (the sync or the admin listener's). */
+    private final ConnectionDrop overShare;
     private final Metrics metrics;
     private final ThrottledWarnings warnings;
     /** The address of each connection admitted and still open. */
@@ -38,7 +40,12 @@ final class ClientGate implements SelectorManager.AcceptListener {
     private final AtomicReference<Runnable> onAdmitted = new AtomicReference<>(() -> { });
 
     ClientGate(Rules rules, Metrics metrics, ThrottledWarnings warnings) {
+        this(rules, ConnectionDrop.PER_CLIENT_LIMIT, metrics, warnings);
+    }
+
+    ClientGate(Rules rules, ConnectionDrop overShare, Metrics metrics, ThrottledWarnings warnings) {
         this.rules = new AtomicReference<>(rules);
+        this.overShare = overShare;
         this.metrics = metrics;
         this.warnings = warnings;
     }
@@ -74,7 +81,7 @@ final class ClientGate implements SelectorManager.AcceptListener {
             return current + 1;
         });
         if (over[0]) {
-            drop(channel, ConnectionDrop.PER_CLIENT_LIMIT, client, " (" + now.perClient() + ")");
+            drop(channel, overShare, client, " (" + now.perClient() + ")");
             return;
         }
         admitted.put(channel, client.get());

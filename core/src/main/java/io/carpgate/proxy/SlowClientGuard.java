@@ -28,6 +28,8 @@ final class SlowClientGuard extends AbstractLifeCycle implements Connection.List
     private static final Duration SWEEP = Duration.ofSeconds(1);
 
     private final Duration deadline;
+    /** What a close is counted and logged as (the sync or the admin listener's). */
+    private final ConnectionDrop drop;
     /** The server's own scheduler: the sweep needs no thread of its own. */
     private final Scheduler scheduler;
     private final Metrics metrics;
@@ -36,7 +38,13 @@ final class SlowClientGuard extends AbstractLifeCycle implements Connection.List
     private final Map<HttpConnection, Long> receivingSince = new ConcurrentHashMap<>();
 
     SlowClientGuard(Duration deadline, Scheduler scheduler, Metrics metrics, ThrottledWarnings warnings) {
+        this(deadline, ConnectionDrop.REQUEST_READ_TIMEOUT, scheduler, metrics, warnings);
+    }
+
+    SlowClientGuard(Duration deadline, ConnectionDrop drop, Scheduler scheduler, Metrics metrics,
+                    ThrottledWarnings warnings) {
         this.deadline = deadline;
+        this.drop = drop;
         this.scheduler = scheduler;
         this.metrics = metrics;
         this.warnings = warnings;
@@ -92,13 +100,13 @@ final class SlowClientGuard extends AbstractLifeCycle implements Connection.List
                 return now;
             }
             if (now - since > deadline.toNanos()) {
-                metrics.connectionDropped(ConnectionDrop.REQUEST_READ_TIMEOUT);
-                warnings.closed(ConnectionDrop.REQUEST_READ_TIMEOUT,
+                metrics.connectionDropped(drop);
+                warnings.closed(drop,
                         HandshakeGuard.address(connection.getEndPoint().getRemoteSocketAddress()),
                         " (" + deadline.toMillis() / 1000.0 + " s)");
                 org.eclipse.jetty.server.Request request = connection.getHttpChannel().getRequest();
                 if (request != null) {
-                    io.carpgate.observe.Exchange.closedByCarpgate(request, ConnectionDrop.REQUEST_READ_TIMEOUT);
+                    io.carpgate.observe.Exchange.closedByCarpgate(request, drop);
                 }
                 connection.getEndPoint().close();
                 return 0L;

@@ -162,7 +162,7 @@ public final class Carpgate implements AutoCloseable {
             if (config.admin().isPresent()) {
                 CarpgateConfig.Listen adminListen = config.admin().get();
                 admin = Optional.of(PortsFree.open("admin", adminListen, () -> AdminServer.start(adminListen,
-                        config.adminHostNames(), metrics, server::statuses, recent, status::overview)));
+                        config.adminHostNames(), metrics, server::statuses, recent, status::overview, sinks.logs())));
                 out.println("admin listener on http://" + config.admin().get().host() + ":" + admin.get().port()
                         + "/ (status page, /metrics, /healthz, /readyz)");
             }
