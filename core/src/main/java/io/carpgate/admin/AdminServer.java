@@ -36,11 +36,12 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 public final class AdminServer implements AutoCloseable {
     /**
      * What one client may hold of the admin listener. Prometheus keeps one or two connections, a browser six per
-     * host; a request is a GET of a few hundred bytes, sent at once. So: 32 connections in all, 8 per address (one
-     * address cannot take them all), 10 s for a request to arrive (headers are never trickled by a real client) and
-     * 10 s idle (a scraper that keeps its connection longer simply opens a new one).
+     * host, and behind an SSH tunnel or a reverse proxy all of them come from one address; a request is a GET of a few
+     * hundred bytes, sent at once. So: 64 connections in all, 16 per address (one address cannot take them all, and a
+     * browser beside a scraper on the same host still fits), 10 s for a request to arrive (headers are never trickled
+     * by a real client) and 10 s idle (a scraper that keeps its connection longer simply opens a new one).
      */
-    static final PlainListenerGuards.Limits LIMITS = new PlainListenerGuards.Limits(32, 8, Duration.ofSeconds(10),
+    static final PlainListenerGuards.Limits LIMITS = new PlainListenerGuards.Limits(64, 16, Duration.ofSeconds(10),
             ConnectionDrop.ADMIN_PER_CLIENT_LIMIT, ConnectionDrop.ADMIN_REQUEST_READ_TIMEOUT);
     static final Duration IDLE_TIMEOUT = Duration.ofSeconds(10);
 

@@ -29,7 +29,30 @@ public final class DecisionLog implements ExchangeListener {
     public static final int MAX_LINE = 32 * 1024;
 
     private final Logger decisions = LoggerFactory.getLogger(LOGGER);
-    private final ObjectMapper json = new ObjectMapper();
+    private final ObjectMapper json = lineSafe();
+
+    /**
+     * JSON allows U+0085, U+2028 and U+2029 raw, but line readers (Python's splitlines, some log shippers) break lines
+     * there, and a name in a call may hold them: those three are written as escapes (every other char as Jackson does).
+     */
+    private static ObjectMapper lineSafe() {
+        ObjectMapper mapper = new ObjectMapper();
+        mapper.getFactory().setCharacterEscapes(new com.fasterxml.jackson.core.io.CharacterEscapes() {
+            private final int[] ascii = standardAsciiEscapesForJSON();
+
+            @Override
+            public int[] getEscapeCodesForAscii() {
+                return ascii;
+            }
+
+            @Override
+            public com.fasterxml.jackson.core.SerializableString getEscapeSequence(int ch) {
+                return ch == 0x85 || ch == 0x2028 || ch == 0x2029
+                        ? new com.fasterxml.jackson.core.io.SerializedString(String.format("\\u%04x", ch)) : null;
+            }
+        });
+        return mapper;
+    }
 
     /**
      * Written as the request leaves for the backup, before its answer: a crash or a kill while the backup works

@@ -44,6 +44,7 @@ class LogLineForgeryEndToEndTest {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
         String access;
+        String decisions;
         int sent = 0;
         try (Pair pair = Pair.start(dir, "logs: {dir: logs, level: debug}\n", null)) {
             RawHttps http = new RawHttps(); // one client: its kept connection, not one per call (the per-client limit)
@@ -60,6 +61,7 @@ class LogLineForgeryEndToEndTest {
             // The recorder is the last listener: once it has every record, every access-log line is written.
             pair.exchanges.await("every call", r -> pair.exchanges.records().size() >= expected);
             access = pair.log("access.log");
+            decisions = pair.log("decisions.jsonl");
         } finally {
             io.carpgate.observe.LogSetup.level(io.carpgate.config.LogSettings.Level.INFO);
             System.setOut(originalOut);
@@ -72,7 +74,8 @@ class LogLineForgeryEndToEndTest {
                         .containsPattern("method=opnsense\\.firmware_version\\?{1,2}203\\.0\\.113\\.9\\?-\\?admin\\?\\["));
         assertThat(console).as("the debug lines with the methods were written, and checked")
                 .containsPattern("opnsense\\.firmware_version\\?{1,2}203\\.0\\.113\\.9 - admin");
-        for (String text : List.of(access, console)) {
+        assertThat(decisions).as("the decision log names the methods too").contains("firmware_version");
+        for (String text : List.of(access, console, decisions)) {
             assertThat(text).doesNotContain("\r", "\u0085", "\u2028", "\u2029");
             assertThat(text.split("\n")).noneMatch(line -> line.startsWith("203.0.113.9"));
         }

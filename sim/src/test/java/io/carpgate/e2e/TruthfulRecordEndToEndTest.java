@@ -217,9 +217,11 @@ class TruthfulRecordEndToEndTest {
 
     private static String readyz(Pair pair) throws Exception {
         int port = pair.carpgate.admin().orElseThrow().port();
-        // The CARP read runs in the background: /readyz says NOT READY once its first read has failed.
+        // The CARP read runs in the background: /readyz says NOT READY once its first read has failed. One client for
+        // every poll: each new one would keep a connection of its own open (the listener takes 16 per address).
+        HttpClient client = HttpClient.newHttpClient();
         return org.awaitility.Awaitility.await("readyz reports the failed API read").atMost(ExchangeRecorder.DEADLINE)
-                .until(() -> HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                .until(() -> client.send(HttpRequest.newBuilder(
                                 URI.create("http://127.0.0.1:" + port + "/readyz")).build(),
                         HttpResponse.BodyHandlers.ofString()).body(),
                         b -> b.contains("NOT READY") && !b.contains("no CARP state read from the backup yet"));
