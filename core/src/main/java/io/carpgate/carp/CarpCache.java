@@ -34,8 +34,6 @@ public final class CarpCache implements CarpSource {
     private final Consumer<CarpReading> onRead;
     private final AtomicReference<CarpReading> last = new AtomicReference<>();
     private final AtomicReference<Read> inFlight = new AtomicReference<>();
-    /** When the backup last stored a restore that may have replaced its VIPs ({@link #vipsReplaced}). */
-    private final AtomicReference<java.time.Instant> restoreStored = new AtomicReference<>(java.time.Instant.MIN);
 
     /** A read on its way, and when its request was sent. */
     private record Read(CompletableFuture<CarpReading> answer, java.time.Instant sent) {}
@@ -75,23 +73,30 @@ public final class CarpCache implements CarpSource {
     }
 
     /**
-     * As {@link #current()}, but never a reading sent before the backup last stored a restore that may have replaced
-     * its VIPs: that one waits for the read {@link #vipsReplaced} started then (or starts one), within the same bound.
+     * As {@link #current()}, but never a reading sent before {@code since} (the backup stored a restore then that may
+     * have replaced its VIPs): the read on its way since then is awaited, or one is started, within the same bound.
      */
     @Override
-    public CarpView currentSinceRestore() {
-        java.time.Instant stored = restoreStored.get();
-        CarpReading seen = last.get();
-        if (seen == null || !seen.at().isBefore(stored)) {
-            return current();
+    public CarpView currentSince(java.time.Instant since) {
+        for (int attempt = 0; attempt < 3; attempt++) {
+            CarpReading seen = last.get();
+            if (seen != null && !seen.at().isBefore(since)) {
+                return current();
+            }
+            Read running = inFlight.get();
+            if (running != null && !running.sent().isBefore(since)) {
+                return await(running.answer(), running);
+            }
+            // None since then: one of its own, in the read slot (a read sent before it may still answer; the newest
+            // reading is the one kept).
+            Read mine = new Read(new CompletableFuture<>(), clock.instant());
+            if (inFlight.compareAndSet(running, mine)) {
+                start(mine);
+                return await(mine.answer(), running);
+            }
+            // Another caller changed the slot meanwhile: look again.
         }
-        reread(stored); // starts a read unless one sent since is on its way or has landed
-        Read running = inFlight.get();
-        if (running != null && !running.sent().isBefore(stored)) {
-            return await(running.answer(), running);
-        }
-        CarpReading landed = last.get();
-        return landed != null && !landed.at().isBefore(stored) ? landed.view() : current();
+        return new CarpView.Unavailable("no read of the backup's VIPs since its last restore could be started");
     }
 
     /** @param before the read on its way when the caller looked (whether it joined one or started its own) */
@@ -121,18 +126,9 @@ public final class CarpCache implements CarpSource {
     }
 
     /**
-     * The backup stored, at {@code since}, a restore that may have replaced its VIPs (uuids and all): the next restore
-     * is decided on a reading sent after that ({@link #currentSinceRestore}), and one starts now ({@link #reread}).
-     */
-    public void vipsReplaced(java.time.Instant since) {
-        restoreStored.accumulateAndGet(since, (before, now) -> now.isAfter(before) ? now : before);
-        reread(since);
-    }
-
-    /**
      * Starts a read now unless one was sent since {@code since}, fresh or not: what the backup holds has just changed
      * (a restore that syncs VIPs replaces their uuids), so the status page must not show the old uuids for the rest
-     * of the refresh period. Never waits for it.
+     * of the refresh period. Never waits for it (a restore that must see it asks {@link #currentSince}).
      */
     public void reread(java.time.Instant since) {
         Read running = inFlight.get();

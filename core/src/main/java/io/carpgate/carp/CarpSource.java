@@ -12,11 +12,11 @@ public interface CarpSource {
     CarpView current();
 
     /**
-     * A view for deciding a restore: read after the last restore the backup stored, which may have replaced its VIPs
-     * (uuids and all), so a restore's items are never pointed at a VIP an earlier restore removed; read now if
-     * needed, with the bounds of {@link #current()}. A source that knows of no stored restore answers as current().
+     * A view for deciding a restore: read after {@code since}, when the backup last stored a restore that may have
+     * replaced its VIPs (uuids and all), so a restore's items are never pointed at a VIP an earlier restore removed;
+     * read now if needed, with the bounds of {@link #current()}. A source that keeps no readings answers as current().
      */
-    default CarpView currentSinceRestore() {
+    default CarpView currentSince(java.time.Instant since) {
         return current();
     }
 

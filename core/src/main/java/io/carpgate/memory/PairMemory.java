@@ -44,6 +44,7 @@ public final class PairMemory {
      * (the book keeps what the backup held). One at a time: a restore waits for every call before it.
      */
     private volatile List<CarpItem> sentInDoubt = List.of();
+    private final AtomicReference<Instant> vipsReplacedAt = new AtomicReference<>(Instant.MIN);
     private volatile boolean writeFailed;
     /** Another name or backup took this pair's place: what it still learns (calls in flight) is not written. */
     private volatile boolean retired;
@@ -103,6 +104,32 @@ public final class PairMemory {
         save();
     }
 
+    /**
+     * A call that may hold any restore, not read by the gate ({@link #allInDoubt}), is about to go to the backup:
+     * until its outcome is known, the file says every item is in doubt (the book is unchanged until then).
+     */
+    public synchronized void sendingUnread(String why) {
+        Instant now = clock.instant();
+        String basis = "at " + now + " " + why + "; not answered when carpgate last saved this file";
+        sentInDoubt = book.get().all().stream().map(i -> i.inDoubt(now, basis)).toList();
+        if (!sentInDoubt.isEmpty()) {
+            save();
+        }
+    }
+
+    /** The backup last stored a restore that may have replaced its VIPs (uuids and all); a reload keeps it. */
+    public void vipsReplaced(Instant at) {
+        vipsReplacedAt.accumulateAndGet(at, (before, now) -> now.isAfter(before) ? now : before);
+    }
+
+    /**
+     * When the backup last stored a restore that may have replaced its VIPs: the next restore is decided on a reading
+     * of its VIPs sent after that. {@link Instant#MIN} when none since carpgate started.
+     */
+    public Instant vipsReplacedAt() {
+        return vipsReplacedAt.get();
+    }
+
     /** The restore of {@link #sending} was not stored (refused, or it never reached the backup): the file as before. */
     public synchronized void notStored() {
         if (!sentInDoubt.isEmpty()) {
@@ -113,14 +140,11 @@ public final class PairMemory {
 
     /** The backup answered a restore with success: what the gate read of it is now what the backup holds. */
     public synchronized void stored(List<CarpItem> taught) {
+        if (taught.isEmpty()) {
+            return; // a call that teaches nothing: a restore on its way is another call's, and stays in doubt
+        }
         boolean wasInDoubt = !sentInDoubt.isEmpty();
         sentInDoubt = List.of();
-        if (taught.isEmpty()) {
-            if (wasInDoubt) {
-                save();
-            }
-            return;
-        }
         Instant now = clock.instant();
         ItemBook before = book.get();
         ItemBook next = before.with(taught.stream().map(i -> i.learnedAt(now)).toList());
@@ -147,10 +171,10 @@ public final class PairMemory {
      * items on the backup are unknown until a restore seen stored says again; their starts follow on-unknown-carp.
      */
     public synchronized void inDoubt(List<CarpItem> taught, String why) {
-        sentInDoubt = List.of(); // the book says it now
         if (taught.isEmpty()) {
             return;
         }
+        sentInDoubt = List.of(); // the book says it now
         Instant now = clock.instant();
         String basis = "a restore at " + now + " may or may not have been stored by the backup (" + why + ")";
         change(book.get().with(taught.stream().map(i -> i.inDoubt(now, basis)).toList()));
@@ -162,6 +186,7 @@ public final class PairMemory {
      * which VHID any item follows there is unknown until a restore is seen stored.
      */
     public synchronized void allInDoubt(String why) {
+        sentInDoubt = List.of(); // the book says it now
         Instant now = clock.instant();
         String basis = "at " + now + " " + why;
         change(book.get().with(book.get().all().stream().map(i -> i.inDoubt(now, basis)).toList()));

@@ -111,7 +111,9 @@ public final class PendingCall {
         }
         try {
             if (memory.isPresent() && unjudged.isPresent()) {
-                if (!(outcome instanceof BackupOutcome.NotStored)) {
+                if (outcome instanceof BackupOutcome.NotStored) {
+                    memory.get().notStored();
+                } else {
                     memory.get().allInDoubt(unjudged.get());
                     afterStored.run();
                 }
@@ -124,6 +126,9 @@ public final class PendingCall {
                     afterStored.run();
                 } else if (outcome instanceof BackupOutcome.Unknown unknown) {
                     memory.get().inDoubt(taught, unknown.why());
+                    if (!taught.isEmpty()) {
+                        afterStored.run(); // it may have been stored, VIPs and all
+                    }
                 } else if (!taught.isEmpty()) {
                     memory.get().notStored();
                 }

@@ -95,13 +95,21 @@ public final class Gatekeeper {
      * that may hold a restore ({@code why} says which): the backup may store what carpgate did not read. It takes a restore's turn
      * (calls after it wait for its answer) and, unless it is known not to have been stored, leaves every item the
      * pair's memory knows in doubt, so that enforce mode, once switched on, suppresses their starts until a restore is
-     * seen stored. Past the turn's wait it goes anyway: observe mode does not hold calls back.
+     * seen stored. It waits for no turn (the gate's decision already waited): observe mode does not hold calls back.
      */
     public PendingCall sentUnjudged(Optional<MethodCall> call, String why) {
         if (call.isPresent() && !Gate.restores(call.get())) {
             return PendingCall.none(); // a start or another call: the backup stores nothing of the items
         }
-        return PendingCall.unjudged(memory, admit(CallOrder.Role.CHANGES), why, () -> restoreStored.stored(true));
+        // Its place in the order, taken without waiting: the calls after it wait for its answer, it waits for none.
+        CallOrder.Ticket ticket = admit(CallOrder.Role.CHANGES, Duration.ZERO);
+        try {
+            memory.sendingUnread(why); // on the disk before it goes, as a restore that changes what is known
+        } catch (RuntimeException | Error e) {
+            ticket.settle();
+            throw e;
+        }
+        return PendingCall.unjudged(memory, ticket, why, () -> restoreStored.stored(true));
     }
 
     private PendingCall pendingFor(MethodCall call, boolean restores, CallOrder.Ticket ticket, Verdict verdict,
@@ -117,8 +125,12 @@ public final class Gatekeeper {
     }
 
     private CallOrder.Ticket admit(CallOrder.Role role) {
+        return admit(role, turnWait);
+    }
+
+    private CallOrder.Ticket admit(CallOrder.Role role, Duration wait) {
         try {
-            return memory.order().admit(role, turnWait);
+            return memory.order().admit(role, wait);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for the call's turn", e);
@@ -128,7 +140,7 @@ public final class Gatekeeper {
     private Verdict decideNow(MethodCall call, Optional<String> unsettled) {
         // A restore reads the backup's VIPs (uuids and all) as an earlier stored restore may have left them.
         CarpView view = !Gate.needsCarp(call) ? new CarpView.Unavailable("not needed for this call")
-                : Gate.restores(call) ? carp.currentSinceRestore() : carp.current();
+                : Gate.restores(call) ? carp.currentSince(memory.vipsReplacedAt()) : carp.current();
         return Gate.decide(call, new GateInputs(vhidMap, memory.book(), view, onUnknownCarp, unsettled));
     }
 }

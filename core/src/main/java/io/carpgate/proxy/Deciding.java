@@ -90,6 +90,10 @@ final class Deciding extends Handler.Wrapper {
         } catch (NoRoomNow e) {
             BodyBuffering.overBudget(metrics, request, response, callback);
             return true;
+        } catch (NeverFits e) {
+            // Refused for what it would cost, as a body over max-body is: in no mode does it go on.
+            decided = e.decided;
+            toSend = Optional.empty();
         } catch (RuntimeException | Error e) {
             // An Error too (a stack overflow, no heap for a huge body): whatever it is, nothing goes on.
             decided = internalError(exchange, e);
@@ -127,7 +131,7 @@ final class Deciding extends Handler.Wrapper {
         try (KeptCharge kept = new KeptCharge(budget)) {
             ReadResult read = BackupReader.read(body, Gate.READS, kept);
             if (read instanceof ReadResult.OverBudget) {
-                return sentAnyway(overBudget(kept, body.length), Optional.empty());
+                throw overBudget(kept, body.length);
             }
             if (read instanceof ReadResult.Unreadable unreadable) {
                 return sentAnyway(new Gatekeeper.Decided(new Verdict.Reject(unreadable.faultCode(),
@@ -160,14 +164,24 @@ final class Deciding extends Handler.Wrapper {
      * A call whose kept values do not fit: answered as a body that does not (503, retry) while others hold the
      * budget; a fault when even alone it could not fit, as retrying would only be refused again.
      */
-    private Gatekeeper.Decided overBudget(KeptCharge kept, long body) {
+    private RuntimeException overBudget(KeptCharge kept, long body) {
         if (kept.couldFitWith(body)) {
-            throw new NoRoomNow();
+            return new NoRoomNow();
         }
         String why = "the values carpgate reads to decide this call need more heap than limits.body-budget allows"
                 + " beside its body, even with no other request in flight";
-        return new Gatekeeper.Decided(new Verdict.Reject(OwnAnswers.INTERNAL_ERROR, why,
-                List.of(Rejections.overBudget(why))), PendingCall.none());
+        return new NeverFits(new Gatekeeper.Decided(new Verdict.Reject(OwnAnswers.INTERNAL_ERROR, why,
+                List.of(Rejections.overBudget(why))), PendingCall.none()));
+    }
+
+    /** Even alone, what the reader keeps of this call could not fit: the fault it gets, in every mode. */
+    private static final class NeverFits extends RuntimeException {
+        private final transient Gatekeeper.Decided decided;
+
+        NeverFits(Gatekeeper.Decided decided) {
+            super("larger than limits.body-budget", null, false, false);
+            this.decided = decided;
+        }
     }
 
     /** The budget has no room now for what the reader keeps of this call; thrown once the charge is given back. */

@@ -121,10 +121,9 @@ final class PairRuntime implements AutoCloseable {
             Gatekeeper gatekeeper = new Gatekeeper(config.name(), vhidMap, carp, config.onUnknownCarp(), memory,
                     shared.limits().upstreamTimeout().plusSeconds(5), vips -> {
                         if (vips) {
-                            carp.vipsReplaced(clock.instant());
-                        } else {
-                            carp.reread(clock.instant());
+                            memory.vipsReplaced(clock.instant()); // above this runtime: a reload keeps it
                         }
+                        carp.reread(clock.instant());
                         watch.afterSync();
                     });
             Forwarder forwarder = new Forwarder(new Forwarder.Upstream(config.backup().xmlrpcUri(),

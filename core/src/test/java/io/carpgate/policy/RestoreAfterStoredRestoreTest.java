@@ -80,7 +80,12 @@ class RestoreAfterStoredRestoreTest {
         VhidMap map = GateTest.vhidMap(new VhidMapEntry("wg0-branches", 7, java.util.Optional.empty(),
                 java.util.Optional.empty()));
         Gatekeeper gatekeeper = new Gatekeeper("default", map, carp, OnUnknownCarp.SUPPRESS, memory,
-                Duration.ofSeconds(5), vips -> carp.vipsReplaced(clock.instant()));
+                Duration.ofSeconds(5), vips -> {
+                    if (vips) {
+                        memory.vipsReplaced(clock.instant()); // as the pair's runtime does
+                    }
+                    carp.reread(clock.instant());
+                });
 
         // 1. VIP sync on: the restore carries the master's VIP for VHID 7, and wg0 on it.
         Gatekeeper.Decided first = gatekeeper.decide(c.restore(
@@ -124,13 +129,13 @@ class RestoreAfterStoredRestoreTest {
         }, Duration.ofMinutes(1), Duration.ofSeconds(30), clock, reading -> { });
         VhidMap map = GateTest.vhidMap(new VhidMapEntry("wg0-branches", 7, java.util.Optional.empty(),
                 java.util.Optional.empty()));
-        Gatekeeper gatekeeper = new Gatekeeper("default", map, carp, OnUnknownCarp.SUPPRESS,
-                PairMemory.inProcess("default", clock), Duration.ofSeconds(5), vips -> {
+        PairMemory memory = PairMemory.inProcess("default", clock);
+        Gatekeeper gatekeeper = new Gatekeeper("default", map, carp, OnUnknownCarp.SUPPRESS, memory,
+                Duration.ofSeconds(5), vips -> {
                     if (vips) {
-                        carp.vipsReplaced(clock.instant());
-                    } else {
-                        carp.reread(clock.instant());
+                        memory.vipsReplaced(clock.instant());
                     }
+                    carp.reread(clock.instant());
                 });
         // VIP sync off: the restores carry no VIPs, so the backup's stay as they are.
         java.util.function.Supplier<io.carpgate.xmlrpc.MethodCall> restore = () -> c.restore(

@@ -80,7 +80,7 @@ class CarpCacheTest {
         List<Thread.State> states = new ArrayList<>();
         for (java.util.Map.Entry<Thread, StackTraceElement[]> thread : Thread.getAllStackTraces().entrySet()) {
             if (java.util.Arrays.stream(thread.getValue()).anyMatch(f -> f.getClassName().equals(CarpCache.class.getName())
-                    && (f.getMethodName().equals("current") || f.getMethodName().equals("currentSinceRestore")))) {
+                    && (f.getMethodName().equals("current") || f.getMethodName().equals("currentSince")))) {
                 states.add(thread.getKey().getState());
             }
         }
@@ -144,12 +144,13 @@ class CarpCacheTest {
         started.get(0).complete(KNOWN);
         moving.advance(Duration.ofMillis(200));
         // The backup stored a restore, which may have replaced its VIPs (uuids and all): a read starts at once.
-        cache.vipsReplaced(moving.instant());
+        Instant stored = moving.instant();
+        cache.reread(stored);
         assertThat(started).hasSize(2);
         // A start's decision may still use the fresh reading (its VHIDs' states are what it reads)...
         assertTimeoutPreemptively(Duration.ofSeconds(10), () -> assertThat(cache.current()).isSameAs(KNOWN));
         // ...but the next restore waits for the read sent after the store, and gets its answer.
-        CompletableFuture<CarpView> restore = CompletableFuture.supplyAsync(cache::currentSinceRestore, callers);
+        CompletableFuture<CarpView> restore = CompletableFuture.supplyAsync(() -> cache.currentSince(stored), callers);
         org.awaitility.Awaitility.await("the restore waits for the read after the store")
                 .atMost(Duration.ofSeconds(30)).until(() -> waitingCallers().size() == 1);
         assertThat(restore).isNotDone();
@@ -158,28 +159,59 @@ class CarpCacheTest {
         assertThat(restore.join()).isSameAs(after);
         assertThat(started).as("no read beyond the one the store started").hasSize(2);
         // Once it has landed, a restore uses it at once.
-        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> assertThat(cache.currentSinceRestore()).isSameAs(after));
+        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> assertThat(cache.currentSince(stored)).isSameAs(after));
     }
 
     @Test
-    void aRestoreAfterAStoreWhoseReadHasGoneReadsAgain() {
+    void aRestoreAfterAStoreWithNoReadSinceStartsOneOfItsOwn() {
         MovingClock moving = new MovingClock();
         CarpCache cache = cache(moving);
         cache.refresh();
-        started.get(0).complete(KNOWN);
         moving.advance(Duration.ofMillis(100));
-        cache.vipsReplaced(moving.instant());
-        // The read the store started answered, then an older read answering late cannot stand in for it: the reading
-        // kept is the newest, sent after the store.
+        // A read sent before the store is still on its way (another cache's store, or a reload: nobody reread here).
+        Instant stored = moving.instant();
+        moving.advance(Duration.ofMillis(100));
+        CompletableFuture<CarpView> restore = CompletableFuture.supplyAsync(() -> cache.currentSince(stored), callers);
+        org.awaitility.Awaitility.await("a read of its own").atMost(Duration.ofSeconds(30))
+                .until(() -> started.size() == 2);
+        started.get(0).complete(KNOWN); // the read from before answers first: not what the restore waits for
+        assertThat(restore).isNotDone();
         CarpView after = new CarpView.Known(List.of(), List.of(), Instant.EPOCH.plusSeconds(3));
         started.get(1).complete(after);
-        assertThat(cache.currentSinceRestore()).isSameAs(after);
-        // No reading yet from after a second store, and no read on its way (a cache without reread's read): one starts.
+        assertThat(restore.join()).isSameAs(after);
+        // A failed read after the store is what a restore gets then, never the reading from before it.
         moving.advance(Duration.ofMillis(100));
-        cache.vipsReplaced(moving.instant());
+        Instant second = moving.instant();
+        cache.reread(second);
         started.get(2).complete(new CarpView.Unavailable("backup API answered HTTP 500"));
-        assertThat(cache.currentSinceRestore()).as("a failed read after the store is what a restore gets, not the "
-                + "reading before it").isInstanceOf(CarpView.Unavailable.class);
+        assertThat(cache.currentSince(second)).isInstanceOf(CarpView.Unavailable.class);
+    }
+
+    @Test
+    void aReloadRightAfterAStoredRestoreWithVipsDoesNotForgetIt() {
+        MovingClock moving = new MovingClock();
+        // What the pair keeps above its runtimes: when the backup last stored a restore with VIPs.
+        io.carpgate.memory.PairMemory memory = io.carpgate.memory.PairMemory.inProcess("default", moving);
+        CarpCache old = cache(moving);
+        old.refresh();
+        started.get(0).complete(KNOWN);
+        moving.advance(Duration.ofMillis(200));
+        memory.vipsReplaced(moving.instant()); // the old runtime's restore; the reload comes before its re-read
+        moving.advance(Duration.ofMillis(100));
+
+        // The reload: a new cache, seeded with the old one's reading (as PairRuntime.start does), the same memory.
+        CarpCache reloaded = new CarpCache(() -> {
+            CompletableFuture<CarpView> read = new CompletableFuture<>();
+            started.add(read);
+            return read;
+        }, TTL, Duration.ofSeconds(30), moving, told::add, old.lastSeen());
+        CompletableFuture<CarpView> restore = CompletableFuture.supplyAsync(
+                () -> reloaded.currentSince(memory.vipsReplacedAt()), callers);
+        org.awaitility.Awaitility.await("a read after the store").atMost(Duration.ofSeconds(30))
+                .until(() -> started.size() == 2);
+        CarpView after = new CarpView.Known(List.of(), List.of(), Instant.EPOCH.plusSeconds(4));
+        started.get(1).complete(after);
+        assertThat(restore.join()).as("not the reading from before the stored restore").isSameAs(after);
     }
 
     @Test

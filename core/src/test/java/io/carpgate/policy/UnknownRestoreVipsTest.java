@@ -1,0 +1,46 @@
+package io.carpgate.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.carpgate.carp.CarpReading;
+import io.carpgate.carp.CarpSource;
+import io.carpgate.carp.CarpView;
+import io.carpgate.memory.BackupOutcome;
+import io.carpgate.memory.PairMemory;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+
+/**
+ * a restore carrying VIPs whose answer is lost (Unknown: the backup may have stored it and replaced its VIPs)
+ * never tells the pair (RestoreStored), so the pair never notes that its VIPs may have changed and the next restore is decided on
+ * the cached reading from before it, though its items are marked in doubt as "may have been stored".
+ */
+class UnknownRestoreVipsTest {
+    private final Calls c = new Calls();
+
+    @Test
+    void aRestoreWithVipsWhoseAnswerIsLostCountsAsMayHaveReplacedThem() {
+        List<Boolean> told = new CopyOnWriteArrayList<>();
+        Gatekeeper gatekeeper = new Gatekeeper("default", VhidMap.none(), new CarpSource() {
+            @Override
+            public CarpView current() {
+                return GateTest.view("MASTER", "MASTER");
+            }
+
+            @Override
+            public Optional<CarpReading> lastSeen() {
+                return Optional.empty();
+            }
+        }, OnUnknownCarp.SUPPRESS, PairMemory.inProcess("default", Clock.systemUTC()), Duration.ofSeconds(5), told::add);
+        Gatekeeper.Decided decided = gatekeeper.decide(c.restore(
+                List.of(c.wgInstance(GateTest.WG0, "wg0-branches", GateTest.MASTER_VIP7)),
+                List.of(c.vip(GateTest.MASTER_VIP7, "opt2", "7"))));
+        assertThat(decided.verdict()).isNotInstanceOf(Verdict.Reject.class);
+        decided.pending().settle(new BackupOutcome.Unknown("the answer was lost"));
+        assertThat(told).as("the backup may have replaced its VIPs").containsExactly(true);
+    }
+}
