@@ -170,7 +170,7 @@ final class BodyBuffering extends Handler.Wrapper {
             buffer = null;
             Exchange.of(request).bodyBytes(body.length);
             try {
-                if (!BodyBuffering.super.handle(BufferedRequest.arrived(request, body), response, done)) {
+                if (!BodyBuffering.super.handle(BufferedRequest.arrived(request, body, reserved), response, done)) {
                     OwnAnswers.notFound(request, response, done);
                 }
             } catch (Throwable e) {

@@ -23,12 +23,15 @@ final class BufferedRequest extends Request.Wrapper {
             HttpHeader.CONTENT_LENGTH, HttpHeader.TRANSFER_ENCODING, HttpHeader.EXPECT);
 
     private final Optional<byte[]> whole;
+    /** What the body holds of the body budget: its buffer as it grew, which may be more than its length. */
+    private final long held;
     private final ByteBufferContentSource content;
     private final HttpFields headers;
 
-    private BufferedRequest(Request wrapped, Optional<byte[]> whole, List<ByteBuffer> body) {
+    private BufferedRequest(Request wrapped, Optional<byte[]> whole, long held, List<ByteBuffer> body) {
         super(wrapped);
         this.whole = whole;
+        this.held = held;
         this.content = new ByteBufferContentSource(body);
         HttpFields.Mutable kept = HttpFields.build();
         for (HttpField field : wrapped.getHeaders()) {
@@ -39,14 +42,23 @@ final class BufferedRequest extends Request.Wrapper {
         this.headers = kept.asImmutable();
     }
 
-    /** The body as it arrived, in one array (what the reader reads). */
-    static BufferedRequest arrived(Request wrapped, byte[] body) {
-        return new BufferedRequest(wrapped, Optional.of(body), List.of(ByteBuffer.wrap(body)));
+    /**
+     * The body as it arrived, in one array (what the reader reads).
+     *
+     * @param held what it holds of the body budget
+     */
+    static BufferedRequest arrived(Request wrapped, byte[] body, long held) {
+        return new BufferedRequest(wrapped, Optional.of(body), held, List.of(ByteBuffer.wrap(body)));
     }
 
     /** The body to send on: the master's bytes, or slices of them around replaced strings. */
     static BufferedRequest toSend(Request wrapped, List<ByteBuffer> body) {
-        return new BufferedRequest(wrapped, Optional.empty(), body);
+        return new BufferedRequest(wrapped, Optional.empty(), 0, body);
+    }
+
+    /** What the body holds of the body budget; only on a request made by {@link #arrived}. */
+    long held() {
+        return held;
     }
 
     /** The whole body as it arrived; only on a request made by {@link #arrived}. */

@@ -81,11 +81,12 @@ final class Deciding extends Handler.Wrapper {
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
         Exchange exchange = Exchange.of(request);
-        byte[] body = Request.as(request, BufferedRequest.class).bytes();
+        BufferedRequest buffered = Request.as(request, BufferedRequest.class);
+        byte[] body = buffered.bytes();
         Gatekeeper.Decided decided;
         Optional<List<ByteBuffer>> toSend;
         try {
-            decided = decide(body);
+            decided = decide(body, buffered.held());
             toSend = toSend(body, decided);
         } catch (NoRoomNow e) {
             BodyBuffering.overBudget(metrics, request, response, callback);
@@ -121,7 +122,8 @@ final class Deciding extends Handler.Wrapper {
         }
     }
 
-    private Gatekeeper.Decided decide(byte[] body) {
+    /** @param held what the body holds of the budget (its buffer as it grew: a chunked body's may exceed its length) */
+    private Gatekeeper.Decided decide(byte[] body, long held) {
         if (body.length == 0) {
             return NOTHING_TO_DECIDE;
         }
@@ -131,7 +133,7 @@ final class Deciding extends Handler.Wrapper {
         try (KeptCharge kept = new KeptCharge(budget)) {
             ReadResult read = BackupReader.read(body, Gate.READS, kept);
             if (read instanceof ReadResult.OverBudget) {
-                throw overBudget(kept, body.length);
+                throw overBudget(kept, held);
             }
             if (read instanceof ReadResult.Unreadable unreadable) {
                 return sentAnyway(new Gatekeeper.Decided(new Verdict.Reject(unreadable.faultCode(),
@@ -164,8 +166,8 @@ final class Deciding extends Handler.Wrapper {
      * A call whose kept values do not fit: answered as a body that does not (503, retry) while others hold the
      * budget; a fault when even alone it could not fit, as retrying would only be refused again.
      */
-    private RuntimeException overBudget(KeptCharge kept, long body) {
-        if (kept.couldFitWith(body)) {
+    private RuntimeException overBudget(KeptCharge kept, long held) {
+        if (kept.couldFitWith(held)) {
             return new NoRoomNow();
         }
         String why = "the values carpgate reads to decide this call need more heap than limits.body-budget allows"

@@ -132,6 +132,31 @@ class DecidingBudgetTest {
     }
 
     @Test
+    void aChunkedBodyCountsWithTheBufferItHoldsWhenJudgingWhetherItCouldEverFit() throws Exception {
+        // Chunked, in 7 KiB pieces: its buffer grows by doubling to 512 KiB for some 300 KiB of body, and that is what
+        // it holds of the budget. Beside it, its kept values could never fit, though beside its length they would.
+        String call = firmwareArray(19_000);
+        assertThat(call.length()).isBetween(256 * 1024, 320 * 1024);
+        StringBuilder raw = new StringBuilder("POST /xmlrpc.php HTTP/1.1\r\nHost: carpgate.test\r\n"
+                + "Transfer-Encoding: chunked\r\n\r\n");
+        for (int at = 0; at < call.length(); at += 7 * 1024) {
+            String piece = call.substring(at, Math.min(call.length(), at + 7 * 1024));
+            raw.append(Integer.toHexString(piece.length())).append("\r\n").append(piece).append("\r\n");
+        }
+        raw.append("0\r\n\r\n");
+        try (StageHarness stage = harness(read -> {
+            throw new AssertionError("never decided");
+        })) {
+            HttpTester.Response answer = stage.send(java.nio.ByteBuffer.wrap(
+                    raw.toString().getBytes(StandardCharsets.US_ASCII)));
+            assertThat(answer.getStatus()).as("a fault, not a 503 that no retry could ever get past").isEqualTo(200);
+            assertThat(answer.getContent()).contains("<fault>", "even with no other request in flight");
+            assertThat(stage.reached()).isZero();
+            awaitBudget(0);
+        }
+    }
+
+    @Test
     void aDecisionThatBreaksGivesBackWhatWasKept() throws Exception {
         String call = firmwareArray(1000);
         for (Throwable thrown : List.of(new IllegalStateException("breaks"), new OutOfMemoryError("pretend"))) {
