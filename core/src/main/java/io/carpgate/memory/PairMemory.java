@@ -39,11 +39,8 @@ public final class PairMemory {
     private final Object saving = new Object();
     /** A confirmation is in the book but not yet on the disk. */
     private volatile boolean confirmedUnsaved;
-    /**
-     * The items of a restore on its way to the backup, in doubt: what the file says of them until the answer comes
-     * (the book keeps what the backup held). One at a time: a restore waits for every call before it.
-     */
-    private volatile List<CarpItem> sentInDoubt = List.of();
+    /** The calls on their way that may change what the backup stores, and what the file says of them meanwhile. */
+    private final OnTheWay onTheWay = new OnTheWay();
     private final AtomicReference<Instant> vipsReplacedAt = new AtomicReference<>(Instant.MIN);
     private volatile boolean writeFailed;
     /** Another name or backup took this pair's place: what it still learns (calls in flight) is not written. */
@@ -84,35 +81,36 @@ public final class PairMemory {
     }
 
     /**
-     * A restore that would teach {@code taught} is about to go to the backup. When that would change what is known,
-     * the file says its items are in doubt before it goes (the book is unchanged: until the backup answers, what it
-     * held before is what starts are decided on), so a crash before the answer cannot leave a file that a restart
-     * takes as what the backup holds. A restore that only confirms what is known writes nothing: stored or not, the
-     * backup holds the same VHIDs.
+     * A restore that would teach {@code taught} is about to go to the backup, in {@code call}'s place in the order.
+     * When that would change what is known, the file says its items are in doubt before it goes (the book is
+     * unchanged: until the backup answers, what it held before is what starts are decided on), so a crash before the
+     * answer cannot leave a file that a restart takes as what the backup holds. A restore that only confirms what is
+     * known writes nothing: stored or not, the backup holds the same VHIDs.
      */
-    public synchronized void sending(List<CarpItem> taught) {
-        if (taught.isEmpty()) {
-            return;
-        }
+    public synchronized void sending(CallOrder.Ticket call, List<CarpItem> taught) {
         Instant now = clock.instant();
         ItemBook before = book.get();
-        if (before.with(taught.stream().map(i -> i.learnedAt(now)).toList()).sameButForTimes(before)) {
-            return;
-        }
+        boolean confirms = before.with(taught.stream().map(i -> i.learnedAt(now)).toList()).sameButForTimes(before);
         String basis = "a restore sent at " + now + " had not been answered when carpgate last saved this file";
-        sentInDoubt = taught.stream().map(i -> i.inDoubt(now, basis)).toList();
-        save();
+        List<CarpItem> meanwhile = confirms ? List.of() : taught.stream().map(i -> i.inDoubt(now, basis)).toList();
+        onTheWay.restore(call, meanwhile);
+        if (!meanwhile.isEmpty()) {
+            save();
+        }
     }
 
     /**
-     * A call that may hold any restore, not read by the gate ({@link #allInDoubt}), is about to go to the backup:
-     * until its outcome is known, the file says every item is in doubt (the book is unchanged until then).
+     * A call that may hold any restore, not read by the gate, is about to go to the backup in {@code call}'s place:
+     * until its outcome is known, the file says every item is in doubt (the book is unchanged until then), and a
+     * restore on its way at the same time learns nothing from its own answer (which the backup applied last is
+     * unknown).
      */
-    public synchronized void sendingUnread(String why) {
+    public synchronized void sendingUnread(CallOrder.Ticket call, String why) {
         Instant now = clock.instant();
         String basis = "at " + now + " " + why + "; not answered when carpgate last saved this file";
-        sentInDoubt = book.get().all().stream().map(i -> i.inDoubt(now, basis)).toList();
-        if (!sentInDoubt.isEmpty()) {
+        List<CarpItem> meanwhile = book.get().all().stream().map(i -> i.inDoubt(now, basis)).toList();
+        onTheWay.unread(call, meanwhile);
+        if (!meanwhile.isEmpty()) {
             save();
         }
     }
@@ -130,25 +128,40 @@ public final class PairMemory {
         return vipsReplacedAt.get();
     }
 
-    /** The restore of {@link #sending} was not stored (refused, or it never reached the backup): the file as before. */
-    public synchronized void notStored() {
-        if (!sentInDoubt.isEmpty()) {
-            sentInDoubt = List.of();
-            save();
+    /** The call of {@link #sending} or {@link #sendingUnread} was not stored (refused, or it never arrived). */
+    public synchronized void notStored(CallOrder.Ticket call) {
+        if (onTheWay.leave(call).map(c -> !c.inDoubt().isEmpty()).orElse(false)) {
+            save(); // the file as the book is, without what it said of this call meanwhile
         }
     }
 
     /** The backup answered a restore with success: what the gate read of it is now what the backup holds. */
     public synchronized void stored(List<CarpItem> taught) {
-        if (taught.isEmpty()) {
-            return; // a call that teaches nothing: a restore on its way is another call's, and stays in doubt
+        learnStored(Optional.empty(), taught);
+    }
+
+    /** The backup answered {@code call}'s restore with success (a start's answer teaches nothing). */
+    public synchronized void stored(CallOrder.Ticket call, List<CarpItem> taught) {
+        learnStored(onTheWay.leave(call), taught);
+    }
+
+    private void learnStored(Optional<OnTheWay.Call> left, List<CarpItem> taught) {
+        boolean saidInDoubt = left.map(c -> !c.inDoubt().isEmpty()).orElse(false);
+        if (left.map(OnTheWay.Call::overlapped).orElse(false) && !taught.isEmpty()) {
+            // A call carpgate did not read went to the backup meanwhile: which one it applied last is unknown.
+            learnInDoubt(taught, "a call carpgate did not read went to the backup while it was on its way");
+            return;
         }
-        boolean wasInDoubt = !sentInDoubt.isEmpty();
-        sentInDoubt = List.of();
+        if (taught.isEmpty()) {
+            if (saidInDoubt) {
+                save();
+            }
+            return;
+        }
         Instant now = clock.instant();
         ItemBook before = book.get();
         ItemBook next = before.with(taught.stream().map(i -> i.learnedAt(now)).toList());
-        if (next.sameButForTimes(before) && !wasInDoubt) {
+        if (next.sameButForTimes(before) && !saidInDoubt) {
             book.set(next);
             confirmedUnsaved = true;
             return;
@@ -171,22 +184,40 @@ public final class PairMemory {
      * items on the backup are unknown until a restore seen stored says again; their starts follow on-unknown-carp.
      */
     public synchronized void inDoubt(List<CarpItem> taught, String why) {
+        learnInDoubt(taught, why);
+    }
+
+    /** {@code call}'s restore may or may not have been stored. */
+    public synchronized void inDoubt(CallOrder.Ticket call, List<CarpItem> taught, String why) {
+        boolean saidInDoubt = onTheWay.leave(call).map(c -> !c.inDoubt().isEmpty()).orElse(false);
+        if (taught.isEmpty() && saidInDoubt) {
+            save();
+        }
+        learnInDoubt(taught, why);
+    }
+
+    private void learnInDoubt(List<CarpItem> taught, String why) {
         if (taught.isEmpty()) {
             return;
         }
-        sentInDoubt = List.of(); // the book says it now
         Instant now = clock.instant();
         String basis = "a restore at " + now + " may or may not have been stored by the backup (" + why + ")";
         change(book.get().with(taught.stream().map(i -> i.inDoubt(now, basis)).toList()));
     }
 
     /**
-     * A call that may have held a restore went to the backup without the gate's reading of it (observe mode sends on
-     * what enforce mode would have rejected, or a body carpgate could not read), and the backup may have stored it:
-     * which VHID any item follows there is unknown until a restore is seen stored.
+     * {@code call}, which may have held a restore, went to the backup without the gate's reading of it (observe mode
+     * sends on what enforce mode would have rejected, or a body carpgate could not read). Unless it is known not to
+     * have been stored, which VHID any item follows there is unknown until a restore is seen stored.
      */
-    public synchronized void allInDoubt(String why) {
-        sentInDoubt = List.of(); // the book says it now
+    public synchronized void unreadSettled(CallOrder.Ticket call, boolean maybeStored, String why) {
+        boolean saidInDoubt = onTheWay.leave(call).map(c -> !c.inDoubt().isEmpty()).orElse(false);
+        if (!maybeStored) {
+            if (saidInDoubt) {
+                save();
+            }
+            return;
+        }
         Instant now = clock.instant();
         String basis = "at " + now + " " + why;
         change(book.get().with(book.get().all().stream().map(i -> i.inDoubt(now, basis)).toList()));
@@ -215,7 +246,7 @@ public final class PairMemory {
     private void save() {
         synchronized (saving) {
             confirmedUnsaved = false;
-            saveNow(book.get().with(sentInDoubt));
+            saveNow(book.get().with(onTheWay.inDoubt()));
         }
     }
 

@@ -101,6 +101,24 @@ public final class PendingCall {
                 .orElseGet(() -> RestoreAnswer.ofSingle(status, read));
     }
 
+    private void learn(PairMemory memory, CallOrder.Ticket call, BackupOutcome outcome) {
+        boolean maybeStored = !(outcome instanceof BackupOutcome.NotStored);
+        if (unjudged.isPresent()) {
+            memory.unreadSettled(call, maybeStored, unjudged.get());
+        } else if (outcome instanceof BackupOutcome.Stored && notAsRead.isPresent()) {
+            memory.inDoubt(call, taught, notAsRead.get());
+        } else if (outcome instanceof BackupOutcome.Stored) {
+            memory.stored(call, taught);
+        } else if (outcome instanceof BackupOutcome.Unknown unknown) {
+            memory.inDoubt(call, taught, unknown.why());
+        } else {
+            memory.notStored(call);
+        }
+        if (maybeStored) {
+            afterStored.run(); // stored, or it may have been: the backup's VIPs may have changed (a start's is a no-op)
+        }
+    }
+
     /**
      * The outcome is known: the memory learns what it says (a change on the disk before), then the next call in
      * the order may go.
@@ -110,28 +128,8 @@ public final class PendingCall {
             return;
         }
         try {
-            if (memory.isPresent() && unjudged.isPresent()) {
-                if (outcome instanceof BackupOutcome.NotStored) {
-                    memory.get().notStored();
-                } else {
-                    memory.get().allInDoubt(unjudged.get());
-                    afterStored.run();
-                }
-            } else if (memory.isPresent()) {
-                if (outcome instanceof BackupOutcome.Stored && notAsRead.isPresent()) {
-                    memory.get().inDoubt(taught, notAsRead.get());
-                    afterStored.run();
-                } else if (outcome instanceof BackupOutcome.Stored) {
-                    memory.get().stored(taught);
-                    afterStored.run();
-                } else if (outcome instanceof BackupOutcome.Unknown unknown) {
-                    memory.get().inDoubt(taught, unknown.why());
-                    if (!taught.isEmpty()) {
-                        afterStored.run(); // it may have been stored, VIPs and all
-                    }
-                } else if (!taught.isEmpty()) {
-                    memory.get().notStored();
-                }
+            if (memory.isPresent() && ticket.isPresent()) {
+                learn(memory.get(), ticket.get(), outcome);
             }
         } finally {
             ticket.ifPresent(CallOrder.Ticket::settle);

@@ -104,7 +104,7 @@ public final class Gatekeeper {
         // Its place in the order, taken without waiting: the calls after it wait for its answer, it waits for none.
         CallOrder.Ticket ticket = admit(CallOrder.Role.CHANGES, Duration.ZERO);
         try {
-            memory.sendingUnread(why); // on the disk before it goes, as a restore that changes what is known
+            memory.sendingUnread(ticket, why); // on the disk before it goes, as a restore that changes what is known
         } catch (RuntimeException | Error e) {
             ticket.settle();
             throw e;
@@ -118,7 +118,7 @@ public final class Gatekeeper {
             return PendingCall.reading(memory, ticket);
         }
         // On the disk before it goes: a crash before the backup's answer must not leave the file as if it never went.
-        memory.sending(verdict.learned());
+        memory.sending(ticket, verdict.learned());
         return PendingCall.restoring(memory, ticket, verdict.learned(),
                 entries.isEmpty() ? Optional.empty() : Optional.of(entries),
                 () -> restoreStored.stored(Gate.replacesVips(call)));

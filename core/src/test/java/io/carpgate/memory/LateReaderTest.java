@@ -39,7 +39,7 @@ class LateReaderTest {
         memory.stored(List.of(WG0));
 
         CallOrder.Ticket restore = memory.order().admit(CallOrder.Role.CHANGES, Duration.ofSeconds(5));
-        memory.sending(List.of(WG0_ON_2));
+        memory.sending(restore, List.of(WG0_ON_2));
         PendingCall restoring = PendingCall.restoring(memory, restore, List.of(WG0_ON_2), Optional.empty(), () -> { });
         assertThat(onDisk().find(ItemKind.WIREGUARD, "3d2c1b0a").orElseThrow().vhid()).isEmpty();
 
@@ -52,5 +52,24 @@ class LateReaderTest {
                 .as("the restore is still with the backup: the file must keep wg0 in doubt")
                 .isEmpty();
         restoring.settle(new BackupOutcome.Stored());
+    }
+    @Test
+    void aLateStartWhoseAnswerIsLostDoesNotTakeTheRestoreOnItsWayOffTheDiskEither() throws Exception {
+        PairMemory memory = new PairMemories(Optional.of(dir), Clock.systemUTC()).of("default", URL);
+        memory.stored(List.of(WG0));
+        CallOrder.Ticket restore = memory.order().admit(CallOrder.Role.CHANGES, Duration.ofSeconds(5));
+        memory.sending(restore, List.of(WG0_ON_2));
+        PendingCall restoring = PendingCall.restoring(memory, restore, List.of(WG0_ON_2), Optional.empty(), () -> { });
+
+        CallOrder.Ticket late = memory.order().admit(CallOrder.Role.READS, Duration.ofMillis(50));
+        PendingCall.reading(memory, late).settle(new BackupOutcome.Unknown("the answer was lost"));
+        // A later write of anything (here a confirmation of another item) must still say wg0 is in doubt.
+        memory.stored(List.of(new CarpItem(ItemKind.WIREGUARD, "5e6f7a8b", "wg1-lan", true, Optional.of(2),
+                Optional.of("lan"), Optional.of("77777777"), "VHID 2", Optional.empty())));
+
+        assertThat(onDisk().find(ItemKind.WIREGUARD, "3d2c1b0a").orElseThrow().vhid())
+                .as("the restore is still with the backup").isEmpty();
+        restoring.settle(new BackupOutcome.Stored());
+        assertThat(onDisk().find(ItemKind.WIREGUARD, "3d2c1b0a").orElseThrow().vhid()).contains(2);
     }
 }

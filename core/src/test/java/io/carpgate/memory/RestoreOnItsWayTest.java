@@ -47,7 +47,7 @@ class RestoreOnItsWayTest {
 
     private PendingCall restoreOnItsWay(PairMemory memory, CarpItem taught) throws InterruptedException {
         CallOrder.Ticket ticket = memory.order().admit(CallOrder.Role.CHANGES, Duration.ofSeconds(5));
-        memory.sending(List.of(taught));
+        memory.sending(ticket, List.of(taught));
         return PendingCall.restoring(memory, ticket, List.of(taught), Optional.empty(), () -> { });
     }
 

@@ -43,4 +43,29 @@ class UnknownRestoreVipsTest {
         decided.pending().settle(new BackupOutcome.Unknown("the answer was lost"));
         assertThat(told).as("the backup may have replaced its VIPs").containsExactly(true);
     }
+
+    /** The same with a restore of VIPs only (no item with a CARP dependency in it: nothing taught). */
+    @Test
+    void aVipsOnlyRestoreWhoseAnswerIsLostCountsAsMayHaveReplacedThem() {
+        List<Boolean> told = new CopyOnWriteArrayList<>();
+        Gatekeeper gatekeeper = new Gatekeeper("default", VhidMap.none(), new CarpSource() {
+            @Override
+            public CarpView current() {
+                return GateTest.view("MASTER", "MASTER");
+            }
+
+            @Override
+            public Optional<CarpReading> lastSeen() {
+                return Optional.empty();
+            }
+        }, OnUnknownCarp.SUPPRESS, PairMemory.inProcess("default", Clock.systemUTC()), Duration.ofSeconds(5), told::add);
+        Gatekeeper.Decided decided = gatekeeper.decide(c.restore(List.of(),
+                List.of(c.vip(GateTest.MASTER_VIP7, "opt2", "7"))));
+        assertThat(decided.verdict()).isNotInstanceOf(Verdict.Reject.class);
+        assertThat(Gate.replacesVips(c.restore(List.of(), List.of(c.vip(GateTest.MASTER_VIP7, "opt2", "7"))))).isTrue();
+        // Settling: wantsAnswer() is false (nothing taught), so a lost connection after the whole call was sent
+        // settles Unknown (Settling.failed(true, ..) / the completion listener).
+        decided.pending().settle(new BackupOutcome.Unknown("the answer was lost"));
+        assertThat(told).as("the backup may have replaced its VIPs").containsExactly(true);
+    }
 }

@@ -1,0 +1,138 @@
+package io.carpgate.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.carpgate.carp.CarpReading;
+import io.carpgate.carp.CarpSource;
+import io.carpgate.carp.CarpView;
+import io.carpgate.memory.BackupOutcome;
+import io.carpgate.memory.CallOrder;
+import io.carpgate.memory.PairMemories;
+import io.carpgate.memory.PairMemory;
+import io.carpgate.memory.PendingCall;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Observe mode sends a call carpgate did not read without waiting its turn, so it can be on its way beside a restore
+ * (or another such call). What the file says of each meanwhile stays until that call's own answer; and since nobody
+ * knows which of the two the backup applied last, the restore learns nothing from its own answer.
+ */
+class UnreadBesideRestoreTest {
+    private static final String URL = "https://192.0.2.2";
+    private static final CarpItem WG0 = new CarpItem(ItemKind.WIREGUARD, GateTest.WG0, "wg0-branches", true,
+            Optional.of(7), Optional.of("opt2"), Optional.of(GateTest.MASTER_VIP7), "VHID 7", Optional.empty());
+
+    @TempDir
+    Path dir;
+
+    private Optional<Integer> wg0OnDisk() {
+        return ((PairMemories.Remembered.Items) PairMemories.look(dir, "default", URL)).book()
+                .find(ItemKind.WIREGUARD, GateTest.WG0).orElseThrow().vhid();
+    }
+
+    private Gatekeeper gatekeeper(PairMemory memory) {
+        return new Gatekeeper("default", VhidMap.none(), new CarpSource() {
+            @Override
+            public CarpView current() {
+                return new CarpView.Unavailable("test");
+            }
+
+            @Override
+            public Optional<CarpReading> lastSeen() {
+                return Optional.empty();
+            }
+        }, OnUnknownCarp.SUPPRESS, memory, Duration.ofSeconds(5), vips -> { });
+    }
+
+    /** An earlier restore (its own overlay) answered while an unread body is still with the backup. */
+    @Test
+    void anEarlierRestoreSettlingDoesNotTakeTheUnreadCallOffTheDisk() throws Exception {
+        PairMemory memory = new PairMemories(Optional.of(dir), Clock.systemUTC()).of("default", URL);
+        memory.stored(List.of(WG0));
+        CarpItem wg0On2 = new CarpItem(ItemKind.WIREGUARD, GateTest.WG0, "wg0-branches", true, Optional.of(2),
+                Optional.of("lan"), Optional.of("77777777"), "VHID 2", Optional.empty());
+        CallOrder.Ticket restore = memory.order().admit(CallOrder.Role.CHANGES, Duration.ofSeconds(5));
+        memory.sending(restore, List.of(wg0On2));
+        PendingCall restoring = PendingCall.restoring(memory, restore, List.of(wg0On2), Optional.empty(), () -> { });
+
+        // Observe mode: a body carpgate cannot read goes on at once (Deciding.decide -> sentAnyway(.., empty)).
+        PendingCall unread = gatekeeper(memory).sentUnjudged(Optional.empty(), "observe mode sent an unreadable body");
+        assertThat(wg0OnDisk()).isEmpty();
+
+        restoring.settle(new BackupOutcome.Stored()); // the restore is answered; the unread body is still on its way
+        assertThat(wg0OnDisk()).as("the unread body may still be stored: wg0 must stay in doubt on the disk").isEmpty();
+        unread.settle(new BackupOutcome.Stored());
+        assertThat(memory.book().find(ItemKind.WIREGUARD, GateTest.WG0).orElseThrow().vhid()).isEmpty();
+        assertThat(wg0OnDisk()).isEmpty();
+    }
+
+    /** The unread body answered first, then the restore: the restore's answer does not make wg0 known again. */
+    @Test
+    void aRestoreOnItsWayBesideAnUnreadCallLearnsNothingFromItsAnswer() throws Exception {
+        PairMemory memory = new PairMemories(Optional.of(dir), Clock.systemUTC()).of("default", URL);
+        memory.stored(List.of(WG0));
+        CarpItem wg0On2 = new CarpItem(ItemKind.WIREGUARD, GateTest.WG0, "wg0-branches", true, Optional.of(2),
+                Optional.of("lan"), Optional.of("77777777"), "VHID 2", Optional.empty());
+        CallOrder.Ticket restore = memory.order().admit(CallOrder.Role.CHANGES, Duration.ofSeconds(5));
+        memory.sending(restore, List.of(wg0On2));
+        PendingCall restoring = PendingCall.restoring(memory, restore, List.of(wg0On2), Optional.empty(), () -> { });
+        PendingCall unread = gatekeeper(memory).sentUnjudged(Optional.empty(), "observe mode sent an unreadable body");
+
+        unread.settle(new BackupOutcome.Stored());
+        restoring.settle(new BackupOutcome.Stored());
+        assertThat(memory.book().find(ItemKind.WIREGUARD, GateTest.WG0).orElseThrow()).satisfies(wg0 -> {
+            assertThat(wg0.vhid()).as("the backup may have applied the unread call last").isEmpty();
+            assertThat(wg0.basis()).contains("did not read");
+        });
+        assertThat(wg0OnDisk()).isEmpty();
+        assertThat(memory.order().unsettled()).isZero();
+    }
+
+    /** An unread call alone that never reached the backup leaves the file as the book. */
+    @Test
+    void anUnreadCallThatNeverWentLeavesTheFileAsTheBook() throws Exception {
+        PairMemory memory = new PairMemories(Optional.of(dir), Clock.systemUTC()).of("default", URL);
+        memory.stored(List.of(WG0));
+        PendingCall unread = gatekeeper(memory).sentUnjudged(Optional.empty(), "observe mode sent an unreadable body");
+        assertThat(wg0OnDisk()).as("in doubt while it is on its way").isEmpty();
+        unread.settle(new BackupOutcome.NotStored("the call did not reach the backup"));
+        assertThat(wg0OnDisk()).contains(7);
+        assertThat(memory.book().find(ItemKind.WIREGUARD, GateTest.WG0).orElseThrow().vhid()).contains(7);
+    }
+
+    /** The unread body that never reached the backup clears the overlay of the restore still on its way. */
+    @Test
+    void anUnreadCallThatNeverWentDoesNotTakeTheRestoreOnItsWayOffTheDisk() throws Exception {
+        PairMemory memory = new PairMemories(Optional.of(dir), Clock.systemUTC()).of("default", URL);
+        memory.stored(List.of(WG0));
+        CarpItem wg0On2 = new CarpItem(ItemKind.WIREGUARD, GateTest.WG0, "wg0-branches", true, Optional.of(2),
+                Optional.of("lan"), Optional.of("77777777"), "VHID 2", Optional.empty());
+        CallOrder.Ticket restore = memory.order().admit(CallOrder.Role.CHANGES, Duration.ofSeconds(5));
+        memory.sending(restore, List.of(wg0On2));
+        PendingCall restoring = PendingCall.restoring(memory, restore, List.of(wg0On2), Optional.empty(), () -> { });
+
+        PendingCall unread = gatekeeper(memory).sentUnjudged(Optional.empty(), "observe mode sent an unreadable body");
+        unread.settle(new BackupOutcome.NotStored("the call did not reach the backup"));
+        assertThat(wg0OnDisk()).as("the restore is still with the backup: wg0 in doubt on the disk").isEmpty();
+        restoring.settle(new BackupOutcome.Stored());
+    }
+
+    /** Two unread bodies side by side: the first, not stored, clears the second's overlay. */
+    @Test
+    void twoUnreadCalls() throws Exception {
+        PairMemory memory = new PairMemories(Optional.of(dir), Clock.systemUTC()).of("default", URL);
+        memory.stored(List.of(WG0));
+        Gatekeeper gatekeeper = gatekeeper(memory);
+        PendingCall first = gatekeeper.sentUnjudged(Optional.empty(), "unreadable 1");
+        PendingCall second = gatekeeper.sentUnjudged(Optional.empty(), "unreadable 2");
+        first.settle(new BackupOutcome.NotStored("the call did not reach the backup"));
+        assertThat(wg0OnDisk()).as("the second is still with the backup").isEmpty();
+        second.settle(new BackupOutcome.Stored());
+    }
+}
