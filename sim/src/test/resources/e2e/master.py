@@ -124,6 +124,8 @@ def main():
         out = sync_and_reconfigure_all(server, without_vips(items_sections(fixtures, "restore.three-kinds.request.xml")))
     elif scenario == "restore":
         out = {"answer": call(server, "opnsense.restore_config_section", sections)}
+    elif scenario == "restore-no-vips":
+        out = {"answer": call(server, "opnsense.restore_config_section", without_vips(sections))}
     elif scenario == "restore-moved":
         out = {"answer": call(server, "opnsense.restore_config_section", moved_to_unsynced_vip(sections))}
     elif scenario == "restart-wg0":
