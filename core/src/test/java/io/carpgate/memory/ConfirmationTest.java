@@ -8,11 +8,8 @@ import io.carpgate.policy.ItemBook;
 import io.carpgate.policy.ItemKind;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -20,7 +17,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
+import io.carpgate.testkit.TickingClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,26 +37,6 @@ class ConfirmationTest {
     @TempDir
     Path dir;
 
-    /** A clock a second later at every read: every restore has a time of its own. */
-    private static final class Ticking extends Clock {
-        private final AtomicLong seconds = new AtomicLong(Instant.parse("2026-12-03T10:00:00Z").getEpochSecond());
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochSecond(seconds.getAndIncrement());
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-    }
-
     private ItemBook onDisk() {
         PairMemories.Remembered remembered = PairMemories.look(dir, "default", URL);
         assertThat(remembered).isInstanceOf(PairMemories.Remembered.Items.class);
@@ -72,7 +49,7 @@ class ConfirmationTest {
 
     @Test
     void aConfirmationIsInTheBookAtOnceAndOnTheDiskOnceSaved() {
-        PairMemory memory = new PairMemories(Optional.of(dir), new Ticking()).of("default", URL);
+        PairMemory memory = new PairMemories(Optional.of(dir), new TickingClock(Instant.parse("2026-12-03T10:00:00Z"), Duration.ofSeconds(1))).of("default", URL);
         memory.stored(List.of(WG0));
         Instant first = learnedAt(onDisk());
 
@@ -88,7 +65,7 @@ class ConfirmationTest {
 
     @Test
     void aChangeIsOnTheDiskWhenStoredReturns() {
-        PairMemory memory = new PairMemories(Optional.of(dir), new Ticking()).of("default", URL);
+        PairMemory memory = new PairMemories(Optional.of(dir), new TickingClock(Instant.parse("2026-12-03T10:00:00Z"), Duration.ofSeconds(1))).of("default", URL);
         memory.stored(List.of(WG0));
         memory.stored(List.of(WG0_ON_8));
         assertThat(onDisk().find(ItemKind.WIREGUARD, "3d2c1b0a").orElseThrow().vhid()).contains(8);
@@ -97,7 +74,7 @@ class ConfirmationTest {
 
     @Test
     void aSettledConfirmationIsOnTheDiskAndTheNextCallMayGo() throws Exception {
-        PairMemory memory = new PairMemories(Optional.of(dir), new Ticking()).of("default", URL);
+        PairMemory memory = new PairMemories(Optional.of(dir), new TickingClock(Instant.parse("2026-12-03T10:00:00Z"), Duration.ofSeconds(1))).of("default", URL);
         memory.stored(List.of(WG0));
         CallOrder.Ticket ticket = memory.order().admit(CallOrder.Role.CHANGES, Duration.ofSeconds(5));
         PendingCall call = PendingCall.restoring(memory, ticket, List.of(WG0), Optional.empty(), () -> { });
@@ -112,7 +89,7 @@ class ConfirmationTest {
 
     @Test
     void confirmationsAndChangesFromManyCallsLeaveTheFileAsTheBookIs() throws Exception {
-        PairMemory memory = new PairMemories(Optional.of(dir), new Ticking()).of("default", URL);
+        PairMemory memory = new PairMemories(Optional.of(dir), new TickingClock(Instant.parse("2026-12-03T10:00:00Z"), Duration.ofSeconds(1))).of("default", URL);
         ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(PairMemory.class);
         ch.qos.logback.core.read.ListAppender<ILoggingEvent> logged =
                 new ch.qos.logback.core.read.ListAppender<>();
@@ -162,7 +139,7 @@ class ConfirmationTest {
 
     @Test
     void whatTheWarmUpEncodesIsWhatAWriteWrites() throws Exception {
-        PairMemory memory = new PairMemories(Optional.of(dir), new Ticking()).of("default", URL);
+        PairMemory memory = new PairMemories(Optional.of(dir), new TickingClock(Instant.parse("2026-12-03T10:00:00Z"), Duration.ofSeconds(1))).of("default", URL);
         memory.stored(List.of(WG0));
         assertThat(Files.readAllBytes(PairMemories.fileIn(dir, "default", URL)))
                 .isEqualTo(MemoryFile.encode("default", URL, memory.book()));
@@ -170,12 +147,12 @@ class ConfirmationTest {
 
     @Test
     void aRehearsalLearnsButKeepsNothingBetweenRuns() {
-        PairMemories rehearsal = PairMemories.rehearsal(new Ticking());
+        PairMemories rehearsal = PairMemories.rehearsal(new TickingClock(Instant.parse("2026-12-03T10:00:00Z"), Duration.ofSeconds(1)));
         PairMemory memory = rehearsal.of("default", URL);
         memory.stored(List.of(WG0));
         memory.stored(List.of(WG0));
         memory.saveConfirmed();
         assertThat(memory.book().all()).hasSize(1);
-        assertThat(PairMemories.rehearsal(new Ticking()).of("default", URL).book().all()).isEmpty();
+        assertThat(PairMemories.rehearsal(new TickingClock(Instant.parse("2026-12-03T10:00:00Z"), Duration.ofSeconds(1))).of("default", URL).book().all()).isEmpty();
     }
 }

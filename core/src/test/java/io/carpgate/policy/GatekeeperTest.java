@@ -2,9 +2,7 @@ package io.carpgate.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.carpgate.carp.CarpReading;
 import io.carpgate.carp.CarpSource;
-import io.carpgate.carp.CarpView;
 import io.carpgate.memory.CallOrder;
 import io.carpgate.memory.PairMemory;
 import io.carpgate.xmlrpc.BackupReader;
@@ -14,22 +12,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** The gate's shell takes each call's turn: a restore that cannot have it in time is rejected, nothing sent. */
 class GatekeeperTest {
-    private static final CarpSource NO_CARP = new CarpSource() {
-        @Override
-        public CarpView current() {
-            return new CarpView.Unavailable("not in this test");
-        }
-
-        @Override
-        public Optional<CarpReading> lastSeen() {
-            return Optional.empty();
-        }
-    };
+    private static final CarpSource NO_CARP = io.carpgate.testkit.FixedCarp.unavailable();
 
     private static MethodCall restore() throws Exception {
         byte[] body = Files.readAllBytes(Path.of("core/src/test/resources/opnsense-fixtures/restore_config_section.request.xml"));

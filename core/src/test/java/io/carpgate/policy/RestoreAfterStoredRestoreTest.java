@@ -12,8 +12,6 @@ import io.carpgate.xmlrpc.BodyPatcher;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -21,7 +19,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
-import java.util.concurrent.atomic.AtomicLong;
+import io.carpgate.testkit.TickingClock;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,26 +30,6 @@ import org.junit.jupiter.api.Test;
  */
 class RestoreAfterStoredRestoreTest {
     private final Calls c = new Calls();
-
-    /** A millisecond later at every read, so a read sent after the store is later than it. */
-    private static final class Ticking extends Clock {
-        private final AtomicLong millis = new AtomicLong(Instant.parse("2026-12-07T10:00:00Z").toEpochMilli());
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(millis.incrementAndGet());
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-    }
 
     private static CarpView backupWith(String vip7) {
         return new CarpView.Known(List.of(new BackupVip(vip7, "opt2", 7, "198.51.100.5", "WAN2 CARP")),
@@ -66,7 +44,7 @@ class RestoreAfterStoredRestoreTest {
 
     @Test
     void theNextRestoreIsDecidedOnTheVipsTheStoredOneLeft() throws Exception {
-        Clock clock = new Ticking();
+        Clock clock = new TickingClock(Instant.parse("2026-12-07T10:00:00Z"), Duration.ofMillis(1));
         // The backup's API: its own VIP for VHID 7 at once; the read after the store answers when the test says.
         List<CompletableFuture<CarpView>> reads = new java.util.concurrent.CopyOnWriteArrayList<>();
         CarpCache carp = new CarpCache(() -> {
@@ -119,7 +97,7 @@ class RestoreAfterStoredRestoreTest {
     }
     @Test
     void aRestoreWithoutVipsLeavesTheReadingAsItWasAndTheNextRestoreDoesNotWait() {
-        Clock clock = new Ticking();
+        Clock clock = new TickingClock(Instant.parse("2026-12-07T10:00:00Z"), Duration.ofMillis(1));
         List<CompletableFuture<CarpView>> reads = new java.util.concurrent.CopyOnWriteArrayList<>();
         CarpCache carp = new CarpCache(() -> {
             CompletableFuture<CarpView> read = reads.isEmpty()

@@ -3,7 +3,6 @@ package io.carpgate.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.carpgate.carp.BackupVip;
-import io.carpgate.carp.CarpReading;
 import io.carpgate.carp.CarpSource;
 import io.carpgate.carp.CarpView;
 import io.carpgate.carp.VipState;
@@ -41,22 +40,12 @@ class RestoreCutOffByACrashTest {
     private final Calls c = new Calls();
 
     /** The backup: MASTER for VHID 7 (opt2), BACKUP for VHID 2 (lan). */
-    private static final CarpSource CARP = new CarpSource() {
-        @Override
-        public CarpView current() {
-            return new CarpView.Known(
+    private static final CarpSource CARP = new io.carpgate.testkit.FixedCarp(new CarpView.Known(
                     List.of(new BackupVip(MASTER_VIP7, "opt2", 7, "198.51.100.5", "WAN2 CARP"),
                             new BackupVip(MASTER_VIP2, "lan", 2, "192.168.1.1", "LAN CARP")),
                     List.of(new VipState("WAN2", 7, "198.51.100.5", "MASTER"),
                             new VipState("LAN", 2, "192.168.1.1", "BACKUP")),
-                    Instant.EPOCH);
-        }
-
-        @Override
-        public Optional<CarpReading> lastSeen() {
-            return Optional.empty();
-        }
-    };
+                    Instant.EPOCH));
 
     private Gatekeeper gatekeeper(PairMemory memory) {
         return new Gatekeeper("default", VhidMap.none(), CARP, OnUnknownCarp.SUPPRESS, memory, Duration.ofSeconds(5),

@@ -2,9 +2,6 @@ package io.carpgate.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.carpgate.carp.CarpReading;
-import io.carpgate.carp.CarpSource;
-import io.carpgate.carp.CarpView;
 import io.carpgate.memory.PairMemories;
 import io.carpgate.memory.PairMemory;
 import io.carpgate.xmlrpc.MethodCall;
@@ -33,17 +30,7 @@ class UnjudgedCrashTest {
         PairMemory memory = new PairMemories(Optional.of(dir), Clock.systemUTC()).of("default", URL);
         memory.stored(List.of(new CarpItem(ItemKind.WIREGUARD, GateTest.WG0, "wg0-branches", true, Optional.of(7),
                 Optional.of("opt2"), Optional.of(GateTest.MASTER_VIP7), "VHID 7", Optional.empty())));
-        Gatekeeper gatekeeper = new Gatekeeper("default", VhidMap.none(), new CarpSource() {
-            @Override
-            public CarpView current() {
-                return new CarpView.Unavailable("test");
-            }
-
-            @Override
-            public Optional<CarpReading> lastSeen() {
-                return Optional.empty();
-            }
-        }, OnUnknownCarp.SUPPRESS, memory, Duration.ofSeconds(5), vips -> { });
+        Gatekeeper gatekeeper = new Gatekeeper("default", VhidMap.none(), io.carpgate.testkit.FixedCarp.unavailable(), OnUnknownCarp.SUPPRESS, memory, Duration.ofSeconds(5), vips -> { });
         MethodCall multicall = c.call("system.multicall", c.array(
                 c.struct("methodName", "opnsense.restore_config_section", "params", c.array(c.struct("x", "1"))),
                 c.struct("methodName", "opnsense.restart_service", "params",

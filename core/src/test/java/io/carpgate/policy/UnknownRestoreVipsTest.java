@@ -2,15 +2,11 @@ package io.carpgate.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.carpgate.carp.CarpReading;
-import io.carpgate.carp.CarpSource;
-import io.carpgate.carp.CarpView;
 import io.carpgate.memory.BackupOutcome;
 import io.carpgate.memory.PairMemory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
@@ -25,17 +21,7 @@ class UnknownRestoreVipsTest {
     @Test
     void aRestoreWithVipsWhoseAnswerIsLostCountsAsMayHaveReplacedThem() {
         List<Boolean> told = new CopyOnWriteArrayList<>();
-        Gatekeeper gatekeeper = new Gatekeeper("default", VhidMap.none(), new CarpSource() {
-            @Override
-            public CarpView current() {
-                return GateTest.view("MASTER", "MASTER");
-            }
-
-            @Override
-            public Optional<CarpReading> lastSeen() {
-                return Optional.empty();
-            }
-        }, OnUnknownCarp.SUPPRESS, PairMemory.inProcess("default", Clock.systemUTC()), Duration.ofSeconds(5), told::add);
+        Gatekeeper gatekeeper = new Gatekeeper("default", VhidMap.none(), new io.carpgate.testkit.FixedCarp(GateTest.view("MASTER", "MASTER")), OnUnknownCarp.SUPPRESS, PairMemory.inProcess("default", Clock.systemUTC()), Duration.ofSeconds(5), told::add);
         Gatekeeper.Decided decided = gatekeeper.decide(c.restore(
                 List.of(c.wgInstance(GateTest.WG0, "wg0-branches", GateTest.MASTER_VIP7)),
                 List.of(c.vip(GateTest.MASTER_VIP7, "opt2", "7"))));
@@ -48,17 +34,7 @@ class UnknownRestoreVipsTest {
     @Test
     void aVipsOnlyRestoreWhoseAnswerIsLostCountsAsMayHaveReplacedThem() {
         List<Boolean> told = new CopyOnWriteArrayList<>();
-        Gatekeeper gatekeeper = new Gatekeeper("default", VhidMap.none(), new CarpSource() {
-            @Override
-            public CarpView current() {
-                return GateTest.view("MASTER", "MASTER");
-            }
-
-            @Override
-            public Optional<CarpReading> lastSeen() {
-                return Optional.empty();
-            }
-        }, OnUnknownCarp.SUPPRESS, PairMemory.inProcess("default", Clock.systemUTC()), Duration.ofSeconds(5), told::add);
+        Gatekeeper gatekeeper = new Gatekeeper("default", VhidMap.none(), new io.carpgate.testkit.FixedCarp(GateTest.view("MASTER", "MASTER")), OnUnknownCarp.SUPPRESS, PairMemory.inProcess("default", Clock.systemUTC()), Duration.ofSeconds(5), told::add);
         Gatekeeper.Decided decided = gatekeeper.decide(c.restore(List.of(),
                 List.of(c.vip(GateTest.MASTER_VIP7, "opt2", "7"))));
         assertThat(decided.verdict()).isNotInstanceOf(Verdict.Reject.class);

@@ -2,9 +2,6 @@ package io.carpgate.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.carpgate.carp.CarpReading;
-import io.carpgate.carp.CarpSource;
-import io.carpgate.carp.CarpView;
 import io.carpgate.memory.BackupOutcome;
 import io.carpgate.memory.CallOrder;
 import io.carpgate.memory.PairMemories;
@@ -37,17 +34,7 @@ class UnreadBesideRestoreTest {
     }
 
     private Gatekeeper gatekeeper(PairMemory memory) {
-        return new Gatekeeper("default", VhidMap.none(), new CarpSource() {
-            @Override
-            public CarpView current() {
-                return new CarpView.Unavailable("test");
-            }
-
-            @Override
-            public Optional<CarpReading> lastSeen() {
-                return Optional.empty();
-            }
-        }, OnUnknownCarp.SUPPRESS, memory, Duration.ofSeconds(5), vips -> { });
+        return new Gatekeeper("default", VhidMap.none(), io.carpgate.testkit.FixedCarp.unavailable(), OnUnknownCarp.SUPPRESS, memory, Duration.ofSeconds(5), vips -> { });
     }
 
     /** An earlier restore (its own overlay) answered while an unread body is still with the backup. */

@@ -2,23 +2,15 @@ package io.carpgate.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.carpgate.carp.CarpReading;
-import io.carpgate.carp.CarpSource;
-import io.carpgate.carp.CarpView;
 import io.carpgate.memory.CallOrder;
 import io.carpgate.memory.PairMemory;
 import io.carpgate.memory.PendingCall;
 import io.carpgate.observe.Metrics;
-import io.carpgate.policy.Action;
-import io.carpgate.policy.CallOutcome;
 import io.carpgate.policy.Gatekeeper;
 import io.carpgate.policy.OnUnknownCarp;
-import io.carpgate.policy.Verdict;
 import io.carpgate.policy.VhidMap;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** Observe mode sends calls on, but not what carpgate refuses for its cost, and it holds no call back for long. */
@@ -52,17 +44,7 @@ class ObserveModeBoundsTest {
     void aRestoreOutOfTurnInObserveModeWaitsItsTurnOnlyOnce() throws Exception {
         PairMemory memory = PairMemory.inProcess("default", Clock.systemUTC());
         Duration turnWait = Duration.ofMillis(700);
-        Gatekeeper gatekeeper = new Gatekeeper("default", VhidMap.none(), new CarpSource() {
-            @Override
-            public CarpView current() {
-                return new CarpView.Unavailable("test");
-            }
-
-            @Override
-            public Optional<CarpReading> lastSeen() {
-                return Optional.empty();
-            }
-        }, OnUnknownCarp.SUPPRESS, memory, turnWait, vips -> { });
+        Gatekeeper gatekeeper = new Gatekeeper("default", VhidMap.none(), io.carpgate.testkit.FixedCarp.unavailable(), OnUnknownCarp.SUPPRESS, memory, turnWait, vips -> { });
         CallOrder.Ticket before = memory.order().admit(CallOrder.Role.READS, Duration.ofSeconds(1)); // with the backup
         String restore = "<?xml version=\"1.0\"?><methodCall><methodName>opnsense.restore_config_section</methodName>"
                 + "<params><param><value><struct><member><name>x</name><value><string>1</string></value></member>"

@@ -3,7 +3,6 @@ package io.carpgate.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.carpgate.carp.BackupVip;
-import io.carpgate.carp.CarpReading;
 import io.carpgate.carp.CarpSource;
 import io.carpgate.carp.CarpView;
 import io.carpgate.carp.VipState;
@@ -52,22 +51,12 @@ class ObserveModeUnjudgedRestoreTest {
     private static final String VIP7 = "5f3c1a9e-8d2b-4c7a-9e1f-2a3b4c5d6e7f";
     private static final String VIP2 = "77777777-2222-4333-8444-555555555555";
 
-    private static final CarpSource CARP = new CarpSource() {
-        @Override
-        public CarpView current() {
-            return new CarpView.Known(
+    private static final CarpSource CARP = new io.carpgate.testkit.FixedCarp(new CarpView.Known(
                     List.of(new BackupVip(VIP7, "opt2", 7, "198.51.100.5", "WAN2 CARP"),
                             new BackupVip(VIP2, "lan", 2, "192.168.1.1", "LAN CARP")),
                     List.of(new VipState("WAN2", 7, "198.51.100.5", "MASTER"),
                             new VipState("LAN", 2, "192.168.1.1", "BACKUP")),
-                    Instant.EPOCH);
-        }
-
-        @Override
-        public Optional<CarpReading> lastSeen() {
-            return Optional.empty();
-        }
-    };
+                    Instant.EPOCH));
 
     private static String s(String text) {
         return "<value><string>" + text + "</string></value>";
@@ -204,18 +193,8 @@ class ObserveModeUnjudgedRestoreTest {
     void aSuppressedStartObserveModeSendsOnTeachesNothing() throws Exception {
         PairMemory memory = knowingWg0OnVhid7();
         // The backup BACKUP for VHID 7 this time: enforce mode would have suppressed the restart.
-        Gatekeeper gatekeeper = new Gatekeeper("default", VhidMap.none(), new CarpSource() {
-            @Override
-            public CarpView current() {
-                return new CarpView.Known(List.of(new BackupVip(VIP7, "opt2", 7, "198.51.100.5", "WAN2 CARP")),
-                        List.of(new VipState("WAN2", 7, "198.51.100.5", "BACKUP")), Instant.EPOCH);
-            }
-
-            @Override
-            public Optional<CarpReading> lastSeen() {
-                return Optional.empty();
-            }
-        }, OnUnknownCarp.SUPPRESS, memory, Duration.ofSeconds(5), vips -> { });
+        Gatekeeper gatekeeper = new Gatekeeper("default", VhidMap.none(), new io.carpgate.testkit.FixedCarp(new CarpView.Known(List.of(new BackupVip(VIP7, "opt2", 7, "198.51.100.5", "WAN2 CARP")),
+                        List.of(new VipState("WAN2", 7, "198.51.100.5", "BACKUP")), Instant.EPOCH)), OnUnknownCarp.SUPPRESS, memory, Duration.ofSeconds(5), vips -> { });
         List<CarpItem> before = List.copyOf(memory.book().all());
         try (StageHarness observe = observing(gatekeeper, backup())) {
             observe.post(RESTART);
