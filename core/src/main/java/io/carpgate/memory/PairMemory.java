@@ -173,7 +173,8 @@ public final class PairMemory {
      * Writes a confirmation {@link #stored} kept in the book only: called once the call that brought it has let
      * the next one go. Nothing to do when a later write has already saved it.
      */
-    void saveConfirmed() {
+    synchronized void saveConfirmed() {
+        // Under the monitor: an answer in between (its call off the way, its book not yet set) is never written half.
         if (confirmedUnsaved) {
             save();
         }

@@ -85,6 +85,7 @@ public final class Gatekeeper {
             }
             return new Decided(verdict, pending.orElse(PendingCall.none()));
         } catch (RuntimeException | Error e) {
+            memory.notStored(ticket); // if it was on its way already (sending), it is not any more
             ticket.settle();
             throw e;
         }
@@ -106,6 +107,7 @@ public final class Gatekeeper {
         try {
             memory.sendingUnread(ticket, why); // on the disk before it goes, as a restore that changes what is known
         } catch (RuntimeException | Error e) {
+            memory.notStored(ticket); // it never went: off the way again, or every later restore would learn doubt
             ticket.settle();
             throw e;
         }

@@ -100,12 +100,15 @@ final class Deciding extends Handler.Wrapper {
             decided = internalError(exchange, e);
             toSend = Optional.empty();
         }
+        if (toSend.isPresent()) {
+            // First: whatever follows, the end of the request settles the call and gives its turn back.
+            Settling.attach(request, pending(decided));
+        }
         exchange.decided(decided.verdict().calls(), observe && toSend.isPresent());
         if (toSend.isEmpty()) {
             OwnAnswers.decided(response, callback, decided.verdict());
             return true;
         }
-        Settling.attach(request, pending(decided));
         try {
             return super.handle(BufferedRequest.toSend(request, toSend.get()), response, callback);
         } catch (RuntimeException | Error e) {

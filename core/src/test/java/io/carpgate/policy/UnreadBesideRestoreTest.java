@@ -93,7 +93,7 @@ class UnreadBesideRestoreTest {
         assertThat(memory.book().find(ItemKind.WIREGUARD, GateTest.WG0).orElseThrow().vhid()).contains(7);
     }
 
-    /** The unread body that never reached the backup clears the overlay of the restore still on its way. */
+    /** An unread body that never reached the backup leaves the restore still on its way in doubt on the disk. */
     @Test
     void anUnreadCallThatNeverWentDoesNotTakeTheRestoreOnItsWayOffTheDisk() throws Exception {
         PairMemory memory = new PairMemories(Optional.of(dir), Clock.systemUTC()).of("default", URL);
@@ -110,7 +110,7 @@ class UnreadBesideRestoreTest {
         restoring.settle(new BackupOutcome.Stored());
     }
 
-    /** Two unread bodies side by side: the first, not stored, clears the second's overlay. */
+    /** Two unread bodies side by side: the first, not stored, leaves the second in doubt on the disk. */
     @Test
     void twoUnreadCalls() throws Exception {
         PairMemory memory = new PairMemories(Optional.of(dir), Clock.systemUTC()).of("default", URL);
@@ -121,5 +121,42 @@ class UnreadBesideRestoreTest {
         first.settle(new BackupOutcome.NotStored("the call did not reach the backup"));
         assertThat(wg0OnDisk()).as("the second is still with the backup").isEmpty();
         second.settle(new BackupOutcome.Stored());
+        assertThat(wg0OnDisk()).as("the second may have been stored").isEmpty();
+        assertThat(memory.book().find(ItemKind.WIREGUARD, GateTest.WG0).orElseThrow().vhid()).isEmpty();
+        assertThat(memory.order().unsettled()).isZero();
+    }
+
+    /**
+     * A restore queued behind a start; an unread call goes past both (it waits for no turn); the start is answered,
+     * and the restore's turn comes while the unread call is still out: the unread call may be applied after it.
+     */
+    @Test
+    void aRestoreSentWhileAnUnreadCallIsOutLearnsOnlyDoubt() throws Exception {
+        PairMemory memory = new PairMemories(Optional.of(dir), Clock.systemUTC()).of("default", URL);
+        memory.stored(List.of(WG0));
+        CarpItem wg0On2 = new CarpItem(ItemKind.WIREGUARD, GateTest.WG0, "wg0-branches", true, Optional.of(2),
+                Optional.of("lan"), Optional.of("77777777"), "VHID 2", Optional.empty());
+        CallOrder.Ticket start = memory.order().admit(CallOrder.Role.READS, Duration.ofSeconds(5));
+        java.util.concurrent.ExecutorService master = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            java.util.concurrent.Future<CallOrder.Ticket> restore = master.submit(
+                    () -> memory.order().admit(CallOrder.Role.CHANGES, Duration.ofSeconds(30)));
+            org.awaitility.Awaitility.await("the restore waits behind the start").atMost(Duration.ofSeconds(30))
+                    .until(() -> memory.order().unsettled() == 2);
+            PendingCall unread = gatekeeper(memory).sentUnjudged(Optional.empty(), "observe mode sent an unreadable body");
+            PendingCall.reading(memory, start).settle(new BackupOutcome.Stored());
+            CallOrder.Ticket turn = restore.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(turn.inTurn()).as("the unread call is after it in the order").isTrue();
+            memory.sending(turn, List.of(wg0On2));
+            PendingCall.restoring(memory, turn, List.of(wg0On2), Optional.empty(), () -> { })
+                    .settle(new BackupOutcome.Stored());
+            assertThat(memory.book().find(ItemKind.WIREGUARD, GateTest.WG0).orElseThrow().vhid())
+                    .as("the unread call, still out, may be applied after it").isEmpty();
+            assertThat(wg0OnDisk()).isEmpty();
+            unread.settle(new BackupOutcome.Stored());
+            assertThat(memory.order().unsettled()).isZero();
+        } finally {
+            master.shutdownNow();
+        }
     }
 }
