@@ -158,6 +158,9 @@ public final class AdminServer implements AutoCloseable {
             response.setStatus(status);
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, type);
             response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+            // One request a connection: a client that keeps asking cannot keep its connections (and the 64) for good;
+            // a scrape or a page view costs a new TCP connection on a plain-HTTP listener, nothing more.
+            response.getHeaders().put(HttpHeader.CONNECTION, "close");
             response.write(true, ByteBuffer.wrap(body), callback);
         }
     }

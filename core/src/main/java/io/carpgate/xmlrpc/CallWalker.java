@@ -241,6 +241,7 @@ final class CallWalker {
             // PHP array assignment: a repeated name replaces the value in the first one's position.
             if (members != null && value.isPresent()) {
                 tally.value(); // an Unread member too: its entry and name are held
+                tally.member();
                 members.put(name, value.get());
             }
         }

@@ -115,6 +115,21 @@ class AdminServerLimitsTest {
         }
     }
 
+    @Test
+    void aClientThatKeepsAskingOnOneConnectionLosesItAfterEachAnswer() throws Exception {
+        start();
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), admin.port()), 5_000);
+            socket.setSoTimeout((int) WAIT.toMillis());
+            // HTTP/1.1 keeps a connection by default: this client would hold it by asking every few seconds.
+            socket.getOutputStream().write(("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1:" + admin.port() + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            assertThat(answer).startsWith("HTTP/1.1 200 ").containsIgnoringCase("Connection: close").endsWith("ok\n");
+            // readAllBytes returned: the server closed the connection after the answer, within WAIT.
+        }
+    }
+
     private double dropped(ConnectionDrop reason) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         metrics.write(out);
