@@ -114,6 +114,7 @@ public final class AdminServer implements AutoCloseable {
             boolean get = HttpMethod.GET.is(request.getMethod()) || HttpMethod.HEAD.is(request.getMethod());
             response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
             response.getHeaders().put("X-Content-Type-Options", "nosniff");
+            response.getHeaders().put(HttpHeader.CONNECTION, "close"); // every answer, errors too: see send()
             if (!hosts.answers(java.util.Optional.ofNullable(request.getHeaders().get(HttpHeader.HOST)))) {
                 // 421: this server does not answer for that name (a DNS-rebinding page's), rather than 403, which
                 // would say the client lacks a permission it could get.

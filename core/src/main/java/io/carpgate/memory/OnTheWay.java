@@ -40,6 +40,11 @@ final class OnTheWay {
         recount();
     }
 
+    /** The call as it is on its way, if it is (a start never is). */
+    Optional<Call> peek(CallOrder.Ticket call) {
+        return Optional.ofNullable(calls.get(call));
+    }
+
     /** The call's outcome is known: it is no longer on its way. Empty when it was never registered (a start). */
     Optional<Call> leave(CallOrder.Ticket call) {
         Optional<Call> left = Optional.ofNullable(calls.remove(call));

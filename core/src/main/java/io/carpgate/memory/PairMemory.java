@@ -130,9 +130,7 @@ public final class PairMemory {
 
     /** The call of {@link #sending} or {@link #sendingUnread} was not stored (refused, or it never arrived). */
     public synchronized void notStored(CallOrder.Ticket call) {
-        if (onTheWay.leave(call).map(c -> !c.inDoubt().isEmpty()).orElse(false)) {
-            save(); // the file as the book is, without what it said of this call meanwhile
-        }
+        settle(Optional.of(call), Optional.empty(), false);
     }
 
     /** The backup answered a restore with success: what the gate read of it is now what the backup holds. */
@@ -142,39 +140,32 @@ public final class PairMemory {
 
     /** The backup answered {@code call}'s restore with success (a start's answer teaches nothing). */
     public synchronized void stored(CallOrder.Ticket call, List<CarpItem> taught) {
-        learnStored(onTheWay.leave(call), taught);
+        learnStored(Optional.of(call), taught);
     }
 
-    private void learnStored(Optional<OnTheWay.Call> left, List<CarpItem> taught) {
-        boolean saidInDoubt = left.map(c -> !c.inDoubt().isEmpty()).orElse(false);
-        if (left.map(OnTheWay.Call::overlapped).orElse(false) && !taught.isEmpty()) {
+    private void learnStored(Optional<CallOrder.Ticket> call, List<CarpItem> taught) {
+        Optional<OnTheWay.Call> entry = call.flatMap(onTheWay::peek);
+        if (entry.map(OnTheWay.Call::overlapped).orElse(false) && !taught.isEmpty()) {
             // A call carpgate did not read went to the backup meanwhile: which one it applied last is unknown.
-            learnInDoubt(taught, "a call carpgate did not read went to the backup while it was on its way");
+            learnInDoubt(call, taught, "a call carpgate did not read went to the backup while it was on its way");
             return;
         }
         if (taught.isEmpty()) {
-            if (saidInDoubt) {
-                save();
-            }
+            settle(call, Optional.empty(), false);
             return;
         }
         Instant now = clock.instant();
         ItemBook before = book.get();
         ItemBook next = before.with(taught.stream().map(i -> i.learnedAt(now)).toList());
-        if (next.sameButForTimes(before) && !saidInDoubt) {
-            book.set(next);
-            confirmedUnsaved = true;
-            return;
-        }
-        change(next);
+        boolean saidInDoubt = entry.map(c -> !c.inDoubt().isEmpty()).orElse(false);
+        settle(call, Optional.of(next), next.sameButForTimes(before) && !saidInDoubt);
     }
 
     /**
      * Writes a confirmation {@link #stored} kept in the book only: called once the call that brought it has let
      * the next one go. Nothing to do when a later write has already saved it.
      */
-    synchronized void saveConfirmed() {
-        // Under the monitor: an answer in between (its call off the way, its book not yet set) is never written half.
+    void saveConfirmed() {
         if (confirmedUnsaved) {
             save();
         }
@@ -185,25 +176,22 @@ public final class PairMemory {
      * items on the backup are unknown until a restore seen stored says again; their starts follow on-unknown-carp.
      */
     public synchronized void inDoubt(List<CarpItem> taught, String why) {
-        learnInDoubt(taught, why);
+        learnInDoubt(Optional.empty(), taught, why);
     }
 
     /** {@code call}'s restore may or may not have been stored. */
     public synchronized void inDoubt(CallOrder.Ticket call, List<CarpItem> taught, String why) {
-        boolean saidInDoubt = onTheWay.leave(call).map(c -> !c.inDoubt().isEmpty()).orElse(false);
-        if (taught.isEmpty() && saidInDoubt) {
-            save();
-        }
-        learnInDoubt(taught, why);
+        learnInDoubt(Optional.of(call), taught, why);
     }
 
-    private void learnInDoubt(List<CarpItem> taught, String why) {
+    private void learnInDoubt(Optional<CallOrder.Ticket> call, List<CarpItem> taught, String why) {
         if (taught.isEmpty()) {
+            settle(call, Optional.empty(), false);
             return;
         }
         Instant now = clock.instant();
         String basis = "a restore at " + now + " may or may not have been stored by the backup (" + why + ")";
-        change(book.get().with(taught.stream().map(i -> i.inDoubt(now, basis)).toList()));
+        settle(call, Optional.of(book.get().with(taught.stream().map(i -> i.inDoubt(now, basis)).toList())), false);
     }
 
     /**
@@ -212,16 +200,29 @@ public final class PairMemory {
      * have been stored, which VHID any item follows there is unknown until a restore is seen stored.
      */
     public synchronized void unreadSettled(CallOrder.Ticket call, boolean maybeStored, String why) {
-        boolean saidInDoubt = onTheWay.leave(call).map(c -> !c.inDoubt().isEmpty()).orElse(false);
         if (!maybeStored) {
-            if (saidInDoubt) {
-                save();
-            }
+            settle(Optional.of(call), Optional.empty(), false);
             return;
         }
         Instant now = clock.instant();
         String basis = "at " + now + " " + why;
-        change(book.get().with(book.get().all().stream().map(i -> i.inDoubt(now, basis)).toList()));
+        settle(Optional.of(call), Optional.of(book.get().with(book.get().all().stream()
+                .map(i -> i.inDoubt(now, basis)).toList())), false);
+    }
+
+    /**
+     * What an answer leaves: the book first, then its call off the way, then one write (or, for a confirmation, the
+     * write after the call's turn). In that order a write in between by another thread (a confirmation's, which holds
+     * only the write's lock) sees the new book with the call's marks still on: more doubt for a moment, never less.
+     */
+    private void settle(Optional<CallOrder.Ticket> call, Optional<ItemBook> next, boolean confirmationOnly) {
+        next.ifPresent(book::set);
+        boolean saidInDoubt = call.flatMap(onTheWay::leave).map(c -> !c.inDoubt().isEmpty()).orElse(false);
+        if (confirmationOnly) {
+            confirmedUnsaved = true;
+        } else if (next.isPresent() || saidInDoubt) {
+            save();
+        }
     }
 
     /**
@@ -235,14 +236,9 @@ public final class PairMemory {
         }
     }
 
-    private void change(ItemBook next) {
-        book.set(next);
-        save();
-    }
-
     /**
-     * Writes the book as it is now, with the items of a restore on its way in doubt; whoever calls it holds no other
-     * lock of this memory's but perhaps its own.
+     * Writes the book as it is now, with the items of the calls on their way in doubt; whoever calls it holds no other
+     * lock of this memory's but perhaps its monitor.
      */
     private void save() {
         synchronized (saving) {
@@ -255,7 +251,7 @@ public final class PairMemory {
         if (rehearsed) {
             try {
                 MemoryFile.encode(pair, "rehearsal", next);
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) {
                 // bytes that are dropped: nothing is lost
             }
             return;

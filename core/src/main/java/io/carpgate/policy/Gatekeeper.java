@@ -85,8 +85,11 @@ public final class Gatekeeper {
             }
             return new Decided(verdict, pending.orElse(PendingCall.none()));
         } catch (RuntimeException | Error e) {
-            memory.notStored(ticket); // if it was on its way already (sending), it is not any more
-            ticket.settle();
+            try {
+                memory.notStored(ticket); // if it was on its way already (sending), it is not any more
+            } finally {
+                ticket.settle(); // whatever that write did: the turn is never kept
+            }
             throw e;
         }
     }
@@ -107,8 +110,11 @@ public final class Gatekeeper {
         try {
             memory.sendingUnread(ticket, why); // on the disk before it goes, as a restore that changes what is known
         } catch (RuntimeException | Error e) {
-            memory.notStored(ticket); // it never went: off the way again, or every later restore would learn doubt
-            ticket.settle();
+            try {
+                memory.notStored(ticket); // it never went: off the way again, or every later restore would learn doubt
+            } finally {
+                ticket.settle(); // whatever that write did: the turn is never kept
+            }
             throw e;
         }
         return PendingCall.unjudged(memory, ticket, why, () -> restoreStored.stored(true));

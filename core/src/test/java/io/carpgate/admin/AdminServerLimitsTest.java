@@ -128,6 +128,17 @@ class AdminServerLimitsTest {
             assertThat(answer).startsWith("HTTP/1.1 200 ").containsIgnoringCase("Connection: close").endsWith("ok\n");
             // readAllBytes returned: the server closed the connection after the answer, within WAIT.
         }
+        for (String request : List.of("GET /nope HTTP/1.1", "POST /healthz HTTP/1.1")) {
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), admin.port()), 5_000);
+                socket.setSoTimeout((int) WAIT.toMillis());
+                socket.getOutputStream().write((request + "\r\nHost: 127.0.0.1:" + admin.port()
+                        + "\r\nContent-Length: 0\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+                assertThat(answer).as(request).matches("(?s)HTTP/1\\.1 40[45] .*")
+                        .containsIgnoringCase("Connection: close");
+            }
+        }
     }
 
     private double dropped(ConnectionDrop reason) throws IOException {
