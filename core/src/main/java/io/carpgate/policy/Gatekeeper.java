@@ -85,21 +85,26 @@ public final class Gatekeeper {
             }
             return new Decided(verdict, pending.orElse(PendingCall.none()));
         } catch (RuntimeException | Error e) {
-            try {
-                memory.notStored(ticket); // if it was on its way already (sending), it is not any more
-            } finally {
-                ticket.settle(); // whatever that write did: the turn is never kept
-            }
+            giveBack(ticket); // if it was on its way already (sending), it is not any more
             throw e;
+        }
+    }
+
+    /** A call that fails before it goes: off the way (if it was on it) and, whatever that write does, its turn back. */
+    private void giveBack(CallOrder.Ticket ticket) {
+        try {
+            memory.notStored(ticket);
+        } finally {
+            ticket.settle();
         }
     }
 
     /**
      * Observe mode sends on a call the gate would have rejected or suppressed, or could not read ({@code call} empty),
-     * that may hold a restore ({@code why} says which): the backup may store what carpgate did not read. It takes a restore's turn
-     * (calls after it wait for its answer) and, unless it is known not to have been stored, leaves every item the
-     * pair's memory knows in doubt, so that enforce mode, once switched on, suppresses their starts until a restore is
-     * seen stored. It waits for no turn (the gate's decision already waited): observe mode does not hold calls back.
+     * that may hold a restore ({@code why} says which): the backup may store what carpgate did not read. It takes a
+     * restore's place (calls after it wait for its answer) and, unless it is known not to have been stored, leaves
+     * every item the pair's memory knows in doubt, so that enforce mode, once switched on, suppresses their starts
+     * until a restore is seen stored. It waits for no turn: observe mode does not hold calls back.
      */
     public PendingCall sentUnjudged(Optional<MethodCall> call, String why) {
         if (call.isPresent() && !Gate.restores(call.get())) {
@@ -110,11 +115,7 @@ public final class Gatekeeper {
         try {
             memory.sendingUnread(ticket, why); // on the disk before it goes, as a restore that changes what is known
         } catch (RuntimeException | Error e) {
-            try {
-                memory.notStored(ticket); // it never went: off the way again, or every later restore would learn doubt
-            } finally {
-                ticket.settle(); // whatever that write did: the turn is never kept
-            }
+            giveBack(ticket); // it never went: off the way again, or every later restore would learn doubt
             throw e;
         }
         return PendingCall.unjudged(memory, ticket, why, () -> restoreStored.stored(true));
@@ -127,9 +128,10 @@ public final class Gatekeeper {
         }
         // On the disk before it goes: a crash before the backup's answer must not leave the file as if it never went.
         memory.sending(ticket, verdict.learned());
+        // Read now, not in the callback: the call's tree is the decision's (charged while it decides), not the answer's.
+        boolean vips = Gate.replacesVips(call);
         return PendingCall.restoring(memory, ticket, verdict.learned(),
-                entries.isEmpty() ? Optional.empty() : Optional.of(entries),
-                () -> restoreStored.stored(Gate.replacesVips(call)));
+                entries.isEmpty() ? Optional.empty() : Optional.of(entries), () -> restoreStored.stored(vips));
     }
 
     private CallOrder.Ticket admit(CallOrder.Role role) {

@@ -34,10 +34,6 @@ final class KeptCharge implements KeptBudget, AutoCloseable {
         return taken + refused + body <= budget.limit();
     }
 
-    long taken() {
-        return taken;
-    }
-
     @Override
     public void close() {
         budget.release(taken);

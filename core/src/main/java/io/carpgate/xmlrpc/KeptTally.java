@@ -12,7 +12,8 @@ final class KeptTally {
      * per value, was at most 116 B for one-char strings (String, its array, Str, TextSlot, the list's reference),
      * 108 for empty structs, 133 for the members of one struct plus 60 for the second map of them a struct holds
      * while it is built (the walker's, copied into the {@link XmlRpcValue.Struct}): 193 B, ~15 of it name chars
-     * charged apart. 192 covers every shape; that test fails if one outgrows it.
+     * charged apart. 192 covers every value's own share; a struct member adds {@link #MEMBER_COST}. Those tests fail
+     * if a shape outgrows what it is charged.
      */
     static final long VALUE_COST = 192;
     /**
