@@ -31,6 +31,19 @@ import org.junit.jupiter.api.Test;
 class RestoreAfterStoredRestoreTest {
     private final Calls c = new Calls();
 
+    /**
+     * carpgate's CARP cache before the backup's API: the first read answers at once with the backup's own VIP for
+     * VHID 7; every later one waits in {@code reads} until the test completes it.
+     */
+    private static CarpCache carp(List<CompletableFuture<CarpView>> reads, Clock clock) {
+        return new CarpCache(() -> {
+            CompletableFuture<CarpView> read = reads.isEmpty()
+                    ? CompletableFuture.completedFuture(backupWith(GateTest.BACKUP_VIP7)) : new CompletableFuture<>();
+            reads.add(read);
+            return read;
+        }, Duration.ofMinutes(1), Duration.ofSeconds(30), clock, reading -> { });
+    }
+
     private static CarpView backupWith(String vip7) {
         return new CarpView.Known(List.of(new BackupVip(vip7, "opt2", 7, "198.51.100.5", "WAN2 CARP")),
                 List.of(new VipState("WAN2", 7, "198.51.100.5", "BACKUP")), Instant.EPOCH);
@@ -47,12 +60,7 @@ class RestoreAfterStoredRestoreTest {
         Clock clock = new TickingClock(Instant.parse("2026-12-07T10:00:00Z"), Duration.ofMillis(1));
         // The backup's API: its own VIP for VHID 7 at once; the read after the store answers when the test says.
         List<CompletableFuture<CarpView>> reads = new java.util.concurrent.CopyOnWriteArrayList<>();
-        CarpCache carp = new CarpCache(() -> {
-            CompletableFuture<CarpView> read = reads.isEmpty()
-                    ? CompletableFuture.completedFuture(backupWith(GateTest.BACKUP_VIP7)) : new CompletableFuture<>();
-            reads.add(read);
-            return read;
-        }, Duration.ofMinutes(1), Duration.ofSeconds(30), clock, reading -> { });
+        CarpCache carp = carp(reads, clock);
         PairMemory memory = PairMemory.inProcess("default", clock);
         // The admin's VHID map says wg0 follows VHID 7: carpgate points it at whatever VIP the backup has for 7.
         VhidMap map = GateTest.vhidMap(new VhidMapEntry("wg0-branches", 7, java.util.Optional.empty(),
@@ -99,12 +107,7 @@ class RestoreAfterStoredRestoreTest {
     void aRestoreWithoutVipsLeavesTheReadingAsItWasAndTheNextRestoreDoesNotWait() {
         Clock clock = new TickingClock(Instant.parse("2026-12-07T10:00:00Z"), Duration.ofMillis(1));
         List<CompletableFuture<CarpView>> reads = new java.util.concurrent.CopyOnWriteArrayList<>();
-        CarpCache carp = new CarpCache(() -> {
-            CompletableFuture<CarpView> read = reads.isEmpty()
-                    ? CompletableFuture.completedFuture(backupWith(GateTest.BACKUP_VIP7)) : new CompletableFuture<>();
-            reads.add(read);
-            return read;
-        }, Duration.ofMinutes(1), Duration.ofSeconds(30), clock, reading -> { });
+        CarpCache carp = carp(reads, clock);
         VhidMap map = GateTest.vhidMap(new VhidMapEntry("wg0-branches", 7, java.util.Optional.empty(),
                 java.util.Optional.empty()));
         PairMemory memory = PairMemory.inProcess("default", clock);

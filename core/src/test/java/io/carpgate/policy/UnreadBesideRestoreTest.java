@@ -33,20 +33,36 @@ class UnreadBesideRestoreTest {
                 .find(ItemKind.WIREGUARD, GateTest.WG0).orElseThrow().vhid();
     }
 
+    private static final CarpItem WG0_ON_2 = new CarpItem(ItemKind.WIREGUARD, GateTest.WG0, "wg0-branches", true,
+            Optional.of(2), Optional.of("lan"), Optional.of("77777777"), "VHID 2", Optional.empty());
+
     private Gatekeeper gatekeeper(PairMemory memory) {
-        return new Gatekeeper("default", VhidMap.none(), io.carpgate.testkit.FixedCarp.unavailable(), OnUnknownCarp.SUPPRESS, memory, Duration.ofSeconds(5), vips -> { });
+        return new Gatekeeper("default", VhidMap.none(), io.carpgate.testkit.FixedCarp.unavailable(),
+                OnUnknownCarp.SUPPRESS, memory, Duration.ofSeconds(5), vips -> { });
+    }
+
+    /** The pair's memory, with wg0 known on VHID 7 (in the book and on the disk). */
+    private PairMemory knowingWg0() {
+        PairMemory memory = new PairMemories(Optional.of(dir), Clock.systemUTC()).of("default", URL);
+        memory.stored(List.of(WG0));
+        return memory;
+    }
+
+    /** A restore moving wg0 to VHID 2, sent in its turn (wg0 in doubt on the disk), its answer not yet come. */
+    private static PendingCall restoreOnItsWay(PairMemory memory, CallOrder.Ticket turn) {
+        memory.sending(turn, List.of(WG0_ON_2));
+        return PendingCall.restoring(memory, turn, List.of(WG0_ON_2), Optional.empty(), () -> { });
+    }
+
+    private static PendingCall restoreOnItsWay(PairMemory memory) throws InterruptedException {
+        return restoreOnItsWay(memory, memory.order().admit(CallOrder.Role.CHANGES, Duration.ofSeconds(5)));
     }
 
     /** An earlier restore (its own overlay) answered while an unread body is still with the backup. */
     @Test
     void anEarlierRestoreSettlingDoesNotTakeTheUnreadCallOffTheDisk() throws Exception {
-        PairMemory memory = new PairMemories(Optional.of(dir), Clock.systemUTC()).of("default", URL);
-        memory.stored(List.of(WG0));
-        CarpItem wg0On2 = new CarpItem(ItemKind.WIREGUARD, GateTest.WG0, "wg0-branches", true, Optional.of(2),
-                Optional.of("lan"), Optional.of("77777777"), "VHID 2", Optional.empty());
-        CallOrder.Ticket restore = memory.order().admit(CallOrder.Role.CHANGES, Duration.ofSeconds(5));
-        memory.sending(restore, List.of(wg0On2));
-        PendingCall restoring = PendingCall.restoring(memory, restore, List.of(wg0On2), Optional.empty(), () -> { });
+        PairMemory memory = knowingWg0();
+        PendingCall restoring = restoreOnItsWay(memory);
 
         // Observe mode: a body carpgate cannot read goes on at once (Deciding.decide -> sentAnyway(.., empty)).
         PendingCall unread = gatekeeper(memory).sentUnjudged(Optional.empty(), "observe mode sent an unreadable body");
@@ -62,13 +78,8 @@ class UnreadBesideRestoreTest {
     /** The unread body answered first, then the restore: the restore's answer does not make wg0 known again. */
     @Test
     void aRestoreOnItsWayBesideAnUnreadCallLearnsNothingFromItsAnswer() throws Exception {
-        PairMemory memory = new PairMemories(Optional.of(dir), Clock.systemUTC()).of("default", URL);
-        memory.stored(List.of(WG0));
-        CarpItem wg0On2 = new CarpItem(ItemKind.WIREGUARD, GateTest.WG0, "wg0-branches", true, Optional.of(2),
-                Optional.of("lan"), Optional.of("77777777"), "VHID 2", Optional.empty());
-        CallOrder.Ticket restore = memory.order().admit(CallOrder.Role.CHANGES, Duration.ofSeconds(5));
-        memory.sending(restore, List.of(wg0On2));
-        PendingCall restoring = PendingCall.restoring(memory, restore, List.of(wg0On2), Optional.empty(), () -> { });
+        PairMemory memory = knowingWg0();
+        PendingCall restoring = restoreOnItsWay(memory);
         PendingCall unread = gatekeeper(memory).sentUnjudged(Optional.empty(), "observe mode sent an unreadable body");
 
         unread.settle(new BackupOutcome.Stored());
@@ -84,8 +95,7 @@ class UnreadBesideRestoreTest {
     /** An unread call alone that never reached the backup leaves the file as the book. */
     @Test
     void anUnreadCallThatNeverWentLeavesTheFileAsTheBook() throws Exception {
-        PairMemory memory = new PairMemories(Optional.of(dir), Clock.systemUTC()).of("default", URL);
-        memory.stored(List.of(WG0));
+        PairMemory memory = knowingWg0();
         PendingCall unread = gatekeeper(memory).sentUnjudged(Optional.empty(), "observe mode sent an unreadable body");
         assertThat(wg0OnDisk()).as("in doubt while it is on its way").isEmpty();
         unread.settle(new BackupOutcome.NotStored("the call did not reach the backup"));
@@ -96,13 +106,8 @@ class UnreadBesideRestoreTest {
     /** An unread body that never reached the backup leaves the restore still on its way in doubt on the disk. */
     @Test
     void anUnreadCallThatNeverWentDoesNotTakeTheRestoreOnItsWayOffTheDisk() throws Exception {
-        PairMemory memory = new PairMemories(Optional.of(dir), Clock.systemUTC()).of("default", URL);
-        memory.stored(List.of(WG0));
-        CarpItem wg0On2 = new CarpItem(ItemKind.WIREGUARD, GateTest.WG0, "wg0-branches", true, Optional.of(2),
-                Optional.of("lan"), Optional.of("77777777"), "VHID 2", Optional.empty());
-        CallOrder.Ticket restore = memory.order().admit(CallOrder.Role.CHANGES, Duration.ofSeconds(5));
-        memory.sending(restore, List.of(wg0On2));
-        PendingCall restoring = PendingCall.restoring(memory, restore, List.of(wg0On2), Optional.empty(), () -> { });
+        PairMemory memory = knowingWg0();
+        PendingCall restoring = restoreOnItsWay(memory);
 
         PendingCall unread = gatekeeper(memory).sentUnjudged(Optional.empty(), "observe mode sent an unreadable body");
         unread.settle(new BackupOutcome.NotStored("the call did not reach the backup"));
@@ -113,8 +118,7 @@ class UnreadBesideRestoreTest {
     /** Two unread bodies side by side: the first, not stored, leaves the second in doubt on the disk. */
     @Test
     void twoUnreadCalls() throws Exception {
-        PairMemory memory = new PairMemories(Optional.of(dir), Clock.systemUTC()).of("default", URL);
-        memory.stored(List.of(WG0));
+        PairMemory memory = knowingWg0();
         Gatekeeper gatekeeper = gatekeeper(memory);
         PendingCall first = gatekeeper.sentUnjudged(Optional.empty(), "unreadable 1");
         PendingCall second = gatekeeper.sentUnjudged(Optional.empty(), "unreadable 2");
@@ -132,10 +136,7 @@ class UnreadBesideRestoreTest {
      */
     @Test
     void aRestoreSentWhileAnUnreadCallIsOutLearnsOnlyDoubt() throws Exception {
-        PairMemory memory = new PairMemories(Optional.of(dir), Clock.systemUTC()).of("default", URL);
-        memory.stored(List.of(WG0));
-        CarpItem wg0On2 = new CarpItem(ItemKind.WIREGUARD, GateTest.WG0, "wg0-branches", true, Optional.of(2),
-                Optional.of("lan"), Optional.of("77777777"), "VHID 2", Optional.empty());
+        PairMemory memory = knowingWg0();
         CallOrder.Ticket start = memory.order().admit(CallOrder.Role.READS, Duration.ofSeconds(5));
         java.util.concurrent.ExecutorService master = java.util.concurrent.Executors.newSingleThreadExecutor();
         try {
@@ -147,9 +148,7 @@ class UnreadBesideRestoreTest {
             PendingCall.reading(memory, start).settle(new BackupOutcome.Stored());
             CallOrder.Ticket turn = restore.get(30, java.util.concurrent.TimeUnit.SECONDS);
             assertThat(turn.inTurn()).as("the unread call is after it in the order").isTrue();
-            memory.sending(turn, List.of(wg0On2));
-            PendingCall.restoring(memory, turn, List.of(wg0On2), Optional.empty(), () -> { })
-                    .settle(new BackupOutcome.Stored());
+            restoreOnItsWay(memory, turn).settle(new BackupOutcome.Stored());
             assertThat(memory.book().find(ItemKind.WIREGUARD, GateTest.WG0).orElseThrow().vhid())
                     .as("the unread call, still out, may be applied after it").isEmpty();
             assertThat(wg0OnDisk()).isEmpty();

@@ -2,8 +2,6 @@ package io.carpgate.xmlrpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryMXBean;
 import java.lang.ref.Reference;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -18,7 +16,6 @@ import org.junit.jupiter.api.Test;
  */
 class KeptCostShapesTest {
     private static final int N = 200_000;
-    private static final MemoryMXBean MEMORY = ManagementFactory.getMemoryMXBean();
 
     /** Distinct two-char CJK names: 4 B charged each, 48 B held. */
     private static String name(int i) {
@@ -35,24 +32,17 @@ class KeptCostShapesTest {
         return b.append("</struct></value></param></params></methodCall>").toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    private static long used() {
-        for (int i = 0; i < 2; i++) {
-            System.gc();
-        }
-        return MEMORY.getHeapMemoryUsage().getUsed();
-    }
-
     record M(String shape, long charged, long held) {}
 
     private static M measure(String shape, byte[] body) {
         BackupReader.read(body);
         AtomicLong charged = new AtomicLong();
-        long before = used();
+        long before = KeptCostTest.used();
         ReadResult read = BackupReader.read(body, KeptValues.ALL, bytes -> {
             charged.addAndGet(bytes);
             return true;
         });
-        long held = used() - before;
+        long held = KeptCostTest.used() - before;
         assertThat(read).as(shape).isInstanceOf(ReadResult.Call.class);
         Reference.reachabilityFence(read);
         System.out.printf("KeptCostShapesTest: %-36s held %,d B (%d/member), charged %,d B (%d/member)%n", shape, held, held / N,

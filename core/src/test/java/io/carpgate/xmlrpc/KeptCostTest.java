@@ -45,7 +45,8 @@ class KeptCostTest {
         }
     }
 
-    private static long used() {
+    /** The heap in use after a full collection (what a kept tree holds is the difference of two). */
+    static long used() {
         // Two collections: the first may only queue what the second frees (soft and weak references, finalizers).
         for (int i = 0; i < 2; i++) {
             System.gc();
