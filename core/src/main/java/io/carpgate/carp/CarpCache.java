@@ -30,13 +30,19 @@ public final class CarpCache implements CarpSource {
     private final Supplier<CompletableFuture<CarpView>> read;
     private final Duration ttl;
     private final Duration maxWait;
+    /** When a reading was sent, as the status page shows it. */
     private final Clock clock;
+    /** When a reading was sent, for its age and its order: a step of the wall clock moves neither. */
+    private final Monotonic ticks;
     private final Consumer<CarpReading> onRead;
-    private final AtomicReference<CarpReading> last = new AtomicReference<>();
+    private final AtomicReference<Kept> last = new AtomicReference<>();
     private final AtomicReference<Read> inFlight = new AtomicReference<>();
 
-    /** A read on its way, and when its request was sent. */
-    private record Read(CompletableFuture<CarpReading> answer, java.time.Instant sent) {}
+    /** A read on its way, and when its request was sent (the wall clock's time, and the process's tick). */
+    private record Read(CompletableFuture<CarpReading> answer, java.time.Instant sentAt, Tick sent) {}
+
+    /** The last reading, and the tick its request was sent at. */
+    private record Kept(CarpReading reading, Tick sent) {}
 
     /**
      * @param read starts one read of the backup's API; its future never completes exceptionally, and completes
@@ -48,25 +54,41 @@ public final class CarpCache implements CarpSource {
         this(read, ttl, maxWait, clock, onRead, Optional.empty());
     }
 
-    /** @param seed an earlier reading of the same backup (kept across a reload), shown until a new one lands */
+    /** As below, its ticks following {@code clock} (tests that move time by hand). */
     public CarpCache(Supplier<CompletableFuture<CarpView>> read, Duration ttl, Duration maxWait, Clock clock,
                      Consumer<CarpReading> onRead, Optional<CarpReading> seed) {
+        this(read, ttl, maxWait, clock, Monotonic.following(clock), onRead, seed);
+    }
+
+    /**
+     * @param ticks the process's monotonic clock ({@link Monotonic#system()}), the same for every runtime of the pair
+     * @param seed an earlier reading of the same backup (kept across a reload), shown until a new one lands; its age
+     *     is not known on this cache's clock, so no decision uses it (the first one after a reload reads)
+     */
+    public CarpCache(Supplier<CompletableFuture<CarpView>> read, Duration ttl, Duration maxWait, Clock clock,
+                     Monotonic ticks, Consumer<CarpReading> onRead, Optional<CarpReading> seed) {
         this.read = read;
         this.ttl = ttl;
         this.maxWait = maxWait;
         this.clock = clock;
+        this.ticks = ticks;
         this.onRead = onRead;
-        seed.ifPresent(last::set);
+        seed.ifPresent(reading -> last.set(new Kept(reading, Tick.NEVER)));
+    }
+
+    /** Now on this cache's monotonic clock: what {@link #reread} and {@link #currentSince} compare with. */
+    public Tick mark() {
+        return ticks.now();
     }
 
     @Override
     public CarpView current() {
-        CarpReading fresh = last.get();
+        Kept fresh = last.get();
         if (isFresh(fresh)) {
-            if (fresh.answered() && pastHalfTtl(fresh)) {
+            if (fresh.reading().answered() && pastHalfTtl(fresh)) {
                 readAhead();
             }
-            return fresh.view();
+            return fresh.reading().view();
         }
         Read before = inFlight.get();
         return await(shared(), before);
@@ -77,10 +99,10 @@ public final class CarpCache implements CarpSource {
      * have replaced its VIPs): the read on its way since then is awaited, or one is started, within the same bound.
      */
     @Override
-    public CarpView currentSince(java.time.Instant since) {
+    public CarpView currentSince(Tick since) {
         for (int attempt = 0; attempt < 3; attempt++) {
-            CarpReading seen = last.get();
-            if (seen != null && !seen.at().isBefore(since)) {
+            Kept seen = last.get();
+            if (seen != null && !seen.sent().isBefore(since)) {
                 return current();
             }
             Read running = inFlight.get();
@@ -89,7 +111,7 @@ public final class CarpCache implements CarpSource {
             }
             // None since then: one of its own, in the read slot (a read sent before it may still answer; the newest
             // reading is the one kept).
-            Read mine = new Read(new CompletableFuture<>(), clock.instant());
+            Read mine = newRead();
             if (inFlight.compareAndSet(running, mine)) {
                 start(mine);
                 return await(mine.answer(), running);
@@ -122,7 +144,11 @@ public final class CarpCache implements CarpSource {
 
     @Override
     public Optional<CarpReading> lastSeen() {
-        return Optional.ofNullable(last.get());
+        return Optional.ofNullable(last.get()).map(Kept::reading);
+    }
+
+    private Read newRead() {
+        return new Read(new CompletableFuture<>(), clock.instant(), ticks.now());
     }
 
     /**
@@ -130,13 +156,13 @@ public final class CarpCache implements CarpSource {
      * (a restore that syncs VIPs replaces their uuids), so the status page must not show the old uuids for the rest
      * of the refresh period. Never waits for it (a restore that must see it asks {@link #currentSince}).
      */
-    public void reread(java.time.Instant since) {
+    public void reread(Tick since) {
         Read running = inFlight.get();
-        CarpReading seen = last.get();
-        if ((running != null && !running.sent().isBefore(since)) || (seen != null && !seen.at().isBefore(since))) {
+        Kept seen = last.get();
+        if ((running != null && !running.sent().isBefore(since)) || (seen != null && !seen.sent().isBefore(since))) {
             return;
         }
-        Read mine = new Read(new CompletableFuture<>(), clock.instant());
+        Read mine = newRead();
         if (inFlight.compareAndSet(running, mine)) {
             start(mine);
         }
@@ -147,8 +173,8 @@ public final class CarpCache implements CarpSource {
      * not wait on a thread (carpgate's watch of the backup). Completes within the read's bound, never exceptionally.
      */
     public CompletableFuture<CarpReading> fresh() {
-        CarpReading seen = last.get();
-        return isFresh(seen) ? CompletableFuture.completedFuture(seen) : shared();
+        Kept seen = last.get();
+        return isFresh(seen) ? CompletableFuture.completedFuture(seen.reading()) : shared();
     }
 
     /** Starts a read unless one is on its way or the last one is fresh; never waits for it. */
@@ -158,8 +184,8 @@ public final class CarpCache implements CarpSource {
         }
     }
 
-    private boolean pastHalfTtl(CarpReading reading) {
-        return Duration.between(reading.at(), clock.instant()).compareTo(ttl.dividedBy(2)) >= 0;
+    private boolean pastHalfTtl(Kept kept) {
+        return ticks.now().since(kept.sent()).compareTo(ttl.dividedBy(2)) >= 0;
     }
 
     /**
@@ -170,21 +196,20 @@ public final class CarpCache implements CarpSource {
      */
     private void readAhead() {
         Read running = inFlight.get();
-        java.time.Instant now = clock.instant();
-        if (running != null && Duration.between(running.sent(), now).compareTo(ttl) < 0) {
+        Read mine = newRead();
+        if (running != null && mine.sent().since(running.sent()).compareTo(ttl) < 0) {
             return;
         }
-        Read mine = new Read(new CompletableFuture<>(), now);
         if (inFlight.compareAndSet(running, mine)) {
             start(mine);
         }
     }
 
-    private boolean isFresh(CarpReading reading) {
-        if (reading == null) {
+    private boolean isFresh(Kept kept) {
+        if (kept == null) {
             return false;
         }
-        Duration age = Duration.between(reading.at(), clock.instant());
+        Duration age = ticks.now().since(kept.sent());
         return !age.isNegative() && age.compareTo(ttl) < 0;
     }
 
@@ -192,19 +217,18 @@ public final class CarpCache implements CarpSource {
     private CompletableFuture<CarpReading> shared() {
         while (true) {
             Read running = inFlight.get();
-            java.time.Instant now = clock.instant();
-            if (running != null && Duration.between(running.sent(), now).compareTo(ttl) < 0) {
+            Read mine = newRead();
+            if (running != null && mine.sent().since(running.sent()).compareTo(ttl) < 0) {
                 return running.answer();
             }
-            Read mine = new Read(new CompletableFuture<>(), now);
             if (!inFlight.compareAndSet(running, mine)) {
                 continue; // another caller started one a moment ago: share it
             }
-            CarpReading meanwhile = last.get();
+            Kept meanwhile = last.get();
             if (isFresh(meanwhile)) {
                 // A read completed between this caller's look and its start: nothing to do.
                 inFlight.compareAndSet(mine, null);
-                mine.answer().complete(meanwhile);
+                mine.answer().complete(meanwhile.reading());
                 return mine.answer();
             }
             start(mine);
@@ -225,11 +249,12 @@ public final class CarpCache implements CarpSource {
                 + maxWait.toMillis() + " ms"), maxWait.toMillis(), TimeUnit.MILLISECONDS).whenComplete((view, failure) -> {
             CarpView seen = view != null ? view
                     : new CarpView.Unavailable("the backup API read failed: " + failure.getClass().getSimpleName());
-            CarpReading reading = new CarpReading(seen, mine.sent());
+            CarpReading reading = new CarpReading(seen, mine.sentAt());
             // Published before the read is marked done, so a caller that finds no read on its way finds this one;
-            // an older read that answers after a newer one does not replace it.
-            last.accumulateAndGet(reading, (before, now) -> before == null || !now.at().isBefore(before.at())
-                    ? now : before);
+            // an older read that answers after a newer one does not replace it (older as sent, on the process's
+            // clock: after the wall clock was stepped back, the newer reading has the earlier wall time).
+            last.accumulateAndGet(new Kept(reading, mine.sent()), (before, now) -> before == null
+                    || !now.sent().isBefore(before.sent()) ? now : before);
             inFlight.compareAndSet(mine, null);
             try {
                 onRead.accept(reading);

@@ -16,7 +16,7 @@ public interface CarpSource {
      * replaced its VIPs (uuids and all), so a restore's items are never pointed at a VIP an earlier restore removed;
      * read now if needed, with the bounds of {@link #current()}. A source that keeps no readings answers as current().
      */
-    default CarpView currentSince(java.time.Instant since) {
+    default CarpView currentSince(Tick since) {
         return current();
     }
 

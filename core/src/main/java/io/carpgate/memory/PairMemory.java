@@ -1,5 +1,6 @@
 package io.carpgate.memory;
 
+import io.carpgate.carp.Tick;
 import io.carpgate.policy.CarpItem;
 import io.carpgate.policy.ItemBook;
 import java.io.IOException;
@@ -41,7 +42,7 @@ public final class PairMemory {
     private volatile boolean confirmedUnsaved;
     /** The calls on their way that may change what the backup stores, and what the file says of them meanwhile. */
     private final OnTheWay onTheWay = new OnTheWay();
-    private final AtomicReference<Instant> vipsReplacedAt = new AtomicReference<>(Instant.MIN);
+    private final AtomicReference<Tick> vipsReplacedAt = new AtomicReference<>(Tick.NEVER);
     private volatile boolean writeFailed;
     /** Another name or backup took this pair's place: what it still learns (calls in flight) is not written. */
     private volatile boolean retired;
@@ -116,15 +117,15 @@ public final class PairMemory {
     }
 
     /** The backup last stored a restore that may have replaced its VIPs (uuids and all); a reload keeps it. */
-    public void vipsReplaced(Instant at) {
-        vipsReplacedAt.accumulateAndGet(at, (before, now) -> now.isAfter(before) ? now : before);
+    public void vipsReplaced(Tick at) {
+        vipsReplacedAt.accumulateAndGet(at, (before, now) -> before.isBefore(now) ? now : before);
     }
 
     /**
      * When the backup last stored a restore that may have replaced its VIPs: the next restore is decided on a reading
-     * of its VIPs sent after that. {@link Instant#MIN} when none since carpgate started.
+     * of its VIPs sent after that, on the process's monotonic clock. {@link Tick#NEVER} when none since carpgate started.
      */
-    public Instant vipsReplacedAt() {
+    public Tick vipsReplacedAt() {
         return vipsReplacedAt.get();
     }
 

@@ -4,6 +4,7 @@ import io.carpgate.carp.BackupApiClient;
 import io.carpgate.carp.CarpCache;
 import io.carpgate.carp.CarpReading;
 import io.carpgate.carp.CarpView;
+import io.carpgate.carp.Monotonic;
 import io.carpgate.config.Access;
 import io.carpgate.config.Limits;
 import io.carpgate.config.Mode;
@@ -106,8 +107,8 @@ final class PairRuntime implements AutoCloseable {
             BackupApiClient api = new BackupApiClient(apiClient, config.backup().url(),
                     config.backup().apiCredentials().key(), config.backup().apiCredentials().secret(),
                     shared.limits().apiTimeout(), clock);
-            CarpCache carp = new CarpCache(api::read, shared.limits().carpCacheTtl(), api.maxWait(), clock, health::seen,
-                    lastSeen);
+            CarpCache carp = new CarpCache(api::read, shared.limits().carpCacheTtl(), api.maxWait(), clock,
+                    Monotonic.system(), health::seen, lastSeen);
             // The read-only watch of the backup's interfaces and routes; its book outlives this runtime.
             WatchBook watchBook = shared.watches().of(config.name(), config.backup().identity());
             BackupWatch watch = new BackupWatch(config.name(), watchBook, () -> memory.book().all(), carp::fresh,
@@ -121,9 +122,9 @@ final class PairRuntime implements AutoCloseable {
             Gatekeeper gatekeeper = new Gatekeeper(config.name(), vhidMap, carp, config.onUnknownCarp(), memory,
                     shared.limits().upstreamTimeout().plusSeconds(5), vips -> {
                         if (vips) {
-                            memory.vipsReplaced(clock.instant()); // above this runtime: a reload keeps it
+                            memory.vipsReplaced(carp.mark()); // above this runtime: a reload keeps it
                         }
-                        carp.reread(clock.instant());
+                        carp.reread(carp.mark());
                         watch.afterSync();
                     });
             Forwarder forwarder = new Forwarder(new Forwarder.Upstream(config.backup().xmlrpcUri(),

@@ -68,9 +68,9 @@ class RestoreAfterStoredRestoreTest {
         Gatekeeper gatekeeper = new Gatekeeper("default", map, carp, OnUnknownCarp.SUPPRESS, memory,
                 Duration.ofSeconds(5), vips -> {
                     if (vips) {
-                        memory.vipsReplaced(clock.instant()); // as the pair's runtime does
+                        memory.vipsReplaced(carp.mark()); // as the pair's runtime does
                     }
-                    carp.reread(clock.instant());
+                    carp.reread(carp.mark());
                 });
 
         // 1. VIP sync on: the restore carries the master's VIP for VHID 7, and wg0 on it.
@@ -114,9 +114,9 @@ class RestoreAfterStoredRestoreTest {
         Gatekeeper gatekeeper = new Gatekeeper("default", map, carp, OnUnknownCarp.SUPPRESS, memory,
                 Duration.ofSeconds(5), vips -> {
                     if (vips) {
-                        memory.vipsReplaced(clock.instant());
+                        memory.vipsReplaced(carp.mark());
                     }
-                    carp.reread(clock.instant());
+                    carp.reread(carp.mark());
                 });
         // VIP sync off: the restores carry no VIPs, so the backup's stay as they are.
         java.util.function.Supplier<io.carpgate.xmlrpc.MethodCall> restore = () -> c.restore(

@@ -144,7 +144,7 @@ class CarpCacheTest {
         started.get(0).complete(KNOWN);
         moving.advance(Duration.ofMillis(200));
         // The backup stored a restore, which may have replaced its VIPs (uuids and all): a read starts at once.
-        Instant stored = moving.instant();
+        Tick stored = cache.mark();
         cache.reread(stored);
         assertThat(started).hasSize(2);
         // A start's decision may still use the fresh reading (its VHIDs' states are what it reads)...
@@ -169,7 +169,7 @@ class CarpCacheTest {
         cache.refresh();
         moving.advance(Duration.ofMillis(100));
         // A read sent before the store is still on its way (another cache's store, or a reload: nobody reread here).
-        Instant stored = moving.instant();
+        Tick stored = cache.mark();
         moving.advance(Duration.ofMillis(100));
         CompletableFuture<CarpView> restore = CompletableFuture.supplyAsync(() -> cache.currentSince(stored), callers);
         org.awaitility.Awaitility.await("a read of its own").atMost(Duration.ofSeconds(30))
@@ -181,7 +181,7 @@ class CarpCacheTest {
         assertThat(restore.join()).isSameAs(after);
         // A failed read after the store is what a restore gets then, never the reading from before it.
         moving.advance(Duration.ofMillis(100));
-        Instant second = moving.instant();
+        Tick second = cache.mark();
         cache.reread(second);
         started.get(2).complete(new CarpView.Unavailable("backup API answered HTTP 500"));
         assertThat(cache.currentSince(second)).isInstanceOf(CarpView.Unavailable.class);
@@ -196,7 +196,7 @@ class CarpCacheTest {
         old.refresh();
         started.get(0).complete(KNOWN);
         moving.advance(Duration.ofMillis(200));
-        memory.vipsReplaced(moving.instant()); // the old runtime's restore; the reload comes before its re-read
+        memory.vipsReplaced(old.mark()); // the old runtime's restore; the reload comes before its re-read
         moving.advance(Duration.ofMillis(100));
 
         // The reload: a new cache, seeded with the old one's reading (as PairRuntime.start does), the same memory.
@@ -212,6 +212,59 @@ class CarpCacheTest {
         CarpView after = new CarpView.Known(List.of(), List.of(), Instant.EPOCH.plusSeconds(4));
         started.get(1).complete(after);
         assertThat(restore.join()).as("not the reading from before the stored restore").isSameAs(after);
+    }
+
+    /**
+     * NTP steps the wall clock back an hour (a firewall that booted with its clock ahead): ages and order are the
+     * process's, so the reading after the step is the one kept and shown, serves its period, and a restore after a
+     * store with VIPs waits for one read, not one per restore until the wall clock catches up.
+     */
+    @Test
+    void aWallClockSteppedBackChangesNoReadingsAgeNorOrder() {
+        MovingClock wall = new MovingClock();
+        java.util.concurrent.atomic.AtomicLong nanos = new java.util.concurrent.atomic.AtomicLong(1_000_000_000L);
+        Monotonic process = () -> new Tick(nanos.get());
+        CarpCache cache = new CarpCache(() -> {
+            CompletableFuture<CarpView> read = new CompletableFuture<>();
+            started.add(read);
+            return read;
+        }, TTL, Duration.ofSeconds(30), wall, process, told::add, java.util.Optional.empty());
+        cache.refresh();
+        started.get(0).complete(KNOWN);
+
+        wall.advance(Duration.ofHours(-1));
+        nanos.addAndGet(Duration.ofSeconds(3).toNanos()); // past the period, on the process's clock
+        CompletableFuture<CarpView> next = CompletableFuture.supplyAsync(cache::current, callers);
+        Awaitility.await("the reading past its period is read again").atMost(Duration.ofSeconds(30))
+                .until(() -> started.size() == 2);
+        CarpView after = new CarpView.Known(List.of(), List.of(), Instant.EPOCH.plusSeconds(5));
+        started.get(1).complete(after);
+        assertThat(next.join()).isSameAs(after);
+        assertThat(cache.lastSeen()).as("the status page shows the reading after the step")
+                .get().extracting(CarpReading::view).isSameAs(after);
+        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> assertThat(cache.current()).isSameAs(after));
+        assertThat(started).as("a fresh reading serves its period").hasSize(2);
+
+        // The backup stores a restore with VIPs; the store's read lands; the next restores use it, each at once.
+        io.carpgate.memory.PairMemory memory = io.carpgate.memory.PairMemory.inProcess("default", wall);
+        nanos.addAndGet(Duration.ofMillis(100).toNanos());
+        memory.vipsReplaced(cache.mark());
+        cache.reread(cache.mark());
+        assertThat(started).hasSize(3);
+        CarpView stored = new CarpView.Known(List.of(), List.of(), Instant.EPOCH.plusSeconds(6));
+        started.get(2).complete(stored);
+        wall.advance(Duration.ofMinutes(-30)); // and back again
+        nanos.addAndGet(Duration.ofMillis(100).toNanos());
+        for (int restore = 0; restore < 3; restore++) {
+            assertTimeoutPreemptively(Duration.ofSeconds(10),
+                    () -> assertThat(cache.currentSince(memory.vipsReplacedAt())).isSameAs(stored));
+        }
+        assertThat(started).as("no read beyond the one the store started").hasSize(3);
+
+        // Forwards, the same: a wall clock stepped ahead a day makes no fresh reading stale.
+        wall.advance(Duration.ofDays(1));
+        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> assertThat(cache.current()).isSameAs(stored));
+        assertThat(started).hasSize(3);
     }
 
     @Test
