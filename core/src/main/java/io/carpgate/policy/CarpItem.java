@@ -48,10 +48,12 @@ public record CarpItem(ItemKind kind, String uuid, String name, boolean gated, O
 
     /**
      * A restore that would have taught this item may or may not have been stored (its answer was lost): from now
-     * on carpgate does not know which VHID the item follows on the backup, until a restore it sees stored says.
+     * on carpgate does not know which VHID the item follows on the backup, until a restore it sees stored says. Nor
+     * whether the dependency counts: the restore may have made an OpenVPN server a client or a client a server (and
+     * the backup may hold either), so an item of a kind whose starts can be gated is gated while in doubt.
      */
     public CarpItem inDoubt(Instant at, String why) {
-        return new CarpItem(kind, uuid, name, gated, Optional.empty(), Optional.empty(), Optional.empty(), why,
-                Optional.of(at), device);
+        return new CarpItem(kind, uuid, name, kind.startsGated(), Optional.empty(), Optional.empty(), Optional.empty(),
+                why, Optional.of(at), device);
     }
 }
