@@ -231,7 +231,7 @@ final class Forwarder extends ProxyHandler {
                 proxyToClientCallback);
     }
 
-    /** When the pair's memory waits for this call's answer, what streams back to the master is also copied for it. */
+    /** When the pair's memory waits for this call, it is settled from what streams back to the master (a copy of it). */
     @Override
     protected org.eclipse.jetty.client.Response.CompleteListener newServerToProxyResponseListener(
             Request clientToProxyRequest, org.eclipse.jetty.client.Request proxyToServerRequest,
@@ -254,7 +254,8 @@ final class Forwarder extends ProxyHandler {
                                                    org.eclipse.jetty.client.Response serverToProxyResponse,
                                                    Response proxyToClientResponse, Callback proxyToClientCallback) {
         Exchange.of(clientToProxyRequest).upstreamAnswered(serverToProxyResponse.getStatus());
-        // Before the master hears the answer: its next call must find the memory as the backup now is.
+        // Settled already when carpgate handed on the last of the answer (Settling.capturing); this is for an answer
+        // whose end came without content. Either way the master's next call waits for the call's turn to end.
         Settling.of(clientToProxyRequest).ifPresent(s -> s.answered(serverToProxyResponse));
         super.onProxyToClientResponseComplete(clientToProxyRequest, proxyToServerRequest, serverToProxyResponse,
                 proxyToClientResponse, proxyToClientCallback);

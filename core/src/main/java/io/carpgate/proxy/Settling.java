@@ -24,7 +24,9 @@ final class Settling {
 
     private final PendingCall pending;
     private final ByteArrayOutputStream answer = new ByteArrayOutputStream();
-    private volatile boolean overflow;
+    private boolean overflow;
+    /** How many bytes of the backup's answer have been handed on to the master. */
+    private long seen;
 
     private Settling(PendingCall pending) {
         this.pending = pending;
@@ -48,42 +50,53 @@ final class Settling {
                 .map(Settling.class::cast);
     }
 
-    /** The response to the master, copying what the backup answers when the memory needs to read it. */
+    /**
+     * The response to the master, through which the call is settled as soon as carpgate has the backup's whole answer
+     * (when the memory needs to read it, a copy of it): once it has handed the last of it on, not once the master has
+     * read it, so a client that does not read its answer holds no turn (the next restore or start of the pair would
+     * wait for it). An answer without a Content-Length is whole at its end, as Jetty writes it.
+     */
     Response capturing(Response toMaster) {
-        if (!pending.wantsAnswer()) {
-            return toMaster;
-        }
         return new Response.Wrapper(toMaster.getRequest(), toMaster) {
             @Override
             public void write(boolean last, ByteBuffer content, Callback callback) {
-                copy(content);
-                super.write(last, content, callback);
+                boolean whole = copy(content, last, getHeaders().getLongField(HttpHeader.CONTENT_LENGTH));
+                super.write(last, content, callback); // the master's bytes first: the settling may write to disk
+                if (whole) {
+                    settleOnAnswer(getStatus(), getHeaders().get(HttpHeader.CONTENT_ENCODING));
+                }
             }
         };
     }
 
-    private synchronized void copy(ByteBuffer content) {
-        if (content == null || overflow) {
-            return;
+    /** Whether the backup's answer is now whole (for a call that does not read it, any of it: it has answered). */
+    private synchronized boolean copy(ByteBuffer content, boolean last, long length) {
+        int size = content == null ? 0 : content.remaining();
+        seen += size;
+        if (pending.wantsAnswer() && size > 0 && !overflow) {
+            if (answer.size() + size > MAX_ANSWER) {
+                overflow = true;
+                answer.reset();
+            } else {
+                ByteBuffer view = content.slice();
+                byte[] bytes = new byte[view.remaining()];
+                view.get(bytes);
+                answer.writeBytes(bytes);
+            }
         }
-        if (answer.size() + content.remaining() > MAX_ANSWER) {
-            overflow = true;
-            answer.reset();
-            return;
-        }
-        ByteBuffer view = content.slice();
-        byte[] bytes = new byte[view.remaining()];
-        view.get(bytes);
-        answer.writeBytes(bytes);
+        return !pending.wantsAnswer() || last || (length >= 0 && seen >= length);
     }
 
     /** The backup answered (all of its answer went through to the master, or the master went away meanwhile). */
     void answered(org.eclipse.jetty.client.Response fromBackup) {
+        settleOnAnswer(fromBackup.getStatus(), fromBackup.getHeaders().get(HttpHeader.CONTENT_ENCODING));
+    }
+
+    private void settleOnAnswer(int status, String encoding) {
         if (!pending.wantsAnswer()) {
             pending.settle(new BackupOutcome.Stored());
             return;
         }
-        String encoding = fromBackup.getHeaders().get(HttpHeader.CONTENT_ENCODING);
         if (encoding != null && !encoding.equalsIgnoreCase("identity")) {
             pending.settle(new BackupOutcome.Unknown("the backup's answer is encoded (" + encoding + ")"));
             return;
@@ -96,7 +109,7 @@ final class Settling {
             }
             bytes = answer.toByteArray();
         }
-        pending.settle(pending.outcomeOf(fromBackup.getStatus(), bytes));
+        pending.settle(pending.outcomeOf(status, bytes));
     }
 
     /** The call failed on its way to the backup, or its answer did not come back. */
