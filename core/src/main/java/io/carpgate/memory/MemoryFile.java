@@ -39,7 +39,7 @@ final class MemoryFile {
     /** Far above 10,000 items; a larger file is not carpgate's. */
     /** 10,000 items with every text at its longest fit well within this. */
     private static final long MAX_BYTES = 64L << 20;
-    private static final int MAX_TEXT = 1024;
+    private static final int MAX_TEXT = CarpItem.MAX_TEXT;
     private static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
 
@@ -201,15 +201,10 @@ final class MemoryFile {
                       String basis, String learnedAt, String device) {
 
         static StoredItem of(CarpItem item) {
-            return new StoredItem(item.kind().key(), cut(item.uuid()), cut(item.name()), item.gated(),
-                    item.vhid().orElse(null), item.iface().map(StoredItem::cut).orElse(null),
-                    item.vip().map(StoredItem::cut).orElse(null), cut(item.basis()),
-                    item.learnedAt().map(Instant::toString).orElse(null), item.device().map(StoredItem::cut).orElse(null));
-        }
-
-        /** No real name, uuid or reason is this long; a longer one is kept cut, so the file always reads back. */
-        private static String cut(String text) {
-            return text.length() <= MAX_TEXT ? text : text.substring(0, MAX_TEXT - 1) + "…";
+            // The item's texts are at most CarpItem.MAX_TEXT already, so the file always reads back.
+            return new StoredItem(item.kind().key(), item.uuid(), item.name(), item.gated(),
+                    item.vhid().orElse(null), item.iface().orElse(null), item.vip().orElse(null), item.basis(),
+                    item.learnedAt().map(Instant::toString).orElse(null), item.device().orElse(null));
         }
 
         CarpItem toItem() throws Corrupt {

@@ -19,6 +19,26 @@ import java.util.Optional;
 public record CarpItem(ItemKind kind, String uuid, String name, boolean gated, Optional<Integer> vhid,
                        Optional<String> iface, Optional<String> vip, String basis, Optional<Instant> learnedAt,
                        Optional<String> device) {
+    /**
+     * No real uuid, name, interface or reason is longer. The texts come from restores (a client's bytes): cut here,
+     * an item costs at most a few KiB wherever it is kept or shown (the book holds up to {@link ItemBook#MAX_ITEMS},
+     * and the status page and the watch's metric labels name them), and its file reads back as it was kept.
+     */
+    public static final int MAX_TEXT = 1024;
+
+    public CarpItem {
+        uuid = cut(uuid);
+        name = cut(name);
+        iface = iface.map(CarpItem::cut);
+        vip = vip.map(CarpItem::cut);
+        basis = cut(basis);
+        device = device.map(CarpItem::cut);
+    }
+
+    /** {@code text} at most {@link #MAX_TEXT} chars, a longer one cut and marked with an ellipsis. */
+    public static String cut(String text) {
+        return text.length() <= MAX_TEXT ? text : text.substring(0, MAX_TEXT - 1) + "…";
+    }
 
     /** Without a device (the restore did not say, or the caller does not care). */
     public CarpItem(ItemKind kind, String uuid, String name, boolean gated, Optional<Integer> vhid,
