@@ -6,12 +6,6 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
- * Review (contrived: a master never sends this): a system.multicall whose first restore replaces the backup's VIPs
- * (VHID 7 gets the master's uuid) and whose second restore carries wg0 (named in the VHID map, VHID 7). Each
- * restore is decided on its own, against the backup's VIPs as they are before the multicall: wg0 is pointed at the
- * backup's current uuid for VHID 7, which the first restore removes on the backup. wg0 is left dangling there.
- */
-/**
  * A system.multicall with two restores: the backup stores the first (here, VIPs with the master's uuids, replacing the
  * backup's) before it reads the second, whose items the gate would point at the backup's VIPs as they were before the
  * multicall, which the first one removed. A master sends one restore per sync: carpgate rejects such a multicall.

@@ -19,12 +19,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Review: carpgate is killed (SIGKILL, OOM kill, power loss) while a restore that moves wg0 from VHID 7 to VHID 2
- * is with the backup. The backup stores it. The restarted carpgate loads the memory as it was before the restore,
- * as known (a time, a VHID), and lets a restart of wg0 through on VHID 7 while the backup runs wg0 on VHID 2, for
- * which it is BACKUP.
- */
-/**
  * carpgate dies (killed, out of memory, power lost) while a restore that moves an item to another VHID is with the
  * backup, which stores it. After the restart, a start of that item must not be decided on the VHID it had before.
  */

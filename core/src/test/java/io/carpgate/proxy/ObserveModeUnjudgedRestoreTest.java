@@ -36,12 +36,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Review: in observe mode a restore inside a call carpgate would reject (here a system.multicall whose restart of
- * wg0 would be decided as unknown, so the whole multicall is rejected) still goes to the backup, which stores it,
- * but the pair's memory neither learns it nor marks its items in doubt. After the admin reloads into enforce mode
- * (the same memory), a restart of wg0 is decided on the VHID the backup no longer follows.
- */
-/**
  * Observe mode sends on what enforce mode would have rejected, suppressed or could not read. When that may hold a
  * restore, the backup may store what carpgate did not read: once enforce mode is switched on (a reload, the same
  * memory), a start must not be decided on what the backup held before. In memory, behind the real body buffering.

@@ -34,11 +34,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Review: a reload that fails while its pairs are built (here pair b's CA file is gone by the time its runtime is
- * built) leaves the running configuration in force, but pair a's memory has already been retired and its file set
- * aside by {@code memories.of(...)} for the new backup URL the failed configuration gave it.
- */
-/**
  * A reload that moves a pair to another backup but is refused (another pair of it cannot be built) leaves the running
  * pair's memory and its file as they were: the running configuration stays in force, and so does what it learned.
  */
