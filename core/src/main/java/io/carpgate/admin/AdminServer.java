@@ -7,7 +7,7 @@ import io.carpgate.observe.Metrics;
 import io.carpgate.observe.Overview;
 import io.carpgate.observe.PairStatus;
 import io.carpgate.observe.RecentDecisions;
-import io.carpgate.proxy.PlainListenerGuards;
+import io.carpgate.proxy.ListenerGuards;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -41,7 +41,7 @@ public final class AdminServer implements AutoCloseable {
      * browser beside a scraper on the same host still fits), 10 s for a request to arrive (headers are never trickled
      * by a real client) and 10 s idle (a scraper that keeps its connection longer simply opens a new one).
      */
-    static final PlainListenerGuards.Limits LIMITS = new PlainListenerGuards.Limits(64, 16, Duration.ofSeconds(10),
+    static final ListenerGuards.Limits LIMITS = new ListenerGuards.Limits(64, 16, Duration.ofSeconds(10),
             ConnectionDrop.ADMIN_PER_CLIENT_LIMIT, ConnectionDrop.ADMIN_REQUEST_READ_TIMEOUT);
     static final Duration IDLE_TIMEOUT = Duration.ofSeconds(10);
 
@@ -63,7 +63,7 @@ public final class AdminServer implements AutoCloseable {
     /** The same with other limits (tests: a short deadline, so that they need not wait out 10 s). */
     static AdminServer start(CarpgateConfig.Listen listen, List<String> hostNames, Metrics metrics,
                              Supplier<List<PairStatus>> pairs, RecentDecisions recent, Supplier<Overview> overview,
-                             Logs logs, PlainListenerGuards.Limits limits, Duration idleTimeout) throws Exception {
+                             Logs logs, ListenerGuards.Limits limits, Duration idleTimeout) throws Exception {
         QueuedThreadPool threads = new QueuedThreadPool(8, 2);
         threads.setName("carpgate-admin");
         Server server = new Server(threads);
@@ -73,7 +73,7 @@ public final class AdminServer implements AutoCloseable {
         connector.setHost(listen.host());
         connector.setPort(listen.port());
         connector.setIdleTimeout(idleTimeout.toMillis());
-        PlainListenerGuards.guard(server, connector, limits, metrics, logs);
+        ListenerGuards.guard(server, connector, limits, metrics, logs);
         server.addConnector(connector);
         server.setHandler(new Endpoints(new AdminHosts(listen.host(), hostNames), metrics, pairs, recent, overview,
                 Clock.systemDefaultZone()));

@@ -124,16 +124,12 @@ public final class CarpgateServer implements AutoCloseable {
         ThrottledWarnings warnings = new ThrottledWarnings(sinks.logs());
         // Strangers and an address over its share are closed at the accept, before a TLS byte is read.
         ClientGate clientGate = new ClientGate(rules(config), metrics, warnings);
-        connector.getSelectorManager().addEventListener(clientGate);
         connector.addEventListener(new HandshakeGuard(config.limits().tlsHandshakeTimeout(), server.getScheduler(),
                 metrics, warnings));
-        SlowClientGuard slowClients = new SlowClientGuard(config.limits().requestReadTimeout(), server.getScheduler(),
-                metrics, warnings);
-        connector.addEventListener(slowClients);
-        server.addBean(slowClients);
         // The connector joins the server only at open(): started with it, it would bind the port now.
-        // Past this many open connections Jetty stops accepting; the rest wait in the kernel's queue.
-        server.addBean(new org.eclipse.jetty.server.NetworkConnectionLimit(config.limits().maxConnections(), connector));
+        ListenerGuards.guard(server, connector, clientGate, new SlowClientGuard(
+                config.limits().requestReadTimeout(), server.getScheduler(), metrics, warnings),
+                config.limits().maxConnections());
 
         // The server's scheduler must run before the pairs: each schedules its own reads of its backup's CARP state.
         // Started before the server, it is not the server's to stop: every failure from here on stops it.

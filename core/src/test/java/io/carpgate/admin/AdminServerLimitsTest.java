@@ -8,7 +8,7 @@ import io.carpgate.observe.Logs;
 import io.carpgate.observe.Metrics;
 import io.carpgate.observe.Overview;
 import io.carpgate.observe.RecentDecisions;
-import io.carpgate.proxy.PlainListenerGuards;
+import io.carpgate.proxy.ListenerGuards;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -39,7 +39,7 @@ class AdminServerLimitsTest {
     private static final InetAddress STALLER = address("127.0.0.1");
     private static final InetAddress FRESH = address("127.0.0.2");
     private static final Duration DEADLINE = Duration.ofSeconds(1);
-    private static final PlainListenerGuards.Limits LIMITS = new PlainListenerGuards.Limits(12, 4, DEADLINE,
+    private static final ListenerGuards.Limits LIMITS = new ListenerGuards.Limits(12, 4, DEADLINE,
             ConnectionDrop.ADMIN_PER_CLIENT_LIMIT, ConnectionDrop.ADMIN_REQUEST_READ_TIMEOUT);
     /** Generous, for a loaded machine: each condition usually holds within a second or two. */
     private static final Duration WAIT = Duration.ofSeconds(30);

@@ -10,14 +10,14 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
 /**
- * The sync listener's own guards, put on a plain HTTP listener of carpgate's (the admin one), so that a client can
+ * The guards of carpgate's listeners, the sync one's and the admin one's, so that a client can
  * hold no more of it than its share, and not for ever: a share per address checked at the accept ({@link ClientGate},
  * closed at once past it), a deadline for a request to arrive counted from the accept, which trickling bytes does not
  * extend ({@link SlowClientGuard}), and Jetty's cap on open connections (past it Jetty accepts no more until one
  * closes; the rest wait in the kernel's queue). Closes are counted and logged (once a minute per reason) as the sync
  * listener's are, under the reasons given.
  */
-public final class PlainListenerGuards {
+public final class ListenerGuards {
     /**
      * @param total the most connections open at once
      * @param perAddress the most one address may hold
@@ -34,17 +34,26 @@ public final class PlainListenerGuards {
         }
     }
 
-    private PlainListenerGuards() {}
+    private ListenerGuards() {}
 
     /** Guards {@code connector}, before {@code server} starts. */
     public static void guard(Server server, ServerConnector connector, Limits limits, Metrics metrics, Logs logs) {
         ThrottledWarnings warnings = new ThrottledWarnings(logs);
-        connector.getSelectorManager().addEventListener(new ClientGate(
-                new ClientGate.Rules(Access.anyAddress(), limits.perAddress()), limits.overShare(), metrics, warnings));
-        SlowClientGuard slow = new SlowClientGuard(limits.requestRead(), limits.tooSlow(), server.getScheduler(),
-                metrics, warnings);
+        guard(server, connector, new ClientGate(new ClientGate.Rules(Access.anyAddress(), limits.perAddress()),
+                        limits.overShare(), metrics, warnings),
+                new SlowClientGuard(limits.requestRead(), limits.tooSlow(), server.getScheduler(), metrics, warnings),
+                limits.total());
+    }
+
+    /**
+     * The guards every listener of carpgate's has, the sync listener's too (which keeps its {@code gate} to give it
+     * a reload's rules, and adds its TLS handshake's deadline): who may connect and how often at the accept, the
+     * request's deadline, and Jetty's cap on open connections ({@code total}; the rest wait in the kernel's queue).
+     */
+    static void guard(Server server, ServerConnector connector, ClientGate gate, SlowClientGuard slow, int total) {
+        connector.getSelectorManager().addEventListener(gate);
         connector.addEventListener(slow);
         server.addBean(slow);
-        server.addBean(new NetworkConnectionLimit(limits.total(), connector));
+        server.addBean(new NetworkConnectionLimit(total, connector));
     }
 }
