@@ -419,7 +419,8 @@ final class CallWalker {
                 case PROCESSING_INSTRUCTION:
                     continue;
                 case DTD:
-                    // The backup's libxml2 would expand internal entities; carpgate does not emulate that.
+                    // The backup's libxml2 would expand internal entities; carpgate does not emulate that. The
+                    // pre-scan (LexicalCheck) already rejects one with these words; this stays as a backstop.
                     throw new Rejection(Rejection.INVALID_REQUEST, "DOCTYPE not accepted");
                 case ENTITY_REFERENCE:
                     throw new Rejection(Rejection.NOT_WELL_FORMED, "undeclared entity reference");

@@ -14,6 +14,8 @@ package io.carpgate.xmlrpc;
 public record ReaderLimits(int maxDepth, int maxNameLength, long maxValues, int maxKeptChars) {
     /** 1 Mi chars: no config value the gate reads (names, uuids, VIPs, keys) comes near it. */
     public static final int DEFAULT_MAX_KEPT_CHARS = 1 << 20;
+    /** 1 Ki chars for a name; also the bound, in bytes, on a name in markup (see LexicalCheck). */
+    public static final int DEFAULT_MAX_NAME_LENGTH = 1024;
 
     public ReaderLimits {
         if (maxDepth < 1 || maxNameLength < 1 || maxValues < 1 || maxKeptChars < maxNameLength) {
@@ -26,6 +28,6 @@ public record ReaderLimits(int maxDepth, int maxNameLength, long maxValues, int 
     }
 
     public static ReaderLimits defaults() {
-        return new ReaderLimits(64, 1024, 4_000_000L, DEFAULT_MAX_KEPT_CHARS);
+        return new ReaderLimits(64, DEFAULT_MAX_NAME_LENGTH, 4_000_000L, DEFAULT_MAX_KEPT_CHARS);
     }
 }

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * What reading costs in heap, measured (the allocation counter of the reading thread), for the body shapes that
- * used to exhaust it: one huge value the gate does not read, and a huge value it would keep.
+ * used to exhaust it: one huge value the gate does not read, a huge value it would keep, and huge markup nobody
+ * keeps (a comment, a processing instruction, a DOCTYPE, a name in a tag, a reference).
  */
 class BackupReaderMemoryTest {
     private static final String RESTORE = "opnsense.restore_config_section";
@@ -83,5 +84,40 @@ class BackupReaderMemoryTest {
         byte[] untypedOver = restoreWithOneString("OPNsense", ReaderLimits.DEFAULT_MAX_KEPT_CHARS + 1, "");
         assertThat(BackupReader.read(untypedOver, WIREGUARD)).isEqualTo(new ReadResult.Unreadable(-32600,
                 "value text longer than 1048576 chars in a value carpgate reads to decide"));
+    }
+
+    /** {@code bulk} bytes of {@code fill} between {@code head} and {@code tail}. */
+    private static byte[] around(String head, int bulk, char fill, String tail) {
+        byte[] h = head.getBytes(StandardCharsets.UTF_8);
+        byte[] t = tail.getBytes(StandardCharsets.UTF_8);
+        byte[] body = new byte[h.length + bulk + t.length];
+        System.arraycopy(h, 0, body, 0, h.length);
+        Arrays.fill(body, h.length, h.length + bulk, (byte) fill);
+        System.arraycopy(t, 0, body, h.length + bulk, t.length);
+        return body;
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void hugeMarkupNobodyKeepsIsRejectedBeforeTheParserBuildsIt() {
+        String pre = "<methodCall><methodName>" + RESTORE + "</methodName><params><param><value>";
+        String post = "</value></param></params></methodCall>";
+        int bulk = 16 * MIB;
+        List<byte[]> bodies = List.of(
+                around(pre + "<!--", bulk, 'x', "-->" + post),
+                around(pre + "<?pi ", bulk, 'x', "?>" + post),
+                around("<!DOCTYPE methodCall [<!--", bulk, 'x', "-->]>" + pre + post),
+                around(pre + "<a", bulk, 'x', "/>" + post),
+                around(pre + "<string a", bulk, 'x', "='1'></string>" + post),
+                around(pre + "<string>&", bulk, 'x', ";</string>" + post),
+                around(pre + "<string>&#", bulk, '0', "65;</string>" + post));
+        for (byte[] body : bodies) {
+            ReadResult[] read = new ReadResult[1];
+            long allocated = allocatedBy(() -> read[0] = BackupReader.read(body, WIREGUARD));
+            assertThat(read[0]).isInstanceOfSatisfying(ReadResult.Unreadable.class,
+                    u -> assertThat(u.faultCode()).isEqualTo(-32600));
+            // Parsed, each took 2 to 12 times the body (the parser's text or name buffer, grown by copying).
+            assertThat(allocated).as("bytes allocated for %s", read[0]).isLessThan(MIB);
+        }
     }
 }
