@@ -26,9 +26,10 @@ import org.codehaus.stax2.XMLStreamReader2;
  *       rest untrimmed, so only XML white space may surround the document, and a declaration still at its
  *       very start is honoured by libxml2, so it must say UTF-8 (or nothing) and version 1.0.</li>
  *   <li>Strict UTF-8 only; any byte order mark is rejected (a master never sends one).</li>
- *   <li>Any DOCTYPE is rejected; nothing external is ever resolved.</li>
+ *   <li>Any DOCTYPE is rejected, before the parser reads it; nothing external is ever resolved.</li>
  *   <li>Only the regular methodCall shape is accepted (see {@link CallWalker}); attributes are ignored,
- *       comments and processing instructions skipped, as IXR does.</li>
+ *       comments and processing instructions skipped, as IXR does (each at most 4 KiB, and names in tags at
+ *       most 1 KiB: {@link LexicalCheck} bounds what the parser would build of markup nobody keeps).</li>
  * </ul>
  * Unreadable reasons name element names, limits and byte offsets only; Woodstox's own messages, which
  * quote the body, are never passed on.
@@ -141,6 +142,11 @@ public final class BackupReader {
         f.setProperty(WstxInputProperties.P_MAX_ELEMENT_COUNT, Math.min(Long.MAX_VALUE / 8, limits.maxValues()) * 4 + 64);
         f.setProperty(WstxInputProperties.P_MAX_ATTRIBUTES_PER_ELEMENT, 64);
         f.setProperty(WstxInputProperties.P_MAX_ATTRIBUTE_SIZE, 64 * 1024);
+        // Not set, on purpose: Woodstox has no bound on a name's length, and its text bound (P_MAX_TEXT_LENGTH,
+        // which also counts a comment but not a processing instruction) counts all the text of one element, so
+        // below max-body it would refuse a legitimate restore whose bulk is one value. What Woodstox would build
+        // whole of markup carpgate never keeps (names, comments, PIs, references, a DOCTYPE) is bounded before it
+        // reads a byte, by LexicalCheck.
         return f;
     }
 }
