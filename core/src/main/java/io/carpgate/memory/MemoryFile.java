@@ -201,10 +201,14 @@ final class MemoryFile {
                       String basis, String learnedAt, String device) {
 
         static StoredItem of(CarpItem item) {
-            // The item's texts are at most CarpItem.MAX_TEXT already, so the file always reads back.
-            return new StoredItem(item.kind().key(), item.uuid(), item.name(), item.gated(),
+            // The item's texts but its uuid are at most CarpItem.MAX_TEXT already; no real uuid is that long.
+            return new StoredItem(item.kind().key(), cut(item.uuid()), item.name(), item.gated(),
                     item.vhid().orElse(null), item.iface().orElse(null), item.vip().orElse(null), item.basis(),
                     item.learnedAt().map(Instant::toString).orElse(null), item.device().orElse(null));
+        }
+
+        private static String cut(String text) {
+            return CarpItem.cut(text);
         }
 
         CarpItem toItem() throws Corrupt {
@@ -219,7 +223,11 @@ final class MemoryFile {
             } catch (RuntimeException e) {
                 throw new Corrupt("a time that is not one: " + learnedAt);
             }
-            return new CarpItem(itemKind, text("uuid", uuid), text("name", name), gated, Optional.ofNullable(vhid),
+            // An item in doubt (a time, no VHID) is gated whatever the file says: files of carpgate before 2026-12-07
+            // kept the role of the restore's side, and the backup may hold the other (an OpenVPN server or client).
+            boolean inDoubt = at.isPresent() && vhid == null;
+            return new CarpItem(itemKind, text("uuid", uuid), text("name", name),
+                    gated || (inDoubt && itemKind.startsGated()), Optional.ofNullable(vhid),
                     optional("iface", iface), optional("vip", vip), text("basis", basis), at, optional("device", device));
         }
 

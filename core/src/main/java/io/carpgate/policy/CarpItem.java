@@ -20,14 +20,14 @@ public record CarpItem(ItemKind kind, String uuid, String name, boolean gated, O
                        Optional<String> iface, Optional<String> vip, String basis, Optional<Instant> learnedAt,
                        Optional<String> device) {
     /**
-     * No real uuid, name, interface or reason is longer. The texts come from restores (a client's bytes): cut here,
-     * an item costs at most a few KiB wherever it is kept or shown (the book holds up to {@link ItemBook#MAX_ITEMS},
-     * and the status page and the watch's metric labels name them), and its file reads back as it was kept.
+     * No real name, interface or reason is longer. The texts come from restores (a client's bytes): cut here, an item
+     * costs little wherever it is kept or shown (the book holds up to {@link ItemBook#MAX_ITEMS}, and the status page
+     * and the watch's metric labels name them). The uuid is never cut: it is what the book and every start find the
+     * item by, and two uuids cut alike would be one item (bounded by the reader's value bound and the body budget).
      */
     public static final int MAX_TEXT = 1024;
 
     public CarpItem {
-        uuid = cut(uuid);
         name = cut(name);
         iface = iface.map(CarpItem::cut);
         vip = vip.map(CarpItem::cut);
