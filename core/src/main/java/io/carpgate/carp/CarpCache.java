@@ -196,10 +196,10 @@ public final class CarpCache implements CarpSource {
      */
     private void readAhead() {
         Read running = inFlight.get();
-        Read mine = newRead();
-        if (running != null && mine.sent().since(running.sent()).compareTo(ttl) < 0) {
+        if (running != null && ticks.now().since(running.sent()).compareTo(ttl) < 0) {
             return;
         }
+        Read mine = newRead();
         if (inFlight.compareAndSet(running, mine)) {
             start(mine);
         }
@@ -217,10 +217,10 @@ public final class CarpCache implements CarpSource {
     private CompletableFuture<CarpReading> shared() {
         while (true) {
             Read running = inFlight.get();
-            Read mine = newRead();
-            if (running != null && mine.sent().since(running.sent()).compareTo(ttl) < 0) {
+            if (running != null && ticks.now().since(running.sent()).compareTo(ttl) < 0) {
                 return running.answer();
             }
+            Read mine = newRead();
             if (!inFlight.compareAndSet(running, mine)) {
                 continue; // another caller started one a moment ago: share it
             }
