@@ -110,7 +110,9 @@ final class MemoryFile {
     /** The file's bytes for {@code book}: what {@link #write} puts on the disk, and nothing else. */
     static byte[] encode(String pair, String backup, ItemBook book) throws IOException {
         List<StoredItem> items = new ArrayList<>();
-        book.all().forEach(i -> items.add(StoredItem.of(i)));
+        // An item whose uuid is longer than any real one is not kept on the disk: cut, it could be read back as another
+        // item's; left out, a restart does not know it, and its starts go by on-unknown-carp.
+        book.all().stream().filter(i -> i.uuid().length() <= MAX_TEXT).forEach(i -> items.add(StoredItem.of(i)));
         return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(new Stored(FORMAT, pair, backup, items));
     }
 
@@ -201,14 +203,10 @@ final class MemoryFile {
                       String basis, String learnedAt, String device) {
 
         static StoredItem of(CarpItem item) {
-            // The item's texts but its uuid are at most CarpItem.MAX_TEXT already; no real uuid is that long.
-            return new StoredItem(item.kind().key(), cut(item.uuid()), item.name(), item.gated(),
+            // The item's texts are at most CarpItem.MAX_TEXT (its uuid too: encode leaves out one that is not).
+            return new StoredItem(item.kind().key(), item.uuid(), item.name(), item.gated(),
                     item.vhid().orElse(null), item.iface().orElse(null), item.vip().orElse(null), item.basis(),
                     item.learnedAt().map(Instant::toString).orElse(null), item.device().orElse(null));
-        }
-
-        private static String cut(String text) {
-            return CarpItem.cut(text);
         }
 
         CarpItem toItem() throws Corrupt {

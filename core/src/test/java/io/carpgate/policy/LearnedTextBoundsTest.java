@@ -42,14 +42,27 @@ class LearnedTextBoundsTest {
         assertThat(kept.uuid()).as("what finds the item is never cut").isEqualTo(uuid);
         assertThat(kept.name()).hasSize(CarpItem.MAX_TEXT).startsWith("wg0-nn").endsWith("…");
         assertThat(kept.vhid()).as("what it follows is still learned").contains(7);
+        // Not on the disk: a uuid cut to fit the file could be read back as another item's.
         PairMemories.Remembered onDisk = PairMemories.look(dir, "default", "https://192.0.2.2");
         assertThat(onDisk).isInstanceOf(PairMemories.Remembered.Items.class);
-        assertThat(((PairMemories.Remembered.Items) onDisk).book().all()).singleElement()
-                .extracting(CarpItem::name).isEqualTo(kept.name());
+        assertThat(((PairMemories.Remembered.Items) onDisk).book().all()).isEmpty();
 
         // A start naming the whole uuid finds the item: suppressed on its VHID (BACKUP), not as an item unknown.
         Verdict start = gatekeeper.decide(c.service("opnsense.restart_service", "wireguard", uuid)).verdict();
         assertThat(start).isInstanceOf(Verdict.Suppress.class);
         assertThat(start.calls().get(0).reason()).doesNotContain("has not been seen in a restore");
+
+        // Two such items whose uuids begin alike, and a short one beside them: after a restart, only the short one is
+        // known, and neither long one is taken for the other.
+        PairMemory again = new PairMemories(Optional.of(dir), clock).of("other", "https://192.0.2.3");
+        Gatekeeper other = new Gatekeeper("other", VhidMap.none(), new FixedCarp(GateTest.view("BACKUP", "BACKUP")),
+                OnUnknownCarp.SUPPRESS, again, Duration.ofSeconds(5), vips -> { });
+        other.decide(c.restore(List.of(c.wgInstance(uuid + "-a", "a", GateTest.MASTER_VIP7),
+                        c.wgInstance(uuid + "-b", "b", GateTest.MASTER_VIP7), c.wgInstance(GateTest.WG0, "c",
+                        GateTest.MASTER_VIP7)), List.of(c.vip(GateTest.MASTER_VIP7, "opt2", "7"))))
+                .pending().settle(new BackupOutcome.Stored());
+        assertThat(again.book().all()).hasSize(3);
+        PairMemory restarted = new PairMemories(Optional.of(dir), clock).of("other", "https://192.0.2.3");
+        assertThat(restarted.book().all()).extracting(CarpItem::uuid).containsExactly(GateTest.WG0);
     }
 }
