@@ -25,6 +25,24 @@ import org.awaitility.core.ConditionTimeoutException;
  * tests that drive it wait for and send. Every wait has a deadline and fails with the console.
  */
 final class CarpgateProcess {
+    /** A simulated backup that takes bodies up to 80 MiB (the bound tests send 48-60 MiB); XML-RPC root:pw, API key:secret. */
+    static io.carpgate.sim.SimulatedBackup backupForLargeBodies() throws Exception {
+        return io.carpgate.sim.SimulatedBackup.start(io.carpgate.sim.SimulatedBackup.Options.defaults()
+                .withXmlRpcCredentials("root", "pw").withApiCredentials("key", "secret").withMaxBody(80 << 20));
+    }
+
+    /**
+     * A carpgate.yml in {@code dir} (and its api.txt) for one pair on {@code backup}: listening on a free loopback port,
+     * the certificate c.crt/c.key, logs and state in the folder; {@code more} is appended (e.g. the admin listener off).
+     */
+    static Path configFor(Path dir, io.carpgate.sim.SimulatedBackup backup, String more) throws IOException {
+        Files.writeString(dir.resolve("api.txt"), "key:secret\n");
+        return Files.writeString(dir.resolve("carpgate.yml"), "listen: {host: 127.0.0.1, port: 0}\n"
+                + "tls: {cert: c.crt, key: c.key}\nlogs: {dir: logs}\nstate-dir: state\n" + more
+                + "backup: {url: '" + backup.baseUrl() + "', pin-sha256: '" + backup.fingerprint()
+                + "', api-credentials: api.txt}\n");
+    }
+
     static final Pattern PORT = Pattern.compile("carpgate listening on https://127\\.0\\.0\\.1:(\\d+)/");
     static final String FIRMWARE = "<?xml version=\"1.0\"?><methodCall><methodName>opnsense.firmware_version"
             + "</methodName><params></params></methodCall>";

@@ -72,13 +72,8 @@ class HeapBoundsProcessTest {
 
     @Test
     void maximalRestoresOfAnyShapeAreAnsweredWithinTheDefaultHeap() throws Exception {
-        try (SimulatedBackup backup = SimulatedBackup.start(SimulatedBackup.Options.defaults()
-                .withXmlRpcCredentials("root", "pw").withApiCredentials("key", "secret").withMaxBody(80 * MIB))) {
-            Files.writeString(dir.resolve("api.txt"), "key:secret\n");
-            Path config = Files.writeString(dir.resolve("carpgate.yml"), "listen: {host: 127.0.0.1, port: 0}\n"
-                    + "tls: {cert: c.crt, key: c.key}\nlogs: {dir: logs}\nstate-dir: state\nadmin: {enabled: false}\n"
-                    + "backup: {url: '" + backup.baseUrl() + "', pin-sha256: '" + backup.fingerprint()
-                    + "', api-credentials: api.txt}\n");
+        try (SimulatedBackup backup = CarpgateProcess.backupForLargeBodies()) {
+            Path config = CarpgateProcess.configFor(dir, backup, "admin: {enabled: false}\n");
             Path console = dir.resolve("console.txt");
             Process process = CarpgateProcess.run(List.of(), List.of("-Xmx256m", "-XX:+ExitOnOutOfMemoryError",
                     "-Xlog:gc:file=" + dir.resolve("gc.log")), config, console);

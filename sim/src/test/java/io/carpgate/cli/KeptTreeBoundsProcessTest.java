@@ -11,7 +11,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,7 +34,6 @@ import org.junit.jupiter.api.io.TempDir;
 @EndToEnd
 @Timeout(300)
 class KeptTreeBoundsProcessTest {
-    private static final int MIB = 1 << 20;
 
     @TempDir
     Path dir;
@@ -67,13 +65,8 @@ class KeptTreeBoundsProcessTest {
 
     @Test
     void callsWhoseKeptTreeOutweighsTheHeapAreAnsweredAndTheProcessStaysUp() throws Exception {
-        try (SimulatedBackup backup = SimulatedBackup.start(SimulatedBackup.Options.defaults()
-                .withXmlRpcCredentials("root", "pw").withApiCredentials("key", "secret").withMaxBody(80 * MIB))) {
-            Files.writeString(dir.resolve("api.txt"), "key:secret\n");
-            Path config = Files.writeString(dir.resolve("carpgate.yml"), "listen: {host: 127.0.0.1, port: 0}\n"
-                    + "tls: {cert: c.crt, key: c.key}\nlogs: {dir: logs}\nstate-dir: state\n"
-                    + "backup: {url: '" + backup.baseUrl() + "', pin-sha256: '" + backup.fingerprint()
-                    + "', api-credentials: api.txt}\n");
+        try (SimulatedBackup backup = CarpgateProcess.backupForLargeBodies()) {
+            Path config = CarpgateProcess.configFor(dir, backup, "");
             Path console = dir.resolve("console.txt");
             Process process = CarpgateProcess.run(List.of(), List.of("-Xmx256m", "-XX:+ExitOnOutOfMemoryError"),
                     config, console);

@@ -10,7 +10,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -78,13 +77,8 @@ class MarkupBoundsProcessTest {
         "entity-reference | entity or character reference longer than 1024 bytes",
     })
     void hugeMarkupNobodyKeepsIsRefusedAndTheProcessStaysUp(String shape, String reason) throws Exception {
-        try (SimulatedBackup backup = SimulatedBackup.start(SimulatedBackup.Options.defaults()
-                .withXmlRpcCredentials("root", "pw").withApiCredentials("key", "secret").withMaxBody(80 * MIB))) {
-            Files.writeString(dir.resolve("api.txt"), "key:secret\n");
-            Path config = Files.writeString(dir.resolve("carpgate.yml"), "listen: {host: 127.0.0.1, port: 0}\n"
-                    + "tls: {cert: c.crt, key: c.key}\nlogs: {dir: logs}\nstate-dir: state\nadmin: {enabled: false}\n"
-                    + "backup: {url: '" + backup.baseUrl() + "', pin-sha256: '" + backup.fingerprint()
-                    + "', api-credentials: api.txt}\n");
+        try (SimulatedBackup backup = CarpgateProcess.backupForLargeBodies()) {
+            Path config = CarpgateProcess.configFor(dir, backup, "admin: {enabled: false}\n");
             Path console = dir.resolve("console.txt");
             Process process = CarpgateProcess.run(List.of(), List.of("-Xmx256m", "-XX:+ExitOnOutOfMemoryError"),
                     config, console);
