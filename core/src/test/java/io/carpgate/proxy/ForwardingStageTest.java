@@ -26,7 +26,6 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.component.LifeCycle;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
@@ -56,11 +55,7 @@ class ForwardingStageTest {
     }
 
     private URI backup() throws Exception {
-        backup = new Server();
-        ServerConnector connector = new ServerConnector(backup);
-        connector.setHost("127.0.0.1");
-        backup.addConnector(connector);
-        backup.setHandler(new Handler.Abstract() {
+        backup = StandInBackup.start(new Handler.Abstract() {
             @Override
             public boolean handle(Request request, Response response, Callback callback) throws Exception {
                 String body = new String(Request.asInputStream(request).readAllBytes(), StandardCharsets.UTF_8);
@@ -71,8 +66,7 @@ class ForwardingStageTest {
                 return true;
             }
         });
-        backup.start();
-        return URI.create("http://127.0.0.1:" + connector.getLocalPort() + "/xmlrpc.php");
+        return StandInBackup.xmlrpc(backup);
     }
 
     private static StageHarness forwardingTo(URI xmlrpc, Function<MethodCall, Gatekeeper.Decided> decider)

@@ -28,7 +28,6 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.component.LifeCycle;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
@@ -124,11 +123,7 @@ class ObserveModeUnjudgedRestoreTest {
 
     /** The backup: a plain HTTP stand-in on loopback that stores whatever it gets (it answers every call with true). */
     private URI backup() throws Exception {
-        backup = new Server();
-        ServerConnector connector = new ServerConnector(backup);
-        connector.setHost("127.0.0.1");
-        backup.addConnector(connector);
-        backup.setHandler(new Handler.Abstract() {
+        backup = StandInBackup.start(new Handler.Abstract() {
             @Override
             public boolean handle(Request request, Response response, Callback callback) throws Exception {
                 Request.asInputStream(request).readAllBytes();
@@ -138,8 +133,7 @@ class ObserveModeUnjudgedRestoreTest {
                 return true;
             }
         });
-        backup.start();
-        return URI.create("http://127.0.0.1:" + connector.getLocalPort() + "/xmlrpc.php");
+        return StandInBackup.xmlrpc(backup);
     }
 
     /** carpgate's decision and forwarding stages in observe mode, the master's side in memory. */

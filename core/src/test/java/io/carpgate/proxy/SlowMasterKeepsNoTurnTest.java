@@ -69,11 +69,7 @@ class SlowMasterKeepsNoTurnTest {
     }
 
     private URI backup() throws Exception {
-        backup = new Server();
-        ServerConnector connector = new ServerConnector(backup);
-        connector.setHost("127.0.0.1");
-        backup.addConnector(connector);
-        backup.setHandler(new Handler.Abstract() {
+        backup = StandInBackup.start(new Handler.Abstract() {
             @Override
             public boolean handle(Request request, Response response, Callback callback) throws Exception {
                 Request.asInputStream(request).readAllBytes();
@@ -87,8 +83,7 @@ class SlowMasterKeepsNoTurnTest {
                 return true;
             }
         });
-        backup.start();
-        return URI.create("http://127.0.0.1:" + connector.getLocalPort() + "/xmlrpc.php");
+        return StandInBackup.xmlrpc(backup);
     }
 
     private int carpgate(URI xmlrpc, Function<MethodCall, Gatekeeper.Decided> decider) throws Exception {
