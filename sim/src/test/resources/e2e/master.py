@@ -84,6 +84,17 @@ def moved_to_unsynced_vip(sections):
 UNSYNCED_VIP = "0badc0de-0000-4000-8000-00000000beef"
 
 
+def vip_left_out(sections):
+    """VIP sync on, but the master's VIP for VHID 7 marked "No XMLRPC sync": the restore carries only the LAN VIP
+    (VHID 2), and the fixture's instance depends on the master's VIP for VHID 7, which is not in it."""
+    sections = moved_to_unsynced_vip(sections)
+    sections["virtualip"]["vip"] = [{
+        "@attributes": {"uuid": "a1b2c3d4-0000-4000-8000-0000000000a2"},
+        "interface": "lan", "mode": "carp", "subnet": "192.168.1.1", "subnet_bits": "24",
+        "password": "example-carp-secret", "vhid": "2", "advbase": "1", "advskew": "100", "descr": "LAN CARP"}]
+    return sections
+
+
 def sync_and_reconfigure_all(server, sections):
     result = {"calls": []}
 
@@ -128,6 +139,8 @@ def main():
         out = {"answer": call(server, "opnsense.restore_config_section", without_vips(sections))}
     elif scenario == "restore-moved":
         out = {"answer": call(server, "opnsense.restore_config_section", moved_to_unsynced_vip(sections))}
+    elif scenario == "restore-vip-left-out":
+        out = {"answer": call(server, "opnsense.restore_config_section", vip_left_out(sections))}
     elif scenario == "restart-wg0":
         out = {"answer": call(server, "opnsense.restart_service",
                               {"service": "wireguard", "id": "3d2c1b0a-9f8e-4d7c-a6b5-4c3d2e1f0a9b"})}

@@ -24,7 +24,7 @@ import java.util.Set;
  */
 final class BackupApiJson {
     /** The only fields read; anything else (the password above all) is skipped. */
-    private static final Set<String> READ = Set.of("uuid", "interface", "mode", "subnet", "vhid", "descr", "status");
+    private static final Set<String> READ = Set.of("uuid", "interface", "mode", "subnet", "vhid", "descr", "status", "nosync");
     private final JsonFactory json = new JsonFactory();
 
     /** vip_settings/search_item rows. */
@@ -37,9 +37,14 @@ final class BackupApiJson {
                 continue;
             }
             out.add(new BackupVip(uuid, field(row, "interface"), vhid.get(), address(field(row, "subnet")),
-                    field(row, "descr")));
+                    field(row, "descr"), marked(field(row, "nosync"))));
         }
         return out;
+    }
+
+    /** A BooleanField as the restore's PHP reads it ({@code !empty()}): "0" and "" are not set. */
+    private static boolean marked(String flag) {
+        return !flag.isEmpty() && !flag.equals("0");
     }
 
     /** get_vip_status rows. */

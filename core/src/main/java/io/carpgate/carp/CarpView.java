@@ -66,6 +66,26 @@ public sealed interface CarpView {
             return new Resolved.Yes<>(candidates.get(0).uuid());
         }
 
+        /**
+         * The uuid of the backup's own CARP VIP with this VHID that a restore carrying other VIPs leaves in place: one
+         * marked "No XMLRPC sync" on the backup. Any other is dropped by that restore, so an item pointed at it would
+         * follow a VIP the backup no longer has (and come up whatever CARP says).
+         */
+        public Resolved<String> backupVipKeptUuid(int vhid, Optional<String> iface) {
+            Resolved<String> any = backupVipUuid(vhid, iface);
+            if (any instanceof Resolved.No<String>) {
+                return any;
+            }
+            return vips.stream()
+                    .filter(v -> v.vhid() == vhid && v.nosync())
+                    .filter(v -> iface.map(i -> vipOnInterface(v, i)).orElse(true))
+                    .findFirst().<Resolved<String>>map(v -> new Resolved.Yes<>(v.uuid()))
+                    .orElseGet(() -> new Resolved.No<>("this restore replaces the backup's VIPs and carries none for VHID "
+                            + vhid + on(iface) + ", and the backup's own VIP for it (" + ((Resolved.Yes<String>) any).value()
+                            + ") is not marked No XMLRPC sync there, so the backup drops it (mark that VIP No XMLRPC sync "
+                            + "on the backup, or let the master sync its VIP)"));
+        }
+
         private boolean vipOnInterface(BackupVip vip, String iface) {
             if (vip.iface().equalsIgnoreCase(iface)) {
                 return true;

@@ -1,5 +1,6 @@
 package io.carpgate.policy;
 
+import io.carpgate.carp.BackupVip;
 import io.carpgate.carp.CarpView;
 import io.carpgate.carp.CarpView.Resolved;
 import io.carpgate.xmlrpc.BodyPatcher;
@@ -44,7 +45,7 @@ final class ItemRewrite {
                     notes.add("a " + kind.label() + " entry (" + kind.path() + ") is not a struct; left as sent");
                     continue;
                 }
-                ItemResult found = item(kind, item, payloadVips, in);
+                ItemResult found = item(kind, item, payloadVips, PayloadVip.replaced(sections), in);
                 // The interface the backup gives the item does not depend on how its VHID was found.
                 ItemResult result = new ItemResult(found.item().withDevice(kind.device(item)), found.change(),
                         found.note());
@@ -94,7 +95,8 @@ final class ItemRewrite {
 
     private record Follow(int vhid, Optional<String> iface, String source) {}
 
-    private static ItemResult item(ItemKind kind, Struct item, List<PayloadVip> payloadVips, GateInputs in) {
+    private static ItemResult item(ItemKind kind, Struct item, List<PayloadVip> payloadVips, boolean vipsReplaced,
+                                   GateInputs in) {
         String uuid = PayloadVip.uuidOf(item);
         String name = PayloadVip.text(item, kind.nameField());
         String label = kind.label() + " " + (name.isEmpty() ? uuid : name);
@@ -129,7 +131,7 @@ final class ItemRewrite {
         String basis = "VHID " + f.vhid() + " from " + f.source();
         CarpItem known = new CarpItem(kind, uuid, name, gated, Optional.of(f.vhid()), f.iface(), Optional.empty(),
                 basis, Optional.empty());
-        Resolved<String> target = targetVip(f, mapped, payloadVips, in.carp());
+        Resolved<String> target = targetVip(f, mapped, payloadVips, vipsReplaced, in.carp());
         if (target instanceof Resolved.No<String> no) {
             // Like every other WARNING of a restore: what the backup will do with the item left as sent.
             String effect = masterVip.isEmpty() ? "" : " (if the backup has no VIP " + masterVip + ", "
@@ -153,10 +155,11 @@ final class ItemRewrite {
                     Optional.empty(), "WARNING " + label
                     + ": carp_depend_on is missing or not a string and cannot be set in place; left as sent");
         }
-        // An admin's backup-vip the backup does not have (a typo, a VIP since removed) would dangle: say so.
-        String dangling = unknownToTheBackup(backupVip, mapped, payloadVips, in.carp())
-                ? "WARNING the VHID map's backup-vip " + backupVip + " is neither a VIP of the backup (per its API) "
-                        + "nor in this restore, so the dependency will not resolve there; " : "";
+        // An admin's backup-vip the backup does not have (a typo, a VIP since removed), or one this restore drops,
+        // would dangle: say so.
+        String dangling = mapTargetDangles(backupVip, mapped, payloadVips, vipsReplaced, in.carp())
+                .map(why -> "WARNING the VHID map's backup-vip " + backupVip + " " + why
+                        + ", so the dependency will not resolve there; ").orElse("");
         if (str.text().equals(backupVip)) {
             return new ItemResult(known, Optional.empty(), dangling + label + " already follows VIP "
                     + backupVip + " (VHID " + f.vhid() + ")");
@@ -184,13 +187,25 @@ final class ItemRewrite {
                 + "that VIP", Optional.empty());
     }
 
-    /** The map's backup-vip is the target, the backup's VIPs are known, and neither they nor the restore have it. */
-    private static boolean unknownToTheBackup(String target, Optional<VhidMapEntry> mapped, List<PayloadVip> payloadVips,
-                                              CarpView carp) {
+    /**
+     * Why the map's backup-vip, when it is the target and the backup's VIPs are known, will not be a VIP of the backup
+     * once this restore is stored: neither they nor the restore have it, or the restore drops it (it replaces the
+     * backup's VIPs, does not carry this one, and the backup has not marked it No XMLRPC sync).
+     */
+    private static Optional<String> mapTargetDangles(String target, Optional<VhidMapEntry> mapped,
+                                                     List<PayloadVip> payloadVips, boolean vipsReplaced, CarpView carp) {
         boolean fromMap = mapped.flatMap(VhidMapEntry::backupVip).filter(target::equals).isPresent();
-        return fromMap && carp instanceof CarpView.Known known
-                && known.vips().stream().noneMatch(v -> v.uuid().equals(target))
-                && payloadVips.stream().noneMatch(v -> v.uuid().equals(target));
+        if (!fromMap || !(carp instanceof CarpView.Known known) || payloadVips.stream().anyMatch(v -> v.uuid().equals(target))) {
+            return Optional.empty();
+        }
+        Optional<BackupVip> own = known.vips().stream().filter(v -> v.uuid().equals(target)).findFirst();
+        if (own.isEmpty()) {
+            return Optional.of("is neither a VIP of the backup (per its API) nor in this restore");
+        }
+        return vipsReplaced && !own.get().nosync()
+                ? Optional.of("is a VIP of the backup that this restore drops (it replaces the backup's VIPs, does not "
+                        + "carry this one, and it is not marked No XMLRPC sync on the backup)")
+                : Optional.empty();
     }
 
     private static String fromMap(VhidMapEntry mapped) {
@@ -198,7 +213,7 @@ final class ItemRewrite {
     }
 
     private static Resolved<String> targetVip(Follow follow, Optional<VhidMapEntry> mapped, List<PayloadVip> payloadVips,
-                                              CarpView carp) {
+                                              boolean vipsReplaced, CarpView carp) {
         if (mapped.isPresent() && mapped.get().backupVip().isPresent()) {
             return new Resolved.Yes<>(mapped.get().backupVip().get());
         }
@@ -211,7 +226,8 @@ final class ItemRewrite {
                     .orElseGet(() -> new Resolved.No<>("the VIP for VHID " + follow.vhid() + " in this restore has no uuid"));
         }
         if (carp instanceof CarpView.Known known) {
-            return known.backupVipUuid(follow.vhid(), follow.iface());
+            return vipsReplaced ? known.backupVipKeptUuid(follow.vhid(), follow.iface())
+                    : known.backupVipUuid(follow.vhid(), follow.iface());
         }
         return new Resolved.No<>("backup API unavailable (" + ((CarpView.Unavailable) carp).reason()
                 + ") and no backup-vip in the VHID map");

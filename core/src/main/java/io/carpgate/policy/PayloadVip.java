@@ -19,6 +19,15 @@ record PayloadVip(String uuid, String iface, int vhid) {
                 .toList();
     }
 
+    /**
+     * Whether the restore replaces the backup's synced VHID VIPs with its own: it carries {@code virtualip.vip}
+     * (the backup's {@code isset()}), whatever that holds. The backup then drops each VHID VIP of its own that the
+     * restore does not carry and that is not marked "No XMLRPC sync".
+     */
+    static boolean replaced(Struct sections) {
+        return sections.struct("virtualip").flatMap(v -> v.get("vip")).isPresent();
+    }
+
     static String uuidOf(Struct element) {
         return element.struct("@attributes").flatMap(a -> a.str("uuid")).map(Str::text).orElse("");
     }
