@@ -84,6 +84,20 @@ def moved_to_unsynced_vip(sections):
 UNSYNCED_VIP = "0badc0de-0000-4000-8000-00000000beef"
 
 
+def moved_to_lan(sections):
+    """The fixture's instance now follows the LAN VIP (VHID 2), which the restore carries beside VHID 7's."""
+    sections = copy.deepcopy(sections)
+    sections["OPNsense"]["wireguard"]["server"]["servers"]["server"]["carp_depend_on"] = LAN_VIP
+    sections["virtualip"]["vip"].append({
+        "@attributes": {"uuid": LAN_VIP},
+        "interface": "lan", "mode": "carp", "subnet": "192.168.1.1", "subnet_bits": "24",
+        "password": "example-carp-secret", "vhid": "2", "advbase": "1", "advskew": "100", "descr": "LAN CARP"})
+    return sections
+
+
+LAN_VIP = "a1b2c3d4-0000-4000-8000-0000000000a2"
+
+
 def vip_left_out(sections):
     """VIP sync on, but the master's VIP for VHID 7 marked "No XMLRPC sync": the restore carries only the LAN VIP
     (VHID 2), and the fixture's instance depends on the master's VIP for VHID 7, which is not in it."""
@@ -139,6 +153,8 @@ def main():
         out = {"answer": call(server, "opnsense.restore_config_section", without_vips(sections))}
     elif scenario == "restore-moved":
         out = {"answer": call(server, "opnsense.restore_config_section", moved_to_unsynced_vip(sections))}
+    elif scenario == "restore-moved-to-lan":
+        out = {"answer": call(server, "opnsense.restore_config_section", moved_to_lan(sections))}
     elif scenario == "restore-vip-left-out":
         out = {"answer": call(server, "opnsense.restore_config_section", vip_left_out(sections))}
     elif scenario == "restart-wg0":

@@ -38,6 +38,7 @@ final class ItemRewrite {
         List<String> names = new ArrayList<>();
         List<String> vhids = new ArrayList<>();
         List<String> notes = new ArrayList<>();
+        List<String> refusals = new ArrayList<>();
         for (ItemKind kind : ItemKind.values()) {
             for (XmlRpcValue value : kind.items(sections)) {
                 kinds.add(kind);
@@ -48,7 +49,8 @@ final class ItemRewrite {
                 ItemResult found = item(kind, item, payloadVips, PayloadVip.replaced(sections), in);
                 // The interface the backup gives the item does not depend on how its VHID was found.
                 ItemResult result = new ItemResult(found.item().withDevice(kind.device(item)), found.change(),
-                        found.note());
+                        found.note(), found.refusal());
+                result.refusal().ifPresent(refusals::add);
                 names.add(result.item().shownName());
                 result.item().vhid().ifPresent(v -> vhids.add(String.valueOf(v)));
                 result.change().ifPresent(changes::add);
@@ -56,10 +58,17 @@ final class ItemRewrite {
                 notes.add(result.note());
             }
         }
+        List<String> left = leftFollowingADroppedVip(kinds, payloadVips, PayloadVip.replaced(sections), in);
         if (kinds.isEmpty()) {
             return CallDecision.Forward.unchanged(CallOutcome.plain(Methods.RESTORE, Action.FORWARDED,
-                    "no " + Arrays.stream(ItemKind.values()).map(ItemKind::label).collect(Collectors.joining(", "))
+                    String.join("; ", left) + (left.isEmpty() ? "" : "; ") + "no "
+                            + Arrays.stream(ItemKind.values()).map(ItemKind::label).collect(Collectors.joining(", "))
                             + " in this restore"));
+        }
+        notes.addAll(left);
+        if (!refusals.isEmpty()) {
+            return Gate.reject(Methods.RESTORE, Methods.APPLICATION_ERROR, String.join("; ", refusals)
+                    + "; nothing was sent to the backup (it keeps what it stored before; the master's next sync tries again)");
         }
         learned = onceEach(learned);
         Action action = changes.isEmpty() ? Action.FORWARDED : Action.REWRITTEN;
@@ -91,7 +100,22 @@ final class ItemRewrite {
         return List.copyOf(byKey.values());
     }
 
-    private record ItemResult(CarpItem item, Optional<BodyPatcher.Replacement> change, String note) {}
+    /**
+     * What the rewrite makes of one item. {@code refusal} says why the restore must not reach the backup: the item
+     * would be stored following a VIP uuid the backup will not have (or carpgate cannot tell that it will), and the
+     * backup's own CARP hooks (each CARP event, its next boot) bring such a WireGuard instance or OpenVPN client up,
+     * also as BACKUP, whether or not a start follows.
+     */
+    private record ItemResult(CarpItem item, Optional<BodyPatcher.Replacement> change, String note,
+                              Optional<String> refusal) {
+        ItemResult(CarpItem item, Optional<BodyPatcher.Replacement> change, String note) {
+            this(item, change, note, Optional.empty());
+        }
+
+        static ItemResult refused(CarpItem item, String why) {
+            return new ItemResult(item, Optional.empty(), why, Optional.of(why));
+        }
+    }
 
     private record Follow(int vhid, Optional<String> iface, String source) {}
 
@@ -121,17 +145,36 @@ final class ItemRewrite {
                 // Runs on both nodes, as the admin set it up; carpgate has nothing to decide.
                 return new ItemResult(unplaced, Optional.empty(), label + " has no CARP dependency; left as sent");
             }
-            String why = masterVip.isEmpty()
-                    ? "has no CARP dependency on the master and is not in the VHID map"
-                    : "depends on VIP " + masterVip + " which is neither in this sync nor in the VHID map (if the "
-                    + "backup has no such VIP, " + kind.unknownVipEffect() + ")";
-            return new ItemResult(unplaced, Optional.empty(), "WARNING " + label + " " + why + ": VHID unknown, left as sent");
+            if (masterVip.isEmpty()) {
+                return new ItemResult(unplaced, Optional.empty(), "WARNING " + label
+                        + " has no CARP dependency on the master and is not in the VHID map: VHID unknown, left as sent");
+            }
+            Optional<String> dangles = gated ? danglesAsSent(masterVip, payloadVips, vipsReplaced, in.carp())
+                    : Optional.empty();
+            if (dangles.isPresent()) {
+                return ItemResult.refused(unplaced, label + " depends on VIP " + masterVip + ", which is neither in "
+                        + "this sync nor in the VHID map, and " + dangles.get() + ": stored so, " + kind.unknownVipEffect()
+                        + " (name its VHID in the VHID map)");
+            }
+            String why = gated ? "which the backup has (per its API) but carpgate cannot place (name its VHID in the VHID map)"
+                    : "which is neither in this sync nor in the VHID map (if the backup has no such VIP, "
+                    + kind.unknownVipEffect() + ")";
+            return new ItemResult(unplaced, Optional.empty(), "WARNING " + label + " depends on VIP " + masterVip + " "
+                    + why + ": VHID unknown, left as sent");
         }
         Follow f = follow.get();
         String basis = "VHID " + f.vhid() + " from " + f.source();
         CarpItem known = new CarpItem(kind, uuid, name, gated, Optional.of(f.vhid()), f.iface(), Optional.empty(),
                 basis, Optional.empty());
         Resolved<String> target = targetVip(f, mapped, payloadVips, vipsReplaced, in.carp());
+        if (target instanceof Resolved.No<String> no && gated) {
+            Optional<String> dangles = danglesAsSent(masterVip, payloadVips, vipsReplaced, in.carp());
+            if (dangles.isPresent()) {
+                return ItemResult.refused(asSent(known, masterVip, payloadVips, no.reason()), label + " (VHID "
+                        + f.vhid() + " from " + f.source() + "): " + no.reason() + "; left as sent, "
+                        + dangles.get() + ", so " + kind.unknownVipEffect());
+            }
+        }
         if (target instanceof Resolved.No<String> no) {
             // Like every other WARNING of a restore: what the backup will do with the item left as sent.
             String effect = masterVip.isEmpty() ? "" : " (if the backup has no VIP " + masterVip + ", "
@@ -143,6 +186,16 @@ final class ItemRewrite {
         String backupVip = ((Resolved.Yes<String>) target).value();
         known = new CarpItem(kind, uuid, name, gated, Optional.of(f.vhid()), f.iface(), Optional.of(backupVip), basis,
                 Optional.empty());
+        if ((!BodyPatcher.canWrite(backupVip) || !(dependOn.orElse(null) instanceof Str)) && gated) {
+            Optional<String> dangles = danglesAsSent(masterVip, payloadVips, vipsReplaced, in.carp());
+            if (dangles.isPresent()) {
+                return ItemResult.refused(asSent(known, masterVip, payloadVips, "carp_depend_on cannot be set"),
+                        label + " (VHID " + f.vhid() + " from " + f.source() + "): carpgate cannot set its "
+                        + "carp_depend_on to VIP " + backupVip + " in place (" + (BodyPatcher.canWrite(backupVip)
+                        ? "it is missing or not a string" : "the uuid has a character that cannot be written")
+                        + "), and as sent " + dangles.get() + ", so " + kind.unknownVipEffect());
+            }
+        }
         if (!BodyPatcher.canWrite(backupVip)) {
             // E.g. a VIP uuid spelled with &#13;: no in-place text reads back as that string on the backup.
             return new ItemResult(asSent(known, masterVip, payloadVips, "the VIP uuid cannot be written"),
@@ -157,8 +210,13 @@ final class ItemRewrite {
         }
         // An admin's backup-vip the backup does not have (a typo, a VIP since removed), or one this restore drops,
         // would dangle: say so.
-        String dangling = mapTargetDangles(backupVip, mapped, payloadVips, vipsReplaced, in.carp())
-                .map(why -> "WARNING the VHID map's backup-vip " + backupVip + " " + why
+        Optional<String> mapDangles = mapTargetDangles(backupVip, mapped, payloadVips, vipsReplaced, in.carp());
+        if (mapDangles.isPresent() && gated) {
+            return ItemResult.refused(known, label + ": the VHID map's backup-vip " + backupVip + " "
+                    + mapDangles.get() + ", so the dependency would not resolve there and " + kind.unknownVipEffect()
+                    + " (fix backup-vip in the VHID map, or leave it out)");
+        }
+        String dangling = mapDangles.map(why -> "WARNING the VHID map's backup-vip " + backupVip + " " + why
                         + ", so the dependency will not resolve there; ").orElse("");
         if (str.text().equals(backupVip)) {
             return new ItemResult(known, Optional.empty(), dangling + label + " already follows VIP "
@@ -185,6 +243,58 @@ final class ItemRewrite {
         return new CarpItem(item.kind(), item.uuid(), item.name(), item.gated(), Optional.empty(), Optional.empty(),
                 Optional.empty(), "its carp_depend_on was left as sent (" + why + "), and the backup may not have "
                 + "that VIP", Optional.empty());
+    }
+
+    /**
+     * Items the restore does not carry (their kind's section is not in it, so the backup keeps them as they are) that
+     * carpgate last pointed at a VIP of the backup which this restore drops: on the backup they now follow no VIP, and
+     * its own CARP hooks bring them up, also as BACKUP. Said as a WARNING, not refused: the book may hold an item the
+     * backup has since lost, and a restore of VIPs alone is the admin's choice of what to sync.
+     */
+    private static List<String> leftFollowingADroppedVip(Set<ItemKind> carried, List<PayloadVip> payloadVips,
+                                                         boolean vipsReplaced, GateInputs in) {
+        if (!vipsReplaced || !(in.carp() instanceof CarpView.Known known)) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        for (CarpItem item : in.book().all()) {
+            if (carried.contains(item.kind()) || !item.gated() || item.vip().isEmpty()
+                    || payloadVips.stream().anyMatch(v -> v.uuid().equals(item.vip().get()))) {
+                continue;
+            }
+            known.vips().stream().filter(v -> v.uuid().equals(item.vip().get()) && !v.nosync()).findFirst()
+                    .ifPresent(v -> out.add("WARNING " + item.kind().label() + " " + item.shownName() + " follows the "
+                            + "backup's VIP " + v.uuid() + " (VHID " + v.vhid() + "), which this restore drops, and is "
+                            + "not in it: if the backup still has it, " + item.kind().unknownVipEffect()
+                            + " (sync " + item.kind().label() + "s with the VIPs)"));
+        }
+        return out;
+    }
+
+    /**
+     * Why an item stored with {@code carp_depend_on} as the master sent it would not follow a VIP of the backup
+     * (empty when it would): none named; a uuid neither in this restore nor among the backup's VIPs that stay; or
+     * the backup's VIPs unknown (its API unavailable), so carpgate cannot tell.
+     */
+    private static Optional<String> danglesAsSent(String masterVip, List<PayloadVip> payloadVips, boolean vipsReplaced,
+                                                  CarpView carp) {
+        if (masterVip.isEmpty()) {
+            return Optional.of("it names no VIP");
+        }
+        if (payloadVips.stream().anyMatch(v -> v.uuid().equals(masterVip))) {
+            return Optional.empty();
+        }
+        if (!(carp instanceof CarpView.Known known)) {
+            return Optional.of("whether the backup has VIP " + masterVip + " is not known ("
+                    + ((CarpView.Unavailable) carp).reason() + ")");
+        }
+        Optional<BackupVip> own = known.vips().stream().filter(v -> v.uuid().equals(masterVip)).findFirst();
+        if (own.isEmpty()) {
+            return Optional.of("the backup has no VIP " + masterVip + " (per its API)");
+        }
+        return vipsReplaced && !own.get().nosync()
+                ? Optional.of("this restore drops the backup's VIP " + masterVip + " (not marked No XMLRPC sync there)")
+                : Optional.empty();
     }
 
     /**

@@ -13,6 +13,8 @@ final class Methods {
     /** XML-RPC fault codes carpgate answers with (the spec's server-error range). */
     static final int INVALID_PARAMS = -32602;
     static final int INVALID_REQUEST = -32600;
+    /** A well-formed call carpgate will not send: stored, it would leave an item able to come up on a BACKUP. */
+    static final int APPLICATION_ERROR = -32500;
 
     private Methods() {}
 }

@@ -146,17 +146,26 @@ class ItemKindsGateTest {
         }
 
         @Test
-        void withoutVipSyncOrMapEachKindIsLeftAsSentWithAWarningSayingWhatTheBackupWillDo() {
+        void withoutVipSyncOrMapARestoreThatWouldBringItemsUpOnTheBackupIsNotSent() {
             Verdict verdict = Gate.decide(read(withoutVips("restore.three-kinds.request.xml")),
                     GateTest.inputs(ItemBook.empty(), GateTest.view("BACKUP", "BACKUP")));
 
-            assertThat(verdict).isInstanceOf(Verdict.Forward.class);
-            String reason = verdict.calls().get(0).reason();
-            assertThat(reason).contains("WARNING WireGuard instance wg0-branches depends on VIP " + MASTER_VIP7,
-                    "brings it up, also as BACKUP",
-                    "WARNING OpenVPN instance branch-client depends on VIP " + MASTER_VIP7, "starts it, also as BACKUP",
-                    "WARNING DHCP relay lan depends on VIP " + MASTER_VIP2, "never starts the relay");
-            assertThat(verdict.learned()).extracting(CarpItem::vhid).containsOnly(Optional.empty());
+            GateTest.assertRejected(verdict, "WireGuard instance wg0-branches depends on VIP " + MASTER_VIP7,
+                    "the backup has no VIP " + MASTER_VIP7, "brings it up, also as BACKUP",
+                    "OpenVPN instance branch-client depends on VIP " + MASTER_VIP7, "starts it, also as BACKUP",
+                    "name its VHID in the VHID map");
+        }
+
+        @Test
+        void withoutVipSyncOrMapARelayIsLeftAsSentWithAWarningSayingWhatTheBackupWillDo() {
+            // A relay with an unknown VIP never runs on the backup (it fails over never, but comes up on no BACKUP).
+            Verdict verdict = Gate.decide(read(withoutVips("restore.three-kinds.request.xml")), mapped(
+                    GateTest.view("BACKUP", "BACKUP"), entry(ItemKind.WIREGUARD, "wg0-branches", 7),
+                    entry(ItemKind.OPENVPN, "branch-client", 7)));
+
+            assertThat(verdict).isInstanceOf(Verdict.Rewrite.class);
+            assertThat(verdict.calls().get(0).reason()).contains("WARNING DHCP relay lan depends on VIP " + MASTER_VIP2,
+                    "never starts the relay");
         }
 
         @Test
@@ -187,7 +196,7 @@ class ItemKindsGateTest {
             // config.inc's listtags() names `servers`: a real master sends it as an array even for one.
             byte[] body = withoutVips("restore.three-kinds.request.xml");
             Verdict verdict = Gate.decide(read(body), mapped(GateTest.view("BACKUP", "BACKUP"),
-                    entry(ItemKind.WIREGUARD, WG0, 7)));
+                    entry(ItemKind.WIREGUARD, WG0, 7), entry(ItemKind.OPENVPN, "branch-client", 7)));
             assertThat(dependencies(patched(body, (Verdict.Rewrite) verdict))).containsEntry(WG0, GateTest.BACKUP_VIP7);
         }
 

@@ -56,7 +56,7 @@ class LongUuidsTest {
         MethodCall restore = c.call("opnsense.restore_config_section", c.struct(
                 "OPNsense", c.struct("OpenVPN", c.struct("Instances", c.struct("Instance", c.array(
                         openvpn(PREFIX + "-server", "server", ""),
-                        openvpn(PREFIX + "-client", "client", "0b0b0b0b-1111-4222-8333-444455556666")))))));
+                        openvpn(PREFIX + "-client", "client", GateTest.BACKUP_VIP7)))))));
         gatekeeper.decide(restore).pending().settle(new BackupOutcome.Stored());
 
         Gatekeeper.Decided start = gatekeeper.decide(c.service("opnsense.restart_service", "openvpn", ""));

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
  * VIP sync on, the master's VIP for wg0's VHID 7 marked "No XMLRPC sync" there: the restore carries the LAN VIP only.
  * The backup then drops its own VIP for VHID 7 unless that one is marked "No XMLRPC sync" on the backup too
  * (restore_config_section_xmlrpc, as the simulated backup does it). carpgate may point wg0 at the backup's VIP only
- * when it stays; else it says so, and wg0's starts are suppressed. Python's xmlrpc.client is the master.
+ * when it stays; else the restore is not sent (stored, wg0 would follow no VIP of the backup). Python's
+ * xmlrpc.client is the master.
  */
 @EndToEnd
 class RestoreWithoutTheItemsVipEndToEndTest {
@@ -34,19 +35,24 @@ class RestoreWithoutTheItemsVipEndToEndTest {
                 .withVips(List.of(nosync ? vip7.markedNosync() : vip7, SimulatedBackup.Options.defaults().vips().get(1))));
         try (Pair pair = Pair.start(dir, backup, backup.baseUrl(), backup.fingerprint().toString(), "",
                 SyncEndToEndTest.MAP)) {
-            assertThat(PythonMaster.run(pair.base(), Pair.SYNC_USER, Pair.SYNC_PASSWORD, "restore-vip-left-out")
-                    .get("answer").asBoolean()).isTrue();
+            String before = backup.wireguardInstances().get(WG0).carpDependOn();
+            String answer = PythonMaster.run(pair.base(), Pair.SYNC_USER, Pair.SYNC_PASSWORD, "restore-vip-left-out")
+                    .get("answer").toString();
             String dependOn = backup.wireguardInstances().get(WG0).carpDependOn();
             String reason = pair.exchanges.records().get(pair.exchanges.records().size() - 1).calls().get(0).reason();
             if (nosync) {
+                assertThat(answer).isEqualTo("true");
                 assertThat(backup.vips()).extracting(SimVip::uuid).as("the restore keeps it").contains(BACKUP_VIP7);
                 assertThat(dependOn).isEqualTo(BACKUP_VIP7);
                 assertThat(reason).doesNotContain("WARNING");
             } else {
-                assertThat(backup.vips()).extracting(SimVip::uuid).as("the restore dropped it")
-                        .doesNotContain(BACKUP_VIP7);
-                assertThat(dependOn).as("not pointed at the VIP the restore dropped").isNotEqualTo(BACKUP_VIP7);
-                assertThat(reason).startsWith("WARNING").contains("not marked No XMLRPC sync", BACKUP_VIP7);
+                // Stored, the restore would drop the backup's VIP 7 and leave wg0 following no VIP: not sent.
+                assertThat(answer).contains("carpgate rejected the request, nothing was sent to the backup",
+                        "not marked No XMLRPC sync", BACKUP_VIP7);
+                assertThat(reason).contains("not marked No XMLRPC sync");
+                assertThat(backup.restoresStored()).isZero();
+                assertThat(backup.vips()).extracting(SimVip::uuid).as("the backup keeps it").contains(BACKUP_VIP7);
+                assertThat(dependOn).isEqualTo(before);
             }
 
             PythonMaster.run(pair.base(), Pair.SYNC_USER, Pair.SYNC_PASSWORD, "restart-wg0");
