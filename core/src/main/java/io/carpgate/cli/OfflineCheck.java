@@ -68,7 +68,7 @@ final class OfflineCheck {
                     + (item.name().isEmpty() ? "" : " (" + item.uuid() + ")") + ": "
                     + item.vhid().map(v -> "VHID " + v).orElse("VHID unknown")
                     + (item.basis().isEmpty() ? "" : "; " + item.basis())
-                    + item.learnedAt().map(at -> "; restore stored " + at).orElse(""));
+                    + item.learnedAt().map(at -> "; as of " + at).orElse(""));
         }
     }
 

@@ -77,7 +77,7 @@ public record PairStatus(String name, String path, URI backup, Optional<String> 
                 : ", " + h.origin())));
         for (CarpItem item : synced) {
             String restore = item.basis().isEmpty() ? "seen in a restore" : item.basis();
-            parts.add(restore + item.learnedAt().map(at -> ", restore stored " + at).orElse(""));
+            parts.add(restore + item.learnedAt().map(at -> ", as of " + at).orElse(""));
         }
         return String.join("; ", parts);
     }

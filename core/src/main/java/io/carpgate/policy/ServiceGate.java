@@ -127,7 +127,7 @@ final class ServiceGate {
                     "", "", mapBasis(mapped.get()));
         }
         String learned = item.basis().isEmpty() ? "the last restore" : item.basis()
-                + item.learnedAt().map(at -> ", restore stored " + at).orElse("");
+                + item.learnedAt().map(at -> ", as of " + at).orElse("");
         if (item.vhid().isPresent()) {
             return new Target(kind, item.uuid(), item.name(), true, item.vhid(), item.iface(), "", "", learned);
         }
