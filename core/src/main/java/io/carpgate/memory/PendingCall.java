@@ -121,11 +121,11 @@ public final class PendingCall {
 
     /**
      * The outcome is known: the memory learns what it says (a change on the disk before), then the next call in
-     * the order may go.
+     * the order may go. Whether this outcome was the one that settled it (an earlier one wins).
      */
-    public void settle(BackupOutcome outcome) {
+    public boolean settle(BackupOutcome outcome) {
         if (!settled.compareAndSet(false, true)) {
-            return;
+            return false;
         }
         try {
             if (memory.isPresent() && ticket.isPresent()) {
@@ -136,5 +136,6 @@ public final class PendingCall {
             // A restore that only confirmed what was known goes to the disk now that the next call may go.
             memory.ifPresent(PairMemory::saveConfirmed);
         }
+        return true;
     }
 }

@@ -157,6 +157,15 @@ public final class Exchange {
         this.calls = calls.stream().map(c -> c.withAction(c.action(), c.reason() + "; " + why)).toList();
     }
 
+    /**
+     * The backup answered a call that would teach carpgate, and its answer says it did not store it (a fault, a
+     * refused login), or does not say it did: the call was forwarded, and its reason now says what the backup did, so
+     * a refused restore does not read as a sync that worked.
+     */
+    public void backupDidNotStore(String what) {
+        this.calls = calls.stream().map(c -> c.withAction(c.action(), c.reason() + "; " + what)).toList();
+    }
+
     public String pair() {
         return pair;
     }

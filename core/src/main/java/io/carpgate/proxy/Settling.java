@@ -23,13 +23,15 @@ final class Settling {
     static final int MAX_ANSWER = 64 * 1024;
 
     private final PendingCall pending;
+    private final Exchange exchange;
     private final ByteArrayOutputStream answer = new ByteArrayOutputStream();
     private boolean overflow;
     /** How many bytes of the backup's answer have been handed on to the master. */
     private long seen;
 
-    private Settling(PendingCall pending) {
+    private Settling(PendingCall pending, Exchange exchange) {
         this.pending = pending;
+        this.exchange = exchange;
     }
 
     /** Attaches {@code pending} to the request and makes sure the end of the request settles it. */
@@ -37,9 +39,9 @@ final class Settling {
         if (pending == PendingCall.none()) {
             return;
         }
-        Settling settling = new Settling(pending);
-        request.setAttribute(ATTRIBUTE, settling);
         Exchange exchange = Exchange.of(request);
+        Settling settling = new Settling(pending, exchange);
+        request.setAttribute(ATTRIBUTE, settling);
         Request.addCompletionListener(request, failure -> pending.settle(exchange.wasSentWhole()
                 ? new BackupOutcome.Unknown("the request ended before the backup's answer was read")
                 : new BackupOutcome.NotStored("the call did not reach the backup")));
@@ -109,7 +111,19 @@ final class Settling {
             }
             bytes = answer.toByteArray();
         }
-        pending.settle(pending.outcomeOf(status, bytes));
+        BackupOutcome outcome = pending.outcomeOf(status, bytes);
+        if (pending.settle(outcome)) {
+            record(outcome);
+        }
+    }
+
+    /** What the backup's answer says of a call that would teach carpgate, when it is not that it stored it. */
+    private void record(BackupOutcome outcome) {
+        if (outcome instanceof BackupOutcome.NotStored notStored) {
+            exchange.backupDidNotStore("the backup did not store it: " + notStored.why());
+        } else if (outcome instanceof BackupOutcome.Unknown unknown) {
+            exchange.backupDidNotStore("the backup's answer does not say it stored it: " + unknown.why());
+        }
     }
 
     /** The call failed on its way to the backup, or its answer did not come back. */
