@@ -134,6 +134,14 @@ public final class BackupApiClient {
     }
 
     private String describe(Throwable cause) {
+        return describe(cause, backupBaseUrl, timeout);
+    }
+
+    /**
+     * Why a call to the backup's API failed, in words for the admin (the CARP reads' and the watch's alike): a
+     * certificate rejected, no answer in time, the credentials refused, else unreachable with the failure's words.
+     */
+    public static String describe(Throwable cause, URI backupBaseUrl, Duration timeout) {
         for (Throwable t = cause; t != null; t = t.getCause()) {
             // A pin mismatch (or a certificate the CA does not vouch for) is not "unreachable": say what it is.
             if (t instanceof java.security.cert.CertificateException) {
@@ -142,10 +150,10 @@ public final class BackupApiClient {
         }
         for (Throwable t = cause; t != null; t = t.getCause()) {
             if (t instanceof TimeoutException) {
-                return noAnswer();
+                return "backup API at " + backupBaseUrl + " did not answer within " + timeout.toMillis() + " ms";
             }
             // Jetty's authentication handler fails a 401 that carries no WWW-Authenticate header (as the
-            // backup's API may answer) instead of handing it to us; it is still a refusal.
+            // backup's API answers) instead of handing it to us; it is still a refusal.
             if (t instanceof HttpResponseException h && h.getResponse().getStatus() == 401) {
                 return REFUSED;
             }

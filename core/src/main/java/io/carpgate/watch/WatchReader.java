@@ -127,20 +127,7 @@ public final class WatchReader {
     }
 
     private String describe(Throwable cause) {
-        for (Throwable t = cause; t != null; t = t.getCause()) {
-            if (t instanceof java.security.cert.CertificateException) {
-                return "backup TLS certificate rejected: " + t.getMessage();
-            }
-            if (t instanceof TimeoutException) {
-                return noAnswer();
-            }
-        }
-        Throwable root = cause;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return "backup API at " + backup + " unreachable (" + root.getClass().getSimpleName()
-                + (root.getMessage() == null ? "" : ": " + root.getMessage()) + ")";
+        return io.carpgate.carp.BackupApiClient.describe(cause, backup, timeout);
     }
 
     private String noAnswer() {

@@ -189,6 +189,23 @@ class WatchEndToEndTest {
         assertThat(warnings("the watch cannot read the backup")).hasSize(1);
     }
 
+    /**
+     * OPNsense answers a wrong API key with a 401 that has no WWW-Authenticate header, which Jetty's client turns into
+     * an exception: the watch says what the CARP reads say (the credentials refused), not the exception's words.
+     */
+    @Test
+    void aWrongApiSecretIsSaidAsRefusedCredentials() throws Exception {
+        awaitReads(1);
+        java.nio.file.Files.writeString(dir.resolve("backup-api.txt"), Pair.API_KEY + ":not-the-secret\n");
+        assertThat(pair.carpgate.reload(java.util.Map.of()))
+                .isInstanceOf(io.carpgate.runtime.Carpgate.ReloadResult.Applied.class);
+        Awaitility.await("the watch says why it cannot read").atMost(DEADLINE).pollInterval(Duration.ofMillis(100))
+                .until(() -> !warnings("the watch cannot read the backup").isEmpty());
+        assertThat(warnings("the watch cannot read the backup")).singleElement().asString()
+                .contains("backup API refused the credentials (HTTP 401)").doesNotContain("Exception")
+                .doesNotContain("not-the-secret");
+    }
+
     @Test
     void aStoredRestoreMakesTheWatchLookAFewSecondsLaterAndOffReadsNothing() throws Exception {
         pair.close();
