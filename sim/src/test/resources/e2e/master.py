@@ -2,7 +2,7 @@
 
 Usage: master.py BASE_URL USER PASSWORD SCENARIO FIXTURES_DIR
 Prints one JSON object: what each call answered (faults as {"fault": code, "message": ...}).
-BASE_URL is what an admin types into "Synchronize Config to IP"; like the master, xmlrpc.php is appended.
+BASE_URL is what an admin types into "Synchronize Config"; like the master, xmlrpc.php is appended.
 """
 import copy
 import json

@@ -68,7 +68,7 @@ final class RunCommand implements Callable<Integer> {
         }
         out.println("carpgate listening on https://" + loaded.listen().host() + ":" + running.port() + "/");
         for (io.carpgate.config.PairConfig pair : loaded.pairs()) {
-            out.println("pair " + pair.name() + ": on its master, set Synchronize Config to IP to "
+            out.println("pair " + pair.name() + ": on its master, set Synchronize Config to "
                     + pair.masterUrl("<this host>", running.port()) + " (backup " + pair.backup().url() + ")");
         }
         out.println("logs: " + loaded.logsDir().toAbsolutePath());

@@ -62,7 +62,7 @@ public final class ConfigWarnings {
         }
         for (Cidr block : config.access().allowFrom().orElse(List.of())) {
             documentation(block).ifPresent(rfc -> warnings.add("allow-from " + block + " is a documentation address ("
-                    + rfc + "), as in the example: your master's real address would get 403"));
+                    + rfc + "), as in the example: your master's real address would have its connection closed before TLS"));
         }
         config.admin().filter(a -> !isLoopback(a.host())).ifPresent(a -> warnings.add("admin listener on " + a.host()
                 + ": it is plain HTTP without authentication; keep it on a management network"));
