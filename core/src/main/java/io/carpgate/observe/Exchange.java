@@ -131,18 +131,26 @@ public final class Exchange {
         return sentWhole;
     }
 
+    /**
+     * The backup answered: its time is from the call leaving to the head of its answer (when that was seen), so a
+     * master slow to read a long answer does not count as a slow backup.
+     */
     public void upstreamAnswered(int status) {
         this.upstreamStatus = Optional.of(status);
         if (forwardedAtNanos != 0) {
-            this.upstreamTime = Optional.of(Duration.ofNanos(System.nanoTime() - forwardedAtNanos));
+            long end = headAtNanos != 0 ? headAtNanos : System.nanoTime();
+            this.upstreamTime = Optional.of(Duration.ofNanos(end - forwardedAtNanos));
         }
     }
 
-    /** The call was meant for the backup but did not get there (or its answer did not come back). */
+    /**
+     * The call was meant for the backup but did not get there (or its answer did not come back). In observe mode
+     * every call goes to the backup, whatever enforce mode would have done, so each one failed.
+     */
     public void failed(String reason) {
         this.failure = Optional.of(reason);
         this.calls = calls.stream()
-                .map(c -> c.action() == Action.FORWARDED || c.action() == Action.REWRITTEN
+                .map(c -> observed || c.action() == Action.FORWARDED || c.action() == Action.REWRITTEN
                         ? c.withAction(Action.FAILED, reason + " (was: " + c.action().word() + ", " + c.reason() + ")")
                         : c)
                 .toList();
