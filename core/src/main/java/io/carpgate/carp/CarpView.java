@@ -67,6 +67,15 @@ public sealed interface CarpView {
         }
 
         /**
+         * The backup's internal name ({@code opt2}) of an interface the admin may name by its description
+         * ({@code WAN2}), as the VIPs of this VHID show it; the name as given when it is no description of theirs.
+         */
+        public String internalName(String iface, int vhid) {
+            return vips.stream().filter(v -> v.vhid() == vhid && !v.iface().equalsIgnoreCase(iface)
+                            && vipOnInterface(v, iface)).map(BackupVip::iface).findFirst().orElse(iface);
+        }
+
+        /**
          * The uuid of the backup's own CARP VIP with this VHID that a restore carrying other VIPs leaves in place: one
          * marked "No XMLRPC sync" on the backup. Any other is dropped by that restore, so an item pointed at it would
          * follow a VIP the backup no longer has (and come up whatever CARP says).

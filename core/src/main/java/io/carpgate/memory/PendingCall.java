@@ -123,6 +123,11 @@ public final class PendingCall {
      * The outcome is known: the memory learns what it says (a change on the disk before), then the next call in
      * the order may go. Whether this outcome was the one that settled it (an earlier one wins).
      */
+    /** Whether an outcome has settled it already. */
+    public boolean isSettled() {
+        return settled.get();
+    }
+
     public boolean settle(BackupOutcome outcome) {
         if (!settled.compareAndSet(false, true)) {
             return false;

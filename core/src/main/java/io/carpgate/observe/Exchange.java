@@ -171,7 +171,9 @@ public final class Exchange {
      * a refused restore does not read as a sync that worked.
      */
     public void backupDidNotStore(String what) {
-        this.calls = calls.stream().map(c -> c.withAction(c.action(), c.reason() + "; " + what)).toList();
+        // Only the restore: beside it in a multicall, another call stores nothing to be said of.
+        this.calls = calls.stream().map(c -> c.method().equals("opnsense.restore_config_section")
+                ? c.withAction(c.action(), c.reason() + "; " + what) : c).toList();
     }
 
     public String pair() {

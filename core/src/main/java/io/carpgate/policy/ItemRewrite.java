@@ -67,17 +67,25 @@ final class ItemRewrite {
         }
         notes.addAll(left);
         if (!refusals.isEmpty()) {
-            return Gate.reject(Methods.RESTORE, Methods.APPLICATION_ERROR, String.join("; ", refusals)
-                    + "; nothing was sent to the backup (it keeps what it stored before; the master's next sync tries again)");
+            String message = String.join("; ", refusals) + "; nothing was sent to the backup (it keeps what it stored "
+                    + "before); sync again once this is fixed";
+            // The record names the restore's items, as a forwarded one's does: a search by instance finds it.
+            return new CallDecision.Reject(outcomeOf(kinds, names, vhids, Action.REJECTED, message),
+                    Methods.APPLICATION_ERROR, message);
         }
         learned = onceEach(learned);
         Action action = changes.isEmpty() ? Action.FORWARDED : Action.REWRITTEN;
-        CallOutcome outcome = new CallOutcome(Methods.RESTORE, Optional.empty(), Optional.empty(),
+        return new CallDecision.Forward(outcomeOf(kinds, names, vhids, action, String.join("; ", notes)), changes,
+                learned);
+    }
+
+    private static CallOutcome outcomeOf(Set<ItemKind> kinds, List<String> names, List<String> vhids, Action action,
+                                         String reason) {
+        return new CallOutcome(Methods.RESTORE, Optional.empty(), Optional.empty(),
                 Optional.of(kinds.stream().map(ItemKind::key).collect(Collectors.joining(","))),
                 Optional.of(String.join(", ", names)),
                 vhids.isEmpty() ? Optional.empty() : Optional.of(String.join(",", vhids)),
-                Optional.empty(), action, String.join("; ", notes));
-        return new CallDecision.Forward(outcome, changes, learned);
+                Optional.empty(), action, reason);
     }
 
     /**
@@ -130,6 +138,9 @@ final class ItemRewrite {
                     Optional.empty(), label + ": left as sent, " + ignored.get());
         }
         boolean gated = kind.startsGated();
+        // The backup's scripts skip a disabled item (empty((string)$node->enabled)): it comes up nowhere, whatever
+        // its dependency, so a dependency that dangles is said, not refused; enabling it is a sync of its own.
+        boolean refuses = gated && !disabled(item);
         Optional<XmlRpcValue> dependOn = item.get("carp_depend_on");
         String masterVip = dependOn.filter(Str.class::isInstance).map(v -> ((Str) v).text()).orElse("");
         Optional<VhidMapEntry> mapped = in.vhidMap().find(kind, uuid, name);
@@ -151,6 +162,12 @@ final class ItemRewrite {
             }
             Optional<String> dangles = gated ? danglesAsSent(masterVip, payloadVips, vipsReplaced, in.carp())
                     : Optional.empty();
+            if (dangles.isPresent() && !refuses) {
+                return new ItemResult(unplaced, Optional.empty(), "WARNING " + label + " (disabled) depends on VIP "
+                        + masterVip + ", which is neither in this sync nor in the VHID map, and " + dangles.get()
+                        + ": left as sent (disabled, the backup does not bring it up; name its VHID in the VHID map "
+                        + "before enabling it)");
+            }
             if (dangles.isPresent()) {
                 return ItemResult.refused(unplaced, label + " depends on VIP " + masterVip + ", which is neither in "
                         + "this sync nor in the VHID map, and " + dangles.get() + ": stored so, " + kind.unknownVipEffect()
@@ -166,8 +183,8 @@ final class ItemRewrite {
         String basis = "VHID " + f.vhid() + " from " + f.source();
         CarpItem known = new CarpItem(kind, uuid, name, gated, Optional.of(f.vhid()), f.iface(), Optional.empty(),
                 basis, Optional.empty());
-        Resolved<String> target = targetVip(f, mapped, payloadVips, vipsReplaced, in.carp());
-        if (target instanceof Resolved.No<String> no && gated) {
+        Resolved<String> target = targetVip(f, mapped, masterVip, payloadVips, vipsReplaced, in.carp());
+        if (target instanceof Resolved.No<String> no && refuses) {
             Optional<String> dangles = danglesAsSent(masterVip, payloadVips, vipsReplaced, in.carp());
             if (dangles.isPresent()) {
                 return ItemResult.refused(asSent(known, masterVip, payloadVips, no.reason()), label + " (VHID "
@@ -186,7 +203,7 @@ final class ItemRewrite {
         String backupVip = ((Resolved.Yes<String>) target).value();
         known = new CarpItem(kind, uuid, name, gated, Optional.of(f.vhid()), f.iface(), Optional.of(backupVip), basis,
                 Optional.empty());
-        if ((!BodyPatcher.canWrite(backupVip) || !(dependOn.orElse(null) instanceof Str)) && gated) {
+        if ((!BodyPatcher.canWrite(backupVip) || !(dependOn.orElse(null) instanceof Str)) && refuses) {
             Optional<String> dangles = danglesAsSent(masterVip, payloadVips, vipsReplaced, in.carp());
             if (dangles.isPresent()) {
                 return ItemResult.refused(asSent(known, masterVip, payloadVips, "carp_depend_on cannot be set"),
@@ -211,7 +228,15 @@ final class ItemRewrite {
         // An admin's backup-vip the backup does not have (a typo, a VIP since removed), or one this restore drops,
         // would dangle: say so.
         Optional<String> mapDangles = mapTargetDangles(backupVip, mapped, payloadVips, vipsReplaced, in.carp());
-        if (mapDangles.isPresent() && gated) {
+        if (mapDangles.isPresent() && refuses
+                && danglesAsSent(masterVip, payloadVips, vipsReplaced, in.carp()).isEmpty()) {
+            // As the master sent it, the item follows a VIP the backup will have: better than the map's.
+            return new ItemResult(asSent(known, masterVip, payloadVips, "the VHID map's backup-vip would not resolve"),
+                    Optional.empty(), "WARNING " + label + ": the VHID map's backup-vip " + backupVip + " "
+                    + mapDangles.get() + "; left as sent, following VIP " + masterVip + " (fix backup-vip in the VHID "
+                    + "map, or leave it out)");
+        }
+        if (mapDangles.isPresent() && refuses) {
             return ItemResult.refused(known, label + ": the VHID map's backup-vip " + backupVip + " "
                     + mapDangles.get() + ", so the dependency would not resolve there and " + kind.unknownVipEffect()
                     + " (fix backup-vip in the VHID map, or leave it out)");
@@ -243,6 +268,12 @@ final class ItemRewrite {
         return new CarpItem(item.kind(), item.uuid(), item.name(), item.gated(), Optional.empty(), Optional.empty(),
                 Optional.empty(), "its carp_depend_on was left as sent (" + why + "), and the backup may not have "
                 + "that VIP", Optional.empty());
+    }
+
+    /** An item the backup's scripts skip: {@code enabled} present and empty or "0" (PHP's empty()). */
+    private static boolean disabled(Struct item) {
+        return item.get("enabled").filter(Str.class::isInstance).map(v -> ((Str) v).text())
+                .map(t -> t.isEmpty() || t.equals("0")).orElse(false);
     }
 
     /**
@@ -305,8 +336,15 @@ final class ItemRewrite {
     private static Optional<String> mapTargetDangles(String target, Optional<VhidMapEntry> mapped,
                                                      List<PayloadVip> payloadVips, boolean vipsReplaced, CarpView carp) {
         boolean fromMap = mapped.flatMap(VhidMapEntry::backupVip).filter(target::equals).isPresent();
-        if (!fromMap || !(carp instanceof CarpView.Known known) || payloadVips.stream().anyMatch(v -> v.uuid().equals(target))) {
+        if (!fromMap || payloadVips.stream().anyMatch(v -> v.uuid().equals(target))) {
             return Optional.empty();
+        }
+        if (!(carp instanceof CarpView.Known known)) {
+            // Without the backup's API carpgate cannot tell whether a restore that replaces its VIPs keeps this one
+            // (marked No XMLRPC sync there); a restore that carries none leaves it as the admin says it is.
+            return vipsReplaced ? Optional.of("is not in this restore, which replaces the backup's VIPs, and whether "
+                    + "the backup keeps it is not known (" + ((CarpView.Unavailable) carp).reason() + ")")
+                    : Optional.empty();
         }
         Optional<BackupVip> own = known.vips().stream().filter(v -> v.uuid().equals(target)).findFirst();
         if (own.isEmpty()) {
@@ -322,13 +360,23 @@ final class ItemRewrite {
         return mapped.origin().isEmpty() ? "the VHID map" : "the VHID map, " + mapped.origin();
     }
 
-    private static Resolved<String> targetVip(Follow follow, Optional<VhidMapEntry> mapped, List<PayloadVip> payloadVips,
-                                              boolean vipsReplaced, CarpView carp) {
+    private static Resolved<String> targetVip(Follow follow, Optional<VhidMapEntry> mapped, String masterVip,
+                                              List<PayloadVip> payloadVips, boolean vipsReplaced, CarpView carp) {
         if (mapped.isPresent() && mapped.get().backupVip().isPresent()) {
             return new Resolved.Yes<>(mapped.get().backupVip().get());
         }
+        // The map may name the interface by its description (WAN2): the restore's VIPs name it internally (opt2).
+        Optional<String> iface = follow.iface().map(i -> carp instanceof CarpView.Known known
+                ? known.internalName(i, follow.vhid()) : i);
         List<PayloadVip> arriving = payloadVips.stream()
-                .filter(v -> v.vhid() == follow.vhid() && v.on(follow.iface())).toList();
+                .filter(v -> v.vhid() == follow.vhid() && v.on(iface)).toList();
+        // Two VIPs of one VHID (IPv4 and IPv6): the one the master's item follows is the one that works there (an
+        // OpenVPN client resolves only the last of them), and the backup gets the same list.
+        Optional<PayloadVip> followed = arriving.stream().filter(v -> !masterVip.isEmpty() && v.uuid().equals(masterVip))
+                .findFirst();
+        if (followed.isPresent()) {
+            return new Resolved.Yes<>(followed.get().uuid());
+        }
         if (arriving.stream().map(v -> v.iface().toLowerCase(java.util.Locale.ROOT)).distinct().count() == 1) {
             // A blank uuid would read as "no CARP dependency" on the backup: the very black hole.
             return arriving.stream().map(PayloadVip::uuid).filter(u -> !u.isBlank()).findFirst()

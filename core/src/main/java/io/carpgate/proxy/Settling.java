@@ -26,6 +26,7 @@ final class Settling {
     private final Exchange exchange;
     private final ByteArrayOutputStream answer = new ByteArrayOutputStream();
     private boolean overflow;
+    private final java.util.concurrent.atomic.AtomicBoolean recorded = new java.util.concurrent.atomic.AtomicBoolean();
     /** How many bytes of the backup's answer have been handed on to the master. */
     private long seen;
 
@@ -63,10 +64,13 @@ final class Settling {
             @Override
             public void write(boolean last, ByteBuffer content, Callback callback) {
                 boolean whole = copy(content, last, getHeaders().getLongField(HttpHeader.CONTENT_LENGTH));
+                Optional<BackupOutcome> outcome = whole
+                        ? Optional.of(outcomeOnAnswer(getStatus(), getHeaders().get(HttpHeader.CONTENT_ENCODING)))
+                        : Optional.empty();
+                // In the record before the last bytes go (they may end the request and write its done line).
+                outcome.ifPresent(Settling.this::record);
                 super.write(last, content, callback); // the master's bytes first: the settling may write to disk
-                if (whole) {
-                    settleOnAnswer(getStatus(), getHeaders().get(HttpHeader.CONTENT_ENCODING));
-                }
+                outcome.ifPresent(pending::settle);
             }
         };
     }
@@ -91,34 +95,37 @@ final class Settling {
 
     /** The backup answered (all of its answer went through to the master, or the master went away meanwhile). */
     void answered(org.eclipse.jetty.client.Response fromBackup) {
-        settleOnAnswer(fromBackup.getStatus(), fromBackup.getHeaders().get(HttpHeader.CONTENT_ENCODING));
+        BackupOutcome outcome = outcomeOnAnswer(fromBackup.getStatus(),
+                fromBackup.getHeaders().get(HttpHeader.CONTENT_ENCODING));
+        record(outcome);
+        pending.settle(outcome);
     }
 
-    private void settleOnAnswer(int status, String encoding) {
+    private BackupOutcome outcomeOnAnswer(int status, String encoding) {
         if (!pending.wantsAnswer()) {
-            pending.settle(new BackupOutcome.Stored());
-            return;
+            return new BackupOutcome.Stored();
         }
         if (encoding != null && !encoding.equalsIgnoreCase("identity")) {
-            pending.settle(new BackupOutcome.Unknown("the backup's answer is encoded (" + encoding + ")"));
-            return;
+            return new BackupOutcome.Unknown("the backup's answer is encoded (" + encoding + ")");
         }
         byte[] bytes;
         synchronized (this) {
             if (overflow) {
-                pending.settle(new BackupOutcome.Unknown("the backup's answer is larger than " + MAX_ANSWER + " bytes"));
-                return;
+                return new BackupOutcome.Unknown("the backup's answer is larger than " + MAX_ANSWER + " bytes");
             }
             bytes = answer.toByteArray();
         }
-        BackupOutcome outcome = pending.outcomeOf(status, bytes);
-        if (pending.settle(outcome)) {
-            record(outcome);
-        }
+        return pending.outcomeOf(status, bytes);
     }
 
-    /** What the backup's answer says of a call that would teach carpgate, when it is not that it stored it. */
+    /**
+     * What the backup's answer says of a call that would teach carpgate, when it is not that it stored it: once, and
+     * only while the call is not settled otherwise (a failure's own words are in the record then).
+     */
     private void record(BackupOutcome outcome) {
+        if (pending.isSettled() || !recorded.compareAndSet(false, true)) {
+            return;
+        }
         if (outcome instanceof BackupOutcome.NotStored notStored) {
             exchange.backupDidNotStore("the backup did not store it: " + notStored.why());
         } else if (outcome instanceof BackupOutcome.Unknown unknown) {

@@ -64,6 +64,7 @@ class GateTest {
         assertThat(verdict.calls().get(0).reason()).contains(says).contains("nothing was sent to the backup")
                 .doesNotContain("SECRET");
         assertThat(((Verdict.Reject) verdict).message()).contains(says);
+        assertThat(verdict.calls().get(0).kind()).as("the record names the restore's kinds").isPresent();
         assertThat(verdict.learned()).isEmpty();
     }
 
@@ -332,13 +333,21 @@ class GateTest {
         }
 
         @Test
-        void mapBackupVipWinsOverEverything() {
+        void mapBackupVipWinsUnlessTheRestoreMayDropIt() {
             String chosen = "abcdefab-0000-4000-8000-000000000001";
             GateInputs in = new GateInputs(vhidMap(new VhidMapEntry(WG0, 7, Optional.of("opt2"), Optional.of(chosen))),
                     ItemBook.empty(), new CarpView.Unavailable("down"), OnUnknownCarp.SUPPRESS);
             XmlRpcValue.Struct instance = c.wgInstance(WG0, "wg0", MASTER_VIP7);
             Verdict verdict = Gate.decide(c.restore(List.of(instance), List.of(c.vip(MASTER_VIP7, "opt2", "7"))), in);
-            assertThat(((Verdict.Rewrite) verdict).changes()).extracting(BodyPatcher.Replacement::newText).containsExactly(chosen);
+            // This restore replaces the backup's VIPs and the API cannot say whether it keeps the chosen one: wg0
+            // stays on the master's VIP 7, which arrives in it.
+            assertThat(verdict).isInstanceOf(Verdict.Forward.class);
+            assertThat(verdict.calls().get(0).reason()).contains("WARNING", "backup-vip " + chosen, "left as sent");
+            GateInputs noVipSync = new GateInputs(in.vhidMap(), ItemBook.empty(), new CarpView.Unavailable("down"),
+                    OnUnknownCarp.SUPPRESS);
+            Verdict mapped = Gate.decide(c.restore(List.of(c.wgInstance(WG0, "wg0", MASTER_VIP7)), List.of()), noVipSync);
+            assertThat(((Verdict.Rewrite) mapped).changes()).extracting(BodyPatcher.Replacement::newText)
+                    .as("a restore without VIPs leaves the backup's: the map's word wins").containsExactly(chosen);
         }
 
         @Test
