@@ -62,7 +62,9 @@ public sealed interface CarpView {
                 return new Resolved.No<>("VHID " + vhid + " exists on " + interfaces
                         + " interfaces of the backup; name the interface in the VHID map");
             }
-            // Several VIPs on one interface sharing a VHID (IPv4 + IPv6) share one CARP state: any is right.
+            // Several CARP VIPs on one interface with one VHID arise only beside a No XMLRPC sync one (OPNsense
+            // refuses a second CARP VIP for an interface and VHID; more addresses are IP aliases with the VHID,
+            // skipped when read): they share one CARP state, and the first is taken.
             return new Resolved.Yes<>(candidates.get(0).uuid());
         }
 

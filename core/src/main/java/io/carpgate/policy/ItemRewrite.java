@@ -242,7 +242,8 @@ final class ItemRewrite {
                     + " (fix backup-vip in the VHID map, or leave it out)");
         }
         String dangling = mapDangles.map(why -> "WARNING the VHID map's backup-vip " + backupVip + " " + why
-                        + ", so the dependency will not resolve there; ").orElse("");
+                        + ", so the dependency will not resolve there; ").orElse("")
+                + (gated ? sharedVhid(f.vhid(), in.carp()) : "");
         if (str.text().equals(backupVip)) {
             return new ItemResult(known, Optional.empty(), dangling + label + " already follows VIP "
                     + backupVip + " (VHID " + f.vhid() + ")");
@@ -268,6 +269,24 @@ final class ItemRewrite {
         return new CarpItem(item.kind(), item.uuid(), item.name(), item.gated(), Optional.empty(), Optional.empty(),
                 Optional.empty(), "its carp_depend_on was left as sent (" + why + "), and the backup may not have "
                 + "that VIP", Optional.empty());
+    }
+
+    /**
+     * A VHID number on more than one interface of the backup: its scripts read CARP state by the number alone
+     * (wg-service-control.php takes the last kernel entry with it, ovpn_service_control.php one VIP uuid per number),
+     * so the item may follow another interface's state, or an OpenVPN client never start. Valid in OPNsense (a VHID
+     * is unique per interface), so said, not refused.
+     */
+    private static String sharedVhid(int vhid, CarpView carp) {
+        if (!(carp instanceof CarpView.Known known)) {
+            return "";
+        }
+        List<String> ifaces = known.vips().stream().filter(v -> v.vhid() == vhid)
+                .map(v -> v.iface().toLowerCase(java.util.Locale.ROOT)).distinct().sorted().toList();
+        return ifaces.size() < 2 ? "" : "WARNING VHID " + vhid + " is on " + ifaces.size() + " interfaces of the backup ("
+                + String.join(", ", ifaces) + "): OPNsense's scripts read CARP state by the VHID number alone, so this "
+                + "item may follow another interface's state, and an OpenVPN client only one of those VIPs; give each "
+                + "CARP VIP its own VHID; ";
     }
 
     /** An item the backup's scripts skip: {@code enabled} present and empty or "0" (PHP's empty()). */

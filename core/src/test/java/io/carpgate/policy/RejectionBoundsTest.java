@@ -96,4 +96,22 @@ class RejectionBoundsTest {
                 List.of(c.vip(MASTER_VIP7, "opt2", "7"))), in);
         assertThat(verdict).as(verdict.calls().get(0).reason()).isInstanceOf(Verdict.Rewrite.class);
     }
+
+    /** A VHID number on two interfaces of the backup: valid, but the backup's scripts read its state by the number. */
+    @Test
+    void aVhidOnTwoInterfacesOfTheBackupIsSaid() {
+        CarpView twoSevens = new CarpView.Known(
+                List.of(new BackupVip(BACKUP_VIP7, "opt2", 7, "198.51.100.5", "WAN2 CARP"),
+                        new BackupVip(BACKUP_VIP2, "lan", 7, "192.168.1.1", "LAN CARP")),
+                List.of(new VipState("WAN2", 7, "198.51.100.5", "BACKUP"), new VipState("LAN", 7, "192.168.1.1", "BACKUP")),
+                Instant.EPOCH);
+        Verdict verdict = Gate.decide(c.restore(List.of(c.wgInstance(WG0, "wg0", MASTER_VIP7)),
+                List.of(c.vip(MASTER_VIP7, "opt2", "7"))), GateTest.inputs(ItemBook.empty(), twoSevens));
+        assertThat(verdict).isNotInstanceOf(Verdict.Reject.class);
+        assertThat(verdict.calls().get(0).reason()).contains("WARNING VHID 7 is on 2 interfaces of the backup (lan, opt2)",
+                "give each CARP VIP its own VHID");
+        Verdict single = Gate.decide(c.restore(List.of(c.wgInstance(WG0, "wg0", MASTER_VIP7)),
+                List.of(c.vip(MASTER_VIP7, "opt2", "7"))), GateTest.inputs(ItemBook.empty(), backupWithoutMasterUuids()));
+        assertThat(single.calls().get(0).reason()).doesNotContain("WARNING");
+    }
 }
