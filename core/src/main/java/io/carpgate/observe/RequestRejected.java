@@ -10,7 +10,10 @@ public enum RequestRejected {
     BODY_BUDGET("(body budget)"),
     INTERNAL_ERROR("(internal error)"),
     BAD_REQUEST_LINE("(bad request line)"),
-    NOT_ALLOWED("(not allowed)");
+    NOT_ALLOWED("(not allowed)"),
+    /** Refused unread while carpgate stops, or while a reload puts its new pairs in place. */
+    STOPPING("(stopping)"),
+    RELOADING("(reloading)");
 
     private final String word;
 

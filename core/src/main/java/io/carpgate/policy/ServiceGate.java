@@ -107,7 +107,8 @@ final class ServiceGate {
         Optional<ItemKind> only = reach.size() == 1 ? Optional.of(reach.get(0)) : Optional.empty();
         return List.of(new Target(only, uuid, "", true, Optional.empty(), Optional.empty(),
                 only.map(k -> k.label()).orElse("item") + " " + uuid
-                        + " is not in the VHID map and has not been seen in a restore through carpgate", "", ""));
+                        + " is not in the VHID map by uuid and has not been seen in a restore through carpgate (a map "
+                        + "entry by name applies once a restore has told carpgate the item's name)", "", ""));
     }
 
     private static Target target(CarpItem item, GateInputs in) {

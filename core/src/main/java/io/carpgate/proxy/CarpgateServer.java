@@ -145,7 +145,7 @@ public final class CarpgateServer implements AutoCloseable {
         }
         memories.inEffect(backupByPair(config));
         // On stop, calls already with the backup finish (up to the stop timeout); new ones are refused.
-        GracefulHandler graceful = new StoppingGate(router);
+        GracefulHandler graceful = new StoppingGate(router, listener);
         server.setHandler(graceful);
         server.setRequestLog(new ExchangeCompletion(listener));
         server.setStopTimeout(STOP_TIMEOUT.toMillis());

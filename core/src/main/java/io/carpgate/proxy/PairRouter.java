@@ -91,8 +91,9 @@ final class PairRouter extends Handler.Abstract {
                 return true;
             }
         }
-        OwnAnswers.rejected(response, callback, HttpStatus.SERVICE_UNAVAILABLE_503, -32500,
-                "carpgate is reloading its configuration; try again");
+        String reloading = "carpgate is reloading its configuration; try again";
+        exchange.decided(List.of(Rejections.reloading(reloading)), false);
+        OwnAnswers.rejected(response, callback, HttpStatus.SERVICE_UNAVAILABLE_503, -32500, reloading);
         return true;
     }
 

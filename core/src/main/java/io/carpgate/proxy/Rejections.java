@@ -33,6 +33,14 @@ final class Rejections {
         return rejected(RequestRejected.NOT_ALLOWED, reason);
     }
 
+    static CallOutcome stopping(String reason) {
+        return rejected(RequestRejected.STOPPING, reason);
+    }
+
+    static CallOutcome reloading(String reason) {
+        return rejected(RequestRejected.RELOADING, reason);
+    }
+
     private static CallOutcome rejected(RequestRejected method, String reason) {
         return new CallOutcome(method.word(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
                 Optional.empty(), Action.REJECTED, reason);

@@ -1,5 +1,7 @@
 package io.carpgate.proxy;
 
+import io.carpgate.observe.Exchange;
+import io.carpgate.observe.ExchangeListener;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -18,13 +20,18 @@ final class StoppingGate extends GracefulHandler {
     /** The same code as a call refused during a reload: the master may try again. */
     private static final int FAULT_STOPPING = -32500;
 
-    StoppingGate(Handler handler) {
+    private final ExchangeListener listener;
+
+    StoppingGate(Handler handler, ExchangeListener listener) {
         super(handler);
+        this.listener = listener;
     }
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
         if (isShutdown()) {
+            // In the record as every other refusal: the admin sees that a master's call was refused during the stop.
+            Exchange.begin(request, listener).decided(java.util.List.of(Rejections.stopping(STOPPING)), false);
             OwnAnswers.closeAfterAnswer(response); // the body is not read, and the listener is about to close
             OwnAnswers.fault(response, callback, HttpStatus.OK_200, FAULT_STOPPING, STOPPING);
             return true;

@@ -1,0 +1,160 @@
+package io.carpgate.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.carpgate.sim.SimulatedBackup;
+import io.carpgate.tls.SelfSigned;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What the record says of the calls around a stop: a call refused while carpgate stops (the master gets a
+ * fault, nothing sent), and a call cut off at the stop's timeout.
+ */
+@EndToEnd
+class StopRecordEndToEndTest {
+    static final String SLOW_ANSWER = "<?xml version=\"1.0\"?>\n<methodResponse><params><param><value><string>slow done"
+            + "</string></value></param></params></methodResponse>\n";
+
+    @TempDir
+    Path dir;
+
+    private final CountDownLatch arrived = new CountDownLatch(1);
+    private final java.util.concurrent.atomic.AtomicInteger arrivals = new java.util.concurrent.atomic.AtomicInteger();
+    private final CountDownLatch release = new CountDownLatch(1);
+    private final RawHttps http = new RawHttps();
+    private Server slowBackup;
+    private SimulatedBackup unused;
+    private Pair running;
+    private URI endpoint;
+    private byte[] call;
+
+    /** A backup that holds its answer to /xmlrpc.php until the test releases it, and carpgate in front of it. */
+    @BeforeEach
+    void start() throws Exception {
+        SelfSigned.Pair pair = SelfSigned.generate("slow-backup", List.of("127.0.0.1"));
+        SslContextFactory.Server tls = new SslContextFactory.Server();
+        tls.setKeyStore(io.carpgate.testkit.SelfSignedKeys.keyStore(pair));
+        tls.setKeyStorePassword(String.valueOf(io.carpgate.testkit.SelfSignedKeys.PASSWORD));
+        slowBackup = new Server();
+        ServerConnector connector = new ServerConnector(slowBackup, tls);
+        connector.setHost("127.0.0.1");
+        slowBackup.addConnector(connector);
+        slowBackup.setHandler(new Handler.Abstract() {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) throws Exception {
+                org.eclipse.jetty.io.Content.Source.consumeAll(request);
+                if (!request.getHttpURI().getPath().equals("/xmlrpc.php")) {
+                    // carpgate's own reads of the CARP API: not the call this test holds in flight.
+                    Response.writeError(request, response, callback, 404);
+                    return true;
+                }
+                arrivals.incrementAndGet();
+                arrived.countDown();
+                if (!release.await(60, TimeUnit.SECONDS)) {
+                    throw new IllegalStateException("the test never released the answer");
+                }
+                response.getHeaders().put("Content-Type", "text/xml");
+                response.write(true, ByteBuffer.wrap(SLOW_ANSWER.getBytes(StandardCharsets.UTF_8)), callback);
+                return true;
+            }
+        });
+        slowBackup.start();
+        unused = SimulatedBackup.start(SimulatedBackup.Options.defaults());
+        running = Pair.start(dir, unused, URI.create("https://127.0.0.1:" + connector.getLocalPort()),
+                pair.fingerprint().toString(), "", null);
+        endpoint = running.carpgate("/xmlrpc.php");
+        call = Files.readAllBytes(PythonMaster.fixtures().resolve("firmware_version.request.xml"));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        release.countDown();
+        try {
+            running.close();
+        } finally {
+            slowBackup.stop();
+        }
+    }
+
+    /** The master's call, sent while the test goes on; carpgate forwards it and the backup holds it. */
+    private CompletableFuture<RawHttps.Answer> callHeldByTheBackup() throws InterruptedException {
+        CompletableFuture<RawHttps.Answer> inFlight = CompletableFuture.supplyAsync(() -> {
+            try {
+                return http.post(endpoint, RawHttps.basic("root", "pw"), call);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        assertThat(arrived.await(30, TimeUnit.SECONDS)).as("the call reached the backup").isTrue();
+        return inFlight;
+    }
+
+    private CompletableFuture<Void> stopping() {
+        return CompletableFuture.runAsync(running.carpgate::close);
+    }
+
+    @Test
+    void aCallRefusedWhileStoppingIsRecordedAsRejected() throws Exception {
+        CompletableFuture<RawHttps.Answer> inFlight = callHeldByTheBackup();
+        CompletableFuture<Void> stopping = stopping();
+        Awaitility.await("carpgate starts draining").atMost(Duration.ofSeconds(20))
+                .until(running.carpgate.server()::draining);
+        RawHttps.Answer refused = http.post(endpoint, RawHttps.basic("root", "pw"), call);
+        assertThat(refused.text()).contains("carpgate is stopping");
+        release.countDown();
+        inFlight.get(20, TimeUnit.SECONDS);
+        stopping.get(20, TimeUnit.SECONDS);
+
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> running.exchanges.records().size() >= 2);
+        io.carpgate.observe.ExchangeRecord record = running.exchanges.records().stream()
+                .filter(r -> r.upstreamStatus().isEmpty()).findFirst().orElseThrow();
+        String access = running.log("access.log");
+        String decisions = running.log("decisions.jsonl");
+        assertThat(record.decisionSummary())
+                .as("the master was answered a fault and nothing was sent: the record must say rejected; access.log:\n"
+                        + access + "decisions.jsonl:\n" + decisions)
+                .isEqualTo("rejected");
+        assertThat(decisions).as("the refused call is in the decision log").contains("\"decision\":\"rejected\"");
+    }
+
+    @Test
+    void aCallCutOffAtTheStopTimeoutIsRecordedAsFailed() throws Exception {
+        CompletableFuture<RawHttps.Answer> inFlight = callHeldByTheBackup();
+        running.carpgate.close(); // waits the stop timeout, then cuts the call off
+        try {
+            inFlight.get(20, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException cutOff) {
+            // expected: the master never hears success
+        }
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !running.exchanges.records().isEmpty());
+        io.carpgate.observe.ExchangeRecord record = running.exchanges.records().get(0);
+        String access = running.log("access.log");
+        String decisions = running.log("decisions.jsonl");
+        assertThat(decisions).as("decisions.jsonl:\n" + decisions).contains("\"stage\":\"sent\"");
+        assertThat(decisions).as("the call cut off has its done line: decisions.jsonl:\n" + decisions)
+                .contains("\"stage\":\"done\"");
+        assertThat(record.decisionSummary()).as("access.log:\n" + access).isEqualTo("failed");
+        assertThat(access).as("access.log").contains("decision=failed");
+    }
+}
