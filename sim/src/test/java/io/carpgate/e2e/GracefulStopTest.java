@@ -155,4 +155,50 @@ class GracefulStopTest {
         assertThat(told).as("the master never hears 200 for a call cut off").isFalse();
         running.carpgate.close(); // a second close is a no-op
     }
+
+    // What the record says of the calls around a stop: one refused while carpgate stops, one cut off at its timeout.
+
+    @Test
+    void aCallRefusedWhileStoppingIsRecordedAsRejected() throws Exception {
+        CompletableFuture<RawHttps.Answer> inFlight = callHeldByTheBackup();
+        CompletableFuture<Void> stopping = stopping();
+        Awaitility.await("carpgate starts draining").atMost(Duration.ofSeconds(20))
+                .until(running.carpgate.server()::draining);
+        RawHttps.Answer refused = http.post(endpoint, RawHttps.basic("root", "pw"), call);
+        assertThat(refused.text()).contains("carpgate is stopping");
+        release.countDown();
+        inFlight.get(20, TimeUnit.SECONDS);
+        stopping.get(20, TimeUnit.SECONDS);
+
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> running.exchanges.records().size() >= 2);
+        io.carpgate.observe.ExchangeRecord record = running.exchanges.records().stream()
+                .filter(r -> r.upstreamStatus().isEmpty()).findFirst().orElseThrow();
+        String access = running.log("access.log");
+        String decisions = running.log("decisions.jsonl");
+        assertThat(record.decisionSummary())
+                .as("the master was answered a fault and nothing was sent: the record must say rejected; access.log:\n"
+                        + access + "decisions.jsonl:\n" + decisions)
+                .isEqualTo("rejected");
+        assertThat(decisions).as("the refused call is in the decision log").contains("\"decision\":\"rejected\"");
+    }
+
+    @Test
+    void aCallCutOffAtTheStopTimeoutIsRecordedAsFailed() throws Exception {
+        CompletableFuture<RawHttps.Answer> inFlight = callHeldByTheBackup();
+        running.carpgate.close(); // waits the stop timeout, then cuts the call off
+        try {
+            inFlight.get(20, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException cutOff) {
+            // expected: the master never hears success
+        }
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !running.exchanges.records().isEmpty());
+        io.carpgate.observe.ExchangeRecord record = running.exchanges.records().get(0);
+        String access = running.log("access.log");
+        String decisions = running.log("decisions.jsonl");
+        assertThat(decisions).as("decisions.jsonl:\n" + decisions).contains("\"stage\":\"sent\"");
+        assertThat(decisions).as("the call cut off has its done line: decisions.jsonl:\n" + decisions)
+                .contains("\"stage\":\"done\"");
+        assertThat(record.decisionSummary()).as("access.log:\n" + access).isEqualTo("failed");
+        assertThat(access).as("access.log").contains("decision=failed");
+    }
 }
