@@ -150,7 +150,7 @@ public final class BackupApiClient {
         }
         for (Throwable t = cause; t != null; t = t.getCause()) {
             if (t instanceof TimeoutException) {
-                return "backup API at " + backupBaseUrl + " did not answer within " + timeout.toMillis() + " ms";
+                return noAnswer(backupBaseUrl, timeout);
             }
             // Jetty's authentication handler fails a 401 that carries no WWW-Authenticate header (as the
             // backup's API answers) instead of handing it to us; it is still a refusal.
@@ -162,6 +162,11 @@ public final class BackupApiClient {
     }
 
     private String noAnswer() {
+        return noAnswer(backupBaseUrl, timeout);
+    }
+
+    /** The backup's API gave no answer in time (the CARP reads' and the watch's words alike). */
+    public static String noAnswer(URI backupBaseUrl, Duration timeout) {
         return "backup API at " + backupBaseUrl + " did not answer within " + timeout.toMillis() + " ms";
     }
 }

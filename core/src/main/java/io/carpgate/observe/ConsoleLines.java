@@ -1,6 +1,7 @@
 package io.carpgate.observe;
 
 import io.carpgate.policy.Action;
+import io.carpgate.policy.BackupMethods;
 import io.carpgate.policy.CallOutcome;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -32,7 +33,7 @@ public final class ConsoleLines implements ExchangeListener {
     }
 
     private static boolean restoreToFix(CallOutcome call) {
-        return call.method().equals("opnsense.restore_config_section")
+        return call.method().equals(BackupMethods.RESTORE)
                 && (call.action() == Action.REJECTED || call.reason().contains("WARNING"));
     }
 

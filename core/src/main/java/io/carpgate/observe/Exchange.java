@@ -172,7 +172,7 @@ public final class Exchange {
      */
     public void backupDidNotStore(String what) {
         // Only the restore: beside it in a multicall, another call stores nothing to be said of.
-        this.calls = calls.stream().map(c -> c.method().equals("opnsense.restore_config_section")
+        this.calls = calls.stream().map(c -> c.method().equals(io.carpgate.policy.BackupMethods.RESTORE)
                 ? c.withAction(c.action(), c.reason() + "; " + what) : c).toList();
     }
 

@@ -11,11 +11,6 @@ import java.util.regex.Pattern;
 public final class LogText {
     /** Anything but printable ASCII: a space would end an unquoted field, anything else may end the line. */
     private static final Pattern NOT_A_TOKEN = Pattern.compile("[^\\x21-\\x7e]");
-    /**
-     * Controls (C0, DEL, C1 with NEL), format characters (bidirectional overrides that reorder what a reader sees) and
-     * the Unicode line and paragraph separators.
-     */
-    private static final Pattern LINE_BREAKING = Pattern.compile("[\\p{Cc}\\p{Cf}\\p{Zl}\\p{Zp}]");
 
     private LogText() {}
 
@@ -26,6 +21,6 @@ public final class LogText {
 
     /** For a text inside a line (quoted, or a message's part): every char that could break or reorder it becomes '?'. */
     public static String oneLine(String text) {
-        return LINE_BREAKING.matcher(text).replaceAll("?");
+        return io.carpgate.xmlrpc.Clip.oneLine(text);
     }
 }

@@ -8,6 +8,9 @@ import java.util.Set;
  * forwards it all the same, but a name outside this set is the client's own word, not the backup's.
  */
 public final class BackupMethods {
+    /** The call that changes what the backup stores of the items (and of its VIPs). */
+    public static final String RESTORE = Methods.RESTORE;
+
     public static final Set<String> NAMES = Set.of("opnsense.firmware_version", Methods.RESTORE,
             "opnsense.backup_config_section", "opnsense.filter_configure", "opnsense.configd_reload_all_templates",
             "opnsense.list_services", Methods.START, Methods.RESTART, "opnsense.stop_service", Methods.MULTICALL,

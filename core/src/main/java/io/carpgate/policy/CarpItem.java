@@ -1,5 +1,6 @@
 package io.carpgate.policy;
 
+import io.carpgate.xmlrpc.Clip;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -54,14 +55,11 @@ public record CarpItem(ItemKind kind, String uuid, String name, boolean gated, O
     /**
      * The name, else the uuid: how logs, the console and the status page name it. The name is the master's text (a
      * {@code &#10;} in it decodes to a line break), so every char that could break or reorder a line is shown as
-     * '?' (as observe's LogText does for the logs it writes): a name cannot forge a console line of its own.
+     * '?' ({@link Clip#oneLine}, as the logs do): a name cannot forge a console line of its own.
      */
     public String shownName() {
-        return LINE_BREAKING.matcher(name.isEmpty() ? uuid : name).replaceAll("?");
+        return Clip.oneLine(name.isEmpty() ? uuid : name);
     }
-
-    private static final java.util.regex.Pattern LINE_BREAKING =
-            java.util.regex.Pattern.compile("[\\p{Cc}\\p{Cf}\\p{Zl}\\p{Zp}]");
 
     /** As the pair's memory keeps it: taught by a restore the backup stored at {@code at}. */
     public CarpItem learnedAt(Instant at) {

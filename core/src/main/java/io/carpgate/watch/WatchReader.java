@@ -11,7 +11,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.client.CompletableResponseListener;
 import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.HttpClient;
@@ -131,7 +130,7 @@ public final class WatchReader {
     }
 
     private String noAnswer() {
-        return "backup API at " + backup + " did not answer within " + timeout.toMillis() + " ms";
+        return io.carpgate.carp.BackupApiClient.noAnswer(backup, timeout);
     }
 
     private static final class Refused extends Exception {

@@ -1,6 +1,7 @@
 package io.carpgate.xmlrpc;
 
 import java.nio.charset.StandardCharsets;
+import java.util.regex.Pattern;
 
 /**
  * Cuts a text a client chose before carpgate keeps or echoes it (an answer, a log line, the status page):
@@ -15,7 +16,18 @@ public final class Clip {
     /** The longest marker ("…(+" 19 digits " bytes)"): a text already cut is within it and not cut again. */
     private static final int MARKER_ROOM = 32;
 
+    /**
+     * Controls (C0, DEL, C1 with NEL), format characters (bidirectional overrides that reorder what a reader sees) and
+     * the Unicode line and paragraph separators: what could end a line of text, start another, or reorder it.
+     */
+    private static final Pattern LINE_BREAKING = Pattern.compile("[\\p{Cc}\\p{Cf}\\p{Zl}\\p{Zp}]");
+
     private Clip() {}
+
+    /** {@code text} with every char that could break or reorder a line of text as '?': the one place this is done. */
+    public static String oneLine(String text) {
+        return LINE_BREAKING.matcher(text).replaceAll("?");
+    }
 
     /** {@code text} itself if at most {@code max} chars (plus a marker's room: cutting twice changes nothing), else its first {@code max} chars and the marker. */
     public static String to(int max, String text) {
