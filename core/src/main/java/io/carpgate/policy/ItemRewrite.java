@@ -39,6 +39,7 @@ final class ItemRewrite {
         List<String> vhids = new ArrayList<>();
         List<String> notes = new ArrayList<>();
         List<String> refusals = new ArrayList<>();
+        boolean vipsReplaced = PayloadVip.replaced(sections);
         for (ItemKind kind : ItemKind.values()) {
             for (XmlRpcValue value : kind.items(sections)) {
                 kinds.add(kind);
@@ -46,7 +47,7 @@ final class ItemRewrite {
                     notes.add("a " + kind.label() + " entry (" + kind.path() + ") is not a struct; left as sent");
                     continue;
                 }
-                ItemResult found = item(kind, item, payloadVips, PayloadVip.replaced(sections), in);
+                ItemResult found = item(kind, item, payloadVips, vipsReplaced, in);
                 // The interface the backup gives the item does not depend on how its VHID was found.
                 ItemResult result = new ItemResult(found.item().withDevice(kind.device(item)), found.change(),
                         found.note(), found.refusal());
@@ -58,7 +59,7 @@ final class ItemRewrite {
                 notes.add(result.note());
             }
         }
-        List<String> left = leftFollowingADroppedVip(kinds, payloadVips, PayloadVip.replaced(sections), in);
+        List<String> left = leftFollowingADroppedVip(kinds, payloadVips, vipsReplaced, in);
         if (kinds.isEmpty()) {
             return CallDecision.Forward.unchanged(CallOutcome.plain(Methods.RESTORE, Action.FORWARDED,
                     String.join("; ", left) + (left.isEmpty() ? "" : "; ") + "no "
@@ -303,20 +304,17 @@ final class ItemRewrite {
      */
     private static List<String> leftFollowingADroppedVip(Set<ItemKind> carried, List<PayloadVip> payloadVips,
                                                          boolean vipsReplaced, GateInputs in) {
-        if (!vipsReplaced || !(in.carp() instanceof CarpView.Known known)) {
-            return List.of();
-        }
         List<String> out = new ArrayList<>();
         for (CarpItem item : in.book().all()) {
-            if (carried.contains(item.kind()) || !item.gated() || item.vip().isEmpty()
-                    || payloadVips.stream().anyMatch(v -> v.uuid().equals(item.vip().get()))) {
+            if (carried.contains(item.kind()) || !item.gated() || item.vip().isEmpty()) {
                 continue;
             }
-            known.vips().stream().filter(v -> v.uuid().equals(item.vip().get()) && !v.nosync()).findFirst()
-                    .ifPresent(v -> out.add("WARNING " + item.kind().label() + " " + item.shownName() + " follows the "
-                            + "backup's VIP " + v.uuid() + " (VHID " + v.vhid() + "), which this restore drops, and is "
-                            + "not in it: if the backup still has it, " + item.kind().unknownVipEffect()
-                            + " (sync " + item.kind().label() + "s with the VIPs)"));
+            if (after(item.vip().get(), payloadVips, vipsReplaced, in.carp()) instanceof AfterRestore.Dropped dropped) {
+                out.add("WARNING " + item.kind().label() + " " + item.shownName() + " follows the backup's VIP "
+                        + dropped.vip().uuid() + " (VHID " + dropped.vip().vhid() + "), which this restore drops, and "
+                        + "is not in it: if the backup still has it, " + item.kind().unknownVipEffect() + " (sync "
+                        + item.kind().label() + "s with the VIPs)");
+            }
         }
         return out;
     }
@@ -331,48 +329,75 @@ final class ItemRewrite {
         if (masterVip.isEmpty()) {
             return Optional.of("it names no VIP");
         }
-        if (payloadVips.stream().anyMatch(v -> v.uuid().equals(masterVip))) {
-            return Optional.empty();
+        AfterRestore after = after(masterVip, payloadVips, vipsReplaced, carp);
+        if (after instanceof AfterRestore.Unknown unknown) {
+            return Optional.of("whether the backup has VIP " + masterVip + " is not known (" + unknown.why() + ")");
         }
-        if (!(carp instanceof CarpView.Known known)) {
-            return Optional.of("whether the backup has VIP " + masterVip + " is not known ("
-                    + ((CarpView.Unavailable) carp).reason() + ")");
-        }
-        Optional<BackupVip> own = known.vips().stream().filter(v -> v.uuid().equals(masterVip)).findFirst();
-        if (own.isEmpty()) {
+        if (after instanceof AfterRestore.Missing) {
             return Optional.of("the backup has no VIP " + masterVip + " (per its API)");
         }
-        return vipsReplaced && !own.get().nosync()
-                ? Optional.of("this restore drops the backup's VIP " + masterVip + " (not marked No XMLRPC sync there)")
-                : Optional.empty();
+        if (after instanceof AfterRestore.Dropped) {
+            return Optional.of("this restore drops the backup's VIP " + masterVip + " (not marked No XMLRPC sync there)");
+        }
+        return Optional.empty();
+    }
+
+    /** Whether the backup has a VIP with some uuid once this restore is stored, and if not, why not. */
+    private sealed interface AfterRestore {
+        /** In the restore, or a VIP of the backup the restore leaves. */
+        record Kept() implements AfterRestore {}
+
+        /** The backup's API is unavailable: carpgate cannot tell. */
+        record Unknown(String why) implements AfterRestore {}
+
+        /** Neither in the restore nor a VIP of the backup. */
+        record Missing() implements AfterRestore {}
+
+        /** A VIP of the backup that this restore drops: it replaces the backup's VIPs, and this one is not nosync. */
+        record Dropped(BackupVip vip) implements AfterRestore {}
+    }
+
+    private static AfterRestore after(String uuid, List<PayloadVip> payloadVips, boolean vipsReplaced, CarpView carp) {
+        if (payloadVips.stream().anyMatch(v -> v.uuid().equals(uuid))) {
+            return new AfterRestore.Kept();
+        }
+        if (!(carp instanceof CarpView.Known known)) {
+            return new AfterRestore.Unknown(((CarpView.Unavailable) carp).reason());
+        }
+        Optional<BackupVip> own = known.vips().stream().filter(v -> v.uuid().equals(uuid)).findFirst();
+        if (own.isEmpty()) {
+            return new AfterRestore.Missing();
+        }
+        return vipsReplaced && !own.get().nosync() ? new AfterRestore.Dropped(own.get()) : new AfterRestore.Kept();
     }
 
     /**
-     * Why the map's backup-vip, when it is the target and the backup's VIPs are known, will not be a VIP of the backup
-     * once this restore is stored: neither they nor the restore have it, or the restore drops it (it replaces the
-     * backup's VIPs, does not carry this one, and the backup has not marked it No XMLRPC sync).
+     * Why the map's backup-vip, when it is the target, will not be a VIP of the backup once this restore is stored
+     * (empty when it will, or when the admin's word is all there is: the API down and the backup's VIPs left as they
+     * are): neither the backup nor the restore has it, the restore drops it, or the restore replaces the backup's VIPs
+     * while the API cannot say whether it keeps this one.
      */
     private static Optional<String> mapTargetDangles(String target, Optional<VhidMapEntry> mapped,
                                                      List<PayloadVip> payloadVips, boolean vipsReplaced, CarpView carp) {
         boolean fromMap = mapped.flatMap(VhidMapEntry::backupVip).filter(target::equals).isPresent();
-        if (!fromMap || payloadVips.stream().anyMatch(v -> v.uuid().equals(target))) {
+        if (!fromMap) {
             return Optional.empty();
         }
-        if (!(carp instanceof CarpView.Known known)) {
+        AfterRestore after = after(target, payloadVips, vipsReplaced, carp);
+        if (after instanceof AfterRestore.Unknown unknown) {
             // Without the backup's API carpgate cannot tell whether a restore that replaces its VIPs keeps this one
             // (marked No XMLRPC sync there); a restore that carries none leaves it as the admin says it is.
             return vipsReplaced ? Optional.of("is not in this restore, which replaces the backup's VIPs, and whether "
-                    + "the backup keeps it is not known (" + ((CarpView.Unavailable) carp).reason() + ")")
-                    : Optional.empty();
+                    + "the backup keeps it is not known (" + unknown.why() + ")") : Optional.empty();
         }
-        Optional<BackupVip> own = known.vips().stream().filter(v -> v.uuid().equals(target)).findFirst();
-        if (own.isEmpty()) {
+        if (after instanceof AfterRestore.Missing) {
             return Optional.of("is neither a VIP of the backup (per its API) nor in this restore");
         }
-        return vipsReplaced && !own.get().nosync()
-                ? Optional.of("is a VIP of the backup that this restore drops (it replaces the backup's VIPs, does not "
-                        + "carry this one, and it is not marked No XMLRPC sync on the backup)")
-                : Optional.empty();
+        if (after instanceof AfterRestore.Dropped) {
+            return Optional.of("is a VIP of the backup that this restore drops (it replaces the backup's VIPs, does not "
+                    + "carry this one, and it is not marked No XMLRPC sync on the backup)");
+        }
+        return Optional.empty();
     }
 
     private static String fromMap(VhidMapEntry mapped) {
