@@ -42,7 +42,8 @@ class RejectionBoundsTest {
                 "carp_depend_on", MASTER_VIP7);
         GateInputs in = new GateInputs(VhidMap.none(), ItemBook.empty(), backupWithoutMasterUuids(), OnUnknownCarp.SUPPRESS);
         Verdict verdict = Gate.decide(c.restore(List.of(spare), List.of()), in);
-        assertThat(verdict).as(verdict.calls().get(0).reason()).isNotInstanceOf(Verdict.Reject.class);
+        assertThat(verdict).as(verdict.calls().get(0).reason()).isInstanceOf(Verdict.Forward.class);
+        assertThat(verdict.calls().get(0).reason()).contains("WARNING", "(disabled)", "left as sent");
     }
 
     /**
@@ -62,6 +63,10 @@ class RejectionBoundsTest {
         boolean writesDroppedVip = verdict instanceof Verdict.Rewrite rw
                 && rw.changes().stream().map(BodyPatcher.Replacement::newText).anyMatch(BACKUP_VIP7::equals);
         assertThat(writesDroppedVip).as(verdict.calls().get(0).reason()).isFalse();
+        // As sent, wg0 follows the master's VIP 7, which arrives in the restore: it goes on so, with a WARNING.
+        assertThat(verdict).isInstanceOf(Verdict.Forward.class);
+        assertThat(verdict.calls().get(0).reason()).contains("WARNING", "backup-vip " + BACKUP_VIP7,
+                "left as sent, following VIP " + MASTER_VIP7);
     }
 
     /**
@@ -78,7 +83,8 @@ class RejectionBoundsTest {
                 "OPNsense", c.struct("OpenVPN", c.struct("Instances", c.struct("Instance", client))),
                 "virtualip", c.struct("vip", c.array(c.vip(MASTER_VIP7, "opt2", "7"), c.vip(MASTER_VIP7_V6, "opt2", "7")))));
         Verdict verdict = Gate.decide(call, GateTest.inputs(ItemBook.empty(), backupWithoutMasterUuids()));
-        assertThat(verdict).as(verdict.calls().get(0).reason()).isNotInstanceOf(Verdict.Rewrite.class);
+        assertThat(verdict).as(verdict.calls().get(0).reason()).isInstanceOf(Verdict.Forward.class);
+        assertThat(verdict.learned()).singleElement().satisfies(item -> assertThat(item.vip()).contains(MASTER_VIP7_V6));
     }
 
     /**
