@@ -2,16 +2,11 @@ package io.carpgate.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.carpgate.carp.BackupVip;
-import io.carpgate.carp.CarpSource;
-import io.carpgate.carp.CarpView;
-import io.carpgate.carp.VipState;
 import io.carpgate.memory.BackupOutcome;
 import io.carpgate.memory.PairMemories;
 import io.carpgate.memory.PairMemory;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -34,16 +29,9 @@ class InDoubtReasonTest {
 
     private final Calls c = new Calls();
 
-    private static final CarpSource CARP = new io.carpgate.testkit.FixedCarp(new CarpView.Known(
-            List.of(new BackupVip(MASTER_VIP7, "opt2", 7, "198.51.100.5", "WAN2 CARP"),
-                    new BackupVip(MASTER_VIP2, "lan", 2, "192.168.1.1", "LAN CARP")),
-            List.of(new VipState("WAN2", 7, "198.51.100.5", "MASTER"),
-                    new VipState("LAN", 2, "192.168.1.1", "BACKUP")),
-            Instant.EPOCH));
-
-    private Gatekeeper gatekeeper(PairMemory memory) {
-        return new Gatekeeper("default", VhidMap.none(), CARP, OnUnknownCarp.SUPPRESS, memory, Duration.ofSeconds(5),
-                vips -> { });
+    /** The backup as in RestoreCutOffByACrashTest: MASTER for VHID 7, BACKUP for VHID 2. */
+    private static Gatekeeper gatekeeper(PairMemory memory) {
+        return RestoreCutOffByACrashTest.gatekeeper(memory);
     }
 
     @Test

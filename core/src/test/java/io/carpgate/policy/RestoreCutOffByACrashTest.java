@@ -34,14 +34,14 @@ class RestoreCutOffByACrashTest {
     private final Calls c = new Calls();
 
     /** The backup: MASTER for VHID 7 (opt2), BACKUP for VHID 2 (lan). */
-    private static final CarpSource CARP = new io.carpgate.testkit.FixedCarp(new CarpView.Known(
+    static final CarpSource CARP = new io.carpgate.testkit.FixedCarp(new CarpView.Known(
                     List.of(new BackupVip(MASTER_VIP7, "opt2", 7, "198.51.100.5", "WAN2 CARP"),
                             new BackupVip(MASTER_VIP2, "lan", 2, "192.168.1.1", "LAN CARP")),
                     List.of(new VipState("WAN2", 7, "198.51.100.5", "MASTER"),
                             new VipState("LAN", 2, "192.168.1.1", "BACKUP")),
                     Instant.EPOCH));
 
-    private Gatekeeper gatekeeper(PairMemory memory) {
+    static Gatekeeper gatekeeper(PairMemory memory) {
         return new Gatekeeper("default", VhidMap.none(), CARP, OnUnknownCarp.SUPPRESS, memory, Duration.ofSeconds(5),
                 vips -> { });
     }
