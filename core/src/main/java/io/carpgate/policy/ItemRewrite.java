@@ -31,7 +31,7 @@ final class ItemRewrite {
     private ItemRewrite() {}
 
     static CallDecision decide(Struct sections, GateInputs in) {
-        List<PayloadVip> payloadVips = PayloadVip.in(sections);
+        RestoreVips vips = RestoreVips.of(sections);
         List<BodyPatcher.Replacement> changes = new ArrayList<>();
         List<CarpItem> learned = new ArrayList<>();
         Set<ItemKind> kinds = new LinkedHashSet<>();
@@ -39,7 +39,6 @@ final class ItemRewrite {
         List<String> vhids = new ArrayList<>();
         List<String> notes = new ArrayList<>();
         List<String> refusals = new ArrayList<>();
-        boolean vipsReplaced = PayloadVip.replaced(sections);
         for (ItemKind kind : ItemKind.values()) {
             for (XmlRpcValue value : kind.items(sections)) {
                 kinds.add(kind);
@@ -47,7 +46,7 @@ final class ItemRewrite {
                     notes.add("a " + kind.label() + " entry (" + kind.path() + ") is not a struct; left as sent");
                     continue;
                 }
-                ItemResult found = item(kind, item, payloadVips, vipsReplaced, in);
+                ItemResult found = item(kind, item, vips, in);
                 // The interface the backup gives the item does not depend on how its VHID was found.
                 ItemResult result = new ItemResult(found.item().withDevice(kind.device(item)), found.change(),
                         found.note(), found.refusal());
@@ -59,7 +58,7 @@ final class ItemRewrite {
                 notes.add(result.note());
             }
         }
-        List<String> left = leftFollowingADroppedVip(kinds, payloadVips, vipsReplaced, in);
+        List<String> left = leftFollowingADroppedVip(kinds, vips, in);
         if (kinds.isEmpty()) {
             return CallDecision.Forward.unchanged(CallOutcome.plain(Methods.RESTORE, Action.FORWARDED,
                     String.join("; ", left) + (left.isEmpty() ? "" : "; ") + "no "
@@ -128,7 +127,7 @@ final class ItemRewrite {
 
     private record Follow(int vhid, Optional<String> iface, String source) {}
 
-    private static ItemResult item(ItemKind kind, Struct item, List<PayloadVip> payloadVips, boolean vipsReplaced,
+    private static ItemResult item(ItemKind kind, Struct item, RestoreVips vips,
                                    GateInputs in) {
         String uuid = PayloadVip.uuidOf(item);
         String name = PayloadVip.text(item, kind.nameField());
@@ -147,8 +146,7 @@ final class ItemRewrite {
         Optional<VhidMapEntry> mapped = in.vhidMap().find(kind, uuid, name);
 
         Optional<Follow> follow = mapped.map(h -> new Follow(h.vhid(), h.iface(), fromMap(h)))
-                .or(() -> payloadVips.stream().filter(v -> !masterVip.isEmpty() && v.uuid().equals(masterVip))
-                        .findFirst().map(v -> new Follow(v.vhid(), Optional.of(v.iface()), "the master's VIP in the restore")));
+                .or(() -> vips.withUuid(masterVip).map(v -> new Follow(v.vhid(), Optional.of(v.iface()), "the master's VIP in the restore")));
         if (follow.isEmpty()) {
             CarpItem unplaced = new CarpItem(kind, uuid, name, gated, Optional.empty(), Optional.empty(),
                     Optional.empty(), masterVip.isEmpty() ? "no CARP dependency in the restore, not in the VHID map"
@@ -161,7 +159,7 @@ final class ItemRewrite {
                 return new ItemResult(unplaced, Optional.empty(), "WARNING " + label
                         + " has no CARP dependency on the master and is not in the VHID map: VHID unknown, left as sent");
             }
-            Optional<String> dangles = gated ? danglesAsSent(masterVip, payloadVips, vipsReplaced, in.carp())
+            Optional<String> dangles = gated ? danglesAsSent(masterVip, vips, in.carp())
                     : Optional.empty();
             if (dangles.isPresent() && !refuses) {
                 return new ItemResult(unplaced, Optional.empty(), "WARNING " + label + " (disabled) depends on VIP "
@@ -184,11 +182,11 @@ final class ItemRewrite {
         String basis = "VHID " + f.vhid() + " from " + f.source();
         CarpItem known = new CarpItem(kind, uuid, name, gated, Optional.of(f.vhid()), f.iface(), Optional.empty(),
                 basis, Optional.empty());
-        Resolved<String> target = targetVip(f, mapped, masterVip, payloadVips, vipsReplaced, in.carp());
+        Resolved<String> target = targetVip(f, mapped, masterVip, vips, in.carp());
         if (target instanceof Resolved.No<String> no && refuses) {
-            Optional<String> dangles = danglesAsSent(masterVip, payloadVips, vipsReplaced, in.carp());
+            Optional<String> dangles = danglesAsSent(masterVip, vips, in.carp());
             if (dangles.isPresent()) {
-                return ItemResult.refused(asSent(known, masterVip, payloadVips, no.reason()), label + " (VHID "
+                return ItemResult.refused(asSent(known, masterVip, vips, no.reason()), label + " (VHID "
                         + f.vhid() + " from " + f.source() + "): " + no.reason() + "; left as sent, "
                         + dangles.get() + ", so " + kind.unknownVipEffect());
             }
@@ -197,7 +195,7 @@ final class ItemRewrite {
             // Like every other WARNING of a restore: what the backup will do with the item left as sent.
             String effect = masterVip.isEmpty() ? "" : " (if the backup has no VIP " + masterVip + ", "
                     + kind.unknownVipEffect() + ")";
-            return new ItemResult(asSent(known, masterVip, payloadVips, no.reason()), Optional.empty(), "WARNING "
+            return new ItemResult(asSent(known, masterVip, vips, no.reason()), Optional.empty(), "WARNING "
                     + label + " (VHID " + f.vhid() + " from " + f.source() + "): " + no.reason() + "; left as sent"
                     + effect);
         }
@@ -205,9 +203,9 @@ final class ItemRewrite {
         known = new CarpItem(kind, uuid, name, gated, Optional.of(f.vhid()), f.iface(), Optional.of(backupVip), basis,
                 Optional.empty());
         if ((!BodyPatcher.canWrite(backupVip) || !(dependOn.orElse(null) instanceof Str)) && refuses) {
-            Optional<String> dangles = danglesAsSent(masterVip, payloadVips, vipsReplaced, in.carp());
+            Optional<String> dangles = danglesAsSent(masterVip, vips, in.carp());
             if (dangles.isPresent()) {
-                return ItemResult.refused(asSent(known, masterVip, payloadVips, "carp_depend_on cannot be set"),
+                return ItemResult.refused(asSent(known, masterVip, vips, "carp_depend_on cannot be set"),
                         label + " (VHID " + f.vhid() + " from " + f.source() + "): carpgate cannot set its "
                         + "carp_depend_on to VIP " + backupVip + " in place (" + (BodyPatcher.canWrite(backupVip)
                         ? "it is missing or not a string" : "the uuid has a character that cannot be written")
@@ -216,23 +214,23 @@ final class ItemRewrite {
         }
         if (!BodyPatcher.canWrite(backupVip)) {
             // E.g. a VIP uuid spelled with &#13;: no in-place text reads back as that string on the backup.
-            return new ItemResult(asSent(known, masterVip, payloadVips, "the VIP uuid cannot be written"),
+            return new ItemResult(asSent(known, masterVip, vips, "the VIP uuid cannot be written"),
                     Optional.empty(), "WARNING " + label + " (VHID " + f.vhid()
                     + " from " + f.source() + "): the VIP uuid it should follow has a character that cannot be "
                     + "written into the body; left as sent, its CARP dependency may not resolve on the backup");
         }
         if (dependOn.isEmpty() || !(dependOn.get() instanceof Str str)) {
-            return new ItemResult(asSent(known, masterVip, payloadVips, "carp_depend_on cannot be set in place"),
+            return new ItemResult(asSent(known, masterVip, vips, "carp_depend_on cannot be set in place"),
                     Optional.empty(), "WARNING " + label
                     + ": carp_depend_on is missing or not a string and cannot be set in place; left as sent");
         }
         // An admin's backup-vip the backup does not have (a typo, a VIP since removed), or one this restore drops,
         // would dangle: say so.
-        Optional<String> mapDangles = mapTargetDangles(backupVip, mapped, payloadVips, vipsReplaced, in.carp());
+        Optional<String> mapDangles = mapTargetDangles(backupVip, mapped, vips, in.carp());
         if (mapDangles.isPresent() && refuses
-                && danglesAsSent(masterVip, payloadVips, vipsReplaced, in.carp()).isEmpty()) {
+                && danglesAsSent(masterVip, vips, in.carp()).isEmpty()) {
             // As the master sent it, the item follows a VIP the backup will have: better than the map's.
-            return new ItemResult(asSent(known, masterVip, payloadVips, "the VHID map's backup-vip would not resolve"),
+            return new ItemResult(asSent(known, masterVip, vips, "the VHID map's backup-vip would not resolve"),
                     Optional.empty(), "WARNING " + label + ": the VHID map's backup-vip " + backupVip + " "
                     + mapDangles.get() + "; left as sent, following VIP " + masterVip + " (fix backup-vip in the VHID "
                     + "map, or leave it out)");
@@ -259,9 +257,8 @@ final class ItemRewrite {
      * the master's VIP when that arrives in the same restore (the backup then has it, uuid and all), else nothing
      * carpgate can vouch for, so its starts are decided as unknown until a restore it can rewrite.
      */
-    private static CarpItem asSent(CarpItem item, String masterVip, List<PayloadVip> payloadVips, String why) {
-        Optional<PayloadVip> arriving = payloadVips.stream()
-                .filter(v -> !masterVip.isEmpty() && v.uuid().equals(masterVip)).findFirst();
+    private static CarpItem asSent(CarpItem item, String masterVip, RestoreVips vips, String why) {
+        Optional<PayloadVip> arriving = vips.withUuid(masterVip);
         if (arriving.isPresent()) {
             return new CarpItem(item.kind(), item.uuid(), item.name(), item.gated(), Optional.of(arriving.get().vhid()),
                     Optional.of(arriving.get().iface()), Optional.of(masterVip), "VHID " + arriving.get().vhid()
@@ -302,14 +299,13 @@ final class ItemRewrite {
      * its own CARP hooks bring them up, also as BACKUP. Said as a WARNING, not refused: the book may hold an item the
      * backup has since lost, and a restore of VIPs alone is the admin's choice of what to sync.
      */
-    private static List<String> leftFollowingADroppedVip(Set<ItemKind> carried, List<PayloadVip> payloadVips,
-                                                         boolean vipsReplaced, GateInputs in) {
+    private static List<String> leftFollowingADroppedVip(Set<ItemKind> carried, RestoreVips vips, GateInputs in) {
         List<String> out = new ArrayList<>();
         for (CarpItem item : in.book().all()) {
             if (carried.contains(item.kind()) || !item.gated() || item.vip().isEmpty()) {
                 continue;
             }
-            if (after(item.vip().get(), payloadVips, vipsReplaced, in.carp()) instanceof AfterRestore.Dropped dropped) {
+            if (after(item.vip().get(), vips, in.carp()) instanceof AfterRestore.Dropped dropped) {
                 out.add("WARNING " + item.kind().label() + " " + item.shownName() + " follows the backup's VIP "
                         + dropped.vip().uuid() + " (VHID " + dropped.vip().vhid() + "), which this restore drops, and "
                         + "is not in it: if the backup still has it, " + item.kind().unknownVipEffect() + " (sync "
@@ -324,12 +320,12 @@ final class ItemRewrite {
      * (empty when it would): none named; a uuid neither in this restore nor among the backup's VIPs that stay; or
      * the backup's VIPs unknown (its API unavailable), so carpgate cannot tell.
      */
-    private static Optional<String> danglesAsSent(String masterVip, List<PayloadVip> payloadVips, boolean vipsReplaced,
+    private static Optional<String> danglesAsSent(String masterVip, RestoreVips vips,
                                                   CarpView carp) {
         if (masterVip.isEmpty()) {
             return Optional.of("it names no VIP");
         }
-        AfterRestore after = after(masterVip, payloadVips, vipsReplaced, carp);
+        AfterRestore after = after(masterVip, vips, carp);
         if (after instanceof AfterRestore.Unknown unknown) {
             return Optional.of("whether the backup has VIP " + masterVip + " is not known (" + unknown.why() + ")");
         }
@@ -357,8 +353,8 @@ final class ItemRewrite {
         record Dropped(BackupVip vip) implements AfterRestore {}
     }
 
-    private static AfterRestore after(String uuid, List<PayloadVip> payloadVips, boolean vipsReplaced, CarpView carp) {
-        if (payloadVips.stream().anyMatch(v -> v.uuid().equals(uuid))) {
+    private static AfterRestore after(String uuid, RestoreVips vips, CarpView carp) {
+        if (vips.carries(uuid)) {
             return new AfterRestore.Kept();
         }
         if (!(carp instanceof CarpView.Known known)) {
@@ -368,7 +364,7 @@ final class ItemRewrite {
         if (own.isEmpty()) {
             return new AfterRestore.Missing();
         }
-        return vipsReplaced && !own.get().nosync() ? new AfterRestore.Dropped(own.get()) : new AfterRestore.Kept();
+        return vips.replaced() && !own.get().nosync() ? new AfterRestore.Dropped(own.get()) : new AfterRestore.Kept();
     }
 
     /**
@@ -378,16 +374,16 @@ final class ItemRewrite {
      * while the API cannot say whether it keeps this one.
      */
     private static Optional<String> mapTargetDangles(String target, Optional<VhidMapEntry> mapped,
-                                                     List<PayloadVip> payloadVips, boolean vipsReplaced, CarpView carp) {
+                                                     RestoreVips vips, CarpView carp) {
         boolean fromMap = mapped.flatMap(VhidMapEntry::backupVip).filter(target::equals).isPresent();
         if (!fromMap) {
             return Optional.empty();
         }
-        AfterRestore after = after(target, payloadVips, vipsReplaced, carp);
+        AfterRestore after = after(target, vips, carp);
         if (after instanceof AfterRestore.Unknown unknown) {
             // Without the backup's API carpgate cannot tell whether a restore that replaces its VIPs keeps this one
             // (marked No XMLRPC sync there); a restore that carries none leaves it as the admin says it is.
-            return vipsReplaced ? Optional.of("is not in this restore, which replaces the backup's VIPs, and whether "
+            return vips.replaced() ? Optional.of("is not in this restore, which replaces the backup's VIPs, and whether "
                     + "the backup keeps it is not known (" + unknown.why() + ")") : Optional.empty();
         }
         if (after instanceof AfterRestore.Missing) {
@@ -405,22 +401,22 @@ final class ItemRewrite {
     }
 
     private static Resolved<String> targetVip(Follow follow, Optional<VhidMapEntry> mapped, String masterVip,
-                                              List<PayloadVip> payloadVips, boolean vipsReplaced, CarpView carp) {
+                                              RestoreVips vips, CarpView carp) {
         if (mapped.isPresent() && mapped.get().backupVip().isPresent()) {
             return new Resolved.Yes<>(mapped.get().backupVip().get());
         }
         // The map may name the interface by its description (WAN2): the restore's VIPs name it internally (opt2).
         Optional<String> iface = follow.iface().map(i -> carp instanceof CarpView.Known known
                 ? known.internalName(i, follow.vhid()) : i);
-        List<PayloadVip> arriving = payloadVips.stream()
-                .filter(v -> v.vhid() == follow.vhid() && v.on(iface)).toList();
         // Two VIPs of one VHID (IPv4 and IPv6): the one the master's item follows is the one that works there (an
-        // OpenVPN client resolves only the last of them), and the backup gets the same list.
-        Optional<PayloadVip> followed = arriving.stream().filter(v -> !masterVip.isEmpty() && v.uuid().equals(masterVip))
-                .findFirst();
+        // OpenVPN client resolves only the last of them), and the backup gets the same list. Found by its uuid, not
+        // among the VHID's VIPs: a restore may carry thousands with one VHID.
+        Optional<PayloadVip> followed = vips.withUuid(masterVip)
+                .filter(v -> v.vhid() == follow.vhid() && v.on(iface));
         if (followed.isPresent()) {
             return new Resolved.Yes<>(followed.get().uuid());
         }
+        List<PayloadVip> arriving = vips.withVhid(follow.vhid()).stream().filter(v -> v.on(iface)).toList();
         if (arriving.stream().map(v -> v.iface().toLowerCase(java.util.Locale.ROOT)).distinct().count() == 1) {
             // A blank uuid would read as "no CARP dependency" on the backup: the very black hole.
             return arriving.stream().map(PayloadVip::uuid).filter(u -> !u.isBlank()).findFirst()
@@ -428,7 +424,7 @@ final class ItemRewrite {
                     .orElseGet(() -> new Resolved.No<>("the VIP for VHID " + follow.vhid() + " in this restore has no uuid"));
         }
         if (carp instanceof CarpView.Known known) {
-            return vipsReplaced ? known.backupVipKeptUuid(follow.vhid(), follow.iface())
+            return vips.replaced() ? known.backupVipKeptUuid(follow.vhid(), follow.iface())
                     : known.backupVipUuid(follow.vhid(), follow.iface());
         }
         return new Resolved.No<>("backup API unavailable (" + ((CarpView.Unavailable) carp).reason()
