@@ -79,7 +79,15 @@ public final class Exchange {
 
     /** Whether carpgate closed this request's connection on its own ({@link #closedByCarpgate(Request, ConnectionDrop)}). */
     public boolean closedByCarpgate() {
-        return closedBy.isPresent();
+        return closedBy.filter(ConnectionDrop::byCarpgate).isPresent();
+    }
+
+    /**
+     * The client closed its connection before the whole request arrived: nothing was answered, so the record says so
+     * rather than the HTTP 400 Jetty notes for an early end of the body.
+     */
+    public void clientHungUp() {
+        this.closedBy = Optional.of(ConnectionDrop.CLIENT_HUNG_UP);
     }
 
     /** The pair whose path the request came in on. */

@@ -17,8 +17,8 @@ import java.util.Optional;
  * @param requestLine HTTP method, path with query, protocol
  * @param calls one outcome per XML-RPC call (a multicall's inner calls each), empty when none was read
  * @param observed observe mode: the calls were decided and logged, the request went on unchanged
- * @param closedBy why carpgate closed the connection before the request was complete (nothing was answered;
- *     {@code status} is then only what Jetty noted)
+ * @param closedBy why the connection ended before the request was complete, closed by carpgate or by the client
+ *     (nothing was answered; {@code status} is then only what Jetty noted)
  */
 public record ExchangeRecord(String id, ZonedDateTime time, String pair, String client, Optional<String> user,
                              String requestLine, int status, long bytesIn, long bytesOut, Duration elapsed,

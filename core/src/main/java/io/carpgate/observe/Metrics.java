@@ -103,14 +103,20 @@ public final class Metrics implements ExchangeListener {
         }
         connectionsDropped = Counter.builder().name("carpgate_connections_dropped")
                 .help("Client connections carpgate closed on its own, by reason: allow-from and per-client-limit at "
-                        + "the accept (before TLS), tls-handshake-timeout, request-read-timeout")
+                        + "the accept (before TLS), tls-handshake-timeout, request-read-timeout, client-idle-timeout "
+                        + "(mid-request)")
                 .labelNames("reason").register(registry);
         for (ConnectionDrop drop : ConnectionDrop.values()) {
-            connectionsDropped.labelValues(drop.word());
+            if (drop.byCarpgate()) {
+                connectionsDropped.labelValues(drop.word());
+            }
         }
     }
 
     public void connectionDropped(ConnectionDrop drop) {
+        if (!drop.byCarpgate()) {
+            throw new IllegalArgumentException(drop + " is not carpgate closing a connection");
+        }
         connectionsDropped.labelValues(drop.word()).inc();
     }
 

@@ -195,9 +195,14 @@ public final class Gate {
                     ? "suppressed " + suppress.message()
                     : ((CallDecision.Reject) blocker.get()).message();
             String message = "system.multicall: " + why;
+            // The master gets one fault for the whole batch, so every call in it is rejected: a start carpgate would
+            // have suppressed alone says so in its reason, not as "suppressed", which is an answer it never got.
             List<CallOutcome> outcomes = decisions.stream()
                     .map(d -> d instanceof CallDecision.Forward
                             ? d.outcome().withAction(Action.REJECTED, "rejected with its system.multicall: " + why)
+                            : d instanceof CallDecision.Suppress
+                            ? d.outcome().withAction(Action.REJECTED, "rejected with its system.multicall, a start "
+                                    + "carpgate would suppress: " + d.outcome().reason())
                             : d.outcome())
                     .toList();
             return new Verdict.Reject(Methods.INVALID_REQUEST, message, outcomes);

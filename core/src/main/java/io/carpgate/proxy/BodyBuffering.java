@@ -1,5 +1,6 @@
 package io.carpgate.proxy;
 
+import io.carpgate.observe.ConnectionDrop;
 import io.carpgate.observe.Exchange;
 import io.carpgate.observe.Metrics;
 import java.util.Arrays;
@@ -111,9 +112,19 @@ final class BodyBuffering extends Handler.Wrapper {
                     return;
                 }
                 if (Content.Chunk.isFailure(chunk)) {
-                    if (Exchange.of(request).closedByCarpgate()) {
-                        // The guard closed it and said so: a quiet failure, or Jetty warns of its 500 "writeError".
-                        done.failed(new org.eclipse.jetty.io.QuietException.Exception(chunk.getFailure()));
+                    Exchange exchange = Exchange.of(request);
+                    Throwable failure = chunk.getFailure();
+                    if (!exchange.closedByCarpgate() && failure instanceof java.util.concurrent.TimeoutException) {
+                        // Jetty's idle timeout, mid-body: carpgate closes it, and counts it as it counts its guards'.
+                        Exchange.closedByCarpgate(request, ConnectionDrop.CLIENT_IDLE_TIMEOUT);
+                        metrics.connectionDropped(ConnectionDrop.CLIENT_IDLE_TIMEOUT);
+                    } else if (!exchange.closedByCarpgate() && failure instanceof org.eclipse.jetty.io.EofException) {
+                        exchange.clientHungUp();
+                    }
+                    if (exchange.closedByCarpgate() || failure instanceof org.eclipse.jetty.io.EofException) {
+                        // Said in the record: a quiet failure, or Jetty warns of its 500 "writeError" (or notes a 400
+                        // for a client that is no longer there to read it).
+                        done.failed(new org.eclipse.jetty.io.QuietException.Exception(failure));
                         return;
                     }
                     LOG.info("reading the request from {} failed: {}", Request.getRemoteAddr(request),

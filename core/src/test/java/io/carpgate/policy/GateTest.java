@@ -227,7 +227,21 @@ class GateTest {
             assertThat(verdict).isInstanceOf(Verdict.Reject.class);
             assertThat(((Verdict.Reject) verdict).message()).contains("system.multicall", "suppressed", "wg0-branches");
             assertThat(verdict.calls()).extracting(CallOutcome::action)
-                    .containsExactly(Action.REJECTED, Action.SUPPRESSED);
+                    .containsExactly(Action.REJECTED, Action.REJECTED);
+            assertThat(verdict.calls().get(1).reason()).contains("a start carpgate would suppress", "BACKUP");
+        }
+
+        @Test
+        void aBatchOfOnlyAHeldStartIsRecordedRejectedAsItsMasterIsAnswered() {
+            // The master gets a fault, not the "suppressed" string: the record must not read "suppressed".
+            MethodCall call = c.call("system.multicall", c.array(c.struct("methodName", "opnsense.restart_service",
+                    "params", c.array(c.struct("service", "wireguard", "id", WG0)))));
+            Verdict verdict = Gate.decide(call, inputs(book(wg0()), view("BACKUP", "BACKUP")));
+            assertThat(verdict).isInstanceOf(Verdict.Reject.class);
+            assertThat(verdict.calls()).singleElement().satisfies(o -> {
+                assertThat(o.action()).isEqualTo(Action.REJECTED);
+                assertThat(o.kind()).contains("wireguard");
+            });
         }
 
         @Test

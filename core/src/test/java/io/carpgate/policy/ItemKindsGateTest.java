@@ -286,7 +286,7 @@ class ItemKindsGateTest {
                             "params", c.array(c.struct("service", "openvpn", "id", CLIENT)))));
             Verdict verdict = Gate.decide(batch, GateTest.inputs(book, GateTest.view("BACKUP", "BACKUP")));
             assertThat(verdict).isInstanceOf(Verdict.Reject.class);
-            assertThat(verdict.calls()).extracting(CallOutcome::action).containsExactly(Action.REJECTED, Action.SUPPRESSED);
+            assertThat(verdict.calls()).extracting(CallOutcome::action).containsExactly(Action.REJECTED, Action.REJECTED);
         }
 
         @Test

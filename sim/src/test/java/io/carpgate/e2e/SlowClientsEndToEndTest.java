@@ -95,6 +95,40 @@ class SlowClientsEndToEndTest {
                 .noneMatch(m -> m.contains("writeError") || m.contains("ClosedChannelException"));
     }
 
+    /**
+     * A master that hangs up before its whole body arrived got no answer, and nothing reached the backup: the record
+     * says the client closed it, not an HTTP 400 that was never sent.
+     */
+    @Test
+    void aClientThatHangsUpMidBodyIsRecordedAsHavingClosedIt() throws Exception {
+        try (RawTls hangUp = new RawTls(pair.carpgate.port(), 10_000)) {
+            hangUp.send("POST /xmlrpc.php HTTP/1.1\r\nHost: carpgate\r\nContent-Type: text/xml\r\n"
+                    + "Authorization: " + AUTH + "\r\nContent-Length: 1000\r\n\r\n<?xml version=\"1.0\"?>");
+        }
+        ExchangeRecord closed = pair.exchanges.await("the hung-up body's record", r -> r.closedBy().isPresent());
+        assertThat(closed.decisionSummary()).isEqualTo("closed");
+        assertThat(pair.awaitLog("access.log", "closed=client-hung-up"))
+                .contains("\"POST /xmlrpc.php HTTP/1.1\" - - ", "decision=closed closed=client-hung-up")
+                .doesNotContain(" 400 ", " 500 ");
+        assertThat(pair.xmlrpcCalls()).isEmpty();
+        stillServing(pair);
+    }
+
+    /** A client silent past limits.client-idle-timeout mid-body is closed by carpgate, and the record says so. */
+    @Test
+    void aClientSilentMidBodyIsRecordedAsClosedAtItsIdleTimeout() throws Exception {
+        try (RawTls silent = new RawTls(pair.carpgate.port(), 10_000)) {
+            silent.send("POST /xmlrpc.php HTTP/1.1\r\nHost: carpgate\r\nContent-Type: text/xml\r\n"
+                    + "Authorization: " + AUTH + "\r\nContent-Length: 1000\r\n\r\n<?xml version=\"1.0\"?>");
+            ExchangeRecord closed = pair.exchanges.await("the silent body's record", r -> r.closedBy().isPresent());
+            assertThat(closed.decisionSummary()).isEqualTo("closed");
+        }
+        assertThat(pair.awaitLog("access.log", "closed=client-idle-timeout"))
+                .contains("\"POST /xmlrpc.php HTTP/1.1\" - - ", "decision=closed closed=client-idle-timeout")
+                .doesNotContain(" 400 ", " 500 ");
+        assertThat(pair.xmlrpcCalls()).isEmpty();
+    }
+
     /** The deadline is for receiving the request: a backup that takes longer to answer is waited for. */
     @Test
     void aBackupSlowerThanTheRequestDeadlineIsStillWaitedFor() throws Exception {
