@@ -1,7 +1,12 @@
 package io.carpgate.carp;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -15,10 +20,71 @@ public sealed interface CarpView {
 
     record Unavailable(String reason) implements CarpView {}
 
-    record Known(List<BackupVip> vips, List<VipState> states, Instant fetchedAt) implements CarpView {
-        public Known {
-            vips = List.copyOf(vips);
-            states = List.copyOf(states);
+    /**
+     * Both answers, indexed once when read: the backup's lists are a compromised backup's to choose (up to 4 MiB each,
+     * some 50,000 rows), and every decision, status page and scrape looks rows up by VHID, interface and address, so
+     * each lookup costs the rows of its VHID, never every row for every row.
+     */
+    final class Known implements CarpView {
+        private final List<BackupVip> vips;
+        private final List<VipState> states;
+        private final Instant fetchedAt;
+        private final Map<Integer, List<BackupVip>> vipsByVhid;
+        private final Map<Integer, List<VipState>> statesByVhid;
+        private final Map<String, BackupVip> vipByUuid;
+        /** By {@code vhid|interface} (lower case; a VIP's internal name, a state's description) and {@code vhid|address}. */
+        private final Map<String, List<BackupVip>> vipsByInterface;
+        private final Map<String, List<BackupVip>> vipsByAddress;
+        private final Map<String, List<VipState>> statesByInterface;
+        private final Map<String, List<VipState>> statesByAddress;
+
+        public Known(List<BackupVip> vips, List<VipState> states, Instant fetchedAt) {
+            this.vips = List.copyOf(vips);
+            this.states = List.copyOf(states);
+            this.fetchedAt = fetchedAt;
+            Map<Integer, List<BackupVip>> byVhid = new HashMap<>();
+            Map<String, BackupVip> byUuid = new HashMap<>();
+            Map<String, List<BackupVip>> vipAtInterface = new HashMap<>();
+            Map<String, List<BackupVip>> vipAtAddress = new HashMap<>();
+            for (BackupVip vip : this.vips) {
+                byVhid.computeIfAbsent(vip.vhid(), k -> new ArrayList<>()).add(vip);
+                byUuid.putIfAbsent(vip.uuid(), vip);
+                vipAtInterface.computeIfAbsent(onInterface(vip.vhid(), vip.iface()), k -> new ArrayList<>()).add(vip);
+                vipAtAddress.computeIfAbsent(atAddress(vip.vhid(), vip.address()), k -> new ArrayList<>()).add(vip);
+            }
+            Map<Integer, List<VipState>> stateByVhid = new HashMap<>();
+            Map<String, List<VipState>> stateAtInterface = new HashMap<>();
+            Map<String, List<VipState>> stateAtAddress = new HashMap<>();
+            for (VipState state : this.states) {
+                stateByVhid.computeIfAbsent(state.vhid(), k -> new ArrayList<>()).add(state);
+                stateAtInterface.computeIfAbsent(onInterface(state.vhid(), state.ifaceDescription()),
+                        k -> new ArrayList<>()).add(state);
+                stateAtAddress.computeIfAbsent(atAddress(state.vhid(), state.address()), k -> new ArrayList<>()).add(state);
+            }
+            this.vipsByVhid = byVhid;
+            this.statesByVhid = stateByVhid;
+            this.vipByUuid = byUuid;
+            this.vipsByInterface = vipAtInterface;
+            this.vipsByAddress = vipAtAddress;
+            this.statesByInterface = stateAtInterface;
+            this.statesByAddress = stateAtAddress;
+        }
+
+        public List<BackupVip> vips() {
+            return vips;
+        }
+
+        public List<VipState> states() {
+            return states;
+        }
+
+        public Instant fetchedAt() {
+            return fetchedAt;
+        }
+
+        /** The backup's VIP with this uuid, if it has one now. */
+        public Optional<BackupVip> vip(String uuid) {
+            return Optional.ofNullable(vipByUuid.get(uuid));
         }
 
         /**
@@ -27,10 +93,8 @@ public sealed interface CarpView {
          * every row with the VHID must agree.
          */
         public Resolved<CarpStatus> statusOf(int vhid, Optional<String> iface) {
-            List<VipState> rows = states.stream()
-                    .filter(s -> s.vhid() == vhid)
-                    .filter(s -> iface.map(i -> stateOnInterface(s, i)).orElse(true))
-                    .toList();
+            Collection<VipState> rows = iface.isEmpty() ? statesByVhid.getOrDefault(vhid, List.of())
+                    : statesOnInterface(vhid, iface.get());
             if (rows.isEmpty()) {
                 return new Resolved.No<>("backup reports no CARP VIP with VHID " + vhid + on(iface));
             }
@@ -38,8 +102,8 @@ public sealed interface CarpView {
                     .map(s -> s.status().trim().toUpperCase(Locale.ROOT))
                     .collect(Collectors.toCollection(java.util.TreeSet::new));
             if (statuses.size() > 1) {
-                return new Resolved.No<>("VHID " + vhid + on(iface) + " has differing states " + statuses
-                        + " on the backup; name the interface in the VHID map");
+                return new Resolved.No<>("VHID " + vhid + on(iface) + " has differing states "
+                        + statuses + " on the backup; name the interface in the VHID map");
             }
             String status = statuses.iterator().next();
             return CarpStatus.parse(status)
@@ -50,10 +114,8 @@ public sealed interface CarpView {
 
         /** The uuid of the backup's own CARP VIP with this VHID (on this interface, when given). */
         public Resolved<String> backupVipUuid(int vhid, Optional<String> iface) {
-            List<BackupVip> candidates = vips.stream()
-                    .filter(v -> v.vhid() == vhid)
-                    .filter(v -> iface.map(i -> vipOnInterface(v, i)).orElse(true))
-                    .toList();
+            List<BackupVip> candidates = iface.isEmpty() ? vipsByVhid.getOrDefault(vhid, List.of())
+                    : List.copyOf(vipsOnInterface(vhid, iface.get()));
             if (candidates.isEmpty()) {
                 return new Resolved.No<>("backup has no CARP VIP with VHID " + vhid + on(iface));
             }
@@ -73,8 +135,8 @@ public sealed interface CarpView {
          * ({@code WAN2}), as the VIPs of this VHID show it; the name as given when it is no description of theirs.
          */
         public String internalName(String iface, int vhid) {
-            return vips.stream().filter(v -> v.vhid() == vhid && !v.iface().equalsIgnoreCase(iface)
-                            && vipOnInterface(v, iface)).map(BackupVip::iface).findFirst().orElse(iface);
+            return vipsOnInterface(vhid, iface).stream().filter(v -> !v.iface().equalsIgnoreCase(iface))
+                    .map(BackupVip::iface).findFirst().orElse(iface);
         }
 
         /**
@@ -87,9 +149,8 @@ public sealed interface CarpView {
             if (any instanceof Resolved.No<String>) {
                 return any;
             }
-            return vips.stream()
-                    .filter(v -> v.vhid() == vhid && v.nosync())
-                    .filter(v -> iface.map(i -> vipOnInterface(v, i)).orElse(true))
+            return (iface.isEmpty() ? vipsByVhid.getOrDefault(vhid, List.of()) : vipsOnInterface(vhid, iface.get()))
+                    .stream().filter(BackupVip::nosync)
                     .findFirst().<Resolved<String>>map(v -> new Resolved.Yes<>(v.uuid()))
                     .orElseGet(() -> new Resolved.No<>("this restore replaces the backup's VIPs and carries none for VHID "
                             + vhid + on(iface) + ", and the backup's own VIP for it (" + ((Resolved.Yes<String>) any).value()
@@ -97,26 +158,53 @@ public sealed interface CarpView {
                             + "on the backup, or let the master sync its VIP)"));
         }
 
-        private boolean vipOnInterface(BackupVip vip, String iface) {
-            if (vip.iface().equalsIgnoreCase(iface)) {
-                return true;
+        /**
+         * The VIPs of a VHID on an interface named by internal name or by description: those of that name, and those
+         * whose address a state row of that description has (the states name interfaces by description). In list order.
+         */
+        private Collection<BackupVip> vipsOnInterface(int vhid, String iface) {
+            Set<BackupVip> found = new LinkedHashSet<>(vipsByInterface.getOrDefault(onInterface(vhid, iface), List.of()));
+            for (VipState state : statesByInterface.getOrDefault(onInterface(vhid, iface), List.of())) {
+                found.addAll(vipsByAddress.getOrDefault(atAddress(vhid, state.address()), List.of()));
             }
-            return states.stream().anyMatch(s -> s.vhid() == vip.vhid()
-                    && s.address().equals(vip.address())
-                    && s.ifaceDescription().equalsIgnoreCase(iface));
+            return found;
         }
 
-        private boolean stateOnInterface(VipState state, String iface) {
-            if (state.ifaceDescription().equalsIgnoreCase(iface)) {
-                return true;
+        /** The state rows of a VHID on an interface named by description or by internal name (through its VIPs). */
+        private Collection<VipState> statesOnInterface(int vhid, String iface) {
+            Set<VipState> found = new LinkedHashSet<>(statesByInterface.getOrDefault(onInterface(vhid, iface), List.of()));
+            for (BackupVip vip : vipsByInterface.getOrDefault(onInterface(vhid, iface), List.of())) {
+                found.addAll(statesByAddress.getOrDefault(atAddress(vhid, vip.address()), List.of()));
             }
-            return vips.stream().anyMatch(v -> v.vhid() == state.vhid()
-                    && v.address().equals(state.address())
-                    && v.iface().equalsIgnoreCase(iface));
+            return found;
+        }
+
+        private static String onInterface(int vhid, String iface) {
+            return vhid + "|" + iface.toLowerCase(Locale.ROOT);
+        }
+
+        private static String atAddress(int vhid, String address) {
+            return vhid + "|" + address;
         }
 
         private static String on(Optional<String> iface) {
             return iface.map(i -> " on interface " + i).orElse("");
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Known k && vips.equals(k.vips) && states.equals(k.states)
+                    && fetchedAt.equals(k.fetchedAt);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Objects.hash(vips, states, fetchedAt);
+        }
+
+        @Override
+        public String toString() {
+            return "Known[" + vips.size() + " VIPs, " + states.size() + " states, fetched at " + fetchedAt + "]";
         }
     }
 

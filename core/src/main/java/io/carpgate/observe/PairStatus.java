@@ -12,7 +12,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -97,10 +99,15 @@ public record PairStatus(String name, String path, URI backup, Optional<String> 
         Optional<Duration> age = lastSeen.map(r -> r.age(now));
         List<VhidRow> vhids = new ArrayList<>();
         Optional<String> problem = Optional.empty();
+        // One lookup per VHID and interface, however many rows share them (the backup's lists are its own to choose).
+        Map<String, String> seen = new HashMap<>();
+        java.util.function.BiFunction<Optional<Integer>, Optional<String>, String> state = (vhid, iface) ->
+                vhid.isEmpty() ? "-" : seen.computeIfAbsent(vhid.get() + "|" + iface.map(i -> "=" + i).orElse(""),
+                        k -> state(view, vhid, iface));
         if (view instanceof CarpView.Known known) {
             known.vips().stream().sorted(Comparator.comparingInt(BackupVip::vhid).thenComparing(BackupVip::iface))
                     .forEach(v -> vhids.add(new VhidRow(v.vhid(), v.iface(), v.uuid(),
-                            state(known, v.vhid(), Optional.of(v.iface())))));
+                            state.apply(Optional.of(v.vhid()), Optional.of(v.iface())))));
         } else {
             problem = Optional.of(((CarpView.Unavailable) view).reason());
         }
@@ -113,13 +120,13 @@ public record PairStatus(String name, String path, URI backup, Optional<String> 
             Optional<Integer> vhid = stored.isPresent() ? stored.get().vhid() : Optional.of(entry.vhid());
             Optional<String> iface = stored.isPresent() ? stored.get().iface() : entry.iface();
             instances.add(new InstanceRow(entry.kind().key(), entry.key(), synced.isEmpty() ? "map" : "map+sync",
-                    vhid, iface, state(view, vhid, iface), gated, basis(Optional.of(entry), synced)));
+                    vhid, iface, state.apply(vhid, iface), gated, basis(Optional.of(entry), synced)));
         }
         learned.stream()
                 .filter(k -> mapped.stream().noneMatch(h -> h.names(k)))
                 .sorted(Comparator.comparing(CarpItem::kind).thenComparing(CarpItem::shownName))
                 .forEach(k -> instances.add(new InstanceRow(k.kind().key(), k.shownName(), "sync", k.vhid(),
-                        k.iface(), state(view, k.vhid(), k.iface()), k.gated(), basis(Optional.empty(), List.of(k)))));
+                        k.iface(), state.apply(k.vhid(), k.iface()), k.gated(), basis(Optional.empty(), List.of(k)))));
         return new PairStatus(name, path, backup, problem, age, vhids, instances, onUnknownCarp,
                 backupCertificateNotAfter, watch);
     }
