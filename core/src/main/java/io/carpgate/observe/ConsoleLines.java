@@ -19,6 +19,8 @@ public final class ConsoleLines implements ExchangeListener {
 
     private final AtomicLong lastRestoreWarning = new AtomicLong(System.nanoTime() - RESTORE_WARNING_EVERY_NANOS);
     private final AtomicLong unsaid = new AtomicLong();
+    /** A client that has calls fail in a loop (hanging up before each answer) gets one line a minute of them. */
+    private final RepeatedLine failed = new RepeatedLine(LOG);
 
     @Override
     public void onDecided(Exchange exchange) {
@@ -53,6 +55,6 @@ public final class ConsoleLines implements ExchangeListener {
 
     @Override
     public void onFailed(Exchange exchange, String reason) {
-        LOG.warn("pair {}: call to the backup failed: {}", exchange.pair(), LogText.oneLine(reason));
+        failed.warn("pair " + exchange.pair() + ": call to the backup failed: " + LogText.oneLine(reason));
     }
 }

@@ -148,9 +148,10 @@ public final class Gatekeeper {
     }
 
     private Verdict decideNow(MethodCall call, Optional<String> unsettled) {
-        // A restore reads the backup's VIPs (uuids and all) as an earlier stored restore may have left them.
+        // Both read the backup's VIPs (uuids and all) as an earlier stored restore may have left them: a restore to
+        // point its items at them, a start to find the VIP each item follows (by uuid) and its VHID now.
         CarpView view = !Gate.needsCarp(call) ? new CarpView.Unavailable("not needed for this call")
-                : Gate.restores(call) ? carp.currentSince(memory.vipsReplacedAt()) : carp.current();
+                : carp.currentSince(memory.vipsReplacedAt());
         return Gate.decide(call, new GateInputs(vhidMap, memory.book(), view, onUnknownCarp, unsettled));
     }
 }

@@ -58,7 +58,16 @@ final class ItemRewrite {
                 notes.add(result.note());
             }
         }
-        List<String> left = leftFollowingADroppedVip(kinds, vips, in);
+        List<String> left = new ArrayList<>();
+        for (String said : leftFollowingADroppedVip(kinds, vips, in)) {
+            (said.startsWith("WARNING ") ? left : refusals).add(said);
+        }
+        if (kinds.isEmpty() && !refusals.isEmpty()) {
+            String message = String.join("; ", refusals) + "; nothing was sent to the backup (it keeps what it stored "
+                    + "before); sync again once this is fixed";
+            return new CallDecision.Reject(CallOutcome.plain(Methods.RESTORE, Action.REJECTED, message),
+                    Methods.APPLICATION_ERROR, message);
+        }
         if (kinds.isEmpty()) {
             return CallDecision.Forward.unchanged(CallOutcome.plain(Methods.RESTORE, Action.FORWARDED,
                     String.join("; ", left) + (left.isEmpty() ? "" : "; ") + "no "
@@ -295,9 +304,11 @@ final class ItemRewrite {
 
     /**
      * Items the restore does not carry (their kind's section is not in it, so the backup keeps them as they are) that
-     * carpgate last pointed at a VIP of the backup which this restore drops: on the backup they now follow no VIP, and
-     * its own CARP hooks bring them up, also as BACKUP. Said as a WARNING, not refused: the book may hold an item the
-     * backup has since lost, and a restore of VIPs alone is the admin's choice of what to sync.
+     * carpgate last pointed at a VIP of the backup which this restore drops: on the backup they would then follow no
+     * VIP, and its own CARP hooks bring them up, also as BACKUP. One a stored restore left there (carpgate saw the
+     * backup store it, and has seen nothing since that may have changed it) is refused, as an item in the restore
+     * that would follow no VIP is; one in doubt (carpgate may not know what the backup holds) is a WARNING. A sync of
+     * the item's section with the VIPs puts either right: the item is then pointed at the VIP the backup will have.
      */
     private static List<String> leftFollowingADroppedVip(Set<ItemKind> carried, RestoreVips vips, GateInputs in) {
         List<String> out = new ArrayList<>();
@@ -306,10 +317,14 @@ final class ItemRewrite {
                 continue;
             }
             if (after(item.vip().get(), vips, in.carp()) instanceof AfterRestore.Dropped dropped) {
-                out.add("WARNING " + item.kind().label() + " " + item.shownName() + " follows the backup's VIP "
+                String follows = item.kind().label() + " " + item.shownName() + " follows the backup's VIP "
                         + dropped.vip().uuid() + " (VHID " + dropped.vip().vhid() + "), which this restore drops, and "
-                        + "is not in it: if the backup still has it, " + item.kind().unknownVipEffect() + " (sync "
-                        + item.kind().label() + "s with the VIPs)");
+                        + "is not in it";
+                out.add(item.learnedAt().isPresent()
+                        ? follows + ": stored so, " + item.kind().unknownVipEffect() + " (sync " + item.kind().label()
+                                + "s with the VIPs: System > High Availability > Settings; or keep the VIP's uuid)"
+                        : "WARNING " + follows + ": if the backup still has it, " + item.kind().unknownVipEffect()
+                                + " (sync " + item.kind().label() + "s with the VIPs)");
             }
         }
         return out;

@@ -1,5 +1,6 @@
 package io.carpgate.policy;
 
+import io.carpgate.carp.BackupVip;
 import io.carpgate.carp.CarpStatus;
 import io.carpgate.carp.CarpView;
 import io.carpgate.carp.CarpView.Resolved;
@@ -129,6 +130,9 @@ final class ServiceGate {
         }
         String learned = item.basis().isEmpty() ? "the last restore" : item.basis()
                 + item.learnedAt().map(at -> ", as of " + at).orElse("");
+        if (item.learnedAt().isPresent() && item.vip().isPresent() && in.carp() instanceof CarpView.Known known) {
+            return followed(item, item.vip().get(), learned, known);
+        }
         if (item.vhid().isPresent()) {
             return new Target(kind, item.uuid(), item.name(), true, item.vhid(), item.iface(), "", "", learned);
         }
@@ -136,6 +140,32 @@ final class ServiceGate {
                 "the VHID of " + item.kind().label() + " " + item.shownName() + " is not known ("
                         + (item.basis().isEmpty() ? "not in the VHID map; unresolved in the last restore" : learned)
                         + (item.learnedAt().isPresent() ? "; a sync puts it right" : "") + ")", "", "");
+    }
+
+    /**
+     * The item as the backup's VIP it follows says now. A stored restore told carpgate which VIP that is (by uuid),
+     * but a later restore of VIPs alone (the item's own section not synced) may have given that VIP another VHID or
+     * interface, or dropped it: the backup's item still follows the uuid, so the VIP's VHID now is what counts, and an
+     * item following a VIP the backup does not have is brought up by the backup's own CARP hooks whatever CARP says.
+     */
+    private static Target followed(CarpItem item, String vipUuid, String learned, CarpView.Known known) {
+        Optional<ItemKind> kind = Optional.of(item.kind());
+        Optional<BackupVip> vip = known.vip(vipUuid);
+        if (vip.isEmpty()) {
+            // Decided on the VHID it was learned with, as before; the reason says what the backup's hooks will do.
+            String gone = "it follows VIP " + vipUuid + ", which the backup does not have now (a restore of VIPs "
+                    + "without the item's section dropped it, or it was removed there), so the backup's own CARP hooks "
+                    + "bring it up whatever CARP says; sync the item's section with the VIPs";
+            return new Target(kind, item.uuid(), item.name(), true, item.vhid(), item.iface(),
+                    "the VHID of " + item.kind().label() + " " + item.shownName() + " is not known (" + learned + "); "
+                            + gone, "", learned + "; " + gone);
+        }
+        BackupVip now = vip.get();
+        String basis = item.vhid().equals(Optional.of(now.vhid())) ? learned
+                : "VHID " + now.vhid() + " of the VIP it follows on the backup now, " + vipUuid + " (" + learned
+                        + " said VHID " + item.vhid().map(String::valueOf).orElse("unknown") + ")";
+        return new Target(kind, item.uuid(), item.name(), true, Optional.of(now.vhid()), Optional.of(now.iface()), "",
+                "", basis);
     }
 
     private static String mapBasis(VhidMapEntry mapped) {

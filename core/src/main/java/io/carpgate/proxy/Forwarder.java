@@ -34,6 +34,8 @@ import javax.net.ssl.SSLException;
  */
 final class Forwarder extends ProxyHandler {
     private final org.slf4j.Logger log;
+    /** A master (or any allowed client) that hangs up before each answer would otherwise write a line each. */
+    private final io.carpgate.observe.RepeatedLine undelivered;
     /** XML-RPC has no standard code for "gateway failed"; this one sits in the spec's server-error range. */
     private static final int FAULT_UPSTREAM = -32300;
 
@@ -53,6 +55,7 @@ final class Forwarder extends ProxyHandler {
     Forwarder(Upstream upstream, io.carpgate.observe.Logs logs) {
         this.upstream = upstream;
         this.log = logs.of(Forwarder.class);
+        this.undelivered = new io.carpgate.observe.RepeatedLine(log);
         // The backup sees the Host it would see from the master pointed at it directly.
         setProxyToServerHost(upstream.xmlrpc().getRawAuthority());
     }
@@ -282,8 +285,8 @@ final class Forwarder extends ProxyHandler {
                     "the master went away before the backup's answer"));
         }
         exchange.answerNotDelivered("the backup's answer could not be delivered to the master");
-        log.warn("pair {}: the backup's answer could not be delivered to the master: {}", exchange.pair(),
-                failure.getClass().getSimpleName());
+        undelivered.warn("pair " + exchange.pair() + ": the backup's answer could not be delivered to the master: "
+                + failure.getClass().getSimpleName());
         super.onProxyToClientResponseFailure(clientToProxyRequest, proxyToServerRequest, serverToProxyResponse,
                 proxyToClientResponse, proxyToClientCallback, failure);
     }

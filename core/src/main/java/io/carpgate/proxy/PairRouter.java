@@ -30,6 +30,9 @@ import io.carpgate.observe.Logs;
  */
 final class PairRouter extends Handler.Abstract {
     private final Logger log;
+    /** The console lines a client can make this router write: each at most once a minute, then counted. */
+    private final io.carpgate.observe.RepeatedLine rejected;
+    private final io.carpgate.observe.RepeatedLine badTarget;
     /**
      * A request that picked a pair just before a swap reaches that pair's handler within this; only then is
      * the retired pair shut (a shut GracefulHandler answers 503, which a master must never see for a reload).
@@ -64,6 +67,8 @@ final class PairRouter extends Handler.Abstract {
      */
     PairRouter(Routes initial, Scheduler scheduler, Executor executor, ExchangeListener listener, Logs logs) {
         this.log = logs.of(PairRouter.class);
+        this.rejected = new io.carpgate.observe.RepeatedLine(logs.of(AccessGuard.class));
+        this.badTarget = new io.carpgate.observe.RepeatedLine(log);
         this.routes = new AtomicReference<>(initial);
         this.scheduler = scheduler;
         this.executor = executor;
@@ -102,10 +107,11 @@ final class PairRouter extends Handler.Abstract {
                                         String why) {
         Optional<String> rejection = AccessCheck.rejection(request, access);
         if (rejection.isPresent()) {
-            AccessGuard.reject(request, response, callback, rejection.get());
+            AccessGuard.reject(request, response, callback, rejection.get(), rejected);
             return true;
         }
-        log.warn("rejected a request from {}: {}", Request.getRemoteAddr(request), why);
+        badTarget.warn("rejected a request from " + Request.getRemoteAddr(request) + ": "
+                + io.carpgate.observe.LogText.oneLine(why));
         Exchange.of(request).decided(java.util.List.of(Rejections.badTarget(why)), false);
         OwnAnswers.closeAfterAnswer(response);
         OwnAnswers.rejected(response, callback, HttpStatus.BAD_REQUEST_400, -32600, why);
@@ -113,10 +119,10 @@ final class PairRouter extends Handler.Abstract {
     }
 
     /** No pair at this path: a stranger still learns nothing (403), an allowed client gets 404. */
-    private static boolean noPair(Request request, Response response, Callback callback, Access access) {
+    private boolean noPair(Request request, Response response, Callback callback, Access access) {
         Optional<String> rejection = AccessCheck.rejection(request, access);
         if (rejection.isPresent()) {
-            AccessGuard.reject(request, response, callback, rejection.get());
+            AccessGuard.reject(request, response, callback, rejection.get(), rejected);
         } else {
             OwnAnswers.closeAfterAnswer(response);
             OwnAnswers.notFound(request, response, callback);

@@ -10,6 +10,7 @@ import io.carpgate.config.Limits;
 import io.carpgate.config.Mode;
 import io.carpgate.config.PairConfig;
 import io.carpgate.observe.Logs;
+import io.carpgate.observe.RepeatedLine;
 import io.carpgate.observe.Metrics;
 import io.carpgate.observe.PairStatus;
 import io.carpgate.memory.PairMemory;
@@ -130,7 +131,8 @@ final class PairRuntime implements AutoCloseable {
             Forwarder forwarder = new Forwarder(new Forwarder.Upstream(config.backup().xmlrpcUri(),
                     syncTls, shared.limits().upstreamConnectTimeout(),
                     shared.limits().upstreamTimeout()), shared.logs());
-            Handler chain = new AccessGuard(shared.access(), new EndpointGuard(new EncodingGuard(
+            Handler chain = new AccessGuard(shared.access(),
+                    new RepeatedLine(shared.logs().of(AccessGuard.class)), new EndpointGuard(new EncodingGuard(
                     new BodyBuffering(shared.limits().maxBodyBytes(), shared.budget(), shared.metrics(), new Deciding(
                             gatekeeper::decide, gatekeeper::sentUnjudged, shared.mode() == Mode.OBSERVE,
                             shared.budget(), shared.metrics(), forwarder)))));

@@ -25,11 +25,27 @@ public record Conflict(ItemKind kind, String uuid, String item, String device, P
     /** More networks than a line can usefully list: the rest are counted (the backup's table is not ours to bound). */
     static final int NETWORKS_SHOWN = 8;
 
+    /**
+     * What a route destination or an interface name looks like in the backup's netstat output ({@code 10.0.0.0/8},
+     * {@code fe80::%wg0/64}, {@code default}, {@code link#5}, {@code wg0}): the only texts of the backup's that the
+     * console line and the status page show as they came.
+     */
+    private static final java.util.regex.Pattern NETSTAT_WORD = java.util.regex.Pattern.compile("[A-Za-z0-9.:/%#_-]{1,64}");
+
+    /**
+     * A destination or a device as the backup's tables name it, else a count: the backup's own texts are a
+     * compromised backup's to choose, and one with a line end in it would forge a console line of its own.
+     */
+    static String shown(String word) {
+        return NETSTAT_WORD.matcher(word).matches() ? word : "(" + word.length() + " chars not shown)";
+    }
+
     /** In the admin's words: what is up or down, and what it does to traffic. */
     public String text() {
-        String routed = networks.size() <= NETWORKS_SHOWN ? String.join(", ", networks)
-                : String.join(", ", networks.subList(0, NETWORKS_SHOWN)) + " and " + (networks.size() - NETWORKS_SHOWN)
-                + " more";
+        List<String> shownNetworks = networks.stream().limit(NETWORKS_SHOWN).map(Conflict::shown).toList();
+        String routed = networks.size() <= NETWORKS_SHOWN ? String.join(", ", shownNetworks)
+                : String.join(", ", shownNetworks) + " and " + (networks.size() - NETWORKS_SHOWN) + " more";
+        String device = shown(this.device);
         return switch (problem) {
             case UP_WHILE_NOT_MASTER -> device + " (" + kind.label() + " " + item + ") is UP on the backup"
                     + (networks.isEmpty() ? "" : " and routes " + routed + " into it")

@@ -77,15 +77,26 @@ class DanglingDependencyTest {
      * with virtualip but without OPNsense.wireguard replaces the backup's VIP for carp_opt2_vip7 (uuid BACKUP_VIP7) by the
      * master's (MASTER_VIP7) — legacy.inc restore_config_section_xmlrpc + merge_config_attributes replace the whole vip
      * list — while wg0 keeps carp_depend_on = BACKUP_VIP7, which now dangles. carpgate knows both facts and forwards it
-     * silently. Expected at least a WARNING (better: reject until the items' section comes along).
+     * silently. Expected: rejected until the items' section comes along (wg0 would follow no VIP of the backup, and
+     * its own CARP hooks bring it up as BACKUP), with what to do.
      */
     @Test
-    void aVipsOnlyRestoreThatReplacesTheUuidAKnownItemFollowsIsNotSilent() {
+    void aVipsOnlyRestoreThatReplacesTheUuidAKnownItemFollowsIsRejected() {
         GateInputs in = GateTest.inputs(GateTest.book(wg0Learned()), GateTest.view("BACKUP", "BACKUP"));
         XmlRpcValue.Struct sections = c.struct("virtualip", c.struct("vip", c.array(c.vip(MASTER_VIP7, "opt2", "7"))));
         Verdict verdict = Gate.decide(c.call("opnsense.restore_config_section", sections), in);
-        assertThat(verdict.calls().get(0).reason())
-                .as("wg0 follows " + BACKUP_VIP7 + " on the backup, which this restore removes")
-                .contains("WARNING");
+        assertThat(verdict).as("wg0 follows " + BACKUP_VIP7 + " on the backup, which this restore removes")
+                .isInstanceOf(Verdict.Reject.class);
+        assertThat(verdict.calls().get(0).reason()).contains("wg0-branches", BACKUP_VIP7, "which this restore drops",
+                "sync WireGuard instances with the VIPs", "nothing was sent to the backup");
+    }
+
+    /** The same restore with wg0's section in it is the fix: wg0 is then pointed at the VIP the backup will have. */
+    @Test
+    void theSameRestoreWithTheItemsSectionIsRewritten() {
+        GateInputs in = GateTest.inputs(GateTest.book(wg0Learned()), GateTest.view("BACKUP", "BACKUP"));
+        Verdict verdict = Gate.decide(c.restore(List.of(c.wgInstance(WG0, "wg0-branches", MASTER_VIP7)),
+                List.of(c.vip(MASTER_VIP7, "opt2", "7"))), in);
+        assertThat(verdict).isNotInstanceOf(Verdict.Reject.class);
     }
 }

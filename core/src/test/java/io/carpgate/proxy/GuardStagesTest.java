@@ -123,7 +123,8 @@ class GuardStagesTest {
     @Test
     void aClientWithoutAnAllowedAddressIsRejectedWith403() throws Exception {
         // The in-memory connection has no internet address: never in allow-from, not even loopback's default.
-        try (StageHarness stage = new StageHarness(next -> new AccessGuard(Access.loopbackOnly(), next))) {
+        try (StageHarness stage = new StageHarness(next -> new AccessGuard(Access.loopbackOnly(),
+                new io.carpgate.observe.RepeatedLine(org.slf4j.LoggerFactory.getLogger(AccessGuard.class)), next))) {
             assertRejected(stage, stage.post(CALL), 403, "(not allowed)", "client address not in allow-from");
         }
     }

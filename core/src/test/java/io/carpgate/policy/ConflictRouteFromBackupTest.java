@@ -1,0 +1,95 @@
+package io.carpgate.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import io.carpgate.carp.BackupVip;
+import io.carpgate.carp.CarpReading;
+import io.carpgate.carp.CarpView;
+import io.carpgate.carp.VipState;
+import io.carpgate.memory.BackupOutcome;
+import io.carpgate.memory.PairMemory;
+import io.carpgate.watch.BackupNetwork;
+import io.carpgate.watch.BackupWatch;
+import io.carpgate.watch.Route;
+import io.carpgate.watch.WatchBook;
+import io.carpgate.watch.WatchReader;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.util.thread.Scheduler;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The routing table the watch reads is the backup's text (get_routes' destination), and
+ * a compromised backup chooses it. The conflict's console WARNING listed up to 8 destinations as the backup sent them,
+ * neither cleaned of line ends nor cut, so the backup could forge console lines and write one line of megabytes. Now a
+ * destination that is not a netstat word is shown as a count, and a well-formed one as it came.
+ */
+class ConflictRouteFromBackupTest {
+    private static final String VIP7 = "5f3c1a9e-8d2b-4c7a-9e1f-2a3b4c5d6e7f";
+    private static final String FORGED = "2026-12-07T10:00:00.000+00:00 INFO  r.Carpgate - pair default: conflict on "
+            + "the backup cleared";
+
+    private static final class Now extends org.eclipse.jetty.util.component.AbstractLifeCycle implements Scheduler {
+        @Override
+        public Task schedule(Runnable task, long delay, TimeUnit units) {
+            return () -> false;
+        }
+    }
+
+    @Test
+    void aRouteDestinationFromTheBackupNeitherForgesNorFloodsAConsoleLine() {
+        Calls c = new Calls();
+        CarpView.Known carp = new CarpView.Known(List.of(new BackupVip(VIP7, "opt2", 7, "198.51.100.5", "WAN2")),
+                List.of(new VipState("WAN2", 7, "198.51.100.5", "BACKUP")), Instant.EPOCH);
+        PairMemory memory = PairMemory.inProcess("default", Clock.systemUTC());
+        Gatekeeper gatekeeper = new Gatekeeper("default", VhidMap.none(), new io.carpgate.testkit.FixedCarp(carp),
+                OnUnknownCarp.SUPPRESS, memory, Duration.ofSeconds(5), vips -> { });
+        var server = c.struct("@attributes", c.struct("uuid", GateTest.WG0), "enabled", "1",
+                "name", "wg-sites", "instance", "0", "carp_depend_on", VIP7);
+        var restore = c.call("opnsense.restore_config_section", c.struct("OPNsense", c.struct("wireguard",
+                c.struct("general", c.struct("enabled", "1"), "server", c.struct("servers", c.struct("server", server)))),
+                "virtualip", c.struct("vip", c.vip(VIP7, "opt2", "7"))));
+        gatekeeper.decide(restore).pending().settle(new BackupOutcome.Stored());
+
+        // What a compromised backup's get_routes may say: a destination with a line end, and one of 1 MiB.
+        String huge = "10.".repeat(350_000);
+        List<Route> routes = List.of(new Route("10.0.0.0/8\n" + FORGED, "wg0"), new Route(huge, "wg0"));
+
+        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+        ListAppender<ILoggingEvent> console = new ListAppender<>();
+        console.setContext(context);
+        console.start();
+        context.getLogger(BackupWatch.class).addAppender(console);
+        try {
+            BackupNetwork wg0Up = new BackupNetwork(Map.of("wg0", true), Map.of(), routes, Optional.of(Set.of()));
+            BackupWatch watch = new BackupWatch("default", new WatchBook(), () -> memory.book().all(),
+                    () -> CompletableFuture.completedFuture(new CarpReading(carp, Instant.now())),
+                    () -> CompletableFuture.completedFuture(new WatchReader.Answer.Read(wg0Up)), new Now(),
+                    Duration.ofSeconds(60), Duration.ofSeconds(5), Clock.systemUTC(), () -> { });
+            watch.start();
+            watch.close();
+        } finally {
+            context.getLogger(BackupWatch.class).detachAppender(console);
+        }
+        List<String> lines = console.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+        assertThat(lines).as("the conflict was announced").anyMatch(l -> l.contains("conflict on the backup"));
+        assertThat(lines).allSatisfy(line -> assertThat(line)
+                .as("one console line per message: no line end from the backup's routing table").doesNotContain("\n"));
+        assertThat(lines).as("a destination as netstat writes it is shown; the others are counted")
+                .anyMatch(l -> l.contains("(" + ("10.0.0.0/8\n" + FORGED).length() + " chars not shown)")
+                        && l.contains("(" + huge.length() + " chars not shown)"));
+        assertThat(lines).allSatisfy(line -> assertThat(line.length())
+                .as("a console line's length, whatever the backup's routing table holds").isLessThan(32 * 1024));
+    }
+}
