@@ -138,11 +138,15 @@ public final class PairMemories {
         if (untrusted.isPresent()) {
             LOG.warn("pair {}: the state folder is not used ({}): whoever can write there could teach carpgate a VHID. "
                     + "What carpgate learns of the pair is kept in the process only and lost on a restart; starts of "
-                    + "items not in the VHID map are suppressed until the next restore", name, untrusted.get());
-            return PairMemory.inProcess(name, clock);
+                    + "items it has not seen stored, those the VHID map names included, are suppressed until a restore "
+                    + "carrying them is", name, untrusted.get());
+            PairMemory memory = PairMemory.inProcess(name, clock);
+            memory.lost("the state folder is not used: " + untrusted.get());
+            return memory;
         }
         MemoryFile file = new MemoryFile(path, name, backupUrl);
         ItemBook loaded = ItemBook.empty();
+        Optional<String> lost = Optional.empty();
         try {
             Optional<ItemBook> read = file.read();
             if (read.isPresent()) {
@@ -153,13 +157,19 @@ public final class PairMemories {
         } catch (MemoryFile.Corrupt e) {
             Optional<Path> aside = file.setAside();
             LOG.warn("pair {}: {} cannot be read as carpgate's memory of the pair ({}); starting without it: starts "
-                    + "of items not in the VHID map are suppressed until the next restore{}", name, file.path(),
+                    + "of items it has not seen stored, those the VHID map names included, are suppressed until a "
+                    + "restore carrying them is{}", name, file.path(),
                     e.getMessage(), aside.map(p -> " (the file is kept as " + p + ")").orElse(""));
+            lost = Optional.of(file.path().getFileName() + " could not be read: " + e.getMessage());
         } catch (IOException e) {
             LOG.warn("pair {}: {} cannot be read ({}); starting without what carpgate knew of the pair: starts of "
-                    + "items not in the VHID map are suppressed until the next restore", name, file.path(), e.toString());
+                    + "items it has not seen stored, those the VHID map names included, are suppressed until a "
+                    + "restore carrying them is", name, file.path(), e.toString());
+            lost = Optional.of(file.path().getFileName() + " could not be read: " + e);
         }
-        return new PairMemory(name, loaded, Optional.of(file), clock);
+        PairMemory memory = new PairMemory(name, loaded, Optional.of(file), clock);
+        lost.ifPresent(memory::lost);
+        return memory;
     }
 
     /**

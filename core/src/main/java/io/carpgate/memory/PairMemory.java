@@ -3,6 +3,7 @@ package io.carpgate.memory;
 import io.carpgate.carp.Tick;
 import io.carpgate.policy.CarpItem;
 import io.carpgate.policy.ItemBook;
+import io.carpgate.policy.VhidMap;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
@@ -46,6 +47,8 @@ public final class PairMemory {
     private volatile boolean writeFailed;
     /** Another name or backup took this pair's place: what it still learns (calls in flight) is not written. */
     private volatile boolean retired;
+    /** Why what this pair's file held could not be used at the start, until the VHID map is set in doubt by it. */
+    private Optional<String> lostAtStart = Optional.empty();
 
     PairMemory(String pair, ItemBook loaded, Optional<MemoryFile> file, Clock clock) {
         this(pair, loaded, file, false, clock);
@@ -75,6 +78,39 @@ public final class PairMemory {
 
     public ItemBook book() {
         return book.get();
+    }
+
+    /** What the pair's file held was lost at the start ({@code why}): see {@link #distrustMapIfLost}. */
+    synchronized void lost(String why) {
+        lostAtStart = Optional.of(why);
+    }
+
+    /**
+     * Once, after carpgate started without what it knew of the pair (a file it could not read or would not use): an
+     * item the VHID map names by uuid that the memory does not know is put in doubt, in the book and its file. The
+     * map says where carpgate points the item in the next restore; the backup follows what the last one stored, which
+     * an earlier map may have decided, and what that was is what was lost. Its starts are suppressed (on-unknown-carp)
+     * until a restore carrying it is seen stored. Without a loss the map's word stands for an item carpgate has not
+     * seen stored: then carpgate never rewrote it.
+     */
+    public synchronized void distrustMapIfLost(VhidMap map) {
+        if (lostAtStart.isEmpty()) {
+            return;
+        }
+        Instant now = clock.instant();
+        String why = "carpgate started without what it knew of this pair (" + lostAtStart.get() + "), and the VHID "
+                + "map may have changed since the backup stored the restore it follows; known again once a restore "
+                + "carrying it is seen stored";
+        ItemBook before = book.get();
+        List<CarpItem> doubted = map.all().stream()
+                .filter(e -> e.kind().startsGated() && e.byUuid() && before.find(e.kind(), e.key()).isEmpty())
+                .map(e -> new CarpItem(e.kind(), e.key(), "", true, Optional.empty(), Optional.empty()).inDoubt(now, why))
+                .toList();
+        lostAtStart = Optional.empty();
+        if (!doubted.isEmpty()) {
+            settle(Optional.empty(), Optional.of(before.with(doubted)), false);
+            LOG.warn("pair {}: {} item(s) of the VHID map put in doubt: {}", pair, doubted.size(), why);
+        }
     }
 
     public CallOrder order() {

@@ -39,6 +39,11 @@ public record VhidMapEntry(ItemKind kind, String key, int vhid, Optional<String>
         this(ItemKind.WIREGUARD, key, vhid, iface, backupVip, "");
     }
 
+    /** Whether the entry names its item by uuid (else by name). */
+    public boolean byUuid() {
+        return UUID.matcher(key).matches();
+    }
+
     /** "vhid-map.yml:4": where the entry stands, as decisions and the status page name it. */
     public String origin() {
         return line > 0 ? file + ":" + line : file;

@@ -117,6 +117,8 @@ final class PairRuntime implements AutoCloseable {
                             config.backup().apiCredentials().secret(), shared.limits().apiTimeout())::read,
                     shared.server().getScheduler(), shared.watch().interval(), BackupWatch.AFTER_SYNC, clock,
                     () -> shared.metrics().watchError(config.name()));
+            // Started without what it knew of the pair: the map's items it does not know are in doubt (once).
+            memory.distrustMapIfLost(vhidMap);
             // A call's turn waits at most for the calls before it, each bounded by the upstream timeout.
             // A stored restore may replace the backup's VIPs (uuids included): read them again for the status page,
             // and let the watch look a few seconds later, once the burst's starts have had their effect.
