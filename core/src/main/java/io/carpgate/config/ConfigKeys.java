@@ -21,7 +21,7 @@ final class ConfigKeys {
     static final List<String> LOGS = List.of("dir", "retention-days", "max-file-size", "total-size-cap", "level");
     static final List<String> LIMITS = List.of("max-body", "upstream-connect-timeout", "upstream-timeout", "api-timeout",
             "carp-cache", "client-idle-timeout", "request-read-timeout", "max-connections", "carp-refresh",
-            "tls-handshake-timeout", "max-connections-per-client", "body-budget");
+            "tls-handshake-timeout", "max-connections-per-client", "body-budget", "max-calls-per-client");
     static final List<String> ADMIN = List.of("enabled", "host", "port", "hosts");
     static final List<String> WATCH = List.of("interval");
 

@@ -9,11 +9,12 @@ import java.time.Duration;
  *     /readyz and the metrics, which never read it themselves); {@link Duration#ZERO} when off
  * @param bodyBudgetBytes the heap all request bodies in flight may hold together; 0: derived from the heap
  *     ({@link #bodyBudget()})
+ * @param maxCallsPerClient the requests one client address may have in a pair's sync path at once
  */
 public record Limits(long maxBodyBytes, Duration upstreamConnectTimeout, Duration upstreamTimeout, Duration apiTimeout,
                      Duration carpCacheTtl, Duration clientIdleTimeout, Duration requestReadTimeout, int maxConnections,
                      Duration carpRefresh, Duration tlsHandshakeTimeout, int maxConnectionsPerClient,
-                     long bodyBudgetBytes) {
+                     long bodyBudgetBytes, int maxCallsPerClient) {
     /** The bound on how old a CARP state may be when the gate decides on it. */
     public static final Duration MAX_CARP_CACHE = Duration.ofSeconds(2);
     /** Reading more often than this on its own would only add load on the backup's API. */
@@ -22,7 +23,7 @@ public record Limits(long maxBodyBytes, Duration upstreamConnectTimeout, Duratio
     public static Limits defaults() {
         return new Limits(64L * 1024 * 1024, Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofSeconds(5),
                 Duration.ofSeconds(2), Duration.ofSeconds(30), Duration.ofSeconds(120), 256, Duration.ofSeconds(60),
-                Duration.ofSeconds(10), 16, 0);
+                Duration.ofSeconds(10), 16, 0, 4);
     }
 
     /**

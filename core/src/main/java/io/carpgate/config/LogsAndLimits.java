@@ -61,7 +61,8 @@ final class LogsAndLimits {
                 duration(limits, "tls-handshake-timeout").orElse(d.tlsHandshakeTimeout()),
                 limits.integer("max-connections-per-client", 1, 100_000, "1..100000")
                         .orElse(d.maxConnectionsPerClient()),
-                bodyBudget);
+                bodyBudget,
+                limits.integer("max-calls-per-client", 1, 100_000, "1..100000").orElse(d.maxCallsPerClient()));
     }
 
     /** A duration of at least {@link Limits#MIN_CARP_REFRESH}, or {@code off} ({@link Duration#ZERO}). */

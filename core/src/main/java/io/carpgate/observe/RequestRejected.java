@@ -8,6 +8,8 @@ public enum RequestRejected {
     UNREADABLE("(unreadable)"),
     TOO_LARGE("(too large)"),
     BODY_BUDGET("(body budget)"),
+    /** The client address already had {@code limits.max-calls-per-client} calls in flight at the pair. */
+    TOO_MANY_CALLS("(too many calls)"),
     INTERNAL_ERROR("(internal error)"),
     BAD_REQUEST_LINE("(bad request line)"),
     NOT_ALLOWED("(not allowed)"),

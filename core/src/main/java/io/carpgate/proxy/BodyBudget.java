@@ -1,5 +1,6 @@
 package io.carpgate.proxy;
 
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -12,14 +13,38 @@ import java.util.concurrent.atomic.AtomicLong;
 final class BodyBudget {
     private final AtomicLong limit;
     private final AtomicLong inUse = new AtomicLong();
+    /**
+     * What one client address may hold of it at once: so that a client in {@code allow-from} that needs no password to
+     * send bodies cannot hold them all and leave the master 503 (two stalled bodies of {@code max-body} did).
+     */
+    private final AtomicLong perClient;
+    private final ConcurrentHashMap<String, Long> byClient = new ConcurrentHashMap<>();
 
     BodyBudget(long limit) {
+        this(limit, limit);
+    }
+
+    BodyBudget(long limit, long perClient) {
         this.limit = new AtomicLong(limit);
+        this.perClient = new AtomicLong(perClient);
+    }
+
+    /**
+     * One client's share of a budget of {@code limit}: half, so that another (the master) always has the other half,
+     * and never less than one body of {@code maxBody}, so that a maximal restore always fits when it is alone.
+     */
+    static long shareOf(long limit, long maxBody) {
+        return Math.min(limit, Math.max(limit / 2, maxBody));
     }
 
     /** A reload may change the limit; bodies in flight keep what they hold. */
-    void limit(long bytes) {
+    void limit(long bytes, long perClientBytes) {
         limit.set(bytes);
+        perClient.set(perClientBytes);
+    }
+
+    void limit(long bytes) {
+        limit(bytes, bytes);
     }
 
     long limit() {
@@ -39,11 +64,39 @@ final class BodyBudget {
         }
     }
 
+    /**
+     * Takes {@code bytes} for {@code client} if they fit both the budget and the client's share: false (and nothing
+     * taken) when either cannot give them.
+     */
+    boolean reserve(long bytes, String client) {
+        boolean[] taken = {false};
+        byClient.compute(client, (k, held) -> {
+            long before = held == null ? 0 : held;
+            if (before + bytes > perClient.get() || !reserve(bytes)) {
+                return held;
+            }
+            taken[0] = true;
+            return before + bytes;
+        });
+        return taken[0];
+    }
+
     void release(long bytes) {
         inUse.addAndGet(-bytes);
     }
 
+    /** Gives back what {@link #reserve(long, String)} took; a client holding nothing more is forgotten. */
+    void release(long bytes, String client) {
+        byClient.computeIfPresent(client, (k, held) -> held - bytes <= 0 ? null : held - bytes);
+        release(bytes);
+    }
+
     long inUse() {
         return inUse.get();
+    }
+
+    /** The clients holding a share now (for tests: none is kept once its bodies are given back). */
+    int clients() {
+        return byClient.size();
     }
 }

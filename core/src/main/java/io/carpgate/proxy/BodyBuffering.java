@@ -77,7 +77,7 @@ final class BodyBuffering extends Handler.Wrapper {
         Exchange exchange = Exchange.of(request);
         metrics.bodyBudgetRejected(exchange.pair());
         String why = "carpgate is holding as much of the requests in flight (their bodies and what it reads of them)"
-                + " as limits.body-budget allows; retry shortly";
+                + " as limits.body-budget allows, or as much as one client address may (half of it); retry shortly";
         exchange.decided(List.of(Rejections.overBudget(why)), false);
         OwnAnswers.closeAfterAnswer(response);
         response.getHeaders().put(HttpHeader.RETRY_AFTER, RETRY_AFTER_SECONDS);
@@ -95,10 +95,13 @@ final class BodyBuffering extends Handler.Wrapper {
         private byte[] buffer = new byte[0];
         private int size;
         private long reserved;
+        /** Whose share of the budget the buffer is charged to: the client's address. */
+        private final String client;
 
         Reading(Request request, Response response, Callback callback) {
             this.request = request;
             this.response = response;
+            this.client = Request.getRemoteAddr(request);
             this.declared = request.getLength();
             this.done = Callback.from(callback, this::releaseAll);
         }
@@ -157,7 +160,7 @@ final class BodyBuffering extends Handler.Wrapper {
             }
             if (size + length > buffer.length) {
                 int capacity = grownCapacity(size + length);
-                if (!budget.reserve(capacity - buffer.length)) {
+                if (!budget.reserve(capacity - buffer.length, client)) {
                     overBudget(metrics, request, response, done);
                     return false;
                 }
@@ -191,7 +194,7 @@ final class BodyBuffering extends Handler.Wrapper {
         }
 
         private void releaseAll() {
-            budget.release(reserved);
+            budget.release(reserved, client);
             reserved = 0;
         }
     }

@@ -134,7 +134,8 @@ public final class CarpgateServer implements AutoCloseable {
         // The server's scheduler must run before the pairs: each schedules its own reads of its backup's CARP state.
         // Started before the server, it is not the server's to stop: every failure from here on stops it.
         server.getScheduler().start();
-        BodyBudget budget = new BodyBudget(config.limits().bodyBudget());
+        BodyBudget budget = new BodyBudget(config.limits().bodyBudget(),
+                BodyBudget.shareOf(config.limits().bodyBudget(), config.limits().maxBodyBytes()));
         PairRouter router;
         try {
             router = new PairRouter(routes(config, metrics, List.of(), server, memories, budget, sinks.logs(), watches),
@@ -188,7 +189,8 @@ public final class CarpgateServer implements AutoCloseable {
         CarpgateConfig previous = running.get();
         List<PairRuntime> current = router.routes().pairs();
         PairRouter.Routes routes = routes(next, metrics, current, server, memories, budget, logs, watches);
-        budget.limit(next.limits().bodyBudget());
+        budget.limit(next.limits().bodyBudget(),
+                BodyBudget.shareOf(next.limits().bodyBudget(), next.limits().maxBodyBytes()));
         router.replace(routes, previous.limits().upstreamTimeout().plusSeconds(5));
         // Only now, with the new pairs in effect, is what they replace retired: a refused reload changes nothing.
         memories.inEffect(backupByPair(next));

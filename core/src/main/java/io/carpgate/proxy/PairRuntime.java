@@ -42,7 +42,7 @@ import org.slf4j.Logger;
  * {@link PairMemory}) is owned above the runtimes and handed, the same object, to each.
  *
  * <p>The sync path is a chain of single-purpose stages, each a Jetty {@code Handler.Wrapper}:
- * {@link AccessGuard} → {@link EndpointGuard} → {@link EncodingGuard} → {@link BodyBuffering} →
+ * {@link AccessGuard} → {@link EndpointGuard} → {@link EncodingGuard} → {@link CallsPerClient} → {@link BodyBuffering} →
  * {@link Deciding} (read, ask the pair's {@code Gatekeeper}, act on its verdict) → {@link Forwarder}. A
  * {@link GracefulHandler} in front lets a retired pair finish its calls in flight.
  */
@@ -135,9 +135,10 @@ final class PairRuntime implements AutoCloseable {
                     shared.limits().upstreamTimeout()), shared.logs());
             Handler chain = new AccessGuard(shared.access(),
                     new RepeatedLine(shared.logs().of(AccessGuard.class)), new EndpointGuard(new EncodingGuard(
+                    new CallsPerClient(shared.limits().maxCallsPerClient(),
                     new BodyBuffering(shared.limits().maxBodyBytes(), shared.budget(), shared.metrics(), new Deciding(
                             gatekeeper::decide, gatekeeper::sentUnjudged, shared.mode() == Mode.OBSERVE,
-                            shared.budget(), shared.metrics(), forwarder)))));
+                            shared.budget(), shared.metrics(), forwarder))))));
             GracefulHandler handler = new DrainingPair(chain);
             handler.setServer(shared.server());
             try {

@@ -21,6 +21,10 @@ final class Rejections {
         return rejected(RequestRejected.BODY_BUDGET, reason);
     }
 
+    static CallOutcome tooManyCalls(String reason) {
+        return rejected(RequestRejected.TOO_MANY_CALLS, reason);
+    }
+
     static CallOutcome internalError(String reason) {
         return rejected(RequestRejected.INTERNAL_ERROR, reason);
     }
