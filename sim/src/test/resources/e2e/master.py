@@ -109,6 +109,17 @@ def vip_left_out(sections):
     return sections
 
 
+def relay_to(sections, destination, carp_depend_on):
+    """The relay of the three kinds sent to another destination (the IPv6 one), or following another VIP."""
+    sections = copy.deepcopy(sections)
+    relay = sections["OPNsense"]["DHCRelay"]["relays"]
+    if destination is not None:
+        relay["destination"] = destination
+    if carp_depend_on is not None:
+        relay["carp_depend_on"] = carp_depend_on
+    return sections
+
+
 def sync_and_reconfigure_all(server, sections):
     result = {"calls": []}
 
@@ -145,8 +156,17 @@ def main():
         out = sync_and_reconfigure_all(server, two_instances(sections))
     elif scenario == "reconfigure-all-three-kinds":
         out = sync_and_reconfigure_all(server, items_sections(fixtures, "restore.three-kinds.request.xml"))
+    elif scenario == "reconfigure-all-three-kinds-relay6":
+        out = sync_and_reconfigure_all(server, relay_to(items_sections(fixtures, "restore.three-kinds.request.xml"),
+                                                        "c273d084-91a3-44b5-a012-62738495a0b1", None))
+    elif scenario == "reconfigure-all-three-kinds-relay-follows-wan2":
+        out = sync_and_reconfigure_all(server, relay_to(items_sections(fixtures, "restore.three-kinds.request.xml"),
+                                                        None, "5f3c1a9e-8d2b-4c7a-9e1f-2a3b4c5d6e7f"))
     elif scenario == "reconfigure-all-three-kinds-no-vip-sync":
         out = sync_and_reconfigure_all(server, without_vips(items_sections(fixtures, "restore.three-kinds.request.xml")))
+    elif scenario == "restore-three-kinds":
+        out = {"answer": call(server, "opnsense.restore_config_section",
+                              items_sections(fixtures, "restore.three-kinds.request.xml"))}
     elif scenario == "restore":
         out = {"answer": call(server, "opnsense.restore_config_section", sections)}
     elif scenario == "restore-no-vips":

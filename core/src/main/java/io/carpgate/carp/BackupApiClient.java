@@ -157,6 +157,11 @@ public final class BackupApiClient {
             if (t instanceof HttpResponseException h && h.getResponse().getStatus() == 401) {
                 return REFUSED;
             }
+            // Jetty's buffering listener past its cap: the backup answered, at more length than carpgate reads.
+            if (t instanceof IllegalArgumentException && String.valueOf(t.getMessage()).startsWith("Buffering capacity")) {
+                return "backup API at " + backupBaseUrl + " answered with more than carpgate reads of one answer ("
+                        + t.getMessage() + ")";
+            }
         }
         return "backup API at " + backupBaseUrl + " unreachable (" + FailureWords.of(cause, timeout) + ")";
     }

@@ -145,7 +145,7 @@ public enum ItemKind {
      * first letter of its role and its {@code vpnid} ({@code InstanceField.php}, {@code __devname}). A DHCP relay
      * creates none: it listens on an interface of the node, given as OPNsense's name ({@code lan}), and only when the
      * relay is enabled ({@code enabled} = {@code 1}, as the backup's own service list requires), so the watch never
-     * expects a disabled relay to run (it finds the interface's device through the relay's VIP). Empty when the field
+     * expects a disabled relay to run (it finds the interface's device through a CARP VIP of the backup on it). Empty when the field
      * is missing or not a plain value, so a master's odd value never names a device.
      */
     public Optional<String> device(Struct item) {

@@ -6,6 +6,7 @@ import io.carpgate.policy.CarpItem;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -43,6 +44,7 @@ public final class BackupWatch implements AutoCloseable {
     private final AtomicBoolean syncReadPending = new AtomicBoolean();
     private final AtomicReference<Scheduler.Task> periodic = new AtomicReference<>();
     private final AtomicReference<Boolean> answering = new AtomicReference<>();
+    private final AtomicBoolean routesWereUnread = new AtomicBoolean();
     private volatile boolean closed;
 
     /**
@@ -84,6 +86,11 @@ public final class BackupWatch implements AutoCloseable {
 
     /** A restore the backup stored went through carpgate: read a few seconds later (once per burst). */
     public void afterSync() {
+        readSoon();
+    }
+
+    /** One read a few seconds from now, unless one is scheduled already. */
+    private void readSoon() {
         if (!enabled() || closed || !syncReadPending.compareAndSet(false, true)) {
             return;
         }
@@ -149,9 +156,22 @@ public final class BackupWatch implements AutoCloseable {
                     false);
             return null;
         }
-        BackupNetwork network = ((WatchReader.Answer.Read) answer).network();
-        WatchBook.Change change = book.found(ConflictDetector.detect(items.get(), known, network), clock.instant());
+        WatchReader.Answer.Read read = (WatchReader.Answer.Read) answer;
+        BackupNetwork network = read.network();
+        Optional<String> routesUnread = read.routesUnread();
+        if (routesUnread.isPresent() != routesWereUnread.getAndSet(routesUnread.isPresent())) {
+            if (routesUnread.isPresent()) {
+                LOG.warn("pair {}: the watch cannot read the backup's routing table ({}); it still sees what is up, "
+                        + "and names conflicts without the networks routed into them", pair, routesUnread.get());
+            } else {
+                LOG.info("pair {}: the watch reads the backup's routing table again", pair);
+            }
+        }
+        WatchBook.Change change = book.found(ConflictDetector.judge(items.get(), known, network), clock.instant());
         healthy();
+        if (change.unconfirmed()) {
+            readSoon(); // the read that confirms it (or not), a few seconds on, as after a sync
+        }
         for (WatchBook.Standing s : change.appeared()) {
             LOG.warn("pair {}: conflict on the backup: {}", pair, s.conflict().text());
         }

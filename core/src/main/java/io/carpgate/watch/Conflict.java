@@ -19,7 +19,16 @@ public record Conflict(ItemKind kind, String uuid, String item, String device, P
 
     /** The same conflict across reads: the item and what is wrong with it (its routes may change meanwhile). */
     public String key() {
-        return kind.key() + "/" + uuid + "/" + problem.name();
+        return itemKey(kind, uuid) + "/" + problem.name();
+    }
+
+    /** The item a conflict is about, whatever is wrong with it. */
+    public String itemKey() {
+        return itemKey(kind, uuid);
+    }
+
+    static String itemKey(ItemKind kind, String uuid) {
+        return kind.key() + "/" + uuid;
     }
 
     /** More networks than a line can usefully list: the rest are counted (the backup's table is not ours to bound). */
@@ -54,6 +63,10 @@ public record Conflict(ItemKind kind, String uuid, String item, String device, P
             case RELAY_DOWN_WHILE_MASTER -> kind.label() + " " + item + " (on " + device
                     + ") does not run while the backup is MASTER for VHID " + vhid
                     + ": DHCP requests on that network go unanswered";
+            case UNKNOWN_TUNNEL_UP_ON_BACKUP -> device + " (a " + kind.label() + " carpgate has not seen stored in a "
+                    + "sync) is UP on the backup and routes " + routed + " into it while the backup is MASTER for no "
+                    + "VHID: replies to those networks leave through a tunnel that cannot reach its peers (sync its "
+                    + "configuration through carpgate so that it follows a CARP VIP, or stop it on the backup)";
         };
     }
 }

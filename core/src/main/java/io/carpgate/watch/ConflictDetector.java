@@ -7,8 +7,10 @@ import io.carpgate.policy.CarpItem;
 import io.carpgate.policy.ItemKind;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The conflicts on a backup, as a pure function of what carpgate knows of the pair's items, the backup's CARP view
@@ -18,14 +20,36 @@ import java.util.Optional;
 public final class ConflictDetector {
     private ConflictDetector() {}
 
+    /**
+     * The conflicts of one read, and the items it could not judge (by {@link Conflict#itemKey}: VHID, CARP state or
+     * interface not known now, an item in doubt after a restore whose answer was lost, say): what stands of those is
+     * not cleared by this read, since nothing says it was put right.
+     */
+    public record Detection(List<Conflict> conflicts, Set<String> unjudged) {
+        public Detection {
+            conflicts = List.copyOf(conflicts);
+            unjudged = Set.copyOf(unjudged);
+        }
+    }
+
     public static List<Conflict> detect(Collection<CarpItem> items, CarpView.Known carp, BackupNetwork network) {
+        return judge(items, carp, network).conflicts();
+    }
+
+    public static Detection judge(Collection<CarpItem> items, CarpView.Known carp, BackupNetwork network) {
         List<Conflict> out = new ArrayList<>();
+        Set<String> unjudged = new HashSet<>();
         for (CarpItem item : items) {
-            if (item.vhid().isEmpty() || item.device().isEmpty()) {
+            if (item.device().isEmpty()) {
+                continue; // nothing of it to look for on the backup (a disabled relay): judged, nothing wrong
+            }
+            if (item.vhid().isEmpty()) {
+                unjudged.add(Conflict.itemKey(item.kind(), item.uuid()));
                 continue;
             }
             int vhid = item.vhid().get();
             if (!(carp.statusOf(vhid, item.iface()) instanceof CarpView.Resolved.Yes<CarpStatus> yes)) {
+                unjudged.add(Conflict.itemKey(item.kind(), item.uuid()));
                 continue;
             }
             CarpStatus status = yes.value();
@@ -38,22 +62,55 @@ public final class ConflictDetector {
                 }
             } else if (item.kind() == ItemKind.DHCRELAY && status == CarpStatus.MASTER
                     && network.relayDevices().isPresent()) {
-                Optional<String> device = relayDevice(item, vhid, carp, network);
-                if (device.isPresent() && !network.relayDevices().get().contains(device.get())) {
+                Optional<String> device = relayDevice(item, carp, network);
+                if (device.isEmpty()) {
+                    unjudged.add(Conflict.itemKey(item.kind(), item.uuid()));
+                } else if (!network.relayDevices().get().contains(device.get())) {
                     out.add(new Conflict(item.kind(), item.uuid(), item.shownName(), device.get(),
                             Problem.RELAY_DOWN_WHILE_MASTER, vhid, status.name(), List.of()));
                 }
             }
         }
-        return List.copyOf(out);
+        out.addAll(unknownTunnels(items, carp, network));
+        return new Detection(out, unjudged);
     }
 
-    /** The device of the relay's VIP: the backup's VIP it follows, by uuid, else by VHID; its address's interface. */
-    private static Optional<String> relayDevice(CarpItem item, int vhid, CarpView.Known carp, BackupNetwork network) {
-        Optional<String> uuid = item.vip().or(() -> carp.backupVipUuid(vhid, item.iface())
-                instanceof CarpView.Resolved.Yes<String> yes ? Optional.of(yes.value()) : Optional.empty());
-        return uuid.flatMap(u -> carp.vips().stream().filter(v -> v.uuid().equals(u)).findFirst())
-                .map(BackupVip::address)
-                .flatMap(address -> Optional.ofNullable(network.addresses().get(address)));
+    /** What a tunnel's device is named on OPNsense: {@code wgN} (WireGuard), {@code ovpncN} (OpenVPN client). */
+    private static final java.util.regex.Pattern TUNNEL = java.util.regex.Pattern.compile("(wg|ovpnc)[0-9]{1,4}");
+    /** The backup's list is its own to choose: at most this many such tunnels are named. */
+    static final int UNKNOWN_TUNNELS_SHOWN = 16;
+
+    /**
+     * Tunnels up, with routes into them, that no item carpgate knows claims, on a backup that is MASTER for no VHID
+     * (it is the BACKUP of the pair): the black hole whatever caused it. On a backup MASTER for some VHID such a
+     * tunnel may be one that follows it, which carpgate cannot tell without the item: no conflict then.
+     */
+    private static List<Conflict> unknownTunnels(Collection<CarpItem> items, CarpView.Known carp,
+                                                 BackupNetwork network) {
+        if (carp.states().isEmpty() || carp.states().stream().anyMatch(s -> CarpStatus.parse(
+                s.status().trim().toUpperCase(java.util.Locale.ROOT)).orElse(null) == CarpStatus.MASTER)) {
+            return List.of();
+        }
+        Set<String> claimed = new HashSet<>();
+        items.forEach(i -> i.device().ifPresent(claimed::add));
+        return network.up().entrySet().stream()
+                .filter(e -> e.getValue() && TUNNEL.matcher(e.getKey()).matches() && !claimed.contains(e.getKey()))
+                .map(java.util.Map.Entry::getKey).sorted()
+                .filter(device -> !network.routedInto(device).isEmpty())
+                .limit(UNKNOWN_TUNNELS_SHOWN)
+                .map(device -> new Conflict(device.startsWith("wg") ? ItemKind.WIREGUARD : ItemKind.OPENVPN, device,
+                        device, device, Problem.UNKNOWN_TUNNEL_UP_ON_BACKUP, 0, "BACKUP", network.routedInto(device)))
+                .toList();
+    }
+
+    /**
+     * The device a relay listens on: its own interface ({@code get_real_interface(relay.interface)} in dhcrelay.inc),
+     * which the CARP VIP it follows need not be on. Found through a CARP VIP of the backup on that interface (its
+     * address sits on the interface's device); empty, so the relay is not judged, when the backup has none there.
+     */
+    private static Optional<String> relayDevice(CarpItem item, CarpView.Known carp, BackupNetwork network) {
+        String own = item.device().get();
+        return carp.vips().stream().filter(v -> v.iface().equalsIgnoreCase(own)).map(BackupVip::address)
+                .map(address -> network.addresses().get(address)).filter(java.util.Objects::nonNull).findFirst();
     }
 }

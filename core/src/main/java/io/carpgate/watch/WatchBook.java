@@ -18,8 +18,15 @@ public final class WatchBook {
     /** A conflict and when the watch first saw it. */
     public record Standing(Conflict conflict, Instant since) {}
 
-    /** What changed with one read: the conflicts that appeared and those that cleared. */
-    public record Change(List<Standing> appeared, List<Standing> cleared) {
+    /**
+     * What changed with one read: the conflicts that appeared and those that cleared, and whether it saw a conflict
+     * for the first time, which the next read must confirm before it is announced ({@code unconfirmed}).
+     */
+    public record Change(List<Standing> appeared, List<Standing> cleared, boolean unconfirmed) {
+        public Change(List<Standing> appeared, List<Standing> cleared) {
+            this(appeared, cleared, false);
+        }
+
         public boolean none() {
             return appeared.isEmpty() && cleared.isEmpty();
         }
@@ -29,28 +36,52 @@ public final class WatchBook {
     public record LastRead(Instant at, Optional<String> problem) {}
 
     private final AtomicReference<Map<String, Standing>> standing = new AtomicReference<>(Map.of());
+    /** Conflicts one read saw that the read before it did not: announced only if the next read sees them too. */
+    private Map<String, Standing> seenOnce = Map.of();
     private final AtomicReference<LastRead> last = new AtomicReference<>();
     private final AtomicLong reads = new AtomicLong();
 
-    /** A read answered: {@code found} is every conflict now. Called by one read at a time. */
-    public synchronized Change found(List<Conflict> found, Instant at) {
+    /** A read answered, and judged every item: {@code found} is every conflict now. */
+    public Change found(List<Conflict> found, Instant at) {
+        return found(new ConflictDetector.Detection(found, java.util.Set.of()), at);
+    }
+
+    /**
+     * A read answered: {@code found} is every conflict now. A conflict is announced (it appears, and stands) once two
+     * reads in a row saw it, since the first: a read in the seconds the backup's own CARP hook takes to bring a tunnel
+     * down (or a relay up) after a failover sees a conflict that is not one. A standing conflict clears when a read
+     * judged its item and found it right; one whose item this read could not judge stands. One read at a time.
+     */
+    public synchronized Change found(ConflictDetector.Detection found, Instant at) {
         Map<String, Standing> before = standing.get();
         Map<String, Standing> now = new LinkedHashMap<>();
+        Map<String, Standing> once = new LinkedHashMap<>();
         List<Standing> appeared = new ArrayList<>();
-        for (Conflict c : found) {
+        for (Conflict c : found.conflicts()) {
             Standing was = before.get(c.key());
+            Standing first = seenOnce.get(c.key());
+            if (was == null && first == null) {
+                once.put(c.key(), new Standing(c, at));
+                continue;
+            }
             // The same conflict keeps its since-when; its text follows what the backup says now (its routes).
-            Standing is = new Standing(c, was == null ? at : was.since());
+            Standing is = new Standing(c, was != null ? was.since() : first.since());
             now.put(c.key(), is);
             if (was == null) {
                 appeared.add(is);
             }
         }
+        for (Standing s : before.values()) {
+            if (!now.containsKey(s.conflict().key()) && found.unjudged().contains(s.conflict().itemKey())) {
+                now.put(s.conflict().key(), s); // not judged now: nothing says it was put right
+            }
+        }
         List<Standing> cleared = before.values().stream().filter(s -> !now.containsKey(s.conflict().key())).toList();
+        seenOnce = Map.copyOf(once);
         standing.set(Map.copyOf(now));
         last.set(new LastRead(at, Optional.empty()));
         reads.incrementAndGet();
-        return new Change(appeared, cleared);
+        return new Change(appeared, cleared, !once.isEmpty());
     }
 
     /** A read failed: what stands is kept (nothing is known to have changed), the failure remembered. */

@@ -68,6 +68,8 @@ final class WatchJson {
      * The interfaces a {@code dhcrelay} holds a BPF descriptor on, from {@code get_bpf_statistics} ({@code netstat -B}:
      * entries with {@code interface-name} and {@code process}), wherever in the answer they sit.
      */
+    private static final Set<String> RELAY_PROCESSES = Set.of("dhcrelay", "dhcrelay6");
+
     Set<String> relayDevices(byte[] body) throws BadAnswer {
         Set<String> out = new HashSet<>();
         Deque<Map.Entry<JsonNode, Integer>> todo = new ArrayDeque<>();
@@ -75,7 +77,8 @@ final class WatchJson {
         while (!todo.isEmpty()) {
             Map.Entry<JsonNode, Integer> next = todo.pop();
             JsonNode node = next.getKey();
-            if (node.isObject() && node.path("process").asText("").trim().equals("dhcrelay")) {
+            // OPNsense runs dhcrelay for an IPv4 destination and dhcrelay6 for an IPv6 one (dhcrelay.inc).
+            if (node.isObject() && RELAY_PROCESSES.contains(node.path("process").asText("").trim())) {
                 String device = node.path("interface-name").asText("").trim();
                 if (!device.isEmpty()) {
                     out.add(device);

@@ -49,7 +49,12 @@ public final class WatchReader {
 
     /** What a read found: the network, or why not. */
     public sealed interface Answer {
-        record Read(BackupNetwork network) implements Answer {}
+        /** @param routesUnread why the routing table was not read (the conflicts are then named without it) */
+        record Read(BackupNetwork network, Optional<String> routesUnread) implements Answer {
+            public Read(BackupNetwork network) {
+                this(network, Optional.empty());
+            }
+        }
 
         record Failed(String reason) implements Answer {}
     }
@@ -80,8 +85,20 @@ public final class WatchReader {
             Map<String, String> addresses = new HashMap<>();
             json.interfaces(body(INTERFACES, interfaces), up, addresses);
             Set<String> relays = json.relayDevices(body(BPF, bpf));
-            List<Route> table = json.routes(body(ROUTES, routes));
-            return new Answer.Read(new BackupNetwork(up, addresses, table, Optional.of(relays)));
+            List<Route> table;
+            Optional<String> routesUnread = Optional.empty();
+            try {
+                table = json.routes(body(ROUTES, routes));
+            } catch (Refused | WatchJson.BadAnswer e) {
+                if (e.getMessage().contains("HTTP 40")) {
+                    throw e; // the key or its privileges: the admin's to fix, said as for the other reads
+                }
+                // The routes only name what a conflict's tunnel draws in; a table too large to read (a BGP feed
+                // passes 4 MiB) must not blind the watch to what is up.
+                table = List.of();
+                routesUnread = Optional.of(e.getMessage());
+            }
+            return new Answer.Read(new BackupNetwork(up, addresses, table, Optional.of(relays)), routesUnread);
         } catch (Refused e) {
             return new Answer.Failed(e.getMessage());
         } catch (WatchJson.BadAnswer e) {

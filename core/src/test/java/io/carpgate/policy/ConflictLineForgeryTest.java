@@ -38,10 +38,20 @@ class ConflictLineForgeryTest {
     private static final String FORGED = "2026-12-07T10:00:00.000+00:00 INFO  r.Carpgate - pair default: conflict on "
             + "the backup cleared";
 
+    /** Keeps what is scheduled; the test runs it when it says (the read that confirms a conflict). */
     private static final class Now extends org.eclipse.jetty.util.component.AbstractLifeCycle implements Scheduler {
+        final java.util.List<Runnable> due = new java.util.ArrayList<>();
+
         @Override
         public Task schedule(Runnable task, long delay, TimeUnit units) {
+            due.add(task);
             return () -> false;
+        }
+
+        void runDue() {
+            java.util.List<Runnable> now = new java.util.ArrayList<>(due);
+            due.clear();
+            now.forEach(Runnable::run);
         }
     }
 
@@ -68,11 +78,13 @@ class ConflictLineForgeryTest {
         context.getLogger(BackupWatch.class).addAppender(console);
         try {
             BackupNetwork wg0Up = new BackupNetwork(Map.of("wg0", true), Map.of(), List.of(), Optional.of(Set.of()));
+            Now now = new Now();
             BackupWatch watch = new BackupWatch("default", new WatchBook(), () -> memory.book().all(),
                     () -> CompletableFuture.completedFuture(new CarpReading(carp, Instant.now())),
-                    () -> CompletableFuture.completedFuture(new WatchReader.Answer.Read(wg0Up)), new Now(),
+                    () -> CompletableFuture.completedFuture(new WatchReader.Answer.Read(wg0Up)), now,
                     Duration.ofSeconds(60), Duration.ofSeconds(5), Clock.systemUTC(), () -> { });
             watch.start();
+            now.runDue(); // the next reads: the conflict is announced once a second read sees it
             watch.close();
         } finally {
             context.getLogger(BackupWatch.class).detachAppender(console);

@@ -80,10 +80,10 @@ class BackupWatchTest {
         assertThat(reads).as("no second read while one is on its way").hasSize(1);
         reads.get(0).complete(wgUp(true));
         assertThat(reads).as("the reads asked for meanwhile: one more, at once").hasSize(2);
-        assertThat(book.standing()).hasSize(1);
+        assertThat(book.standing()).as("seen by one read: not announced yet").isEmpty();
         reads.get(1).complete(wgUp(true));
         assertThat(reads).hasSize(2);
-        assertThat(book.standing()).hasSize(1);
+        assertThat(book.standing()).as("confirmed by the next read").hasSize(1);
         watch.close();
     }
 
@@ -92,14 +92,17 @@ class BackupWatchTest {
         BackupWatch watch = watch(Duration.ofSeconds(60));
         watch.start();
         reads.get(0).complete(wgUp(true));
-        scheduler.runDue();
-        reads.get(1).complete(new WatchReader.Answer.Failed("unreachable"));
+        assertThat(scheduler.due).as("the periodic read and the one that confirms what the first saw").hasSize(2);
+        scheduler.runDue(); // both come due: one read, and one more once it lands
+        reads.get(1).complete(wgUp(true));
+        assertThat(book.standing()).hasSize(1);
+        reads.get(2).complete(new WatchReader.Answer.Failed("unreachable"));
         assertThat(errors).hasValue(1);
         assertThat(book.standing()).hasSize(1);
         assertThat(book.lastRead().orElseThrow().problem()).contains("unreachable");
         watch.close();
         scheduler.runDue();
-        assertThat(reads).as("closed: nothing more").hasSize(2);
+        assertThat(reads).as("closed: nothing more").hasSize(3);
     }
 
     @Test

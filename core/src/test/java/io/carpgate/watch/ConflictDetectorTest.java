@@ -65,10 +65,28 @@ class ConflictDetectorTest {
         return new BackupNetwork(up, addresses, table, relays);
     }
 
-    /** The rule, written out from the issue without the detector's code. */
+    /**
+     * The rule, written out from the issue without the detector's code: the item's conflict, then wg9's (up, routed,
+     * claimed by no item) when the backup is MASTER for no VHID (it reports a state, and none is MASTER).
+     */
     private static List<Problem> oracle(ItemKind kind, boolean gated, boolean vhidKnown, boolean deviceKnown,
                                         Optional<CarpStatus> status, Tunnel tunnel, Listener listener,
-                                        boolean addressListed) {
+                                        boolean addressListed, boolean routesOfItem) {
+        List<Problem> out = new ArrayList<>(itemOracle(kind, gated, vhidKnown, deviceKnown, status, tunnel, listener,
+                addressListed));
+        if (status.isPresent() && status.get() != CarpStatus.MASTER) {
+            // The item's own tunnel is claimed only when carpgate knows its interface.
+            if (kind != ItemKind.DHCRELAY && !deviceKnown && tunnel == Tunnel.UP && routesOfItem) {
+                out.add(Problem.UNKNOWN_TUNNEL_UP_ON_BACKUP);
+            }
+            out.add(Problem.UNKNOWN_TUNNEL_UP_ON_BACKUP);
+        }
+        return out;
+    }
+
+    private static List<Problem> itemOracle(ItemKind kind, boolean gated, boolean vhidKnown, boolean deviceKnown,
+                                            Optional<CarpStatus> status, Tunnel tunnel, Listener listener,
+                                            boolean addressListed) {
         if (!vhidKnown || !deviceKnown || status.isEmpty()) {
             return List.of();
         }
@@ -111,7 +129,7 @@ class ConflictDetectorTest {
                                                         carp(status), network(kind, tunnel, listener, addressListed,
                                                                 routes));
                                                 List<Problem> expected = oracle(kind, gated, vhidKnown, deviceKnown,
-                                                        status, tunnel, listener, addressListed);
+                                                        status, tunnel, listener, addressListed, routes);
                                                 String what = kind + " gated=" + gated + " vhid=" + vhidKnown
                                                         + " device=" + deviceKnown + " uuid=" + viaUuid + " carp="
                                                         + status + " " + tunnel + " " + listener + " address="
@@ -119,6 +137,13 @@ class ConflictDetectorTest {
                                                 assertThat(found.stream().map(Conflict::problem).toList()).as(what)
                                                         .isEqualTo(expected);
                                                 for (Conflict c : found) {
+                                                    if (c.problem() == Problem.UNKNOWN_TUNNEL_UP_ON_BACKUP) {
+                                                        assertThat(c.device()).as(what).isIn("wg9", deviceOf(kind));
+                                                        assertThat(c.networks()).as(what).isEqualTo(c.device()
+                                                                .equals("wg9") ? List.of("10.9.0.0/24")
+                                                                : List.of("10.77.0.0/24", "10.78.0.0/24"));
+                                                        continue;
+                                                    }
                                                     assertThat(c.vhid()).as(what).isEqualTo(7);
                                                     assertThat(c.carpState()).as(what).isEqualTo(status.get().name());
                                                     assertThat(c.networks()).as(what).isEqualTo(

@@ -82,7 +82,8 @@ public final class SimNetwork {
             e.put("interface-name", deviceOf(relay.iface()));
             e.put("received-packets", 0);
             e.put("dropped-packets", 0);
-            e.put("process", "dhcrelay");
+            // dhcrelay.inc: a relay whose destination server is IPv6 runs /usr/local/sbin/dhcrelay6.
+            e.put("process", relay.server().contains(".") ? "dhcrelay" : "dhcrelay6");
             entries.add(e);
         }
         return Map.of("bpf-statistics", Map.of("bpf-entry", entries));

@@ -487,8 +487,9 @@ public final class Bench {
                 + "logs: {dir: logs}\n"
                 // The admin listener runs as in production (its metrics are part of the cost), on any free port.
                 + "admin: {host: 127.0.0.1, port: 0}\n"
-                // 16 concurrent callers from one loopback address stand for 16 masters: above the per-client cap.
-                + "limits: {max-body: 96MiB, upstream-timeout: 120s, max-connections-per-client: 64}\n";
+                // 16 concurrent callers from one loopback address stand for 16 masters: above the per-client caps.
+                + "limits: {max-body: 96MiB, upstream-timeout: 120s, max-connections-per-client: 64, "
+                + "max-calls-per-client: 64}\n";
         return Files.writeString(dir.resolve("carpgate.yml"), yaml);
     }
 

@@ -52,12 +52,12 @@ class BodyBoundsEndToEndTest {
 
     /**
      * Row 4: more stalled bodies than the 64 request threads; each holds a buffer, none a thread. All come from one
-     * address here, so the per-client connection cap is raised above their number.
+     * address here, so the per-client connection and call caps are raised above their number.
      */
     @Test
     void stalledBodiesHoldNoThreadSoTheMasterIsStillServed() throws Exception {
         pair = Pair.start(dir, "limits: {request-read-timeout: 100s, client-idle-timeout: 100s, "
-                + "max-connections-per-client: 100}\n", SyncEndToEndTest.MAP);
+                + "max-connections-per-client: 100, max-calls-per-client: 100}\n", SyncEndToEndTest.MAP);
         List<RawTls> stalled = new ArrayList<>();
         try {
             for (int i = 0; i < 70; i++) {
@@ -81,7 +81,7 @@ class BodyBoundsEndToEndTest {
     void announcedLengthsAllocateNothing() throws Exception {
         // The largest max-body there is, so that a few announced bodies outweigh this JVM's whole heap.
         pair = Pair.start(dir, "limits: {max-body: 2047MiB, request-read-timeout: 100s, client-idle-timeout: 100s, "
-                + "max-connections-per-client: 100}\n",
+                + "max-connections-per-client: 100, max-calls-per-client: 100}\n",
                 SyncEndToEndTest.MAP);
         long announced = 2047L << 20;
         int connections = (int) Math.min(40, Runtime.getRuntime().maxMemory() / announced + 2);
