@@ -13,6 +13,7 @@ import io.carpgate.memory.BackupOutcome;
 import io.carpgate.memory.PairMemory;
 import io.carpgate.watch.BackupNetwork;
 import io.carpgate.watch.BackupWatch;
+import io.carpgate.watch.Route;
 import io.carpgate.watch.WatchBook;
 import io.carpgate.watch.WatchReader;
 import java.time.Clock;
@@ -29,9 +30,10 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
 /**
- * Review: an item's name is the master's text (a restore's {@code name}, which XML lets carry {@code &#10;}). The
- * console's WARNING for a conflict the watch finds names the item: a line end in the name must not start a forged
- * console line (docs/production.md: console lines keep no control or line-separator characters).
+ * The console's WARNING for a conflict the watch finds names the item and the networks routed into it. An item's name
+ * is the master's text (a restore's {@code name}, which XML lets carry {@code &#10;}); a route destination is the
+ * backup's (get_routes), a compromised backup's to choose. Neither may start a forged console line, nor make one of
+ * megabytes (docs/production.md: console lines keep no control or line-separator characters).
  */
 class ConflictLineForgeryTest {
     private static final String VIP7 = "5f3c1a9e-8d2b-4c7a-9e1f-2a3b4c5d6e7f";
@@ -55,17 +57,19 @@ class ConflictLineForgeryTest {
         }
     }
 
-    @Test
-    void aNameWithALineEndDoesNotForgeAConsoleLine() {
+    /**
+     * The console lines of the watch when wg0, named {@code name} in a stored restore, is up with {@code routes} on
+     * a backup that is BACKUP for its VHID: two reads, so that the conflict is announced.
+     */
+    private static List<String> consoleLines(String name, List<Route> routes) {
         Calls c = new Calls();
         CarpView.Known carp = new CarpView.Known(List.of(new BackupVip(VIP7, "opt2", 7, "198.51.100.5", "WAN2")),
                 List.of(new VipState("WAN2", 7, "198.51.100.5", "BACKUP")), Instant.EPOCH);
         PairMemory memory = PairMemory.inProcess("default", Clock.systemUTC());
         Gatekeeper gatekeeper = new Gatekeeper("default", VhidMap.none(), new io.carpgate.testkit.FixedCarp(carp),
                 OnUnknownCarp.SUPPRESS, memory, Duration.ofSeconds(5), vips -> { });
-        // What the reader hands over for <name>wg-sites&#10;FORGED</name>, with the instance number 0 (wg0).
         var server = c.struct("@attributes", c.struct("uuid", GateTest.WG0), "enabled", "1",
-                "name", "wg-sites\n" + FORGED, "instance", "0", "carp_depend_on", VIP7);
+                "name", name, "instance", "0", "carp_depend_on", VIP7);
         var restore = c.call("opnsense.restore_config_section", c.struct("OPNsense", c.struct("wireguard",
                 c.struct("general", c.struct("enabled", "1"), "server", c.struct("servers", c.struct("server", server)))),
                 "virtualip", c.struct("vip", c.vip(VIP7, "opt2", "7"))));
@@ -77,7 +81,7 @@ class ConflictLineForgeryTest {
         console.start();
         context.getLogger(BackupWatch.class).addAppender(console);
         try {
-            BackupNetwork wg0Up = new BackupNetwork(Map.of("wg0", true), Map.of(), List.of(), Optional.of(Set.of()));
+            BackupNetwork wg0Up = new BackupNetwork(Map.of("wg0", true), Map.of(), routes, Optional.of(Set.of()));
             Now now = new Now();
             BackupWatch watch = new BackupWatch("default", new WatchBook(), () -> memory.book().all(),
                     () -> CompletableFuture.completedFuture(new CarpReading(carp, Instant.now())),
@@ -91,7 +95,29 @@ class ConflictLineForgeryTest {
         }
         List<String> lines = console.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
         assertThat(lines).as("the conflict was announced").anyMatch(l -> l.contains("conflict on the backup"));
-        assertThat(lines).allSatisfy(line -> assertThat(line)
+        return lines;
+    }
+
+    @Test
+    void aNameWithALineEndDoesNotForgeAConsoleLine() {
+        // What the reader hands over for <name>wg-sites&#10;FORGED</name>.
+        assertThat(consoleLines("wg-sites\n" + FORGED, List.of())).allSatisfy(line -> assertThat(line)
                 .as("one console line per message: no line end from the master's name").doesNotContain("\n"));
+    }
+
+    @Test
+    void aRouteDestinationFromTheBackupNeitherForgesNorFloodsAConsoleLine() {
+        // What a compromised backup's get_routes may say: a destination with a line end, and one of 1 MiB.
+        String huge = "10.".repeat(350_000);
+        String forged = "10.0.0.0/8\n" + FORGED;
+        List<String> lines = consoleLines("wg-sites", List.of(new Route(forged, "wg0"), new Route(huge, "wg0"),
+                new Route("10.77.0.0/24", "wg0")));
+        assertThat(lines).allSatisfy(line -> assertThat(line)
+                .as("one console line per message: no line end from the backup's routing table").doesNotContain("\n"));
+        assertThat(lines).allSatisfy(line -> assertThat(line.length())
+                .as("a console line's length, whatever the backup's routing table holds").isLessThan(32 * 1024));
+        assertThat(lines).as("a destination as netstat writes it is shown; the others are counted")
+                .anyMatch(l -> l.contains("10.77.0.0/24") && l.contains("(" + forged.length() + " chars not shown)")
+                        && l.contains("(" + huge.length() + " chars not shown)"));
     }
 }

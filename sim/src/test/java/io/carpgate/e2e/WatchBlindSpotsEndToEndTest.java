@@ -2,20 +2,11 @@ package io.carpgate.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import io.carpgate.carp.CarpStatus;
 import io.carpgate.sim.SimulatedBackup;
-import io.carpgate.watch.BackupWatch;
-import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,62 +17,12 @@ import org.junit.jupiter.api.io.TempDir;
  * backup that carpgate never saw in a sync, not named at all (each as OPNsense's own code does, see each test).
  */
 @EndToEnd
-class WatchBlindSpotsEndToEndTest {
-    private static final Duration DEADLINE = Duration.ofSeconds(30);
+class WatchBlindSpotsEndToEndTest extends WatchingPair {
     private static final String RELAY_SERIES = "carpgate_backup_conflicts{item=\"lan\",kind=\"dhcrelay\","
             + "pair=\"default\"}";
 
     @TempDir
     Path dir;
-    Pair pair;
-    final RawHttps http = new RawHttps();
-    final ListAppender<ILoggingEvent> logged = new ListAppender<>();
-    private final ch.qos.logback.classic.Logger watchLog =
-            (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(BackupWatch.class);
-
-    @BeforeEach
-    void listen() {
-        logged.start();
-    }
-
-    @AfterEach
-    void stop() {
-        watchLog.detachAppender(logged);
-        if (pair != null) {
-            pair.close();
-        }
-    }
-
-    private void started(Pair p) {
-        pair = p;
-        watchLog.addAppender(logged); // after the start: its logging set-up replaces the appenders
-    }
-
-    private URI admin(String path) {
-        return URI.create("http://127.0.0.1:" + pair.carpgate.admin().orElseThrow().port() + path);
-    }
-
-    private String metrics() throws Exception {
-        return http.get(admin("/metrics")).text();
-    }
-
-    private List<String> warnings(String containing) {
-        synchronized (logged) {
-            return logged.list.stream().filter(e -> e.getLevel() == Level.WARN)
-                    .map(ILoggingEvent::getFormattedMessage).filter(m -> m.contains(containing)).toList();
-        }
-    }
-
-    private long reads() {
-        return pair.backup.received().stream().filter(c -> c.path().equals("/api/diagnostics/interface/get_routes"))
-                .count();
-    }
-
-    private void awaitReads(int n) {
-        long from = reads();
-        Awaitility.await(n + " more reads by the watch").atMost(DEADLINE).pollInterval(Duration.ofMillis(100))
-                .until(() -> reads() >= from + n);
-    }
 
     /**
      * dhcrelay.inc dhcrelay_configure_id(): a relay whose destination is IPv6 runs /usr/local/sbin/dhcrelay6, so
@@ -89,7 +30,7 @@ class WatchBlindSpotsEndToEndTest {
      */
     @Test
     void aDhcpv6RelayRunningOnTheMasterIsNoConflict() throws Exception {
-        started(Pair.start(dir, "watch: {interval: 1s}\n", null));
+        watching(Pair.start(dir, "watch: {interval: 1s}\n", null));
         PythonMaster.run(pair.base(), Pair.SYNC_USER, Pair.SYNC_PASSWORD, "reconfigure-all-three-kinds-relay6");
         pair.backup.setCarpStatus(2, "lan", CarpStatus.MASTER); // the CARP hook starts the relay
         assertThat(pair.backup.relaysRunning()).contains(ItemKindsEndToEndTest.RELAY);
@@ -105,7 +46,7 @@ class WatchBlindSpotsEndToEndTest {
      */
     @Test
     void aStandingConflictIsNotClearedWhenCarpgateLosesTheItemsVhid() throws Exception {
-        started(Pair.start(dir, "watch: {interval: 1s}\n", null));
+        watching(Pair.start(dir, "watch: {interval: 1s}\n", null));
         PythonMaster.run(pair.base(), Pair.SYNC_USER, Pair.SYNC_PASSWORD, "reconfigure-all-three-kinds");
         pair.backup.network().route("10.77.0.0/24", "wg0");
         assertThat(pair.backup.startOnOwnGui(ItemKindsEndToEndTest.WG0)).isTrue();
@@ -133,7 +74,7 @@ class WatchBlindSpotsEndToEndTest {
      */
     @Test
     void aLargeRoutingTableDoesNotBlindTheWatch() throws Exception {
-        started(Pair.start(dir, "watch: {interval: 1s}\n", null));
+        watching(Pair.start(dir, "watch: {interval: 1s}\n", null));
         PythonMaster.run(pair.base(), Pair.SYNC_USER, Pair.SYNC_PASSWORD, "reconfigure-all-three-kinds");
         for (int i = 0; i < 30_000; i++) {
             pair.backup.network().route("10." + (i / 256) % 256 + "." + i % 256 + ".0/24", "vtnet1");
@@ -154,7 +95,7 @@ class WatchBlindSpotsEndToEndTest {
      */
     @Test
     void aRelayFollowingAVipOnAnotherInterfaceIsJudgedWhereItListens() throws Exception {
-        started(Pair.start(dir, "watch: {interval: 1s}\n", null));
+        watching(Pair.start(dir, "watch: {interval: 1s}\n", null));
         PythonMaster.run(pair.base(), Pair.SYNC_USER, Pair.SYNC_PASSWORD,
                 "reconfigure-all-three-kinds-relay-follows-wan2");
         pair.backup.setCarpStatus(7, "opt2", CarpStatus.MASTER);
@@ -179,7 +120,7 @@ class WatchBlindSpotsEndToEndTest {
         PythonMaster.run(backup.baseUrl() + "/", Pair.SYNC_USER, Pair.SYNC_PASSWORD, "reconfigure-all-three-kinds");
         backup.network().route("10.77.0.0/24", "wg0");
         assertThat(backup.startOnOwnGui(ItemKindsEndToEndTest.WG0)).isTrue();
-        started(Pair.start(dir, backup, backup.baseUrl(), backup.fingerprint().toString(), "watch: {interval: 1s}\n",
+        watching(Pair.start(dir, backup, backup.baseUrl(), backup.fingerprint().toString(), "watch: {interval: 1s}\n",
                 null));
         awaitReads(3);
 

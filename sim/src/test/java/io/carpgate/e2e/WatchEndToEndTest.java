@@ -2,22 +2,16 @@ package io.carpgate.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import io.carpgate.carp.CarpStatus;
 import io.carpgate.sim.ReceivedCall;
 import io.carpgate.watch.BackupWatch;
 import io.carpgate.watch.WatchReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.function.Predicate;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,8 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * page, check), kept quiet over several reads, and cleared (one WARNING); and the watch never wrote to the backup.
  */
 @EndToEnd
-class WatchEndToEndTest {
-    private static final Duration DEADLINE = Duration.ofSeconds(30);
+class WatchEndToEndTest extends WatchingPair {
     private static final String WG_SERIES = "carpgate_backup_conflicts{item=\"wg0-branches\",kind=\"wireguard\","
             + "pair=\"default\"}";
     private static final String CLIENT_SERIES = "carpgate_backup_conflicts{item=\"branch-client\",kind=\"openvpn\","
@@ -40,61 +33,12 @@ class WatchEndToEndTest {
 
     @TempDir
     Path dir;
-    Pair pair;
-    final RawHttps http = new RawHttps();
-    final ListAppender<ILoggingEvent> logged = new ListAppender<>();
-    private final ch.qos.logback.classic.Logger watchLog =
-            (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(BackupWatch.class);
 
     @BeforeEach
     void start() throws Exception {
-        pair = Pair.start(dir, "watch: {interval: 1s}\n", null);
-        // After the start: the logging set-up it runs replaces the appenders.
-        logged.start();
-        watchLog.addAppender(logged);
+        watching(Pair.start(dir, "watch: {interval: 1s}\n", null));
         // The three kinds, with VIP sync: carpgate learns each item's VHID and interface while the backup is BACKUP.
         PythonMaster.run(pair.base(), Pair.SYNC_USER, Pair.SYNC_PASSWORD, "reconfigure-all-three-kinds");
-    }
-
-    @AfterEach
-    void stop() {
-        watchLog.detachAppender(logged);
-        if (pair != null) {
-            pair.close();
-        }
-    }
-
-    private URI admin(String path) {
-        return URI.create("http://127.0.0.1:" + pair.carpgate.admin().orElseThrow().port() + path);
-    }
-
-    private String metrics() throws Exception {
-        return http.get(admin("/metrics")).text();
-    }
-
-    private String awaitMetrics(String what, Predicate<String> condition) {
-        return Awaitility.await(what).atMost(DEADLINE).pollInterval(Duration.ofMillis(100))
-                .until(this::metrics, condition);
-    }
-
-    private List<String> warnings(String containing) {
-        synchronized (logged) {
-            return logged.list.stream().filter(e -> e.getLevel() == Level.WARN)
-                    .map(ILoggingEvent::getFormattedMessage).filter(m -> m.contains(containing)).toList();
-        }
-    }
-
-    /** The watch's reads of the backup's network so far (each asks get_routes once). */
-    private long reads() {
-        return pair.backup.received().stream().filter(c -> c.path().equals("/api/diagnostics/interface/get_routes"))
-                .count();
-    }
-
-    /** Waits until the watch has read the backup {@code n} more times: the conflicts seen now have been seen again. */
-    private void awaitReads(int n) {
-        long from = reads();
-        Awaitility.await(n + " more reads by the watch").atMost(DEADLINE).pollInterval(Duration.ofMillis(100))
-                .until(() -> reads() >= from + n);
     }
 
     @Test
