@@ -3,12 +3,14 @@ package io.carpgate.memory;
 import io.carpgate.carp.Tick;
 import io.carpgate.policy.CarpItem;
 import io.carpgate.policy.ItemBook;
+import io.carpgate.policy.ItemKind;
 import io.carpgate.policy.VhidMap;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -177,23 +179,35 @@ public final class PairMemory {
 
     /** The backup answered {@code call}'s restore with success (a start's answer teaches nothing). */
     public synchronized void stored(CallOrder.Ticket call, List<CarpItem> taught) {
-        learnStored(Optional.of(call), taught);
+        stored(call, taught, Set.of());
+    }
+
+    /**
+     * The same, for a restore that replaced the backup's whole list of items of each kind in {@code replaced}: an
+     * item of those kinds that it does not list is gone from the backup, so it is forgotten.
+     */
+    public synchronized void stored(CallOrder.Ticket call, List<CarpItem> taught, Set<ItemKind> replaced) {
+        learnStored(Optional.of(call), taught, replaced);
     }
 
     private void learnStored(Optional<CallOrder.Ticket> call, List<CarpItem> taught) {
+        learnStored(call, taught, Set.of());
+    }
+
+    private void learnStored(Optional<CallOrder.Ticket> call, List<CarpItem> taught, Set<ItemKind> replaced) {
         Optional<OnTheWay.Call> entry = call.flatMap(onTheWay::peek);
         if (entry.map(OnTheWay.Call::overlapped).orElse(false) && !taught.isEmpty()) {
             // A call carpgate did not read went to the backup meanwhile: which one it applied last is unknown.
             learnInDoubt(call, taught, "a call carpgate did not read went to the backup while it was on its way");
             return;
         }
-        if (taught.isEmpty()) {
+        if (taught.isEmpty() && replaced.isEmpty()) {
             settle(call, Optional.empty(), false);
             return;
         }
         Instant now = clock.instant();
         ItemBook before = book.get();
-        ItemBook next = before.with(taught.stream().map(i -> i.learnedAt(now)).toList());
+        ItemBook next = before.replacing(replaced, taught.stream().map(i -> i.learnedAt(now)).toList());
         boolean saidInDoubt = entry.map(c -> !c.inDoubt().isEmpty()).orElse(false);
         settle(call, Optional.of(next), next.sameButForTimes(before) && !saidInDoubt);
     }

@@ -1,9 +1,11 @@
 package io.carpgate.memory;
 
 import io.carpgate.policy.CarpItem;
+import io.carpgate.policy.ItemKind;
 import io.carpgate.xmlrpc.BackupAnswer;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -18,6 +20,8 @@ public final class PendingCall {
     private final Optional<PairMemory> memory;
     private final Optional<CallOrder.Ticket> ticket;
     private final List<CarpItem> taught;
+    /** The kinds whose list of items the restore replaces on the backup (their section is in it, empty or not). */
+    private final Set<ItemKind> replaced;
     private final Optional<List<Integer>> multicallRestores;
     private final AtomicBoolean settled = new AtomicBoolean();
     private final Runnable afterStored;
@@ -39,6 +43,13 @@ public final class PendingCall {
     private PendingCall(Optional<PairMemory> memory, Optional<CallOrder.Ticket> ticket, List<CarpItem> taught,
                         Optional<List<Integer>> multicallRestores, Runnable afterStored, Optional<String> notAsRead,
                         Optional<String> unjudged) {
+        this(memory, ticket, taught, Set.of(), multicallRestores, afterStored, notAsRead, unjudged);
+    }
+
+    private PendingCall(Optional<PairMemory> memory, Optional<CallOrder.Ticket> ticket, List<CarpItem> taught,
+                        Set<ItemKind> replaced, Optional<List<Integer>> multicallRestores, Runnable afterStored,
+                        Optional<String> notAsRead, Optional<String> unjudged) {
+        this.replaced = Set.copyOf(replaced);
         this.unjudged = unjudged;
         this.notAsRead = notAsRead;
         this.afterStored = afterStored;
@@ -65,7 +76,18 @@ public final class PendingCall {
      */
     public static PendingCall restoring(PairMemory memory, CallOrder.Ticket ticket, List<CarpItem> taught,
                                         Optional<List<Integer>> multicallRestores, Runnable afterStored) {
-        return new PendingCall(Optional.of(memory), Optional.of(ticket), taught, multicallRestores, afterStored);
+        return restoring(memory, ticket, taught, Set.of(), multicallRestores, afterStored);
+    }
+
+    /**
+     * The same, replacing on the backup the whole list of items of each kind in {@code replaced}: once stored, what
+     * the memory knew of those kinds that the restore does not list is gone from the backup, and from the memory.
+     */
+    public static PendingCall restoring(PairMemory memory, CallOrder.Ticket ticket, List<CarpItem> taught,
+                                        Set<ItemKind> replaced, Optional<List<Integer>> multicallRestores,
+                                        Runnable afterStored) {
+        return new PendingCall(Optional.of(memory), Optional.of(ticket), taught, replaced, multicallRestores,
+                afterStored, Optional.empty(), Optional.empty());
     }
 
     /**
@@ -86,12 +108,13 @@ public final class PendingCall {
      */
     public PendingCall notAsRead(String why) {
         return this == NONE ? NONE
-                : new PendingCall(memory, ticket, taught, multicallRestores, afterStored, Optional.of(why), unjudged);
+                : new PendingCall(memory, ticket, taught, replaced, multicallRestores, afterStored, Optional.of(why),
+                        unjudged);
     }
 
     /** Whether the backup's answer must be read to settle this call. */
     public boolean wantsAnswer() {
-        return !taught.isEmpty();
+        return !taught.isEmpty() || !replaced.isEmpty();
     }
 
     /** What the backup's answer says became of the call. */
@@ -108,7 +131,7 @@ public final class PendingCall {
         } else if (outcome instanceof BackupOutcome.Stored && notAsRead.isPresent()) {
             memory.inDoubt(call, taught, notAsRead.get());
         } else if (outcome instanceof BackupOutcome.Stored) {
-            memory.stored(call, taught);
+            memory.stored(call, taught, replaced);
         } else if (outcome instanceof BackupOutcome.Unknown unknown) {
             memory.inDoubt(call, taught, unknown.why());
         } else {

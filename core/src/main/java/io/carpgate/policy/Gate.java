@@ -76,6 +76,25 @@ public final class Gate {
                 .anyMatch(params -> !(params.orElse(null) instanceof Array list) || carriesVips(received(list.items())));
     }
 
+    /**
+     * The kinds whose whole list of items the call's restore (alone, or its multicall's one restore entry) replaces
+     * on the backup once stored; none when carpgate cannot read its sections.
+     */
+    static java.util.Set<ItemKind> replacedKinds(MethodCall call) {
+        if (call.methodName().equals(Methods.RESTORE)) {
+            return received(call.params()) instanceof Struct sections ? ItemRewrite.replacedKinds(sections)
+                    : java.util.Set.of();
+        }
+        java.util.Set<ItemKind> out = java.util.EnumSet.noneOf(ItemKind.class);
+        for (int i : restoreEntries(call)) {
+            Optional<XmlRpcValue> params = ((Struct) ((Array) call.params().get(0)).items().get(i)).get("params");
+            if (params.orElse(null) instanceof Array list && received(list.items()) instanceof Struct sections) {
+                out.addAll(ItemRewrite.replacedKinds(sections));
+            }
+        }
+        return out;
+    }
+
     private static boolean carriesVips(XmlRpcValue sections) {
         return !(sections instanceof Struct struct) || struct.get("virtualip").isPresent();
     }

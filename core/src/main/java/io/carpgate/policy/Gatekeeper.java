@@ -130,7 +130,7 @@ public final class Gatekeeper {
         memory.sending(ticket, verdict.learned());
         // Read now, not in the callback: the call's tree is the decision's (charged while it decides), not the answer's.
         boolean vips = Gate.replacesVips(call);
-        return PendingCall.restoring(memory, ticket, verdict.learned(),
+        return PendingCall.restoring(memory, ticket, verdict.learned(), Gate.replacedKinds(call),
                 entries.isEmpty() ? Optional.empty() : Optional.of(entries), () -> restoreStored.stored(vips));
     }
 

@@ -68,6 +68,25 @@ public record ItemBook(Map<String, CarpItem> byKindAndUuid) {
                 i.vip(), i.basis(), i.learnedAt().map(t -> Instant.EPOCH), i.device())).toList();
     }
 
+    /**
+     * What a stored restore leaves: the items of each kind in {@code replaced} (its section was in the restore, so the
+     * backup's list of them was replaced) are those it lists, no more; then {@code learned}, as {@link #with}.
+     */
+    public ItemBook replacing(java.util.Set<ItemKind> replaced, Collection<CarpItem> learned) {
+        if (replaced.isEmpty()) {
+            return with(learned);
+        }
+        java.util.Set<String> listed = new java.util.HashSet<>();
+        learned.forEach(i -> listed.add(key(i.kind(), i.uuid())));
+        Map<String, CarpItem> kept = new LinkedHashMap<>();
+        byKindAndUuid.forEach((key, item) -> {
+            if (!replaced.contains(item.kind()) || listed.contains(key)) {
+                kept.put(key, item);
+            }
+        });
+        return new ItemBook(kept).with(learned);
+    }
+
     public ItemBook with(Collection<CarpItem> learned) {
         if (learned.isEmpty()) {
             return this;

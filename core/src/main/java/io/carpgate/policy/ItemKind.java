@@ -115,6 +115,28 @@ public enum ItemKind {
     }
 
     /**
+     * Whether a restore's sections replace the backup's whole list of items of this kind: the list's parent is in
+     * them and names the list (or is a plain value, {@code ''}: an emptied list). OPNsense's
+     * {@code merge_config_attributes} then resets the list and stores the restore's; an item it does not list is
+     * gone from the backup. A parent without the list (an empty struct) leaves the backup's items as they are.
+     */
+    public boolean carriedIn(Struct sections) {
+        XmlRpcValue at = sections;
+        List<String> steps = new ArrayList<>(module);
+        steps.addAll(itemPath.subList(0, itemPath.size() - 1));
+        for (String step : steps) {
+            if (!(at instanceof Struct struct) || struct.get(step).isEmpty()) {
+                return !(at instanceof Struct); // an array of parents: the backup replaces what it holds there
+            }
+            at = struct.get(step).get();
+        }
+        if (at instanceof Struct parent) {
+            return parent.get(itemPath.get(itemPath.size() - 1)).isPresent();
+        }
+        return true;
+    }
+
+    /**
      * The items of this kind in a restore's sections, in order: each a struct, or whatever else the master sent
      * in an item's place (the caller reports those). Empty when the section is absent or empty ({@code ''}).
      */

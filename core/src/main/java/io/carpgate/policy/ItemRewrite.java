@@ -59,7 +59,11 @@ final class ItemRewrite {
             }
         }
         List<String> left = new ArrayList<>();
-        for (String said : leftFollowingADroppedVip(kinds, vips, in)) {
+        // A section in the restore, with items or emptied, replaces the backup's list of that kind: its old items go.
+        Set<ItemKind> carried = java.util.EnumSet.noneOf(ItemKind.class);
+        carried.addAll(kinds);
+        carried.addAll(replacedKinds(sections));
+        for (String said : leftFollowingADroppedVip(carried, vips, in)) {
             (said.startsWith("WARNING ") ? left : refusals).add(said);
         }
         if (kinds.isEmpty() && !refusals.isEmpty()) {
@@ -294,6 +298,17 @@ final class ItemRewrite {
                 + String.join(", ", ifaces) + "): OPNsense's scripts read CARP state by the VHID number alone, so this "
                 + "item may follow another interface's state, and an OpenVPN client only one of those VIPs; give each "
                 + "CARP VIP its own VHID; ";
+    }
+
+    /** The kinds whose whole list of items a restore of {@code sections} replaces on the backup. */
+    static Set<ItemKind> replacedKinds(Struct sections) {
+        Set<ItemKind> out = java.util.EnumSet.noneOf(ItemKind.class);
+        for (ItemKind kind : ItemKind.values()) {
+            if (kind.carriedIn(sections)) {
+                out.add(kind);
+            }
+        }
+        return out;
     }
 
     /** An item the backup's scripts skip: {@code enabled} present and empty or "0" (PHP's empty()). */
