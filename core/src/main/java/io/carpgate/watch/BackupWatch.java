@@ -167,7 +167,16 @@ public final class BackupWatch implements AutoCloseable {
                 LOG.info("pair {}: the watch reads the backup's routing table again", pair);
             }
         }
-        WatchBook.Change change = book.found(ConflictDetector.judge(items.get(), known, network), clock.instant());
+        ConflictDetector.Detection found = ConflictDetector.judge(items.get(), known, network);
+        if (routesUnread.isPresent()) {
+            // A tunnel nobody claims is named by its routes: unread, one still up is not judged, and what stands stays.
+            java.util.Set<String> unjudged = new java.util.HashSet<>(found.unjudged());
+            book.standing().stream().map(WatchBook.Standing::conflict)
+                    .filter(c -> c.problem() == Problem.UNKNOWN_TUNNEL_UP_ON_BACKUP && network.isUp(c.device()))
+                    .forEach(c -> unjudged.add(c.itemKey()));
+            found = new ConflictDetector.Detection(found.conflicts(), unjudged);
+        }
+        WatchBook.Change change = book.found(found, clock.instant());
         healthy();
         if (change.unconfirmed()) {
             readSoon(); // the read that confirms it (or not), a few seconds on, as after a sync

@@ -47,8 +47,13 @@ public final class ConflictDetector {
                 unjudged.add(Conflict.itemKey(item.kind(), item.uuid()));
                 continue;
             }
-            int vhid = item.vhid().get();
-            if (!(carp.statusOf(vhid, item.iface()) instanceof CarpView.Resolved.Yes<CarpStatus> yes)) {
+            // As the gate decides its starts: on the VHID the VIP it follows (by uuid) has on the backup now, which a
+            // restore of VIPs alone may have changed since carpgate learned the item.
+            Optional<BackupVip> followed = item.learnedAt().isPresent() ? item.vip().flatMap(carp::vip)
+                    : Optional.empty();
+            int vhid = followed.map(BackupVip::vhid).orElse(item.vhid().get());
+            Optional<String> iface = followed.isPresent() ? Optional.of(followed.get().iface()) : item.iface();
+            if (!(carp.statusOf(vhid, iface) instanceof CarpView.Resolved.Yes<CarpStatus> yes)) {
                 unjudged.add(Conflict.itemKey(item.kind(), item.uuid()));
                 continue;
             }

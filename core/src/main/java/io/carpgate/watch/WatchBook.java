@@ -57,8 +57,26 @@ public final class WatchBook {
         Map<String, Standing> now = new LinkedHashMap<>();
         Map<String, Standing> once = new LinkedHashMap<>();
         List<Standing> appeared = new ArrayList<>();
+        java.util.Set<String> renamed = new java.util.HashSet<>();
+        // The same tunnel under another name: a tunnel nobody claimed, now claimed by the item a sync taught (or the
+        // other way round). It stood; it is not cleared, and the item's conflict stands at once, since then.
+        Map<String, Standing> byDevice = new LinkedHashMap<>();
+        for (Standing s : before.values()) {
+            if (s.conflict().problem() != Problem.RELAY_DOWN_WHILE_MASTER) {
+                byDevice.putIfAbsent(s.conflict().device(), s);
+            }
+        }
         for (Conflict c : found.conflicts()) {
             Standing was = before.get(c.key());
+            if (was == null && c.problem() != Problem.RELAY_DOWN_WHILE_MASTER) {
+                Standing sameTunnel = byDevice.get(c.device());
+                if (sameTunnel != null
+                        && found.conflicts().stream().noneMatch(f -> f.key().equals(sameTunnel.conflict().key()))) {
+                    now.put(c.key(), new Standing(c, sameTunnel.since()));
+                    renamed.add(sameTunnel.conflict().key());
+                    continue;
+                }
+            }
             Standing first = seenOnce.get(c.key());
             if (was == null && first == null) {
                 once.put(c.key(), new Standing(c, at));
@@ -76,7 +94,8 @@ public final class WatchBook {
                 now.put(s.conflict().key(), s); // not judged now: nothing says it was put right
             }
         }
-        List<Standing> cleared = before.values().stream().filter(s -> !now.containsKey(s.conflict().key())).toList();
+        List<Standing> cleared = before.values().stream().filter(s -> !now.containsKey(s.conflict().key())
+                && !renamed.contains(s.conflict().key())).toList();
         seenOnce = Map.copyOf(once);
         standing.set(Map.copyOf(now));
         last.set(new LastRead(at, Optional.empty()));
