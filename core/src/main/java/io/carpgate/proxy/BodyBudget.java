@@ -51,6 +51,11 @@ final class BodyBudget {
         return limit.get();
     }
 
+    /** What one client may hold of it at once (never more than the limit). */
+    long perClient() {
+        return Math.min(perClient.get(), limit.get());
+    }
+
     /** Takes {@code bytes} if they fit: false (and nothing taken) when the budget cannot give them. */
     boolean reserve(long bytes) {
         while (true) {

@@ -86,7 +86,7 @@ final class Deciding extends Handler.Wrapper {
         Gatekeeper.Decided decided;
         Optional<List<ByteBuffer>> toSend;
         try {
-            decided = decide(body, buffered.held());
+            decided = decide(body, buffered.held(), Request.getRemoteAddr(request));
             toSend = toSend(body, decided);
         } catch (NoRoomNow e) {
             BodyBuffering.overBudget(metrics, request, response, callback);
@@ -126,14 +126,14 @@ final class Deciding extends Handler.Wrapper {
     }
 
     /** @param held what the body holds of the budget (its buffer as it grew: a chunked body's may exceed its length) */
-    private Gatekeeper.Decided decide(byte[] body, long held) {
+    private Gatekeeper.Decided decide(byte[] body, long held, String client) {
         if (body.length == 0) {
             return NOTHING_TO_DECIDE;
         }
         // Only what the gate reads is kept: a 50 MiB restore's tree would otherwise outweigh the body. What is kept
         // (all of any other call's values) is charged beside the bodies while the decision, which may wait for its
         // turn, holds it; nothing of the tree outlives the decision, and all of it is given back, however it ends.
-        try (KeptCharge kept = new KeptCharge(budget)) {
+        try (KeptCharge kept = new KeptCharge(budget, client)) {
             ReadResult read = BackupReader.read(body, Gate.READS, kept);
             if (read instanceof ReadResult.OverBudget) {
                 throw overBudget(kept, held);

@@ -3,22 +3,25 @@ package io.carpgate.proxy;
 import io.carpgate.xmlrpc.KeptBudget;
 
 /**
- * What the reader keeps of one request, charged to the shared {@link BodyBudget} beside the bodies: taken as the
- * tree grows, all given back at {@link #close()}, once the decision that reads the tree is done. One request's,
- * used by one thread.
+ * What the reader keeps of one request, charged to the shared {@link BodyBudget} beside the bodies, and to the same
+ * client's share of it as its bodies are (a small body whose values cost ten times its bytes to keep must not take
+ * the master's share either): taken as the tree grows, all given back at {@link #close()}, once the decision that
+ * reads the tree is done. One request's, used by one thread.
  */
 final class KeptCharge implements KeptBudget, AutoCloseable {
     private final BodyBudget budget;
+    private final String client;
     private long taken;
     private long refused;
 
-    KeptCharge(BodyBudget budget) {
+    KeptCharge(BodyBudget budget, String client) {
         this.budget = budget;
+        this.client = client;
     }
 
     @Override
     public boolean take(long bytes) {
-        if (budget.reserve(bytes)) {
+        if (budget.reserve(bytes, client)) {
             taken += bytes;
             return true;
         }
@@ -31,12 +34,12 @@ final class KeptCharge implements KeptBudget, AutoCloseable {
      * and no retry can help, when even with nothing else in flight it would not.
      */
     boolean couldFitWith(long body) {
-        return taken + refused + body <= budget.limit();
+        return taken + refused + body <= budget.perClient();
     }
 
     @Override
     public void close() {
-        budget.release(taken);
+        budget.release(taken, client);
         taken = 0;
     }
 }
