@@ -61,6 +61,8 @@ public sealed interface CarpView {
                         k -> new ArrayList<>()).add(state);
                 stateAtAddress.computeIfAbsent(atAddress(state.vhid(), state.address()), k -> new ArrayList<>()).add(state);
             }
+            capAddresses(vipAtAddress);
+            capAddresses(stateAtAddress);
             this.vipsByVhid = byVhid;
             this.statesByVhid = stateByVhid;
             this.vipByUuid = byUuid;
@@ -68,6 +70,18 @@ public sealed interface CarpView {
             this.vipsByAddress = vipAtAddress;
             this.statesByInterface = stateAtInterface;
             this.statesByAddress = stateAtAddress;
+        }
+
+        /**
+         * The most rows of one list that one VHID and address join through: a real backup has one (two beside a No
+         * XMLRPC sync copy). A compromised backup's thousands of rows at one address would make every lookup join
+         * each with each; the rows past these stay in the lists, only the join by address ignores them.
+         */
+        static final int ROWS_PER_ADDRESS = 8;
+
+        private static <T> void capAddresses(Map<String, List<T>> byAddress) {
+            byAddress.replaceAll((key, rows) -> rows.size() <= ROWS_PER_ADDRESS ? rows
+                    : List.copyOf(rows.subList(0, ROWS_PER_ADDRESS)));
         }
 
         public List<BackupVip> vips() {

@@ -55,6 +55,7 @@ public final class ConsoleLines implements ExchangeListener {
 
     @Override
     public void onFailed(Exchange exchange, String reason) {
-        failed.warn("pair " + exchange.pair() + ": call to the backup failed: " + LogText.oneLine(reason));
+        failed.warn(exchange.pair() + "/" + exchange.client(),
+                "pair " + exchange.pair() + ": call to the backup failed: " + LogText.oneLine(reason));
     }
 }

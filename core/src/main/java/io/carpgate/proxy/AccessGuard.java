@@ -38,7 +38,8 @@ final class AccessGuard extends Handler.Wrapper {
      * minute ({@code console}; the access and decision logs have each).
      */
     static void reject(Request request, Response response, Callback callback, String why, RepeatedLine console) {
-        console.warn("rejected " + Request.getRemoteAddr(request) + ": " + LogText.oneLine(why));
+        String client = Request.getRemoteAddr(request);
+        console.warn(client, "rejected " + client + ": " + LogText.oneLine(why));
         Exchange.of(request).decided(List.of(Rejections.notAllowed(why)), false);
         OwnAnswers.closeAfterAnswer(response);
         OwnAnswers.rejected(response, callback, HttpStatus.FORBIDDEN_403, -32600, why);

@@ -285,8 +285,8 @@ final class Forwarder extends ProxyHandler {
                     "the master went away before the backup's answer"));
         }
         exchange.answerNotDelivered("the backup's answer could not be delivered to the master");
-        undelivered.warn("pair " + exchange.pair() + ": the backup's answer could not be delivered to the master: "
-                + failure.getClass().getSimpleName());
+        undelivered.warn(exchange.client(), "pair " + exchange.pair() + ": the backup's answer could not be delivered "
+                + "to the master: " + failure.getClass().getSimpleName());
         super.onProxyToClientResponseFailure(clientToProxyRequest, proxyToServerRequest, serverToProxyResponse,
                 proxyToClientResponse, proxyToClientCallback, failure);
     }

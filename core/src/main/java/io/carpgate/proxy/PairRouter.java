@@ -110,8 +110,8 @@ final class PairRouter extends Handler.Abstract {
             AccessGuard.reject(request, response, callback, rejection.get(), rejected);
             return true;
         }
-        badTarget.warn("rejected a request from " + Request.getRemoteAddr(request) + ": "
-                + io.carpgate.observe.LogText.oneLine(why));
+        String client = Request.getRemoteAddr(request);
+        badTarget.warn(client, "rejected a request from " + client + ": " + io.carpgate.observe.LogText.oneLine(why));
         Exchange.of(request).decided(java.util.List.of(Rejections.badTarget(why)), false);
         OwnAnswers.closeAfterAnswer(response);
         OwnAnswers.rejected(response, callback, HttpStatus.BAD_REQUEST_400, -32600, why);

@@ -31,4 +31,19 @@ public record BackupNetwork(Map<String, Boolean> up, Map<String, String> address
     public List<String> routedInto(String device) {
         return routes.stream().filter(r -> r.device().equals(device)).map(Route::destination).distinct().toList();
     }
+
+    /**
+     * The destinations routed into each device, in the table's order, each once: one pass over the table, for a
+     * caller that asks of many devices (the backup's table and interface list are its own to choose: asking each
+     * of tens of thousands of interfaces over a table of a hundred thousand routes would cost their product).
+     */
+    public Map<String, List<String>> routedIntoEach() {
+        Map<String, java.util.LinkedHashSet<String>> byDevice = new java.util.HashMap<>();
+        for (Route route : routes) {
+            byDevice.computeIfAbsent(route.device(), d -> new java.util.LinkedHashSet<>()).add(route.destination());
+        }
+        Map<String, List<String>> out = new java.util.HashMap<>();
+        byDevice.forEach((device, destinations) -> out.put(device, List.copyOf(destinations)));
+        return out;
+    }
 }

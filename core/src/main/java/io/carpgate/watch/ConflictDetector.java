@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -39,6 +40,7 @@ public final class ConflictDetector {
     public static Detection judge(Collection<CarpItem> items, CarpView.Known carp, BackupNetwork network) {
         List<Conflict> out = new ArrayList<>();
         Set<String> unjudged = new HashSet<>();
+        Map<String, List<String>> routed = network.routedIntoEach();
         for (CarpItem item : items) {
             if (item.device().isEmpty()) {
                 continue; // nothing of it to look for on the backup (a disabled relay): judged, nothing wrong
@@ -63,7 +65,7 @@ public final class ConflictDetector {
                 String device = item.device().get();
                 if (item.gated() && status != CarpStatus.MASTER && network.isUp(device)) {
                     out.add(new Conflict(item.kind(), item.uuid(), item.shownName(), device,
-                            Problem.UP_WHILE_NOT_MASTER, vhid, status.name(), network.routedInto(device)));
+                            Problem.UP_WHILE_NOT_MASTER, vhid, status.name(), routed.getOrDefault(device, List.of())));
                 }
             } else if (item.kind() == ItemKind.DHCRELAY && status == CarpStatus.MASTER
                     && network.relayDevices().isPresent()) {
@@ -76,7 +78,7 @@ public final class ConflictDetector {
                 }
             }
         }
-        out.addAll(unknownTunnels(items, carp, network));
+        out.addAll(unknownTunnels(items, carp, network, routed));
         return new Detection(out, unjudged);
     }
 
@@ -91,7 +93,7 @@ public final class ConflictDetector {
      * tunnel may be one that follows it, which carpgate cannot tell without the item: no conflict then.
      */
     private static List<Conflict> unknownTunnels(Collection<CarpItem> items, CarpView.Known carp,
-                                                 BackupNetwork network) {
+                                                 BackupNetwork network, Map<String, List<String>> routed) {
         if (carp.states().isEmpty() || carp.states().stream().anyMatch(s -> CarpStatus.parse(
                 s.status().trim().toUpperCase(java.util.Locale.ROOT)).orElse(null) == CarpStatus.MASTER)) {
             return List.of();
@@ -101,10 +103,10 @@ public final class ConflictDetector {
         return network.up().entrySet().stream()
                 .filter(e -> e.getValue() && TUNNEL.matcher(e.getKey()).matches() && !claimed.contains(e.getKey()))
                 .map(java.util.Map.Entry::getKey).sorted()
-                .filter(device -> !network.routedInto(device).isEmpty())
+                .filter(device -> routed.containsKey(device))
                 .limit(UNKNOWN_TUNNELS_SHOWN)
                 .map(device -> new Conflict(device.startsWith("wg") ? ItemKind.WIREGUARD : ItemKind.OPENVPN, device,
-                        device, device, Problem.UNKNOWN_TUNNEL_UP_ON_BACKUP, 0, "BACKUP", network.routedInto(device)))
+                        device, device, Problem.UNKNOWN_TUNNEL_UP_ON_BACKUP, 0, "BACKUP", routed.get(device)))
                 .toList();
     }
 

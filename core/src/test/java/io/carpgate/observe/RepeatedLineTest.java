@@ -34,4 +34,30 @@ class RepeatedLineTest {
                 "rejected 192.0.2.1: user not in allowed-users",
                 "rejected 192.0.2.2: user not in allowed-users (and 5 more such line(s) since the last, not logged)");
     }
+
+    @Test
+    void oneClientsFloodDoesNotHideAnothersFirstLineAndAllTogetherAreBounded() {
+        Logger log = (Logger) LoggerFactory.getLogger("test.RepeatedLineTest.keys");
+        ListAppender<ILoggingEvent> lines = new ListAppender<>();
+        lines.setContext(log.getLoggerContext());
+        lines.start();
+        log.addAppender(lines);
+        AtomicLong now = new AtomicLong(1_000);
+        RepeatedLine line = new RepeatedLine(log, now::get);
+        try {
+            for (int i = 0; i < 100; i++) {
+                line.warn("192.0.2.9", "rejected 192.0.2.9: user not in allowed-users");
+            }
+            assertThat(line.warn("192.0.2.1", "rejected 192.0.2.1: user not in allowed-users"))
+                    .as("the master's first line, amid another's flood").isTrue();
+            for (int i = 0; i < 1000; i++) {
+                line.warn("198.51.100." + (i % 250), "rejected 198.51.100." + (i % 250));
+            }
+        } finally {
+            log.detachAppender(lines);
+        }
+        assertThat(lines.list).extracting(ILoggingEvent::getFormattedMessage)
+                .contains("rejected 192.0.2.1: user not in allowed-users")
+                .hasSize(RepeatedLine.LINES_A_MINUTE);
+    }
 }

@@ -48,4 +48,33 @@ class RejectedUserLinesEndToEndTest {
         assertThat(warnings).as("console WARNINGs for 50 requests of a user outside allowed-users (a close at the "
                 + "accept is logged at most once a minute)").isLessThanOrEqualTo(2);
     }
+
+    /**
+     * One line a minute for every rejection, whoever the client: one request a minute of another allowed client with
+     * a wrong user name kept the console's line its own, and the master's own rejection (a user a reload took out of
+     * allowed-users: its sync is broken from then on) was only counted under that client's address. Each address now
+     * has its own minute.
+     */
+    @Test
+    void theMastersFirstRejectionIsNamedOnTheConsoleAfterAnotherClientsOne() throws Exception {
+        byte[] firmware = Files.readAllBytes(PythonMaster.fixtures().resolve("firmware_version.request.xml"));
+        Logger guard = (Logger) LoggerFactory.getLogger("io.carpgate.proxy.AccessGuard");
+        ListAppender<ILoggingEvent> console = new ListAppender<>();
+        try (Pair pair = Pair.start(dir, "allowed-users: [sync]\n", null)) {
+            console.setContext(guard.getLoggerContext());
+            console.start();
+            guard.addAppender(console);
+            String intruder = "Content-Type: text/xml\r\nAuthorization: " + RawHttps.basic("intruder", "x") + "\r\n";
+            assertThat(Loopback.request(Loopback.OTHER_HOST, pair.carpgate.port(), "POST /xmlrpc.php HTTP/1.1",
+                    intruder, firmware).status()).isEqualTo(403);
+            // The master, with the user it has always used (root), now outside allowed-users.
+            assertThat(Loopback.firmware(Loopback.MASTER, pair.carpgate.port(), "/xmlrpc.php", firmware).status())
+                    .isEqualTo(403);
+        } finally {
+            guard.detachAppender(console);
+        }
+        assertThat(console.list).extracting(ILoggingEvent::getFormattedMessage)
+                .as("console lines after one request of another client and the master's first rejection")
+                .anyMatch(line -> line.contains(Loopback.MASTER.getHostAddress()));
+    }
 }
