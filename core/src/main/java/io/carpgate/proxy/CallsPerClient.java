@@ -2,7 +2,6 @@ package io.carpgate.proxy;
 
 import io.carpgate.observe.Exchange;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Handler;
@@ -11,35 +10,26 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
 /**
- * At most {@code limits.max-calls-per-client} requests of one client address in a pair's sync path at once, from
+ * At most {@code limits.max-calls-per-client} requests of one client address in the sync paths at once (all pairs
+ * together, {@link ClientCalls}), from
  * before its body is read until its answer is done; the next one is answered 503 with {@code Retry-After} at once,
  * nothing sent. A master sends one call at a time. Without it a client in {@code allow-from} that needs no password
  * (the backup checks that, some 4 s after a wrong one) could queue restores in the pair's call order, one per
  * connection, each holding a thread while it waits its turn, until the master's own restore waited past its timeout.
  */
 final class CallsPerClient extends Handler.Wrapper {
-    private final int max;
-    private final ConcurrentHashMap<String, Integer> inFlight = new ConcurrentHashMap<>();
+    private final ClientCalls calls;
 
-    CallsPerClient(int max, Handler next) {
+    CallsPerClient(ClientCalls calls, Handler next) {
         super(next);
-        this.max = max;
+        this.calls = calls;
     }
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
         String client = Request.getRemoteAddr(request);
-        boolean[] admitted = {false};
-        inFlight.compute(client, (k, n) -> {
-            int now = n == null ? 0 : n;
-            if (now >= max) {
-                return n;
-            }
-            admitted[0] = true;
-            return now + 1;
-        });
-        if (!admitted[0]) {
-            String why = "this client address already has " + max + " calls in flight at this pair "
+        if (!calls.take(client)) {
+            String why = "this client address already has " + calls.max() + " calls in flight "
                     + "(limits.max-calls-per-client; a master sends one at a time); retry shortly";
             Exchange.of(request).decided(List.of(Rejections.tooManyCalls(why)), false);
             OwnAnswers.closeAfterAnswer(response);
@@ -62,11 +52,6 @@ final class CallsPerClient extends Handler.Wrapper {
     }
 
     private void release(String client) {
-        inFlight.computeIfPresent(client, (k, n) -> n <= 1 ? null : n - 1);
-    }
-
-    /** The addresses with calls in flight now (for tests: none is kept once its calls are done). */
-    int clients() {
-        return inFlight.size();
+        calls.give(client);
     }
 }

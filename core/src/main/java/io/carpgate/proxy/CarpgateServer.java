@@ -53,13 +53,15 @@ public final class CarpgateServer implements AutoCloseable {
     private final ClientGate clientGate;
     /** One for all pairs and across reloads: bodies in flight during a reload still hold their share. */
     private final BodyBudget budget;
+    private final ClientCalls calls;
 
     private CarpgateServer(Server server, ServerConnector connector, GracefulHandler graceful, PairRouter router,
                            Sinks sinks, CarpgateConfig config, SslContextFactory.Server listenerTls,
-                           ClientGate clientGate, BodyBudget budget) {
+                           ClientGate clientGate, BodyBudget budget, ClientCalls calls) {
         this.logs = sinks.logs();
         this.log = sinks.logs().of(CarpgateServer.class);
         this.budget = budget;
+        this.calls = calls;
         this.listenerTls = listenerTls;
         this.clientGate = clientGate;
         this.server = server;
@@ -136,9 +138,11 @@ public final class CarpgateServer implements AutoCloseable {
         server.getScheduler().start();
         BodyBudget budget = new BodyBudget(config.limits().bodyBudget(),
                 BodyBudget.shareOf(config.limits().bodyBudget(), config.limits().maxBodyBytes()));
+        ClientCalls calls = new ClientCalls(config.limits().maxCallsPerClient());
         PairRouter router;
         try {
-            router = new PairRouter(routes(config, metrics, List.of(), server, memories, budget, sinks.logs(), watches),
+            router = new PairRouter(routes(config, metrics, List.of(), server, memories, budget, calls, sinks.logs(),
+                    watches),
                     server.getScheduler(), threads, listener, sinks.logs());
         } catch (Exception | Error e) {
             stopScheduler(server);
@@ -164,7 +168,7 @@ public final class CarpgateServer implements AutoCloseable {
         // both start at the accept, overlapping the master's TLS handshake and request.
         clientGate.whenAdmitted(router::prepare);
         return new CarpgateServer(server, connector, graceful, router, sinks, config, listenerTls, clientGate,
-                budget);
+                budget, calls);
     }
 
     /** The scheduler is started before the server (the pairs need it first), so the server's stop leaves it running. */
@@ -188,7 +192,8 @@ public final class CarpgateServer implements AutoCloseable {
     public void apply(CarpgateConfig next, PairMemories memories, PairWatches watches) throws Exception {
         CarpgateConfig previous = running.get();
         List<PairRuntime> current = router.routes().pairs();
-        PairRouter.Routes routes = routes(next, metrics, current, server, memories, budget, logs, watches);
+        PairRouter.Routes routes = routes(next, metrics, current, server, memories, budget, calls, logs, watches);
+        calls.max(next.limits().maxCallsPerClient());
         budget.limit(next.limits().bodyBudget(),
                 BodyBudget.shareOf(next.limits().bodyBudget(), next.limits().maxBodyBytes()));
         router.replace(routes, previous.limits().upstreamTimeout().plusSeconds(5));
@@ -207,11 +212,12 @@ public final class CarpgateServer implements AutoCloseable {
 
     /** Builds the runtimes of {@code config}, each with its pair's memory (the same across reloads). */
     private static PairRouter.Routes routes(CarpgateConfig config, Metrics metrics, List<PairRuntime> previous,
-                                            Server server, PairMemories memories, BodyBudget budget, Logs logs,
+                                            Server server, PairMemories memories, BodyBudget budget,
+                                            ClientCalls calls, Logs logs,
                                             PairWatches watches)
             throws Exception {
         PairRuntime.Shared shared = new PairRuntime.Shared(config.limits(), config.access(), config.mode(), metrics,
-                server, budget, logs, config.watch(), watches);
+                server, budget, calls, logs, config.watch(), watches);
         List<PairRuntime> built = new ArrayList<>();
         try {
             for (PairConfig pair : config.pairs()) {

@@ -83,8 +83,8 @@ final class PairRuntime implements AutoCloseable {
      * What every pair shares: the limits, who may connect, the mode, the metrics and the server it runs in, where
      * its own lines go, and the watch's settings and each pair's watch book (owned above the runtimes).
      */
-    record Shared(Limits limits, Access access, Mode mode, Metrics metrics, Server server, BodyBudget budget, Logs logs,
-                  WatchSettings watch, PairWatches watches) {}
+    record Shared(Limits limits, Access access, Mode mode, Metrics metrics, Server server, BodyBudget budget,
+                  ClientCalls calls, Logs logs, WatchSettings watch, PairWatches watches) {}
 
     /**
      * Starts its upstream and API clients and reads the backup's CARP state once
@@ -135,7 +135,7 @@ final class PairRuntime implements AutoCloseable {
                     shared.limits().upstreamTimeout()), shared.logs());
             Handler chain = new AccessGuard(shared.access(),
                     new RepeatedLine(shared.logs().of(AccessGuard.class)), new EndpointGuard(new EncodingGuard(
-                    new CallsPerClient(shared.limits().maxCallsPerClient(),
+                    new CallsPerClient(shared.calls(),
                     new BodyBuffering(shared.limits().maxBodyBytes(), shared.budget(), shared.metrics(), new Deciding(
                             gatekeeper::decide, gatekeeper::sentUnjudged, shared.mode() == Mode.OBSERVE,
                             shared.budget(), shared.metrics(), forwarder))))));

@@ -34,9 +34,9 @@ class CallsPerClientTest {
                 return true;
             }
         };
-        CallsPerClient[] stage = new CallsPerClient[1];
+        ClientCalls calls = new ClientCalls(2);
         ExecutorService callers = Executors.newFixedThreadPool(2);
-        try (StageHarness harness = new StageHarness(next -> stage[0] = new CallsPerClient(2, next), holding)) {
+        try (StageHarness harness = new StageHarness(next -> new CallsPerClient(calls, next), holding)) {
             Future<HttpTester.Response> one = callers.submit(() -> harness.post("<methodCall/>"));
             Future<HttpTester.Response> two = callers.submit(() -> harness.post("<methodCall/>"));
             Awaitility.await("two calls held").atMost(Duration.ofSeconds(20)).until(() -> held.size() == 2);
@@ -53,7 +53,7 @@ class CallsPerClientTest {
             }
             assertThat(one.get(20, TimeUnit.SECONDS).getStatus()).isEqualTo(200);
             assertThat(two.get(20, TimeUnit.SECONDS).getStatus()).isEqualTo(200);
-            Awaitility.await("the address forgotten").atMost(Duration.ofSeconds(20)).until(() -> stage[0].clients() == 0);
+            Awaitility.await("the address forgotten").atMost(Duration.ofSeconds(20)).until(() -> calls.clients() == 0);
             Future<HttpTester.Response> again = callers.submit(() -> harness.post("<methodCall/>"));
             Awaitility.await("its calls done, the client's next reaches the next stage").atMost(Duration.ofSeconds(20))
                     .until(() -> held.size() == 3);
