@@ -30,11 +30,13 @@ final class BodyBudget {
     }
 
     /**
-     * One client's share of a budget of {@code limit}: half, so that another (the master) always has the other half,
-     * and never less than one body of {@code maxBody}, so that a maximal restore always fits when it is alone.
+     * One client's share of a budget of {@code limit}: half, so that another (the master) always has about the other
+     * half, and never less than one body of {@code maxBody} with a sixteenth more for what carpgate keeps of it to
+     * decide (a restore keeps its item sections and VIPs, a small part of a large one), so that a maximal restore
+     * fits when it is alone.
      */
     static long shareOf(long limit, long maxBody) {
-        return Math.min(limit, Math.max(limit / 2, maxBody));
+        return Math.min(limit, Math.max(limit / 2, maxBody + maxBody / 16));
     }
 
     /** A reload may change the limit; bodies in flight keep what they hold. */

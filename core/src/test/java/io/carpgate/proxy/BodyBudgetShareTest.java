@@ -7,16 +7,15 @@ import org.junit.jupiter.api.Test;
 /** One client address holds at most its share of the body budget; what it gives back is forgotten with it. */
 class BodyBudgetShareTest {
     @Test
-    void aClientsShareIsHalfTheBudgetAndNeverLessThanOneMaximalBody() {
-        assertThat(BodyBudget.shareOf(128, 64)).isEqualTo(64);
+    void aClientsShareIsHalfTheBudgetAndNeverLessThanOneMaximalBodyWithRoomForWhatIsKeptOfIt() {
+        assertThat(BodyBudget.shareOf(128, 64)).as("64 and a sixteenth for what is kept").isEqualTo(68);
         assertThat(BodyBudget.shareOf(1000, 64)).isEqualTo(500);
-        assertThat(BodyBudget.shareOf(100, 64)).as("a maximal body always fits alone").isEqualTo(64);
-        assertThat(BodyBudget.shareOf(64, 64)).isEqualTo(64);
+        assertThat(BodyBudget.shareOf(64, 64)).as("never more than the budget").isEqualTo(64);
     }
 
     @Test
     void aClientOverItsShareIsRefusedWhileAnotherStillGetsTheRest() {
-        BodyBudget budget = new BodyBudget(128, BodyBudget.shareOf(128, 64));
+        BodyBudget budget = new BodyBudget(128, 64);
         assertThat(budget.reserve(60, "192.0.2.9")).isTrue();
         assertThat(budget.reserve(10, "192.0.2.9")).as("over its share of 64").isFalse();
         assertThat(budget.inUse()).as("a refusal takes nothing").isEqualTo(60);
