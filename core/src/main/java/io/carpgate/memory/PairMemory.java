@@ -196,9 +196,12 @@ public final class PairMemory {
 
     private void learnStored(Optional<CallOrder.Ticket> call, List<CarpItem> taught, Set<ItemKind> replaced) {
         Optional<OnTheWay.Call> entry = call.flatMap(onTheWay::peek);
-        if (entry.map(OnTheWay.Call::overlapped).orElse(false) && !taught.isEmpty()) {
-            // A call carpgate did not read went to the backup meanwhile: which one it applied last is unknown.
-            learnInDoubt(call, taught, "a call carpgate did not read went to the backup while it was on its way");
+        if (entry.map(OnTheWay.Call::overlapped).orElse(false) && (!taught.isEmpty() || !replaced.isEmpty())) {
+            // A call carpgate did not read went to the backup meanwhile: which one it applied last is unknown, so what
+            // this one taught and what it would have removed (the items of the kinds it replaced) are in doubt.
+            List<CarpItem> doubted = new java.util.ArrayList<>(taught);
+            book.get().all().stream().filter(i -> replaced.contains(i.kind())).forEach(doubted::add);
+            learnInDoubt(call, doubted, "a call carpgate did not read went to the backup while it was on its way");
             return;
         }
         if (taught.isEmpty() && replaced.isEmpty()) {

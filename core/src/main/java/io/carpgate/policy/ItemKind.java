@@ -1,6 +1,7 @@
 package io.carpgate.policy;
 
 import io.carpgate.xmlrpc.XmlRpcValue;
+import io.carpgate.xmlrpc.XmlRpcValue.Array;
 import io.carpgate.xmlrpc.XmlRpcValue.Str;
 import io.carpgate.xmlrpc.XmlRpcValue.Struct;
 import java.util.ArrayList;
@@ -115,25 +116,33 @@ public enum ItemKind {
     }
 
     /**
-     * Whether a restore's sections replace the backup's whole list of items of this kind: the list's parent is in
-     * them and names the list (or is a plain value, {@code ''}: an emptied list). OPNsense's
-     * {@code merge_config_attributes} then resets the list and stores the restore's; an item it does not list is
-     * gone from the backup. A parent without the list (an empty struct) leaves the backup's items as they are.
+     * Whether a restore's sections replace the backup's whole list of items of this kind. OPNsense's
+     * {@code merge_config_attributes} decides by the backup's shape: a plain value ({@code ''}, an emptied list)
+     * replaces what the backup holds at that step; an array resets it only where the backup holds a list too (the
+     * list's parent below the module, e.g. {@code servers}, which OPNsense's {@code listtags()} makes a list on both
+     * nodes), and merges into a struct everywhere else, so a module sent as an empty array (the master's
+     * {@code copy_conf_section} for a section it does not have) leaves the backup's items as they are. A parent that
+     * names the list replaces it; one without it (an empty struct) does not. When in doubt, not replaced: the book
+     * keeps the items, and a restore that drops their VIP is still rejected.
      */
     public boolean carriedIn(Struct sections) {
         XmlRpcValue at = sections;
         List<String> steps = new ArrayList<>(module);
         steps.addAll(itemPath.subList(0, itemPath.size() - 1));
-        for (String step : steps) {
-            if (!(at instanceof Struct struct) || struct.get(step).isEmpty()) {
-                return !(at instanceof Struct); // an array of parents: the backup replaces what it holds there
+        for (int i = 0; i < steps.size(); i++) {
+            Optional<XmlRpcValue> next = ((Struct) at).get(steps.get(i));
+            if (next.isEmpty()) {
+                return false;
             }
-            at = struct.get(step).get();
+            at = next.get();
+            if (at instanceof Array) {
+                return i == steps.size() - 1 && i >= module.size();
+            }
+            if (!(at instanceof Struct)) {
+                return true; // a plain value ('' or any other) takes the place of all the backup held there
+            }
         }
-        if (at instanceof Struct parent) {
-            return parent.get(itemPath.get(itemPath.size() - 1)).isPresent();
-        }
-        return true;
+        return ((Struct) at).get(itemPath.get(itemPath.size() - 1)).isPresent();
     }
 
     /**
