@@ -30,13 +30,12 @@ final class BodyBudget {
     }
 
     /**
-     * One client's share of a budget of {@code limit}: half, so that another (the master) always has about the other
-     * half, and never less than one body of {@code maxBody} with a sixteenth more for what carpgate keeps of it to
-     * decide (a restore keeps its item sections and VIPs, a small part of a large one), so that a maximal restore
-     * fits when it is alone.
+     * One client's share of a budget of {@code limit}: half, so that another (the master) always has the other half,
+     * and never less than one body of {@code maxBody}, so that a maximal body always fits when it is alone (what is
+     * kept of it to decide may go past the share then: {@link #reserve(long, String, long)}).
      */
     static long shareOf(long limit, long maxBody) {
-        return Math.min(limit, Math.max(limit / 2, maxBody + maxBody / 16));
+        return Math.min(limit, Math.max(limit / 2, maxBody));
     }
 
     /** A reload may change the limit; bodies in flight keep what they hold. */
@@ -76,10 +75,20 @@ final class BodyBudget {
      * taken) when either cannot give them.
      */
     boolean reserve(long bytes, String client) {
+        return reserve(bytes, client, 0);
+    }
+
+    /**
+     * The same for a request that holds {@code mine} of the client's share already: when that is all the client
+     * holds (the request is its only one in flight), it may go past the share, within the budget. So the master's one
+     * maximal restore can be decided, while a client with several requests in flight stays within its half.
+     */
+    boolean reserve(long bytes, String client, long mine) {
         boolean[] taken = {false};
         byClient.compute(client, (k, held) -> {
             long before = held == null ? 0 : held;
-            if (before + bytes > perClient.get() || !reserve(bytes)) {
+            boolean alone = before <= mine;
+            if ((before + bytes > perClient.get() && !alone) || !reserve(bytes)) {
                 return held;
             }
             taken[0] = true;

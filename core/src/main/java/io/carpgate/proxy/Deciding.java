@@ -133,7 +133,7 @@ final class Deciding extends Handler.Wrapper {
         // Only what the gate reads is kept: a 50 MiB restore's tree would otherwise outweigh the body. What is kept
         // (all of any other call's values) is charged beside the bodies while the decision, which may wait for its
         // turn, holds it; nothing of the tree outlives the decision, and all of it is given back, however it ends.
-        try (KeptCharge kept = new KeptCharge(budget, client)) {
+        try (KeptCharge kept = new KeptCharge(budget, client, held)) {
             ReadResult read = BackupReader.read(body, Gate.READS, kept);
             if (read instanceof ReadResult.OverBudget) {
                 throw overBudget(kept, held);

@@ -11,17 +11,20 @@ import io.carpgate.xmlrpc.KeptBudget;
 final class KeptCharge implements KeptBudget, AutoCloseable {
     private final BodyBudget budget;
     private final String client;
+    /** What the request's own body holds of the client's share. */
+    private final long body;
     private long taken;
     private long refused;
 
-    KeptCharge(BodyBudget budget, String client) {
+    KeptCharge(BodyBudget budget, String client, long body) {
         this.budget = budget;
         this.client = client;
+        this.body = body;
     }
 
     @Override
     public boolean take(long bytes) {
-        if (budget.reserve(bytes, client)) {
+        if (budget.reserve(bytes, client, body + taken)) {
             taken += bytes;
             return true;
         }
@@ -34,7 +37,7 @@ final class KeptCharge implements KeptBudget, AutoCloseable {
      * and no retry can help, when even with nothing else in flight it would not.
      */
     boolean couldFitWith(long body) {
-        return taken + refused + body <= budget.perClient();
+        return taken + refused + body <= budget.limit(); // alone, a request may go past its client's share
     }
 
     @Override

@@ -7,10 +7,25 @@ import org.junit.jupiter.api.Test;
 /** One client address holds at most its share of the body budget; what it gives back is forgotten with it. */
 class BodyBudgetShareTest {
     @Test
-    void aClientsShareIsHalfTheBudgetAndNeverLessThanOneMaximalBodyWithRoomForWhatIsKeptOfIt() {
-        assertThat(BodyBudget.shareOf(128, 64)).as("64 and a sixteenth for what is kept").isEqualTo(68);
+    void aClientsShareIsHalfTheBudgetAndNeverLessThanOneMaximalBody() {
+        assertThat(BodyBudget.shareOf(128, 64)).isEqualTo(64);
         assertThat(BodyBudget.shareOf(1000, 64)).isEqualTo(500);
-        assertThat(BodyBudget.shareOf(64, 64)).as("never more than the budget").isEqualTo(64);
+        assertThat(BodyBudget.shareOf(100, 64)).as("a maximal body always fits alone").isEqualTo(64);
+        assertThat(BodyBudget.shareOf(64, 64)).isEqualTo(64);
+    }
+
+    @Test
+    void aRequestAloneInFlightMayKeepPastItsClientsShareAndOneOfSeveralMayNot() {
+        BodyBudget budget = new BodyBudget(200, 64);
+        assertThat(budget.reserve(64, "192.0.2.1")).as("the master's maximal body").isTrue();
+        assertThat(budget.reserve(8, "192.0.2.1", 64)).as("what is kept of it, alone in flight").isTrue();
+        assertThat(budget.reserve(30, "192.0.2.9")).isTrue();
+        assertThat(budget.reserve(30, "192.0.2.9")).as("a second body of the same client").isTrue();
+        assertThat(budget.reserve(8, "192.0.2.9", 30)).as("kept of one of its two: within its share only")
+                .isFalse();
+        budget.release(72, "192.0.2.1");
+        budget.release(60, "192.0.2.9");
+        assertThat(budget.clients()).isZero();
     }
 
     @Test
