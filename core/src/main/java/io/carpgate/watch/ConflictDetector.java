@@ -82,6 +82,12 @@ public final class ConflictDetector {
         return new Detection(out, unjudged);
     }
 
+    /** Whether the backup reports CARP states and none is MASTER: it is the BACKUP of the pair for every VHID. */
+    static boolean masterForNoVhid(CarpView.Known carp) {
+        return !carp.states().isEmpty() && carp.states().stream().noneMatch(s -> CarpStatus.parse(
+                s.status().trim().toUpperCase(java.util.Locale.ROOT)).orElse(null) == CarpStatus.MASTER);
+    }
+
     /** What a tunnel's device is named on OPNsense: {@code wgN} (WireGuard), {@code ovpncN} (OpenVPN client). */
     private static final java.util.regex.Pattern TUNNEL = java.util.regex.Pattern.compile("(wg|ovpnc)[0-9]{1,4}");
     /** The backup's list is its own to choose: at most this many such tunnels are named. */
@@ -94,8 +100,7 @@ public final class ConflictDetector {
      */
     private static List<Conflict> unknownTunnels(Collection<CarpItem> items, CarpView.Known carp,
                                                  BackupNetwork network, Map<String, List<String>> routed) {
-        if (carp.states().isEmpty() || carp.states().stream().anyMatch(s -> CarpStatus.parse(
-                s.status().trim().toUpperCase(java.util.Locale.ROOT)).orElse(null) == CarpStatus.MASTER)) {
+        if (!masterForNoVhid(carp)) {
             return List.of();
         }
         Set<String> claimed = new HashSet<>();
