@@ -8,15 +8,21 @@ import org.slf4j.Logger;
 /**
  * A console WARN a client can make carpgate write (a request it rejects, an answer it hangs up on, a call that
  * fails): at most one a minute for each key (the client's address, say), the next saying how many were left out, and
- * at most {@value #LINES_A_MINUTE} a minute in all. One line costs a client one request, and the console and journald
- * are the admin's, not a client's to flood; yet one client's flood must not hide another's first line (the master's,
- * after a reload refused its user). The decision and access logs still have every one.
+ * at most {@value #LINES_A_MINUTE} a minute in all, except a key's first line (of the first {@value #FIRST_LINES}
+ * keys), which is always said. One line costs a client one request, and the console and journald are the admin's, not
+ * a client's to flood; yet one client's flood, from however many of its addresses, must not hide another's first line
+ * (the master's, after a reload refused its user). The decision and access logs still have every one.
  */
 public final class RepeatedLine {
     static final long EVERY_NANOS = 60_000_000_000L;
     /** The keys remembered (the most recently seen): a client cycling addresses beyond them is held by the total. */
     static final int KEYS = 64;
     static final int LINES_A_MINUTE = 16;
+    /**
+     * The keys whose first line was said, the first of them only: a key after them (a client cycling through more
+     * addresses) has no first line of its own, so however many addresses a client has, its lines stay bounded.
+     */
+    static final int FIRST_LINES = 1024;
 
     private final Logger log;
     private final LongSupplier nanoClock;
@@ -26,6 +32,7 @@ public final class RepeatedLine {
             return size() > KEYS;
         }
     };
+    private final java.util.Set<String> said = new java.util.HashSet<>();
     /** When the minute of the total began, and the lines written in it. */
     private long minuteStart;
     private int linesThisMinute;
@@ -62,7 +69,8 @@ public final class RepeatedLine {
             }
             // {when the key's last line was written, lines of the key left out since}
             long[] window = byKey.computeIfAbsent(key, k -> new long[] {now - EVERY_NANOS, 0});
-            if (now - window[0] < EVERY_NANOS || linesThisMinute >= LINES_A_MINUTE) {
+            boolean first = said.size() < FIRST_LINES && said.add(key);
+            if (!first && (now - window[0] < EVERY_NANOS || linesThisMinute >= LINES_A_MINUTE)) {
                 window[1]++;
                 return false;
             }

@@ -53,11 +53,35 @@ class RepeatedLineTest {
             for (int i = 0; i < 1000; i++) {
                 line.warn("198.51.100." + (i % 250), "rejected 198.51.100." + (i % 250));
             }
+            // A minute later: each key's first line was said; now no more than the minute's lines in all.
+            now.addAndGet(RepeatedLine.EVERY_NANOS);
+            for (int i = 0; i < 1000; i++) {
+                line.warn("198.51.100." + (i % 250), "rejected 198.51.100." + (i % 250) + " again");
+            }
         } finally {
             log.detachAppender(lines);
         }
         assertThat(lines.list).extracting(ILoggingEvent::getFormattedMessage)
                 .contains("rejected 192.0.2.1: user not in allowed-users")
-                .hasSize(RepeatedLine.LINES_A_MINUTE);
+                .hasSize(2 + 250 + RepeatedLine.LINES_A_MINUTE);
+    }
+
+    /** One client with many addresses (an allow-from network) used up each minute's lines: the master's first is said. */
+    @Test
+    void sixteenAddressesOfOneClientDoNotHideTheMastersLineForGood() {
+        AtomicLong now = new AtomicLong();
+        RepeatedLine line = new RepeatedLine(LoggerFactory.getLogger("test.RepeatedLineManyAddressesTest"), now::get);
+        int masterWritten = 0;
+        for (int minute = 0; minute < 10; minute++) {
+            now.set(minute * RepeatedLine.EVERY_NANOS);
+            for (int a = 0; a < RepeatedLine.LINES_A_MINUTE; a++) {
+                line.warn("2001:db8::" + Integer.toHexString(a + 1), "rejected user of 2001:db8::" + a);
+            }
+            now.addAndGet(1_000_000_000L);
+            if (line.warn("192.0.2.10", "rejected user 'sync' of 192.0.2.10 (the master)")) {
+                masterWritten++;
+            }
+        }
+        assertThat(masterWritten).as("the master's lines written over 10 minutes").isPositive();
     }
 }
