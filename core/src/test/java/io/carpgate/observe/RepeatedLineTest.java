@@ -10,13 +10,19 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
 class RepeatedLineTest {
-    @Test
-    void oneLineAMinuteAndTheNextCountsWhatWasLeftOut() {
-        Logger log = (Logger) LoggerFactory.getLogger("test.RepeatedLineTest");
+    /** The lines written to {@code log} from now on (the caller detaches it). */
+    private static ListAppender<ILoggingEvent> linesOf(Logger log) {
         ListAppender<ILoggingEvent> lines = new ListAppender<>();
         lines.setContext(log.getLoggerContext());
         lines.start();
         log.addAppender(lines);
+        return lines;
+    }
+
+    @Test
+    void oneLineAMinuteAndTheNextCountsWhatWasLeftOut() {
+        Logger log = (Logger) LoggerFactory.getLogger("test.RepeatedLineTest");
+        ListAppender<ILoggingEvent> lines = linesOf(log);
         AtomicLong now = new AtomicLong(1_000);
         RepeatedLine line = new RepeatedLine(log, now::get);
         try {
@@ -38,10 +44,7 @@ class RepeatedLineTest {
     @Test
     void oneClientsFloodDoesNotHideAnothersFirstLineAndAllTogetherAreBounded() {
         Logger log = (Logger) LoggerFactory.getLogger("test.RepeatedLineTest.keys");
-        ListAppender<ILoggingEvent> lines = new ListAppender<>();
-        lines.setContext(log.getLoggerContext());
-        lines.start();
-        log.addAppender(lines);
+        ListAppender<ILoggingEvent> lines = linesOf(log);
         AtomicLong now = new AtomicLong(1_000);
         RepeatedLine line = new RepeatedLine(log, now::get);
         try {
