@@ -64,4 +64,21 @@ class CallsPerClientTest {
             callers.shutdownNow();
         }
     }
+
+    /** One address's calls count together at every pair, and a reload's new stages share the same count. */
+    @Test
+    void aClientsCallsAtTwoPairsCountTogether() {
+        ClientCalls calls = new ClientCalls(2);
+        assertThat(calls.take("192.0.2.9")).as("its call at pair a").isTrue();
+        assertThat(calls.take("192.0.2.9")).as("its call at pair b").isTrue();
+        assertThat(calls.take("192.0.2.9")).as("a third, at either pair or after a reload").isFalse();
+        assertThat(calls.take("192.0.2.1")).as("another address").isTrue();
+        calls.max(3); // a reload raises it: the calls in flight keep their place
+        assertThat(calls.take("192.0.2.9")).isTrue();
+        for (int i = 0; i < 3; i++) {
+            calls.give("192.0.2.9");
+        }
+        calls.give("192.0.2.1");
+        assertThat(calls.clients()).as("nothing kept once the calls are done").isZero();
+    }
 }
