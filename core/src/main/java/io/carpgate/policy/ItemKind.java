@@ -119,12 +119,18 @@ public enum ItemKind {
      * Whether a restore's sections replace the backup's whole list of items of this kind. OPNsense's
      * {@code merge_config_attributes} decides by the backup's shape: a plain value ({@code ''}, an emptied list)
      * replaces what the backup holds at that step; an array resets it only where the backup holds a list too (the
-     * list's parent below the module, e.g. {@code servers}, which OPNsense's {@code listtags()} makes a list on both
-     * nodes), and merges into a struct everywhere else, so a module sent as an empty array (the master's
+     * list's parent {@code servers}, which OPNsense's {@code listtags()} makes a list on both nodes; not
+     * {@code Instances}), and merges into a struct everywhere else, so a module sent as an empty array (the master's
      * {@code copy_conf_section} for a section it does not have) leaves the backup's items as they are. A parent that
      * names the list replaces it; one without it (an empty struct) does not. When in doubt, not replaced: the book
      * keeps the items, and a restore that drops their VIP is still rejected.
      */
+    /**
+     * The members along the items' paths that OPNsense's {@code listtags()} makes a list on both nodes (PROTOCOL.md,
+     * "Shapes on the wire"): only there does an array from the master reset what the backup holds.
+     */
+    private static final java.util.Set<String> LIST_TAGS = java.util.Set.of("servers");
+
     public boolean carriedIn(Struct sections) {
         XmlRpcValue at = sections;
         List<String> steps = new ArrayList<>(module);
@@ -136,7 +142,7 @@ public enum ItemKind {
             }
             at = next.get();
             if (at instanceof Array) {
-                return i == steps.size() - 1 && i >= module.size();
+                return i == steps.size() - 1 && LIST_TAGS.contains(steps.get(i));
             }
             if (!(at instanceof Struct)) {
                 return true; // a plain value ('' or any other) takes the place of all the backup held there

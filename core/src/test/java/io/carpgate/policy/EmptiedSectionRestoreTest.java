@@ -53,6 +53,13 @@ class EmptiedSectionRestoreTest {
         assertThat(ItemKind.WIREGUARD.carriedIn(c.struct("OPNsense", c.struct("wireguard",
                 c.struct("server", c.struct("servers", "")))))).as("emptied").isTrue();
         assertThat(ItemKind.OPENVPN.carriedIn(sections)).isFalse();
+        // servers is a list on both nodes (listtags()): an array there replaces the backup's; Instances is not one.
+        assertThat(ItemKind.WIREGUARD.carriedIn(c.struct("OPNsense", c.struct("wireguard",
+                c.struct("server", c.struct("servers", c.array())))))).isTrue();
+        assertThat(ItemKind.OPENVPN.carriedIn(c.struct("OPNsense", c.struct("OpenVPN",
+                c.struct("Instances", c.array()))))).as("an array merged into the backup's struct").isFalse();
+        assertThat(ItemKind.OPENVPN.carriedIn(c.struct("OPNsense", c.struct("OpenVPN",
+                c.struct("Instances", ""))))).as("emptied").isTrue();
         assertThat(ItemKind.DHCRELAY.carriedIn(c.struct("OPNsense", c.struct("DHCRelay", c.struct("relays", "")))))
                 .isTrue();
     }
