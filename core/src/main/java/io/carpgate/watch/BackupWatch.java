@@ -45,6 +45,7 @@ public final class BackupWatch implements AutoCloseable {
     private final AtomicReference<Scheduler.Task> periodic = new AtomicReference<>();
     private final AtomicReference<Boolean> answering = new AtomicReference<>();
     private final AtomicBoolean routesWereUnread = new AtomicBoolean();
+    private final AtomicBoolean relaysWereUnread = new AtomicBoolean();
     private volatile boolean closed;
 
     /**
@@ -159,6 +160,16 @@ public final class BackupWatch implements AutoCloseable {
         WatchReader.Answer.Read read = (WatchReader.Answer.Read) answer;
         BackupNetwork network = read.network();
         Optional<String> routesUnread = read.routesUnread();
+        boolean relaysUnread = network.relayDevices().isEmpty();
+        if (relaysUnread != relaysWereUnread.getAndSet(relaysUnread)) {
+            if (relaysUnread) {
+                LOG.warn("pair {}: the watch cannot see the backup's DHCP relays (get_bpf_statistics refused, HTTP 403: "
+                        + "before 26.1.9 no read-only privilege covers it); tunnels are still watched, relays are not "
+                        + "judged", pair);
+            } else {
+                LOG.info("pair {}: the watch sees the backup's DHCP relays again", pair);
+            }
+        }
         if (routesUnread.isPresent() != routesWereUnread.getAndSet(routesUnread.isPresent())) {
             if (routesUnread.isPresent()) {
                 LOG.warn("pair {}: the watch cannot read the backup's routing table ({}); it still sees what is up, "

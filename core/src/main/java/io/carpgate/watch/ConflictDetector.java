@@ -68,7 +68,9 @@ public final class ConflictDetector {
                             Problem.UP_WHILE_NOT_MASTER, vhid, status.name(), routed.getOrDefault(device, List.of())));
                 }
             } else if (item.kind() == ItemKind.DHCRELAY && status == CarpStatus.MASTER
-                    && network.relayDevices().isPresent()) {
+                    && network.relayDevices().isEmpty()) {
+                unjudged.add(Conflict.itemKey(item.kind(), item.uuid())); // the backup did not say who listens
+            } else if (item.kind() == ItemKind.DHCRELAY && status == CarpStatus.MASTER) {
                 Optional<String> device = relayDevice(item, carp, network);
                 if (device.isEmpty()) {
                     unjudged.add(Conflict.itemKey(item.kind(), item.uuid()));

@@ -84,7 +84,15 @@ public final class WatchReader {
             Map<String, Boolean> up = new HashMap<>();
             Map<String, String> addresses = new HashMap<>();
             json.interfaces(body(INTERFACES, interfaces), up, addresses);
-            Set<String> relays = json.relayDevices(body(BPF, bpf));
+            Optional<Set<String>> relays;
+            ContentResponse bpfAnswer = bpf.getNow(null);
+            if (bpfAnswer != null && bpfAnswer.getStatus() == 403) {
+                // 25.7 and 26.1 before 26.1.9: Diagnostics: Netstat does not cover get_bpf_statistics (OPNsense added
+                // it then) and no other read-only privilege does. The relays are then not judged; the rest is.
+                relays = Optional.empty();
+            } else {
+                relays = Optional.of(json.relayDevices(body(BPF, bpf)));
+            }
             List<Route> table;
             Optional<String> routesUnread = Optional.empty();
             try {
@@ -98,7 +106,7 @@ public final class WatchReader {
                 table = List.of();
                 routesUnread = Optional.of(e.getMessage());
             }
-            return new Answer.Read(new BackupNetwork(up, addresses, table, Optional.of(relays)), routesUnread);
+            return new Answer.Read(new BackupNetwork(up, addresses, table, relays), routesUnread);
         } catch (Refused e) {
             return new Answer.Failed(e.getMessage());
         } catch (WatchJson.BadAnswer e) {

@@ -35,6 +35,14 @@ public enum OpnsenseRelease {
         return this != V25_7;
     }
 
+    /**
+     * Whether Diagnostics: Netstat covers get_bpf_statistics: from 26.1.9 on (OPNsense commit 90b6491); before, no
+     * read-only privilege does, and the API answers 403 to a key that has every other one.
+     */
+    boolean netstatCoversBpf() {
+        return this != V25_7;
+    }
+
     /** From 26.1 on, the restore keeps every nosync VIP; 25.7 only those with a VHID. */
     boolean keepsNosyncVipsWithoutVhid() {
         return this != V25_7;

@@ -182,7 +182,7 @@ final class SimHandler extends Handler.Abstract {
             pause(options.authFailureDelay().toMillis());
             return reply(response, callback, 401, "application/json", ApiResponder.unauthorized());
         }
-        if (!options.apiPrivileged()) {
+        if (!options.apiPrivileged() || (path.equals(SimNetwork.BPF) && !options.release().netstatCoversBpf())) {
             return reply(response, callback, 403, "application/json", ApiResponder.forbidden());
         }
         if (!request.getMethod().equals("GET")) {

@@ -129,4 +129,27 @@ class WatchBlindSpotsEndToEndTest extends WatchingPair {
                 "10.77.0.0/24", "MASTER for no VHID");
         assertThat(warnings("conflict on the backup: wg0 (a WireGuard instance carpgate has not seen")).hasSize(1);
     }
+
+    /**
+     * On 25.7 (and 26.1 before 26.1.9) Diagnostics: Netstat does not cover get_bpf_statistics, and no read-only
+     * privilege does: the key gets 403 there. That failed the whole read, and the watch told the admin to add a
+     * privilege the user already had. Now the relays are not judged, said once, and the tunnels still are.
+     */
+    @Test
+    void onAReleaseWhoseNetstatPrivilegeDoesNotCoverTheRelaysTheTunnelsAreStillWatched() throws Exception {
+        SimulatedBackup backup = SimulatedBackup.start(SimulatedBackup.Options.defaults()
+                .withXmlRpcCredentials(Pair.SYNC_USER, Pair.SYNC_PASSWORD)
+                .withApiCredentials(Pair.API_KEY, Pair.API_SECRET)
+                .withRelease(io.carpgate.sim.OpnsenseRelease.V25_7));
+        watching(Pair.start(dir, backup, backup.baseUrl(), backup.fingerprint().toString(), "watch: {interval: 1s}\n",
+                null));
+        PythonMaster.run(pair.base(), Pair.SYNC_USER, Pair.SYNC_PASSWORD, "reconfigure-all-three-kinds");
+        pair.backup.network().route("10.77.0.0/24", "wg0");
+        assertThat(pair.backup.startOnOwnGui(ItemKindsEndToEndTest.WG0)).isTrue();
+        org.awaitility.Awaitility.await("the conflict").atMost(DEADLINE).pollInterval(java.time.Duration.ofMillis(100))
+                .until(() -> !warnings("conflict on the backup: wg0").isEmpty());
+
+        assertThat(warnings("the watch cannot read the backup (")).as("no read failed as a whole").isEmpty();
+        assertThat(warnings("the watch cannot see the backup's DHCP relays")).as("said once").hasSize(1);
+    }
 }
