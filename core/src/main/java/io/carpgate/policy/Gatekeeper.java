@@ -65,7 +65,7 @@ public final class Gatekeeper {
             if (!ticket.inTurn()) {
                 if (restores) {
                     LOG.warn("pair {}: a restore waited {} s for the calls before it to be answered; rejected, nothing "
-                            + "was sent (the master retries)", pair, turnWait.toSeconds());
+                            + "was sent (the master does not retry: sync again)", pair, turnWait.toSeconds());
                     ticket.settle();
                     return new Decided(Gate.outOfTurn(call, "calls sent to the backup before this restore were not "
                             + "answered within " + turnWait.toSeconds() + " s; try again"), PendingCall.none());

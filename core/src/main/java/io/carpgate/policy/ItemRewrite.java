@@ -48,7 +48,9 @@ final class ItemRewrite {
                 }
                 ItemResult found = item(kind, item, vips, in);
                 // The interface the backup gives the item does not depend on how its VHID was found.
-                ItemResult result = new ItemResult(found.item().withDevice(kind.device(item)), found.change(),
+                Optional<String> device = kind == ItemKind.DHCRELAY && relaysToIpv6(item, sections) ? Optional.empty()
+                        : kind.device(item);
+                ItemResult result = new ItemResult(found.item().withDevice(device), found.change(),
                         found.note(), found.refusal());
                 result.refusal().ifPresent(refusals::add);
                 names.add(result.item().shownName());
@@ -298,6 +300,29 @@ final class ItemRewrite {
                 + String.join(", ", ifaces) + "): OPNsense's scripts read CARP state by the VHID number alone, so this "
                 + "item may follow another interface's state, and an OpenVPN client only one of those VIPs; give each "
                 + "CARP VIP its own VHID; ";
+    }
+
+    /**
+     * Whether a relay sends to an IPv6 destination (a server address of its {@code destination} in the restore holds
+     * a ':'): OPNsense runs {@code dhcrelay6} for it, which the watch cannot see listen (PROTOCOL.md: DHCPv6 relays
+     * use sockets, not BPF), so such a relay is given no device and is not judged, rather than called down.
+     */
+    private static boolean relaysToIpv6(Struct relay, Struct sections) {
+        String destination = PayloadVip.text(relay, "destination");
+        if (destination.isEmpty()) {
+            return false;
+        }
+        Optional<XmlRpcValue> all = sections.struct("OPNsense").flatMap(o -> o.struct("DHCRelay"))
+                .flatMap(d -> d.get("destinations"));
+        if (all.isEmpty()) {
+            return false;
+        }
+        for (XmlRpcValue value : XmlRpcValue.oneOrMany(all.get())) {
+            if (value instanceof Struct d && PayloadVip.uuidOf(d).equals(destination)) {
+                return PayloadVip.text(d, "server").contains(":");
+            }
+        }
+        return false;
     }
 
     /** The kinds whose whole list of items a restore of {@code sections} replaces on the backup. */
