@@ -119,6 +119,12 @@ public final class BackupApiClient {
         if (response.getStatus() == 401) {
             return new Answer<>(null, REFUSED);
         }
+        if (response.getStatus() == 403) {
+            // A valid key whose user lacks the page (OPNsense's ApiControllerBase): say which privilege, as the watch does.
+            return new Answer<>(null, "the API key may not read " + path + " (HTTP 403): give its user the privilege '"
+                    + (path.equals(VIP_STATUS) ? "Interfaces: Virtual IPs: Status" : "Interfaces: Virtual IPs: Settings")
+                    + "'");
+        }
         if (response.getStatus() != 200) {
             return new Answer<>(null, "backup API answered HTTP " + response.getStatus() + " for " + path);
         }

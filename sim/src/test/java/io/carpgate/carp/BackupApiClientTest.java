@@ -189,7 +189,8 @@ class BackupApiClientTest {
         http.stop();
         http = PinnedTls.jettyClient(backup.fingerprint());
         assertThat(client().readNow()).isEqualTo(new CarpView.Unavailable(
-                "backup API answered HTTP 403 for /api/interfaces/vip_settings/search_item"));
+                "the API key may not read /api/interfaces/vip_settings/search_item (HTTP 403): give its user the "
+                        + "privilege 'Interfaces: Virtual IPs: Settings'"));
     }
 
     @Test
