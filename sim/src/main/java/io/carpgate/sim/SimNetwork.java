@@ -74,16 +74,15 @@ public final class SimNetwork {
         int pid = 4100;
         for (String uuid : state.relaysRunning()) {
             StoredRelay relay = state.relays().get(uuid);
-            if (relay == null) {
-                continue;
+            if (relay == null || relay.server().contains(":")) {
+                continue; // dhcrelay.inc runs dhcrelay6 for an IPv6 destination: it listens on sockets, no BPF
             }
             Map<String, Object> e = new LinkedHashMap<>();
             e.put("pid", pid++);
             e.put("interface-name", deviceOf(relay.iface()));
             e.put("received-packets", 0);
             e.put("dropped-packets", 0);
-            // dhcrelay.inc: a relay whose destination server is IPv6 runs /usr/local/sbin/dhcrelay6.
-            e.put("process", relay.server().contains(".") ? "dhcrelay" : "dhcrelay6");
+            e.put("process", "dhcrelay");
             entries.add(e);
         }
         return Map.of("bpf-statistics", Map.of("bpf-entry", entries));

@@ -25,8 +25,9 @@ class WatchBlindSpotsEndToEndTest extends WatchingPair {
     Path dir;
 
     /**
-     * dhcrelay.inc dhcrelay_configure_id(): a relay whose destination is IPv6 runs /usr/local/sbin/dhcrelay6, so
-     * netstat -B names its process "dhcrelay6". The relay runs on the MASTER, and the watch called it down.
+     * dhcrelay.inc dhcrelay_configure_id(): a relay whose destination is IPv6 runs /usr/local/sbin/dhcrelay6, which
+     * listens on sockets: netstat -B shows nothing of it. The relay runs on the MASTER, and the watch called it down;
+     * now a relay to an IPv6 destination is not judged.
      */
     @Test
     void aDhcpv6RelayRunningOnTheMasterIsNoConflict() throws Exception {
