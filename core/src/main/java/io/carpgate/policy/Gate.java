@@ -47,7 +47,8 @@ public final class Gate {
 
     /**
      * A restore that did not get its turn in time (calls before it are still with the backup): rejected whole, so no
-     * start decided on what the backup held before it can reach the backup after it. The master does not retry; its next sync is judged again.
+     * start decided on what the backup held before it can reach the backup after it. The master does not retry; its
+     * next sync is judged again.
      */
     static Verdict outOfTurn(MethodCall call, String why) {
         return new Verdict.Reject(-32500, why,

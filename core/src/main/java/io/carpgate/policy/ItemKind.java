@@ -116,6 +116,12 @@ public enum ItemKind {
     }
 
     /**
+     * The members along the items' paths that OPNsense's {@code listtags()} makes a list on both nodes (PROTOCOL.md,
+     * "Shapes on the wire"): only there does an array from the master reset what the backup holds.
+     */
+    private static final java.util.Set<String> LIST_TAGS = java.util.Set.of("servers");
+
+    /**
      * Whether a restore's sections replace the backup's whole list of items of this kind. OPNsense's
      * {@code merge_config_attributes} decides by the backup's shape: a plain value ({@code ''}, an emptied list)
      * replaces what the backup holds at that step; an array resets it only where the backup holds a list too (the
@@ -125,12 +131,6 @@ public enum ItemKind {
      * names the list replaces it; one without it (an empty struct) does not. When in doubt, not replaced: the book
      * keeps the items, and a restore that drops their VIP is still rejected.
      */
-    /**
-     * The members along the items' paths that OPNsense's {@code listtags()} makes a list on both nodes (PROTOCOL.md,
-     * "Shapes on the wire"): only there does an array from the master reset what the backup holds.
-     */
-    private static final java.util.Set<String> LIST_TAGS = java.util.Set.of("servers");
-
     public boolean carriedIn(Struct sections) {
         XmlRpcValue at = sections;
         List<String> steps = new ArrayList<>(module);

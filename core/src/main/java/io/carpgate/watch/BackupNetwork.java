@@ -27,11 +27,6 @@ public record BackupNetwork(Map<String, Boolean> up, Map<String, String> address
         return up.getOrDefault(device, false);
     }
 
-    /** The destinations routed into {@code device}, in the table's order, each once. */
-    public List<String> routedInto(String device) {
-        return routes.stream().filter(r -> r.device().equals(device)).map(Route::destination).distinct().toList();
-    }
-
     /**
      * The destinations routed into each device, in the table's order, each once: one pass over the table, for a
      * caller that asks of many devices (the backup's table and interface list are its own to choose: asking each
