@@ -65,9 +65,7 @@ final class ItemRewrite {
         Set<ItemKind> carried = java.util.EnumSet.noneOf(ItemKind.class);
         carried.addAll(kinds);
         carried.addAll(replacedKinds(sections));
-        for (String said : leftFollowingADroppedVip(carried, vips, in)) {
-            (said.startsWith("WARNING ") ? left : refusals).add(said);
-        }
+        leftFollowingADroppedVip(carried, vips, in, refusals, left);
         if (kinds.isEmpty() && !refusals.isEmpty()) {
             String message = String.join("; ", refusals) + "; nothing was sent to the backup (it keeps what it stored "
                     + "before); sync again once this is fixed";
@@ -348,10 +346,10 @@ final class ItemRewrite {
      * VIP, and its own CARP hooks bring them up, also as BACKUP. One a stored restore left there (carpgate saw the
      * backup store it, and has seen nothing since that may have changed it) is refused, as an item in the restore
      * that would follow no VIP is; one in doubt (carpgate may not know what the backup holds) is a WARNING. A sync of
-     * the item's section with the VIPs puts either right: the item is then pointed at the VIP the backup will have.
+     * the item's section with the VIPs puts either right. Each is added to {@code refusals} or {@code warnings}.
      */
-    private static List<String> leftFollowingADroppedVip(Set<ItemKind> carried, RestoreVips vips, GateInputs in) {
-        List<String> out = new ArrayList<>();
+    private static void leftFollowingADroppedVip(Set<ItemKind> carried, RestoreVips vips, GateInputs in,
+                                                 List<String> refusals, List<String> warnings) {
         for (CarpItem item : in.book().all()) {
             if (carried.contains(item.kind()) || !item.gated() || item.vip().isEmpty()) {
                 continue;
@@ -360,14 +358,16 @@ final class ItemRewrite {
                 String follows = item.kind().label() + " " + item.shownName() + " follows the backup's VIP "
                         + dropped.vip().uuid() + " (VHID " + dropped.vip().vhid() + "), which this restore drops, and "
                         + "is not in it";
-                out.add(item.learnedAt().isPresent()
-                        ? follows + ": stored so, " + item.kind().unknownVipEffect() + " (sync " + item.kind().label()
-                                + "s with the VIPs: System > High Availability > Settings; or keep the VIP's uuid)"
-                        : "WARNING " + follows + ": if the backup still has it, " + item.kind().unknownVipEffect()
-                                + " (sync " + item.kind().label() + "s with the VIPs)");
+                if (item.learnedAt().isPresent()) {
+                    refusals.add(follows + ": stored so, " + item.kind().unknownVipEffect() + " (sync "
+                            + item.kind().label() + "s with the VIPs: System > High Availability > Settings; or keep "
+                            + "the VIP's uuid)");
+                } else {
+                    warnings.add("WARNING " + follows + ": if the backup still has it, " + item.kind().unknownVipEffect()
+                            + " (sync " + item.kind().label() + "s with the VIPs)");
+                }
             }
         }
-        return out;
     }
 
     /**
