@@ -65,16 +65,7 @@ public final class Gate {
      * restore entry, that carries a {@code virtualip} section, or whose sections carpgate cannot tell.
      */
     static boolean replacesVips(MethodCall call) {
-        if (call.methodName().equals(Methods.RESTORE)) {
-            return carriesVips(received(call.params()));
-        }
-        List<Integer> positions = restoreEntries(call);
-        if (positions.isEmpty()) {
-            return false;
-        }
-        List<XmlRpcValue> entries = ((Array) call.params().get(0)).items();
-        return positions.stream().map(i -> ((Struct) entries.get(i)).get("params"))
-                .anyMatch(params -> !(params.orElse(null) instanceof Array list) || carriesVips(received(list.items())));
+        return restoreSections(call).stream().anyMatch(Gate::carriesVips);
     }
 
     /**
@@ -82,16 +73,28 @@ public final class Gate {
      * on the backup once stored; none when carpgate cannot read its sections.
      */
     static java.util.Set<ItemKind> replacedKinds(MethodCall call) {
-        if (call.methodName().equals(Methods.RESTORE)) {
-            return received(call.params()) instanceof Struct sections ? ItemRewrite.replacedKinds(sections)
-                    : java.util.Set.of();
-        }
         java.util.Set<ItemKind> out = java.util.EnumSet.noneOf(ItemKind.class);
-        for (int i : restoreEntries(call)) {
-            Optional<XmlRpcValue> params = ((Struct) ((Array) call.params().get(0)).items().get(i)).get("params");
-            if (params.orElse(null) instanceof Array list && received(list.items()) instanceof Struct sections) {
-                out.addAll(ItemRewrite.replacedKinds(sections));
+        for (XmlRpcValue sections : restoreSections(call)) {
+            if (sections instanceof Struct struct) {
+                out.addAll(ItemRewrite.replacedKinds(struct));
             }
+        }
+        return out;
+    }
+
+    /**
+     * What the backup receives as the sections of each restore in the call (the restore itself, or each restore entry
+     * of a multicall); an entry without a params array gives an empty array: sections carpgate cannot read.
+     */
+    private static List<XmlRpcValue> restoreSections(MethodCall call) {
+        if (call.methodName().equals(Methods.RESTORE)) {
+            return List.of(received(call.params()));
+        }
+        List<XmlRpcValue> out = new ArrayList<>();
+        for (int i : restoreEntries(call)) {
+            XmlRpcValue entry = ((Array) call.params().get(0)).items().get(i);
+            out.add(((Struct) entry).get("params").orElse(null) instanceof Array list ? received(list.items())
+                    : new Array(List.of()));
         }
         return out;
     }
