@@ -178,21 +178,8 @@ public final class BackupWatch implements AutoCloseable {
                 LOG.info("pair {}: the watch reads the backup's routing table again", pair);
             }
         }
-        Collection<CarpItem> itemsNow = items.get();
-        ConflictDetector.Detection found = ConflictDetector.judge(itemsNow, known, network);
-        if (routesUnread.isPresent() && ConflictDetector.masterForNoVhid(known)) {
-            // A tunnel nobody claims is named by its routes: unread, one still up and still claimed by no item is not
-            // judged, and what stands stays (a failover, or an item that now claims it, is judged without routes).
-            java.util.Set<String> claimed = new java.util.HashSet<>();
-            itemsNow.forEach(i -> i.device().ifPresent(claimed::add));
-            java.util.Set<String> unjudged = new java.util.HashSet<>(found.unjudged());
-            book.standing().stream().map(WatchBook.Standing::conflict)
-                    .filter(c -> c.problem() == Problem.UNKNOWN_TUNNEL_UP_ON_BACKUP && network.isUp(c.device())
-                            && !claimed.contains(c.device()))
-                    .forEach(c -> unjudged.add(c.itemKey()));
-            found = new ConflictDetector.Detection(found.conflicts(), unjudged);
-        }
-        WatchBook.Change change = book.found(found, clock.instant());
+        WatchBook.Change change = book.found(ConflictDetector.judge(items.get(), known, network,
+                routesUnread.isEmpty()), clock.instant());
         healthy();
         if (change.unconfirmed()) {
             readSoon(); // the read that confirms it (or not), a few seconds on, as after a sync

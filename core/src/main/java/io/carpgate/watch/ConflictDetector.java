@@ -38,6 +38,15 @@ public final class ConflictDetector {
     }
 
     public static Detection judge(Collection<CarpItem> items, CarpView.Known carp, BackupNetwork network) {
+        return judge(items, carp, network, true);
+    }
+
+    /**
+     * @param routesRead whether the backup's routing table was read: without it a tunnel nobody claims, which is named
+     *     by its routes, is not judged (one that stands stays; a failover, or an item that now claims it, is judged)
+     */
+    public static Detection judge(Collection<CarpItem> items, CarpView.Known carp, BackupNetwork network,
+                                  boolean routesRead) {
         List<Conflict> out = new ArrayList<>();
         Set<String> unjudged = new HashSet<>();
         Map<String, List<String>> routed = network.routedIntoEach();
@@ -80,12 +89,12 @@ public final class ConflictDetector {
                 }
             }
         }
-        out.addAll(unknownTunnels(items, carp, network, routed));
+        out.addAll(unknownTunnels(items, carp, network, routed, routesRead, unjudged));
         return new Detection(out, unjudged);
     }
 
     /** Whether the backup reports CARP states and none is MASTER: it is the BACKUP of the pair for every VHID. */
-    static boolean masterForNoVhid(CarpView.Known carp) {
+    private static boolean masterForNoVhid(CarpView.Known carp) {
         return !carp.states().isEmpty() && carp.states().stream().noneMatch(s -> CarpStatus.parse(
                 s.status().trim().toUpperCase(java.util.Locale.ROOT)).orElse(null) == CarpStatus.MASTER);
     }
@@ -101,20 +110,30 @@ public final class ConflictDetector {
      * tunnel may be one that follows it, which carpgate cannot tell without the item: no conflict then.
      */
     private static List<Conflict> unknownTunnels(Collection<CarpItem> items, CarpView.Known carp,
-                                                 BackupNetwork network, Map<String, List<String>> routed) {
+                                                 BackupNetwork network, Map<String, List<String>> routed,
+                                                 boolean routesRead, Set<String> unjudged) {
         if (!masterForNoVhid(carp)) {
             return List.of();
         }
         Set<String> claimed = new HashSet<>();
         items.forEach(i -> i.device().ifPresent(claimed::add));
-        return network.up().entrySet().stream()
+        List<String> unclaimed = network.up().entrySet().stream()
                 .filter(e -> e.getValue() && TUNNEL.matcher(e.getKey()).matches() && !claimed.contains(e.getKey()))
-                .map(java.util.Map.Entry::getKey).sorted()
+                .map(java.util.Map.Entry::getKey).sorted().toList();
+        if (!routesRead) {
+            unclaimed.forEach(device -> unjudged.add(Conflict.itemKey(tunnelKind(device), device)));
+            return List.of();
+        }
+        return unclaimed.stream()
                 .filter(device -> routed.containsKey(device))
                 .limit(UNKNOWN_TUNNELS_SHOWN)
-                .map(device -> new Conflict(device.startsWith("wg") ? ItemKind.WIREGUARD : ItemKind.OPENVPN, device,
-                        device, device, Problem.UNKNOWN_TUNNEL_UP_ON_BACKUP, 0, "BACKUP", routed.get(device)))
+                .map(device -> new Conflict(tunnelKind(device), device, device, device,
+                        Problem.UNKNOWN_TUNNEL_UP_ON_BACKUP, 0, "BACKUP", routed.get(device)))
                 .toList();
+    }
+
+    private static ItemKind tunnelKind(String device) {
+        return device.startsWith("wg") ? ItemKind.WIREGUARD : ItemKind.OPENVPN;
     }
 
     /**
